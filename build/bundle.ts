@@ -1,0 +1,84 @@
+/**
+ * Bundles `firmware/` into one file that runs both inside QuickJS and under
+ * Node: ES2020, IIFE, no imports, no Node built-ins (a build that pulls one
+ * in fails), with a source map and a size report.
+ */
+import * as esbuild from 'esbuild';
+import { builtinModules } from 'module';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const GLOBAL_NAME = 'PhoneFirmware';
+export const ROOT = path.resolve(__dirname, '..');
+export const DEFAULT_OUT = path.join(ROOT, 'dist', 'firmware.js');
+
+export interface BuildReport {
+  outFile: string;
+  mapFile: string;
+  bytes: number;
+  gzipBytes: number;
+  /** Bytes of output contributed by each input, largest first. */
+  inputs: { path: string; bytes: number }[];
+}
+
+const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/** Rejects any import of a Node built-in with a message naming the importer. */
+const forbidNodeBuiltins: esbuild.Plugin = {
+  name: 'forbid-node-builtins',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (nodeBuiltins.has(args.path) || args.path.startsWith('node:')) {
+        return { errors: [{ text: `firmware must not use the Node built-in "${args.path}" (imported by ${path.relative(ROOT, args.importer)}); reach hardware through hal/contract.ts` }] };
+      }
+      return undefined;
+    });
+  },
+};
+
+export async function buildFirmware(outFile = DEFAULT_OUT): Promise<BuildReport> {
+  const version: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'build', 'entry.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: GLOBAL_NAME,
+    target: 'es2020',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    outfile: outFile,
+    sourcemap: 'external',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+    define: { __FIRMWARE_VERSION__: JSON.stringify(version) },
+    plugins: [forbidNodeBuiltins],
+  });
+  const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
+  const inputs = Object.entries(out.inputs)
+    .map(([p, v]) => ({ path: p, bytes: v.bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const code = fs.readFileSync(outFile);
+  const { gzipSync } = await import('zlib');
+  return { outFile, mapFile: outFile + '.map', bytes: code.length, gzipBytes: gzipSync(code).length, inputs };
+}
+
+export function formatReport(r: BuildReport, top = 12): string {
+  const kb = (n: number) => (n / 1024).toFixed(1) + ' KiB';
+  const lines = [`${path.relative(process.cwd(), r.outFile)}: ${kb(r.bytes)} (${kb(r.gzipBytes)} gzipped), map ${path.relative(process.cwd(), r.mapFile)}`];
+  for (const i of r.inputs.slice(0, top)) lines.push(`  ${kb(i.bytes).padStart(10)}  ${i.path}`);
+  if (r.inputs.length > top) lines.push(`  … ${r.inputs.length - top} more inputs`);
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  buildFirmware(process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_OUT).then(
+    (r) => console.log(formatReport(r)),
+    (e: esbuild.BuildFailure | Error) => {
+      const errors = 'errors' in e ? e.errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`) : [e.message];
+      console.error('build failed:\n  ' + errors.join('\n  '));
+      process.exit(1);
+    },
+  );
+}

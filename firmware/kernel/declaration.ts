@@ -1,0 +1,72 @@
+/**
+ * What a firmware module declares, in one place: its configuration
+ * parameters, its personal-data classes and its screens. The parameter
+ * registry, the reset matrix, the erasure checks and the data-subject export
+ * are generated from these declarations, never kept by hand.
+ */
+
+export type ParameterType = 'boolean' | 'integer' | 'string' | 'enum';
+
+/** A default that depends on the Base Profile (spec: Generic vs Skype for Business). */
+export interface ProfileDefault {
+  generic: string | number | boolean;
+  skype: string | number | boolean;
+}
+
+export interface ParameterDeclaration {
+  /** Exact spec name, e.g. `callLists.collapseDuplicates`. */
+  name: string;
+  type: ParameterType;
+  default: string | number | boolean | ProfileDefault;
+  /** integer: inclusive range. */
+  min?: number;
+  max?: number;
+  /** string: maximum length in characters. */
+  maxLength?: number;
+  /** enum: allowed values. */
+  values?: string[];
+  /** A change takes effect only after a restart or reboot of the phone. */
+  reboot?: boolean;
+  /** One line from the spec: what it does. */
+  description: string;
+}
+
+/** Reset variants of the spec that a data class can be removed by. */
+export type ResetVariant =
+  | 'resetLocalConfig' | 'resetWebConfig' | 'resetCloudConfig' | 'resetDeviceSettings'
+  | 'formatFileSystem' | 'resetToFactory' | 'resetToFactoryPartial' | 'resetUserData'
+  | 'userLogout';
+
+export interface DataClassDeclaration {
+  /** Storage data class id (firmware/storage data classes). */
+  storageClass: string;
+  /** What it is, for the data-subject export and docs. */
+  description: string;
+  /** Contains personal data (encrypted at rest, erased by class). */
+  personal: boolean;
+  /** Kept per logged-in user. */
+  perUser: boolean;
+  /** Reset variants that remove it. */
+  removedBy: ResetVariant[];
+  /** Whether, and under which parameter, it is uploaded to the provisioning server. */
+  uploaded?: { governedBy: string };
+}
+
+export interface ScreenDeclaration {
+  /** Menu path where the entry appears, e.g. ['Settings', 'Basic']. */
+  menu: string[];
+  /** Label of the entry. */
+  label: string;
+  /** Screen id it opens. */
+  screen: string;
+  /** Who may open it. */
+  access: 'anyone' | 'user' | 'admin';
+}
+
+export interface ModuleDeclaration {
+  /** Module name = folder under firmware/. */
+  name: string;
+  parameters: ParameterDeclaration[];
+  dataClasses: DataClassDeclaration[];
+  screens: ScreenDeclaration[];
+}

@@ -1,0 +1,326 @@
+/**
+ * The hardware abstraction layer: the firmware's only door to hardware.
+ *
+ * Interfaces only. The same firmware image runs against two implementations:
+ * the simulator's virtual devices (inside QuickJS, or directly under Node) and
+ * the Linux single-board-computer desk phone (`hal/linux`).
+ *
+ * Shape (ECMA-419 IO class pattern, as in the Moddable SDK): a device is
+ * configured once, reports through callbacks, and does not emulate what the
+ * hardware cannot do. Synchronous where the hardware is (flash, display, keys,
+ * crypto engine); Promise or callback where it is not (network, SIP line).
+ *
+ * This file must stay free of Node and DOM types: it is compiled into the
+ * firmware bundle as well as into the hosts.
+ */
+
+// ───────────────────────────── board ─────────────────────────────
+
+/** Pixel layout of the framebuffer. */
+export type PixelFormat =
+  /** 1 bit per pixel, rows packed MSB-first, row stride ceil(width/8) bytes; 1 = ink (dark). */
+  | 'mono1'
+  /** 16 bits per pixel, little-endian RGB565, row stride width*2 bytes. */
+  | 'rgb565';
+
+/** Every key a desk phone of this family may have. A board lists the subset it has. */
+export type KeyName =
+  | '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#'
+  | 'soft1' | 'soft2' | 'soft3' | 'soft4'
+  | 'up' | 'down' | 'left' | 'right' | 'select' | 'back' | 'home'
+  | 'hook' | 'speaker' | 'headset' | 'mute' | 'volumeUp' | 'volumeDown'
+  | 'line1' | 'line2' | 'line3' | 'line4'
+  | 'directory' | 'messages' | 'transfer' | 'hold' | 'redial' | 'conference';
+
+export interface PartitionLayout {
+  /** `nvram` (device settings), `fs` (files), `updater` (boot record, A/B slots). */
+  name: string;
+  /** Size in bytes; a multiple of blockSize. */
+  size: number;
+}
+
+/** What the board is. Fixed for the life of a boot. */
+export interface BoardInfo {
+  /** Board profile id, e.g. `desk-500`. */
+  profile: string;
+  /** Model id as used in provisioning (`[PHONE_MODEL]`), e.g. `DESK500`. */
+  model: string;
+  /** 12 lower-case hex digits, no separators (`[PHONE_MAC_ADDRESS]`). */
+  mac: string;
+  serial: string;
+  hardwareRevision: string;
+  display: { width: number; height: number; format: PixelFormat };
+  /** The keys this board has. */
+  keys: KeyName[];
+  /** Model maximum for `dir.local.contacts.maxNum` (99 or 500). */
+  contactLimit: number;
+  /** Memory the application may use, bytes (the simulator enforces it as the QuickJS memory limit). */
+  memoryBudgetBytes: number;
+  /** Stack the application may use, bytes. */
+  stackBudgetBytes: number;
+  /** NOR geometry shared by all partitions. */
+  flash: { blockSize: number; progSize: number; partitions: PartitionLayout[] };
+}
+
+// ───────────────────────────── flash ─────────────────────────────
+
+/**
+ * One raw NOR flash partition. Offsets are relative to the partition start.
+ *
+ * NOR semantics: `program` can only clear bits (1→0): the stored byte becomes
+ * `old & new`. `erase` sets a whole block to 0xFF. `program` offsets and
+ * lengths must be multiples of `progSize`; violations throw RangeError.
+ * A power cut may leave the page being programmed partly written (torn) and
+ * the block being erased partly erased.
+ */
+export interface FlashPartition {
+  readonly name: string;
+  readonly size: number;
+  readonly blockSize: number;
+  readonly progSize: number;
+  read(offset: number, length: number): Uint8Array;
+  program(offset: number, bytes: Uint8Array): void;
+  /** Erase block number `block` (offset block*blockSize). */
+  erase(block: number): void;
+}
+
+export interface Flash {
+  /** Names of the partitions the board has. */
+  partitions(): string[];
+  /** Throws if the board has no such partition. */
+  open(name: string): FlashPartition;
+}
+
+// ───────────────────────────── crypto ─────────────────────────────
+
+/**
+ * The SoC's crypto engine and secure element. Pure-JS crypto inside QuickJS is
+ * ~200x slower than native, so firmware never hashes or ciphers in JS.
+ *
+ * Named keys live in the keystore and never leave it: the firmware refers to
+ * them by name only. Destroying a key makes everything encrypted under it
+ * unreadable (cryptographic erase).
+ */
+export interface Crypto {
+  sha1(data: Uint8Array): Uint8Array;
+  sha256(data: Uint8Array): Uint8Array;
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Uint8Array;
+  randomBytes(length: number): Uint8Array;
+  /** AES-CBC with PKCS#7 padding under a raw key (16 bytes → AES-128, 32 → AES-256). For keys given by configuration. */
+  aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Throws on bad padding. */
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+
+  /** Create a fresh random AES-256 key under `name`; replaces an existing one. */
+  generateKey(name: string): void;
+  hasKey(name: string): boolean;
+  /** Destroy the key; a no-op if absent. */
+  destroyKey(name: string): void;
+  /** Names of keys starting with `prefix` (all if omitted). */
+  listKeys(prefix?: string): string[];
+  /**
+   * AES-256-GCM under a named key. Output: 12-byte IV, ciphertext, 16-byte tag.
+   * `aad` is authenticated but not encrypted.
+   */
+  encrypt(keyName: string, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** Throws if the key is missing or the data was tampered with. */
+  decrypt(keyName: string, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
+}
+
+// ───────────────────────────── clock ─────────────────────────────
+
+export type TimerId = number;
+
+export interface Clock {
+  /** UTC wall time, ms since the epoch. May jump (NTP, manual set). */
+  now(): number;
+  /** Set the wall clock (NTP result or manual entry). */
+  setWallTime(ms: number): void;
+  /** Monotonic ms since boot; never jumps. */
+  monotonic(): number;
+  /** One-shot timer on the monotonic clock. */
+  setTimer(delayMs: number, callback: () => void): TimerId;
+  clearTimer(id: TimerId): void;
+}
+
+// ───────────────────────────── display ─────────────────────────────
+
+/** The text model of what is on screen: what tests and QA read instead of pixels. */
+export interface ScreenText {
+  /** Stable id of the screen, e.g. `idle`, `settings`, `password`. */
+  id: string;
+  title: string;
+  /** Body lines top to bottom, as shown (after scrolling). */
+  lines: string[];
+  /** Soft key labels left to right; '' for an unlabelled key. */
+  softKeys: string[];
+  /** Index into `lines` of the highlighted line, or -1. */
+  focus: number;
+  /** Status bar text (time, line state), if any. */
+  status?: string;
+}
+
+export interface Display {
+  readonly width: number;
+  readonly height: number;
+  readonly format: PixelFormat;
+  /** Copy a w×h rectangle of pixels in the display's format (row stride as for `format` with width w). */
+  blit(x: number, y: number, w: number, h: number, pixels: Uint8Array): void;
+  /** 0 (off) … 100. */
+  setBacklight(level: number): void;
+  /** Publish the text model of the screen just drawn. */
+  describe(screen: ScreenText): void;
+}
+
+// ───────────────────────────── keys and LEDs ─────────────────────────────
+
+export interface KeyEvent {
+  key: KeyName;
+  /** true on press, false on release. */
+  down: boolean;
+}
+
+export interface Keys {
+  /** One handler per boot; a later call replaces it. */
+  onKey(handler: (event: KeyEvent) => void): void;
+}
+
+export type LedName = 'messageWaiting' | 'line1' | 'line2' | 'mute' | 'speaker' | 'headset';
+export type LedState = 'off' | 'on' | 'blink';
+
+export interface Leds {
+  set(led: LedName, state: LedState): void;
+}
+
+// ───────────────────────────── SIP line ─────────────────────────────
+
+export interface Party {
+  /** Number or SIP URI. */
+  address: string;
+  /** Display name from signalling, '' when absent. */
+  name: string;
+}
+
+export type CallEndCause =
+  | 'local-hangup' | 'remote-hangup' | 'busy' | 'rejected' | 'no-answer'
+  | 'cancelled' | 'transferred' | 'forwarded' | 'preempted' | 'answered-elsewhere' | 'error';
+
+/** Events a line reports. `callId` is assigned by the line (the SIP stack). */
+export type LineEvent =
+  | { type: 'registration'; state: 'registered' | 'unregistered' | 'failed'; reason?: string }
+  | { type: 'incoming'; callId: string; remote: Party; local: string }
+  | { type: 'ringing'; callId: string }
+  | { type: 'connected'; callId: string; remote?: Party }
+  | { type: 'held'; callId: string; byRemote: boolean }
+  | { type: 'resumed'; callId: string; byRemote: boolean }
+  | { type: 'transferred'; callId: string; target: string }
+  | { type: 'forwarded'; callId: string; target: string }
+  | { type: 'ended'; callId: string; cause: CallEndCause; sipCode?: number }
+  /** SIP NOTIFY; `check-sync` carries params such as `profileLogout=remote`. */
+  | { type: 'notify'; event: string; params: Record<string, string> };
+
+export interface Line {
+  onEvent(handler: (event: LineEvent) => void): void;
+  /** Start an outgoing call; resolves with the line's call id once the INVITE is sent. */
+  dial(target: string): Promise<string>;
+  answer(callId: string): Promise<void>;
+  /** Decline an incoming call (486 Busy Here by default). */
+  reject(callId: string, sipCode?: number): Promise<void>;
+  hangup(callId: string): Promise<void>;
+  hold(callId: string, on: boolean): Promise<void>;
+  /** Blind transfer (REFER) of `callId` to `target`. */
+  transfer(callId: string, target: string): Promise<void>;
+  /** Consultation (attended) transfer: connect `callId`'s party to `consultCallId`'s party. */
+  attendedTransfer(callId: string, consultCallId: string): Promise<void>;
+  /** Redirect an incoming call before answering (302). */
+  forward(callId: string, target: string): Promise<void>;
+}
+
+// ───────────────────────────── network ─────────────────────────────
+
+export interface NetRequest {
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'HEAD';
+  url: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Credentials for HTTP basic or digest authentication (the host answers the challenge). */
+  auth?: { user: string; password: string };
+  timeoutMs?: number;
+  /** Abort with `too-large` past this many body bytes. */
+  maxBodyBytes?: number;
+  /** PEM CA certificates trusted for this request, in addition to none: HTTPS without one fails `tls`. */
+  trustedCaPem?: string;
+}
+
+export interface NetResponse {
+  status: number;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** Rejection reason of `request`: an Error whose message starts with one of these codes. */
+export type NetErrorCode = 'timeout' | 'refused' | 'dns' | 'tls' | 'too-large' | 'link-down' | 'io';
+
+export interface Net {
+  request(request: NetRequest): Promise<NetResponse>;
+  linkUp(): boolean;
+  onLink(handler: (up: boolean) => void): void;
+}
+
+// ───────────────────────────── USB ─────────────────────────────
+
+export interface Usb {
+  /** A mass-storage device is plugged in and mounted. */
+  present(): boolean;
+  /** Throws an Error whose message starts with `absent` or `full`. */
+  writeFile(name: string, bytes: Uint8Array): void;
+  freeBytes(): number;
+}
+
+// ───────────────────────────── power ─────────────────────────────
+
+export type BootReason = 'power-on' | 'reboot' | 'power-cut' | 'crash' | 'watchdog';
+
+export interface Power {
+  /** Restart the application after the current event returns. */
+  reboot(reason: string): void;
+  /** Boots since the flash was first written (the restart counter). */
+  bootCount(): number;
+  /** Why this boot happened. */
+  lastBootReason(): BootReason;
+  /** The `reason` given to the `reboot` call that caused this boot, if any. */
+  lastRebootMessage(): string;
+}
+
+// ───────────────────────────── serial console ─────────────────────────────
+
+/** The board's UART debug console: the log of last resort, always present. */
+export interface Serial {
+  write(line: string): void;
+}
+
+// ───────────────────────────── the HAL ─────────────────────────────
+
+export interface Hal {
+  board: BoardInfo;
+  flash: Flash;
+  crypto: Crypto;
+  clock: Clock;
+  display: Display;
+  keys: Keys;
+  leds: Leds;
+  line: Line;
+  net: Net;
+  usb: Usb;
+  power: Power;
+  serial: Serial;
+}
+
+/** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */
+export interface FirmwareImage {
+  boot(hal: Hal): void;
+  /** Image version string (from package.json at build time). */
+  version: string;
+}

@@ -1,0 +1,105 @@
+/**
+ * What a simulated phone offers its drivers: the CLI, the browser UI, the
+ * scenario runner, tests and benchmarks. Implemented by `sim/phone.ts`.
+ */
+import type { BootReason, KeyName, LineEvent, ScreenText } from '../hal/contract';
+
+/** Which engine runs the firmware image. */
+export type EngineKind = 'quickjs' | 'node';
+
+export interface PhoneOptions {
+  /** Board profile id: `desk-500` or `desk-99`. */
+  board: string;
+  engine?: EngineKind;
+  /** Path of a raw flash image file to load (and to save to with `saveFlash()` without argument). Absent: blank flash. */
+  flashImage?: string;
+  /** Wall clock at power-on, ms since epoch (default 2026-01-01T00:00:00Z). The virtual clock starts there. */
+  startTime?: number;
+  /** Directory that plays the USB stick; absent: no stick. */
+  usbDir?: string;
+  /** Path of the firmware bundle (default dist/firmware.js). */
+  image?: string;
+  /** MAC override (default from the board profile). */
+  mac?: string;
+}
+
+/** A line event log entry as seen from the far end. */
+export interface FarEndCall {
+  callId: string;
+  direction: 'incoming' | 'outgoing';
+  remote: string;
+  state: 'ringing' | 'connected' | 'held' | 'ended';
+}
+
+/** Script for how the far end behaves when the phone dials out. */
+export interface FarEndBehaviour {
+  /** What happens to calls to this target ('*' = any). */
+  target: string;
+  action: 'answer' | 'busy' | 'no-answer' | 'reject' | 'forward';
+  /** Delay before the action, ms of virtual time. */
+  afterMs?: number;
+  /** For `forward`: the new target. */
+  forwardTo?: string;
+  /** Hang up from the far end this long after answering. */
+  hangupAfterMs?: number;
+}
+
+export interface FarEnd {
+  /** Ring the phone; returns the call id. */
+  ring(from: string, name?: string): string;
+  /** Far end answers an outgoing call. */
+  answer(callId: string): void;
+  /** Far end hangs up. */
+  hangup(callId: string): void;
+  /** Send a SIP NOTIFY (e.g. check-sync with params). */
+  notify(event: string, params?: Record<string, string>): void;
+  /** Scripted behaviour for calls the phone places. */
+  script(behaviours: FarEndBehaviour[]): void;
+  calls(): FarEndCall[];
+  /** Every event sent to the phone, in order. */
+  sent(): LineEvent[];
+}
+
+export interface FlashStats {
+  partitions: { name: string; size: number; blockSize: number; eraseCounts: number[]; programBytes: number }[];
+}
+
+export type PhoneState = 'running' | 'off' | 'crashed';
+
+export interface SimulatedPhone {
+  readonly board: string;
+  readonly engine: EngineKind;
+  readonly state: PhoneState;
+  /** Power on and run the boot sequence until it settles. */
+  boot(): Promise<void>;
+  /** Press and release a key (pumps the VM). */
+  press(key: KeyName): Promise<void>;
+  /** Press several keys in order. */
+  pressAll(keys: KeyName[]): Promise<void>;
+  /** Advance virtual time, firing due timers in order. */
+  advance(ms: number): Promise<void>;
+  /** Let pending host I/O (network, etc.) settle and pump guest jobs. */
+  settle(): Promise<void>;
+  /** The text model of the current screen. */
+  screen(): ScreenText;
+  /** The framebuffer as PNG bytes. */
+  screenshotPng(): Buffer;
+  farEnd: FarEnd;
+  /** Cut power now (or after `afterOps` more flash program/erase operations). */
+  cutPower(afterOps?: number): void;
+  /** Power back on (boot reason power-cut when power was cut, else power-on). */
+  powerOn(): Promise<void>;
+  /** Serial console and firmware log lines, oldest first. */
+  log(): string[];
+  onLog(listener: (line: string) => void): () => void;
+  onScreen(listener: (screen: ScreenText) => void): () => void;
+  flashStats(): FlashStats;
+  /** Raw flash dump: all partitions concatenated in board order. */
+  dumpFlash(): Buffer;
+  saveFlash(path?: string): void;
+  lastBootReason(): BootReason;
+  /** Guest memory use (QuickJS runtime) in bytes; for node engine, heap delta estimate. */
+  memoryUsage(): number;
+  /** Power off and release everything (the QuickJS runtime included). */
+  dispose(): void;
+}
