@@ -57,8 +57,8 @@ export interface ScreenDeclaration {
   menu: string[];
   /** Label of the entry. */
   label: string;
-  /** Screen id it opens. */
-  screen: string;
+  /** Screen id it opens; absent for a submenu (its entries are declared with this path + label). */
+  screen?: string;
   /** Who may open it. */
   access: 'anyone' | 'user' | 'admin';
 }

@@ -1,0 +1,53 @@
+/**
+ * The kernel: what every module is given. One instance per boot.
+ */
+import type { Hal, KeyEvent, LineEvent } from '../../hal/contract';
+import { EventBus } from './event-bus';
+import { createGuard, type Guard } from './guard';
+import { Logger, type ComponentLogger } from './logger';
+import { ModuleRegistry } from './module-registry';
+import { Timers } from './timers';
+
+/** Events modules exchange. */
+export interface PhoneEvents extends Record<string, unknown> {
+  key: KeyEvent;
+  line: LineEvent;
+  link: boolean;
+  /** The UI asks for a redraw (state changed outside a key press). */
+  redraw: void;
+}
+
+export class Kernel {
+  readonly log: Logger;
+  readonly sys: ComponentLogger;
+  readonly guard: Guard;
+  readonly timers: Timers;
+  readonly bus: EventBus<PhoneEvents>;
+  readonly modules = new ModuleRegistry();
+  readonly bootStartedAt: number;
+
+  constructor(readonly hal: Hal, readonly version: string) {
+    this.bootStartedAt = hal.clock.monotonic();
+    this.log = new Logger(() => hal.clock.now());
+    this.log.addSink((line) => hal.serial.write(line));
+    this.sys = this.log.component('sys');
+    this.guard = createGuard(this.sys);
+    this.timers = new Timers(hal.clock, this.guard);
+    this.bus = new EventBus<PhoneEvents>(this.guard);
+  }
+
+  /** Wire the HAL's inputs to the event bus (each delivery guarded). */
+  attachInputs(): void {
+    this.hal.keys.onKey(this.guard('key', (e: KeyEvent) => this.bus.emit('key', e)));
+    this.hal.line.onEvent(this.guard('line event', (e: LineEvent) => this.bus.emit('line', e)));
+    this.hal.net.onLink(this.guard('link', (up: boolean) => this.bus.emit('link', up)));
+  }
+
+  /** Start every registered module in order; one that fails is logged and skipped. */
+  startModules(): void {
+    for (const m of this.modules.all()) {
+      if (!m.start) continue;
+      this.guard(`start ${m.declaration.name}`, () => m.start!(this))();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** UTF-8 encode/decode: QuickJS has no TextEncoder/TextDecoder. */
+
+export function utf8Encode(text: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  return new Uint8Array(out);
+}
+
+/** Decodes UTF-8; malformed sequences become U+FFFD (never throws). */
+export function utf8Decode(bytes: Uint8Array): string {
+  let out = '';
+  let chunk: number[] = [];
+  const flush = () => {
+    out += String.fromCodePoint(...chunk);
+    chunk = [];
+  };
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    let cp = 0xfffd;
+    let len = 1;
+    if (b < 0x80) cp = b;
+    else if (b >= 0xc2 && b < 0xe0 && cont(bytes, i + 1)) { cp = ((b & 31) << 6) | (bytes[i + 1] & 63); len = 2; }
+    else if (b >= 0xe0 && b < 0xf0 && cont(bytes, i + 1) && cont(bytes, i + 2)) {
+      const v = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63);
+      if (v >= 0x800 && (v < 0xd800 || v > 0xdfff)) { cp = v; len = 3; }
+    } else if (b >= 0xf0 && b < 0xf5 && cont(bytes, i + 1) && cont(bytes, i + 2) && cont(bytes, i + 3)) {
+      const v = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) | (bytes[i + 3] & 63);
+      if (v >= 0x10000 && v <= 0x10ffff) { cp = v; len = 4; }
+    }
+    chunk.push(cp);
+    if (chunk.length >= 4096) flush();
+    i += len;
+  }
+  flush();
+  return out;
+}
+
+function cont(bytes: Uint8Array, i: number): boolean {
+  return i < bytes.length && (bytes[i] & 0xc0) === 0x80;
+}

@@ -1,0 +1,62 @@
+/**
+ * The boot sequence of the phone. `boot(hal)` runs once per power-on or
+ * reboot: it mounts the flash stores, registers the modules, builds the
+ * menus from their declarations, wires the HAL's inputs and shows the idle
+ * screen. Everything after that happens in response to HAL callbacks (keys,
+ * timers, line events, network answers).
+ */
+import type { Hal } from '../hal/contract';
+import { PasswordVault } from './auth/password-vault';
+import { describeError } from './kernel/guard';
+import { Kernel } from './kernel/kernel';
+import { DeviceSettings } from './settings/device-settings';
+import { FileStore } from './storage/file-store';
+import { PhoneUi, uiModule } from './ui/ui-module';
+
+export const version: string = __FIRMWARE_VERSION__;
+
+/** What one boot holds: handed to modules through the kernel. */
+export interface BootedPhone {
+  kernel: Kernel;
+  nvram: FileStore;
+  fs: FileStore;
+  settings: DeviceSettings;
+  ui: PhoneUi;
+}
+
+export function boot(hal: Hal): BootedPhone {
+  const kernel = new Kernel(hal, version);
+  const sys = kernel.sys;
+  sys.notice(`boot: firmware ${version} on ${hal.board.model} (${hal.board.profile}) mac ${hal.board.mac}, reason ${hal.power.lastBootReason()}${hal.power.lastRebootMessage() ? ` (${hal.power.lastRebootMessage()})` : ''}, boot #${hal.power.bootCount()}`);
+
+  const storeLog = kernel.log.component('store');
+  const mount = (partition: string): FileStore => {
+    const started = hal.clock.monotonic();
+    const store = FileStore.mount(hal.flash.open(partition), hal.crypto, (m) => storeLog.notice(`${partition}: ${m}`));
+    const s = store.stats();
+    storeLog.info(`${partition}: mounted, ${s.files} files, ${s.freeBlocks}/${s.blocks} blocks free (${hal.clock.monotonic() - started} ms)`);
+    return store;
+  };
+  let nvram: FileStore;
+  let fs: FileStore;
+  try {
+    nvram = mount('nvram');
+    fs = mount('fs');
+  } catch (e) {
+    // A store that cannot mount is a hardware fault: say so on the serial console and stop here.
+    sys.fatal(`boot: flash store mount failed: ${describeError(e)}`);
+    throw e;
+  }
+
+  const settings = new DeviceSettings(nvram, (m) => sys.error(m));
+  const vault = new PasswordVault(hal.crypto, settings);
+  const ui = new PhoneUi(kernel, vault, () => settings.get('up.echoPasswordDigits') === '1');
+  kernel.modules.register(uiModule());
+
+  ui.buildMenus();
+  kernel.attachInputs();
+  kernel.startModules();
+  ui.start();
+  sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
+  return { kernel, nvram, fs, settings, ui };
+}

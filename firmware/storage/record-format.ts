@@ -1,0 +1,159 @@
+/**
+ * On-flash layout of block headers and records (docs/storage-format.md).
+ * All integers little-endian. Everything is aligned to 16 bytes (the program
+ * unit of the boards); unwritten flash reads 0xFF.
+ */
+import { crc32 } from './crc32';
+
+export const UNIT = 16;
+export const BLOCK_HEADER_BYTES = 2 * UNIT;
+
+/** Unit 0 of a block, written right after erase: wear survives the erase. */
+export const ERASE_MAGIC = 0x45545350; // "PSTE"
+/** Unit 1, written when the block joins the log: its place in log order. */
+export const ACTIVE_MAGIC = 0x41545350; // "PSTA"
+
+export const enum RecordKind {
+  /** File content replaced: chunk 0 of a new version (more chunks may follow as Append in the same transaction). */
+  Write = 1,
+  Append = 2,
+  Delete = 3,
+  Commit = 4,
+  /** Several chunks of a file merged into one record (replaces the records it covers). */
+  Merge = 5,
+}
+
+export const FLAG_SEALED = 1;
+export const RECORD_HEADER_BYTES = UNIT;
+
+export interface RecordHeader {
+  kind: RecordKind;
+  classCode: number;
+  flags: number;
+  pathLength: number;
+  txSeq: number;
+  /** Payload bytes after the header (for Commit: the number of records committed). */
+  length: number;
+  crc: number;
+}
+
+export interface RecordPayload {
+  path: string;
+  user: string;
+  /** Transaction that first wrote this record; a GC copy keeps it. Orders versions. */
+  origSeq: number;
+  chunkFirst: number;
+  chunkLast: number;
+  /** Data as stored (sealed for personal classes). */
+  data: Uint8Array;
+}
+
+const PAYLOAD_FIXED = 1 + 12; // user length + origSeq, chunkFirst, chunkLast
+
+export function padded(n: number): number {
+  return Math.ceil(n / UNIT) * UNIT;
+}
+
+export function recordBytes(pathBytes: number, userBytes: number, dataBytes: number): number {
+  return RECORD_HEADER_BYTES + padded(pathBytes + PAYLOAD_FIXED + userBytes + dataBytes);
+}
+
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
+}
+
+export function get32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
+export function encodeBlockUnit(magic: number, value: number): Uint8Array {
+  const u = new Uint8Array(UNIT).fill(0xff);
+  put32(u, 0, magic);
+  put32(u, 4, value);
+  put32(u, 8, crc32(u, 0, 8));
+  return u;
+}
+
+/** The value of a block header unit, or null when absent (erased) or damaged. */
+export function decodeBlockUnit(b: Uint8Array, at: number, magic: number): number | null {
+  if (get32(b, at) !== magic) return null;
+  return get32(b, at + 8) === crc32(b, at, at + 8) ? get32(b, at + 4) : null;
+}
+
+export function encodeRecord(kind: RecordKind, classCode: number, flags: number, txSeq: number, p: RecordPayload, pathBytes: Uint8Array, userBytes: Uint8Array): Uint8Array {
+  const payloadLength = pathBytes.length + PAYLOAD_FIXED + userBytes.length + p.data.length;
+  const out = new Uint8Array(RECORD_HEADER_BYTES + padded(payloadLength)).fill(0xff);
+  out[0] = kind;
+  out[1] = classCode;
+  out[2] = flags;
+  out[3] = pathBytes.length;
+  put32(out, 4, txSeq);
+  put32(out, 8, payloadLength);
+  let at = RECORD_HEADER_BYTES;
+  out.set(pathBytes, at);
+  at += pathBytes.length;
+  out[at++] = userBytes.length;
+  out.set(userBytes, at);
+  at += userBytes.length;
+  put32(out, at, p.origSeq);
+  put32(out, at + 4, p.chunkFirst);
+  put32(out, at + 8, p.chunkLast);
+  at += 12;
+  out.set(p.data, at);
+  put32(out, 12, crc32(out, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + payloadLength, crc32(out, 0, 12)));
+  return out;
+}
+
+export function encodeCommit(txSeq: number, count: number): Uint8Array {
+  const out = new Uint8Array(RECORD_HEADER_BYTES).fill(0xff);
+  out[0] = RecordKind.Commit;
+  out[1] = 0;
+  out[2] = 0;
+  out[3] = 0;
+  put32(out, 4, txSeq);
+  put32(out, 8, count);
+  put32(out, 12, crc32(out, 0, 12));
+  return out;
+}
+
+/** True when the 16 bytes at `at` were never programmed: the end of a block's log. */
+export function isErasedUnit(b: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + UNIT && i < b.length; i++) if (b[i] !== 0xff) return false;
+  return true;
+}
+
+export function decodeRecordHeader(b: Uint8Array, at: number): RecordHeader {
+  return { kind: b[at], classCode: b[at + 1], flags: b[at + 2], pathLength: b[at + 3], txSeq: get32(b, at + 4), length: get32(b, at + 8), crc: get32(b, at + 12) };
+}
+
+/** Total bytes the record occupies, or null when its header cannot be a record that fits. */
+export function recordExtent(h: RecordHeader, at: number, end: number): number | null {
+  if (h.kind < RecordKind.Write || h.kind > RecordKind.Merge) return null;
+  const extent = h.kind === RecordKind.Commit ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + padded(h.length);
+  return at + extent <= end ? extent : null;
+}
+
+export function recordCrcOk(b: Uint8Array, at: number, h: RecordHeader): boolean {
+  if (h.kind === RecordKind.Commit) return h.crc === crc32(b, at, at + 12);
+  const seed = crc32(b, at, at + 12);
+  return h.crc === crc32(b, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + h.length, seed);
+}
+
+/** Path, user and chunk fields of a record whose CRC checked out. */
+export function decodePayload(b: Uint8Array, at: number, h: RecordHeader, decodeText: (bytes: Uint8Array) => string): RecordPayload {
+  let p = at + RECORD_HEADER_BYTES;
+  const path = decodeText(b.subarray(p, p + h.pathLength));
+  p += h.pathLength;
+  const userLength = b[p++];
+  const user = decodeText(b.subarray(p, p + userLength));
+  p += userLength;
+  const origSeq = get32(b, p);
+  const chunkFirst = get32(b, p + 4);
+  const chunkLast = get32(b, p + 8);
+  p += 12;
+  const data = b.slice(p, at + RECORD_HEADER_BYTES + h.length);
+  return { path, user, origSeq, chunkFirst, chunkLast, data };
+}

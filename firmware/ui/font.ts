@@ -1,0 +1,51 @@
+/** Bitmap fonts decoded from the generated font data (see build/font-from-psf.ts). */
+import type { FontData } from './font-data';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function base64Decode(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | B64.indexOf(clean[i]);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+export class BitmapFont {
+  readonly width: number;
+  readonly height: number;
+  readonly bytesPerRow: number;
+  private readonly bitmap: Uint8Array;
+  private readonly index = new Map<string, number>();
+  private readonly fallback: number;
+
+  constructor(data: FontData) {
+    this.width = data.width;
+    this.height = data.height;
+    this.bytesPerRow = Math.ceil(data.width / 8);
+    this.bitmap = base64Decode(data.bitmap);
+    let i = 0;
+    for (const ch of data.chars) this.index.set(ch, i++);
+    this.fallback = this.index.get('?') ?? 0;
+  }
+
+  has(ch: string): boolean {
+    return this.index.has(ch);
+  }
+
+  /** Is pixel (x, y) of the glyph for `ch` inked? Unknown characters draw as '?'. */
+  pixel(ch: string, x: number, y: number): boolean {
+    const g = this.index.get(ch) ?? this.fallback;
+    const row = this.bitmap[(g * this.height + y) * this.bytesPerRow + (x >> 3)];
+    return ((row >> (7 - (x & 7))) & 1) === 1;
+  }
+}

@@ -1,0 +1,45 @@
+/** The idle (home) screen: date, line state, the soft keys into the phone's functions. */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import type { Navigator, Screen } from './screen';
+
+export interface IdleState {
+  now(): number;
+  lineState(): string;
+  lineLabel(): string;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function formatDate(ms: number): string {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+export class IdleScreen implements Screen {
+  constructor(private readonly state: IdleState, private readonly openMenu: (nav: Navigator) => void) {}
+
+  view(): ScreenText {
+    return {
+      id: 'idle',
+      title: this.state.lineLabel(),
+      lines: [formatDate(this.state.now()), `Line 1: ${this.state.lineState()}`],
+      softKeys: ['', '', '', 'Menu'],
+      focus: -1,
+    };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    if (key === 'soft4' || key === 'select' || key === 'home') {
+      this.openMenu(nav);
+      return true;
+    }
+    return key === 'back';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The stack of open screens: routes keys to the top one, applies the common
+ * keys (back, home), scrolls body lines to keep the focus visible, adds the
+ * status bar and draws the result.
+ */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import type { Layout } from './layout';
+import type { ScreenRenderer } from './renderer';
+import type { Navigator, Screen } from './screen';
+
+export class ScreenManager implements Navigator {
+  private stack: Screen[] = [];
+  private scrollTop = new WeakMap<Screen, number>();
+
+  constructor(
+    private readonly renderer: ScreenRenderer,
+    private readonly layout: Layout,
+    private readonly statusText: () => string,
+    private readonly idle: () => Screen,
+  ) {}
+
+  get top(): Screen | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  depth(): number {
+    return this.stack.length;
+  }
+
+  push(screen: Screen): void {
+    this.stack.push(screen);
+    screen.onShow?.(this);
+    this.redraw();
+  }
+
+  pop(): void {
+    if (this.stack.length > 1) this.stack.pop();
+    this.top?.onShow?.(this);
+    this.redraw();
+  }
+
+  replace(screen: Screen): void {
+    if (this.stack.length > 0) this.stack.pop();
+    this.push(screen);
+  }
+
+  home(): void {
+    this.stack = [this.idle()];
+    this.top!.onShow?.(this);
+    this.redraw();
+  }
+
+  key(key: KeyName): void {
+    const top = this.top;
+    if (!top) return;
+    if (top.onKey(key, this)) return;
+    if (key === 'back' || key === 'left') this.pop();
+    else if (key === 'home') this.home();
+  }
+
+  redraw(): void {
+    const top = this.top;
+    if (!top) return;
+    this.renderer.render(this.visible(top));
+  }
+
+  /** What is on screen now (after scrolling). */
+  current(): ScreenText | null {
+    return this.top ? this.visible(this.top) : null;
+  }
+
+  private visible(screen: Screen): ScreenText {
+    const view = screen.view();
+    const rows = this.layout.bodyRows;
+    let top = this.scrollTop.get(screen) ?? 0;
+    if (view.focus >= 0) {
+      if (view.focus < top) top = view.focus;
+      if (view.focus >= top + rows) top = view.focus - rows + 1;
+    }
+    top = Math.max(0, Math.min(top, Math.max(0, view.lines.length - rows)));
+    this.scrollTop.set(screen, top);
+    return {
+      ...view,
+      lines: view.lines.slice(top, top + rows),
+      focus: view.focus >= 0 ? view.focus - top : -1,
+      status: view.status ?? this.statusText(),
+    };
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Guest side of the QuickJS bridge: builds a full `Hal` inside the VM from two
+ * primitive host functions. Compiled into the firmware image (pure ES2020).
+ *
+ * Wire format, both directions: a JSON text in which every Uint8Array is
+ * replaced by `{"$b": i}`, followed by the byte buffers as ArrayBuffers.
+ *
+ * - guest → host, synchronous: `call(device, method, json, ...buffers)` returns
+ *   a JSON text, or an array `[json, ...buffers]` when the result holds bytes.
+ * - guest → host, asynchronous: `callAsync(ticket, device, method, json, ...buffers)`;
+ *   the host later dispatches `settle` for that ticket. The Promise is created
+ *   here, in the guest, so the host never holds a guest promise handle.
+ * - host → guest: one dispatcher, `dispatch(channel, json, ...buffers)`, for
+ *   timers, keys, line events, link changes and settlements. It is the only
+ *   guest function the host keeps a handle to.
+ */
+import type {
+  BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
+  LineEvent, NetRequest, NetResponse, ScreenText, TimerId,
+} from '../contract';
+
+export type HostReply = string | [string, ...ArrayBuffer[]];
+
+export interface HostBridge {
+  call(device: string, method: string, json: string, ...buffers: ArrayBuffer[]): HostReply;
+  callAsync(ticket: number, device: string, method: string, json: string, ...buffers: ArrayBuffer[]): void;
+}
+
+/** Channel names the host dispatches on. */
+export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle';
+
+export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: ArrayBuffer[]) => void;
+
+interface Encoded { json: string; buffers: ArrayBuffer[] }
+
+function encode(value: unknown): Encoded {
+  const buffers: ArrayBuffer[] = [];
+  const json = JSON.stringify(value, (_key, v) => {
+    if (v instanceof Uint8Array) {
+      buffers.push(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer);
+      return { $b: buffers.length - 1 };
+    }
+    return v;
+  });
+  return { json: json === undefined ? 'null' : json, buffers };
+}
+
+function decode(json: string, buffers: ArrayBuffer[]): any {
+  return JSON.parse(json, (_key, v) =>
+    v !== null && typeof v === 'object' && typeof v.$b === 'number' ? new Uint8Array(buffers[v.$b]) : v);
+}
+
+function decodeReply(reply: HostReply): any {
+  return typeof reply === 'string' ? decode(reply, []) : decode(reply[0], reply.slice(1) as ArrayBuffer[]);
+}
+
+/**
+ * Build the guest HAL. Returns the HAL and the dispatcher the host must call
+ * for every host→guest event.
+ */
+export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispatcher } {
+  const call = (device: string, method: string, ...args: unknown[]): any => {
+    const { json, buffers } = encode(args);
+    return decodeReply(bridge.call(device, method, json, ...buffers));
+  };
+
+  let nextTicket = 1;
+  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  const callAsync = (device: string, method: string, ...args: unknown[]): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const ticket = nextTicket++;
+      pending.set(ticket, { resolve, reject });
+      const { json, buffers } = encode(args);
+      try {
+        bridge.callAsync(ticket, device, method, json, ...buffers);
+      } catch (e) {
+        pending.delete(ticket);
+        reject(e as Error);
+      }
+    });
+
+  const timers = new Map<TimerId, () => void>();
+  let keyHandler: ((e: KeyEvent) => void) | null = null;
+  let lineHandler: ((e: LineEvent) => void) | null = null;
+  let linkHandler: ((up: boolean) => void) | null = null;
+
+  const board: BoardInfo = call('board', 'info');
+
+  const partitions = new Map<string, FlashPartition>();
+  const flash: Flash = {
+    partitions: () => call('flash', 'partitions'),
+    open(name) {
+      let p = partitions.get(name);
+      if (!p) {
+        const g: { size: number; blockSize: number; progSize: number } = call('flash', 'geometry', name);
+        p = {
+          name, size: g.size, blockSize: g.blockSize, progSize: g.progSize,
+          read: (offset, length) => call('flash', 'read', name, offset, length),
+          program: (offset, bytes) => { call('flash', 'program', name, offset, bytes); },
+          erase: (block) => { call('flash', 'erase', name, block); },
+        };
+        partitions.set(name, p);
+      }
+      return p;
+    },
+  };
+
+  const crypto: Crypto = {
+    sha1: (d) => call('crypto', 'sha1', d),
+    sha256: (d) => call('crypto', 'sha256', d),
+    hmacSha256: (k, d) => call('crypto', 'hmacSha256', k, d),
+    pbkdf2Sha256: (p, s, i, l) => call('crypto', 'pbkdf2Sha256', p, s, i, l),
+    randomBytes: (n) => call('crypto', 'randomBytes', n),
+    aesCbcEncrypt: (k, iv, d) => call('crypto', 'aesCbcEncrypt', k, iv, d),
+    aesCbcDecrypt: (k, iv, d) => call('crypto', 'aesCbcDecrypt', k, iv, d),
+    generateKey: (n) => { call('crypto', 'generateKey', n); },
+    hasKey: (n) => call('crypto', 'hasKey', n),
+    destroyKey: (n) => { call('crypto', 'destroyKey', n); },
+    listKeys: (prefix) => call('crypto', 'listKeys', prefix),
+    encrypt: (n, d, aad) => call('crypto', 'encrypt', n, d, aad),
+    decrypt: (n, d, aad) => call('crypto', 'decrypt', n, d, aad),
+  };
+
+  const clock: Clock = {
+    now: () => call('clock', 'now'),
+    setWallTime: (ms) => { call('clock', 'setWallTime', ms); },
+    monotonic: () => call('clock', 'monotonic'),
+    setTimer(delayMs, callback) {
+      const id: TimerId = call('clock', 'setTimer', delayMs);
+      timers.set(id, callback);
+      return id;
+    },
+    clearTimer(id) {
+      if (timers.delete(id)) call('clock', 'clearTimer', id);
+    },
+  };
+
+  const display: Display = {
+    width: board.display.width,
+    height: board.display.height,
+    format: board.display.format,
+    blit: (x, y, w, h, pixels) => { call('display', 'blit', x, y, w, h, pixels); },
+    setBacklight: (level) => { call('display', 'setBacklight', level); },
+    describe: (screen: ScreenText) => { call('display', 'describe', screen); },
+  };
+
+  const hal: Hal = {
+    board,
+    flash,
+    crypto,
+    clock,
+    display,
+    keys: {
+      onKey(handler) {
+        keyHandler = handler;
+        call('keys', 'subscribe');
+      },
+    },
+    leds: { set: (led: LedName, state: LedState) => { call('leds', 'set', led, state); } },
+    line: {
+      onEvent(handler) {
+        lineHandler = handler;
+        call('line', 'subscribe');
+      },
+      dial: (target) => callAsync('line', 'dial', target),
+      answer: (id) => callAsync('line', 'answer', id),
+      reject: (id, code) => callAsync('line', 'reject', id, code),
+      hangup: (id) => callAsync('line', 'hangup', id),
+      hold: (id, on) => callAsync('line', 'hold', id, on),
+      transfer: (id, target) => callAsync('line', 'transfer', id, target),
+      attendedTransfer: (id, other) => callAsync('line', 'attendedTransfer', id, other),
+      forward: (id, target) => callAsync('line', 'forward', id, target),
+    },
+    net: {
+      request: (req: NetRequest): Promise<NetResponse> => callAsync('net', 'request', req),
+      linkUp: () => call('net', 'linkUp'),
+      onLink(handler) {
+        linkHandler = handler;
+        call('net', 'subscribe');
+      },
+    },
+    usb: {
+      present: () => call('usb', 'present'),
+      writeFile: (name, bytes) => { call('usb', 'writeFile', name, bytes); },
+      freeBytes: () => call('usb', 'freeBytes'),
+    },
+    power: {
+      reboot: (reason) => { call('power', 'reboot', reason); },
+      bootCount: () => call('power', 'bootCount'),
+      lastBootReason: (): BootReason => call('power', 'lastBootReason'),
+      lastRebootMessage: () => call('power', 'lastRebootMessage'),
+    },
+    serial: { write: (line) => { call('serial', 'write', line); } },
+  };
+
+  const dispatch: Dispatcher = (channel, json, ...buffers) => {
+    const payload = decode(json, buffers);
+    switch (channel) {
+      case 'timer': {
+        const cb = timers.get(payload.id);
+        if (cb) {
+          timers.delete(payload.id);
+          cb();
+        }
+        return;
+      }
+      case 'key':
+        if (keyHandler) keyHandler(payload);
+        return;
+      case 'line':
+        if (lineHandler) lineHandler(payload);
+        return;
+      case 'link':
+        if (linkHandler) linkHandler(payload.up);
+        return;
+      case 'settle': {
+        const p = pending.get(payload.ticket);
+        if (!p) return;
+        pending.delete(payload.ticket);
+        if (payload.ok) p.resolve(payload.value);
+        else p.reject(new Error(payload.error));
+        return;
+      }
+    }
+  };
+
+  return { hal, dispatch };
+}

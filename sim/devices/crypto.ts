@@ -1,0 +1,107 @@
+/**
+ * The SoC crypto engine and secure element, on Node's crypto. Named keys live
+ * in a keystore outside the flash image (as in a secure element): the flash
+ * dump never contains them, and destroying one is a cryptographic erase.
+ */
+import * as nodeCrypto from 'crypto';
+import * as fs from 'fs';
+import type { Crypto } from '../../hal/contract';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class Keystore {
+  private keys = new Map<string, Buffer>();
+
+  /** Load from a side file (`<image>.keys.json`); absent file = empty keystore. */
+  static load(path: string): Keystore {
+    const ks = new Keystore();
+    if (fs.existsSync(path)) {
+      const raw: Record<string, string> = JSON.parse(fs.readFileSync(path, 'utf8'));
+      for (const [name, hex] of Object.entries(raw)) ks.keys.set(name, Buffer.from(hex, 'hex'));
+    }
+    return ks;
+  }
+
+  save(path: string): void {
+    const raw: Record<string, string> = {};
+    for (const [name, key] of this.keys) raw[name] = key.toString('hex');
+    fs.writeFileSync(path, JSON.stringify(raw, null, 1), { mode: 0o600 });
+  }
+
+  get(name: string): Buffer | undefined { return this.keys.get(name); }
+  set(name: string, key: Buffer): void { this.keys.set(name, key); }
+  delete(name: string): void {
+    const key = this.keys.get(name);
+    if (key) key.fill(0);
+    this.keys.delete(name);
+  }
+  names(): string[] { return [...this.keys.keys()].sort(); }
+}
+
+export class NodeCryptoEngine implements Crypto {
+  constructor(readonly keystore: Keystore = new Keystore()) {}
+
+  sha1(data: Uint8Array): Uint8Array { return digest('sha1', data); }
+  sha256(data: Uint8Array): Uint8Array { return digest('sha256', data); }
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+    return new Uint8Array(nodeCrypto.createHmac('sha256', key).update(data).digest());
+  }
+  pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Uint8Array {
+    return new Uint8Array(nodeCrypto.pbkdf2Sync(password, salt, iterations, length, 'sha256'));
+  }
+  randomBytes(length: number): Uint8Array { return new Uint8Array(nodeCrypto.randomBytes(length)); }
+
+  aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const c = nodeCrypto.createCipheriv(cbcName(key), key, iv);
+    return new Uint8Array(Buffer.concat([c.update(plaintext), c.final()]));
+  }
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+    const d = nodeCrypto.createDecipheriv(cbcName(key), key, iv);
+    return new Uint8Array(Buffer.concat([d.update(ciphertext), d.final()]));
+  }
+
+  generateKey(name: string): void { this.keystore.set(name, nodeCrypto.randomBytes(32)); }
+  hasKey(name: string): boolean { return this.keystore.get(name) !== undefined; }
+  destroyKey(name: string): void { this.keystore.delete(name); }
+  listKeys(prefix = ''): string[] { return this.keystore.names().filter((n) => n.startsWith(prefix)); }
+
+  encrypt(keyName: string, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+    const key = this.key(keyName);
+    const iv = nodeCrypto.randomBytes(IV_BYTES);
+    const c = nodeCrypto.createCipheriv('aes-256-gcm', key, iv);
+    if (aad) c.setAAD(aad);
+    const ct = Buffer.concat([c.update(plaintext), c.final()]);
+    return new Uint8Array(Buffer.concat([iv, ct, c.getAuthTag()]));
+  }
+
+  decrypt(keyName: string, sealed: Uint8Array, aad?: Uint8Array): Uint8Array {
+    const key = this.key(keyName);
+    if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error(`sealed data too short (${sealed.length} bytes)`);
+    const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    const d = nodeCrypto.createDecipheriv('aes-256-gcm', key, b.subarray(0, IV_BYTES));
+    if (aad) d.setAAD(aad);
+    d.setAuthTag(b.subarray(b.length - TAG_BYTES));
+    try {
+      return new Uint8Array(Buffer.concat([d.update(b.subarray(IV_BYTES, b.length - TAG_BYTES)), d.final()]));
+    } catch {
+      throw new Error(`decryption under key "${keyName}" failed: data was altered or belongs to another key`);
+    }
+  }
+
+  private key(name: string): Buffer {
+    const key = this.keystore.get(name);
+    if (!key) throw new Error(`no key "${name}" in the keystore`);
+    return key;
+  }
+}
+
+function digest(algorithm: string, data: Uint8Array): Uint8Array {
+  return new Uint8Array(nodeCrypto.createHash(algorithm).update(data).digest());
+}
+
+function cbcName(key: Uint8Array): string {
+  if (key.length === 16) return 'aes-128-cbc';
+  if (key.length === 32) return 'aes-256-cbc';
+  throw new Error(`AES key must be 16 or 32 bytes, got ${key.length}`);
+}

@@ -1,0 +1,190 @@
+/**
+ * Virtual SIP line with a scriptable far end. The phone side implements the
+ * HAL `Line`; the far end (`FarEnd`) is what tests, scenarios and the browser
+ * UI drive: ring the phone, answer, be busy, forward, hang up, send NOTIFY.
+ * Delays run on the virtual clock.
+ */
+import type { Line, LineEvent, Party } from '../../hal/contract';
+import type { FarEnd, FarEndBehaviour, FarEndCall } from '../phone-api';
+import type { VirtualClock } from './clock';
+
+interface CallState extends FarEndCall {
+  party: Party;
+  timers: number[];
+}
+
+export class VirtualLine implements Line {
+  private handler: ((e: LineEvent) => void) | null = null;
+  private readonly callStates = new Map<string, CallState>();
+  private behaviours: FarEndBehaviour[] = [];
+  private log: LineEvent[] = [];
+  private nextId = 1;
+
+  /** The other side of the wire, for tests, scenarios and the browser UI. */
+  readonly farEnd: FarEnd;
+
+  constructor(private readonly clock: VirtualClock, private readonly localAddress: string) {
+    this.farEnd = {
+      ring: (from, name) => this.ring(from, name),
+      answer: (callId) => this.answerOutgoing(callId),
+      hangup: (callId) => this.hangupRemote(callId),
+      notify: (event, params) => this.notify(event, params),
+      script: (behaviours) => this.script(behaviours),
+      calls: () => this.calls(),
+      sent: () => this.sent(),
+    };
+  }
+
+  // ── phone side (HAL Line) ──
+
+  onEvent(handler: (event: LineEvent) => void): void {
+    this.handler = handler;
+    this.emit({ type: 'registration', state: 'registered' });
+  }
+
+  async dial(target: string): Promise<string> {
+    if (!target.trim()) throw new Error('dial: empty target');
+    const call = this.newCall('outgoing', { address: target, name: '' });
+    this.later(call, 0, () => this.emit({ type: 'ringing', callId: call.callId }));
+    const b = this.behaviours.find((x) => x.target === target) ?? this.behaviours.find((x) => x.target === '*');
+    if (b) this.later(call, b.afterMs ?? 0, () => this.perform(call, b));
+    return call.callId;
+  }
+
+  async answer(callId: string): Promise<void> {
+    const call = this.live(callId);
+    if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`answer: call ${callId} is not ringing in`);
+    call.state = 'connected';
+    this.emit({ type: 'connected', callId, remote: call.party });
+  }
+
+  async reject(callId: string, sipCode = 486): Promise<void> {
+    const call = this.live(callId);
+    this.end(call, 'rejected', sipCode);
+  }
+
+  async hangup(callId: string): Promise<void> {
+    const call = this.live(callId);
+    this.end(call, call.state === 'ringing' && call.direction === 'outgoing' ? 'cancelled' : 'local-hangup');
+  }
+
+  async hold(callId: string, on: boolean): Promise<void> {
+    const call = this.live(callId);
+    if (call.state !== 'connected' && call.state !== 'held') throw new Error(`hold: call ${callId} is not connected`);
+    call.state = on ? 'held' : 'connected';
+    this.emit(on ? { type: 'held', callId, byRemote: false } : { type: 'resumed', callId, byRemote: false });
+  }
+
+  async transfer(callId: string, target: string): Promise<void> {
+    const call = this.live(callId);
+    this.emit({ type: 'transferred', callId, target });
+    this.end(call, 'transferred');
+  }
+
+  async attendedTransfer(callId: string, consultCallId: string): Promise<void> {
+    const call = this.live(callId);
+    const consult = this.live(consultCallId);
+    this.emit({ type: 'transferred', callId, target: consult.party.address });
+    this.end(call, 'transferred');
+    this.end(consult, 'transferred');
+  }
+
+  async forward(callId: string, target: string): Promise<void> {
+    const call = this.live(callId);
+    if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`forward: call ${callId} is not ringing in`);
+    this.emit({ type: 'forwarded', callId, target });
+    this.end(call, 'forwarded', 302);
+  }
+
+  // ── far end (tests, scenarios, browser UI) ──
+
+  ring(from: string, name = ''): string {
+    const call = this.newCall('incoming', { address: from, name });
+    this.emit({ type: 'incoming', callId: call.callId, remote: call.party, local: this.localAddress });
+    return call.callId;
+  }
+
+  answerOutgoing(callId: string): void {
+    const call = this.live(callId);
+    call.state = 'connected';
+    this.emit({ type: 'connected', callId, remote: call.party });
+  }
+
+  hangupRemote(callId: string): void {
+    const call = this.live(callId);
+    this.end(call, call.direction === 'incoming' && call.state === 'ringing' ? 'cancelled' : 'remote-hangup');
+  }
+
+  notify(event: string, params: Record<string, string> = {}): void {
+    this.emit({ type: 'notify', event, params });
+  }
+
+  script(behaviours: FarEndBehaviour[]): void {
+    this.behaviours = [...behaviours];
+  }
+
+  calls(): FarEndCall[] {
+    return [...this.callStates.values()].map(({ callId, direction, remote, state }) => ({ callId, direction, remote, state }));
+  }
+
+  sent(): LineEvent[] {
+    return [...this.log];
+  }
+
+  detach(): void {
+    this.handler = null;
+    for (const c of this.callStates.values()) for (const t of c.timers) this.clock.clearTimer(t);
+    this.callStates.clear();
+  }
+
+  // ── internals ──
+
+  private perform(call: CallState, b: FarEndBehaviour): void {
+    if (call.state === 'ended') return;
+    switch (b.action) {
+      case 'answer':
+        call.state = 'connected';
+        this.emit({ type: 'connected', callId: call.callId, remote: call.party });
+        if (b.hangupAfterMs !== undefined) this.later(call, b.hangupAfterMs, () => this.end(call, 'remote-hangup'));
+        return;
+      case 'busy':
+        return this.end(call, 'busy', 486);
+      case 'reject':
+        return this.end(call, 'rejected', 603);
+      case 'no-answer':
+        return this.end(call, 'no-answer', 408);
+      case 'forward':
+        this.emit({ type: 'forwarded', callId: call.callId, target: b.forwardTo ?? '' });
+        call.party = { address: b.forwardTo ?? call.party.address, name: '' };
+        return;
+    }
+  }
+
+  private newCall(direction: 'incoming' | 'outgoing', party: Party): CallState {
+    const call: CallState = { callId: `call-${this.nextId++}`, direction, remote: party.address, party, state: 'ringing', timers: [] };
+    this.callStates.set(call.callId, call);
+    return call;
+  }
+
+  private live(callId: string): CallState {
+    const call = this.callStates.get(callId);
+    if (!call || call.state === 'ended') throw new Error(`no live call ${callId}`);
+    return call;
+  }
+
+  private end(call: CallState, cause: Extract<LineEvent, { type: 'ended' }>['cause'], sipCode?: number): void {
+    if (call.state === 'ended') return;
+    call.state = 'ended';
+    for (const t of call.timers) this.clock.clearTimer(t);
+    this.emit({ type: 'ended', callId: call.callId, cause, ...(sipCode ? { sipCode } : {}) });
+  }
+
+  private later(call: CallState, ms: number, fn: () => void): void {
+    call.timers.push(this.clock.setTimer(ms, fn));
+  }
+
+  private emit(event: LineEvent): void {
+    this.log.push(event);
+    this.handler?.(event);
+  }
+}

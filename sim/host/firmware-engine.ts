@@ -1,0 +1,15 @@
+/** What the phone needs of an engine that runs the firmware image. */
+import type { Hal } from '../../hal/contract';
+import type { EngineKind } from '../phone-api';
+
+export interface FirmwareEngine {
+  readonly kind: EngineKind;
+  /** Evaluate the image and call its boot(hal). Throws FaultError. */
+  boot(hal: Hal): void;
+  /** Run one host→guest entry (key, timer, event, settlement). Throws FaultError. */
+  enter(fn: () => void): void;
+  /** Host calls started by the firmware and not yet answered (network, line). */
+  pendingHostCalls(): number;
+  memoryUsage(): number;
+  dispose(): void;
+}

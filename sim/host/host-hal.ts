@@ -1,0 +1,48 @@
+/**
+ * The HAL the simulator hands to the firmware (directly under Node, or through
+ * the QuickJS bridge): the virtual devices, with every callback into the
+ * firmware routed through the event gate.
+ */
+import type { Hal } from '../../hal/contract';
+import type { BoardProfile } from '../../hal/boards';
+import type { EventGate } from './event-gate';
+import type { VirtualDevices } from './virtual-devices';
+
+export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial } = devices;
+  const board = { ...profile, keys: [...profile.keys] };
+  return {
+    board,
+    flash,
+    crypto,
+    clock: {
+      now: () => clock.now(),
+      setWallTime: (ms) => clock.setWallTime(ms),
+      monotonic: () => clock.monotonic(),
+      setTimer: (delayMs, callback) => clock.setTimer(delayMs, () => gate.deliver('timer', callback)),
+      clearTimer: (id) => clock.clearTimer(id),
+    },
+    display,
+    keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))) },
+    leds,
+    line: {
+      onEvent: (handler) => line.onEvent((e) => gate.deliver(`line ${e.type}`, () => handler(e))),
+      dial: (t) => line.dial(t),
+      answer: (id) => line.answer(id),
+      reject: (id, code) => line.reject(id, code),
+      hangup: (id) => line.hangup(id),
+      hold: (id, on) => line.hold(id, on),
+      transfer: (id, t) => line.transfer(id, t),
+      attendedTransfer: (id, other) => line.attendedTransfer(id, other),
+      forward: (id, t) => line.forward(id, t),
+    },
+    net: {
+      request: (req) => net.request(req),
+      linkUp: () => net.linkUp(),
+      onLink: (handler) => net.onLink((up) => gate.deliver('link', () => handler(up))),
+    },
+    usb,
+    power,
+    serial,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Runs the same firmware image directly under Node over the same virtual
+ * devices: the fast path for debugging, and the speed reference for
+ * benchmarks. No memory or CPU budget is enforced here (QuickJS does that).
+ */
+import * as vm from 'vm';
+import type { FirmwareImage, Hal } from '../../hal/contract';
+import type { FirmwareEngine } from './firmware-engine';
+import { FaultError, classifyFault } from './firmware-fault';
+
+export class NodeEngine implements FirmwareEngine {
+  readonly kind = 'node' as const;
+  private inFlight = 0;
+
+  constructor(private readonly code: string, private readonly deliver: (label: string, fn: () => void) => void) {}
+
+  boot(hal: Hal): void {
+    // A fresh evaluation per boot: nothing of the previous boot's RAM survives a reboot.
+    const image = vm.runInThisContext(`(function(){${this.code}\n;return PhoneFirmware;})()`, { filename: 'firmware.js' }) as FirmwareImage;
+    this.enter(() => image.boot(this.trackAsync(hal)));
+  }
+
+  enter(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const err = e as Error;
+      const fault = classifyFault(err.name ?? 'Error', err.message ?? String(e), err.stack ?? '', false);
+      throw new FaultError(fault.kind, fault.message, fault.stack);
+    }
+  }
+
+  pendingHostCalls(): number {
+    return this.inFlight;
+  }
+
+  memoryUsage(): number {
+    return process.memoryUsage().heapUsed;
+  }
+
+  dispose(): void {}
+
+  /** Count the firmware's pending network and line calls, and deliver their answers through the gate as QuickJS does. */
+  private trackAsync(hal: Hal): Hal {
+    const wrap = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A): Promise<R> => {
+      this.inFlight++;
+      return new Promise<R>((resolve, reject) => {
+        f(...a).then(
+          (v) => { this.inFlight--; this.deliver('settle', () => resolve(v)); },
+          (e) => { this.inFlight--; this.deliver('settle', () => reject(e)); },
+        );
+      });
+    };
+    const line = hal.line;
+    return {
+      ...hal,
+      net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
+      line: {
+        onEvent: line.onEvent.bind(line),
+        dial: wrap(line.dial.bind(line)),
+        answer: wrap(line.answer.bind(line)),
+        reject: wrap(line.reject.bind(line)),
+        hangup: wrap(line.hangup.bind(line)),
+        hold: wrap(line.hold.bind(line)),
+        transfer: wrap(line.transfer.bind(line)),
+        attendedTransfer: wrap(line.attendedTransfer.bind(line)),
+        forward: wrap(line.forward.bind(line)),
+      },
+    };
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Runs the firmware image inside a QuickJS runtime (quickjs-emscripten, sync
+ * release variant) with the board's memory limit, stack limit and CPU budget,
+ * bridging the host HAL through two host functions and one guest dispatcher
+ * (see hal/quickjs/guest.ts for the wire format).
+ *
+ * Handle discipline: the only guest handle kept across calls is the
+ * dispatcher, disposed in `dispose()`; every other handle is released before
+ * the host function that made it returns, so a runtime can be disposed after
+ * any length of run without the WASM module aborting.
+ */
+import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
+import type { Hal } from '../../hal/contract';
+import type { BoardProfile } from '../../hal/boards';
+import type { FirmwareEngine } from './firmware-engine';
+import { FaultError, classifyFault } from './firmware-fault';
+
+/** Methods the guest may call on each device: nothing else of the host is reachable. */
+const SYNC_METHODS: Record<string, string[]> = {
+  board: ['info'],
+  flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
+  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt'],
+  clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
+  display: ['blit', 'setBacklight', 'describe'],
+  keys: ['subscribe'],
+  leds: ['set'],
+  line: ['subscribe'],
+  net: ['linkUp', 'subscribe'],
+  usb: ['present', 'writeFile', 'freeBytes'],
+  power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
+  serial: ['write'],
+};
+const ASYNC_METHODS: Record<string, string[]> = {
+  line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
+  net: ['request'],
+};
+
+let sharedModule: Promise<QuickJSWASMModule> | null = null;
+/** One WASM module per process; each phone gets its own runtime in it. */
+export function quickJsModule(): Promise<QuickJSWASMModule> {
+  if (!sharedModule) sharedModule = getQuickJS();
+  return sharedModule;
+}
+
+interface Encoded { json: string; buffers: Uint8Array[] }
+
+function encode(value: unknown): Encoded {
+  const buffers: Uint8Array[] = [];
+  const json = JSON.stringify(value, (_k, v) => {
+    if (v instanceof Uint8Array) {
+      buffers.push(v);
+      return { $b: buffers.length - 1 };
+    }
+    return v;
+  });
+  return { json: json ?? 'null', buffers };
+}
+
+function decode(json: string, buffers: Uint8Array[]): any {
+  return JSON.parse(json, (_k, v) => (v !== null && typeof v === 'object' && typeof v.$b === 'number' ? buffers[v.$b] : v));
+}
+
+export class QuickJsEngine implements FirmwareEngine {
+  readonly kind = 'quickjs' as const;
+  private runtime: QuickJSRuntime;
+  private vm: QuickJSContext;
+  private dispatcher: QuickJSHandle | null = null;
+  private polls = 0;
+  private pollBudget: number;
+  private inFlight = 0;
+  private disposed = false;
+
+  constructor(
+    module: QuickJSWASMModule,
+    private readonly profile: BoardProfile,
+    private readonly code: string,
+    /** Deliver a host→guest event through the phone's event gate. */
+    private readonly deliver: (label: string, fn: () => void) => void,
+  ) {
+    this.runtime = module.newRuntime();
+    this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
+    this.runtime.setMaxStackSize(profile.stackBudgetBytes);
+    this.pollBudget = profile.cpuBudget.pollsAtBoot;
+    this.runtime.setInterruptHandler(() => ++this.polls > this.pollBudget);
+    this.vm = this.runtime.newContext();
+  }
+
+  pendingHostCalls(): number {
+    return this.inFlight;
+  }
+
+  boot(hal: Hal): void {
+    this.installHostFunctions(hal);
+    this.polls = 0;
+    this.pollBudget = this.profile.cpuBudget.pollsAtBoot;
+    this.evalOrThrow(this.code, 'firmware.js');
+    this.dispatcher = this.evalOrThrow(
+      '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
+      'bootstrap.js',
+    );
+    this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
+    this.pump();
+  }
+
+  /** Run a host→guest entry under the per-event CPU budget, then pump jobs. */
+  enter(fn: () => void): void {
+    this.polls = 0;
+    this.pollBudget = this.profile.cpuBudget.pollsPerEvent;
+    try {
+      fn();
+    } finally {
+      this.pump();
+    }
+  }
+
+  memoryUsage(): number {
+    const h = this.runtime.computeMemoryUsage();
+    const usage = this.vm.dump(h) as { memory_used_size: number };
+    h.dispose();
+    return usage.memory_used_size;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.dispatcher?.dispose();
+    this.dispatcher = null;
+    this.vm.dispose();
+    this.runtime.dispose();
+  }
+
+  /** Call the guest dispatcher (only from inside an entry). */
+  private dispatch(channel: string, payload: unknown): void {
+    if (this.disposed || !this.dispatcher) return;
+    const { json, buffers } = encode(payload);
+    const args = [this.vm.newString(channel), this.vm.newString(json), ...buffers.map((b) => this.vm.newArrayBuffer(toArrayBuffer(b)))];
+    const result = this.vm.callFunction(this.dispatcher, this.vm.undefined, ...args);
+    for (const a of args) a.dispose();
+    this.unwrap(result).dispose();
+  }
+
+  private pump(): void {
+    for (;;) {
+      const r = this.runtime.executePendingJobs();
+      if (r.error) {
+        const fault = this.faultFrom(r.error);
+        r.error.dispose();
+        throw new FaultError(fault.kind, fault.message, fault.stack);
+      }
+      if (r.value === 0) return;
+    }
+  }
+
+  private evalOrThrow(code: string, filename: string): QuickJSHandle {
+    return this.unwrap(this.vm.evalCode(code, filename));
+  }
+
+  private unwrap(result: { error?: QuickJSHandle; value?: QuickJSHandle }): QuickJSHandle {
+    if (result.error) {
+      const fault = this.faultFrom(result.error);
+      result.error.dispose();
+      throw new FaultError(fault.kind, fault.message, fault.stack);
+    }
+    return result.value!;
+  }
+
+  private faultFrom(errorHandle: QuickJSHandle) {
+    const e = this.vm.dump(errorHandle) as { name?: string; message?: string; stack?: string } | string;
+    const err = typeof e === 'object' && e !== null ? e : { name: 'Error', message: String(e), stack: '' };
+    return classifyFault(err.name ?? 'Error', err.message ?? String(e), err.stack ?? '', this.polls > this.pollBudget);
+  }
+
+  private installHostFunctions(hal: Hal): void {
+    const vm = this.vm;
+    const readArgs = (jsonH: QuickJSHandle, bufHs: QuickJSHandle[]): unknown[] => {
+      const buffers = bufHs.map((h) => {
+        const life = vm.getArrayBuffer(h);
+        const copy = new Uint8Array(life.value);
+        life.dispose();
+        return copy;
+      });
+      return decode(vm.getString(jsonH), buffers);
+    };
+    const reply = (value: unknown): QuickJSHandle => {
+      const { json, buffers } = encode(value === undefined ? null : value);
+      if (buffers.length === 0) return vm.newString(json);
+      const arr = vm.newArray();
+      const parts = [vm.newString(json), ...buffers.map((b) => vm.newArrayBuffer(toArrayBuffer(b)))];
+      parts.forEach((p, i) => {
+        vm.setProp(arr, i, p);
+        p.dispose();
+      });
+      return arr;
+    };
+    const guestError = (e: unknown) => ({ error: vm.newError({ name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) }) });
+
+    const call = vm.newFunction('__hostCall', (deviceH, methodH, jsonH, ...bufHs) => {
+      try {
+        const device = vm.getString(deviceH);
+        const method = vm.getString(methodH);
+        if (!SYNC_METHODS[device]?.includes(method)) throw new Error(`no host method ${device}.${method}`);
+        return reply(this.callSync(hal, device, method, readArgs(jsonH, bufHs)));
+      } catch (e) {
+        return guestError(e);
+      }
+    });
+    const callAsync = vm.newFunction('__hostCallAsync', (ticketH, deviceH, methodH, jsonH, ...bufHs) => {
+      try {
+        const ticket = vm.getNumber(ticketH);
+        const device = vm.getString(deviceH);
+        const method = vm.getString(methodH);
+        if (!ASYNC_METHODS[device]?.includes(method)) throw new Error(`no async host method ${device}.${method}`);
+        const args = readArgs(jsonH, bufHs);
+        this.inFlight++;
+        Promise.resolve()
+          .then(() => (hal as any)[device][method](...args))
+          .then(
+            (value) => ({ ticket, ok: true, value }),
+            (e: Error) => ({ ticket, ok: false, error: e?.message ?? String(e) }),
+          )
+          .then((settlement) => {
+            this.inFlight--;
+            this.deliver(`settle ${device}.${method}`, () => this.dispatch('settle', settlement));
+          });
+        return vm.undefined;
+      } catch (e) {
+        return guestError(e);
+      }
+    });
+    vm.setProp(vm.global, '__hostCall', call);
+    vm.setProp(vm.global, '__hostCallAsync', callAsync);
+    call.dispose();
+    callAsync.dispose();
+  }
+
+  private callSync(hal: Hal, device: string, method: string, args: any[]): unknown {
+    switch (`${device}.${method}`) {
+      case 'board.info':
+        return hal.board;
+      case 'flash.geometry': {
+        const p = hal.flash.open(args[0]);
+        return { size: p.size, blockSize: p.blockSize, progSize: p.progSize };
+      }
+      case 'flash.read':
+        return hal.flash.open(args[0]).read(args[1], args[2]);
+      case 'flash.program':
+        return hal.flash.open(args[0]).program(args[1], args[2]);
+      case 'flash.erase':
+        return hal.flash.open(args[0]).erase(args[1]);
+      case 'clock.setTimer': {
+        const id: number = hal.clock.setTimer(args[0], () => this.dispatch('timer', { id }));
+        return id;
+      }
+      case 'keys.subscribe':
+        return hal.keys.onKey((e) => this.dispatch('key', e));
+      case 'line.subscribe':
+        return hal.line.onEvent((e) => this.dispatch('line', e));
+      case 'net.subscribe':
+        return hal.net.onLink((up) => this.dispatch('link', { up }));
+      default:
+        return (hal as any)[device][method](...args);
+    }
+  }
+}
+
+function toArrayBuffer(b: Uint8Array): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}

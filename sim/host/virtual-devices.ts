@@ -1,0 +1,53 @@
+/** The set of virtual devices one simulated phone is made of. */
+import type { BoardProfile } from '../../hal/boards';
+import { VirtualClock } from '../devices/clock';
+import { NodeCryptoEngine, Keystore } from '../devices/crypto';
+import { VirtualDisplay } from '../devices/display';
+import { VirtualFlash } from '../devices/flash';
+import { VirtualKeys } from '../devices/keys';
+import { VirtualLeds } from '../devices/leds';
+import { VirtualLine } from '../devices/line';
+import { HostNet } from '../devices/net';
+import { VirtualPower } from '../devices/power';
+import { VirtualSerial } from '../devices/serial';
+import { FolderUsb } from '../devices/usb';
+
+export interface VirtualDevices {
+  flash: VirtualFlash;
+  crypto: NodeCryptoEngine;
+  clock: VirtualClock;
+  display: VirtualDisplay;
+  keys: VirtualKeys;
+  leds: VirtualLeds;
+  line: VirtualLine;
+  net: HostNet;
+  usb: FolderUsb;
+  power: VirtualPower;
+  serial: VirtualSerial;
+}
+
+export interface DeviceOptions {
+  flash: VirtualFlash;
+  keystore: Keystore;
+  power: VirtualPower;
+  startTime: number;
+  usbDir: string | null;
+  mac: string;
+}
+
+export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): VirtualDevices {
+  const clock = new VirtualClock(o.startTime);
+  return {
+    flash: o.flash,
+    crypto: new NodeCryptoEngine(o.keystore),
+    clock,
+    display: new VirtualDisplay(profile.display.width, profile.display.height, profile.display.format),
+    keys: new VirtualKeys(profile.keys),
+    leds: new VirtualLeds(),
+    line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
+    net: new HostNet(),
+    usb: new FolderUsb(o.usbDir),
+    power: o.power,
+    serial: new VirtualSerial(),
+  };
+}

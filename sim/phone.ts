@@ -1,0 +1,280 @@
+/**
+ * A simulated desk phone: the firmware image running in QuickJS (or Node)
+ * over virtual devices built from a board profile. See sim/phone-api.ts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BootReason, KeyName, ScreenText } from '../hal/contract';
+import { boardProfile, type BoardProfile } from '../hal/boards';
+import { Keystore } from './devices/crypto';
+import { VirtualFlash } from './devices/flash';
+import { VirtualPower } from './devices/power';
+import { EventGate, type FirmwareFault } from './host/event-gate';
+import type { FirmwareEngine } from './host/firmware-engine';
+import { FaultError } from './host/firmware-fault';
+import { createHostHal } from './host/host-hal';
+import { NodeEngine } from './host/node-engine';
+import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
+import { createVirtualDevices, type VirtualDevices } from './host/virtual-devices';
+import type { EngineKind, FarEnd, FlashStats, PhoneOptions, PhoneState, SimulatedPhone } from './phone-api';
+import { BundleSourceMap } from './source-map';
+
+export const DEFAULT_IMAGE = path.resolve(__dirname, '..', 'dist', 'firmware.js');
+export const DEFAULT_START_TIME = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+/** A flash image file that does not fit the board, or is unreadable. */
+export class FlashImageError extends Error {}
+
+/** Read and check a flash image file against a board's geometry. */
+export function loadFlashImage(file: string, profile: BoardProfile): VirtualFlash {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new FlashImageError(`cannot read flash image ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return VirtualFlash.fromImage(profile.flash, bytes);
+  } catch (e) {
+    throw new FlashImageError(`refusing flash image ${file}: ${(e as Error).message} (board ${profile.profile})`);
+  }
+}
+
+export async function createPhone(options: PhoneOptions): Promise<Phone> {
+  const profile = boardProfile(options.board);
+  const engine = options.engine ?? 'quickjs';
+  const imagePath = options.image ?? DEFAULT_IMAGE;
+  if (!fs.existsSync(imagePath)) throw new Error(`no firmware image at ${imagePath}: run "phone build" first`);
+  const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
+  const module = engine === 'quickjs' ? await quickJsModule() : null;
+  return new Phone(profile, engine, fs.readFileSync(imagePath, 'utf8'), new BundleSourceMap(imagePath + '.map'), flash, options, module);
+}
+
+export class Phone implements SimulatedPhone {
+  readonly devices: VirtualDevices;
+  readonly faults: FirmwareFault[] = [];
+  private engineInstance: FirmwareEngine | null = null;
+  private gate: EventGate;
+  private phoneState: PhoneState = 'off';
+  private powerWasCut = false;
+  private readonly keystore: Keystore;
+  private readonly power: VirtualPower;
+
+  constructor(
+    readonly profile: BoardProfile,
+    readonly engine: EngineKind,
+    private readonly code: string,
+    private readonly sourceMap: BundleSourceMap,
+    flash: VirtualFlash,
+    private readonly options: PhoneOptions,
+    private readonly quickjs: Awaited<ReturnType<typeof quickJsModule>> | null,
+  ) {
+    this.keystore = options.flashImage ? Keystore.load(options.flashImage + '.keys.json') : new Keystore();
+    this.power = VirtualPower.load(options.flashImage ? options.flashImage + '.power.json' : undefined);
+    this.devices = createVirtualDevices(profile, {
+      flash, keystore: this.keystore, power: this.power, startTime: options.startTime ?? DEFAULT_START_TIME,
+      usbDir: options.usbDir ?? null, mac: options.mac ?? profile.mac,
+    });
+    this.gate = new EventGate((label, fn) => this.runEntry(label, fn), () => this.afterEntry());
+    flash.onPowerCut(() => { this.powerWasCut = true; });
+  }
+
+  get board(): string {
+    return this.profile.profile;
+  }
+
+  get state(): PhoneState {
+    return this.phoneState;
+  }
+
+  get farEnd(): FarEnd {
+    return this.devices.line.farEnd;
+  }
+
+  async boot(): Promise<void> {
+    this.start(this.powerWasCut ? 'power-cut' : 'power-on');
+    await this.settle();
+  }
+
+  async powerOn(): Promise<void> {
+    if (this.phoneState !== 'off') this.teardown();
+    this.devices.flash.restorePower();
+    await this.boot();
+  }
+
+  cutPower(afterOps?: number): void {
+    if (afterOps && afterOps > 0) {
+      this.devices.flash.cutPowerAfter(afterOps);
+      return;
+    }
+    this.devices.flash.cutPowerAfter(0);
+    if (this.phoneState !== 'off') {
+      this.host('power cut');
+      this.teardown();
+    }
+  }
+
+  async press(key: KeyName): Promise<void> {
+    this.requireRunning();
+    this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, true));
+    this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, false));
+    await this.settle();
+  }
+
+  async pressAll(keys: KeyName[]): Promise<void> {
+    for (const k of keys) await this.press(k);
+  }
+
+  async advance(ms: number): Promise<void> {
+    const clock = this.devices.clock;
+    const target = clock.monotonic() + Math.max(0, ms);
+    // Timer by timer, settling between, so host I/O answers interleave as they would in real time.
+    for (;;) {
+      const next = clock.nextDue();
+      if (this.phoneState !== 'running' || next === null || next > target) break;
+      clock.advance(next - clock.monotonic());
+      await this.settle();
+    }
+    clock.advance(target - clock.monotonic());
+  }
+
+  async settle(): Promise<void> {
+    for (let rounds = 0; rounds < 10000; rounds++) {
+      await new Promise((r) => setImmediate(r));
+      const pending = this.engineInstance?.pendingHostCalls() ?? 0;
+      if (pending === 0) {
+        await new Promise((r) => setImmediate(r));
+        if ((this.engineInstance?.pendingHostCalls() ?? 0) === 0) return;
+      } else {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+  }
+
+  screen(): ScreenText {
+    return this.devices.display.text();
+  }
+
+  screenshotPng(): Buffer {
+    return this.devices.display.toPng();
+  }
+
+  log(): string[] {
+    return this.devices.serial.all();
+  }
+
+  onLog(listener: (line: string) => void): () => void {
+    return this.devices.serial.onLine(listener);
+  }
+
+  onScreen(listener: (screen: ScreenText) => void): () => void {
+    return this.devices.display.onScreen(listener);
+  }
+
+  flashStats(): FlashStats {
+    return { partitions: this.devices.flash.stats().map((p) => ({ name: p.name, size: p.size, blockSize: p.blockSize, eraseCounts: p.eraseCounts, programBytes: p.programBytes })) };
+  }
+
+  dumpFlash(): Buffer {
+    return Buffer.from(this.devices.flash.image());
+  }
+
+  saveFlash(file = this.options.flashImage): void {
+    if (!file) throw new Error('saveFlash: no file given and the phone has no flash image path');
+    fs.writeFileSync(file, this.devices.flash.image());
+    this.keystore.save(file + '.keys.json');
+    this.power.save(file + '.power.json');
+  }
+
+  lastBootReason(): BootReason {
+    return this.power.lastBootReason();
+  }
+
+  memoryUsage(): number {
+    return this.engineInstance?.memoryUsage() ?? 0;
+  }
+
+  dispose(): void {
+    this.teardown();
+  }
+
+  // ── internals ──
+
+  private start(reason: BootReason, message = ''): void {
+    this.power.booting(reason, message);
+    this.powerWasCut = false;
+    this.phoneState = 'running';
+    this.devices.display.setBacklight(100);
+    const hal = createHostHal(this.profile, this.devices, this.gate);
+    const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
+    this.engineInstance = this.engine === 'quickjs'
+      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver)
+      : new NodeEngine(this.code, deliver);
+    const engine = this.engineInstance;
+    this.gate.deliver('boot', () => {
+      try {
+        engine.boot(hal);
+      } catch (e) {
+        this.report('boot', e);
+        if (this.phoneState === 'running') this.phoneState = 'crashed';
+      }
+    });
+  }
+
+  private runEntry(label: string, fn: () => void): void {
+    const engine = this.engineInstance;
+    if (!engine || this.phoneState === 'off') return;
+    if (label === 'boot') {
+      fn();
+      return;
+    }
+    try {
+      engine.enter(fn);
+    } catch (e) {
+      this.report(label, e);
+    }
+  }
+
+  private afterEntry(): void {
+    if (this.powerWasCut && this.phoneState !== 'off') {
+      this.host(`power cut (boot count ${this.power.bootCount()})`);
+      this.teardown();
+      return;
+    }
+    const reboot = this.power.rebootRequested;
+    if (reboot !== null && this.phoneState !== 'off') {
+      this.host(`reboot requested: ${reboot}`);
+      this.teardown();
+      this.start('reboot', reboot);
+    }
+  }
+
+  private report(label: string, e: unknown): void {
+    if (this.powerWasCut) return;
+    const fault: FirmwareFault = e instanceof FaultError
+      ? { kind: e.kind, message: e.message, stack: this.sourceMap.mapStack(e.guestStack) }
+      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: this.sourceMap.mapStack(String((e as Error)?.stack ?? '')) };
+    this.faults.push(fault);
+    this.host(`firmware fault (${fault.kind}) in ${label}: ${fault.message}${fault.stack ? '\n' + fault.stack : ''}`);
+  }
+
+  private host(text: string): void {
+    this.devices.serial.write(`[sim] ${text}`);
+  }
+
+  private teardown(): void {
+    this.gate.clear();
+    this.engineInstance?.dispose();
+    this.engineInstance = null;
+    this.devices.clock.reset();
+    this.devices.keys.detach();
+    this.devices.line.detach();
+    this.devices.net.detach();
+    this.devices.display.off();
+    this.phoneState = 'off';
+  }
+
+  private requireRunning(): void {
+    if (this.phoneState !== 'running') throw new Error(`the phone is ${this.phoneState}`);
+  }
+}
