@@ -1,0 +1,22 @@
+/**
+ * `phone`: one CLI for the simulator and the image tools. Each command lives
+ * in sim/cli/commands/ and brings its own `--help`.
+ */
+import { Command } from 'commander';
+import { buildCommand } from './commands/build';
+
+export function createCli(): Command {
+  const program = new Command('phone')
+    .description('Desk phone firmware: build the image, run simulated phones, run QA scenarios, inspect flash dumps')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  program.addCommand(buildCommand());
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('phone.js')) {
+  createCli().parseAsync(process.argv).catch((e: Error) => {
+    console.error(`phone: ${e.message}`);
+    process.exit(1);
+  });
+}
