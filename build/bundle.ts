@@ -11,6 +11,7 @@ import * as path from 'path';
 export const GLOBAL_NAME = 'PhoneFirmware';
 export const ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_OUT = path.join(ROOT, 'dist', 'firmware.js');
+export const DEFAULT_ENTRY = path.join(ROOT, 'build', 'entry.ts');
 
 export interface BuildReport {
   outFile: string;
@@ -36,11 +37,12 @@ const forbidNodeBuiltins: esbuild.Plugin = {
   },
 };
 
-export async function buildFirmware(outFile = DEFAULT_OUT): Promise<BuildReport> {
+/** `entry` exists for test images (e.g. deliberately faulty firmware); the product image uses the default. */
+export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY): Promise<BuildReport> {
   const version: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'build', 'entry.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'iife',
     globalName: GLOBAL_NAME,

@@ -1,0 +1,102 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { HostNet } from '../../sim/devices/net';
+
+let server: http.Server;
+let base = '';
+const received: { method: string; url: string; body: string; auth?: string }[] = [];
+
+test.before(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, body: Buffer.concat(chunks).toString(), auth: req.headers.authorization });
+      if (req.url === '/ok') { res.writeHead(200, { 'X-Answer': '42', 'Content-Type': 'text/plain' }); res.end('hello'); }
+      else if (req.url === '/missing') { res.writeHead(404); res.end('nope'); }
+      else if (req.url === '/slow') { setTimeout(() => { if (!res.destroyed) res.end('late'); }, 1500); }
+      else if (req.url === '/huge') { res.writeHead(200); res.end(Buffer.alloc(200_000, 0x61)); }
+      else if (req.url === '/basic') {
+        if (req.headers.authorization === 'Basic ' + Buffer.from('alice:s3cret').toString('base64')) { res.writeHead(200); res.end('welcome'); }
+        else { res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="prov"' }); res.end(); }
+      } else if (req.url === '/upload') { res.writeHead(201); res.end(); }
+      else { res.writeHead(500); res.end(); }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.after(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const utf8 = (b: Uint8Array) => Buffer.from(b).toString();
+const failure = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.message);
+
+test('GET returns status, lower-cased headers and body; 4xx is an answer, not an error', async () => {
+  const net = new HostNet();
+  const ok = await net.request({ method: 'GET', url: `${base}/ok` });
+  assert.is(ok.status, 200);
+  assert.is(ok.headers['x-answer'], '42');
+  assert.is(utf8(ok.body), 'hello');
+  const missing = await net.request({ method: 'GET', url: `${base}/missing` });
+  assert.is(missing.status, 404);
+  assert.equal(net.requests.map((r) => r.status), [200, 404]);
+});
+
+test('PUT sends the body', async () => {
+  const net = new HostNet();
+  const res = await net.request({ method: 'PUT', url: `${base}/upload`, body: new Uint8Array(Buffer.from('<calls/>')) });
+  assert.is(res.status, 201);
+  const put = received.find((r) => r.method === 'PUT')!;
+  assert.is(put.body, '<calls/>');
+});
+
+test('a server that does not answer in time rejects with "timeout"', async () => {
+  const t0 = Date.now();
+  const msg = await failure(new HostNet().request({ method: 'GET', url: `${base}/slow`, timeoutMs: 200 }));
+  assert.match(msg, /^timeout:/);
+  assert.ok(Date.now() - t0 < 1400, 'did not wait for the slow answer');
+});
+
+test('a body past maxBodyBytes rejects with "too-large"', async () => {
+  const msg = await failure(new HostNet().request({ method: 'GET', url: `${base}/huge`, maxBodyBytes: 50_000 }));
+  assert.match(msg, /^too-large:/);
+  const fits = await new HostNet().request({ method: 'GET', url: `${base}/huge`, maxBodyBytes: 300_000 });
+  assert.is(fits.body.length, 200_000);
+});
+
+test('basic auth: the challenge is answered with the request credentials; wrong ones stay 401', async () => {
+  const net = new HostNet();
+  const res = await net.request({ method: 'GET', url: `${base}/basic`, auth: { user: 'alice', password: 's3cret' } });
+  assert.is(res.status, 200);
+  assert.is(utf8(res.body), 'welcome');
+  const wrong = await net.request({ method: 'GET', url: `${base}/basic`, auth: { user: 'alice', password: 'guess' } });
+  assert.is(wrong.status, 401);
+  const none = await net.request({ method: 'GET', url: `${base}/basic` });
+  assert.is(none.status, 401);
+});
+
+test('refused connection, bad URL, unsupported scheme and link down are named errors', async () => {
+  const closed = http.createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  const net = new HostNet();
+  assert.match(await failure(net.request({ method: 'GET', url: `http://127.0.0.1:${port}/` })), /^refused:/);
+  assert.match(await failure(net.request({ method: 'GET', url: 'not a url' })), /^io: bad URL/);
+  assert.match(await failure(net.request({ method: 'GET', url: 'ftp://127.0.0.1/x' })), /^io: unsupported scheme/);
+  const links: boolean[] = [];
+  net.onLink((up) => links.push(up));
+  net.setLink(false);
+  assert.match(await failure(net.request({ method: 'GET', url: `${base}/ok` })), /^link-down:/);
+  net.setLink(true);
+  assert.equal(links, [false, true]);
+  assert.is((await net.request({ method: 'GET', url: `${base}/ok` })).status, 200);
+});
+
+test.run();
