@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { buildCommand } from './commands/build';
+import { cryptCommand } from './commands/crypt';
 
 export function createCli(): Command {
   const program = new Command('phone')
@@ -11,6 +12,7 @@ export function createCli(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   program.addCommand(buildCommand());
+  program.addCommand(cryptCommand());
   return program;
 }
 

@@ -1,0 +1,260 @@
+/**
+ * Debian nginx as a real provisioning server for the tests: started as a
+ * non-daemon child on 127.0.0.1 (free ports, HTTP and HTTPS with a CA made
+ * here), WebDAV PUT/DELETE with create_full_put_path, basic auth from an
+ * htpasswd file written here, everything (config, pid, logs, temp paths,
+ * document root) inside one temp dir removed on stop.
+ *
+ * Faults for the bad-server tests are switched by flag files, so the same URL
+ * can fail and then recover: `setFault('503' | 'html' | 'huge' | 'timeout')`.
+ * `timeout` proxies to a local listener that accepts and never answers.
+ *
+ * The access log records, per request, the bytes the phone sent and the bytes
+ * nginx answered with, so tests and the bench measure traffic at the server.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+export const NGINX_BINARY = '/usr/sbin/nginx';
+
+export type NginxFault = '503' | 'html' | 'huge' | 'timeout';
+
+export interface NginxOptions {
+  /** Basic-auth user and password; absent: no authentication. */
+  auth?: { user: string; password: string };
+}
+
+export interface AccessLogEntry {
+  method: string;
+  uri: string;
+  status: number;
+  /** Bytes of the request as received (request line, headers, body). */
+  requestBytes: number;
+  /** Bytes nginx sent back (headers and body). */
+  responseBytes: number;
+  bodyBytes: number;
+}
+
+export interface TlsMaterial {
+  caPem: string;
+  /** A CA that signed nothing here: trusting only it must make the phone refuse the server. */
+  otherCaPem: string;
+}
+
+export class NginxServer {
+  private constructor(
+    readonly dir: string,
+    /** The document root: what the server serves and where PUTs land. */
+    readonly root: string,
+    readonly httpUrl: string,
+    readonly httpsUrl: string,
+    readonly tls: TlsMaterial,
+    private readonly child: ChildProcess,
+    private readonly blackhole: net.Server,
+    private readonly stderr: () => string,
+  ) {}
+
+  static async start(options: NginxOptions = {}): Promise<NginxServer> {
+    if (!fs.existsSync(NGINX_BINARY)) {
+      throw new Error(`nginx is not installed (${NGINX_BINARY} missing): apt-get install -y nginx${process.env.CI === 'true' ? ' — required under CI' : ''}`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prov-nginx-'));
+    const root = path.join(dir, 'www');
+    for (const d of ['www', 'faults', 'fault-pages', 'tmp', 'logs']) fs.mkdirSync(path.join(dir, d));
+    const tls = makeTls(dir);
+    fs.writeFileSync(path.join(dir, 'fault-pages', 'error.html'), '<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head><body><h1>Maintenance</h1></body></html>\n');
+    fs.writeFileSync(path.join(dir, 'fault-pages', 'huge.cfg'), Buffer.alloc(3 * 1024 * 1024, 0x20));
+    if (options.auth) fs.writeFileSync(path.join(dir, 'htpasswd'), `${options.auth.user}:${sshaHash(options.auth.password)}\n`);
+
+    const blackhole = net.createServer(() => { /* accept, never answer */ });
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    const blackholePort = (blackhole.address() as net.AddressInfo).port;
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const conf = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(conf, nginxConf({ dir, root, httpPort, httpsPort, blackholePort, auth: !!options.auth }));
+
+    let stderr = '';
+    const child = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, child, blackhole, () => stderr);
+    liveServers.add(server);
+    try {
+      await waitForPort(httpPort, child, () => stderr);
+      await waitForPort(httpsPort, child, () => stderr);
+    } catch (e) {
+      await server.stop();
+      throw e;
+    }
+    return server;
+  }
+
+  /** Put a file into the document root (as an admin would). */
+  put(name: string, content: string | Uint8Array): void {
+    const file = path.join(this.root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+
+  read(name: string): Buffer | null {
+    const file = path.join(this.root, name);
+    return fs.existsSync(file) ? fs.readFileSync(file) : null;
+  }
+
+  remove(name: string): void {
+    fs.rmSync(path.join(this.root, name), { force: true });
+  }
+
+  /** Every file under the document root, relative paths, sorted. */
+  listFiles(): string[] {
+    const out: string[] = [];
+    const walk = (d: string, rel: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name), rel + e.name + '/');
+        else out.push(rel + e.name);
+      }
+    };
+    walk(this.root, '');
+    return out.sort();
+  }
+
+  setFault(fault: NginxFault | null): void {
+    for (const f of fs.readdirSync(path.join(this.dir, 'faults'))) fs.rmSync(path.join(this.dir, 'faults', f));
+    if (fault) fs.writeFileSync(path.join(this.dir, 'faults', fault), '');
+  }
+
+  /** The access log so far (nginx writes it unbuffered). */
+  accessLog(): AccessLogEntry[] {
+    const file = path.join(this.dir, 'logs', 'access.log');
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
+      const [method, uri, status, requestBytes, responseBytes, bodyBytes] = line.split(' ');
+      return { method, uri, status: Number(status), requestBytes: Number(requestBytes), responseBytes: Number(responseBytes), bodyBytes: Number(bodyBytes) };
+    });
+  }
+
+  errorLog(): string {
+    const file = path.join(this.dir, 'logs', 'error.log');
+    return (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') + this.stderr();
+  }
+
+  /** Stop nginx (by its PID), the black-hole listener, and remove the temp dir. */
+  async stop(): Promise<void> {
+    liveServers.delete(this);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      process.kill(this.child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => { if (this.child.exitCode === null) process.kill(this.child.pid!, 'SIGKILL'); }, 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await new Promise<void>((r) => this.blackhole.close(() => r()));
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Servers still running when the test process exits are killed by PID (a failing test must not leave nginx behind). */
+const liveServers = new Set<NginxServer>();
+process.on('exit', () => {
+  for (const s of liveServers) {
+    try {
+      process.kill((s as unknown as { child: ChildProcess }).child.pid!, 'SIGKILL');
+    } catch { /* already gone */ }
+  }
+});
+
+function nginxConf(o: { dir: string; root: string; httpPort: number; httpsPort: number; blackholePort: number; auth: boolean }): string {
+  const p = (...parts: string[]) => path.join(o.dir, ...parts);
+  // Workers of a root master drop to "nobody" and could not write the temp dir.
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  return `${user}worker_processes 1;
+pid ${p('nginx.pid')};
+error_log ${p('logs', 'error.log')} warn;
+events { worker_connections 64; }
+http {
+  default_type application/octet-stream;
+  types { text/xml xml; text/html html; }
+  log_format prov '$request_method $uri $status $request_length $bytes_sent $body_bytes_sent';
+  access_log ${p('logs', 'access.log')} prov;
+  client_body_temp_path ${p('tmp', 'body')};
+  proxy_temp_path ${p('tmp', 'proxy')};
+  fastcgi_temp_path ${p('tmp', 'fastcgi')};
+  uwsgi_temp_path ${p('tmp', 'uwsgi')};
+  scgi_temp_path ${p('tmp', 'scgi')};
+  server_tokens off;
+  server {
+    listen 127.0.0.1:${o.httpPort};
+    listen 127.0.0.1:${o.httpsPort} ssl;
+    ssl_certificate ${p('tls', 'server.crt')};
+    ssl_certificate_key ${p('tls', 'server.key')};
+    root ${o.root};
+    client_max_body_size 8m;
+    location /__fault/ {
+      internal;
+      alias ${p('fault-pages')}/;
+      default_type text/html;
+    }
+    location / {
+      ${o.auth ? `auth_basic "provisioning"; auth_basic_user_file ${p('htpasswd')};` : ''}
+      if (-f ${p('faults', '503')}) { return 503; }
+      if (-f ${p('faults', 'html')}) { rewrite ^ /__fault/error.html last; }
+      if (-f ${p('faults', 'huge')}) { rewrite ^ /__fault/huge.cfg last; }
+      if (-f ${p('faults', 'timeout')}) { proxy_pass http://127.0.0.1:${o.blackholePort}; }
+      dav_methods PUT DELETE;
+      create_full_put_path on;
+      dav_access user:rw group:r all:r;
+    }
+  }
+}
+`;
+}
+
+/** A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA (openssl CLI). */
+function makeTls(dir: string): TlsMaterial {
+  const t = path.join(dir, 'tls');
+  fs.mkdirSync(t);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: t, stdio: ['ignore', 'ignore', 'pipe'] });
+  for (const ca of ['ca', 'other-ca']) {
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', `/CN=Test Provisioning ${ca}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  }
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  fs.writeFileSync(path.join(t, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
+  return { caPem: fs.readFileSync(path.join(t, 'ca.crt'), 'utf8'), otherCaPem: fs.readFileSync(path.join(t, 'other-ca.crt'), 'utf8') };
+}
+
+/** RFC 2307 {SSHA}: base64(SHA-1(password + salt) + salt), understood by nginx's auth_basic_user_file. */
+function sshaHash(password: string): string {
+  const salt = crypto.randomBytes(8);
+  const digest = crypto.createHash('sha1').update(password).update(salt).digest();
+  return '{SSHA}' + Buffer.concat([digest, salt]).toString('base64');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr()}`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s: ${stderr()}`);
+}
