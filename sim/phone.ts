@@ -102,6 +102,15 @@ export class Phone implements SimulatedPhone {
     await this.boot();
   }
 
+  /** Restart the image over the same flash (boot reason `reboot`); boots normally when the phone is off. */
+  async reboot(reason = 'user request'): Promise<void> {
+    if (this.phoneState === 'off') return this.powerOn();
+    this.host(`reboot: ${reason}`);
+    this.teardown();
+    this.start('reboot', reason);
+    await this.settle();
+  }
+
   cutPower(afterOps?: number): void {
     if (afterOps && afterOps > 0) {
       this.devices.flash.cutPowerAfter(afterOps);

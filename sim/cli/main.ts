@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { buildCommand } from './commands/build';
+import { simCommand } from './commands/sim';
 import { cryptCommand } from './commands/crypt';
 
 export function createCli(): Command {
@@ -12,6 +13,7 @@ export function createCli(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   program.addCommand(buildCommand());
+  program.addCommand(simCommand());
   program.addCommand(cryptCommand());
   return program;
 }

@@ -1,0 +1,173 @@
+/**
+ * `phone sim`: run one simulated phone in real time, headless (screen text and
+ * log on stdout, simple commands on stdin) or with the browser UI (`--web`).
+ * With `--flash FILE` the flash image is loaded at start (refused when it does
+ * not fit the board) and saved on Ctrl-C.
+ */
+import { Command, Option } from 'commander';
+import * as fs from 'fs';
+import * as readline from 'readline';
+import type { KeyName, ScreenText } from '../../../hal/contract';
+import { BOARDS } from '../../../hal/boards';
+import { DEFAULT_IMAGE, FlashImageError, createPhone, type Phone } from '../../phone';
+import type { EngineKind } from '../../phone-api';
+import { RealtimePacer } from '../../realtime-pacer';
+import { startWebServer, type WebServer } from '../../web/server';
+
+interface SimOptions {
+  board: string;
+  engine: EngineKind;
+  flash?: string;
+  usb?: string;
+  web?: boolean;
+  port: string;
+  image: string;
+}
+
+const STDIN_COMMANDS = `
+Headless commands on stdin (one per line):
+  press KEY...         press keys, e.g. "press soft4 down select" (keys: see the board profile)
+  ring NUMBER [NAME]   the far end rings the phone
+  answer CALLID        the far end answers a call the phone placed
+  hangup [CALLID]      the far end hangs up (all live calls without CALLID)
+  cut | on | reboot    cut power, power on, reboot
+  screen               print the screen text model
+  save                 save the flash image now (needs --flash)
+  quit                 save the flash (with --flash) and exit, like Ctrl-C`;
+
+export function simCommand(): Command {
+  return new Command('sim')
+    .description('run one simulated phone in real time: headless (screen text and log on stdout) or with the browser UI (--web)')
+    .addOption(new Option('-b, --board <id>', 'board profile').choices(Object.keys(BOARDS)).default('desk-500'))
+    .addOption(new Option('-e, --engine <engine>', 'engine that runs the firmware image').choices(['quickjs', 'node']).default('quickjs'))
+    .option('-f, --flash <file>', 'raw flash image: loaded at start if it exists (refused if it does not fit the board), saved on Ctrl-C')
+    .option('--usb <dir>', 'folder that plays the USB stick')
+    .option('--web', 'start the browser UI on 127.0.0.1 and print its URL')
+    .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
+    .option('--image <file>', 'firmware bundle to run', DEFAULT_IMAGE)
+    .addHelpText('after', STDIN_COMMANDS)
+    .action(async (opts: SimOptions) => runSim(opts));
+}
+
+async function runSim(opts: SimOptions): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0..65535, got "${opts.port}"`);
+  if (opts.usb && !fs.statSync(opts.usb, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--usb ${opts.usb} is not a folder`);
+
+  let phone: Phone;
+  try {
+    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image });
+  } catch (e) {
+    if (e instanceof FlashImageError) {
+      throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
+    }
+    throw new Error(`cannot start the phone: ${(e as Error).message}`);
+  }
+
+  for (const line of phone.log()) console.log(line);
+  phone.onLog((line) => console.log(line));
+  await phone.boot();
+
+  let lastScreen = '';
+  const printScreen = (force = false) => {
+    const text = formatScreen(phone.screen());
+    if (force || text !== lastScreen) console.log(text);
+    lastScreen = text;
+  };
+  const pacer = new RealtimePacer(phone, { onTick: opts.web ? undefined : () => printScreen() });
+  pacer.start();
+
+  let web: WebServer | null = null;
+  if (opts.web) {
+    web = await startWebServer({ phone, pacer, port });
+    console.log(`phone sim: ${phone.board} (${phone.engine}) browser UI at ${web.url}  (Ctrl-C to stop)`);
+  } else {
+    printScreen(true);
+    console.log(`phone sim: ${phone.board} (${phone.engine}) running headless; type "help" for commands, Ctrl-C to stop`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await pacer.stop();
+    await web?.close();
+    let code = 0;
+    if (opts.flash) {
+      try {
+        phone.saveFlash(opts.flash);
+        console.log(`phone sim: flash saved to ${opts.flash}`);
+      } catch (e) {
+        console.error(`phone sim: could not save the flash to ${opts.flash}: ${(e as Error).message}`);
+        code = 1;
+      }
+    }
+    phone.dispose();
+    console.log(`phone sim: stopped (${signal})`);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (process.stdin.readable) {
+    const rl = readline.createInterface({ input: process.stdin, terminal: false });
+    rl.on('line', (line) => {
+      runStdinCommand(line.trim(), phone, pacer, opts, () => void stop('quit'), () => printScreen(true))
+        .catch((e: Error) => console.error(`phone sim: ${e.message}`));
+    });
+  }
+}
+
+async function runStdinCommand(line: string, phone: Phone, pacer: RealtimePacer, opts: SimOptions, quit: () => void, showScreen: () => void): Promise<void> {
+  const [command, ...args] = line.split(/\s+/);
+  switch (command) {
+    case '':
+      return;
+    case 'help':
+      return console.log(STDIN_COMMANDS.trim());
+    case 'press':
+      for (const key of args) {
+        if (!phone.profile.keys.includes(key as KeyName)) throw new Error(`board ${phone.board} has no key "${key}" (keys: ${phone.profile.keys.join(' ')})`);
+      }
+      return pacer.run(() => phone.pressAll(args as KeyName[]));
+    case 'ring':
+      if (!args[0]) throw new Error('usage: ring NUMBER [NAME]');
+      return pacer.run(async () => {
+        console.log(`phone sim: far end rings from ${args[0]}: ${phone.farEnd.ring(args[0], args.slice(1).join(' '))}`);
+        await phone.settle();
+      });
+    case 'answer':
+      if (!args[0]) throw new Error('usage: answer CALLID');
+      return pacer.run(async () => { phone.farEnd.answer(args[0]); await phone.settle(); });
+    case 'hangup':
+      return pacer.run(async () => {
+        const ids = args[0] ? [args[0]] : phone.farEnd.calls().filter((c) => c.state !== 'ended').map((c) => c.callId);
+        for (const id of ids) phone.farEnd.hangup(id);
+        await phone.settle();
+      });
+    case 'cut':
+      return pacer.run(() => phone.cutPower());
+    case 'on':
+      return pacer.run(() => phone.powerOn());
+    case 'reboot':
+      return pacer.run(() => phone.reboot('console'));
+    case 'screen':
+      return showScreen();
+    case 'save':
+      if (!opts.flash) throw new Error('save: no --flash file given');
+      return pacer.run(() => { phone.saveFlash(opts.flash); console.log(`phone sim: flash saved to ${opts.flash}`); });
+    case 'quit':
+    case 'exit':
+      return quit();
+    default:
+      throw new Error(`unknown command "${command}" (type "help")`);
+  }
+}
+
+/** The text model as a few console lines: title and status, body (focus marked >), soft keys. */
+export function formatScreen(screen: ScreenText): string {
+  const head = `── screen ${screen.id}${screen.title ? ` · ${screen.title}` : ''}${screen.status ? ` · ${screen.status}` : ''} ──`;
+  const body = screen.lines.map((l, i) => `${i === screen.focus ? '>' : ' '} ${l}`);
+  const soft = screen.softKeys.some(Boolean) ? [`  ${screen.softKeys.map((s) => `[${s}]`).join(' ')}`] : [];
+  return [head, ...body, ...soft].join('\n');
+}

@@ -1,0 +1,265 @@
+// Browser UI of one simulated desk phone. Plain JS: talks to the JSON API
+// (/api/...) and listens to the Server-Sent Events stream (/api/events).
+'use strict';
+
+const $ = (sel) => document.querySelector(sel);
+
+const KEY_LABELS = {
+  up: '▲', down: '▼', left: '◀', right: '▶', select: 'OK', back: 'Back', home: 'Home',
+  hook: 'Hook', speaker: 'Speaker', headset: 'Headset', mute: 'Mute', volumeUp: 'Vol +', volumeDown: 'Vol −',
+  line1: 'Line 1', line2: 'Line 2', line3: 'Line 3', line4: 'Line 4',
+  directory: 'Directory', messages: 'Messages', transfer: 'Transfer', hold: 'Hold', redial: 'Redial', conference: 'Conference',
+};
+const DIAL_LETTERS = { 2: 'ABC', 3: 'DEF', 4: 'GHI', 5: 'JKL', 6: 'MNO', 7: 'PQRS', 8: 'TUV', 9: 'WXYZ', 0: '+' };
+
+// Where each key sits on the phone body.
+const GROUPS = {
+  'line-keys': ['line1', 'line2', 'line3', 'line4'],
+  'nav-keys': ['home', 'up', 'left', 'select', 'right', 'down', 'back'],
+  'dial-pad': ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'],
+  'feature-keys': ['directory', 'messages', 'redial', 'transfer', 'hold', 'conference'],
+  'audio-keys': ['hook', 'speaker', 'headset', 'mute', 'volumeDown', 'volumeUp'],
+  'soft-keys': ['soft1', 'soft2', 'soft3', 'soft4'],
+};
+
+// Keyboard shortcuts (documented on the page): event.key → phone key.
+const SHORTCUTS = {
+  ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right', Enter: 'select',
+  Escape: 'back', Backspace: 'back', F1: 'soft1', F2: 'soft2', F3: 'soft3', F4: 'soft4',
+  h: 'home', d: 'directory', m: 'messages', r: 'redial', t: 'transfer', o: 'hold', c: 'conference',
+  k: 'hook', s: 'speaker', e: 'headset', u: 'mute', '+': 'volumeUp', '=': 'volumeUp', '-': 'volumeDown',
+};
+for (const k of '0123456789*#') SHORTCUTS[k] = k;
+
+let board = null;
+let screenModel = null;
+const MAX_LOG_LINES = 3000;
+
+// ── API ──
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+  if (!res.ok) {
+    showMessage(json.error || `HTTP ${res.status}`);
+    throw new Error(json.error);
+  }
+  showMessage('');
+  return json;
+}
+
+function showMessage(text) {
+  const el = $('#message');
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+function press(key) {
+  const button = document.querySelector(`button[data-key="${CSS.escape(key)}"]`);
+  if (button) {
+    button.classList.add('pressed');
+    setTimeout(() => button.classList.remove('pressed'), 150);
+  }
+  return api('POST', '/api/key', { key }).catch(() => undefined);
+}
+
+// ── phone body ──
+
+function buildKeys(keys) {
+  const has = new Set(keys);
+  for (const [groupId, groupKeys] of Object.entries(GROUPS)) {
+    const group = document.getElementById(groupId);
+    group.textContent = '';
+    for (const key of groupKeys) {
+      if (!has.has(key)) continue;
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.key = key;
+      b.title = key;
+      if (groupId === 'dial-pad') {
+        b.textContent = key;
+        if (DIAL_LETTERS[key]) {
+          const small = document.createElement('small');
+          small.textContent = DIAL_LETTERS[key];
+          b.appendChild(small);
+        }
+      } else {
+        b.textContent = KEY_LABELS[key] || '';
+      }
+      b.addEventListener('click', () => press(key));
+      group.appendChild(b);
+    }
+  }
+}
+
+function renderScreen(screen, frame) {
+  screenModel = screen;
+  $('#screen').src = `/api/screen.png?frame=${frame}`;
+  document.querySelectorAll('#soft-keys button').forEach((b, i) => {
+    b.textContent = (screen.softKeys && screen.softKeys[i]) || '';
+  });
+  const lines = [`[${screen.id}] ${screen.title}${screen.status ? '    ' + screen.status : ''}`];
+  (screen.lines || []).forEach((l, i) => lines.push(`${i === screen.focus ? '>' : ' '} ${l}`));
+  if (screen.softKeys && screen.softKeys.some(Boolean)) lines.push(screen.softKeys.map((s) => `[${s}]`).join(' '));
+  $('#screen-text').textContent = lines.join('\n');
+}
+
+function renderState(s) {
+  const el = $('#state');
+  el.textContent = s.state;
+  el.className = `badge ${s.state}`;
+  $('#boot-info').textContent = `boot #${s.bootCount}, reason ${s.bootReason}`;
+}
+
+// ── far end ──
+
+function renderCalls(calls) {
+  const body = $('#calls tbody');
+  body.textContent = '';
+  for (const c of calls.slice(-8).reverse()) {
+    const tr = document.createElement('tr');
+    tr.dataset.callId = c.callId;
+    for (const v of [c.callId, c.direction, c.remote, c.state]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      tr.appendChild(td);
+    }
+    const actions = document.createElement('td');
+    if (c.state !== 'ended') {
+      if (c.direction === 'outgoing' && c.state === 'ringing') actions.appendChild(callButton('Answer', '/api/far-end/answer', c.callId));
+      actions.appendChild(callButton('Hang up', '/api/far-end/hangup', c.callId));
+    }
+    tr.appendChild(actions);
+    body.appendChild(tr);
+  }
+}
+
+function callButton(label, path, callId) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', () => api('POST', path, { callId }).catch(() => undefined));
+  return b;
+}
+
+$('#ring-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  api('POST', '/api/far-end/ring', { from: $('#ring-from').value, name: $('#ring-name').value }).catch(() => undefined);
+});
+$('#hangup-all').addEventListener('click', () => api('POST', '/api/far-end/hangup', {}).catch(() => undefined));
+
+// ── power ──
+
+$('#power-cut').addEventListener('click', () => api('POST', '/api/power/cut').catch(() => undefined));
+$('#power-on').addEventListener('click', () => api('POST', '/api/power/on').catch(() => undefined));
+$('#reboot').addEventListener('click', () => api('POST', '/api/reboot').catch(() => undefined));
+
+// ── flash wear map ──
+
+async function refreshWear() {
+  const stats = await api('GET', '/api/flash').catch(() => null);
+  if (!stats) return;
+  const max = Math.max(1, ...stats.partitions.flatMap((p) => p.eraseCounts));
+  const root = $('#wear-map');
+  root.textContent = '';
+  for (const p of stats.partitions) {
+    const box = document.createElement('div');
+    box.className = 'partition';
+    box.dataset.partition = p.name;
+    const total = p.eraseCounts.reduce((a, b) => a + b, 0);
+    const title = document.createElement('div');
+    title.className = 'partition-title';
+    title.textContent = `${p.name}: ${p.eraseCounts.length} blocks × ${p.blockSize / 1024} KiB, ` +
+      `${total} erases (max ${Math.max(0, ...p.eraseCounts)} per block), ${formatBytes(p.programBytes)} programmed`;
+    const grid = document.createElement('div');
+    grid.className = 'grid';
+    p.eraseCounts.forEach((n, i) => {
+      const cell = document.createElement('span');
+      cell.className = 'cell';
+      cell.title = `${p.name} block ${i}: ${n} erases`;
+      cell.style.background = n === 0 ? '#2a2f36' : `hsl(${Math.round(120 - 120 * (n / max))},70%,45%)`;
+      grid.appendChild(cell);
+    });
+    box.append(title, grid);
+    root.appendChild(box);
+  }
+}
+
+function formatBytes(n) {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(2)} MiB`;
+}
+
+// ── log ──
+
+function appendLog(lines) {
+  const pre = $('#log');
+  const frag = document.createDocumentFragment();
+  for (const line of lines) {
+    const div = document.createElement('div');
+    if (line.startsWith('[sim]')) div.className = 'sim';
+    div.textContent = line;
+    frag.appendChild(div);
+  }
+  pre.appendChild(frag);
+  while (pre.childElementCount > MAX_LOG_LINES) pre.firstElementChild.remove();
+  if ($('#log-follow').checked) pre.scrollTop = pre.scrollHeight;
+}
+
+// ── keyboard ──
+
+document.addEventListener('keydown', (ev) => {
+  const t = ev.target;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+  if (ev.ctrlKey || ev.metaKey) return;
+  let key = null;
+  if (ev.altKey) {
+    const m = /^Digit([1-4])$/.exec(ev.code);
+    if (m) key = `line${m[1]}`;
+  } else {
+    key = SHORTCUTS[ev.key] || null;
+  }
+  if (!key || !board || !board.keys.includes(key)) return;
+  ev.preventDefault();
+  press(key);
+});
+
+// ── live updates ──
+
+function connect() {
+  const events = new EventSource('/api/events');
+  events.addEventListener('open', () => {
+    $('#connection').textContent = 'live';
+    $('#connection').className = 'badge running';
+  });
+  events.addEventListener('error', () => {
+    $('#connection').textContent = 'offline';
+    $('#connection').className = 'badge off';
+  });
+  events.addEventListener('hello', (ev) => {
+    const s = JSON.parse(ev.data);
+    board = s.board;
+    $('#board-name').textContent = `${s.board.model} (${s.board.id}, ${s.board.display.width}×${s.board.display.height} ${s.board.display.format}) · ${s.engine}`;
+    document.title = `${s.board.model} — desk phone simulator`;
+    buildKeys(s.board.keys);
+    renderScreen(s.screen, s.frame);
+    renderState(s);
+    renderCalls(s.calls);
+    $('#log').textContent = '';
+    appendLog(s.log);
+    refreshWear();
+  });
+  events.addEventListener('screen', (ev) => {
+    const s = JSON.parse(ev.data);
+    renderScreen(s.screen, s.frame);
+  });
+  events.addEventListener('state', (ev) => renderState(JSON.parse(ev.data)));
+  events.addEventListener('calls', (ev) => renderCalls(JSON.parse(ev.data)));
+  events.addEventListener('log', (ev) => appendLog(JSON.parse(ev.data).lines));
+  events.addEventListener('flash', () => refreshWear());
+}
+
+connect();

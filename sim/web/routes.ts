@@ -1,0 +1,132 @@
+/**
+ * The JSON API of the browser UI, one route per control. Every phone
+ * operation runs through the pacer's queue so it never interleaves with a
+ * clock tick. Client mistakes answer 4xx with `{ error }` and leave the phone
+ * as it was.
+ */
+import type { KeyName } from '../../hal/contract';
+import type { Phone } from '../phone';
+import type { RealtimePacer } from '../realtime-pacer';
+import { HttpError } from './http-error';
+import { phoneSnapshot } from './phone-snapshot';
+import { optionalStringField, stringField } from './request-body';
+
+export interface RouteContext {
+  phone: Phone;
+  pacer: RealtimePacer;
+  body: Record<string, unknown>;
+  query: URLSearchParams;
+}
+
+export type RouteReply = { status?: number; json: unknown } | { png: Buffer };
+
+type Route = (ctx: RouteContext) => Promise<RouteReply>;
+
+/** Caller numbers and SIP URIs: what a far end may present as caller id. */
+const CALLER_ADDRESS = /^[0-9A-Za-z+*#@.:_\-]+$/;
+
+const ok = (json: unknown = { ok: true }): RouteReply => ({ json });
+
+function requireRunning(phone: Phone): void {
+  if (phone.state !== 'running') throw new HttpError(409, `the phone is ${phone.state}: power it on first`);
+}
+
+/** Far-end actions throw plain Errors for calls that are not in the right state: the client's mistake. */
+function farEndAction<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (e) {
+    throw new HttpError(409, (e as Error).message);
+  }
+}
+
+function farEndNote(phone: Phone, text: string): void {
+  phone.devices.serial.write(`[sim] far end: ${text}`);
+}
+
+export const ROUTES: Record<string, Route> = {
+  'GET /api/state': async ({ phone }) => ok(phoneSnapshot(phone)),
+
+  'GET /api/screen.png': async ({ phone }) => ({ png: phone.screenshotPng() }),
+
+  'GET /api/log': async ({ phone }) => ok({ lines: phone.log() }),
+
+  'GET /api/flash': async ({ phone }) => ok({ ...phone.flashStats(), operations: phone.devices.flash.operationCount() }),
+
+  'POST /api/key': async ({ phone, pacer, body }) => {
+    const key = stringField(body, 'key', 20) as KeyName;
+    if (!phone.profile.keys.includes(key)) {
+      throw new HttpError(400, `board ${phone.board} has no key "${key}" (keys: ${phone.profile.keys.join(' ')})`);
+    }
+    await pacer.run(async () => {
+      requireRunning(phone);
+      await phone.press(key);
+    });
+    return ok({ screen: phone.screen() });
+  },
+
+  'POST /api/far-end/ring': async ({ phone, pacer, body }) => {
+    const from = stringField(body, 'from', 100);
+    if (!CALLER_ADDRESS.test(from)) throw new HttpError(400, `"from" must be a number or SIP address, got "${from}"`);
+    const name = optionalStringField(body, 'name', 40);
+    const callId = await pacer.run(async () => {
+      requireRunning(phone);
+      const id = phone.farEnd.ring(from, name);
+      farEndNote(phone, `rings from ${from}${name ? ` "${name}"` : ''} (${id})`);
+      await phone.settle();
+      return id;
+    });
+    return ok({ callId, calls: phone.farEnd.calls() });
+  },
+
+  'POST /api/far-end/answer': async ({ phone, pacer, body }) => {
+    const callId = stringField(body, 'callId', 40);
+    await pacer.run(async () => {
+      requireRunning(phone);
+      farEndAction(() => phone.farEnd.answer(callId));
+      farEndNote(phone, `answers ${callId}`);
+      await phone.settle();
+    });
+    return ok({ calls: phone.farEnd.calls() });
+  },
+
+  /** Hang up one call (`callId`) or, without it, every live call. */
+  'POST /api/far-end/hangup': async ({ phone, pacer, body }) => {
+    const callId = optionalStringField(body, 'callId', 40);
+    await pacer.run(async () => {
+      requireRunning(phone);
+      const live = phone.farEnd.calls().filter((c) => c.state !== 'ended').map((c) => c.callId);
+      const targets = callId ? [callId] : live;
+      for (const id of targets) {
+        farEndAction(() => phone.farEnd.hangup(id));
+        farEndNote(phone, `hangs up ${id}`);
+      }
+      await phone.settle();
+    });
+    return ok({ calls: phone.farEnd.calls() });
+  },
+
+  'POST /api/power/cut': async ({ phone, pacer }) => {
+    await pacer.run(() => phone.cutPower());
+    return ok({ state: phone.state });
+  },
+
+  'POST /api/power/on': async ({ phone, pacer }) => {
+    await pacer.run(() => phone.powerOn());
+    return ok({ state: phone.state, bootReason: phone.lastBootReason() });
+  },
+
+  'POST /api/reboot': async ({ phone, pacer }) => {
+    await pacer.run(() => phone.reboot('browser UI'));
+    return ok({ state: phone.state, bootReason: phone.lastBootReason() });
+  },
+};
+
+/** The route for a method and path; 404 for an unknown path, 405 for a known path with the wrong method. */
+export function findRoute(method: string, path: string): Route {
+  const route = ROUTES[`${method} ${path}`];
+  if (route) return route;
+  const methods = Object.keys(ROUTES).filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
+  if (methods.length) throw new HttpError(405, `${method} ${path}: use ${methods.join(' or ')}`);
+  throw new HttpError(404, `no route ${method} ${path}`);
+}
