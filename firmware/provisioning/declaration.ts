@@ -1,0 +1,24 @@
+/**
+ * The provisioning module's parameters (spec: "Provisioning Settings",
+ * "Encryption"). `feature.uploadDir.enabled` belongs to the call-list and
+ * directory modules and `log.render.file` to the logs module; this module only
+ * reads them. Polling names and defaults follow Polycom UC Software
+ * (`prov.polling.*`): off by default, once a day when on.
+ */
+import type { ModuleDeclaration } from '../kernel/declaration';
+
+export const provisioningDeclaration: ModuleDeclaration = {
+  name: 'provisioning',
+  parameters: [
+    { name: 'prov.polling.enabled', type: 'boolean', default: false, description: 'Poll the provisioning server for changed configuration and directory files periodically.' },
+    { name: 'prov.polling.period', type: 'integer', default: 86400, min: 60, max: 2592000, description: 'Seconds between two polls of the provisioning server (prov.polling.enabled=1).' },
+    { name: 'sec.encryption.upload.callLists', type: 'boolean', default: false, reboot: true, description: 'Upload <MAC>-calls.xml encrypted with device.sec.configEncryption.key (0: plain).' },
+    { name: 'sec.encryption.upload.config', type: 'boolean', default: false, description: 'Upload the phone-specific configuration file encrypted (0: plain, replacing the file on the server).' },
+    { name: 'sec.encryption.upload.dir', type: 'boolean', default: false, reboot: true, description: 'Upload <MAC>-directory.xml encrypted (0: plain, replacing the file on the server).' },
+    { name: 'sec.encryption.upload.overrides', type: 'boolean', default: false, description: 'Upload the override files (<MAC>-phone.cfg, <MAC>-web.cfg) encrypted (0: plain).' },
+    { name: 'device.sec.configEncryption.key', type: 'string', default: '', maxLength: 160, reboot: true, description: 'Configuration encryption key "Crypt=1;KeyDesc=<name>;Key=<32 hex>;" (applied with device.sec.configEncryption.key.set=1; kept in device settings).' },
+    { name: 'device.sec.configEncryption.key.set', type: 'boolean', default: false, description: 'Apply device.sec.configEncryption.key from configuration files.' },
+  ],
+  dataClasses: [],
+  screens: [],
+};
