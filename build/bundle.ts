@@ -50,7 +50,7 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     platform: 'neutral',
     mainFields: ['module', 'main'],
     outfile: outFile,
-    sourcemap: 'external',
+    sourcemap: 'linked',
     sourcesContent: false,
     metafile: true,
     logLevel: 'silent',

@@ -17,7 +17,7 @@ import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
 import { createVirtualDevices, type VirtualDevices } from './host/virtual-devices';
 import type { EngineKind, FarEnd, FlashStats, PhoneOptions, PhoneState, SimulatedPhone } from './phone-api';
-import { BundleSourceMap } from './source-map';
+import { BundleSourceMap, condenseStack } from './source-map';
 
 export const DEFAULT_IMAGE = path.resolve(__dirname, '..', 'dist', 'firmware.js');
 export const DEFAULT_START_TIME = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -261,8 +261,8 @@ export class Phone implements SimulatedPhone {
   private report(label: string, e: unknown): void {
     if (this.powerWasCut) return;
     const fault: FirmwareFault = e instanceof FaultError
-      ? { kind: e.kind, message: e.message, stack: this.sourceMap.mapStack(e.guestStack) }
-      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: this.sourceMap.mapStack(String((e as Error)?.stack ?? '')) };
+      ? { kind: e.kind, message: e.message, stack: condenseStack(this.sourceMap.mapStack(e.guestStack)) }
+      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: condenseStack(this.sourceMap.mapStack(String((e as Error)?.stack ?? ''))) };
     this.faults.push(fault);
     this.host(`firmware fault (${fault.kind}) in ${label}: ${fault.message}${fault.stack ? '\n' + fault.stack : ''}`);
   }

@@ -35,3 +35,30 @@ export class BundleSourceMap {
     });
   }
 }
+
+/**
+ * Keep a guest stack readable: runs of identical frames (deep recursion, as in
+ * a stack-budget fault) collapse into one line with a count, and at most
+ * `maxLines` lines are kept.
+ */
+export function condenseStack(stack: string, maxLines = 40): string {
+  const out: string[] = [];
+  let previous: string | null = null;
+  let repeats = 0;
+  const flush = () => {
+    if (repeats > 0) out.push(`${previous} [repeated ${repeats} more times]`);
+    repeats = 0;
+  };
+  for (const line of stack.split('\n')) {
+    if (line === previous && line.trim() !== '') {
+      repeats++;
+      continue;
+    }
+    flush();
+    out.push(line);
+    previous = line;
+  }
+  flush();
+  if (out.length <= maxLines) return out.join('\n');
+  return [...out.slice(0, maxLines), `    … ${out.length - maxLines} more lines`].join('\n');
+}

@@ -11,6 +11,8 @@ import { FaultError, classifyFault } from './firmware-fault';
 export class NodeEngine implements FirmwareEngine {
   readonly kind = 'node' as const;
   private inFlight = 0;
+  /** After a reboot or power-off the old firmware instance must hear nothing more. */
+  private disposed = false;
 
   constructor(private readonly code: string, private readonly deliver: (label: string, fn: () => void) => void) {}
 
@@ -38,7 +40,9 @@ export class NodeEngine implements FirmwareEngine {
     return process.memoryUsage().heapUsed;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.disposed = true;
+  }
 
   /** Count the firmware's pending network and line calls, and deliver their answers through the gate as QuickJS does. */
   private trackAsync(hal: Hal): Hal {
@@ -46,8 +50,8 @@ export class NodeEngine implements FirmwareEngine {
       this.inFlight++;
       return new Promise<R>((resolve, reject) => {
         f(...a).then(
-          (v) => { this.inFlight--; this.deliver('settle', () => resolve(v)); },
-          (e) => { this.inFlight--; this.deliver('settle', () => reject(e)); },
+          (v) => { this.inFlight--; if (!this.disposed) this.deliver('settle', () => resolve(v)); },
+          (e) => { this.inFlight--; if (!this.disposed) this.deliver('settle', () => reject(e)); },
         );
       });
     };
