@@ -1,15 +1,19 @@
 /**
  * The provisioning module's parameters (spec: "Provisioning Settings",
- * "Encryption"). `feature.uploadDir.enabled` belongs to the call-list and
- * directory modules and `log.render.file` to the logs module; this module only
- * reads them. Polling names and defaults follow Polycom UC Software
- * (`prov.polling.*`): off by default, once a day when on.
+ * "Encryption", "Local Contact Directory"). `log.render.file` belongs to the
+ * logs module; this module only reads it. Polling names and defaults follow
+ * Polycom UC Software (`prov.polling.*`): off by default, once a day when on.
+ * The server address and credentials are device settings (nvram), not
+ * parameters: see server-settings.ts.
  */
 import type { ModuleDeclaration } from '../kernel/declaration';
 
 export const provisioningDeclaration: ModuleDeclaration = {
   name: 'provisioning',
   parameters: [
+    { name: 'feature.uploadDir.enabled', type: 'boolean', default: true, description: 'Upload the call lists and the directory (<MAC>-calls.xml, <MAC>-directory.xml) to the provisioning server for backup (0: never uploaded).' },
+    { name: 'voIpProt.SIP.specialEvent.checkSync.downloadDirectory', type: 'boolean', default: false, description: '0: a checksync NOTIFY also downloads the directory files; 1: directory files only with configuration updates, restarts and reboots.' },
+    { name: 'voIpProt.SIP.specialEvent.checkSync.downloadCallList', type: 'boolean', default: false, description: '1: a checksync NOTIFY downloads the logged-in user\'s call list (<user>-calls.xml); 0: it does not.' },
     { name: 'prov.polling.enabled', type: 'boolean', default: false, description: 'Poll the provisioning server for changed configuration and directory files periodically.' },
     { name: 'prov.polling.period', type: 'integer', default: 86400, min: 60, max: 2592000, description: 'Seconds between two polls of the provisioning server (prov.polling.enabled=1).' },
     { name: 'sec.encryption.upload.callLists', type: 'boolean', default: false, reboot: true, description: 'Upload <MAC>-calls.xml encrypted with device.sec.configEncryption.key (0: plain).' },
