@@ -6,9 +6,18 @@
  * timers, line events, network answers).
  */
 import type { Hal } from '../hal/contract';
+import { analyticsDeclaration } from './analytics/declaration';
 import { PasswordVault } from './auth/password-vault';
+import { callsDeclaration } from './calls/declaration';
+import { configModule, startConfigService } from './config/config-module';
+import type { ConfigService } from './config/config-service';
+import { directoryDeclaration } from './directory/declaration';
 import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
+import { loginDeclaration } from './login/declaration';
+import { logsDeclaration } from './logs/declaration';
+import { provisioningDeclaration } from './provisioning/declaration';
+import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
 import { PhoneUi, uiModule } from './ui/ui-module';
@@ -21,6 +30,7 @@ export interface BootedPhone {
   nvram: FileStore;
   fs: FileStore;
   settings: DeviceSettings;
+  config: ConfigService;
   ui: PhoneUi;
 }
 
@@ -52,11 +62,18 @@ export function boot(hal: Hal): BootedPhone {
   const vault = new PasswordVault(hal.crypto, settings);
   const ui = new PhoneUi(kernel, vault, () => settings.get('up.echoPasswordDigits') === '1');
   kernel.modules.register(uiModule());
+  kernel.modules.register(configModule());
+  // Declaration-only until their behaviour lands: their parameters are in the registry already.
+  for (const declaration of [provisioningDeclaration, callsDeclaration, directoryDeclaration, loginDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+    kernel.modules.register({ declaration });
+  }
+  // After every module is registered (the registry is built from them), before any starts.
+  const config = startConfigService(kernel, fs);
 
   ui.buildMenus();
   kernel.attachInputs();
   kernel.startModules();
   ui.start();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui };
+  return { kernel, nvram, fs, settings, ui, config };
 }

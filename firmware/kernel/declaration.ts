@@ -25,6 +25,10 @@ export interface ParameterDeclaration {
   maxLength?: number;
   /** enum: allowed values. */
   values?: string[];
+  /** string: a comma-separated list whose items must each be one of these (e.g. `da.supported.services`). */
+  items?: string[];
+  /** integer: default and maximum are this board fact instead (e.g. `dir.local.contacts.maxNum` = contactLimit). */
+  boardLimit?: 'contactLimit';
   /** A change takes effect only after a restart or reboot of the phone. */
   reboot?: boolean;
   /** One line from the spec: what it does. */

@@ -1,0 +1,105 @@
+/**
+ * The last good copy of every configuration file, kept in the `fs` flash
+ * store (data class `config`; a logged-in user's files under `userProfile`
+ * with the user id): master file, CONFIG_FILES files, override files. A file
+ * is cached only after it parsed, so what boot reads back is always usable.
+ * File names from the server may be URLs longer than a store path, so a small
+ * manifest maps each name to a numbered cache path; manifest and text are
+ * written in one transaction.
+ */
+import { utf8Decode, utf8Encode } from '../kernel/text-codec';
+import type { FileStore } from '../storage/file-store';
+
+export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction'>;
+
+interface Manifest {
+  master: string | null;
+  files: Record<string, string>;
+  next: number;
+}
+
+const MANIFEST = 'cfg/manifest.json';
+const MASTER = 'cfg/master.cfg';
+
+export class ConfigCache {
+  private manifest: Manifest = { master: null, files: {}, next: 1 };
+
+  constructor(private readonly store: ConfigCacheStore, private readonly onError: (msg: string) => void) {
+    const bytes = store.read(MANIFEST);
+    if (!bytes) return;
+    try {
+      const m = JSON.parse(utf8Decode(bytes)) as Manifest;
+      if (typeof m !== 'object' || m === null || typeof m.files !== 'object' || typeof m.next !== 'number') throw new Error('bad shape');
+      this.manifest = { master: typeof m.master === 'string' ? m.master : null, files: { ...m.files }, next: m.next };
+    } catch (e) {
+      onError(`config cache manifest unreadable (${(e as Error).message}): cached files ignored`);
+    }
+  }
+
+  master(): { name: string; text: string } | null {
+    if (!this.manifest.master) return null;
+    const text = this.readText(MASTER);
+    return text === null ? null : { name: this.manifest.master, text };
+  }
+
+  saveMaster(name: string, text: string): void {
+    const next = { ...this.manifest, master: name };
+    this.store.transaction((tx) => {
+      tx.write(MASTER, utf8Encode(text), { cls: 'config' });
+      tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
+    });
+    this.manifest = next;
+  }
+
+  fileNames(): string[] {
+    return Object.keys(this.manifest.files);
+  }
+
+  file(name: string): string | null {
+    const path = this.manifest.files[name];
+    return path ? this.readText(path) : null;
+  }
+
+  saveFile(name: string, text: string): void {
+    const existing = this.manifest.files[name];
+    const path = existing ?? `cfg/file-${this.manifest.next}.cfg`;
+    const next: Manifest = { ...this.manifest, files: { ...this.manifest.files, [name]: path }, next: existing ? this.manifest.next : this.manifest.next + 1 };
+    this.store.transaction((tx) => {
+      tx.write(path, utf8Encode(text), { cls: 'config' });
+      tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
+    });
+    this.manifest = next;
+  }
+
+  /** Drop cached files no longer listed in CONFIG_FILES. */
+  keepOnly(names: readonly string[]): void {
+    const drop = Object.keys(this.manifest.files).filter((n) => !names.includes(n));
+    if (drop.length === 0) return;
+    const files = { ...this.manifest.files };
+    for (const n of drop) delete files[n];
+    const next = { ...this.manifest, files };
+    this.store.transaction((tx) => {
+      for (const n of drop) tx.delete(this.manifest.files[n]);
+      tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
+    });
+    this.manifest = next;
+  }
+
+  /** Override files (`cfg/local.cfg`, ...) and small state files, by fixed path. */
+  readText(path: string, user?: string): string | null {
+    const bytes = this.store.read(user ? userPath(path, user) : path);
+    return bytes ? utf8Decode(bytes) : null;
+  }
+
+  writeText(path: string, text: string, user?: string): void {
+    this.store.write(user ? userPath(path, user) : path, utf8Encode(text), user ? { cls: 'userProfile', user } : { cls: 'config' });
+  }
+
+  remove(path: string, user?: string): void {
+    this.store.delete(user ? userPath(path, user) : path);
+  }
+}
+
+function userPath(path: string, user: string): string {
+  return `user/${user}/${path}`;
+}

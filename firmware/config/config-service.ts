@@ -1,0 +1,506 @@
+/**
+ * The configuration service: the phone's parameter values and where each one
+ * came from. Synchronous and pure: it is handed file TEXTS (by the
+ * provisioning client, which does the HTTP and the decryption) and never does
+ * I/O beyond its flash cache.
+ *
+ * API for the provisioning client (firmware/provisioning):
+ *   applyMaster(text, name?)        master file `<MAC>.cfg` / `000000000000.cfg` → MasterConfig
+ *                                   (CONFIG_FILES order, directories); malformed: last good kept.
+ *   applyConfigFile(name, text)     one CONFIG_FILES entry, by its name as listed in the master.
+ *   applyOverrideFile(layer, text)  a downloaded override file (`<MAC>-phone.cfg` → 'local',
+ *                                   `<MAC>-web.cfg` → 'web', cloud configuration → 'cloud',
+ *                                   `<user>-phone.cfg` → 'user'); replaces that layer.
+ *   applyUserConfig(text)           `<user>.cfg` of the logged-in user (read before CONFIG_FILES).
+ *   setUser(user | null)            log a user in/out: loads/clears `<user>.cfg` and `<user>-phone.cfg`.
+ *   setOverride(layer, name, value) a change made on the phone ('local'/'user') or web ('web').
+ *   removeOverride(layer, name), clearLayer(layer)    (Reset Local/Web/Cloud Configuration)
+ *   overrideText(layer)             `<PHONE_CONFIG><OVERRIDES .../></PHONE_CONFIG>` text to upload.
+ *   get(name), getBoolean(name), getInteger(name), explain(name), onChange(listener)
+ *   finishCycle()                   end of a provisioning cycle: reboots once (hal.power.reboot)
+ *                                   when a reboot-flagged parameter changed since this boot.
+ * Every apply* returns what happened (ok / error text / rejected values); it never throws on
+ * bad input: bad values are rejected one by one with a log line naming file, parameter and value.
+ *
+ * Precedence, first wins: user override `<user>-phone.cfg` > local override `<MAC>-phone.cfg`
+ * > web override `<MAC>-web.cfg` > cloud configuration > `<user>.cfg` then CONFIG_FILES left
+ * to right (the FIRST file that sets a parameter wins) > defaults (Base Profile dependent).
+ * `device.*` values from files and the cloud apply only with their `.set="1"` companion and
+ * `device.set` not 0 (overrides are the phone's own changes and apply directly).
+ */
+import { formatOverrides, parseCfg } from './cfg-xml';
+import { ConfigCache, type ConfigCacheStore } from './config-cache';
+import { parseMaster, type MasterConfig, type PhoneIdentity } from './master-file';
+import { baseProfileOf, ParameterRegistry, type BaseProfile, type RegisteredParameter } from './parameter-registry';
+import { validateValue } from './value-validation';
+
+export type OverrideLayer = 'user' | 'local' | 'web' | 'cloud';
+export type LayerId = OverrideLayer | 'files' | 'default';
+export const LAYER_ORDER: readonly LayerId[] = ['user', 'local', 'web', 'cloud', 'files', 'default'];
+
+const LAYER_PATH: Record<OverrideLayer, string> = { user: 'cfg/user-phone.cfg', local: 'cfg/local.cfg', web: 'cfg/web.cfg', cloud: 'cfg/cloud.cfg' };
+const USER_CFG_PATH = 'cfg/user.cfg';
+const REBOOT_MARKER = 'cfg/reboot-marker.json';
+const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+
+export interface ConfigLog {
+  info(text: string): void;
+  notice(text: string): void;
+  warning(text: string): void;
+  error(text: string): void;
+}
+
+export interface RejectedValue {
+  file: string;
+  name: string;
+  value: string;
+  reason: string;
+}
+
+export interface ApplyResult {
+  ok: boolean;
+  /** Why the whole file was refused (the last good copy stays in force). */
+  error?: string;
+  applied: number;
+  rejected: RejectedValue[];
+  unknown: string[];
+}
+
+export interface ParameterChange {
+  name: string;
+  from: string;
+  to: string;
+  reboot: boolean;
+}
+
+export interface Candidate {
+  layer: LayerId;
+  source: string;
+  value: string;
+  /** False when a `device.*` value was held back by its `.set` companion. */
+  applied: boolean;
+  note?: string;
+}
+
+export interface Explanation {
+  name: string;
+  known: boolean;
+  value?: string;
+  layer?: LayerId;
+  source?: string;
+  reboot?: boolean;
+  module?: string;
+  /** Every layer/file that has a value for it, in precedence order; the first applied one wins. */
+  candidates: Candidate[];
+}
+
+export interface CycleResult {
+  changed: string[];
+  rebooting: boolean;
+}
+
+export interface ConfigServiceOptions {
+  registry: ParameterRegistry;
+  store: ConfigCacheStore;
+  phone: PhoneIdentity;
+  log: ConfigLog;
+  /** Called once when reboot-flagged parameters changed (hal.power.reboot). */
+  reboot?: (reason: string) => void;
+}
+
+interface FileValues {
+  name: string;
+  values: Map<string, string>;
+}
+
+type Listener = (changes: ParameterChange[]) => void;
+
+export class ConfigService {
+  readonly registry: ParameterRegistry;
+  private readonly cache: ConfigCache;
+  private readonly log: ConfigLog;
+  private readonly phone: PhoneIdentity;
+  private master: MasterConfig | null = null;
+  private masterName = '';
+  private readonly files = new Map<string, FileValues>();
+  private userFile: FileValues | null = null;
+  private user: string | null = null;
+  private readonly layers: Record<OverrideLayer, Map<string, string>> = { user: new Map(), local: new Map(), web: new Map(), cloud: new Map() };
+  private effective = new Map<string, string>();
+  private bootValues = new Map<string, string>();
+  private readonly listeners: Listener[] = [];
+  private readonly reboot: (reason: string) => void;
+
+  constructor(options: ConfigServiceOptions) {
+    this.registry = options.registry;
+    this.log = options.log;
+    this.phone = options.phone;
+    this.reboot = options.reboot ?? (() => {});
+    this.cache = new ConfigCache(options.store, (m) => this.log.error(m));
+  }
+
+  /** Boot: read the last good copies from flash; the values now in force are the "running" ones for reboot decisions. */
+  load(): void {
+    const master = this.cache.master();
+    if (master) {
+      const parsed = parseMaster(master.text, this.phone);
+      if (parsed.ok) {
+        this.master = parsed.master;
+        this.masterName = master.name;
+      } else this.log.error(`cached master ${master.name} unreadable: ${parsed.error}`);
+    }
+    for (const name of this.cache.fileNames()) {
+      const text = this.cache.file(name);
+      if (text === null) continue;
+      const r = this.readValues(name, text, 'file');
+      if (r.values) this.files.set(name, { name, values: r.values });
+    }
+    for (const layer of ['local', 'web', 'cloud'] as const) this.loadLayer(layer);
+    this.effective = this.computeAll();
+    this.bootValues = new Map(this.effective);
+    const set = [...this.effective.entries()].filter(([n, v]) => v !== this.defaultOf(this.registry.lookup(n)!));
+    this.log.info(`loaded: master ${this.masterName || '(none)'}, ${this.files.size} config files, overrides local ${this.layers.local.size} / web ${this.layers.web.size} / cloud ${this.layers.cloud.size}; ${set.length} parameters differ from defaults`);
+    for (const [name] of set.slice(0, 40)) {
+      const e = this.explain(name);
+      this.log.info(`${name}="${e.value}" from ${e.layer} (${e.source})`);
+    }
+  }
+
+  // ── reading values ──
+
+  get(name: string): string | undefined {
+    const p = this.registry.lookup(name);
+    return p ? this.effective.get(p.name) ?? this.defaultOf(p) : undefined;
+  }
+
+  getBoolean(name: string): boolean {
+    return this.require(name) === '1';
+  }
+
+  getInteger(name: string): number {
+    return Number(this.require(name));
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** The master file in force (CONFIG_FILES order, directories), or null before the first one. */
+  masterConfig(): MasterConfig | null {
+    return this.master;
+  }
+
+  currentUser(): string | null {
+    return this.user;
+  }
+
+  baseProfile(): BaseProfile {
+    return baseProfileOf(this.effective.get('device.baseProfile') ?? 'Generic');
+  }
+
+  explain(name: string): Explanation {
+    const p = this.registry.lookup(name);
+    if (!p) return { name, known: false, candidates: [] };
+    const candidates = this.candidates(p);
+    const winner = candidates.find((c) => c.applied)!;
+    return { name: p.name, known: true, value: winner.value, layer: winner.layer, source: winner.source, reboot: !!p.reboot, module: p.module, candidates };
+  }
+
+  // ── applying files ──
+
+  applyMaster(text: string, name = '000000000000.cfg'): ApplyResult & { master?: MasterConfig } {
+    const parsed = parseMaster(text, this.phone);
+    if (!parsed.ok) {
+      this.log.error(`${name}: rejected, ${parsed.error}; keeping ${this.masterName ? `last good ${this.masterName}` : 'no master file'}`);
+      return { ok: false, error: parsed.error, applied: 0, rejected: [], unknown: [] };
+    }
+    this.master = parsed.master;
+    this.masterName = name;
+    this.cache.saveMaster(name, text);
+    const listed = parsed.master.configFiles;
+    for (const n of [...this.files.keys()]) if (!listed.includes(n)) this.files.delete(n);
+    this.cache.keepOnly(listed);
+    this.log.info(`${name}: CONFIG_FILES ${listed.length ? listed.join(', ') : '(none)'}${parsed.master.modelSpecific.length ? ` (model ${this.phone.model}: ${parsed.master.modelSpecific.join(', ')})` : ''}`);
+    this.recompute();
+    return { ok: true, applied: 0, rejected: [], unknown: [], master: parsed.master };
+  }
+
+  applyConfigFile(name: string, text: string): ApplyResult {
+    if (!this.master?.configFiles.includes(name)) {
+      const error = `not listed in CONFIG_FILES of ${this.masterName || 'the master file (none yet)'}`;
+      this.log.error(`${name}: rejected, ${error}`);
+      return { ok: false, error, applied: 0, rejected: [], unknown: [] };
+    }
+    const r = this.readValues(name, text, 'file');
+    if (!r.values) return r.result;
+    this.files.set(name, { name, values: r.values });
+    this.cache.saveFile(name, text);
+    this.recompute();
+    return r.result;
+  }
+
+  applyUserConfig(text: string): ApplyResult {
+    const user = this.user;
+    if (!user) return this.refuse('<user>.cfg', 'no user is logged in');
+    const name = `${user}.cfg`;
+    const r = this.readValues(name, text, 'file');
+    if (!r.values) return r.result;
+    this.userFile = { name, values: r.values };
+    this.cache.writeText(USER_CFG_PATH, text, user);
+    this.recompute();
+    return r.result;
+  }
+
+  applyOverrideFile(layer: OverrideLayer, text: string): ApplyResult {
+    const file = this.layerSource(layer);
+    if (layer === 'user' && !this.user) return this.refuse(file, 'no user is logged in');
+    const r = this.readValues(file, text, layer === 'cloud' ? 'file' : 'override');
+    if (!r.values) return r.result;
+    this.layers[layer] = r.values;
+    this.saveLayer(layer);
+    this.recompute();
+    return r.result;
+  }
+
+  setOverride(layer: OverrideLayer, name: string, value: string): ApplyResult {
+    const file = this.layerSource(layer);
+    if (layer === 'user' && !this.user) return this.refuse(file, 'no user is logged in');
+    const p = this.registry.lookup(name);
+    if (!p) return this.refuse(file, `unknown parameter ${name}`);
+    const v = validateValue(p, value);
+    if (v.kind === 'rejected') {
+      this.log.warning(`${file}: rejected ${p.name}="${value}": ${v.reason}`);
+      return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason: v.reason }], unknown: [] };
+    }
+    if (v.kind === 'unset') return this.removeOverride(layer, p.name);
+    this.layers[layer].set(p.name, v.value);
+    this.saveLayer(layer);
+    this.recompute();
+    return { ok: true, applied: 1, rejected: [], unknown: [] };
+  }
+
+  removeOverride(layer: OverrideLayer, name: string): ApplyResult {
+    const p = this.registry.lookup(name);
+    if (p && this.layers[layer].delete(p.name)) {
+      this.saveLayer(layer);
+      this.recompute();
+    }
+    return { ok: true, applied: 0, rejected: [], unknown: [] };
+  }
+
+  /** Reset Local / Web / Cloud Configuration. */
+  clearLayer(layer: OverrideLayer): void {
+    this.layers[layer] = new Map();
+    if (layer === 'user') {
+      if (this.user) this.cache.remove(LAYER_PATH.user, this.user);
+    } else this.cache.remove(LAYER_PATH[layer]);
+    this.log.notice(`${this.layerSource(layer)}: cleared`);
+    this.recompute();
+  }
+
+  overrideText(layer: OverrideLayer): string {
+    return formatOverrides(this.layers[layer]);
+  }
+
+  /** Log a user in (loads their cached `<user>.cfg` / `<user>-phone.cfg`) or out (null: their layers leave the phone). */
+  setUser(user: string | null): boolean {
+    if (user !== null && !USER_ID.test(user)) {
+      this.log.error(`login: refusing user id "${user.slice(0, 80)}": 1-64 of A-Z a-z 0-9 . _ @ -`);
+      return false;
+    }
+    if (this.user && this.user !== user) {
+      // Logged out: the user's options are cleared from the device.
+      this.cache.remove(LAYER_PATH.user, this.user);
+      this.cache.remove(USER_CFG_PATH, this.user);
+    }
+    this.user = user;
+    this.layers.user = new Map();
+    this.userFile = null;
+    if (user) {
+      this.loadLayer('user');
+      const text = this.cache.readText(USER_CFG_PATH, user);
+      if (text !== null) {
+        const r = this.readValues(`${user}.cfg`, text, 'file');
+        if (r.values) this.userFile = { name: `${user}.cfg`, values: r.values };
+      }
+    }
+    this.recompute();
+    return true;
+  }
+
+  /**
+   * End of a provisioning cycle. When a reboot-flagged parameter's value differs
+   * from the one this boot started with, reboot once. A marker remembers which
+   * values that reboot was for: if the phone comes back and still runs other
+   * values (the cache could not keep them), it does not reboot again for them.
+   */
+  finishCycle(): CycleResult {
+    const changed = this.registry.all()
+      .filter((p) => p.reboot && this.effective.get(p.name) !== this.bootValues.get(p.name))
+      .map((p) => p.name);
+    if (changed.length === 0) return { changed, rebooting: false };
+    const fingerprint = JSON.stringify(changed.map((n) => [n, this.effective.get(n)]));
+    if (this.cache.readText(REBOOT_MARKER) === fingerprint) {
+      this.log.error(`reboot-required change of ${changed.join(', ')} still not in force after rebooting for it: not rebooting again`);
+      return { changed, rebooting: false };
+    }
+    this.cache.writeText(REBOOT_MARKER, fingerprint);
+    const reason = `configuration change needs a reboot: ${changed.join(', ')}`;
+    this.log.notice(reason);
+    this.reboot(reason);
+    return { changed, rebooting: true };
+  }
+
+  // ── internals ──
+
+  private require(name: string): string {
+    const v = this.get(name);
+    if (v === undefined) throw new Error(`config: parameter ${name} is not declared`);
+    return v;
+  }
+
+  private refuse(file: string, error: string): ApplyResult {
+    this.log.error(`${file}: rejected, ${error}`);
+    return { ok: false, error, applied: 0, rejected: [], unknown: [] };
+  }
+
+  private layerSource(layer: OverrideLayer): string {
+    switch (layer) {
+      case 'user': return `${this.user ?? '<user>'}-phone.cfg`;
+      case 'local': return `${this.phone.mac}-phone.cfg`;
+      case 'web': return `${this.phone.mac}-web.cfg`;
+      case 'cloud': return 'cloud configuration';
+    }
+  }
+
+  /** Parse and validate one file; null values = the file was refused whole. */
+  private readValues(file: string, text: string, kind: 'file' | 'override'): { values: Map<string, string> | null; result: ApplyResult } {
+    const parsed = parseCfg(text);
+    if (!parsed.ok) {
+      this.log.error(`${file}: rejected, ${parsed.error}; last good copy stays in force`);
+      return { values: null, result: { ok: false, error: parsed.error, applied: 0, rejected: [], unknown: [] } };
+    }
+    const values = new Map<string, string>();
+    const rejected: RejectedValue[] = [];
+    const unknown: string[] = [];
+    for (const a of parsed.attributes) {
+      const p = this.registry.lookup(a.name);
+      if (!p) {
+        // Real servers' files hold many parameters this phone does not have; not an error.
+        if (kind === 'override' || a.element !== 'APPLICATION') unknown.push(a.name);
+        continue;
+      }
+      if (values.has(p.name)) continue; // within a file too, the first occurrence wins
+      const v = validateValue(p, a.value);
+      if (v.kind === 'rejected') {
+        this.log.warning(`${file}: rejected ${a.name}="${a.value.slice(0, 120)}": ${v.reason}`);
+        rejected.push({ file, name: p.name, value: a.value, reason: v.reason });
+      } else if (v.kind === 'ok') values.set(p.name, v.value);
+    }
+    if (unknown.length) this.log.info(`${file}: ${unknown.length} unknown parameters ignored (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''})`);
+    this.log.info(`${file}: ${values.size} values accepted, ${rejected.length} rejected`);
+    return { values, result: { ok: true, applied: values.size, rejected, unknown } };
+  }
+
+  private loadLayer(layer: OverrideLayer): void {
+    const text = this.cache.readText(LAYER_PATH[layer], layer === 'user' ? this.user ?? undefined : undefined);
+    if (text === null) return;
+    const r = this.readValues(this.layerSource(layer), text, 'override');
+    if (r.values) this.layers[layer] = r.values;
+  }
+
+  private saveLayer(layer: OverrideLayer): void {
+    const user = layer === 'user' ? this.user ?? undefined : undefined;
+    if (this.layers[layer].size === 0) this.cache.remove(LAYER_PATH[layer], user);
+    else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user);
+  }
+
+  private fileOrder(): FileValues[] {
+    const out: FileValues[] = [];
+    if (this.userFile) out.push(this.userFile);
+    for (const n of this.master?.configFiles ?? []) {
+      const f = this.files.get(n);
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  private defaultOf(p: RegisteredParameter, profile: BaseProfile = this.baseProfile()): string {
+    return this.registry.defaultValue(p, profile);
+  }
+
+  /** Every value for `p`, in precedence order, with whether it may apply. */
+  private candidates(p: RegisteredParameter, lookup: (n: string) => string | undefined = (n) => this.effective.get(n)): Candidate[] {
+    const out: Candidate[] = [];
+    const gated = isGatedDeviceParameter(p.name);
+    const gate = (): { ok: boolean; note?: string } => {
+      if (!gated) return { ok: true };
+      if (lookup('device.set') === '0') return { ok: false, note: 'device.set is 0' };
+      if (lookup(`${p.name}.set`) !== '1') return { ok: false, note: `${p.name}.set is not 1` };
+      return { ok: true };
+    };
+    for (const layer of ['user', 'local', 'web'] as const) {
+      const v = this.layers[layer].get(p.name);
+      if (v !== undefined) out.push({ layer, source: this.layerSource(layer), value: v, applied: true });
+    }
+    const cloud = this.layers.cloud.get(p.name);
+    if (cloud !== undefined) out.push({ layer: 'cloud', source: 'cloud configuration', value: cloud, applied: gate().ok, note: gate().note });
+    for (const f of this.fileOrder()) {
+      const v = f.values.get(p.name);
+      if (v !== undefined) {
+        const g = gate();
+        out.push({ layer: 'files', source: f.name, value: v, applied: g.ok, note: g.note });
+      }
+    }
+    const profile = baseProfileOf(lookup('device.baseProfile') ?? 'Generic');
+    const profileNote = typeof p.default === 'object' ? `${profile === 'generic' ? 'Generic' : 'Skype for Business'} Base Profile` : undefined;
+    out.push({ layer: 'default', source: profileNote ? `default (${profileNote})` : 'default', value: this.defaultOf(p, profile), applied: true });
+    return out;
+  }
+
+  /**
+   * Effective values of all parameters. `.set` companions, `device.set` and the
+   * Base Profile are resolved first because other values depend on them.
+   */
+  private computeAll(): Map<string, string> {
+    const out = new Map<string, string>();
+    const all = this.registry.all();
+    const first = (ps: RegisteredParameter[]) => {
+      for (const p of ps) out.set(p.name, this.candidates(p, (n) => out.get(n)).find((c) => c.applied)!.value);
+    };
+    first(all.filter((p) => !isGatedDeviceParameter(p.name)));
+    first(all.filter((p) => p.name === 'device.baseProfile'));
+    first(all.filter((p) => isGatedDeviceParameter(p.name) && p.name !== 'device.baseProfile'));
+    // Profile-dependent defaults follow the Base Profile just resolved.
+    first(all.filter((p) => typeof p.default === 'object'));
+    return out;
+  }
+
+  private recompute(): void {
+    const next = this.computeAll();
+    const changes: ParameterChange[] = [];
+    for (const [name, to] of next) {
+      const from = this.effective.get(name);
+      if (from !== to) changes.push({ name, from: from ?? '', to, reboot: !!this.registry.lookup(name)?.reboot });
+    }
+    this.effective = next;
+    if (changes.length === 0) return;
+    for (const c of changes) this.log.info(`${c.name}: "${c.from}" -> "${c.to}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
+    for (const l of [...this.listeners]) {
+      try {
+        l(changes);
+      } catch (e) {
+        this.log.error(`change listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+/** `device.*` parameters that need their `.set` companion (the companions and `device.set` themselves do not). */
+export function isGatedDeviceParameter(name: string): boolean {
+  return name.startsWith('device.') && name !== 'device.set' && !name.endsWith('.set');
+}

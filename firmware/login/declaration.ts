@@ -1,0 +1,32 @@
+/**
+ * User profiles and passwords (spec: "User Profiles", "Administrator and User
+ * Password Parameters").
+ */
+import type { ModuleDeclaration } from '../kernel/declaration';
+
+export const loginDeclaration: ModuleDeclaration = {
+  name: 'login',
+  parameters: [
+    { name: 'sec.pwd.length.admin', type: 'integer', default: 1, min: 0, max: 32, reboot: true, description: 'Minimum length of admin passwords changed on the phone (0 allows null passwords).' },
+    { name: 'sec.pwd.length.user', type: 'integer', default: 2, min: 0, max: 32, reboot: true, description: 'Minimum length of user passwords changed on the phone (0 allows null passwords).' },
+    { name: 'up.echoPasswordDigits', type: 'boolean', default: true, description: 'Briefly show password characters before masking them (0: asterisks only).' },
+    { name: 'device.auth.localAdminPassword', type: 'string', default: '', maxLength: 32, description: 'Local administrator password (0-32 characters; applied only with device.auth.localAdminPassword.set=1).' },
+    { name: 'device.auth.localAdminPassword.set', type: 'boolean', default: false, description: 'Allow configuration files to overwrite the local admin password.' },
+    { name: 'prov.login.automaticLogout', type: 'integer', default: 0, min: 0, max: 46000, description: 'Minutes before a non-default user is logged out (0: never).' },
+    { name: 'prov.login.defaultOnly', type: 'boolean', default: false, description: 'Whether the phone can have users other than the default user (spec: 0 = default user only).' },
+    { name: 'prov.login.defaultPassword', type: 'string', default: '', description: 'Password of the default user (null by default).' },
+    { name: 'prov.login.defaultUser', type: 'string', default: '', description: 'Default user, logged in automatically at boot and after another user logs out (null by default).' },
+    { name: 'prov.login.enabled', type: 'boolean', default: false, description: 'Enable the user profile feature.' },
+    { name: 'prov.login.localPassword.hash', type: 'boolean', default: false, description: 'Create and validate the user local password as a hash (0: clear text).' },
+    { name: 'prov.login.localPassword', type: 'string', default: '123', description: 'Password that validates the user login (plain text or SHA1 hash).' },
+    { name: 'prov.login.persistent', type: 'boolean', default: false, description: 'Users stay logged in across reboots (0: logged out on reboot).' },
+    { name: 'prov.login.required', type: 'boolean', default: false, description: 'Users must log in to use the phone.' },
+    { name: 'prov.login.useProvAuth', type: 'boolean', default: false, description: 'Authenticate users against the provisioning server; their credentials become the provisioning credentials.' },
+    { name: 'hotelingMode.type', type: 'integer', default: 1, min: 1, max: 3, description: 'Hoteling mode type; 2 or 3 override voIpProt.SIP.specialEvent.checkSync.downloadDirectory (spec gives no default: 1 chosen).' },
+    { name: 'dialplan.routing.emergency.outboundIdentity', type: 'string', default: '', maxLength: 256, description: 'Identity sent on emergency calls, also placed when no user is logged in (null by default).' },
+  ],
+  dataClasses: [
+    { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, perUser: true, removedBy: ['userLogout', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+  ],
+  screens: [],
+};
