@@ -83,6 +83,10 @@ export const ROUTES: Record<string, Route> = {
     const callId = stringField(body, 'callId', 40);
     await pacer.run(async () => {
       requireRunning(phone);
+      const call = phone.farEnd.calls().find((c) => c.callId === callId);
+      if (!call || call.direction !== 'outgoing' || call.state !== 'ringing') {
+        throw new HttpError(409, `the far end can only answer a call the phone placed that is ringing; ${callId} is ${call ? `${call.direction} and ${call.state}` : 'unknown'}`);
+      }
       farEndAction(() => phone.farEnd.answer(callId));
       farEndNote(phone, `answers ${callId}`);
       await phone.settle();

@@ -1,0 +1,123 @@
+/**
+ * `phone sim` as a user runs it (child process of bin/phone.js): a flash
+ * image that does not fit the board is refused with a clear message and exit
+ * code 1, and left untouched; Ctrl-C saves the flash; `--web` prints the URL.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { guardedBefore } from './guarded-setup';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'phone.js');
+const DESK500_FLASH_BYTES = (64 + 1024 + 512) * 1024;
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** A running `phone sim` with its output so far. */
+class SimProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Run>;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [CLI, 'sim', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    this.child.stdout.on('data', (d) => (this.stdout += d));
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout: this.stdout, stderr: this.stderr });
+    }));
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    const start = Date.now();
+    for (;;) {
+      const m = pattern.exec(this.stdout);
+      if (m) return m;
+      if (this.child.exitCode !== null || Date.now() - start > timeoutMs) {
+        throw new Error(`no ${pattern} in output (exit ${this.child.exitCode}):\n${this.stdout}\n${this.stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const test = suite<{ dir: string }>('phone sim CLI');
+
+guardedBefore(test, (ctx) => {
+  ctx.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phone-sim-cli-'));
+});
+
+test.after(({ dir }) => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a corrupt (wrong-size) flash image is refused with a clear message, exit 1, file untouched', async ({ dir }) => {
+  const bad = path.join(dir, 'corrupt.img');
+  const bytes = Buffer.alloc(12_345, 0xa5);
+  fs.writeFileSync(bad, bytes);
+  const run = await new SimProcess(['--flash', bad]).exited;
+  assert.is(run.code, 1);
+  assert.match(run.stderr, /refusing flash image .*corrupt\.img/);
+  assert.match(run.stderr, /12345 bytes, but this board's flash is 1638400 bytes/);
+  assert.not.match(run.stderr, /\n\s+at /, 'a message, not a stack trace');
+  assert.ok(fs.readFileSync(bad).equals(bytes), 'the refused file is left as it was');
+});
+
+test('an empty image and a folder in place of the image are refused too', async ({ dir }) => {
+  const empty = path.join(dir, 'empty.img');
+  fs.writeFileSync(empty, '');
+  const emptyRun = await new SimProcess(['--flash', empty]).exited;
+  assert.is(emptyRun.code, 1);
+  assert.match(emptyRun.stderr, /refusing flash image .*empty\.img: flash image is 0 bytes/);
+  const folder = path.join(dir, 'folder.img');
+  fs.mkdirSync(folder);
+  const folderRun = await new SimProcess(['--flash', folder]).exited;
+  assert.is(folderRun.code, 1);
+  assert.match(folderRun.stderr, /cannot read flash image .*folder\.img/);
+});
+
+test('an image of the other board is refused', async ({ dir }) => {
+  const desk99 = path.join(dir, 'desk99.img');
+  fs.writeFileSync(desk99, Buffer.alloc((32 + 512 + 512) * 1024, 0xff));
+  const run = await new SimProcess(['--board', 'desk-500', '--flash', desk99]).exited;
+  assert.is(run.code, 1);
+  assert.match(run.stderr, /refusing flash image .*\(board desk-500\)/);
+});
+
+test('headless: screen text on stdout, stdin commands, Ctrl-C saves the flash; the saved image boots again', async ({ dir }) => {
+  const image = path.join(dir, 'phone.img');
+  const sim = new SimProcess(['--flash', image]);
+  await sim.waitFor(/running headless/);
+  assert.match(sim.stdout, /── screen idle/);
+  sim.child.stdin.write('press soft4\n');
+  await sim.waitFor(/── screen menu/);
+  sim.child.kill('SIGINT');
+  const run = await sim.exited;
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stdout, /flash saved to .*phone\.img/);
+  assert.is(fs.statSync(image).size, DESK500_FLASH_BYTES);
+
+  const again = new SimProcess(['--flash', image]);
+  await again.waitFor(/boot #2/);
+  again.child.stdin.write('quit\n');
+  assert.is((await again.exited).code, 0);
+});
+
+test('--web --port 0 prints the URL of a live browser UI; Ctrl-C stops it', async () => {
+  const sim = new SimProcess(['--web', '--port', '0']);
+  const [, url] = await sim.waitFor(/browser UI at (http:\/\/127\.0\.0\.1:\d+\/)/);
+  const state = (await (await fetch(new URL('/api/state', url))).json()) as { board: { id: string }; state: string };
+  assert.is(state.board.id, 'desk-500');
+  assert.is(state.state, 'running');
+  sim.child.kill('SIGINT');
+  assert.is((await sim.exited).code, 0);
+});
+
+test.run();

@@ -1,0 +1,141 @@
+/**
+ * The browser UI in Debian Chromium driven by playwright-core: click a key and
+ * see the screen change, keyboard shortcuts, ring the phone from the far-end
+ * panel, cut power and power on, the flash wear map, a screenshot.
+ * Under CI=true a missing Chromium fails the suite.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PNG } from 'pngjs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Phone } from '../../sim/phone';
+import { startWebServer, type WebServer } from '../../sim/web/server';
+import { bootPhone } from '../helpers/sim';
+import { guardedBefore } from './guarded-setup';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const RESULTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+interface Ctx { phone: Phone; web: WebServer; context: BrowserContext; page: Page; profileDir: string; pageErrors: string[] }
+const test = suite<Ctx>('web ui (chromium)');
+
+const haveChromium = fs.existsSync(CHROMIUM);
+
+if (!haveChromium && process.env.CI !== 'true') {
+  console.warn(`\n  web-ui.test.ts: NOT RUN: ${CHROMIUM} is missing (apt-get install -y chromium). Under CI=true this fails.\n`);
+} else {
+  guardedBefore(test, async (ctx) => {
+    assert.ok(haveChromium, `${CHROMIUM} is missing: install it with "apt-get update && apt-get install -y chromium"`);
+    ctx.phone = await bootPhone({ board: 'desk-500', engine: 'quickjs' });
+    ctx.web = await startWebServer({ phone: ctx.phone, port: 0 });
+    ctx.profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phone-web-ui-chromium-'));
+    ctx.context = await chromium.launchPersistentContext(ctx.profileDir, {
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 1000 },
+    });
+    ctx.page = ctx.context.pages()[0] ?? await ctx.context.newPage();
+    ctx.page.setDefaultTimeout(10_000);
+    ctx.pageErrors = [];
+    ctx.page.on('pageerror', (e) => ctx.pageErrors.push(e.message));
+    await ctx.page.goto(ctx.web.url);
+  });
+
+  test.after(async (ctx) => {
+    await ctx.context?.close();
+    await ctx.web?.close();
+    ctx.phone?.dispose();
+    if (ctx.profileDir) fs.rmSync(ctx.profileDir, { recursive: true, force: true });
+  });
+
+  const screenText = (page: Page) => page.textContent('#screen-text');
+  const waitForText = (page: Page, selector: string, text: string) =>
+    page.waitForFunction(([sel, t]) => ((globalThis as any).document.querySelector(sel)?.textContent ?? '').includes(t), [selector, text] as const);
+
+  test('the page shows the live screen and the board key set laid out', async ({ page, phone }) => {
+    await waitForText(page, '#screen-text', '[idle]');
+    assert.match(await page.textContent('#board-name') ?? '', /DESK500 \(desk-500/);
+    for (const key of phone.profile.keys) assert.is(await page.locator(`button[data-key="${key}"]`).count(), 1, `button for ${key}`);
+    assert.is(await page.locator('#dial-pad button').count(), 12);
+    assert.is(await page.locator('#soft-keys button').count(), 4);
+    assert.is(await page.textContent('#soft-keys button[data-key="soft4"]'), 'Menu', 'soft key labels follow the screen');
+    const width = await page.$eval('#screen', (img) => (img as any).naturalWidth as number);
+    assert.is(width, 640);
+  });
+
+  test('clicking the Menu soft key changes the screen; Escape goes back', async ({ page, phone }) => {
+    await page.click('button[data-key="soft4"]');
+    await waitForText(page, '#screen-text', '[menu]');
+    assert.is(phone.screen().id, 'menu');
+    assert.match(await screenText(page) ?? '', /Settings/);
+    await page.keyboard.press('Escape');
+    await waitForText(page, '#screen-text', '[idle]');
+    assert.is(phone.screen().id, 'idle');
+  });
+
+  test('keyboard shortcut F4 presses soft key 4', async ({ page, phone }) => {
+    await page.keyboard.press('F4');
+    await waitForText(page, '#screen-text', '[menu]');
+    assert.is(phone.screen().id, 'menu');
+    await page.click('button[data-key="back"]');
+    await waitForText(page, '#screen-text', '[idle]');
+  });
+
+  test('ring the phone from the far-end panel; the call and the log show it; hang up', async ({ page, phone }) => {
+    await page.fill('#ring-from', '2001');
+    await page.fill('#ring-name', 'Alice Example');
+    await page.click('#ring-button');
+    await waitForText(page, '#calls tbody', 'ringing');
+    await waitForText(page, '#log', 'far end: rings from 2001 "Alice Example"');
+    const call = phone.farEnd.calls().at(-1)!;
+    assert.equal([call.direction, call.remote, call.state], ['incoming', '2001', 'ringing']);
+    await page.click(`#calls tr[data-call-id="${call.callId}"] button:has-text("Hang up")`);
+    await waitForText(page, `#calls tr[data-call-id="${call.callId}"]`, 'ended');
+    assert.is(phone.farEnd.calls().at(-1)!.state, 'ended');
+  });
+
+  test('a bad caller id shows the API error on the page', async ({ page }) => {
+    await page.fill('#ring-from', 'not a number!');
+    await page.click('#ring-button');
+    await waitForText(page, '#message', '"from" must be a number or SIP address');
+    await page.fill('#ring-from', '2001');
+  });
+
+  test('cut power, power on (boot reason power-cut), reboot', async ({ page, phone }) => {
+    await page.click('#power-cut');
+    await waitForText(page, '#state', 'off');
+    assert.is(phone.state, 'off');
+    await page.click('#power-on');
+    await waitForText(page, '#boot-info', 'reason power-cut');
+    assert.is(await page.textContent('#state'), 'running');
+    await waitForText(page, '#screen-text', '[idle]');
+    await page.click('#reboot');
+    await waitForText(page, '#boot-info', 'reason reboot');
+    assert.is(phone.lastBootReason(), 'reboot');
+  });
+
+  test('the flash wear map has one cell per block of every partition', async ({ page, phone }) => {
+    const stats = phone.flashStats();
+    for (const p of stats.partitions) {
+      const cells = await page.locator(`#wear-map [data-partition="${p.name}"] .cell`).count();
+      assert.is(cells, p.eraseCounts.length, p.name);
+    }
+    assert.match(await page.textContent('#wear-map') ?? '', /fs: 256 blocks × 4 KiB/);
+  });
+
+  test('screenshot: a valid, non-blank PNG; no script errors on the page', async ({ page, pageErrors }) => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    const file = path.join(RESULTS, 'web-ui.png');
+    await page.screenshot({ path: file, fullPage: true });
+    const png = PNG.sync.read(fs.readFileSync(file));
+    assert.ok(png.width >= 1000 && png.height >= 700, `${png.width}x${png.height}`);
+    const colours = new Set<number>();
+    for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
+    assert.ok(colours.size > 20, `only ${colours.size} colours: blank page?`);
+    assert.equal(pageErrors, []);
+  });
+}
+
+test.run();
