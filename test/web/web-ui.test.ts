@@ -123,6 +123,15 @@ if (!haveChromium && process.env.CI !== 'true') {
       assert.is(cells, p.eraseCounts.length, p.name);
     }
     assert.match(await page.textContent('#wear-map') ?? '', /fs: 256 blocks × 4 KiB/);
+    // Wear a block of the updater partition (the firmware does not use it yet): its cell turns from grey to a colour.
+    const updater = phone.devices.flash.open('updater');
+    for (let i = 0; i < 3; i++) updater.erase(5);
+    // The map is redrawn on every flash event: wait on the selector, not on an element handle.
+    const cell = page.locator('#wear-map [data-partition="updater"] .cell:nth-child(6)');
+    await page.waitForSelector('#wear-map [data-partition="updater"] .cell[title="updater block 5: 3 erases"]');
+    const colour = await cell.evaluate((el) => (el as any).style.background as string);
+    assert.not.match(colour, /42, 47, 54/, 'a worn block is not drawn as never erased');
+    assert.match(await page.textContent('#wear-map [data-partition="updater"] .partition-title') ?? '', /3 erases \(max 3 per block\)/);
   });
 
   test('screenshot: a valid, non-blank PNG; no script errors on the page', async ({ page, pageErrors }) => {
