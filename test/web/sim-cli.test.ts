@@ -91,6 +91,16 @@ test('an image of the other board is refused', async ({ dir }) => {
   assert.match(run.stderr, /refusing flash image .*\(board desk-500\)/);
 });
 
+test('a corrupt keystore side file is refused with the file named, nothing changed', async ({ dir }) => {
+  const image = path.join(dir, 'keys.img');
+  fs.writeFileSync(image, Buffer.alloc(DESK500_FLASH_BYTES, 0xff));
+  fs.writeFileSync(image + '.keys.json', '{garbage');
+  const run = await new SimProcess(['--flash', image]).exited;
+  assert.is(run.code, 1);
+  assert.match(run.stderr, /cannot start the phone from .*keys\.img \(side files .*keys\.img\.keys\.json/);
+  assert.is(fs.readFileSync(image + '.keys.json', 'utf8'), '{garbage');
+});
+
 test('headless: screen text on stdout, stdin commands, Ctrl-C saves the flash; the saved image boots again', async ({ dir }) => {
   const image = path.join(dir, 'phone.img');
   const sim = new SimProcess(['--flash', image]);

@@ -61,7 +61,9 @@ async function runSim(opts: SimOptions): Promise<void> {
     if (e instanceof FlashImageError) {
       throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
     }
-    throw new Error(`cannot start the phone: ${(e as Error).message}`);
+    // Other start-up failures with --flash come from its side files (keystore, power record): name them.
+    const from = opts.flash ? ` from ${opts.flash} (side files ${opts.flash}.keys.json, ${opts.flash}.power.json)` : '';
+    throw new Error(`cannot start the phone${from}: ${(e as Error).message}\n  Nothing was changed.`);
   }
 
   for (const line of phone.log()) console.log(line);
