@@ -125,6 +125,8 @@ export class Phone implements SimulatedPhone {
 
   async press(key: KeyName): Promise<void> {
     this.requireRunning();
+    // A key the board lacks is the caller's mistake, not a firmware fault: refuse it here.
+    if (!this.profile.keys.includes(key)) throw new Error(`board ${this.profile.profile} has no "${key}" key`);
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, true));
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, false));
     await this.settle();

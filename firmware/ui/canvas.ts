@@ -32,9 +32,24 @@ export class Canvas {
       this.pixels.fill(MONO[colour] ? 0xff : 0, Math.max(0, y) * this.stride, Math.min(this.height, y + h) * this.stride);
       return;
     }
+    const x0 = Math.max(0, x);
+    const y0 = Math.max(0, y);
     const x1 = Math.min(this.width, x + w);
     const y1 = Math.min(this.height, y + h);
-    for (let py = Math.max(0, y); py < y1; py++) for (let px = Math.max(0, x); px < x1; px++) this.set(px, py, colour);
+    if (x1 <= x0 || y1 <= y0) return;
+    if (this.format === 'rgb565') {
+      // Paint the first row pixel by pixel, then copy it down: this runs in QuickJS on every redraw.
+      const v = RGB565[colour];
+      const start = y0 * this.stride + x0 * 2;
+      const end = y0 * this.stride + x1 * 2;
+      for (let i = start; i < end; i += 2) {
+        this.pixels[i] = v & 0xff;
+        this.pixels[i + 1] = v >> 8;
+      }
+      for (let py = y0 + 1; py < y1; py++) this.pixels.copyWithin(py * this.stride + x0 * 2, start, end);
+      return;
+    }
+    for (let py = y0; py < y1; py++) for (let px = x0; px < x1; px++) this.set(px, py, colour);
   }
 
   /** Draw text clipped at `maxWidth` pixels; returns the width drawn. */
@@ -42,8 +57,9 @@ export class Canvas {
     let cx = x;
     for (const ch of text) {
       if (cx + font.width > x + maxWidth || cx + font.width > this.width) break;
+      const glyph = font.glyph(ch);
       for (let gy = 0; gy < font.height; gy++) {
-        for (let gx = 0; gx < font.width; gx++) if (font.pixel(ch, gx, gy)) this.set(cx + gx, y + gy, colour);
+        for (let gx = 0; gx < font.width; gx++) if (font.glyphPixel(glyph, gx, gy)) this.set(cx + gx, y + gy, colour);
       }
       cx += font.width;
     }

@@ -44,8 +44,16 @@ export class BitmapFont {
 
   /** Is pixel (x, y) of the glyph for `ch` inked? Unknown characters draw as '?'. */
   pixel(ch: string, x: number, y: number): boolean {
-    const g = this.index.get(ch) ?? this.fallback;
-    const row = this.bitmap[(g * this.height + y) * this.bytesPerRow + (x >> 3)];
+    return this.glyphPixel(this.glyph(ch), x, y);
+  }
+
+  /** Glyph number of `ch` ('?' for unknown characters): look it up once per character, not per pixel. */
+  glyph(ch: string): number {
+    return this.index.get(ch) ?? this.fallback;
+  }
+
+  glyphPixel(glyph: number, x: number, y: number): boolean {
+    const row = this.bitmap[(glyph * this.height + y) * this.bytesPerRow + (x >> 3)];
     return ((row >> (7 - (x & 7))) & 1) === 1;
   }
 }

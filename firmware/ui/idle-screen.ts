@@ -23,7 +23,16 @@ export function formatTime(ms: number): string {
 }
 
 export class IdleScreen implements Screen {
-  constructor(private readonly state: IdleState, private readonly openMenu: (nav: Navigator) => void) {}
+  constructor(
+    private readonly state: IdleState,
+    private readonly openMenu: (nav: Navigator) => void,
+    /** Told each time the phone is back at idle, however it got there (home or back). */
+    private readonly shown: () => void = () => {},
+  ) {}
+
+  onShow(): void {
+    this.shown();
+  }
 
   view(): ScreenText {
     return {

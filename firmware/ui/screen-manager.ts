@@ -56,6 +56,13 @@ export class ScreenManager implements Navigator {
     if (top.onKey(key, this)) return;
     if (key === 'back' || key === 'left') this.pop();
     else if (key === 'home') this.home();
+    else if ((key === 'up' || key === 'down') && top.view().focus < 0) this.scroll(top, key === 'up' ? -1 : 1);
+  }
+
+  /** Scroll a screen without a focus line (e.g. Status on the 3-line desk-99 display) one line. */
+  private scroll(screen: Screen, by: number): void {
+    this.scrollTop.set(screen, (this.scrollTop.get(screen) ?? 0) + by);
+    this.redraw();
   }
 
   redraw(): void {

@@ -41,13 +41,12 @@ export class PhoneUi {
   constructor(private readonly kernel: Kernel, private readonly vault: PasswordVault, private readonly echoPasswordDigits: () => boolean) {
     const layout = layoutFor(kernel.hal.board.display);
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
-    const idle = () => {
-      this.session = null;
-      return new IdleScreen(
-        { now: () => kernel.hal.clock.now(), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model },
-        (nav) => nav.push(new MenuScreen(this.menuRoot, this.gate, (n) => this.visible(n))),
-      );
-    };
+    const idle = () => new IdleScreen(
+      { now: () => kernel.hal.clock.now(), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model },
+      (nav) => nav.push(new MenuScreen(this.menuRoot, this.gate, (n) => this.visible(n))),
+      // Back at idle (by home or by backing out): a password unlock ends there.
+      () => { this.session = null; },
+    );
     this.manager = new ScreenManager(renderer, layout, () => formatTime(kernel.hal.clock.now()), idle);
   }
 
