@@ -16,7 +16,7 @@ import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
 import { loginDeclaration } from './login/declaration';
 import { logsDeclaration } from './logs/declaration';
-import { provisioningDeclaration } from './provisioning/declaration';
+import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
@@ -32,6 +32,7 @@ export interface BootedPhone {
   settings: DeviceSettings;
   config: ConfigService;
   ui: PhoneUi;
+  provisioning: ProvisioningService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -63,8 +64,9 @@ export function boot(hal: Hal): BootedPhone {
   const ui = new PhoneUi(kernel, vault, () => settings.get('up.echoPasswordDigits') === '1');
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
+  kernel.modules.register(provisioningModule());
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [provisioningDeclaration, callsDeclaration, directoryDeclaration, loginDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [callsDeclaration, directoryDeclaration, loginDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
@@ -74,6 +76,8 @@ export function boot(hal: Hal): BootedPhone {
   kernel.attachInputs();
   kernel.startModules();
   ui.start();
+  // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
+  const provisioning = startProvisioning(kernel, { fs, settings, config, ui });
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config };
+  return { kernel, nvram, fs, settings, ui, config, provisioning };
 }

@@ -21,6 +21,10 @@ export interface PhoneOptions {
   image?: string;
   /** MAC override (default from the board profile). */
   mac?: string;
+  /** Folder served as the provisioning server `sim://prov/` (default: a temporary copy of sim/provisioning/folder; null: none). */
+  provisioningDir?: string | null;
+  /** Device settings staged into nvram before boot (provisioning server, credentials, trusted CA: see firmware/provisioning/server-settings.ts). */
+  deviceSettings?: Record<string, string>;
 }
 
 /** A line event log entry as seen from the far end. */

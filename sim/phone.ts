@@ -17,6 +17,7 @@ import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
 import { createVirtualDevices, type VirtualDevices } from './host/virtual-devices';
 import type { EngineKind, FarEnd, FlashStats, PhoneOptions, PhoneState, SimulatedPhone } from './phone-api';
+import { stageProvisioning } from './provisioning/staging';
 import { BundleSourceMap, condenseStack } from './source-map';
 
 export const DEFAULT_IMAGE = path.resolve(__dirname, '..', 'dist', 'firmware.js');
@@ -47,7 +48,10 @@ export async function createPhone(options: PhoneOptions): Promise<Phone> {
   if (!fs.existsSync(imagePath)) throw new Error(`no firmware image at ${imagePath}: run "phone build" first`);
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
-  return new Phone(profile, engine, fs.readFileSync(imagePath, 'utf8'), new BundleSourceMap(imagePath + '.map'), flash, options, module);
+  const phone = new Phone(profile, engine, fs.readFileSync(imagePath, 'utf8'), new BundleSourceMap(imagePath + '.map'), flash, options, module);
+  // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.
+  phone.onDispose(stageProvisioning(options, phone.devices.flash, phone.devices.crypto, phone.devices.net));
+  return phone;
 }
 
 export class Phone implements SimulatedPhone {
@@ -59,6 +63,7 @@ export class Phone implements SimulatedPhone {
   private powerWasCut = false;
   private readonly keystore: Keystore;
   private readonly power: VirtualPower;
+  private readonly disposers: (() => void)[] = [];
 
   constructor(
     readonly profile: BoardProfile,
@@ -207,6 +212,12 @@ export class Phone implements SimulatedPhone {
 
   dispose(): void {
     this.teardown();
+    for (const d of this.disposers.splice(0)) d();
+  }
+
+  /** Run `fn` when the phone is disposed (temporary folders of the simulation). */
+  onDispose(fn: () => void): void {
+    this.disposers.push(fn);
   }
 
   // ── internals ──

@@ -1,0 +1,351 @@
+/**
+ * The provisioning cycle: ask the server for the master file (`<MAC>.cfg`,
+ * then `000000000000.cfg`), the files its CONFIG_FILES lists, this phone's
+ * override files and the directory files; decrypt what is encrypted; hand
+ * the texts to the config service; cache directory files; reboot when a
+ * reboot-flagged value changed.
+ *
+ * Every request is conditional (If-None-Match / If-Modified-Since with the
+ * validators of the last accepted copy), so a cycle in which nothing changed
+ * costs a few 304s and no bodies.
+ *
+ * Failure rules:
+ * - transfer failures (no answer, refused, TLS, 4xx/5xx, HTML page, body too
+ *   large) are logged; the file's last good copy stays in force; the cycle
+ *   is retried with exponential backoff;
+ * - content failures (cannot decrypt, malformed) are logged and shown on the
+ *   screen; the last good copy stays; no validators are kept for the bad copy,
+ *   so every later cycle (poll, check-sync, boot) downloads and tries it again,
+ *   until the server offers a readable one (spec: "Encryption").
+ */
+import type { Crypto, Net } from '../../hal/contract';
+import type { ComponentLogger } from '../kernel/logger';
+import type { Timers } from '../kernel/timers';
+import { utf8Decode } from '../kernel/text-codec';
+import type { MasterConfig } from '../config/master-file';
+import { ConfigDecryptError, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
+import type { DownloadCache } from './download-cache';
+import type { ProvisioningSink } from './provisioning-sink';
+import { RetryBackoff, macSeed } from './retry-backoff';
+import { download, type DownloadOutcome } from './server-download';
+import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } from './server-settings';
+
+export const KEY_SETTING = 'device.sec.configEncryption.key';
+const DEFAULT_MASTER = '000000000000.cfg';
+const GLOBAL_DIRECTORY = '000000000000-directory.xml';
+
+export type CycleReason = 'boot' | 'poll' | 'check-sync' | 'retry' | 'request';
+
+export interface DeviceSettingsStore {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+export interface ProvisioningClientDeps {
+  net: Net;
+  crypto: Crypto;
+  monotonic: () => number;
+  settings: DeviceSettingsStore;
+  config: ProvisioningSink;
+  cache: DownloadCache;
+  timers: Timers;
+  log: ComponentLogger;
+  phone: { mac: string; model: string };
+  /** Show an error to the person at the phone (message screen). */
+  showError: (title: string, lines: string[]) => void;
+  /** A directory file arrived or changed (`<MAC>-directory.xml`, `000000000000-directory.xml`). */
+  onDirectoryFile?: (name: string, text: string) => void;
+  /** After each cycle. */
+  onCycle?: (report: CycleReport) => void;
+}
+
+export interface CycleReport {
+  reason: CycleReason;
+  /** `provisioned`: every file answered (fresh, unchanged or absent); `failed`: some transfer failed (retry scheduled); `no-server`. */
+  outcome: 'provisioned' | 'failed' | 'no-server';
+  master: string | null;
+  /** Files whose new content was applied. */
+  changed: string[];
+  unchanged: string[];
+  transferErrors: string[];
+  contentErrors: string[];
+  requests: number;
+  durationMs: number;
+  rebooting: boolean;
+}
+
+type FileRole = 'config' | 'override-local' | 'override-web' | 'directory';
+
+export class ProvisioningClient {
+  private running: Promise<CycleReport> | null = null;
+  private queued: CycleReason | null = null;
+  private readonly backoff: RetryBackoff;
+  private retryTimer: number | null = null;
+  private pollTimer: number | null = null;
+  private lastReport: CycleReport | null = null;
+  private keyError = '';
+
+  constructor(private readonly d: ProvisioningClientDeps) {
+    this.backoff = new RetryBackoff(macSeed(d.phone.mac));
+  }
+
+  /** The server in use, or null. */
+  server(): ProvisioningServer | null {
+    return provisioningServer(this.d.settings);
+  }
+
+  last(): CycleReport | null {
+    return this.lastReport;
+  }
+
+  /** The encryption key from device settings (null when none or unreadable; the reason is logged once). */
+  encryptionKey(): ConfigEncryptionKey | null {
+    const text = this.d.settings.get(KEY_SETTING);
+    if (!text) return null;
+    try {
+      return parseEncryptionKey(text);
+    } catch (e) {
+      const msg = `stored ${KEY_SETTING} unusable: ${(e as Error).message}`;
+      if (msg !== this.keyError) this.d.log.error(msg);
+      this.keyError = msg;
+      return null;
+    }
+  }
+
+  /** Run a cycle now (or right after the one running). Never rejects. */
+  request(reason: CycleReason): Promise<CycleReport> {
+    if (this.running) {
+      if (reason !== 'retry') this.queued = reason;
+      return this.running;
+    }
+    this.running = this.cycle(reason)
+      .catch((e): CycleReport => {
+        this.d.log.error(`cycle (${reason}) failed: ${(e as Error)?.message ?? e}`);
+        return this.report(reason, 'failed', this.d.monotonic(), { transferErrors: [String((e as Error)?.message ?? e)] });
+      })
+      .then((r) => {
+        this.running = null;
+        this.after(r);
+        const next = this.queued;
+        this.queued = null;
+        if (next && !r.rebooting) void this.request(next);
+        return r;
+      });
+    return this.running;
+  }
+
+  /** Stop timers (shutdown, tests). */
+  stop(): void {
+    if (this.retryTimer !== null) this.d.timers.cancel(this.retryTimer);
+    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
+    this.retryTimer = this.pollTimer = null;
+  }
+
+  private after(r: CycleReport): void {
+    this.lastReport = r;
+    if (r.rebooting) return;
+    if (r.outcome === 'failed') {
+      const delay = this.backoff.next();
+      this.d.log.warning(`retrying in ${Math.round(delay / 1000)} s (attempt ${this.backoff.attempts}); running on the cached configuration`);
+      if (this.retryTimer !== null) this.d.timers.cancel(this.retryTimer);
+      this.retryTimer = this.d.timers.after(delay, 'provisioning retry', () => {
+        this.retryTimer = null;
+        void this.request('retry');
+      });
+    } else {
+      this.backoff.reset();
+      if (this.retryTimer !== null) this.d.timers.cancel(this.retryTimer);
+      this.retryTimer = null;
+    }
+    this.schedulePoll();
+    this.d.onCycle?.(r);
+  }
+
+  /** (Re)arm polling from the current `prov.polling.*` values. */
+  schedulePoll(): void {
+    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
+    this.pollTimer = null;
+    if (this.d.config.get('prov.polling.enabled') !== '1') return;
+    const seconds = Number(this.d.config.get('prov.polling.period') ?? '86400');
+    this.pollTimer = this.d.timers.after(Math.max(60, seconds) * 1000, 'provisioning poll', () => {
+      this.pollTimer = null;
+      void this.request('poll');
+    });
+  }
+
+  private report(reason: CycleReason, outcome: CycleReport['outcome'], started: number, partial: Partial<CycleReport> = {}): CycleReport {
+    return {
+      reason, outcome, master: null, changed: [], unchanged: [], transferErrors: [], contentErrors: [], requests: 0, rebooting: false,
+      ...partial, durationMs: this.d.monotonic() - started,
+    };
+  }
+
+  private async cycle(reason: CycleReason): Promise<CycleReport> {
+    const { log } = this.d;
+    const started = this.d.monotonic();
+    const server = this.server();
+    if (!server) {
+      log.info(`no provisioning server configured (device.prov.serverName): running on the cached configuration`);
+      return this.report(reason, 'no-server', started);
+    }
+    log.info(`cycle (${reason}) with ${redactedUrl(server.baseUrl)}`);
+    const r = this.report(reason, 'provisioned', started);
+
+    // ── master file ──
+    const master = await this.fetchMaster(server, r);
+    if (!master) {
+      r.outcome = 'failed';
+      return this.finish(r, started);
+    }
+
+    // ── CONFIG_FILES, left to right ──
+    for (const name of master.configFiles) {
+      await this.fetchFile(server, r, name, serverUrl(server, '', name), 'config');
+    }
+
+    // ── this phone's override files ──
+    const overrides = master.fields.OVERRIDES_DIRECTORY;
+    await this.fetchFile(server, r, `${this.d.phone.mac}-phone.cfg`, serverUrl(server, overrides, `${this.d.phone.mac}-phone.cfg`), 'override-local');
+    await this.fetchFile(server, r, `${this.d.phone.mac}-web.cfg`, serverUrl(server, overrides, `${this.d.phone.mac}-web.cfg`), 'override-web');
+
+    // ── directory files (checksync: only when voIpProt...downloadDirectory=0 or configuration changed) ──
+    const withConfig = this.d.config.get('voIpProt.SIP.specialEvent.checkSync.downloadDirectory') === '1';
+    if (reason !== 'check-sync' || !withConfig || r.changed.length > 0) {
+      const contacts = master.fields.CONTACTS_DIRECTORY;
+      for (const name of [GLOBAL_DIRECTORY, `${this.d.phone.mac}-directory.xml`]) {
+        await this.fetchFile(server, r, name, serverUrl(server, contacts, name), 'directory');
+      }
+    }
+    if (r.transferErrors.length) r.outcome = 'failed';
+    return this.finish(r, started);
+  }
+
+  private finish(r: CycleReport, started: number): CycleReport {
+    r.durationMs = this.d.monotonic() - started;
+    if (r.contentErrors.length) {
+      this.d.showError('Provisioning error', r.contentErrors.slice(0, 3).map((e) => e.slice(0, 120)));
+    }
+    const cycle = this.d.config.finishCycle();
+    r.rebooting = cycle.rebooting;
+    const summary = `${r.changed.length} changed, ${r.unchanged.length} unchanged, ${r.requests} requests, ${r.durationMs} ms`;
+    if (r.outcome === 'provisioned') this.d.log.notice(`provisioned from ${r.master} (${r.reason}): ${summary}${r.contentErrors.length ? `, ${r.contentErrors.length} files refused` : ''}`);
+    else this.d.log.error(`provisioning incomplete (${r.reason}): ${r.transferErrors.length} transfer errors, ${summary}`);
+    return r;
+  }
+
+  /** `<MAC>.cfg` first, then `000000000000.cfg`. Returns the master in force (new or last good), or null when there is none or the server failed. */
+  private async fetchMaster(server: ProvisioningServer, r: CycleReport): Promise<MasterConfig | null> {
+    for (const name of [`${this.d.phone.mac}.cfg`, DEFAULT_MASTER]) {
+      const url = serverUrl(server, '', name);
+      const key = `master:${name}`;
+      const outcome = await this.get(server, r, url, key);
+      if (outcome.kind === 'missing') continue;
+      if (outcome.kind === 'failed') {
+        // The server is not usable now: stop here rather than wait out every other file.
+        r.transferErrors.push(outcome.reason);
+        this.d.log.error(`master file: ${outcome.reason}`);
+        return null;
+      }
+      r.master = name;
+      if (outcome.kind === 'unchanged') {
+        const inForce = this.d.config.masterConfig();
+        if (!inForce) {
+          this.d.cache.invalidate(key);
+          r.transferErrors.push(`${name}: unchanged on the server but no copy in force; downloading it whole next time`);
+        } else r.unchanged.push(name);
+        return inForce;
+      }
+      if (isEncryptedFile(outcome.body)) {
+        // Spec: the primary configuration file cannot be encrypted.
+        this.contentError(r, key, `${name}: refused, the master configuration file must not be encrypted`);
+        return this.d.config.masterConfig();
+      }
+      const applied = this.d.config.applyMaster(utf8Decode(outcome.body), name);
+      if (!applied.ok || !applied.master) {
+        this.contentError(r, key, `${name}: refused, ${applied.error ?? 'not a master file'}`);
+        return this.d.config.masterConfig();
+      }
+      this.d.cache.save(key, null, outcome.validators, 'config');
+      // The other candidate's validators are stale now.
+      this.d.cache.invalidate(`master:${name === DEFAULT_MASTER ? `${this.d.phone.mac}.cfg` : DEFAULT_MASTER}`);
+      r.changed.push(name);
+      return applied.master;
+    }
+    this.d.log.error(`no master file on the server (${this.d.phone.mac}.cfg, ${DEFAULT_MASTER})`);
+    r.transferErrors.push('no master file on the server');
+    return null;
+  }
+
+  private async fetchFile(server: ProvisioningServer, r: CycleReport, name: string, url: string, role: FileRole): Promise<void> {
+    const key = `${role}:${name}`;
+    const outcome = await this.get(server, r, url, key);
+    if (outcome.kind === 'unchanged') {
+      r.unchanged.push(name);
+      return;
+    }
+    if (outcome.kind === 'missing') {
+      // Override and directory files are optional; a listed config file must exist.
+      if (role === 'config') {
+        r.transferErrors.push(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status})`);
+        this.d.log.error(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status}); last good copy stays in force`);
+      }
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      r.transferErrors.push(outcome.reason);
+      this.d.log.error(`${outcome.reason}; last good copy of ${name} stays in force`);
+      return;
+    }
+    let text: string;
+    try {
+      text = this.open(name, outcome.body);
+    } catch (e) {
+      this.contentError(r, key, (e as Error).message);
+      return;
+    }
+    const result = role === 'config' ? this.d.config.applyConfigFile(name, text)
+      : role === 'override-local' ? this.d.config.applyOverrideFile('local', text)
+      : role === 'override-web' ? this.d.config.applyOverrideFile('web', text)
+      : { ok: true };
+    if (!result.ok) {
+      this.contentError(r, key, `${name}: refused, ${result.error ?? 'unreadable'}`);
+      return;
+    }
+    if (role === 'directory') {
+      this.d.cache.save(key, text, outcome.validators, 'directory');
+      this.d.onDirectoryFile?.(name, text);
+    } else this.d.cache.save(key, null, outcome.validators, 'config');
+    r.changed.push(name);
+  }
+
+  private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string): Promise<DownloadOutcome> {
+    r.requests++;
+    let outcome = await download(this.d.net, server, url, this.d.cache.validators(key));
+    if (outcome.kind === 'unchanged' && !this.d.cache.keys().includes(key)) {
+      // A 304 for a file we hold no copy of: ask again for the whole file.
+      r.requests++;
+      outcome = await download(this.d.net, server, url, {});
+    }
+    return outcome;
+  }
+
+  /** Plain text of a downloaded file, decrypting it when it carries the `Crypt=` header. Throws with a message for the log. */
+  private open(name: string, body: Uint8Array): string {
+    if (!isEncryptedFile(body)) return utf8Decode(body);
+    try {
+      const text = utf8Decode(decryptConfigFile(this.d.crypto, this.encryptionKey(), body));
+      this.d.log.info(`${name}: decrypted`);
+      return text;
+    } catch (e) {
+      if (e instanceof ConfigDecryptError) throw new Error(`${name}: cannot decrypt (${e.reason}): ${e.message}; last good copy stays in force`);
+      throw e;
+    }
+  }
+
+  private contentError(r: CycleReport, key: string, message: string): void {
+    this.d.log.error(message);
+    r.contentErrors.push(message);
+    // Ask for the whole file next time, so the error repeats until the server offers a readable file.
+    this.d.cache.invalidate(key);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The provisioning module at boot: the client that downloads configuration
+ * and the uploader, wired to the phone.
+ *
+ * - boot: one cycle as soon as the network link is up;
+ * - `prov.polling.enabled=1`: a cycle every `prov.polling.period` seconds;
+ * - a SIP NOTIFY `check-sync`: a cycle now;
+ * - a new `device.sec.configEncryption.key` from a config file is validated
+ *   and stored in device settings (nvram: survives Format File System, goes
+ *   with Reset Device Settings); it is reboot-flagged, so the config service
+ *   reboots the phone once at the end of the cycle and the next boot
+ *   decrypts with it (spec key-change procedure);
+ * - override layers changed on the phone or the web are uploaded;
+ * - after the first cycle of a boot the boot log is uploaded (`log.render.file`).
+ *
+ * Other modules use the bus: `prov:upload` ({ kind, text, user? }) and
+ * `prov:clearUploaded` ({ user? }) in; `prov:cycle` (CycleReport) and
+ * `prov:directory` ({ name, text }) out.
+ */
+import type { Kernel } from '../kernel/kernel';
+import type { FirmwareModule } from '../kernel/module-registry';
+import type { FileStore } from '../storage/file-store';
+import { MessageScreen } from '../ui/message-screen';
+import type { PhoneUi } from '../ui/ui-module';
+import { parseEncryptionKey } from './config-encryption';
+import { provisioningDeclaration } from './declaration';
+import { DownloadCache } from './download-cache';
+import { KEY_SETTING, ProvisioningClient, type CycleReport, type DeviceSettingsStore } from './provisioning-client';
+import type { ProvisioningSink } from './provisioning-sink';
+import { ServerUploader, type UploadKind } from './server-upload';
+
+export function provisioningModule(): FirmwareModule {
+  return { declaration: provisioningDeclaration };
+}
+
+export interface ProvisioningService {
+  client: ProvisioningClient;
+  uploader: ServerUploader;
+}
+
+export interface ProvisioningWiring {
+  fs: FileStore;
+  settings: DeviceSettingsStore;
+  config: ProvisioningSink;
+  ui?: PhoneUi;
+}
+
+const OVERRIDE_DEBOUNCE_MS = 2000;
+
+export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): ProvisioningService {
+  const { hal, bus, timers } = kernel;
+  const log = kernel.log.component('prov');
+  const mac = hal.board.mac.toLowerCase();
+  const cache = new DownloadCache(w.fs, (m) => log.error(m));
+
+  const client = new ProvisioningClient({
+    net: hal.net,
+    crypto: hal.crypto,
+    monotonic: () => hal.clock.monotonic(),
+    settings: w.settings,
+    config: w.config,
+    cache,
+    timers,
+    log,
+    phone: { mac, model: hal.board.model },
+    showError: (title, lines) => showMessage(w.ui, title, lines),
+    onDirectoryFile: (name, text) => bus.emit('prov:directory', { name, text }),
+    onCycle: (report) => afterCycle(report),
+  });
+  const uploader = new ServerUploader({
+    net: hal.net,
+    crypto: hal.crypto,
+    timers,
+    log,
+    mac,
+    server: () => client.server(),
+    param: (name) => w.config.get(name),
+    masterField: (field) => w.config.masterConfig()?.fields[field] ?? '',
+    encryptionKey: () => client.encryptionKey(),
+  });
+
+  // ── the encryption key: from configuration into device settings ──
+  const adoptKey = () => {
+    const text = w.config.get(KEY_SETTING) ?? '';
+    if (!text || text === w.settings.get(KEY_SETTING)) return;
+    try {
+      const key = parseEncryptionKey(text);
+      w.settings.set(KEY_SETTING, text);
+      log.notice(`new configuration encryption key "${key.description}" stored in device settings`);
+    } catch (e) {
+      log.error(`${KEY_SETTING} from configuration refused: ${(e as Error).message}`);
+    }
+  };
+
+  // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY ──
+  const lastOverrides: Record<'local' | 'web', string> = { local: w.config.overrideText('local'), web: w.config.overrideText('web') };
+  let overrideTimer: number | null = null;
+  const syncOverrides = () => {
+    overrideTimer = null;
+    for (const layer of ['local', 'web'] as const) {
+      const text = w.config.overrideText(layer);
+      if (text === lastOverrides[layer]) continue;
+      lastOverrides[layer] = text;
+      void uploader.uploadOverrides(layer, text);
+    }
+  };
+
+  w.config.onChange((changes) => {
+    if (changes.some((c) => c.name === KEY_SETTING)) adoptKey();
+    if (changes.some((c) => c.name.startsWith('prov.polling.'))) client.schedulePoll();
+    if (overrideTimer === null) overrideTimer = timers.after(OVERRIDE_DEBOUNCE_MS, 'override upload', syncOverrides);
+  });
+
+  let bootLogSent = false;
+  const afterCycle = (report: CycleReport) => {
+    // Overrides just downloaded from the server are not changes to send back.
+    lastOverrides.local = w.config.overrideText('local');
+    lastOverrides.web = w.config.overrideText('web');
+    bus.emit('prov:cycle', report);
+    if (report.outcome === 'provisioned' && !bootLogSent && !report.rebooting) {
+      bootLogSent = true;
+      void uploader.uploadLog('boot', kernel.log.recent().join('\n') + '\n');
+    }
+  };
+
+  // ── triggers ──
+  bus.on('line', (e) => {
+    if (e.type === 'notify' && e.event.toLowerCase() === 'check-sync') {
+      log.notice(`check-sync NOTIFY${Object.keys(e.params).length ? ` (${Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}: provisioning again`);
+      void client.request('check-sync');
+    }
+  });
+  bus.on('prov:upload', (p) => {
+    const req = p as { kind: UploadKind; text: string; user?: string; name?: string };
+    switch (req.kind) {
+      case 'callList': void uploader.uploadCallList(req.text, req.user); break;
+      case 'directory': void uploader.uploadDirectory(req.text, req.user); break;
+      case 'log': void uploader.uploadLog(req.name === 'app' ? 'app' : 'boot', req.text); break;
+      case 'config': void uploader.uploadConfig(req.name ?? `${mac}-config.cfg`, req.text); break;
+      case 'overrides': void uploader.uploadOverrides(req.user ? 'user' : 'local', req.text, req.user); break;
+      default: log.error(`prov:upload of unknown kind ${String(req.kind)}`);
+    }
+  });
+  bus.on('prov:clearUploaded', (p) => {
+    void uploader.clearUploaded((p as { user?: string } | undefined)?.user);
+  });
+
+  let started = false;
+  const bootCycle = () => {
+    if (started) return;
+    started = true;
+    void client.request('boot');
+  };
+  if (hal.net.linkUp()) timers.after(0, 'boot provisioning', bootCycle);
+  else {
+    log.info('network link down: provisioning when it comes up; running on the cached configuration');
+    bus.on('link', (up) => { if (up) bootCycle(); });
+  }
+  return { client, uploader };
+}
+
+/** A provisioning error on the screen; a newer one replaces an older one still shown. */
+function showMessage(ui: PhoneUi | undefined, title: string, lines: string[]): void {
+  if (!ui) return;
+  const screen = new MessageScreen(title, lines);
+  if (ui.manager.current()?.id === 'message' && ui.manager.current()?.title === title) ui.manager.replace(screen);
+  else ui.manager.push(screen);
+}

@@ -1,0 +1,69 @@
+/**
+ * One conditional GET from the provisioning server, its answer sorted into
+ * what the client acts on. Every way a server can go wrong — no answer,
+ * refused connection, bad certificate, 4xx/5xx, an HTML page instead of the
+ * file (captive portals, web servers' error pages), a body larger than the
+ * phone accepts — ends as `failed` with a reason for the log; none throws.
+ */
+import type { Net, NetResponse } from '../../hal/contract';
+import type { Validators } from './download-cache';
+import { redactedUrl, requestBase, type ProvisioningServer } from './server-settings';
+
+/** Larger files are refused: the fs partition is 0.5–1 MiB and config parsing needs the whole text in RAM. */
+export const MAX_DOWNLOAD_BYTES = 256 * 1024;
+
+export type DownloadOutcome =
+  | { kind: 'fresh'; body: Uint8Array; validators: Validators }
+  | { kind: 'unchanged' }
+  | { kind: 'missing'; status: number }
+  | { kind: 'failed'; reason: string };
+
+export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators): Promise<DownloadOutcome> {
+  const headers: Record<string, string> = {};
+  if (validators.etag) headers['If-None-Match'] = validators.etag;
+  if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
+  let res: NetResponse;
+  try {
+    res = await net.request({ method: 'GET', url, headers, maxBodyBytes: MAX_DOWNLOAD_BYTES, ...requestBase(server) });
+  } catch (e) {
+    return { kind: 'failed', reason: describeNetError(e, url) };
+  }
+  return classify(res, url);
+}
+
+function classify(res: NetResponse, url: string): DownloadOutcome {
+  const where = redactedUrl(url);
+  if (res.status === 304) return { kind: 'unchanged' };
+  if (res.status === 404 || res.status === 410) return { kind: 'missing', status: res.status };
+  if (res.status === 401 || res.status === 403) return { kind: 'failed', reason: `${where}: server refused the provisioning credentials (HTTP ${res.status})` };
+  if (res.status < 200 || res.status > 299) return { kind: 'failed', reason: `${where}: HTTP ${res.status}` };
+  if (res.body.length > MAX_DOWNLOAD_BYTES) return { kind: 'failed', reason: `${where}: file of ${res.body.length} bytes exceeds ${MAX_DOWNLOAD_BYTES}` };
+  if (looksLikeHtml(res)) return { kind: 'failed', reason: `${where}: server answered with an HTML page, not a provisioning file` };
+  const validators: Validators = {};
+  if (res.headers['etag']) validators.etag = res.headers['etag'];
+  if (res.headers['last-modified']) validators.lastModified = res.headers['last-modified'];
+  return { kind: 'fresh', body: res.body, validators };
+}
+
+function looksLikeHtml(res: NetResponse): boolean {
+  if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) return true;
+  let head = '';
+  for (let i = 0; i < Math.min(res.body.length, 64); i++) head += String.fromCharCode(res.body[i]);
+  return /^\s*(<!doctype html|<html)/i.test(head);
+}
+
+/** The HAL's error codes (`timeout: ...`, `tls: ...`) turned into a log line. */
+export function describeNetError(e: unknown, url: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = message.split(':')[0];
+  const what: Record<string, string> = {
+    timeout: 'no answer in time',
+    refused: 'connection refused',
+    dns: 'server name not found',
+    tls: 'TLS failure (certificate not trusted?)',
+    'too-large': `file larger than ${MAX_DOWNLOAD_BYTES} bytes`,
+    'link-down': 'network link down',
+    io: 'network error',
+  };
+  return `${redactedUrl(url)}: ${what[code] ?? 'network error'} (${message})`;
+}

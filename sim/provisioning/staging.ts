@@ -1,0 +1,48 @@
+/**
+ * Provisioning for simulated phones without a server: the built-in folder
+ * served on the virtual network, and "staging" — device settings written
+ * into the phone's nvram before it boots, as a factory or an admin's staging
+ * tool would (provisioning server, credentials, trusted CA).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Crypto, Flash } from '../../hal/contract';
+import { DeviceSettings } from '../../firmware/settings/device-settings';
+import { FileStore } from '../../firmware/storage/file-store';
+import type { HostNet } from '../devices/net';
+
+export const BUILT_IN_FOLDER = path.join(__dirname, 'folder');
+export const BUILT_IN_PREFIX = 'sim://prov/';
+const SERVER_SETTING = 'device.prov.serverName';
+
+export interface ProvisioningStage {
+  /** Folder served as `sim://prov/`: undefined = a fresh copy of the built-in folder, null = none. */
+  provisioningDir?: string | null;
+  /** Device settings written into nvram before boot (e.g. `device.prov.serverName`, `device.prov.user`). */
+  deviceSettings?: Record<string, string>;
+}
+
+/** Serve the folder and stage settings. Returns a cleanup for the temporary copy (if one was made). */
+export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto: Crypto, net: HostNet): () => void {
+  let cleanup = () => {};
+  let dir = stage.provisioningDir;
+  if (dir === undefined) {
+    // A copy, so uploads from the phone never land in the repository.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-prov-'));
+    fs.cpSync(BUILT_IN_FOLDER, dir, { recursive: true });
+    const copy = dir;
+    cleanup = () => fs.rmSync(copy, { recursive: true, force: true });
+  }
+  const wanted: Record<string, string> = { ...(stage.deviceSettings ?? {}) };
+  if (dir !== null) net.serveFolder(BUILT_IN_PREFIX, dir);
+  const explicit = Object.keys(wanted);
+  if (dir === null && explicit.length === 0) return cleanup;
+
+  const store = FileStore.mount(flash.open('nvram'), crypto);
+  const settings = new DeviceSettings(store, () => {});
+  // The built-in folder is the default server: a server already in nvram (or given) wins.
+  if (dir !== null && wanted[SERVER_SETTING] === undefined && !settings.get(SERVER_SETTING)) wanted[SERVER_SETTING] = BUILT_IN_PREFIX;
+  for (const [name, value] of Object.entries(wanted)) if (settings.get(name) !== value) settings.set(name, value);
+  return cleanup;
+}
