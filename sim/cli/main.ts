@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { buildCommand } from './commands/build';
+import { configCommand } from './commands/config';
 import { simCommand } from './commands/sim';
 import { cryptCommand } from './commands/crypt';
 
@@ -13,6 +14,7 @@ export function createCli(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   program.addCommand(buildCommand());
+  program.addCommand(configCommand());
   program.addCommand(simCommand());
   program.addCommand(cryptCommand());
   return program;

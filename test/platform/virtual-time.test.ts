@@ -1,0 +1,68 @@
+/**
+ * Virtual time on a running phone: advance(ms) fires the firmware's timers in
+ * order, long spans run fast and identically every time, and wall-clock
+ * jumps (NTP, manual set) show up at the next clock tick.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ScreenText } from '../../hal/contract';
+import type { EngineKind } from '../../sim/phone-api';
+import { bootPhone } from '../helpers/sim';
+
+const DAY = 24 * 3600 * 1000;
+
+async function runFor(engine: EngineKind, ms: number): Promise<{ screen: ScreenText; log: string[]; blits: number; elapsed: number }> {
+  const phone = await bootPhone({ board: 'desk-99', engine });
+  try {
+    const t0 = Date.now();
+    await phone.advance(ms);
+    return { screen: phone.screen(), log: phone.log(), blits: phone.devices.display.blits, elapsed: Date.now() - t0 };
+  } finally {
+    phone.dispose();
+  }
+}
+
+test('30 days of virtual time run in seconds and give the same result twice (Node engine)', async () => {
+  const a = await runFor('node', 30 * DAY);
+  const b = await runFor('node', 30 * DAY);
+  assert.is(a.screen.lines[0], 'Sat 31 Jan 2026');
+  assert.is(a.screen.status, '09:00');
+  assert.ok(a.blits > 30 * 1440, `the clock redrew every minute (${a.blits} blits)`);
+  assert.equal(a.screen, b.screen);
+  assert.equal(a.log.map((l) => l.replace(/\(\d+ ms\)/, '')), b.log.map((l) => l.replace(/\(\d+ ms\)/, '')));
+  assert.is(a.blits, b.blits);
+  assert.ok(a.elapsed < 10_000 && b.elapsed < 10_000, `${a.elapsed} / ${b.elapsed} ms`);
+});
+
+test('QuickJS and Node agree after 2 days of virtual time, minute by minute', async () => {
+  const q = await runFor('quickjs', 2 * DAY + 61_000);
+  const n = await runFor('node', 2 * DAY + 61_000);
+  assert.is(q.screen.lines[0], 'Sat 3 Jan 2026');
+  assert.is(q.screen.status, '09:01');
+  assert.equal(q.screen, n.screen);
+  assert.is(q.blits, n.blits);
+});
+
+test('a wall-clock jump forward and back shows at the next tick; timers keep running on monotonic time', async () => {
+  const phone = await bootPhone({ board: 'desk-500' });
+  try {
+    await phone.advance(30_000);
+    phone.devices.clock.setWallTime(Date.UTC(2026, 5, 15, 12, 34, 56));
+    assert.is(phone.screen().status, '09:00', 'nothing redraws before the tick');
+    await phone.advance(35_000);
+    assert.is(phone.screen().status, '12:35');
+    assert.is(phone.screen().lines[0], 'Mon 15 Jun 2026');
+    await phone.advance(60_000);
+    assert.is(phone.screen().status, '12:36', 'ticks re-align to the new minute boundary');
+    phone.devices.clock.setWallTime(Date.UTC(2025, 11, 31, 23, 59, 0));
+    await phone.advance(61_000);
+    assert.is(phone.screen().status, '00:00');
+    assert.is(phone.screen().lines[0], 'Thu 1 Jan 2026');
+    assert.is(phone.devices.clock.monotonic(), 30_000 + 35_000 + 60_000 + 61_000);
+    assert.equal(phone.faults, []);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test.run();
