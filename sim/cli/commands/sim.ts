@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as readline from 'readline';
 import type { KeyName, ScreenText } from '../../../hal/contract';
 import { BOARDS } from '../../../hal/boards';
@@ -44,7 +45,7 @@ export function simCommand(): Command {
     .option('--usb <dir>', 'folder that plays the USB stick')
     .option('--web', 'start the browser UI on 127.0.0.1 and print its URL')
     .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
-    .option('--image <file>', 'firmware bundle to run', DEFAULT_IMAGE)
+    .option('--image <file>', 'firmware bundle to run', path.relative(process.cwd(), DEFAULT_IMAGE) || DEFAULT_IMAGE)
     .addHelpText('after', STDIN_COMMANDS)
     .action(async (opts: SimOptions) => runSim(opts));
 }
