@@ -1,0 +1,186 @@
+/**
+ * A simulated phone (the real firmware bundle in QuickJS) provisioned by a
+ * real nginx on 127.0.0.1: boot-time download and apply over HTTP and HTTPS
+ * with basic auth, untrusted certificate and wrong credentials refused,
+ * conditional GET on an unchanged cycle (bytes measured at the server),
+ * check-sync and polling re-downloads, the boot log upload and its
+ * suppression by log.render.file, the cached configuration after a reboot
+ * without server.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NginxServer } from '../servers/nginx';
+import { MAC, PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
+
+let server: NginxServer;
+
+test.before(async () => {
+  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
+});
+
+test.after(async () => {
+  await server?.stop();
+});
+
+test.before.each(() => {
+  for (const f of server.listFiles()) server.remove(f);
+  server.setFault(null);
+  server.put('000000000000.cfg', masterCfg('site.cfg'));
+  server.put('site.cfg', cfg({ 'prov.polling.period': '600', 'dir.search.field': '1' }));
+  server.put('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n');
+});
+
+test('boot over HTTP with basic auth: master, CONFIG_FILES and directory downloaded and applied', async () => {
+  const phone = await phoneAt(server);
+  try {
+    const [line] = cycleLines(phone);
+    assert.match(line, `provisioned from 000000000000.cfg (boot)`);
+    assert.ok(logMatching(phone, /\|cfg\|.*dir\.search\.field: "0" -> "1" \(site\.cfg\)/).length === 1, 'site.cfg value applied');
+    const got = server.accessLog().filter((e) => e.method === 'GET' && e.status === 200).map((e) => e.uri);
+    assert.equal(got, ['/000000000000.cfg', '/site.cfg', '/contacts/000000000000-directory.xml']);
+    assert.ok(server.accessLog().some((e) => e.uri === `/${MAC}.cfg` && e.status === 404), 'asked for <MAC>.cfg first');
+    assert.equal(phone.faults, []);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('<MAC>.cfg wins over 000000000000.cfg; model-specific CONFIG_FILES', async () => {
+  server.put(`${MAC}.cfg`, `<APPLICATION CONFIG_FILES="site.cfg" CONTACTS_DIRECTORY="contacts"><APPLICATION_DESK500 CONFIG_FILES_DESK500="desk500.cfg"/></APPLICATION>\n`);
+  server.put('desk500.cfg', cfg({ 'dir.search.field': '1', 'prov.polling.period': '900' }));
+  const mark = server.accessLog().length;
+  const phone = await phoneAt(server);
+  try {
+    assert.match(cycleLines(phone)[0], `provisioned from ${MAC}.cfg`);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "900" \(desk500\.cfg\)/).length === 1);
+    assert.not.ok(server.accessLog().slice(mark).some((e) => e.uri === '/000000000000.cfg'), 'no fallback when <MAC>.cfg exists');
+    assert.not.ok(server.accessLog().slice(mark).some((e) => e.uri === '/site.cfg'), 'the model child replaced CONFIG_FILES');
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('unchanged cycle: conditional GET, no file bodies; bytes measured at the server', async () => {
+  const phone = await phoneAt(server);
+  try {
+    const full = server.accessLog();
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 2);
+    const second = server.accessLog().slice(full.length);
+    const fileAnswers = second.filter((e) => e.status !== 401 && e.status !== 404);
+    assert.ok(fileAnswers.length >= 3);
+    for (const e of fileAnswers) assert.is(e.status, 304, `${e.uri} answered ${e.status}`);
+    const bodies = (log: typeof full) => log.filter((e) => e.status === 200).reduce((n, e) => n + e.bodyBytes, 0);
+    assert.ok(bodies(full) > 0);
+    assert.is(bodies(second), 0, 'no file body sent on an unchanged cycle');
+    const sent = second.reduce((n, e) => n + e.requestBytes, 0);
+    const answered = second.reduce((n, e) => n + e.responseBytes, 0);
+    console.log(`      unchanged cycle: ${second.length} requests, phone sent ${sent} B, server answered ${answered} B (first cycle: ${full.reduce((n, e) => n + e.responseBytes, 0)} B)`);
+    assert.match(cycleLines(phone)[1], /provisioned from 000000000000\.cfg \(check-sync\): 0 changed/);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('check-sync NOTIFY: a changed file is downloaded again and applied', async () => {
+  const phone = await phoneAt(server);
+  try {
+    server.put('site.cfg', cfg({ 'prov.polling.period': '1200', 'dir.search.field': '1' }));
+    phone.farEnd.notify('check-sync', { reboot: 'false' });
+    await cycles(phone, 2);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "1200" \(site\.cfg\)/).length === 1);
+    assert.match(cycleLines(phone)[1], /\(check-sync\): 1 changed/);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('polling: prov.polling.enabled=1 asks the server again every prov.polling.period seconds', async () => {
+  server.put('site.cfg', cfg({ 'prov.polling.enabled': '1', 'prov.polling.period': '120' }));
+  const phone = await phoneAt(server);
+  try {
+    await phone.advance(119_000);
+    await phone.settle();
+    assert.is(cycleLines(phone).length, 1, 'not before the period');
+    await phone.advance(2_000);
+    await cycles(phone, 2);
+    assert.match(cycleLines(phone)[1], '(poll)');
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('HTTPS with the server CA trusted: provisioned', async () => {
+  const phone = await phoneAt(server, { https: true });
+  try {
+    assert.match(cycleLines(phone)[0], 'provisioned from 000000000000.cfg');
+    assert.ok(logMatching(phone, /dir\.search\.field: "0" -> "1"/).length === 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('HTTPS with a certificate the phone does not trust: refused, nothing applied, retried with backoff', async () => {
+  const before = server.accessLog().length;
+  const phone = await phoneAt(server, { https: true, caPem: server.tls.otherCaPem });
+  try {
+    assert.match(cycleLines(phone)[0], 'provisioning incomplete');
+    assert.ok(logMatching(phone, /\|prov\|4\|.*TLS failure/).length >= 1);
+    assert.ok(logMatching(phone, /retrying in 3\d s/).length === 1);
+    assert.is(logMatching(phone, /dir\.search\.field: "0" -> "1"/).length, 0);
+    assert.is(server.accessLog().length, before, 'no request got through the TLS handshake');
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('wrong provisioning password: the server refuses, the phone logs it and retries', async () => {
+  const phone = await phoneAt(server, { password: 'wrong' });
+  try {
+    assert.match(cycleLines(phone)[0], 'provisioning incomplete');
+    assert.ok(logMatching(phone, /refused the provisioning credentials \(HTTP 401\)/).length === 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('boot log uploaded by PUT to LOG_FILE_DIRECTORY; log.render.file=0 uploads nothing', async () => {
+  let phone = await phoneAt(server);
+  try {
+    await phone.settle();
+    assert.ok(server.listFiles().includes(`logs/${MAC}-boot.log`));
+    assert.match(server.read(`logs/${MAC}-boot.log`)!.toString(), /\|prov\|2\|0\|provisioned from/);
+  } finally {
+    phone.dispose();
+  }
+  server.remove(`logs/${MAC}-boot.log`);
+  server.put('site.cfg', cfg({ 'log.render.file': '0' }));
+  const mark = server.accessLog().length;
+  phone = await phoneAt(server);
+  try {
+    await phone.advance(5000);
+    await phone.settle();
+    assert.ok(logMatching(phone, /not uploading .*-boot\.log: log\.render\.file=0/).length === 1);
+    assert.equal(server.listFiles().filter((f) => f.startsWith('logs/')), []);
+    assert.equal(server.accessLog().slice(mark).filter((e) => e.method === 'PUT'), []);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('server gone after a reboot: the phone runs on its cached configuration', async () => {
+  const phone = await phoneAt(server);
+  try {
+    server.setFault('503');
+    await phone.powerOn();
+    await cycles(phone, 2);
+    assert.match(cycleLines(phone)[1], 'provisioning incomplete (boot)');
+    const loaded = logMatching(phone, /\|cfg\|.*loaded: master 000000000000\.cfg, 1 config files/);
+    assert.is(loaded.length, 1, 'second boot loaded the cached files');
+    assert.ok(logMatching(phone, /dir\.search\.field="1" from files \(site\.cfg\)/).length >= 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test.run();
