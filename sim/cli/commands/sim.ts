@@ -20,6 +20,8 @@ interface SimOptions {
   engine: EngineKind;
   flash?: string;
   usb?: string;
+  /** Folder for `sim://prov/`; true: a copy of the built-in folder; false (--no-prov): no provisioning server. */
+  prov: string | boolean;
   web?: boolean;
   port: string;
   image: string;
@@ -43,6 +45,8 @@ export function simCommand(): Command {
     .addOption(new Option('-e, --engine <engine>', 'engine that runs the firmware image').choices(['quickjs', 'node']).default('quickjs'))
     .option('-f, --flash <file>', 'raw flash image: loaded at start if it exists (refused if it does not fit the board), saved on Ctrl-C')
     .option('--usb <dir>', 'folder that plays the USB stick')
+    .option('--prov <dir>', 'folder served as the provisioning server sim://prov/, in place (default: a temporary copy of sim/provisioning/folder)')
+    .option('--no-prov', 'no built-in provisioning server')
     .option('--web', 'start the browser UI on 127.0.0.1 and print its URL')
     .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
     .option('--image <file>', 'firmware bundle to run', path.relative(process.cwd(), DEFAULT_IMAGE) || DEFAULT_IMAGE)
@@ -54,10 +58,12 @@ async function runSim(opts: SimOptions): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0..65535, got "${opts.port}"`);
   if (opts.usb && !fs.statSync(opts.usb, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--usb ${opts.usb} is not a folder`);
+  if (typeof opts.prov === 'string' && !fs.statSync(opts.prov, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--prov ${opts.prov} is not a folder`);
+  const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov ? undefined : null;
 
   let phone: Phone;
   try {
-    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image });
+    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir });
   } catch (e) {
     if (e instanceof FlashImageError) {
       throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
