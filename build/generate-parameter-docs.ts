@@ -72,6 +72,7 @@ export function renderParameterDocs(params: readonly Declared[]): string {
     '- **`hotelingMode.type`**: only named in a note ("2 or 3 overrides"); declared 1–3, default 1.',
     '- **`feature.lens.enabled`**: only in examples; default 0 (analytics are opt-in).',
     '- **`log.render.file.*` sizes and periods, `dir.corp.address` (≤ 255, a host name), `obitalk`/`dialplan` lengths**: values not in the privacy guide follow Polycom UC Software conventions.',
+    '- **User profiles**: the spec\'s list for a phone with user profiles reads `<user>-phone.cfg` > web > files (incl. `<user>.cfg`) > defaults and does not place `<MAC>-phone.cfg`; we keep it just below `<user>-phone.cfg` (changes made on the phone before any login still apply), and read `<user>.cfg` before the `CONFIG_FILES` files so the user\'s settings win over the site\'s. Logging out removes the user\'s files from the phone.',
     '- **Same parameter twice in one file**: the first occurrence wins, as between files.',
     '- **Empty values** of boolean, integer and enum parameters mean "not set here" (templates are full of them) and are skipped; an empty string parameter is the null value.',
     '',

@@ -46,10 +46,12 @@ test('explain: the model-specific master entry applies on desk-99; --save keeps 
 });
 
 test('explain: an unknown name says so and sets exit code 2', async () => {
+  const before = process.exitCode;
   const out = await run('explain', 'no.such.parameter');
+  const code = process.exitCode;
+  process.exitCode = before;
   assert.match(out, /no\.such\.parameter: not a parameter of this phone/);
-  assert.is(process.exitCode, 2);
-  process.exitCode = 0;
+  assert.is(code, 2);
 });
 
 test('params lists the registry; docs --check passes on the committed docs', async () => {
