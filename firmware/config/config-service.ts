@@ -162,7 +162,7 @@ export class ConfigService {
     this.log.info(`loaded: master ${this.masterName || '(none)'}, ${this.files.size} config files, overrides local ${this.layers.local.size} / web ${this.layers.web.size} / cloud ${this.layers.cloud.size}; ${set.length} parameters differ from defaults`);
     for (const [name] of set.slice(0, 40)) {
       const e = this.explain(name);
-      this.log.info(`${name}="${e.value}" from ${e.layer} (${e.source})`);
+      this.log.info(`${name}="${shown(name, e.value ?? '')}" from ${e.layer} (${e.source})`);
     }
   }
 
@@ -489,7 +489,7 @@ export class ConfigService {
     }
     this.effective = next;
     if (changes.length === 0) return;
-    for (const c of changes) this.log.info(`${c.name}: "${c.from}" -> "${c.to}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
+    for (const c of changes) this.log.info(`${c.name}: "${shown(c.name, c.from)}" -> "${shown(c.name, c.to)}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
     for (const l of [...this.listeners]) {
       try {
         l(changes);
@@ -503,4 +503,9 @@ export class ConfigService {
 /** `device.*` parameters that need their `.set` companion (the companions and `device.set` themselves do not). */
 export function isGatedDeviceParameter(name: string): boolean {
   return name.startsWith('device.') && name !== 'device.set' && !name.endsWith('.set');
+}
+
+/** Secrets in force (passwords, keys, account codes) never reach the log in clear: only their length. (A refused value is logged as given, to name what was wrong.) */
+export function shown(name: string, value: string): string {
+  return value !== '' && /password(\.hash)?$|\.key$|accountcode$/i.test(name) ? `<${[...value].length} characters hidden>` : value;
 }
