@@ -1,7 +1,7 @@
 /** The partition cannot take the write; nothing already committed was touched. */
 export class StorageFullError extends Error {
-  constructor(needed: number, available: number) {
-    super(`no space: the write needs ${needed} bytes of flash, ${available} are free after garbage collection`);
+  constructor(detail: string) {
+    super(`no space: ${detail}`);
     this.name = 'StorageFullError';
   }
 }

@@ -4,60 +4,83 @@
  * the rules that make it safe are in docs/storage-format.md; in short:
  *
  * - the partition is a log of blocks; records are appended to the head block;
- * - every change is a transaction: its records, contiguous in log order, then
- *   a Commit record; at mount, records without their Commit are ignored;
- * - garbage collection copies the live records of the oldest block to the
- *   head (keeping each record's original sequence number), commits the
- *   copies, then erases the block; interrupted at any point, the state at
- *   mount is either "before" or "after" (duplicates are resolved);
+ * - every change is a transaction: its records, then a Commit record naming
+ *   the transaction and its record count; at mount, records without their
+ *   Commit are ignored;
+ * - garbage collection copies the live records of one block to the head
+ *   (each keeps its original sequence number), commits the copies, voids
+ *   the block's header, then erases it; interrupted at any point, the state
+ *   at mount is "before" or "after" (duplicates resolve to one);
  * - personal classes are sealed (AES-256-GCM) under per-class / per-user keys
- *   in the HAL keystore; `eraseClass` destroys the key and erases every block
- *   holding a record of the class, moving the other classes' live records out
- *   first. A sealed record whose key is missing at mount means an interrupted
- *   erase: the erase is finished then.
+ *   in the HAL keystore; `eraseClass` commits an EraseIntent, destroys the
+ *   key and erases every block holding a record of the class, moving the
+ *   other classes' live records out first. A mount that finds an unfinished
+ *   intent finishes the erase.
  *
- * RAM: one small entry per block, one entry per file, and per file at most
- * MERGE_TRIGGER records plus one per full chunk (chunks near a block in size)
- * — bounded by the partition's geometry, not by the bytes stored. Reads
- * assemble the file being read.
+ * RAM (docs/storage-format.md, "RAM bound"): one entry per block, one entry
+ * per path that still has a record on flash, and one reference per live
+ * record; appends are merged so a file keeps at most MERGE_TRIGGER small
+ * records; live files are capped by `maxFiles`. Mount holds one block buffer
+ * and the record references of one transaction. `read` assembles the file
+ * being read.
  */
 import type { Crypto, FlashPartition } from '../../hal/contract';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
-import { crc32 } from './crc32';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
 import { StorageFullError, StorageUsageError } from './errors';
 import {
-  ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, FLAG_SEALED, RECORD_HEADER_BYTES, RecordKind, UNIT,
-  decodeBlockUnit, decodePayload, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeRecord, isErasedUnit,
-  recordCrcOk, recordExtent, type RecordHeader, type RecordPayload,
+  ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, FLAG_ALL_USERS, FLAG_SEALED, RECORD_HEADER_BYTES, RecordKind, UNIT,
+  decodeBlockUnit, decodeMeta, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeRecord, restamp, walkRecords, withTxSeq,
+  type RecordHeader, type RecordMeta,
 } from './record-format';
 
-/** Blocks kept free so garbage collection always has room to copy into. */
+/** Free blocks a data write must leave, so garbage collection always has room to copy into. */
 const RESERVE_BLOCKS = 2;
-/** Appends beyond this many records in one file trigger merging of the newest ones. */
-export const MERGE_TRIGGER = 32;
-const MERGE_BATCH = 16;
+/** A file with more small records than this gets its newest ones merged. */
+export const MERGE_TRIGGER = 64;
+/** Default cap on live files per store (RAM bound). */
+export const DEFAULT_MAX_FILES = 512;
+/** Garbage collection never picks a block with less reclaimable space (guarantees one fresh block takes its copies). */
+const MIN_RECLAIM = 2 * UNIT;
+/** Every this many collections, consider moving the coldest block (static wear levelling). */
+const WEAR_LEVEL_INTERVAL = 16;
+/** Erase-count spread that makes that move happen. */
+const WEAR_SPREAD_LIMIT = 8;
 const SEAL_OVERHEAD = 28; // GCM IV + tag
 const MAX_PATH_BYTES = 200;
 const MAX_USER_BYTES = 64;
+const USER_HASH_BYTES = 8;
 
 export interface StoreOptions { cls: DataClassId; user?: string }
 
+export interface MountOptions {
+  /** Cap on live files (each costs RAM). Default DEFAULT_MAX_FILES. */
+  maxFiles?: number;
+}
+
 export interface FileInfo { path: string; size: number; cls: DataClassId; user?: string }
 
-export interface EraseReport { blocksErased: number; recordsMoved: number; programOps: number; eraseOps: number }
+/** What a class erase cost, in flash operations. */
+export interface EraseReport { blocksErased: number; recordsMoved: number; programOps: number; programBytes: number; eraseOps: number }
 
 export interface StoreStats {
   blocks: number;
   freeBlocks: number;
   files: number;
+  /** Bytes of flash taken by live records (headers and padding included). */
   liveBytes: number;
   eraseCounts: number[];
   programOps: number;
   programBytes: number;
   eraseOps: number;
   gcRuns: number;
+  wearMoves: number;
+  /** What the RAM index holds right now (see the RAM bound). */
+  index: { entries: number; refs: number };
 }
+
+/** Where a live record sits, as the index keeps it. */
+export interface LiveRecord { path: string; cls: DataClassId; user: string; kind: RecordKind; block: number; offset: number; extent: number }
 
 export interface Transaction {
   write(path: string, data: Uint8Array, opts: StoreOptions): void;
@@ -75,18 +98,25 @@ interface RecordRef {
   last: number;
   /** Plain data bytes (after unsealing). */
   size: number;
+  /** Block holding the Commit that made this record valid: it must not be erased while this record stays elsewhere. */
+  commitBlock: number;
 }
 
 interface FileEntry {
   path: string;
   cls: DataClassId;
   user: string;
-  /** origSeq of the latest Write or Delete: records older than it are dead. */
+  /** origSeq of the latest Write or Delete: records older than it are dead. -1: none seen. */
   resetSeq: number;
+  /** Deleted, or never committed (an entry kept only to count the blocks still holding its records). */
   deleted: boolean;
   tombstone: RecordRef | null;
-  /** Live data records, ordered by chunk. */
+  /** Live data records, ordered by chunk, non-overlapping. */
   records: RecordRef[];
+  /** Blocks holding any record of this path (live, dead or uncommitted): a tombstone may go when only its own block does. */
+  holders: number;
+  /** The last block counted in `holders` (only the head receives records). */
+  lastHolder: number;
 }
 
 interface Block {
@@ -94,36 +124,49 @@ interface Block {
   state: 'free' | 'active' | 'unknown';
   /** Log order (active blocks). */
   seq: number;
-  eraseCount: number | null;
+  eraseCount: number;
   /** End of the written log in this block. */
   end: number;
   /** No more appends (damaged tail or superseded head). */
   closed: boolean;
+  /** Part of the block could not be parsed: a class erase scrubs it. */
+  damaged: boolean;
 }
 
-interface PendingRecord { ref: RecordRef; header: RecordHeader; payload: RecordPayload }
+interface EraseIntent { code: number; allUsers: boolean; userHash: Uint8Array; seq: number; ref: RecordRef }
 
 /** A record ready to be programmed. */
-interface Outgoing { bytes: Uint8Array; header: RecordHeader; payload: RecordPayload; size: number }
+interface Outgoing { bytes: Uint8Array; header: RecordHeader; meta: RecordMeta; size: number }
+
+type SpaceMode = 'data' | 'shrink';
 
 export class FileStore {
   private readonly blocks: Block[] = [];
   private readonly files = new Map<string, FileEntry>();
+  private readonly capacity: number;
+  private readonly maxFiles: number;
   private head: Block | null = null;
   private nextTxSeq = 1;
   private nextBlockSeq = 1;
-  private counters = { programOps: 0, programBytes: 0, eraseOps: 0, gcRuns: 0 };
+  private counters = { programOps: 0, programBytes: 0, eraseOps: 0, gcRuns: 0, wearMoves: 0 };
+  /** Records placed but not yet counted in their path's `holders`. */
+  private unaccounted: { path: string; code: number; user: string; block: number }[] = [];
+  /** The intent of the class erase in progress: moved like a live record until the erase is done. */
+  private activeIntent: EraseIntent | null = null;
 
-  private constructor(private readonly part: FlashPartition, private readonly crypto: Crypto, private readonly log: (msg: string) => void) {
+  private constructor(private readonly part: FlashPartition, private readonly crypto: Crypto, private readonly log: (msg: string) => void, options: MountOptions) {
     if (part.progSize > UNIT || UNIT % part.progSize !== 0) throw new Error(`flash store needs a program size dividing ${UNIT}, got ${part.progSize}`);
-    for (let i = 0; i < part.size / part.blockSize; i++) {
-      this.blocks.push({ index: i, state: 'unknown', seq: 0, eraseCount: null, end: BLOCK_HEADER_BYTES, closed: false });
-    }
+    if (part.blockSize < 512 || part.blockSize % UNIT !== 0) throw new Error(`flash store needs blocks of at least 512 bytes, got ${part.blockSize}`);
+    const count = Math.floor(part.size / part.blockSize);
+    if (count < RESERVE_BLOCKS + 2) throw new Error(`flash store needs at least ${RESERVE_BLOCKS + 2} blocks, partition ${part.name} has ${count}`);
+    for (let i = 0; i < count; i++) this.blocks.push({ index: i, state: 'unknown', seq: 0, eraseCount: 0, end: BLOCK_HEADER_BYTES, closed: false, damaged: false });
+    this.capacity = part.blockSize - BLOCK_HEADER_BYTES;
+    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   }
 
   /** Mount the store on a partition: rebuild the index from flash, finish interrupted erases. */
-  static mount(part: FlashPartition, crypto: Crypto, log: (msg: string) => void = () => {}): FileStore {
-    const store = new FileStore(part, crypto, log);
+  static mount(part: FlashPartition, crypto: Crypto, log: (msg: string) => void = () => {}, options: MountOptions = {}): FileStore {
+    const store = new FileStore(part, crypto, log, options);
     store.scan();
     return store;
   }
@@ -131,8 +174,8 @@ export class FileStore {
   // ───────────── files ─────────────
 
   read(path: string): Uint8Array | null {
-    const f = this.files.get(path);
-    if (!f || f.deleted) return null;
+    const f = this.liveFile(path);
+    if (!f) return null;
     const parts = f.records.map((r) => this.readData(f, r));
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -144,8 +187,7 @@ export class FileStore {
   }
 
   exists(path: string): boolean {
-    const f = this.files.get(path);
-    return !!f && !f.deleted;
+    return !!this.liveFile(path);
   }
 
   write(path: string, data: Uint8Array, opts: StoreOptions): void {
@@ -170,191 +212,301 @@ export class FileStore {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** Several changes, all or nothing (also across a power cut). */
+  /**
+   * Several changes, all or nothing (also across a power cut). Within one
+   * transaction a later change to a path replaces an earlier one.
+   */
   transaction(fn: (tx: Transaction) => void): void {
-    const out: Outgoing[] = [];
     const txSeq = this.nextTxSeq;
-    // Chunk numbering as the transaction proceeds (an append after a write in the same tx).
-    const nextChunk = new Map<string, number>();
-    const fileOf = (path: string) => this.files.get(path);
-    const chunkAfter = (path: string): number | null => {
-      if (nextChunk.has(path)) return nextChunk.get(path)!;
-      const f = fileOf(path);
-      if (!f || f.deleted) return null;
-      return f.records.length ? f.records[f.records.length - 1].last + 1 : 1;
-    };
-    const emit = (kind: RecordKind, path: string, data: Uint8Array, opts: StoreOptions, firstChunk: number) => {
-      const pathBytes = this.checkPath(path);
-      const userBytes = this.checkUser(opts.user ?? '');
-      const sealed = DATA_CLASSES[opts.cls].personal;
-      const room = this.maxDataBytes(pathBytes.length, userBytes.length) - (sealed ? SEAL_OVERHEAD : 0);
-      let chunk = firstChunk;
-      let k = kind;
-      for (let at = 0; at < data.length || (at === 0 && data.length === 0); at += room) {
-        const piece = data.subarray(at, Math.min(data.length, at + room));
-        out.push(this.encode(k, opts.cls, opts.user ?? '', path, pathBytes, userBytes, txSeq, txSeq, chunk, chunk, piece));
-        k = RecordKind.Append;
-        chunk++;
-        if (data.length === 0) break;
-      }
-      nextChunk.set(path, chunk);
+    interface PathOps { items: Outgoing[]; nextChunk: number | null; cls: DataClassId; user: string; creates: boolean }
+    const ops = new Map<string, PathOps>();
+    const writeOps = (path: string, data: Uint8Array, opts: StoreOptions): void => {
+      this.checkClass(opts.cls);
+      const user = opts.user ?? '';
+      const items = this.chunks(RecordKind.Write, path, data, opts.cls, user, txSeq, 0);
+      ops.delete(path);
+      ops.set(path, { items, nextChunk: items.length, cls: opts.cls, user, creates: !this.liveFile(path) });
     };
     fn({
-      write: (path, data, opts) => emit(RecordKind.Write, path, data, opts, 0),
+      write: writeOps,
       append: (path, data, opts) => {
-        const next = chunkAfter(path);
-        if (next === null) emit(RecordKind.Write, path, data, opts, 0);
-        else {
-          const f = fileOf(path);
-          if (f && !nextChunk.has(path) && f.cls !== opts.cls) throw new StorageUsageError(`append to ${path}: file is of class ${f.cls}, not ${opts.cls}`);
-          emit(RecordKind.Append, path, data, opts, next);
+        this.checkClass(opts.cls);
+        const user = opts.user ?? '';
+        const pending = ops.get(path);
+        const f = this.liveFile(path);
+        if (pending ? pending.nextChunk === null : !f) return writeOps(path, data, opts);
+        const cls = pending ? pending.cls : f!.cls;
+        const owner = pending ? pending.user : f!.user;
+        if (cls !== opts.cls) throw new StorageUsageError(`append to ${path}: file is of class ${cls}, not ${opts.cls}`);
+        if (owner !== user) throw new StorageUsageError(`append to ${path}: file belongs to user "${owner}", not "${user}"`);
+        const next = pending ? pending.nextChunk! : f!.records[f!.records.length - 1].last + 1;
+        const items = this.chunks(RecordKind.Append, path, data, cls, user, txSeq, next);
+        if (pending) {
+          pending.items.push(...items);
+          pending.nextChunk = next + items.length;
+        } else {
+          ops.set(path, { items, nextChunk: next + items.length, cls, user, creates: false });
         }
       },
       delete: (path) => {
-        const f = fileOf(path);
-        if ((!f || f.deleted) && !nextChunk.has(path)) return;
-        const cls = f?.cls ?? 'config';
-        out.push(this.encode(RecordKind.Delete, cls, f?.user ?? '', path, this.checkPath(path), this.checkUser(f?.user ?? ''), txSeq, txSeq, 0, 0, new Uint8Array(0)));
-        nextChunk.delete(path);
+        ops.delete(path);
+        const f = this.liveFile(path);
+        if (!f) return;
+        const pathBytes = this.checkPath(path);
+        ops.set(path, { items: [this.encode(RecordKind.Delete, f.cls, f.user, path, pathBytes, utf8Encode(f.user), txSeq, 0, 0, new Uint8Array(0))], nextChunk: null, cls: f.cls, user: f.user, creates: false });
       },
     });
+    const out: Outgoing[] = [];
+    let created = 0;
+    let onlyDeletes = true;
+    for (const op of ops.values()) {
+      out.push(...op.items);
+      if (op.creates) created++;
+      if (op.nextChunk !== null) onlyDeletes = false;
+    }
     if (out.length === 0) return;
-    this.commit(txSeq, out);
+    if (created > 0 && this.liveFileCount() + created > this.maxFiles) {
+      throw new StorageFullError(`${this.maxFiles} files is the most this store keeps`);
+    }
+    this.commit(out, onlyDeletes ? 'shrink' : 'data');
   }
 
   /**
-   * Cryptographic erase plus clear: destroy the class's key(s) and erase every
-   * block holding any record of the class (all users, or one user), after
-   * moving the other classes' live records out.
+   * Cryptographic erase plus clear: commit an EraseIntent, destroy the
+   * class's key(s), and erase every block holding any record of the class
+   * (all users, or one user), after moving the other classes' live records
+   * out. Works on a full partition. Interrupted, it is finished at mount.
    */
   eraseClass(cls: DataClassId, user?: string): EraseReport {
+    this.checkClass(cls);
     const before = { ...this.counters };
-    const keys = user !== undefined ? [classKeyName(cls, user)] : [classKeyName(cls), ...this.crypto.listKeys(`store.${cls}.u.`)];
-    for (const k of keys) this.crypto.destroyKey(k);
-    this.log(`store: erasing class ${cls}${user !== undefined ? ` of user ${user}` : ''}`);
+    const allUsers = user === undefined;
     const code = DATA_CLASSES[cls].code;
-    const blocksErased = this.scrub((h, p) => h.classCode === code && (user === undefined || p.user === user));
+    const userHash = allUsers ? new Uint8Array(0) : this.userHash(user!);
+    const intent = this.encodeIntent(code, allUsers, userHash, this.nextTxSeq);
+    const [ref] = this.commit([intent], 'shrink');
+    this.activeIntent = { code, allUsers, userHash, seq: ref.origSeq, ref };
+    this.destroyKeys(cls, user);
+    this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
+    const done = this.scrub(
+      (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
+      (f) => f.cls === cls && (allUsers || f.user === user),
+    );
+    this.activeIntent = null;
     return {
-      blocksErased: blocksErased.blocks,
-      recordsMoved: blocksErased.moved,
+      blocksErased: done.blocks,
+      recordsMoved: done.moved,
       programOps: this.counters.programOps - before.programOps,
+      programBytes: this.counters.programBytes - before.programBytes,
       eraseOps: this.counters.eraseOps - before.eraseOps,
     };
   }
 
   stats(): StoreStats {
     let liveBytes = 0;
-    for (const f of this.files.values()) for (const r of f.records) liveBytes += r.extent;
+    let refs = 0;
+    for (const f of this.files.values()) {
+      for (const r of f.records) liveBytes += r.extent;
+      refs += f.records.length + (f.tombstone ? 1 : 0);
+    }
     return {
       blocks: this.blocks.length,
-      freeBlocks: this.blocks.filter((b) => b.state !== 'active').length,
-      files: this.list().length,
+      freeBlocks: this.freeCount(),
+      files: this.liveFileCount(),
       liveBytes,
-      eraseCounts: this.blocks.map((b) => b.eraseCount ?? 0),
+      eraseCounts: this.blocks.map((b) => b.eraseCount),
       ...this.counters,
+      index: { entries: this.files.size, refs },
     };
+  }
+
+  /** Every live record (data and tombstones) and where it sits: for inspection tools. */
+  liveRecords(): LiveRecord[] {
+    const out: LiveRecord[] = [];
+    for (const f of this.files.values()) {
+      for (const r of f.tombstone ? [...f.records, f.tombstone] : f.records) {
+        out.push({ path: f.path, cls: f.cls, user: f.user, kind: r.kind, block: r.block, offset: r.offset, extent: r.extent });
+      }
+    }
+    return out;
   }
 
   // ───────────── mount ─────────────
 
   private scan(): void {
-    const active: { block: Block; seq: number }[] = [];
+    const active: Block[] = [];
     let knownCounts = 0;
     let countSum = 0;
+    const lostCounts: Block[] = [];
     for (const b of this.blocks) {
       const h = this.part.read(b.index * this.part.blockSize, BLOCK_HEADER_BYTES);
-      b.eraseCount = decodeBlockUnit(h, 0, ERASE_MAGIC);
-      if (b.eraseCount !== null) {
-        knownCounts++;
-        countSum += b.eraseCount;
-      }
+      const eraseCount = decodeBlockUnit(h, 0, ERASE_MAGIC);
       const seq = decodeBlockUnit(h, UNIT, ACTIVE_MAGIC);
-      if (seq !== null && b.eraseCount !== null) {
+      if (eraseCount !== null) {
+        b.eraseCount = eraseCount;
+        knownCounts++;
+        countSum += eraseCount;
+      } else {
+        lostCounts.push(b);
+      }
+      if (seq !== null) {
         b.state = 'active';
         b.seq = seq;
-        active.push({ block: b, seq });
+        active.push(b);
       } else {
-        // Free if cleanly erased; otherwise (blank, torn erase, damaged header) erased before use.
-        b.state = b.eraseCount !== null && isErasedUnit(h, UNIT) ? 'free' : 'unknown';
+        // Free if cleanly erased; otherwise (blank, torn erase, voided, damaged header) erased before use.
+        b.state = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? 'free' : 'unknown';
       }
     }
     // A block whose wear record was lost in a torn erase is assumed as worn as the average.
     const average = knownCounts ? Math.round(countSum / knownCounts) : 0;
-    for (const b of this.blocks) if (b.eraseCount === null) b.eraseCount = average;
+    for (const b of lostCounts) b.eraseCount = average;
 
     active.sort((a, b) => a.seq - b.seq);
-    let pending: { txSeq: number; records: PendingRecord[] } | null = null;
+    interface Pending { txSeq: number; items: { ref: RecordRef; code: number; meta: RecordMeta; flags: number; hash: Uint8Array }[] }
+    let pending: Pending | null = null;
     let maxTx = 0;
-    const orphanKeys = new Set<string>();
-    for (const { block } of active) {
+    const intents: EraseIntent[] = [];
+    const orphanKeys = new Map<string, { code: number; user: string }>();
+    /** Oldest origSeq per (class code, user) still on flash: decides whether an erase intent is finished. */
+    const oldest = new Map<string, { code: number; user: string; origSeq: number }>();
+    const holderCounts = new Map<string, { count: number; code: number; user: string; lastBlock: number }>();
+    for (const block of active) {
       this.nextBlockSeq = Math.max(this.nextBlockSeq, block.seq + 1);
       const bytes = this.part.read(block.index * this.part.blockSize, this.part.blockSize);
-      let at = BLOCK_HEADER_BYTES;
-      block.end = at;
-      while (at + UNIT <= bytes.length) {
-        if (isErasedUnit(bytes, at)) break;
-        const h = decodeRecordHeader(bytes, at);
-        const extent = recordExtent(h, at, bytes.length);
-        if (extent === null || !recordCrcOk(bytes, at, h)) {
-          // A torn or damaged record: nothing after it in this block can be trusted or appended to.
-          this.log(`store: block ${block.index}: damaged record at ${at}, rest of block ignored`);
-          block.closed = true;
-          break;
-        }
+      const walk = walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h, extent) => {
         maxTx = Math.max(maxTx, h.txSeq);
         if (h.kind === RecordKind.Commit) {
-          if (pending && pending.txSeq === h.txSeq && pending.records.length === h.length) {
-            for (const r of pending.records) this.apply(r.ref, r.header, r.payload);
+          // Records of a committed transaction that GC has since moved out of an erased block are simply absent here.
+          if (pending && pending.txSeq === h.txSeq) {
+            for (const it of pending.items) {
+              it.ref.commitBlock = block.index;
+              if (it.ref.kind === RecordKind.EraseIntent) intents.push({ code: it.code, allUsers: (it.flags & FLAG_ALL_USERS) !== 0, userHash: it.hash, seq: it.meta.origSeq, ref: it.ref });
+              else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
+            }
           }
           pending = null;
-        } else {
-          if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
-          if (!pending) pending = { txSeq: h.txSeq, records: [] };
-          const payload = decodePayload(bytes, at, h, utf8Decode);
-          const cls = classByCode(h.classCode);
-          if (cls && DATA_CLASSES[cls].personal && h.flags & FLAG_SEALED) {
-            const key = classKeyName(cls, payload.user || undefined);
-            if (!this.crypto.hasKey(key)) orphanKeys.add(`${cls}\u0000${payload.user}`);
-          }
-          pending.records.push({ ref: this.refOf(block.index, at, extent, h, payload), header: h, payload });
+          return;
         }
-        at += extent;
-        block.end = at;
+        if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
+        if (!pending) pending = { txSeq: h.txSeq, items: [] };
+        const meta = decodeMeta(bytes, at, h, utf8Decode);
+        const ref = this.refOf(block.index, at, extent, h, meta);
+        const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
+        pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
+        if (h.kind === RecordKind.EraseIntent) return;
+        const key = `${h.classCode}\u0000${meta.user}`;
+        const o = oldest.get(key);
+        if (!o || meta.origSeq < o.origSeq) oldest.set(key, { code: h.classCode, user: meta.user, origSeq: meta.origSeq });
+        const cls = classByCode(h.classCode);
+        if (cls && DATA_CLASSES[cls].personal && h.flags & FLAG_SEALED && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined))) {
+          orphanKeys.set(key, { code: h.classCode, user: meta.user });
+        }
+        const hc = holderCounts.get(meta.path);
+        if (!hc) holderCounts.set(meta.path, { count: 1, code: h.classCode, user: meta.user, lastBlock: block.index });
+        else if (hc.lastBlock !== block.index) {
+          hc.count++;
+          hc.lastBlock = block.index;
+        }
+      });
+      block.end = walk.end;
+      if (walk.damage) {
+        this.log(`store: block ${block.index}: ${walk.damage}; the rest of the block is ignored`);
+        block.closed = true;
+        block.damaged = true;
       }
     }
     this.nextTxSeq = maxTx + 1;
-    const last = active.length ? active[active.length - 1].block : null;
+    const last = active.length ? active[active.length - 1] : null;
     this.head = last && !last.closed ? last : null;
-    for (const b of this.blocks) if (b.state === 'active' && b !== this.head) b.closed = true;
+    for (const b of active) if (b !== this.head) b.closed = true;
 
-    // Sealed records whose key is gone: an erase was interrupted. Finish it.
-    for (const entry of orphanKeys) {
-      const [cls, user] = entry.split('\u0000') as [DataClassId, string];
-      this.log(`store: finishing interrupted erase of class ${cls}${user ? ` of user ${user}` : ''}`);
-      const code = DATA_CLASSES[cls].code;
-      this.scrub((h, p) => h.classCode === code && p.user === user);
+    // Every path with a record on flash gets an entry, so garbage collection can count its holders.
+    for (const [path, hc] of holderCounts) {
+      const f = this.files.get(path) ?? this.newEntry(path, hc.code, hc.user);
+      f.holders = hc.count;
+      f.lastHolder = this.head && hc.lastBlock === this.head.index ? hc.lastBlock : -1;
+    }
+    for (const f of this.files.values()) {
+      if (f.resetSeq < 0 && f.records.length) this.log(`store: ${f.path}: appended records without the write they extend; ignored`);
+      if (f.resetSeq < 0 || f.deleted) {
+        f.records = [];
+        f.deleted = true;
+      }
+    }
+    this.finishErases(intents, oldest, orphanKeys);
+  }
+
+  /** Finish class erases a power cut interrupted; scrub data whose key is gone. */
+  private finishErases(intents: EraseIntent[], oldest: Map<string, { code: number; user: string; origSeq: number }>, orphanKeys: Map<string, { code: number; user: string }>): void {
+    const newest = new Map<string, EraseIntent>();
+    for (const it of intents) {
+      const key = `${it.code}\u0000${it.allUsers ? '*' : hex(it.userHash)}`;
+      const seen = newest.get(key);
+      if (!seen || it.seq > seen.seq) newest.set(key, it);
+    }
+    let dirty: boolean | null = null;
+    for (const it of newest.values()) {
+      const cls = classByCode(it.code);
+      if (!cls) continue;
+      const matchesUser = (user: string) => it.allUsers || bytesEqual(this.userHash(user), it.userHash);
+      let leftovers = false;
+      for (const o of oldest.values()) if (o.code === it.code && o.origSeq < it.seq && matchesUser(o.user)) leftovers = true;
+      // A torn erase or torn record may hold class data outside the log: scrub it even when the log is clean.
+      if (!leftovers) {
+        if (dirty === null) dirty = this.hasDirtyBlocks();
+        if (!dirty) continue;
+      }
+      this.log(`store: finishing interrupted erase of class ${cls}`);
+      this.activeIntent = it;
+      if (leftovers) {
+        if (it.allUsers) this.destroyKeys(cls);
+        else for (const o of oldest.values()) if (o.code === it.code && matchesUser(o.user)) this.destroyKeys(cls, o.user);
+      }
+      this.scrub((c, u, origSeq) => c === it.code && origSeq < it.seq && matchesUser(u), (f) => f.cls === cls && f.resetSeq < it.seq && matchesUser(f.user));
+      this.activeIntent = null;
+      dirty = false;
+    }
+    for (const { code, user } of orphanKeys.values()) {
+      const cls = classByCode(code)!;
+      if (this.crypto.hasKey(classKeyName(cls, user || undefined))) continue;
+      this.log(`store: records of class ${cls}${user ? ` of user ${user}` : ''} have no key (erased): scrubbing them`);
+      this.scrub((c, u) => c === code && u === user, (f) => f.cls === cls && f.user === user);
     }
   }
 
-  private refOf(block: number, offset: number, extent: number, h: RecordHeader, p: RecordPayload): RecordRef {
-    const size = h.kind === RecordKind.Delete ? 0 : p.data.length - (h.flags & FLAG_SEALED ? SEAL_OVERHEAD : 0);
-    return { block, offset, extent, kind: h.kind, origSeq: p.origSeq, first: p.chunkFirst, last: p.chunkLast, size };
+  private hasDirtyBlocks(): boolean {
+    for (const b of this.blocks) {
+      if (b.state === 'active' ? b.damaged : b.state === 'unknown' || !isClean(this.readBlock(b), UNIT, this.part.blockSize)) return true;
+    }
+    return false;
   }
 
-  /** Fold one committed record into the index (same rule at mount and at run time). */
-  private apply(ref: RecordRef, h: RecordHeader, p: RecordPayload): void {
-    const cls = classByCode(h.classCode);
+  private refOf(block: number, offset: number, extent: number, h: RecordHeader, m: RecordMeta): RecordRef {
+    const data = h.kind === RecordKind.Delete || h.kind === RecordKind.EraseIntent ? 0 : m.dataLength - (h.flags & FLAG_SEALED ? SEAL_OVERHEAD : 0);
+    return { block, offset, extent, kind: h.kind, origSeq: m.origSeq, first: m.chunkFirst, last: m.chunkLast, size: Math.max(0, data), commitBlock: -1 };
+  }
+
+  private newEntry(path: string, code: number, user: string): FileEntry {
+    const f: FileEntry = { path, cls: classByCode(code) ?? 'config', user, resetSeq: -1, deleted: true, tombstone: null, records: [], holders: 0, lastHolder: -1 };
+    this.files.set(path, f);
+    return f;
+  }
+
+  /**
+   * Fold one committed record into the index: the same rule at mount and at
+   * run time, and independent of the order records arrive in (GC copies can
+   * land in any order): the highest origSeq wins.
+   */
+  private apply(ref: RecordRef, code: number, path: string, user: string): void {
+    const cls = classByCode(code);
     if (!cls) {
-      this.log(`store: record of unknown class ${h.classCode} for ${p.path} ignored`);
+      this.log(`store: record of unknown class ${code} for ${path} ignored`);
       return;
     }
-    let f = this.files.get(p.path);
-    if (!f) {
-      f = { path: p.path, cls, user: p.user, resetSeq: -1, deleted: false, tombstone: null, records: [] };
-      this.files.set(p.path, f);
-    }
+    const f = this.files.get(path) ?? this.newEntry(path, code, user);
     if (ref.kind === RecordKind.Delete) {
-      if (ref.origSeq >= f.resetSeq) {
+      if (ref.origSeq > f.resetSeq || (ref.origSeq === f.resetSeq && f.deleted)) {
         f.resetSeq = ref.origSeq;
         f.deleted = true;
         f.records = [];
@@ -368,189 +520,340 @@ export class FileStore {
       f.deleted = false;
       f.tombstone = null;
       f.records = f.records.filter((r) => r.origSeq >= ref.origSeq);
+      f.cls = cls;
+      f.user = user;
     }
-    if (f.resetSeq < 0) return; // appends with no Write before them: the file's start was lost
-    f.cls = cls;
-    f.user = p.user;
-    // The newest record wins where chunk ranges overlap (a merge over its parts; a GC copy over its original).
-    const all = [ref, ...f.records].sort((a, b) => b.origSeq - a.origSeq);
-    const kept: RecordRef[] = [];
-    for (const r of all) if (!kept.some((k) => r.first <= k.last && k.first <= r.last)) kept.push(r);
-    f.records = kept.sort((a, b) => a.first - b.first);
+    insertRecord(f.records, ref);
   }
 
   // ───────────── writing ─────────────
 
+  private chunks(kind: RecordKind, path: string, data: Uint8Array, cls: DataClassId, user: string, txSeq: number, firstChunk: number): Outgoing[] {
+    const pathBytes = this.checkPath(path);
+    const userBytes = this.checkUser(user);
+    const room = this.roomFor(cls, pathBytes.length, userBytes.length);
+    const out: Outgoing[] = [];
+    let chunk = firstChunk;
+    let at = 0;
+    do {
+      const piece = data.subarray(at, Math.min(data.length, at + room));
+      out.push(this.encode(out.length === 0 ? kind : RecordKind.Append, cls, user, path, pathBytes, userBytes, txSeq, chunk, chunk, piece));
+      chunk++;
+      at += room;
+    } while (at < data.length);
+    return out;
+  }
+
   private encode(kind: RecordKind, cls: DataClassId, user: string, path: string, pathBytes: Uint8Array, userBytes: Uint8Array,
-    txSeq: number, origSeq: number, first: number, last: number, plain: Uint8Array): Outgoing {
-    const personal = DATA_CLASSES[cls].personal && kind !== RecordKind.Delete;
+    txSeq: number, first: number, last: number, plain: Uint8Array): Outgoing {
+    const sealed = DATA_CLASSES[cls].personal && kind !== RecordKind.Delete;
     let data = plain;
-    if (personal) {
+    if (sealed) {
       const key = classKeyName(cls, user || undefined);
       if (!this.crypto.hasKey(key)) this.crypto.generateKey(key);
       data = this.crypto.encrypt(key, plain, this.aad(cls, path));
     }
-    const payload: RecordPayload = { path, user, origSeq, chunkFirst: first, chunkLast: last, data };
-    const flags = personal ? FLAG_SEALED : 0;
-    const bytes = encodeRecord(kind, DATA_CLASSES[cls].code, flags, txSeq, payload, pathBytes, userBytes);
-    return { bytes, header: decodeRecordHeader(bytes, 0), payload, size: plain.length };
+    const meta = { path, user, origSeq: txSeq, chunkFirst: first, chunkLast: last, data };
+    const bytes = encodeRecord(kind, DATA_CLASSES[cls].code, sealed ? FLAG_SEALED : 0, txSeq, meta, pathBytes, userBytes);
+    const header = decodeRecordHeader(bytes, 0);
+    return { bytes, header, meta: decodeMeta(bytes, 0, header, utf8Decode), size: plain.length };
+  }
+
+  private encodeIntent(code: number, allUsers: boolean, userHash: Uint8Array, txSeq: number): Outgoing {
+    const empty = new Uint8Array(0);
+    const bytes = encodeRecord(RecordKind.EraseIntent, code, allUsers ? FLAG_ALL_USERS : 0, txSeq,
+      { path: '', user: '', origSeq: txSeq, chunkFirst: 0, chunkLast: 0, data: userHash }, empty, empty);
+    const header = decodeRecordHeader(bytes, 0);
+    return { bytes, header, meta: decodeMeta(bytes, 0, header, utf8Decode), size: 0 };
   }
 
   private aad(cls: DataClassId, path: string): Uint8Array {
     return utf8Encode(`${cls}:${path}`);
   }
 
-  /** Program a transaction's records and its Commit, then index them. */
-  private commit(txSeq: number, out: Outgoing[]): void {
-    this.ensureSpace(out.map((o) => o.bytes.length));
-    this.nextTxSeq = txSeq + 1;
-    const placed = out.map((o) => ({ o, ref: this.place(o) }));
-    this.place(encodeCommit(txSeq, out.length));
-    for (const { o, ref } of placed) this.apply(ref, o.header, o.payload);
+  /** Program a transaction's records and its Commit, then index them. Returns where the records went. */
+  private commit(out: Outgoing[], mode: SpaceMode): RecordRef[] {
+    this.ensureSpace(out.map((o) => o.bytes.length), mode);
+    // Garbage collection may have taken transaction numbers meanwhile: records carry the one they commit under.
+    const txSeq = this.nextTxSeq++;
+    const records = out.map((o) => {
+      if (o.header.txSeq === txSeq) return o;
+      const bytes = restamp(o.bytes, txSeq);
+      const header = decodeRecordHeader(bytes, 0);
+      return { ...o, bytes, header, meta: decodeMeta(bytes, 0, header, utf8Decode) };
+    });
+    const refs = records.map((o) => {
+      const at = this.place(o.bytes, o.header.kind === RecordKind.EraseIntent ? null : o.meta, o.header.classCode);
+      return this.refOf(at.block, at.offset, o.bytes.length, o.header, o.meta);
+    });
+    const committedIn = this.place(encodeCommit(txSeq, records.length), null, 0).block;
+    for (const r of refs) r.commitBlock = committedIn;
+    records.forEach((o, i) => {
+      if (o.header.kind !== RecordKind.EraseIntent) this.apply(refs[i], o.header.classCode, o.meta.path, o.meta.user);
+    });
+    this.accountHolders();
+    return refs;
   }
 
   /** Append one record at the head; returns where it went. */
-  private place(o: Outgoing | Uint8Array): RecordRef {
-    const bytes = o instanceof Uint8Array ? o : o.bytes;
+  private place(bytes: Uint8Array, owner: { path: string; user: string } | null, code: number): { block: number; offset: number } {
     if (!this.head || this.head.closed || this.head.end + bytes.length > this.part.blockSize) this.openBlock();
     const b = this.head!;
     const offset = b.end;
     this.program(b.index * this.part.blockSize + offset, bytes);
     b.end += bytes.length;
-    if (o instanceof Uint8Array) return { block: b.index, offset, extent: bytes.length, kind: RecordKind.Commit, origSeq: 0, first: 0, last: 0, size: 0 };
-    return this.refOf(b.index, offset, bytes.length, o.header, o.payload);
+    if (owner) this.unaccounted.push({ path: owner.path, user: owner.user, code, block: b.index });
+    return { block: b.index, offset };
+  }
+
+  /** Count newly placed records in their paths' holders. */
+  private accountHolders(): void {
+    for (const u of this.unaccounted) {
+      const f = this.files.get(u.path) ?? this.newEntry(u.path, u.code, u.user);
+      if (f.lastHolder !== u.block) {
+        f.holders++;
+        f.lastHolder = u.block;
+      }
+    }
+    this.unaccounted = [];
+  }
+
+  /** A block leaves the log: its records no longer hold their paths. */
+  private uncount(block: Block, bytes: Uint8Array): void {
+    const paths = new Set<string>();
+    walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
+      if (h.kind !== RecordKind.Commit && h.kind !== RecordKind.EraseIntent) paths.add(decodeMeta(bytes, at, h, utf8Decode).path);
+    });
+    for (const p of paths) {
+      const f = this.files.get(p);
+      if (!f) continue;
+      f.holders--;
+      if (f.lastHolder === block.index) f.lastHolder = -1;
+      if (f.holders <= 0 && f.deleted) this.files.delete(p);
+    }
   }
 
   /** Make sure records of these sizes fit, collecting garbage if needed. */
-  private ensureSpace(sizes: number[]): void {
-    const capacity = this.part.blockSize - BLOCK_HEADER_BYTES;
+  private ensureSpace(sizes: number[], mode: SpaceMode): void {
     const blocksNeeded = () => {
       let room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
       let n = 0;
       for (const s of [...sizes, RECORD_HEADER_BYTES]) {
         if (s > room) {
           n++;
-          room = capacity;
+          room = this.capacity;
         }
         room -= s;
       }
       return n;
     };
-    const free = () => this.blocks.filter((b) => b.state !== 'active').length;
-    for (let rounds = 0; free() < blocksNeeded() + RESERVE_BLOCKS; rounds++) {
-      if (rounds > 2 * this.blocks.length || !this.collect()) {
+    // Data must leave the reserve; deletes and erase intents may dip into it (one block stays for GC).
+    const reserve = mode === 'data' ? RESERVE_BLOCKS : 1;
+    for (let rounds = 0; this.freeCount() < blocksNeeded() + reserve; rounds++) {
+      if (rounds > 2 * this.blocks.length || this.freeCount() < 1 || !this.collect()) {
         const needed = sizes.reduce((a, b) => a + b, 0) + RECORD_HEADER_BYTES;
-        throw new StorageFullError(needed, Math.max(0, free() - RESERVE_BLOCKS) * capacity);
+        throw new StorageFullError(`the write needs ${needed} bytes of flash; ${this.reclaimableBytes()} are free or reclaimable, ${RESERVE_BLOCKS} blocks stay in reserve for garbage collection`);
       }
     }
   }
 
-  /** Garbage-collect the oldest block. False when there is nothing to collect. */
+  /**
+   * Live bytes per block, and which blocks are pinned: they hold the Commit
+   * of live records sitting in other blocks, so they may only be erased
+   * after those records have moved (always true of the oldest block).
+   */
+  private liveLayout(): { live: number[]; pinned: boolean[] } {
+    const live = this.blocks.map(() => 0);
+    const pinned = this.blocks.map(() => false);
+    const count = (r: RecordRef) => {
+      live[r.block] += r.extent;
+      if (r.commitBlock >= 0 && r.commitBlock !== r.block) pinned[r.commitBlock] = true;
+    };
+    for (const f of this.files.values()) {
+      for (const r of f.records) count(r);
+      if (f.tombstone) count(f.tombstone);
+    }
+    if (this.activeIntent) count(this.activeIntent.ref);
+    return { live, pinned };
+  }
+
+  private reclaimableBytes(): number {
+    const { live } = this.liveLayout();
+    let n = 0;
+    for (const b of this.blocks) n += this.capacity - (b.state === 'active' ? live[b.index] : 0);
+    return Math.max(0, n - RESERVE_BLOCKS * this.capacity);
+  }
+
+  /**
+   * One garbage collection step: relocate the block with the most
+   * reclaimable space (oldest first on ties); every WEAR_LEVEL_INTERVAL
+   * steps, the coldest block instead when wear has spread too far.
+   * False when no block is worth collecting.
+   */
   private collect(): boolean {
-    const victim = this.blocks
-      .filter((b) => b.state === 'active' && b !== this.head)
-      .sort((a, b) => a.seq - b.seq)[0];
-    if (!victim) return false;
+    const { live, pinned } = this.liveLayout();
+    const free = this.freeCount();
+    if (this.counters.gcRuns % WEAR_LEVEL_INTERVAL === WEAR_LEVEL_INTERVAL - 1 && free >= 3) {
+      let coldest: Block | null = null;
+      let hottest = 0;
+      for (const b of this.blocks) {
+        hottest = Math.max(hottest, b.eraseCount);
+        if (b.state === 'active' && b !== this.head && !pinned[b.index] && (!coldest || b.eraseCount < coldest.eraseCount)) coldest = b;
+      }
+      if (coldest && hottest - coldest.eraseCount > WEAR_SPREAD_LIMIT) {
+        this.counters.gcRuns++;
+        this.counters.wearMoves++;
+        this.relocate(coldest);
+        return true;
+      }
+    }
+    let victim: Block | null = null;
+    let best = -1;
+    for (const b of this.blocks) {
+      if (b.state !== 'active' || b === this.head || pinned[b.index]) continue;
+      const dead = this.capacity - live[b.index];
+      if (dead > best || (dead === best && victim && b.seq < victim.seq)) {
+        victim = b;
+        best = dead;
+      }
+    }
+    if ((!victim || best < MIN_RECLAIM) && this.head && !pinned[this.head.index]) {
+      // Only the head has garbage: close it so it can be collected.
+      const dead = this.head.end - BLOCK_HEADER_BYTES - live[this.head.index];
+      if (dead >= MIN_RECLAIM && dead > best) {
+        victim = this.head;
+        best = dead;
+      }
+    }
+    if (!victim || best < MIN_RECLAIM) return false;
     this.counters.gcRuns++;
-    // Tombstones in the oldest block are dropped: everything they hid is older, so in this block too.
-    this.relocate(victim, () => false, false);
+    this.relocate(victim);
     return true;
   }
 
   /**
-   * Copy the live records of `block` (except those `drop` matches) to the
-   * head as one committed transaction, then erase the block.
+   * Copy the live records of `block` to the head as one committed
+   * transaction (deleted files' tombstones too, unless the block is the last
+   * to hold anything of the file), void the block's header, erase it.
    */
-  private relocate(block: Block, drop: (f: FileEntry) => boolean, keepTombstones: boolean): number {
-    const moving: { f: FileEntry; ref: RecordRef; isTombstone: boolean }[] = [];
+  private relocate(block: Block): number {
+    const bytes = this.readBlock(block);
+    const moving: { ref: RecordRef; path: string; user: string; code: number; moved: (to: RecordRef) => void }[] = [];
     for (const f of this.files.values()) {
-      if (drop(f)) continue;
-      for (const r of f.records) if (r.block === block.index) moving.push({ f, ref: r, isTombstone: false });
-      if (keepTombstones && f.tombstone && f.tombstone.block === block.index) moving.push({ f, ref: f.tombstone, isTombstone: true });
+      const code = DATA_CLASSES[f.cls].code;
+      for (const r of f.records) {
+        if (r.block === block.index) moving.push({ ref: r, path: f.path, user: f.user, code, moved: (to) => { f.records = f.records.map((x) => (x === r ? to : x)); } });
+      }
+      const t = f.tombstone;
+      if (t && t.block === block.index && f.holders > 1) moving.push({ ref: t, path: f.path, user: f.user, code, moved: (to) => { f.tombstone = to; } });
     }
+    const intent = this.activeIntent;
+    if (intent && intent.ref.block === block.index) moving.push({ ref: intent.ref, path: '', user: '', code: intent.code, moved: (to) => { intent.ref = to; } });
+    if (this.head === block) block.closed = true;
     if (moving.length > 0) {
-      if (this.head === block) this.head.closed = true;
-      const bytes = this.part.read(block.index * this.part.blockSize, this.part.blockSize);
+      moving.sort((a, b) => a.ref.offset - b.ref.offset);
       const gcTx = this.nextTxSeq++;
-      const copies = moving.map(({ ref }) => {
-        const copy = bytes.slice(ref.offset, ref.offset + ref.extent);
-        // Same record, new transaction number: committed by the GC's Commit; original sequence kept inside.
-        copy[4] = gcTx & 0xff; copy[5] = (gcTx >>> 8) & 0xff; copy[6] = (gcTx >>> 16) & 0xff; copy[7] = (gcTx >>> 24) & 0xff;
-        return encodeRecordCrc(copy, decodeRecordHeader(copy, 0));
-      });
-      const placed = copies.map((c) => ({ c, ref: this.place(c) }));
-      this.place(encodeCommit(gcTx, copies.length));
-      placed.forEach(({ ref }, i) => {
-        const m = moving[i];
-        const moved = { ...m.ref, block: ref.block, offset: ref.offset };
-        if (m.isTombstone) m.f.tombstone = moved;
-        else m.f.records = m.f.records.map((r) => (r === m.ref ? moved : r));
-      });
+      const placed = moving.map((m) => this.place(withTxSeq(bytes.subarray(m.ref.offset, m.ref.offset + m.ref.extent), gcTx), m.path ? m : null, m.code));
+      const committedIn = this.place(encodeCommit(gcTx, moving.length), null, 0).block;
+      placed.forEach((at, i) => moving[i].moved({ ...moving[i].ref, block: at.block, offset: at.offset, commitBlock: committedIn }));
+      this.accountHolders();
     }
-    // Forget deleted files whose tombstone just went away with the block.
-    for (const f of [...this.files.values()]) {
-      if (f.deleted && (!f.tombstone || f.tombstone.block === block.index)) this.files.delete(f.path);
-    }
-    this.eraseBlock(block);
+    this.uncount(block, bytes);
+    this.eraseBlock(block, true);
     return moving.length;
   }
 
   /**
    * Erase every block that holds a record matching `match` (committed or not,
-   * live or dead), moving the live records of other files out first; also
-   * erase every non-clean free block.
+   * live or dead), every damaged block and every unclean free block, after
+   * removing `doomed` files from the index and moving the live records of
+   * the others out. Victims with the most garbage go first, so the copies
+   * always fit.
    */
-  private scrub(match: (h: RecordHeader, p: RecordPayload) => boolean): { blocks: number; moved: number } {
+  private scrub(match: (code: number, user: string, origSeq: number) => boolean, doomed: (f: FileEntry) => boolean): { blocks: number; moved: number } {
+    for (const f of [...this.files.values()]) {
+      if (doomed(f) && !f.deleted) {
+        f.records = [];
+        f.deleted = true;
+      }
+      if (doomed(f)) f.tombstone = null;
+    }
     const victims: Block[] = [];
     for (const b of this.blocks) {
-      const bytes = this.part.read(b.index * this.part.blockSize, this.part.blockSize);
+      const bytes = this.readBlock(b);
       if (b.state !== 'active') {
-        if (!isClean(bytes, BLOCK_HEADER_BYTES) || b.state === 'unknown') victims.push(b);
+        if (b.state === 'unknown' || !isClean(bytes, UNIT, bytes.length)) victims.push(b);
         continue;
       }
-      for (let at = BLOCK_HEADER_BYTES; at + UNIT <= b.end; ) {
-        const h = decodeRecordHeader(bytes, at);
-        const extent = recordExtent(h, at, bytes.length);
-        if (extent === null) break;
-        if (h.kind !== RecordKind.Commit && recordCrcOk(bytes, at, h) && match(h, decodePayload(bytes, at, h, utf8Decode))) {
-          victims.push(b);
-          break;
+      let hit = b.damaged;
+      walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
+        if (hit || h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent) return;
+        const m = decodeMeta(bytes, at, h, utf8Decode);
+        if (match(h.classCode, m.user, m.origSeq)) hit = true;
+      });
+      if (hit) victims.push(b);
+    }
+    for (const b of victims) if (b.state !== 'active') this.eraseBlock(b, false);
+    // A victim holding the Commit of live records elsewhere takes their blocks with it (they move first).
+    const remaining = victims.filter((b) => b.state === 'active');
+    for (let grew = true; grew; ) {
+      grew = false;
+      const chosen = new Set(remaining.map((b) => b.index));
+      const visit = (r: RecordRef) => {
+        if (chosen.has(r.commitBlock) && !chosen.has(r.block)) {
+          chosen.add(r.block);
+          remaining.push(this.blocks[r.block]);
+          grew = true;
         }
-        at += extent;
+      };
+      for (const f of this.files.values()) {
+        f.records.forEach(visit);
+        if (f.tombstone) visit(f.tombstone);
       }
     }
-    // Files of the erased class leave the index first, so nothing of them is moved.
-    const doomed = new Set<string>();
-    for (const f of this.files.values()) {
-      const probe = { kind: RecordKind.Write, classCode: DATA_CLASSES[f.cls].code, flags: 0, pathLength: 0, txSeq: 0, length: 0, crc: 0 } as RecordHeader;
-      if (match(probe, { path: f.path, user: f.user, origSeq: 0, chunkFirst: 0, chunkLast: 0, data: new Uint8Array(0) })) doomed.add(f.path);
-    }
-    for (const p of doomed) this.files.delete(p);
-    if (this.head && victims.includes(this.head)) this.head.closed = true;
-    // Unclean free blocks first, so relocation cannot pick one as its new head.
-    for (const b of victims) if (b.state !== 'active') this.eraseBlock(b);
     let moved = 0;
-    for (const b of victims) if (b.state === 'active') moved += this.relocate(b, () => false, true);
-    return { blocks: victims.length, moved };
+    const erased = victims.filter((b) => b.state !== 'active').length + remaining.length;
+    while (remaining.length) {
+      // Most garbage first (the copies always fit), never a block still pinned by another victim's records.
+      const { live, pinned } = this.liveLayout();
+      let pick = -1;
+      for (let i = 0; i < remaining.length; i++) {
+        const b = remaining[i];
+        if (pinned[b.index]) continue;
+        if (pick < 0 || live[b.index] < live[remaining[pick].index] || (live[b.index] === live[remaining[pick].index] && b.seq < remaining[pick].seq)) pick = i;
+      }
+      if (pick < 0) pick = remaining.reduce((m, b, i) => (b.seq < remaining[m].seq ? i : m), 0);
+      const [b] = remaining.splice(pick, 1);
+      moved += this.relocate(b);
+    }
+
+    return { blocks: erased, moved };
   }
 
   /** Start a new head block: the least-worn free block, verified clean. */
   private openBlock(): void {
     if (this.head) this.head.closed = true;
-    const candidates = this.blocks.filter((b) => b.state !== 'active').sort((a, b) => (a.eraseCount ?? 0) - (b.eraseCount ?? 0) || a.index - b.index);
-    const b = candidates[0];
-    if (!b) throw new StorageFullError(this.part.blockSize, 0);
-    if (b.state === 'unknown' || !isClean(this.part.read(b.index * this.part.blockSize, this.part.blockSize), UNIT)) this.eraseBlock(b);
+    let b: Block | null = null;
+    for (const c of this.blocks) if (c.state !== 'active' && (!b || c.eraseCount < b.eraseCount)) b = c;
+    if (!b) throw new StorageFullError('no free block left');
+    if (b.state === 'unknown' || !isClean(this.readBlock(b), UNIT, this.part.blockSize)) this.eraseBlock(b, false);
     this.program(b.index * this.part.blockSize + UNIT, encodeBlockUnit(ACTIVE_MAGIC, this.nextBlockSeq));
     b.state = 'active';
     b.seq = this.nextBlockSeq++;
     b.end = BLOCK_HEADER_BYTES;
     b.closed = false;
+    b.damaged = false;
     this.head = b;
   }
 
-  private eraseBlock(b: Block): void {
-    const count = (b.eraseCount ?? 0) + 1;
+  /**
+   * Erase a block and write its new erase count. An active block's header is
+   * voided first, so an erase torn in any pattern cannot leave it looking
+   * like a valid part of the log.
+   */
+  private eraseBlock(b: Block, wasActive: boolean): void {
+    if (wasActive) this.program(b.index * this.part.blockSize + UNIT, VOID_UNIT);
+    const count = b.eraseCount + 1;
     b.state = 'unknown';
     if (this.head === b) this.head = null;
     this.part.erase(b.index);
@@ -560,6 +863,7 @@ export class FileStore {
     b.state = 'free';
     b.end = BLOCK_HEADER_BYTES;
     b.closed = false;
+    b.damaged = false;
   }
 
   private program(offset: number, bytes: Uint8Array): void {
@@ -568,28 +872,37 @@ export class FileStore {
     this.counters.programBytes += bytes.length;
   }
 
+  private readBlock(b: Block): Uint8Array {
+    return this.part.read(b.index * this.part.blockSize, this.part.blockSize);
+  }
+
   // ───────────── reading and merging ─────────────
 
   private readData(f: FileEntry, r: RecordRef): Uint8Array {
     const bytes = this.part.read(r.block * this.part.blockSize + r.offset, r.extent);
     const h = decodeRecordHeader(bytes, 0);
-    if (!recordCrcOk(bytes, 0, h)) throw new Error(`store: record of ${f.path} at block ${r.block}+${r.offset} fails its CRC`);
-    const p = decodePayload(bytes, 0, h, utf8Decode);
-    if (!(h.flags & FLAG_SEALED)) return p.data;
-    return this.crypto.decrypt(classKeyName(f.cls, f.user || undefined), p.data, this.aad(f.cls, f.path));
+    let good = false;
+    walkRecords(bytes, 0, () => { good = true; });
+    if (!good) throw new Error(`store: record of ${f.path} at block ${r.block}+${r.offset} fails its CRC`);
+    const m = decodeMeta(bytes, 0, h, utf8Decode);
+    const data = bytes.subarray(m.dataOffset, m.dataOffset + m.dataLength);
+    if (!(h.flags & FLAG_SEALED)) return data.slice();
+    return this.crypto.decrypt(classKeyName(f.cls, f.user || undefined), data, this.aad(f.cls, f.path));
   }
 
   /** Keep appended files to a bounded number of records by merging the newest small ones. */
   private mergeIfFragmented(path: string): void {
-    const f = this.files.get(path);
-    if (!f || f.deleted || f.records.length <= MERGE_TRIGGER) return;
+    const f = this.liveFile(path);
+    if (!f) return;
     const pathBytes = utf8Encode(path);
     const userBytes = utf8Encode(f.user);
-    const sealed = DATA_CLASSES[f.cls].personal;
-    const room = this.maxDataBytes(pathBytes.length, userBytes.length) - (sealed ? SEAL_OVERHEAD : 0);
+    const room = this.roomFor(f.cls, pathBytes.length, userBytes.length);
+    let small = 0;
+    for (const r of f.records) if (r.size < room / 2) small++;
+    if (small <= MERGE_TRIGGER) return;
     const run: RecordRef[] = [];
     let size = 0;
-    for (let i = f.records.length - 1; i >= 1 && run.length < MERGE_BATCH; i--) {
+    for (let i = f.records.length - 1; i >= 1; i--) {
       const r = f.records[i];
       if (size + r.size > room) break;
       run.unshift(r);
@@ -603,13 +916,49 @@ export class FileStore {
       data.set(d, at);
       at += d.length;
     }
-    const txSeq = this.nextTxSeq;
-    this.commit(txSeq, [this.encode(RecordKind.Merge, f.cls, f.user, path, pathBytes, userBytes, txSeq, txSeq, run[0].first, run[run.length - 1].last, data)]);
+    try {
+      this.commit([this.encode(RecordKind.Merge, f.cls, f.user, path, pathBytes, userBytes, this.nextTxSeq, run[0].first, run[run.length - 1].last, data)], 'data');
+    } catch (e) {
+      // The append itself is committed; merging waits for space.
+      if (!(e instanceof StorageFullError)) throw e;
+      this.log(`store: ${path}: merge of ${run.length} records postponed (${e.message})`);
+    }
   }
 
-  private maxDataBytes(pathBytes: number, userBytes: number): number {
-    // One record must fit in an empty block: header + path + user length + 3 numbers + data, padded.
-    return this.part.blockSize - BLOCK_HEADER_BYTES - RECORD_HEADER_BYTES - pathBytes - 1 - userBytes - 12 - (UNIT - 1);
+  private roomFor(cls: DataClassId, pathBytes: number, userBytes: number): number {
+    // One record must fit in an empty block next to a Commit: header + path + user length + 3 numbers + data, padded.
+    const room = this.capacity - RECORD_HEADER_BYTES - RECORD_HEADER_BYTES - pathBytes - 1 - userBytes - 12;
+    return Math.floor(room / UNIT) * UNIT - (DATA_CLASSES[cls].personal ? SEAL_OVERHEAD : 0);
+  }
+
+  private liveFile(path: string): FileEntry | undefined {
+    const f = this.files.get(path);
+    return f && !f.deleted ? f : undefined;
+  }
+
+  private liveFileCount(): number {
+    let n = 0;
+    for (const f of this.files.values()) if (!f.deleted) n++;
+    return n;
+  }
+
+  private freeCount(): number {
+    let n = 0;
+    for (const b of this.blocks) if (b.state !== 'active') n++;
+    return n;
+  }
+
+  private destroyKeys(cls: DataClassId, user?: string): void {
+    const keys = user !== undefined ? [classKeyName(cls, user || undefined)] : [classKeyName(cls), ...this.crypto.listKeys(`store.${cls}.u.`)];
+    for (const k of keys) this.crypto.destroyKey(k);
+  }
+
+  private userHash(user: string): Uint8Array {
+    return this.crypto.sha256(utf8Encode(`store-user:${user}`)).slice(0, USER_HASH_BYTES);
+  }
+
+  private checkClass(cls: DataClassId): void {
+    if (!DATA_CLASSES[cls]) throw new StorageUsageError(`unknown data class "${cls}"`);
   }
 
   private checkPath(path: string): Uint8Array {
@@ -625,15 +974,44 @@ export class FileStore {
   }
 }
 
-function isClean(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0xff) return false;
+const EMPTY = new Uint8Array(0);
+const VOID_UNIT = new Uint8Array(UNIT);
+
+/**
+ * Insert a record into a file's chunk list (sorted, non-overlapping). Where
+ * ranges overlap, the higher origSeq wins, then the wider range (a merge over
+ * its parts), then the newcomer (a GC copy over its original).
+ */
+function insertRecord(records: RecordRef[], ref: RecordRef): void {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid].last < ref.first) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < records.length && records[end].first <= ref.last) {
+    const r = records[end];
+    if (r.origSeq > ref.origSeq || (r.origSeq === ref.origSeq && r.last - r.first > ref.last - ref.first)) return;
+    end++;
+  }
+  records.splice(lo, end - lo, ref);
+}
+
+function isClean(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0xff) return false;
   return true;
 }
 
-/** Recompute the CRC of a record whose header changed (GC copy with a new transaction number). */
-function encodeRecordCrc(rec: Uint8Array, h: RecordHeader): Uint8Array {
-  const seed = crc32(rec, 0, 12);
-  const crc = crc32(rec, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + h.length, seed);
-  rec[12] = crc & 0xff; rec[13] = (crc >>> 8) & 0xff; rec[14] = (crc >>> 16) & 0xff; rec[15] = (crc >>> 24) & 0xff;
-  return rec;
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
 }

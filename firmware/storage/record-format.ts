@@ -21,9 +21,18 @@ export const enum RecordKind {
   Commit = 4,
   /** Several chunks of a file merged into one record (replaces the records it covers). */
   Merge = 5,
+  /**
+   * "Erase class X (of user U)": committed before a class erase starts, so a
+   * mount after a power cut finishes it. Records of the class older than it
+   * (origSeq below its own) must not survive. Path empty; data = 8-byte
+   * SHA-256 prefix of the user id (absent when FLAG_ALL_USERS).
+   */
+  EraseIntent = 6,
 }
 
 export const FLAG_SEALED = 1;
+/** EraseIntent: every user of the class. */
+export const FLAG_ALL_USERS = 2;
 export const RECORD_HEADER_BYTES = UNIT;
 
 export interface RecordHeader {
@@ -131,7 +140,7 @@ export function decodeRecordHeader(b: Uint8Array, at: number): RecordHeader {
 
 /** Total bytes the record occupies, or null when its header cannot be a record that fits. */
 export function recordExtent(h: RecordHeader, at: number, end: number): number | null {
-  if (h.kind < RecordKind.Write || h.kind > RecordKind.Merge) return null;
+  if (h.kind < RecordKind.Write || h.kind > RecordKind.EraseIntent) return null;
   const extent = h.kind === RecordKind.Commit ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + padded(h.length);
   return at + extent <= end ? extent : null;
 }
@@ -140,6 +149,36 @@ export function recordCrcOk(b: Uint8Array, at: number, h: RecordHeader): boolean
   if (h.kind === RecordKind.Commit) return h.crc === crc32(b, at, at + 12);
   const seed = crc32(b, at, at + 12);
   return h.crc === crc32(b, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + h.length, seed);
+}
+
+/** True when the payload's own length fields agree with the record length (checked after the CRC). */
+export function payloadFits(b: Uint8Array, at: number, h: RecordHeader): boolean {
+  if (h.kind === RecordKind.Commit) return true;
+  if (h.pathLength + PAYLOAD_FIXED > h.length) return false;
+  const userLength = b[at + RECORD_HEADER_BYTES + h.pathLength];
+  return h.pathLength + PAYLOAD_FIXED + userLength <= h.length;
+}
+
+/** Path, user and chunk fields of a record whose CRC checked out, without copying its data. */
+export function decodeMeta(b: Uint8Array, at: number, h: RecordHeader, decodeText: (bytes: Uint8Array) => string): RecordMeta {
+  let p = at + RECORD_HEADER_BYTES;
+  const path = decodeText(b.subarray(p, p + h.pathLength));
+  p += h.pathLength;
+  const userLength = b[p++];
+  const user = decodeText(b.subarray(p, p + userLength));
+  p += userLength;
+  return { path, user, origSeq: get32(b, p), chunkFirst: get32(b, p + 4), chunkLast: get32(b, p + 8), dataOffset: p + 12 - at, dataLength: at + RECORD_HEADER_BYTES + h.length - (p + 12) };
+}
+
+export interface RecordMeta {
+  path: string;
+  user: string;
+  origSeq: number;
+  chunkFirst: number;
+  chunkLast: number;
+  /** Where the (possibly sealed) data starts, relative to the record start. */
+  dataOffset: number;
+  dataLength: number;
 }
 
 /** Path, user and chunk fields of a record whose CRC checked out. */
@@ -156,4 +195,61 @@ export function decodePayload(b: Uint8Array, at: number, h: RecordHeader, decode
   p += 12;
   const data = b.slice(p, at + RECORD_HEADER_BYTES + h.length);
   return { path, user, origSeq, chunkFirst, chunkLast, data };
+}
+
+/** A copy of a whole record carrying a new transaction number (GC copy): same content, CRC recomputed. */
+export function withTxSeq(record: Uint8Array, txSeq: number): Uint8Array {
+  const copy = record.slice();
+  put32(copy, 4, txSeq);
+  const h = decodeRecordHeader(copy, 0);
+  put32(copy, 12, h.kind === RecordKind.Commit ? crc32(copy, 0, 12) : crc32(copy, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + h.length, crc32(copy, 0, 12)));
+  return copy;
+}
+
+/**
+ * Give a record built for one transaction the number of another (the store
+ * took numbers for garbage collection meanwhile): header txSeq and payload
+ * origSeq both become `txSeq`, CRC recomputed.
+ */
+export function restamp(record: Uint8Array, txSeq: number): Uint8Array {
+  const copy = record.slice();
+  put32(copy, 4, txSeq);
+  const h = decodeRecordHeader(copy, 0);
+  const userLengthAt = RECORD_HEADER_BYTES + h.pathLength;
+  put32(copy, userLengthAt + 1 + copy[userLengthAt], txSeq);
+  put32(copy, 12, crc32(copy, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + h.length, crc32(copy, 0, 12)));
+  return copy;
+}
+
+export interface BlockWalk {
+  /** Offset just past the last good record (where the next append would go). */
+  end: number;
+  /** Why the walk stopped before the end of the block, when the rest is not clean erased flash. */
+  damage: string | null;
+}
+
+/**
+ * Walk the records of a block from `from`: calls `visit` for each record
+ * whose header, extent, CRC and payload lengths check out, and stops at the
+ * first erased unit (end of log) or the first bad record (a torn write or
+ * damage: nothing after it is trusted). Erased-looking space followed by
+ * programmed bytes counts as damage too, so nothing is ever appended over
+ * partly programmed flash.
+ */
+export function walkRecords(bytes: Uint8Array, from: number, visit: (at: number, h: RecordHeader, extent: number) => void): BlockWalk {
+  let at = from;
+  while (at + UNIT <= bytes.length) {
+    if (isErasedUnit(bytes, at)) {
+      for (let i = at; i < bytes.length; i++) if (bytes[i] !== 0xff) return { end: at, damage: `programmed bytes at ${i} after the end of the log at ${at}` };
+      return { end: at, damage: null };
+    }
+    const h = decodeRecordHeader(bytes, at);
+    const extent = recordExtent(h, at, bytes.length);
+    if (extent === null) return { end: at, damage: `no valid record header at ${at}` };
+    if (!recordCrcOk(bytes, at, h)) return { end: at, damage: `record at ${at} fails its CRC (torn write?)` };
+    if (!payloadFits(bytes, at, h)) return { end: at, damage: `record at ${at} has inconsistent lengths` };
+    visit(at, h, extent);
+    at += extent;
+  }
+  return { end: at, damage: null };
 }
