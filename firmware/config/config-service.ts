@@ -16,6 +16,7 @@
  *   setOverride(layer, name, value) a change made on the phone ('local'/'user') or web ('web').
  *   removeOverride(layer, name), clearLayer(layer)    (Reset Local/Web/Cloud Configuration)
  *   overrideText(layer)             `<PHONE_CONFIG><OVERRIDES .../></PHONE_CONFIG>` text to upload.
+ *   onOverridesChanged(listener)    a change made on the phone/web altered an override file (upload it).
  *   get(name), getBoolean(name), getInteger(name), explain(name), onChange(listener)
  *   finishCycle()                   end of a provisioning cycle: reboots once (hal.power.reboot)
  *                                   when a reboot-flagged parameter changed since this boot.
@@ -129,6 +130,7 @@ export class ConfigService {
   private effective = new Map<string, string>();
   private bootValues = new Map<string, string>();
   private readonly listeners: Listener[] = [];
+  private readonly overrideListeners: ((layer: OverrideLayer) => void)[] = [];
   private readonly reboot: (reason: string) => void;
 
   constructor(options: ConfigServiceOptions) {
@@ -186,6 +188,15 @@ export class ConfigService {
     return () => {
       const i = this.listeners.indexOf(listener);
       if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Called after setOverride / removeOverride / clearLayer changed a layer's file (not after a downloaded one replaced it). */
+  onOverridesChanged(listener: (layer: OverrideLayer) => void): () => void {
+    this.overrideListeners.push(listener);
+    return () => {
+      const i = this.overrideListeners.indexOf(listener);
+      if (i >= 0) this.overrideListeners.splice(i, 1);
     };
   }
 
@@ -273,13 +284,15 @@ export class ConfigService {
     if (!p) return this.refuse(file, `unknown parameter ${name}`);
     const v = validateValue(p, value);
     if (v.kind === 'rejected') {
-      this.log.warning(`${file}: rejected ${p.name}="${value}": ${v.reason}`);
+      this.log.warning(`${file}: rejected ${p.name}="${shown(p.name, value)}": ${v.reason}`);
       return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason: v.reason }], unknown: [] };
     }
     if (v.kind === 'unset') return this.removeOverride(layer, p.name);
+    if (this.layers[layer].get(p.name) === v.value) return { ok: true, applied: 0, rejected: [], unknown: [] };
     this.layers[layer].set(p.name, v.value);
     this.saveLayer(layer);
     this.recompute();
+    this.overridesChanged(layer);
     return { ok: true, applied: 1, rejected: [], unknown: [] };
   }
 
@@ -288,6 +301,7 @@ export class ConfigService {
     if (p && this.layers[layer].delete(p.name)) {
       this.saveLayer(layer);
       this.recompute();
+      this.overridesChanged(layer);
     }
     return { ok: true, applied: 0, rejected: [], unknown: [] };
   }
@@ -300,6 +314,7 @@ export class ConfigService {
     } else this.cache.remove(LAYER_PATH[layer]);
     this.log.notice(`${this.layerSource(layer)}: cleared`);
     this.recompute();
+    this.overridesChanged(layer);
   }
 
   overrideText(layer: OverrideLayer): string {
@@ -357,6 +372,16 @@ export class ConfigService {
 
   // ── internals ──
 
+  private overridesChanged(layer: OverrideLayer): void {
+    for (const l of [...this.overrideListeners]) {
+      try {
+        l(layer);
+      } catch (e) {
+        this.log.error(`override listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
   private require(name: string): string {
     const v = this.get(name);
     if (v === undefined) throw new Error(`config: parameter ${name} is not declared`);
@@ -397,7 +422,7 @@ export class ConfigService {
       if (values.has(p.name)) continue; // within a file too, the first occurrence wins
       const v = validateValue(p, a.value);
       if (v.kind === 'rejected') {
-        this.log.warning(`${file}: rejected ${a.name}="${a.value.slice(0, 120)}": ${v.reason}`);
+        this.log.warning(`${file}: rejected ${a.name}="${shown(a.name, a.value.slice(0, 120))}": ${v.reason}`);
         rejected.push({ file, name: p.name, value: a.value, reason: v.reason });
       } else if (v.kind === 'ok') values.set(p.name, v.value);
     }

@@ -135,6 +135,19 @@ test('onChange reports each effective change once, with the reboot flag', () => 
   assert.equal(seen.sort(), ['dir.search.field:0->1', 'sec.pwd.length.admin:1->8:R']);
 });
 
+test('onOverridesChanged fires for changes made on the phone, not for downloaded override files', () => {
+  const b = new ConfigBench();
+  const seen: string[] = [];
+  b.config.onOverridesChanged((layer) => seen.push(layer));
+  b.config.setOverride('local', 'dir.search.field', '1');
+  b.config.setOverride('local', 'dir.search.field', '1');
+  b.config.setOverride('web', 'dir.search.field', '0');
+  b.config.removeOverride('web', 'dir.search.field');
+  b.config.applyOverrideFile('local', '<PHONE_CONFIG><OVERRIDES dir.search.field="0"/></PHONE_CONFIG>');
+  b.config.clearLayer('local');
+  assert.equal(seen, ['local', 'web', 'web', 'local']);
+});
+
 test('everything survives a reboot from the flash cache; overrides are stored in OVERRIDES form', () => {
   const b = new ConfigBench();
   b.provision([['site.cfg', cfg({ 'prov.login.automaticLogout': '15' })]]);
