@@ -1,0 +1,23 @@
+/** The step kinds a scenario may use. Later features add theirs with `registerStep`. */
+import type { StepKind } from './scenario';
+import { farEndSteps } from './steps/far-end';
+import { flashSteps } from './steps/flash';
+import { phoneSteps } from './steps/phone';
+import { powerSteps } from './steps/power';
+
+const registry = new Map<string, StepKind>();
+
+export function registerStep(kind: StepKind): void {
+  if (registry.has(kind.name)) throw new Error(`scenario step "${kind.name}" registered twice`);
+  registry.set(kind.name, kind);
+}
+
+export function stepKind(name: string): StepKind | undefined {
+  return registry.get(name);
+}
+
+export function stepKinds(): StepKind[] {
+  return [...registry.values()];
+}
+
+for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps]) registerStep(kind);

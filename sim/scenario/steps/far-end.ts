@@ -1,0 +1,111 @@
+/** Steps that play the far end of the SIP line: ring the phone, answer, hang up, script outgoing calls, send NOTIFY. */
+import type { FarEndBehaviour } from '../../phone-api';
+import { asObject, asString, onlyKeys, optionalCount, optionalString } from '../argument';
+import type { StepContext, StepKind } from '../scenario';
+
+/** The far-end call a step means: a name a `ring` step gave, or else the newest live call. */
+function resolveCall(ctx: StepContext, name: string | undefined, direction?: 'incoming' | 'outgoing'): string {
+  if (name !== undefined) {
+    const id = ctx.names.get(name);
+    if (!id) throw new Error(`no call named "${name}" (names so far: ${[...ctx.names.keys()].join(', ') || 'none'})`);
+    return id;
+  }
+  const live = ctx.phone.farEnd.calls().filter((c) => c.state !== 'ended' && (!direction || c.direction === direction));
+  if (live.length === 0) throw new Error(`no live ${direction ?? ''} call at the far end`.replace('  ', ' '));
+  return live[live.length - 1].callId;
+}
+
+interface RingArgs { from: string; name: string; as?: string }
+
+export const ring: StepKind<RingArgs> = {
+  name: 'ring',
+  help: 'ring the phone from the far end with a caller number/URI and display name; `as` names the call for later steps',
+  example: { from: '+4930123456', name: 'Alice Example', as: 'alice' },
+  parse: (a) => {
+    const o = typeof a === 'string' ? { from: a } : asObject(a, 'ring');
+    onlyKeys(o, ['from', 'name', 'as'], 'ring');
+    return { from: asString(o.from, 'ring.from'), name: optionalString(o.name, 'ring.name') ?? '', as: optionalString(o.as, 'ring.as') };
+  },
+  label: (r) => `ring from ${r.from}${r.name ? ` (${r.name})` : ''}`,
+  run: async (ctx, r) => {
+    const id = ctx.phone.farEnd.ring(r.from, r.name);
+    if (r.as) ctx.names.set(r.as, id);
+    await ctx.phone.settle();
+  },
+};
+
+export const farEndAnswer: StepKind<{ call?: string }> = {
+  name: 'farEndAnswer',
+  help: 'the far end answers the call the phone placed (the newest, or the one named by `call`)',
+  example: {},
+  parse: (a) => {
+    const o = asObject(a ?? {}, 'farEndAnswer');
+    onlyKeys(o, ['call'], 'farEndAnswer');
+    return { call: optionalString(o.call, 'farEndAnswer.call') };
+  },
+  run: async (ctx, a) => {
+    ctx.phone.farEnd.answer(resolveCall(ctx, a.call, 'outgoing'));
+    await ctx.phone.settle();
+  },
+};
+
+export const farEndHangup: StepKind<{ call?: string }> = {
+  name: 'farEndHangup',
+  help: 'the far end hangs up (the newest live call, or the one named by `call`)',
+  example: { call: 'alice' },
+  parse: (a) => {
+    const o = asObject(a ?? {}, 'farEndHangup');
+    onlyKeys(o, ['call'], 'farEndHangup');
+    return { call: optionalString(o.call, 'farEndHangup.call') };
+  },
+  run: async (ctx, a) => {
+    ctx.phone.farEnd.hangup(resolveCall(ctx, a.call));
+    await ctx.phone.settle();
+  },
+};
+
+const ACTIONS: FarEndBehaviour['action'][] = ['answer', 'busy', 'no-answer', 'reject', 'forward'];
+
+export const farEndScript: StepKind<FarEndBehaviour[]> = {
+  name: 'farEndScript',
+  help: 'how the far end treats calls the phone places: per target ("*" = any) answer/busy/no-answer/reject/forward after a delay',
+  example: [{ target: '*', action: 'answer', afterMs: 3000, hangupAfterMs: 60000 }],
+  parse: (a) => {
+    const list = Array.isArray(a) ? a : [a];
+    return list.map((item, i) => {
+      const o = asObject(item, `farEndScript[${i}]`);
+      onlyKeys(o, ['target', 'action', 'afterMs', 'forwardTo', 'hangupAfterMs'], `farEndScript[${i}]`);
+      const action = asString(o.action, `farEndScript[${i}].action`) as FarEndBehaviour['action'];
+      if (!ACTIONS.includes(action)) throw new Error(`farEndScript[${i}].action: "${action}" is not one of ${ACTIONS.join(', ')}`);
+      return {
+        target: asString(o.target ?? '*', `farEndScript[${i}].target`),
+        action,
+        afterMs: optionalCount(o.afterMs, `farEndScript[${i}].afterMs`),
+        forwardTo: optionalString(o.forwardTo, `farEndScript[${i}].forwardTo`),
+        hangupAfterMs: optionalCount(o.hangupAfterMs, `farEndScript[${i}].hangupAfterMs`),
+      };
+    });
+  },
+  run: async (ctx, behaviours) => {
+    ctx.phone.farEnd.script(behaviours);
+  },
+};
+
+export const notify: StepKind<{ event: string; params: Record<string, string> }> = {
+  name: 'notify',
+  help: 'send a SIP NOTIFY to the phone (e.g. event "check-sync" with params { "profileLogout": "remote" })',
+  example: { event: 'check-sync', params: { profileLogout: 'remote' } },
+  parse: (a) => {
+    const o = asObject(a, 'notify');
+    onlyKeys(o, ['event', 'params'], 'notify');
+    const params = asObject(o.params ?? {}, 'notify.params');
+    for (const [k, v] of Object.entries(params)) asString(v, `notify.params.${k}`);
+    return { event: asString(o.event, 'notify.event'), params: params as Record<string, string> };
+  },
+  run: async (ctx, n) => {
+    ctx.phone.farEnd.notify(n.event, n.params);
+    await ctx.phone.settle();
+  },
+};
+
+export const farEndSteps: StepKind[] = [ring, farEndAnswer, farEndHangup, farEndScript, notify];
