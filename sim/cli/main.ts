@@ -5,8 +5,9 @@
 import { Command } from 'commander';
 import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
-import { simCommand } from './commands/sim';
 import { cryptCommand } from './commands/crypt';
+import { scenarioCommand } from './commands/scenario';
+import { simCommand } from './commands/sim';
 
 export function createCli(): Command {
   const program = new Command('phone')
@@ -15,8 +16,9 @@ export function createCli(): Command {
     .configureHelp({ sortSubcommands: true });
   program.addCommand(buildCommand());
   program.addCommand(configCommand());
-  program.addCommand(simCommand());
   program.addCommand(cryptCommand());
+  program.addCommand(scenarioCommand());
+  program.addCommand(simCommand());
   return program;
 }
 
