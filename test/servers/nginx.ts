@@ -55,6 +55,7 @@ export class NginxServer {
     readonly tls: TlsMaterial,
     private readonly child: ChildProcess,
     private readonly blackhole: net.Server,
+    private readonly blackholeSockets: Set<net.Socket>,
     private readonly stderr: () => string,
   ) {}
 
@@ -70,7 +71,13 @@ export class NginxServer {
     fs.writeFileSync(path.join(dir, 'fault-pages', 'huge.cfg'), Buffer.alloc(3 * 1024 * 1024, 0x20));
     if (options.auth) fs.writeFileSync(path.join(dir, 'htpasswd'), `${options.auth.user}:${sshaHash(options.auth.password)}\n`);
 
-    const blackhole = net.createServer(() => { /* accept, never answer */ });
+    const held = new Set<net.Socket>();
+    const blackhole = net.createServer((socket) => {
+      // Accept, never answer; destroyed on stop (close() waits for open connections).
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+      socket.on('error', () => {});
+    });
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const blackholePort = (blackhole.address() as net.AddressInfo).port;
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
@@ -80,7 +87,7 @@ export class NginxServer {
     let stderr = '';
     const child = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, child, blackhole, () => stderr);
+    const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, child, blackhole, held, () => stderr);
     liveServers.add(server);
     try {
       await waitForPort(httpPort, child, () => stderr);
@@ -158,7 +165,10 @@ export class NginxServer {
       await exited;
       clearTimeout(timer);
     }
-    await new Promise<void>((r) => this.blackhole.close(() => r()));
+    await new Promise<void>((r) => {
+      this.blackhole.close(() => r());
+      for (const socket of this.blackholeSockets) socket.destroy();
+    });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,118 @@
+/**
+ * A provisioning server that misbehaves (real nginx switched into each
+ * fault): 5xx, an HTML page instead of the file, a body larger than the
+ * phone accepts, no answer at all, a listed file missing. Each is logged,
+ * the phone keeps running on its configuration, and the cycle is retried
+ * with exponential backoff until the server is good again.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NginxServer, type NginxFault } from '../servers/nginx';
+import { PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
+
+let server: NginxServer;
+
+test.before(async () => {
+  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
+});
+
+test.after(async () => {
+  await server?.stop();
+});
+
+test.before.each(() => {
+  for (const f of server.listFiles()) server.remove(f);
+  server.setFault(null);
+  server.put('000000000000.cfg', masterCfg('site.cfg'));
+  server.put('site.cfg', cfg({ 'prov.polling.period': '600' }));
+});
+
+test('5xx: logged, retried after 30 s then 60 s (exponential), provisioned once the server recovers', async () => {
+  const phone = await phoneAt(server);
+  try {
+    server.setFault('503');
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 2);
+    assert.match(cycleLines(phone)[1], 'provisioning incomplete (check-sync)');
+    assert.ok(logMatching(phone, /\|prov\|4\|.*HTTP 503/).length >= 1);
+    const first = logMatching(phone, /retrying in (\d+) s \(attempt 1\)/);
+    assert.is(first.length, 1);
+    const firstDelay = Number(/retrying in (\d+) s/.exec(first[0])![1]);
+    assert.ok(firstDelay >= 30 && firstDelay <= 33, `first delay ${firstDelay}`);
+    await phone.advance(20_000);
+    await phone.settle();
+    assert.is(cycleLines(phone).length, 2, 'no retry before the backoff delay');
+    await phone.advance(14_000);
+    await cycles(phone, 3);
+    assert.match(cycleLines(phone)[2], 'provisioning incomplete (retry)');
+    const second = logMatching(phone, /retrying in (\d+) s \(attempt 2\)/);
+    assert.is(second.length, 1);
+    assert.is(Number(/retrying in (\d+) s/.exec(second[0])![1]), firstDelay * 2);
+    server.setFault(null);
+    await phone.advance(firstDelay * 2 * 1000 + 1000);
+    await cycles(phone, 4);
+    assert.match(cycleLines(phone)[3], 'provisioned from 000000000000.cfg (retry)');
+    // Running all along on the configuration it had.
+    assert.equal(phone.faults, []);
+    assert.is(logMatching(phone, /prov\.polling\.period: "600" ->/).length, 0);
+  } finally {
+    phone.dispose();
+  }
+});
+
+for (const [fault, message] of [
+  ['html', /server answered with an HTML page/],
+  ['huge', /file larger than 262144 bytes/],
+  ['timeout', /no answer in time/],
+] as [NginxFault, RegExp][]) {
+  test(`${fault}: logged, configuration kept, retried with backoff until the server is good`, async () => {
+    const phone = await phoneAt(server);
+    try {
+      server.setFault(fault);
+      phone.farEnd.notify('check-sync');
+      await cycles(phone, 2);
+      assert.match(cycleLines(phone)[1], 'provisioning incomplete');
+      assert.ok(logMatching(phone, message).length >= 1, `log names the fault: ${phone.log().slice(-5).join('\n')}`);
+      assert.ok(logMatching(phone, /retrying in 3\d s \(attempt 1\)/).length === 1);
+      assert.is(phone.screen().id, 'idle');
+      server.setFault(null);
+      await phone.advance(34_000);
+      await cycles(phone, 3);
+      assert.match(cycleLines(phone)[2], 'provisioned from 000000000000.cfg (retry)');
+      assert.equal(phone.faults, []);
+    } finally {
+      phone.dispose();
+    }
+  });
+}
+
+test('a file listed in CONFIG_FILES missing on the server (404): logged, the others applied, retried', async () => {
+  server.put('000000000000.cfg', masterCfg('missing.cfg,site.cfg'));
+  const phone = await phoneAt(server);
+  try {
+    assert.match(cycleLines(phone)[0], 'provisioning incomplete');
+    assert.ok(logMatching(phone, /missing\.cfg: listed in CONFIG_FILES but not on the server \(HTTP 404\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "600" \(site\.cfg\)/).length === 1);
+    assert.ok(logMatching(phone, /retrying in 3\d s/).length === 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('malformed config file: refused, error on screen, last good copy kept, no retry storm', async () => {
+  const phone = await phoneAt(server);
+  try {
+    server.put('site.cfg', '<polycomConfig prov.polling.period="900"');
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 2);
+    assert.match(cycleLines(phone)[1], 'provisioned from');
+    assert.ok(logMatching(phone, /\|prov\|4\|.*site\.cfg: refused, malformed XML/).length === 1);
+    assert.is(phone.screen().title, 'Provisioning error');
+    assert.is(logMatching(phone, /retrying in/).length, 0, 'a bad file is not a server failure');
+    assert.is(logMatching(phone, /prov\.polling\.period: "600" ->/).length, 0);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test.run();
