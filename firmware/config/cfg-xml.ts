@@ -68,12 +68,13 @@ function flatten(elements: CfgElement[], out: CfgAttribute[]): void {
   }
 }
 
-export function parseCfg(text: string): CfgParseResult {
+/** `cached`: a copy this code accepted before (kept under CRC in the flash store): the well-formedness pass is skipped. */
+export function parseCfg(text: string, options: { cached?: boolean } = {}): CfgParseResult {
   if (text.length > MAX_CFG_CHARS) return { ok: false, error: `file too large (${text.length} characters, at most ${MAX_CFG_CHARS})` };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // A DTD can declare entities that expand without bound; no provisioning file needs one.
   if (/<!DOCTYPE/i.test(body)) return { ok: false, error: 'DOCTYPE declarations are not accepted' };
-  const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
+  const valid = options.cached ? true : XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) return { ok: false, error: `malformed XML at line ${valid.err.line}${valid.err.col ? `, column ${valid.err.col}` : ''}: ${valid.err.msg}` };
   let root: CfgElement[];
   try {

@@ -154,7 +154,7 @@ export class ConfigService {
     for (const name of this.cache.fileNames()) {
       const text = this.cache.file(name);
       if (text === null) continue;
-      const r = this.readValues(name, text, 'file');
+      const r = this.readValues(name, text, 'file', true);
       if (r.values) this.files.set(name, { name, values: r.values });
     }
     for (const layer of ['local', 'web', 'cloud'] as const) this.loadLayer(layer);
@@ -339,7 +339,7 @@ export class ConfigService {
       this.loadLayer('user');
       const text = this.cache.readText(USER_CFG_PATH, user);
       if (text !== null) {
-        const r = this.readValues(`${user}.cfg`, text, 'file');
+        const r = this.readValues(`${user}.cfg`, text, 'file', true);
         if (r.values) this.userFile = { name: `${user}.cfg`, values: r.values };
       }
     }
@@ -403,8 +403,8 @@ export class ConfigService {
   }
 
   /** Parse and validate one file; null values = the file was refused whole. */
-  private readValues(file: string, text: string, kind: 'file' | 'override'): { values: Map<string, string> | null; result: ApplyResult } {
-    const parsed = parseCfg(text);
+  private readValues(file: string, text: string, kind: 'file' | 'override', cached = false): { values: Map<string, string> | null; result: ApplyResult } {
+    const parsed = parseCfg(text, { cached });
     if (!parsed.ok) {
       this.log.error(`${file}: rejected, ${parsed.error}; last good copy stays in force`);
       return { values: null, result: { ok: false, error: parsed.error, applied: 0, rejected: [], unknown: [] } };
@@ -434,7 +434,7 @@ export class ConfigService {
   private loadLayer(layer: OverrideLayer): void {
     const text = this.cache.readText(LAYER_PATH[layer], layer === 'user' ? this.user ?? undefined : undefined);
     if (text === null) return;
-    const r = this.readValues(this.layerSource(layer), text, 'override');
+    const r = this.readValues(this.layerSource(layer), text, 'override', true);
     if (r.values) this.layers[layer] = r.values;
   }
 
