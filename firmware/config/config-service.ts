@@ -231,10 +231,10 @@ export class ConfigService {
     }
     this.master = parsed.master;
     this.masterName = name;
-    this.cache.saveMaster(name, text);
+    this.persist(name, () => this.cache.saveMaster(name, text));
     const listed = parsed.master.configFiles;
     for (const n of [...this.files.keys()]) if (!listed.includes(n)) this.files.delete(n);
-    this.cache.keepOnly(listed);
+    this.persist(name, () => this.cache.keepOnly(listed));
     this.log.info(`${name}: CONFIG_FILES ${listed.length ? listed.join(', ') : '(none)'}${parsed.master.modelSpecific.length ? ` (model ${this.phone.model}: ${parsed.master.modelSpecific.join(', ')})` : ''}`);
     this.recompute();
     return { ok: true, applied: 0, rejected: [], unknown: [], master: parsed.master };
@@ -249,7 +249,7 @@ export class ConfigService {
     const r = this.readValues(name, text, 'file');
     if (!r.values) return r.result;
     this.files.set(name, { name, values: r.values });
-    this.cache.saveFile(name, text);
+    this.persist(name, () => this.cache.saveFile(name, text));
     this.recompute();
     return r.result;
   }
@@ -261,7 +261,7 @@ export class ConfigService {
     const r = this.readValues(name, text, 'file');
     if (!r.values) return r.result;
     this.userFile = { name, values: r.values };
-    this.cache.writeText(USER_CFG_PATH, text, user);
+    this.persist(name, () => this.cache.writeText(USER_CFG_PATH, text, user));
     this.recompute();
     return r.result;
   }
@@ -310,8 +310,9 @@ export class ConfigService {
   clearLayer(layer: OverrideLayer): void {
     this.layers[layer] = new Map();
     if (layer === 'user') {
-      if (this.user) this.cache.remove(LAYER_PATH.user, this.user);
-    } else this.cache.remove(LAYER_PATH[layer]);
+      const user = this.user;
+      if (user) this.persist(this.layerSource(layer), () => this.cache.remove(LAYER_PATH.user, user));
+    } else this.persist(this.layerSource(layer), () => this.cache.remove(LAYER_PATH[layer]));
     this.log.notice(`${this.layerSource(layer)}: cleared`);
     this.recompute();
     this.overridesChanged(layer);
@@ -329,8 +330,11 @@ export class ConfigService {
     }
     if (this.user && this.user !== user) {
       // Logged out: the user's options are cleared from the device.
-      this.cache.remove(LAYER_PATH.user, this.user);
-      this.cache.remove(USER_CFG_PATH, this.user);
+      const old = this.user;
+      this.persist(`${old} files`, () => {
+        this.cache.remove(LAYER_PATH.user, old);
+        this.cache.remove(USER_CFG_PATH, old);
+      });
     }
     this.user = user;
     this.layers.user = new Map();
@@ -363,7 +367,7 @@ export class ConfigService {
       this.log.error(`reboot-required change of ${changed.join(', ')} still not in force after rebooting for it: not rebooting again`);
       return { changed, rebooting: false };
     }
-    this.cache.writeText(REBOOT_MARKER, fingerprint);
+    this.persist('reboot marker', () => this.cache.writeText(REBOOT_MARKER, fingerprint));
     const reason = `configuration change needs a reboot: ${changed.join(', ')}`;
     this.log.notice(reason);
     this.reboot(reason);
@@ -371,6 +375,19 @@ export class ConfigService {
   }
 
   // ── internals ──
+
+  /**
+   * Flash writes of the cache. A full or failing store must not lose the
+   * values just accepted: they stay in force in RAM, and the error is logged
+   * (after a reboot the last copy that did reach flash applies).
+   */
+  private persist(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (e) {
+      this.log.error(`${what}: cannot keep a copy in flash (${(e as Error).message}); in force until the next boot`);
+    }
+  }
 
   private overridesChanged(layer: OverrideLayer): void {
     for (const l of [...this.overrideListeners]) {
@@ -440,8 +457,10 @@ export class ConfigService {
 
   private saveLayer(layer: OverrideLayer): void {
     const user = layer === 'user' ? this.user ?? undefined : undefined;
-    if (this.layers[layer].size === 0) this.cache.remove(LAYER_PATH[layer], user);
-    else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user);
+    this.persist(this.layerSource(layer), () => {
+      if (this.layers[layer].size === 0) this.cache.remove(LAYER_PATH[layer], user);
+      else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user);
+    });
   }
 
   private fileOrder(): FileValues[] {

@@ -113,4 +113,18 @@ test('setOverride validates like a file does', () => {
   assert.is(b.config.setOverride('local', 'no.such.parameter', '1').ok, false);
 });
 
+test('a flash store that refuses writes (full) loses nothing just accepted: values stay in force, the error is logged', () => {
+  const b = new ConfigBench();
+  const store = b.store;
+  const full = () => { throw new Error('store full'); };
+  store.write = full;
+  store.transaction = full;
+  b.provision([['site.cfg', cfg({ 'dir.search.field': '1' })]]);
+  b.config.setOverride('local', 'up.echoPasswordDigits', '0');
+  assert.is(b.config.get('dir.search.field'), '1');
+  assert.is(b.config.get('up.echoPasswordDigits'), '0');
+  assert.ok(b.logged(/^error\|site\.cfg: cannot keep a copy in flash \(store full\)/).length >= 1);
+  assert.ok(b.logged(/^error\|0004f2a1b2c3-phone\.cfg: cannot keep a copy in flash/).length === 1);
+});
+
 test.run();
