@@ -51,6 +51,11 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     mainFields: ['module', 'main'],
     outfile: outFile,
     sourcemap: 'linked',
+    // Whitespace and syntax minification halve QuickJS parse time and cut ~100 KiB of retained
+    // function source per runtime (QuickJS keeps each function's text). Identifiers stay, so
+    // guest stacks keep readable function names; the source map restores lines and columns.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcesContent: false,
     metafile: true,
     logLevel: 'silent',

@@ -12,6 +12,7 @@ import { VirtualPower } from './devices/power';
 import { EventGate, type FirmwareFault } from './host/event-gate';
 import type { FirmwareEngine } from './host/firmware-engine';
 import { FaultError } from './host/firmware-fault';
+import { loadFirmwareImage } from './host/firmware-image-cache';
 import { createHostHal } from './host/host-hal';
 import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
@@ -48,7 +49,7 @@ export async function createPhone(options: PhoneOptions): Promise<Phone> {
   if (!fs.existsSync(imagePath)) throw new Error(`no firmware image at ${imagePath}: run "phone build" first`);
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
-  const phone = new Phone(profile, engine, fs.readFileSync(imagePath, 'utf8'), new BundleSourceMap(imagePath + '.map'), flash, options, module);
+  const phone = new Phone(profile, engine, loadFirmwareImage(imagePath).code, loadFirmwareImage(imagePath).sourceMap, flash, options, module);
   // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.
   phone.onDispose(stageProvisioning(options, phone.devices.flash, phone.devices.crypto, phone.devices.net));
   return phone;

@@ -8,6 +8,9 @@
  * - a power cut after the Nth program/erase: that operation is torn (a program
  *   writes only a prefix of its bytes, an erase leaves part of the block as it
  *   was), and every later call throws PowerCutError until power is restored.
+ *
+ * Storage is sparse: an erased block holds no memory until it is programmed,
+ * so hundreds of idle simulated phones fit in one process.
  */
 import type { Flash, FlashPartition } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
@@ -43,7 +46,9 @@ interface PartitionState {
 
 export class VirtualFlash implements Flash {
   readonly geometry: FlashGeometry;
-  private readonly bytes: Uint8Array;
+  /** One entry per erase block over the whole flash; null = erased (all 0xFF), not yet allocated. */
+  private readonly blocks: (Uint8Array | null)[];
+  private readonly size: number;
   private readonly parts: PartitionState[] = [];
   private opsUntilCut: number | null = null;
   private cutListeners: (() => void)[] = [];
@@ -58,11 +63,15 @@ export class VirtualFlash implements Flash {
       this.parts.push({ name: p.name, base, size: p.size, eraseCounts: new Uint32Array(p.size / geometry.blockSize), programBytes: 0, programOps: 0, eraseOps: 0 });
       base += p.size;
     }
+    this.size = base;
+    const bs = geometry.blockSize;
+    this.blocks = new Array<Uint8Array | null>(base / bs).fill(null);
     if (contents) {
       if (contents.length !== base) throw new Error(`flash image is ${contents.length} bytes, but this board's flash is ${base} bytes (${geometry.partitions.map((p) => `${p.name} ${p.size}`).join(', ')})`);
-      this.bytes = new Uint8Array(contents);
-    } else {
-      this.bytes = new Uint8Array(base).fill(0xff);
+      for (let b = 0; b < this.blocks.length; b++) {
+        const block = contents.subarray(b * bs, (b + 1) * bs);
+        if (!block.every((x) => x === 0xff)) this.blocks[b] = new Uint8Array(block);
+      }
     }
   }
 
@@ -72,7 +81,7 @@ export class VirtualFlash implements Flash {
   }
 
   get totalSize(): number {
-    return this.bytes.length;
+    return this.size;
   }
 
   partitions(): string[] {
@@ -92,7 +101,7 @@ export class VirtualFlash implements Flash {
       read(offset, length) {
         flash.checkPower('read');
         checkRange(part, offset, length);
-        return flash.bytes.slice(part.base + offset, part.base + offset + length);
+        return flash.readRaw(part.base + offset, length);
       },
       program(offset, data) {
         flash.checkPower('program');
@@ -103,8 +112,7 @@ export class VirtualFlash implements Flash {
         const torn = flash.consumeOp();
         // A torn program writes only a prefix: a whole number of program units plus part of the next.
         const count = torn ? flash.tornLength(data.length) : data.length;
-        const at = part.base + offset;
-        for (let i = 0; i < count; i++) flash.bytes[at + i] &= data[i];
+        flash.andRaw(part.base + offset, data, count);
         part.programBytes += count;
         part.programOps++;
         if (torn) flash.cut('program');
@@ -113,10 +121,13 @@ export class VirtualFlash implements Flash {
         flash.checkPower('erase');
         if (!Number.isInteger(block) || block < 0 || block >= part.size / blockSize) throw new RangeError(`erase of block ${block} outside partition ${name}`);
         const torn = flash.consumeOp();
-        const at = part.base + block * blockSize;
-        // A torn erase sets only some of the block's bytes (a prefix) to 0xFF.
-        const count = torn ? flash.tornLength(blockSize) : blockSize;
-        flash.bytes.fill(0xff, at, at + count);
+        const index = (part.base + block * blockSize) / blockSize;
+        if (torn) {
+          // A torn erase sets only some of the block's bytes (a prefix) to 0xFF.
+          flash.blocks[index]?.fill(0xff, 0, flash.tornLength(blockSize));
+        } else {
+          flash.blocks[index] = null;
+        }
         part.eraseCounts[block]++;
         part.eraseOps++;
         if (torn) flash.cut('erase');
@@ -126,7 +137,12 @@ export class VirtualFlash implements Flash {
 
   /** Raw dump: all partitions concatenated in profile order. */
   image(): Uint8Array {
-    return new Uint8Array(this.bytes);
+    return this.readRaw(0, this.size);
+  }
+
+  /** Bytes held for programmed blocks (erased blocks cost nothing). */
+  residentBytes(): number {
+    return this.blocks.reduce((n, b) => n + (b ? b.length : 0), 0);
   }
 
   /** Cut power after `ops` more program/erase operations (the last one is torn); null cancels. 0 cuts now. */
@@ -160,6 +176,34 @@ export class VirtualFlash implements Flash {
   /** Total program+erase operations so far, for choosing cut points. */
   operationCount(): number {
     return this.parts.reduce((n, p) => n + p.programOps + p.eraseOps, 0);
+  }
+
+  private readRaw(at: number, length: number): Uint8Array {
+    const out = new Uint8Array(length).fill(0xff);
+    const bs = this.geometry.blockSize;
+    for (let pos = at; pos < at + length;) {
+      const b = Math.floor(pos / bs);
+      const inBlock = pos - b * bs;
+      const n = Math.min(bs - inBlock, at + length - pos);
+      const block = this.blocks[b];
+      if (block) out.set(block.subarray(inBlock, inBlock + n), pos - at);
+      pos += n;
+    }
+    return out;
+  }
+
+  /** NOR program: stored = old & new for the first `count` bytes of `data`. */
+  private andRaw(at: number, data: Uint8Array, count: number): void {
+    const bs = this.geometry.blockSize;
+    for (let i = 0; i < count;) {
+      const pos = at + i;
+      const b = Math.floor(pos / bs);
+      const inBlock = pos - b * bs;
+      const n = Math.min(bs - inBlock, count - i);
+      const block = (this.blocks[b] ??= new Uint8Array(bs).fill(0xff));
+      for (let k = 0; k < n; k++) block[inBlock + k] &= data[i + k];
+      i += n;
+    }
   }
 
   private checkPower(what: string): void {

@@ -18,7 +18,8 @@ export class NodeEngine implements FirmwareEngine {
 
   boot(hal: Hal): void {
     // A fresh evaluation per boot: nothing of the previous boot's RAM survives a reboot.
-    const image = vm.runInThisContext(`(function(){${this.code}\n;return PhoneFirmware;})()`, { filename: 'firmware.js' }) as FirmwareImage;
+    // The wrapper sits on its own line (lineOffset -1) so guest stack positions match the source map.
+    const image = vm.runInThisContext(`(function(){\n${this.code}\n;return PhoneFirmware;})()`, { filename: 'firmware.js', lineOffset: -1 }) as FirmwareImage;
     this.enter(() => image.boot(this.trackAsync(hal)));
   }
 

@@ -149,4 +149,20 @@ test('save and load a raw image; a wrong-size image is refused with a clear erro
   }
 });
 
+test('storage is sparse: erased blocks hold no memory, programmed ones a block each', () => {
+  const flash = new VirtualFlash(GEOMETRY);
+  assert.is(flash.residentBytes(), 0);
+  const p = flash.open('fs');
+  p.program(256 + 16, bytes(16, 0x12));
+  assert.is(flash.residentBytes(), 256);
+  p.program(250 - 10, bytes(32, 0)); // straddles blocks 0 and 1
+  assert.is(flash.residentBytes(), 512);
+  assert.equal(Array.from(p.read(240, 48)), [...new Array(32).fill(0), ...new Array(16).fill(0x12)]);
+  p.erase(0);
+  p.erase(1);
+  assert.is(flash.residentBytes(), 0);
+  assert.ok(p.read(0, 2048).every((b) => b === 0xff));
+  assert.is(VirtualFlash.fromImage(GEOMETRY, new Uint8Array(3072).fill(0xff)).residentBytes(), 0);
+});
+
 test.run();
