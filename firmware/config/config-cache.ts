@@ -43,6 +43,8 @@ export class ConfigCache {
   }
 
   saveMaster(name: string, text: string): void {
+    // The same file every polling cycle must not wear the flash.
+    if (this.manifest.master === name && this.readText(MASTER) === text) return;
     const next = { ...this.manifest, master: name };
     this.store.transaction((tx) => {
       tx.write(MASTER, utf8Encode(text), { cls: 'config' });
@@ -62,6 +64,7 @@ export class ConfigCache {
 
   saveFile(name: string, text: string): void {
     const existing = this.manifest.files[name];
+    if (existing && this.readText(existing) === text) return;
     const path = existing ?? `cfg/file-${this.manifest.next}.cfg`;
     const next: Manifest = { ...this.manifest, files: { ...this.manifest.files, [name]: path }, next: existing ? this.manifest.next : this.manifest.next + 1 };
     this.store.transaction((tx) => {
@@ -92,6 +95,7 @@ export class ConfigCache {
   }
 
   writeText(path: string, text: string, user?: string): void {
+    if (this.readText(path, user) === text) return;
     this.store.write(user ? userPath(path, user) : path, utf8Encode(text), user ? { cls: 'userProfile', user } : { cls: 'config' });
   }
 

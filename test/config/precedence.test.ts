@@ -167,6 +167,19 @@ test('everything survives a reboot from the flash cache; overrides are stored in
   assert.ok(b.logged(/info\|up\.echoPasswordDigits="0" from local \(0004f2a1b2c3-phone\.cfg\)/).length >= 1);
 });
 
+test('the same files again (a polling cycle without changes) write nothing to flash', () => {
+  const b = new ConfigBench();
+  const files: [string, string][] = [['site.cfg', cfg({ 'dir.search.field': '1' })], ['more.cfg', cfg({ 'up.echoPasswordDigits': '0' })]];
+  b.provision(files);
+  b.config.applyOverrideFile('local', '<PHONE_CONFIG><OVERRIDES dir.search.field="0"/></PHONE_CONFIG>');
+  const before = b.store.stats().programOps;
+  b.provision(files);
+  b.config.applyOverrideFile('local', '<PHONE_CONFIG><OVERRIDES dir.search.field="0"/></PHONE_CONFIG>');
+  assert.is(b.store.stats().programOps, before);
+  b.provision([['site.cfg', cfg({ 'dir.search.field': '0' })], files[1]]);
+  assert.ok(b.store.stats().programOps > before, 'a changed file is written');
+});
+
 test('Reset Local Configuration clears the local override file from flash', () => {
   const b = new ConfigBench();
   b.config.setOverride('local', 'dir.search.field', '1');
