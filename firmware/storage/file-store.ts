@@ -477,7 +477,7 @@ export class FileStore {
 
   private hasDirtyBlocks(): boolean {
     for (const b of this.blocks) {
-      if (b.state === 'active' ? b.damaged : b.state === 'unknown' || !isClean(this.readBlock(b), UNIT, this.part.blockSize)) return true;
+      if (b.state === 'active' ? b.damaged : !isClean(this.readBlock(b), b.state === 'unknown' ? 0 : UNIT, this.part.blockSize)) return true;
     }
     return false;
   }
@@ -782,7 +782,8 @@ export class FileStore {
     for (const b of this.blocks) {
       const bytes = this.readBlock(b);
       if (b.state !== 'active') {
-        if (b.state === 'unknown' || !isClean(bytes, UNIT, bytes.length)) victims.push(b);
+        // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
+        if (!isClean(bytes, b.state === 'unknown' ? 0 : UNIT, bytes.length)) victims.push(b);
         continue;
       }
       let hit = b.damaged;
