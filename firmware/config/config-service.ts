@@ -26,6 +26,7 @@
  * Precedence, first wins: user override `<user>-phone.cfg` > local override `<MAC>-phone.cfg`
  * > web override `<MAC>-web.cfg` > cloud configuration > `<user>.cfg` then CONFIG_FILES left
  * to right (the FIRST file that sets a parameter wins) > defaults (Base Profile dependent).
+ * A user's files (`<user>.cfg`, `<user>-phone.cfg`) may not set reboot-flagged parameters (spec).
  * `device.*` values from files and the cloud apply only with their `.set="1"` companion and
  * `device.set` not 0 (overrides are the phone's own changes and apply directly).
  */
@@ -43,6 +44,7 @@ const LAYER_PATH: Record<OverrideLayer, string> = { user: 'cfg/user-phone.cfg', 
 const USER_CFG_PATH = 'cfg/user.cfg';
 const REBOOT_MARKER = 'cfg/reboot-marker.json';
 const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+const USER_REBOOT_REASON = 'needs a reboot: not accepted in a user\'s file';
 
 export interface ConfigLog {
   info(text: string): void;
@@ -260,6 +262,7 @@ export class ConfigService {
     const name = `${user}.cfg`;
     const r = this.readValues(name, text, 'file');
     if (!r.values) return r.result;
+    this.dropRebootParameters(name, r.values, r.result);
     this.userFile = { name, values: r.values };
     this.persist(name, () => this.cache.writeText(USER_CFG_PATH, text, user));
     this.recompute();
@@ -271,6 +274,7 @@ export class ConfigService {
     if (layer === 'user' && !this.user) return this.refuse(file, 'no user is logged in');
     const r = this.readValues(file, text, layer === 'cloud' ? 'file' : 'override');
     if (!r.values) return r.result;
+    if (layer === 'user') this.dropRebootParameters(file, r.values, r.result);
     this.layers[layer] = r.values;
     this.saveLayer(layer);
     this.recompute();
@@ -288,6 +292,11 @@ export class ConfigService {
       return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason: v.reason }], unknown: [] };
     }
     if (v.kind === 'unset') return this.removeOverride(layer, p.name);
+    if (layer === 'user' && p.reboot) {
+      const reason = USER_REBOOT_REASON;
+      this.log.warning(`${file}: rejected ${p.name}="${shown(p.name, value)}": ${reason}`);
+      return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason }], unknown: [] };
+    }
     if (this.layers[layer].get(p.name) === v.value) return { ok: true, applied: 0, rejected: [], unknown: [] };
     this.layers[layer].set(p.name, v.value);
     this.saveLayer(layer);
@@ -344,6 +353,7 @@ export class ConfigService {
       const text = this.cache.readText(USER_CFG_PATH, user);
       if (text !== null) {
         const r = this.readValues(`${user}.cfg`, text, 'file', true);
+        if (r.values) this.dropRebootParameters(`${user}.cfg`, r.values, r.result);
         if (r.values) this.userFile = { name: `${user}.cfg`, values: r.values };
       }
     }
@@ -386,6 +396,20 @@ export class ConfigService {
       write();
     } catch (e) {
       this.log.error(`${what}: cannot keep a copy in flash (${(e as Error).message}); in force until the next boot`);
+    }
+  }
+
+  /**
+   * The spec: a user's files may only hold parameters that do not restart or
+   * reboot the phone. Ours refuse the others, or every login would reboot.
+   */
+  private dropRebootParameters(file: string, values: Map<string, string>, result: ApplyResult): void {
+    for (const [name, value] of [...values]) {
+      if (!this.registry.lookup(name)?.reboot) continue;
+      values.delete(name);
+      this.log.warning(`${file}: rejected ${name}="${shown(name, value)}": ${USER_REBOOT_REASON}`);
+      result.rejected.push({ file, name, value, reason: USER_REBOOT_REASON });
+      result.applied--;
     }
   }
 
@@ -452,6 +476,7 @@ export class ConfigService {
     const text = this.cache.readText(LAYER_PATH[layer], layer === 'user' ? this.user ?? undefined : undefined);
     if (text === null) return;
     const r = this.readValues(this.layerSource(layer), text, 'override', true);
+    if (r.values && layer === 'user') this.dropRebootParameters(this.layerSource(layer), r.values, r.result);
     if (r.values) this.layers[layer] = r.values;
   }
 

@@ -94,6 +94,20 @@ test('user profiles: <user>.cfg is read before CONFIG_FILES; logout removes the 
   assert.is(again.setUser('../etc'), false);
 });
 
+test('a user\'s files may not set parameters that need a reboot (spec: "only add parameters that don\'t cause the phone to restart")', () => {
+  const b = new ConfigBench();
+  const c = b.config;
+  c.setUser('carol');
+  const r = c.applyUserConfig(cfg({ 'sec.pwd.length.user': '6', 'dir.search.field': '1' }));
+  assert.equal(r.rejected.map((x) => x.name), ['sec.pwd.length.user']);
+  assert.is(c.get('sec.pwd.length.user'), '2');
+  assert.is(c.get('dir.search.field'), '1');
+  assert.equal(c.setOverride('user', 'up.regOnPhone', '1').rejected.map((x) => x.reason), ["needs a reboot: not accepted in a user's file"]);
+  assert.is(c.get('up.regOnPhone'), '0');
+  assert.is(c.finishCycle().rebooting, false);
+  assert.is(b.logged(/^warning\|carol\.cfg: rejected sec\.pwd\.length\.user="6": needs a reboot/).length, 1);
+});
+
 test('device.* from files applies only with its .set="1" companion; device.set="0" holds all back', () => {
   const b = new ConfigBench();
   const c = b.config;
