@@ -156,7 +156,7 @@ export class ConfigService {
     for (const name of this.cache.fileNames()) {
       const text = this.cache.file(name);
       if (text === null) continue;
-      const r = this.readValues(name, text, 'file', true);
+      const r = this.readValues(name, text, true);
       if (r.values) this.files.set(name, { name, values: r.values });
     }
     for (const layer of ['local', 'web', 'cloud'] as const) this.loadLayer(layer);
@@ -248,7 +248,7 @@ export class ConfigService {
       this.log.error(`${name}: rejected, ${error}`);
       return { ok: false, error, applied: 0, rejected: [], unknown: [] };
     }
-    const r = this.readValues(name, text, 'file');
+    const r = this.readValues(name, text);
     if (!r.values) return r.result;
     this.files.set(name, { name, values: r.values });
     this.persist(name, () => this.cache.saveFile(name, text));
@@ -260,7 +260,7 @@ export class ConfigService {
     const user = this.user;
     if (!user) return this.refuse('<user>.cfg', 'no user is logged in');
     const name = `${user}.cfg`;
-    const r = this.readValues(name, text, 'file');
+    const r = this.readValues(name, text);
     if (!r.values) return r.result;
     this.dropRebootParameters(name, r.values, r.result);
     this.userFile = { name, values: r.values };
@@ -272,7 +272,7 @@ export class ConfigService {
   applyOverrideFile(layer: OverrideLayer, text: string): ApplyResult {
     const file = this.layerSource(layer);
     if (layer === 'user' && !this.user) return this.refuse(file, 'no user is logged in');
-    const r = this.readValues(file, text, layer === 'cloud' ? 'file' : 'override');
+    const r = this.readValues(file, text);
     if (!r.values) return r.result;
     if (layer === 'user') this.dropRebootParameters(file, r.values, r.result);
     this.layers[layer] = r.values;
@@ -352,7 +352,7 @@ export class ConfigService {
       this.loadLayer('user');
       const text = this.cache.readText(USER_CFG_PATH, user);
       if (text !== null) {
-        const r = this.readValues(`${user}.cfg`, text, 'file', true);
+        const r = this.readValues(`${user}.cfg`, text, true);
         if (r.values) this.dropRebootParameters(`${user}.cfg`, r.values, r.result);
         if (r.values) this.userFile = { name: `${user}.cfg`, values: r.values };
       }
@@ -444,7 +444,7 @@ export class ConfigService {
   }
 
   /** Parse and validate one file; null values = the file was refused whole. */
-  private readValues(file: string, text: string, kind: 'file' | 'override', cached = false): { values: Map<string, string> | null; result: ApplyResult } {
+  private readValues(file: string, text: string, cached = false): { values: Map<string, string> | null; result: ApplyResult } {
     const parsed = parseCfg(text, { cached });
     if (!parsed.ok) {
       this.log.error(`${file}: rejected, ${parsed.error}; last good copy stays in force`);
@@ -457,7 +457,7 @@ export class ConfigService {
       const p = this.registry.lookup(a.name);
       if (!p) {
         // Real servers' files hold many parameters this phone does not have; not an error.
-        if (kind === 'override' || a.element !== 'APPLICATION') unknown.push(a.name);
+        unknown.push(a.name);
         continue;
       }
       if (values.has(p.name)) continue; // within a file too, the first occurrence wins
@@ -475,7 +475,7 @@ export class ConfigService {
   private loadLayer(layer: OverrideLayer): void {
     const text = this.cache.readText(LAYER_PATH[layer], layer === 'user' ? this.user ?? undefined : undefined);
     if (text === null) return;
-    const r = this.readValues(this.layerSource(layer), text, 'override', true);
+    const r = this.readValues(this.layerSource(layer), text, true);
     if (r.values && layer === 'user') this.dropRebootParameters(this.layerSource(layer), r.values, r.result);
     if (r.values) this.layers[layer] = r.values;
   }
