@@ -21,6 +21,8 @@ export class HostNet implements Net {
   private up = true;
   private linkHandler: ((up: boolean) => void) | null = null;
   private folders: { prefix: string; dir: string }[] = [];
+  /** Origins that asked for Basic auth: later requests send the credentials at once (as curl and browsers do), saving a 401 round trip. */
+  private readonly basicOrigins = new Set<string>();
   /** Requests the firmware made, for tests and the panel: method, url, bytes sent. */
   readonly requests: { method: string; url: string; status: number | string; bytesSent: number }[] = [];
 
@@ -51,7 +53,7 @@ export class HostNet implements Net {
     try {
       if (!this.up) throw new Error('link-down: network link is down');
       const folder = this.folders.find((f) => req.url.startsWith(f.prefix));
-      const res = folder ? serveFromFolder(folder, req) : await httpRequest(req, record);
+      const res = folder ? serveFromFolder(folder, req) : await httpRequest(req, record, this.basicOrigins);
       record.status = res.status;
       return res;
     } catch (e) {
@@ -94,11 +96,17 @@ function text(status: number, body: string): NetResponse {
   return { status, headers: { 'content-type': 'text/plain' }, body: new Uint8Array(Buffer.from(body)) };
 }
 
-async function httpRequest(req: NetRequest, record: { bytesSent: number }): Promise<NetResponse> {
+async function httpRequest(req: NetRequest, record: { bytesSent: number }, basicOrigins: Set<string>): Promise<NetResponse> {
+  const origin = /^[a-z]+:\/\/[^/]+/i.exec(req.url)?.[0] ?? '';
+  if (req.auth && basicOrigins.has(origin)) {
+    const res = await once(req, authorization(req, 'Basic'), record);
+    if (res.status !== 401) return res;
+  }
   let res = await once(req, undefined, record);
   const challenge = res.headers['www-authenticate'];
   if (res.status === 401 && req.auth && challenge) {
     res = await once(req, authorization(req, challenge), record);
+    if (/^basic/i.test(challenge) && res.status !== 401) basicOrigins.add(origin);
   }
   return res;
 }

@@ -30,7 +30,8 @@ test.after(async () => {
   await server?.stop();
 });
 
-test.before.each(() => {
+test.before.each(async () => {
+  await server.quiesce();
   for (const f of server.listFiles()) server.remove(f);
   server.put('000000000000.cfg', masterCfg('site.enc'));
   server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '700' })));

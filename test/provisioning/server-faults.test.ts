@@ -20,7 +20,8 @@ test.after(async () => {
   await server?.stop();
 });
 
-test.before.each(() => {
+test.before.each(async () => {
+  await server.quiesce();
   for (const f of server.listFiles()) server.remove(f);
   server.setFault(null);
   server.put('000000000000.cfg', masterCfg('site.cfg'));

@@ -22,7 +22,8 @@ test.after(async () => {
   await server?.stop();
 });
 
-test.before.each(() => {
+test.before.each(async () => {
+  await server.quiesce();
   for (const f of server.listFiles()) server.remove(f);
   server.setFault(null);
   server.put('000000000000.cfg', masterCfg('site.cfg'));
@@ -63,10 +64,14 @@ test('<MAC>.cfg wins over 000000000000.cfg; model-specific CONFIG_FILES', async 
 test('unchanged cycle: conditional GET, no file bodies; bytes measured at the server', async () => {
   const phone = await phoneAt(server);
   try {
-    const full = server.accessLog();
+    await phone.settle();
+    await server.quiesce();
+    const full = server.accessLog().filter((e) => e.method === 'GET');
+    const mark = server.accessLog().length;
     phone.farEnd.notify('check-sync');
     await cycles(phone, 2);
-    const second = server.accessLog().slice(full.length);
+    await server.quiesce();
+    const second = server.accessLog().slice(mark).filter((e) => e.method === 'GET');
     const fileAnswers = second.filter((e) => e.status !== 401 && e.status !== 404);
     assert.ok(fileAnswers.length >= 3);
     for (const e of fileAnswers) assert.is(e.status, 304, `${e.uri} answered ${e.status}`);
@@ -155,6 +160,7 @@ test('boot log uploaded by PUT to LOG_FILE_DIRECTORY; log.render.file=0 uploads 
   }
   server.remove(`logs/${MAC}-boot.log`);
   server.put('site.cfg', cfg({ 'log.render.file': '0' }));
+  await server.quiesce();
   const mark = server.accessLog().length;
   phone = await phoneAt(server);
   try {

@@ -150,6 +150,17 @@ export class NginxServer {
     });
   }
 
+  /** Wait until nginx has logged every finished request (it logs after answering), so access-log marks are exact. */
+  async quiesce(): Promise<void> {
+    let last = -1;
+    for (let i = 0; i < 100; i++) {
+      const n = this.accessLog().length;
+      if (n === last) return;
+      last = n;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   errorLog(): string {
     const file = path.join(this.dir, 'logs', 'error.log');
     return (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') + this.stderr();
