@@ -40,7 +40,8 @@ export function encodeNeedle(text: string, encoding: RawEncoding): Buffer {
 /**
  * Find every raw occurrence of each needle (empty needles are ignored) in
  * every encoding. Hits are sorted by offset, then needle. Overlapping hits
- * are all reported. The geometry (board profile `flash`) places each hit in
+ * are all reported, except that a UTF-16BE match which is a UTF-16LE match
+ * seen one byte early is reported once, as UTF-16LE. The geometry (board profile `flash`) places each hit in
  * its partition and block; without it, hits carry partition null and block
  * numbers of `blockSize` 4096.
  */
@@ -61,6 +62,12 @@ export function findRawStrings(image: Uint8Array, needles: string[], geometry?: 
       for (let at = buf.indexOf(bytes, 0); at >= 0; at = buf.indexOf(bytes, at + 1)) {
         hits.push({ needle, encoding, offset: at, ...locate(at, geometry) });
       }
+    }
+    // ASCII text in UTF-16LE also matches as UTF-16BE one byte earlier (the zero bytes line up): report it once, as LE.
+    const le = new Set(hits.filter((h) => h.needle === needle && h.encoding === 'utf-16le').map((h) => h.offset));
+    for (let i = hits.length - 1; i >= 0; i--) {
+      const h = hits[i];
+      if (h.needle === needle && h.encoding === 'utf-16be' && le.has(h.offset + 1)) hits.splice(i, 1);
     }
   }
   return hits.sort((a, b) => a.offset - b.offset || (a.needle < b.needle ? -1 : a.needle > b.needle ? 1 : 0));

@@ -1,0 +1,110 @@
+/**
+ * `phone inspect`: partitions, blocks, wear, live/stale records per class and
+ * `--find`, on an image written by the store on the host and on one saved
+ * by a simulated phone that booted from it (the QuickJS firmware mounts what
+ * the host wrote, and the inspection reads what the phone wrote).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BOARDS } from '../../hal/boards';
+import { createCli } from '../../sim/cli/main';
+import { formatInspection, inspectImage } from '../../sim/cli/commands/inspect';
+import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
+import { VirtualFlash } from '../../sim/devices/flash';
+import { withPhone } from '../helpers/sim';
+import { mountStore } from './store-harness';
+
+const desk500 = BOARDS['desk-500'];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
+const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
+
+function hostImage(): { file: string; flash: VirtualFlash; ks: Keystore } {
+  const flash = new VirtualFlash(desk500.flash);
+  const ks = new Keystore();
+  const store = mountStore(flash.open('fs'), new NodeCryptoEngine(ks));
+  for (let i = 0; i < 3; i++) store.write('cfg/site.cfg', utf8(`<cfg proxy="SiteSecret${i}"/>`), { cls: 'config' });
+  store.write('cfg/utf16.cfg', new Uint8Array(Buffer.from('Wide Secret', 'utf16le')), { cls: 'config' });
+  store.append('calls/alice-calls.xml', utf8('<call><name>Alice Example</name></call>'), { cls: 'callLists', user: 'alice' });
+  const file = path.join(dir, 'host.img');
+  fs.writeFileSync(file, flash.image());
+  ks.save(file + '.keys.json');
+  return { file, flash, ks };
+}
+
+test('inspection shows partitions, blocks, wear and live/stale records per class', () => {
+  const { file } = hostImage();
+  const r = inspectImage(fs.readFileSync(file), desk500, ['SiteSecret0', 'SiteSecret2', 'Wide Secret', 'Alice Example', 'absent-string']);
+  assert.equal(r.partitions.map((p) => p.name), ['nvram', 'fs', 'updater']);
+  const fsPart = r.partitions.find((p) => p.name === 'fs')!;
+  assert.ok(fsPart.store);
+  assert.equal(fsPart.liveFiles, 3);
+  assert.equal(fsPart.classes.config.liveRecords, 2, 'site.cfg and utf16.cfg');
+  assert.equal(fsPart.classes.config.staleRecords, 2, 'two overwritten versions of site.cfg');
+  assert.equal(fsPart.classes.callLists.liveRecords, 1);
+  assert.ok(fsPart.wear && fsPart.wear.max >= 1);
+  assert.ok(fsPart.blocks.some((b) => b.state === 'active' && b.live === 3));
+  assert.not.ok(r.partitions.find((p) => p.name === 'updater')!.store);
+  const hits = (s: string) => r.hits.filter((h) => h.needle === s);
+  assert.equal(hits('SiteSecret0').length, 1);
+  assert.equal(hits('SiteSecret0')[0].record?.live, false, 'an overwritten version is found, as stale');
+  assert.equal(hits('SiteSecret2')[0].record?.live, true);
+  assert.equal(hits('SiteSecret2')[0].partition, 'fs');
+  assert.equal(hits('Wide Secret').map((h) => h.encoding), ['utf-16le']);
+  assert.equal(hits('Alice Example'), [], 'call lists are sealed on flash');
+  const text = formatInspection(r);
+  assert.match(text, /partition fs: 1048576 bytes, 256 blocks of 4096/);
+  assert.match(text, /config\s+2\s+\d+\s+2/);
+  assert.match(text, /"SiteSecret0" utf-8 at fs\+0x[0-9a-f]+ \(block \d+\).*stale write record of cfg\/site.cfg \(config\)/);
+  assert.match(text, /not found: "Alice Example", "absent-string"/);
+});
+
+test('the CLI command runs on a saved image; a wrong board is a clear error', async () => {
+  const { file } = hostImage();
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => lines.push(s);
+  try {
+    await createCli().exitOverride().parseAsync(['node', 'phone', 'inspect', file, '--find', 'SiteSecret1', 'nothing-here']);
+  } finally {
+    console.log = log;
+  }
+  const out = lines.join('\n');
+  assert.match(out, /board desk-500/);
+  assert.match(out, /"SiteSecret1" utf-8 at fs\+/);
+  assert.match(out, /not found: "nothing-here"/);
+  await createCli().exitOverride().parseAsync(['node', 'phone', 'inspect', file, '--board', 'desk-99']).then(
+    () => assert.unreachable('desk-99 has a different flash size'),
+    (e: Error) => assert.match(e.message, /image is 1638400 bytes, but board desk-99 has .* pick the right --board/),
+  );
+});
+
+test('after eraseClass the inspection finds none of the class strings', () => {
+  const { flash, ks } = hostImage();
+  mountStore(flash.open('fs'), new NodeCryptoEngine(ks)).eraseClass('config');
+  const r = inspectImage(flash.image(), desk500, ['SiteSecret0', 'SiteSecret2', 'Wide Secret', 'cfg/site.cfg']);
+  assert.equal(r.hits, []);
+  const fsPart = r.partitions.find((p) => p.name === 'fs')!;
+  assert.equal(fsPart.classes.config, undefined);
+  assert.equal(fsPart.liveFiles, 1);
+});
+
+test('a phone boots (QuickJS) from a host-written image, and its saved image inspects', async () => {
+  const { file } = hostImage();
+  await withPhone({ flashImage: file }, async (phone) => {
+    assert.ok(phone.log().some((l) => /fs: mounted, 3 files/.test(l)), 'the firmware in QuickJS mounts what the host wrote');
+    const saved = path.join(dir, 'phone.img');
+    phone.saveFlash(saved);
+    assert.ok(fs.existsSync(saved + '.keys.json'));
+    const r = inspectImage(fs.readFileSync(saved), desk500, ['SiteSecret2']);
+    assert.equal(r.partitions.find((p) => p.name === 'nvram')!.liveFiles, 1, 'device settings written at boot');
+    assert.equal(r.partitions.find((p) => p.name === 'fs')!.liveFiles, 3);
+    assert.equal(r.hits.length, 1);
+  });
+});
+
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test.run();
