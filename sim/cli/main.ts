@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
+import { inspectCommand } from './commands/inspect';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
@@ -17,6 +18,7 @@ export function createCli(): Command {
   program.addCommand(buildCommand());
   program.addCommand(configCommand());
   program.addCommand(cryptCommand());
+  program.addCommand(inspectCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(simCommand());
   return program;
