@@ -4,6 +4,14 @@
  * bridging the host HAL through two host functions and one guest dispatcher
  * (see hal/quickjs/guest.ts for the wire format).
  *
+ * Memory budget: QuickJS's own limit is not a byte limit in this WASM build
+ * (emscripten has no malloc_usable_size, so QuickJS counts ~8 bytes per
+ * allocation and a firmware could hold 100 MiB under an 8 MiB "limit"). It
+ * still refuses single allocations over the budget; on top of it the engine
+ * measures the runtime's memory (JS_ComputeMemoryUsage) during long runs (every
+ * MEMORY_CHECK_POLLS interrupt polls) and after events, and reports a
+ * memory-budget fault when the firmware holds more than its board allows.
+ *
  * Handle discipline: the only guest handle kept across calls is the
  * dispatcher, disposed in `dispose()`; every other handle is released before
  * the host function that made it returns, so a runtime can be disposed after
@@ -34,6 +42,11 @@ const ASYNC_METHODS: Record<string, string[]> = {
   line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
 };
+
+/** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */
+const MEMORY_CHECK_POLLS = 8;
+/** Light events (no interrupt poll) are measured every this many entries. */
+const MEMORY_CHECK_ENTRIES = 32;
 
 let sharedModule: Promise<QuickJSWASMModule> | null = null;
 /** One WASM module per process; each phone gets its own runtime in it. */
@@ -69,6 +82,14 @@ export class QuickJsEngine implements FirmwareEngine {
   private pollBudget: number;
   private inFlight = 0;
   private disposed = false;
+  /** Set when the interrupt handler stopped the firmware for holding more memory than its budget. */
+  private memoryExceeded = 0;
+  /** An over-budget state already reported after an event (reported again only after it went away). */
+  private overBudgetReported = false;
+  private entriesSinceMemoryCheck = 0;
+  /** Size of the shared WASM heap at the last check: when it grows, something allocated a lot. */
+  private heapBytesSeen = 0;
+  private readonly wasmMemory: ReturnType<QuickJSWASMModule['getWasmMemory']> | null;
 
   constructor(
     module: QuickJSWASMModule,
@@ -77,11 +98,22 @@ export class QuickJsEngine implements FirmwareEngine {
     /** Deliver a host→guest event through the phone's event gate. */
     private readonly deliver: (label: string, fn: () => void) => void,
   ) {
+    this.wasmMemory = typeof module.getWasmMemory === 'function' ? module.getWasmMemory() : null;
     this.runtime = module.newRuntime();
     this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
     this.runtime.setMaxStackSize(profile.stackBudgetBytes);
     this.pollBudget = profile.cpuBudget.pollsAtBoot;
-    this.runtime.setInterruptHandler(() => ++this.polls > this.pollBudget);
+    this.runtime.setInterruptHandler(() => {
+      if (++this.polls > this.pollBudget) return true;
+      if (this.polls % MEMORY_CHECK_POLLS === 0) {
+        const used = this.memoryUsage();
+        if (used > this.profile.memoryBudgetBytes) {
+          this.memoryExceeded = used;
+          return true;
+        }
+      }
+      return false;
+    });
     this.vm = this.runtime.newContext();
   }
 
@@ -100,24 +132,52 @@ export class QuickJsEngine implements FirmwareEngine {
     );
     this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
     this.pump();
+    this.checkMemoryAfterEntry(true);
   }
 
   /** Run a host→guest entry under the per-event CPU budget, then pump jobs. */
   enter(fn: () => void): void {
     this.polls = 0;
+    this.memoryExceeded = 0;
     this.pollBudget = this.profile.cpuBudget.pollsPerEvent;
     try {
       fn();
     } finally {
       this.pump();
     }
+    this.checkMemoryAfterEntry(this.polls > 0);
   }
 
+  /**
+   * Memory the firmware keeps between events counts against its budget too
+   * (a few big allocations take too few operations to be caught while running).
+   */
+  private checkMemoryAfterEntry(force: boolean): void {
+    if (this.disposed) return;
+    const heapBytes = this.wasmMemory?.buffer.byteLength ?? 0;
+    if (heapBytes > this.heapBytesSeen) force = true;
+    this.heapBytesSeen = heapBytes;
+    if (!force && ++this.entriesSinceMemoryCheck < MEMORY_CHECK_ENTRIES) return;
+    this.entriesSinceMemoryCheck = 0;
+    const used = this.memoryUsage();
+    const budget = this.profile.memoryBudgetBytes;
+    if (used <= budget) {
+      this.overBudgetReported = false;
+      return;
+    }
+    if (this.overBudgetReported) return;
+    this.overBudgetReported = true;
+    throw new FaultError('memory-budget', `memory budget exceeded: the firmware holds ${used} bytes, its board allows ${budget}`, '');
+  }
+
+  /** Bytes the runtime holds (QuickJS's estimate). Runs no guest code, so it is safe inside the interrupt handler. */
   memoryUsage(): number {
     const h = this.runtime.computeMemoryUsage();
-    const usage = this.vm.dump(h) as { memory_used_size: number };
+    const used = this.vm.getProp(h, 'memory_used_size');
+    const bytes = this.vm.getNumber(used);
+    used.dispose();
     h.dispose();
-    return usage.memory_used_size;
+    return bytes;
   }
 
   dispose(): void {
@@ -167,6 +227,11 @@ export class QuickJsEngine implements FirmwareEngine {
   private faultFrom(errorHandle: QuickJSHandle) {
     const e = this.vm.dump(errorHandle) as { name?: string; message?: string; stack?: string } | string;
     const err = typeof e === 'object' && e !== null ? e : { name: 'Error', message: String(e), stack: '' };
+    if (this.memoryExceeded > 0) {
+      const used = this.memoryExceeded;
+      this.memoryExceeded = 0;
+      return { kind: 'memory-budget' as const, message: `memory budget exceeded: the firmware used ${used} bytes, its board allows ${this.profile.memoryBudgetBytes}`, stack: err.stack ?? '' };
+    }
     return classifyFault(err.name ?? 'Error', err.message ?? String(e), err.stack ?? '', this.polls > this.pollBudget);
   }
 
