@@ -6,7 +6,9 @@
  * whole so the caller can keep its last good copy. A bare `&` (common in files
  * written by hand) is read as a literal `&`, as real servers' files need.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+/// <reference path="./fast-xml-parser-parts.d.ts" />
+import { validate } from 'fast-xml-parser/src/validator';
+import XMLParser from 'fast-xml-parser/src/xmlparser/XMLParser';
 
 /** One attribute in document order, with the element that carried it. */
 export interface CfgAttribute {
@@ -74,7 +76,7 @@ export function parseCfg(text: string, options: { cached?: boolean } = {}): CfgP
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // A DTD can declare entities that expand without bound; no provisioning file needs one.
   if (/<!DOCTYPE/i.test(body)) return { ok: false, error: 'DOCTYPE declarations are not accepted' };
-  const valid = options.cached ? true : XMLValidator.validate(body, { allowBooleanAttributes: false });
+  const valid = options.cached ? true : validate(body, { allowBooleanAttributes: false });
   if (valid !== true) return { ok: false, error: `malformed XML at line ${valid.err.line}${valid.err.col ? `, column ${valid.err.col}` : ''}: ${valid.err.msg}` };
   let root: CfgElement[];
   try {
