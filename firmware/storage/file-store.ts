@@ -196,7 +196,6 @@ export class FileStore {
 
   append(path: string, data: Uint8Array, opts: StoreOptions): void {
     this.transaction((tx) => tx.append(path, data, opts));
-    this.mergeIfFragmented(path);
   }
 
   delete(path: string): void {
@@ -269,6 +268,7 @@ export class FileStore {
       throw new StorageFullError(`${this.maxFiles} files is the most this store keeps`);
     }
     this.commit(out, onlyDeletes ? 'shrink' : 'data');
+    for (const [path, op] of ops) if (op.nextChunk !== null && op.nextChunk > 1) this.mergeIfFragmented(path);
   }
 
   /**
@@ -693,7 +693,7 @@ export class FileStore {
   private collect(): boolean {
     const { live, pinned } = this.liveLayout();
     const free = this.freeCount();
-    if (this.counters.gcRuns % WEAR_LEVEL_INTERVAL === WEAR_LEVEL_INTERVAL - 1 && free >= 3) {
+    if (this.counters.gcRuns % WEAR_LEVEL_INTERVAL === WEAR_LEVEL_INTERVAL - 1 && free >= 2) {
       let coldest: Block | null = null;
       let hottest = 0;
       for (const b of this.blocks) {
@@ -901,13 +901,16 @@ export class FileStore {
     let small = 0;
     for (const r of f.records) if (r.size < room / 2) small++;
     if (small <= MERGE_TRIGGER) return;
-    const run: RecordRef[] = [];
+    // The newest run of two or more adjacent small records that fits one record (never chunk 0, the Write).
+    const isSmall = (r: RecordRef) => r.size < room / 2;
+    let run: RecordRef[] = [];
     let size = 0;
-    for (let i = f.records.length - 1; i >= 1; i--) {
-      const r = f.records[i];
-      if (size + r.size > room) break;
-      run.unshift(r);
-      size += r.size;
+    for (let end = f.records.length - 1; end >= 2 && run.length < 2; end--) {
+      if (!isSmall(f.records[end])) continue;
+      let start = end;
+      size = f.records[end].size;
+      while (start - 1 >= 1 && isSmall(f.records[start - 1]) && size + f.records[start - 1].size <= room) size += f.records[--start].size;
+      run = f.records.slice(start, end + 1);
     }
     if (run.length < 2) return;
     const data = new Uint8Array(size);
