@@ -87,14 +87,7 @@ async function runSim(opts: SimOptions): Promise<void> {
   pacer.start();
 
   let web: WebServer | null = null;
-  if (opts.web) {
-    web = await startWebServer({ phone, pacer, port });
-    console.log(`phone sim: ${phone.board} (${phone.engine}) browser UI at ${web.url}  (Ctrl-C to stop)`);
-  } else {
-    printScreen(true);
-    console.log(`phone sim: ${phone.board} (${phone.engine}) running headless; type "help" for commands, Ctrl-C to stop`);
-  }
-
+  // Ctrl-C saves the flash from here on, before the ready line tells anyone the phone is up.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -117,6 +110,14 @@ async function runSim(opts: SimOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (opts.web) {
+    web = await startWebServer({ phone, pacer, port });
+    console.log(`phone sim: ${phone.board} (${phone.engine}) browser UI at ${web.url}  (Ctrl-C to stop)`);
+  } else {
+    printScreen(true);
+    console.log(`phone sim: ${phone.board} (${phone.engine}) running headless; type "help" for commands, Ctrl-C to stop`);
+  }
 
   if (process.stdin.readable) {
     const rl = readline.createInterface({ input: process.stdin, terminal: false });
