@@ -92,30 +92,32 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     }
   };
 
-  // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY ──
-  const lastOverrides: Record<'local' | 'web', string> = { local: w.config.overrideText('local'), web: w.config.overrideText('web') };
+  // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY (debounced: a menu often sets several) ──
+  const changedLayers = new Set<'local' | 'web' | 'user'>();
   let overrideTimer: number | null = null;
-  const syncOverrides = () => {
-    overrideTimer = null;
-    for (const layer of ['local', 'web'] as const) {
-      const text = w.config.overrideText(layer);
-      if (text === lastOverrides[layer]) continue;
-      lastOverrides[layer] = text;
-      void uploader.uploadOverrides(layer, text);
+  w.config.onOverridesChanged((layer) => {
+    if (layer === 'cloud') return;
+    changedLayers.add(layer);
+    if (overrideTimer === null) {
+      overrideTimer = timers.after(OVERRIDE_DEBOUNCE_MS, 'override upload', () => {
+        overrideTimer = null;
+        for (const l of [...changedLayers]) {
+          const user = w.config.currentUser() ?? undefined;
+          if (l === 'user' && !user) continue;
+          void uploader.uploadOverrides(l, w.config.overrideText(l), user);
+        }
+        changedLayers.clear();
+      });
     }
-  };
+  });
 
   w.config.onChange((changes) => {
     if (changes.some((c) => c.name === KEY_SETTING)) adoptKey();
     if (changes.some((c) => c.name.startsWith('prov.polling.'))) client.schedulePoll();
-    if (overrideTimer === null) overrideTimer = timers.after(OVERRIDE_DEBOUNCE_MS, 'override upload', syncOverrides);
   });
 
   let bootLogSent = false;
   const afterCycle = (report: CycleReport) => {
-    // Overrides just downloaded from the server are not changes to send back.
-    lastOverrides.local = w.config.overrideText('local');
-    lastOverrides.web = w.config.overrideText('web');
     bus.emit('prov:cycle', report);
     if (report.outcome === 'provisioned' && !bootLogSent && !report.rebooting) {
       bootLogSent = true;

@@ -25,6 +25,10 @@ export interface ProvisioningSink {
   /** `<PHONE_CONFIG><OVERRIDES .../></PHONE_CONFIG>` text of a layer, for upload. */
   overrideText(layer: OverrideLayerName): string;
   onChange(listener: (changes: { name: string; from: string; to: string }[]) => void): () => void;
+  /** A change made on the phone or the web altered a layer's override file (not a downloaded replacement). */
+  onOverridesChanged(listener: (layer: OverrideLayerName) => void): () => void;
+  /** The logged-in user, whose override file is `<user>-phone.cfg`. */
+  currentUser(): string | null;
   /** End of a cycle: reboots once when a reboot-flagged parameter changed. */
   finishCycle(): { changed: string[]; rebooting: boolean };
 }
