@@ -264,6 +264,12 @@ export class Phone implements SimulatedPhone {
       this.teardown();
       return;
     }
+    if (this.engineInstance?.crashed && this.phoneState === 'running') {
+      this.host('the firmware engine crashed: restarting the firmware (boot reason crash)');
+      this.teardown();
+      this.start('crash', 'engine crashed');
+      return;
+    }
     const reboot = this.power.rebootRequested;
     if (reboot !== null && this.phoneState !== 'off') {
       this.host(`reboot requested: ${reboot}`);

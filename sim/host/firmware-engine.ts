@@ -11,5 +11,7 @@ export interface FirmwareEngine {
   /** Host calls started by the firmware and not yet answered (network, line). */
   pendingHostCalls(): number;
   memoryUsage(): number;
+  /** The engine can run no more firmware (QuickJS left unusable): the phone restarts it, as a watchdog would. */
+  readonly crashed: boolean;
   dispose(): void;
 }

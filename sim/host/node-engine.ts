@@ -10,6 +10,8 @@ import { FaultError, classifyFault } from './firmware-fault';
 
 export class NodeEngine implements FirmwareEngine {
   readonly kind = 'node' as const;
+  /** Node survives anything the firmware does (its errors are ordinary exceptions). */
+  readonly crashed = false;
   private inFlight = 0;
   /** After a reboot or power-off the old firmware instance must hear nothing more. */
   private disposed = false;

@@ -12,12 +12,21 @@
  * MEMORY_CHECK_POLLS interrupt polls) and after events, and reports a
  * memory-budget fault when the firmware holds more than its board allows.
  *
+ * Native stack: QuickJS's stack limit only sees its own shadow stack, but
+ * every guest call also nests WebAssembly frames on Node's native stack, and
+ * some natives (JSON.parse/stringify of deeply nested data) recurse without
+ * QuickJS noticing. When Node's stack runs out inside the VM, the runtime is
+ * left mid-call and cannot be used or freed: the engine reports a stack-budget
+ * fault, marks itself crashed (the phone restarts the firmware, as a watchdog
+ * would), abandons the runtime instead of freeing it, and later phones get a
+ * fresh WASM module (the unwind leaks part of the module's shadow stack).
+ *
  * Handle discipline: the only guest handle kept across calls is the
  * dispatcher, disposed in `dispose()`; every other handle is released before
  * the host function that made it returns, so a runtime can be disposed after
  * any length of run without the WASM module aborting.
  */
-import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { getQuickJS, newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
 import type { Hal } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
 import type { FirmwareEngine } from './firmware-engine';
@@ -49,10 +58,29 @@ const MEMORY_CHECK_POLLS = 8;
 const MEMORY_CHECK_ENTRIES = 32;
 
 let sharedModule: Promise<QuickJSWASMModule> | null = null;
-/** One WASM module per process; each phone gets its own runtime in it. */
+let sharedResolved: QuickJSWASMModule | null = null;
+let sharedTainted = false;
+
+/** One WASM module per process; each phone gets its own runtime in it (a fresh module once one is tainted). */
 export function quickJsModule(): Promise<QuickJSWASMModule> {
-  if (!sharedModule) sharedModule = getQuickJS();
+  if (!sharedModule || sharedTainted) {
+    const loading = sharedModule ? newQuickJSWASMModule() : getQuickJS();
+    sharedModule = loading;
+    sharedResolved = null;
+    sharedTainted = false;
+    void loading.then((m) => { if (sharedModule === loading) sharedResolved = m; });
+  }
   return sharedModule;
+}
+
+/** Node's stack ran out inside this module (see the header): phones created from now on use a fresh one. */
+function taint(module: QuickJSWASMModule): void {
+  if (module === sharedResolved) sharedTainted = true;
+}
+
+/** Node's own stack ran out while WebAssembly frames of QuickJS were on it. */
+function isHostStackExhaustion(e: unknown): boolean {
+  return e instanceof RangeError && /maximum call stack/i.test(e.message);
 }
 
 interface Encoded { json: string; buffers: Uint8Array[] }
@@ -82,6 +110,8 @@ export class QuickJsEngine implements FirmwareEngine {
   private pollBudget: number;
   private inFlight = 0;
   private disposed = false;
+  /** The runtime was left unusable (Node's stack ran out inside it): it is abandoned, never entered again. */
+  crashed = false;
   /** Set when the interrupt handler stopped the firmware for holding more memory than its budget. */
   private memoryExceeded = 0;
   /** An over-budget state already reported after an event (reported again only after it went away). */
@@ -92,7 +122,7 @@ export class QuickJsEngine implements FirmwareEngine {
   private readonly wasmMemory: ReturnType<QuickJSWASMModule['getWasmMemory']> | null;
 
   constructor(
-    module: QuickJSWASMModule,
+    private readonly module: QuickJSWASMModule,
     private readonly profile: BoardProfile,
     private readonly code: string,
     /** Deliver a host→guest event through the phone's event gate. */
@@ -122,6 +152,10 @@ export class QuickJsEngine implements FirmwareEngine {
   }
 
   boot(hal: Hal): void {
+    this.survivingHostStackExhaustion(() => this.bootInVm(hal));
+  }
+
+  private bootInVm(hal: Hal): void {
     this.installHostFunctions(hal);
     this.polls = 0;
     this.pollBudget = this.profile.cpuBudget.pollsAtBoot;
@@ -137,6 +171,24 @@ export class QuickJsEngine implements FirmwareEngine {
 
   /** Run a host→guest entry under the per-event CPU budget, then pump jobs. */
   enter(fn: () => void): void {
+    if (this.crashed) return;
+    this.survivingHostStackExhaustion(() => this.enterVm(fn));
+  }
+
+  private survivingHostStackExhaustion(run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      if (!isHostStackExhaustion(e)) throw e;
+      this.crashed = true;
+      taint(this.module);
+      throw new FaultError('stack-budget',
+        'stack budget exceeded in native code: the host stack ran out inside QuickJS (deep recursion, or JSON of deeply nested data); the firmware must restart',
+        (e as Error).stack ?? '');
+    }
+  }
+
+  private enterVm(fn: () => void): void {
     this.polls = 0;
     this.memoryExceeded = 0;
     this.pollBudget = this.profile.cpuBudget.pollsPerEvent;
@@ -153,7 +205,7 @@ export class QuickJsEngine implements FirmwareEngine {
    * (a few big allocations take too few operations to be caught while running).
    */
   private checkMemoryAfterEntry(force: boolean): void {
-    if (this.disposed) return;
+    if (this.disposed || this.crashed) return;
     const heapBytes = this.wasmMemory?.buffer.byteLength ?? 0;
     if (heapBytes > this.heapBytesSeen) force = true;
     this.heapBytesSeen = heapBytes;
@@ -183,6 +235,11 @@ export class QuickJsEngine implements FirmwareEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.crashed) {
+      // Freeing a runtime left mid-call aborts the WASM module: abandon it (its memory stays allocated).
+      this.dispatcher = null;
+      return;
+    }
     this.dispatcher?.dispose();
     this.dispatcher = null;
     this.vm.dispose();

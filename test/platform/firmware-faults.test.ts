@@ -172,4 +172,41 @@ test('memory the firmware keeps is measured against the budget: a few huge buffe
   }
 });
 
+test('native recursion that exhausts Node\'s stack inside QuickJS (deeply nested JSON) is a stack-budget fault; the firmware restarts', async () => {
+  const phone = await bootFaultyPhone({ board: 'desk-99' });
+  try {
+    await phone.press('soft4');
+    assert.is(phone.faults.length, 1);
+    assert.is(phone.faults[0].kind, 'stack-budget');
+    assert.match(phone.faults[0].message, /host stack ran out inside QuickJS/);
+    assert.is(phone.state, 'running');
+    assert.is(phone.lastBootReason(), 'crash');
+    assert.equal(phone.screen().lines, ['booted', 'reason crash #2']);
+    assert.ok(phone.log().some((l) => l.includes('the firmware engine crashed: restarting the firmware')));
+    await expectAlive(phone);
+  } finally {
+    assert.not.throws(() => phone.dispose(), 'the abandoned runtime is not freed (that would abort the WASM module)');
+  }
+  const next = await bootFaultyPhone({ board: 'desk-99' });
+  try {
+    await expectAlive(next);
+    await faultOnKey(next, '2');
+    assert.is(next.faults[0].kind, 'stack-budget');
+  } finally {
+    next.dispose();
+  }
+});
+
+test('desk-500: unbounded recursion is a stack-budget fault whichever stack runs out first, and the phone carries on', async () => {
+  const phone = await bootFaultyPhone({ board: 'desk-500' });
+  try {
+    const fault = await faultOnKey(phone, '2');
+    assert.is(fault.kind, 'stack-budget');
+    assert.is(phone.state, 'running');
+    await expectAlive(phone);
+  } finally {
+    assert.not.throws(() => phone.dispose());
+  }
+});
+
 test.run();
