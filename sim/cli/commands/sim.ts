@@ -20,8 +20,8 @@ interface SimOptions {
   engine: EngineKind;
   flash?: string;
   usb?: string;
-  /** Folder for `sim://prov/`; true: a copy of the built-in folder; false (--no-prov): no provisioning server. */
-  prov: string | boolean;
+  /** Folder for `sim://prov/`; true or unset: a copy of the built-in folder; false (--no-prov): no provisioning server. */
+  prov?: string | boolean;
   web?: boolean;
   port: string;
   image: string;
@@ -59,7 +59,8 @@ async function runSim(opts: SimOptions): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0..65535, got "${opts.port}"`);
   if (opts.usb && !fs.statSync(opts.usb, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--usb ${opts.usb} is not a folder`);
   if (typeof opts.prov === 'string' && !fs.statSync(opts.prov, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--prov ${opts.prov} is not a folder`);
-  const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov ? undefined : null;
+  // commander leaves `prov` unset (not true) when neither --prov nor --no-prov is given: that means the built-in folder.
+  const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov === false ? null : undefined;
 
   let phone: Phone;
   try {
