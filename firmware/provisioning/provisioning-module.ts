@@ -36,6 +36,8 @@ export function provisioningModule(): FirmwareModule {
 export interface ProvisioningService {
   client: ProvisioningClient;
   uploader: ServerUploader;
+  /** Last good copy of a downloaded directory file (`000000000000-directory.xml`, `<MAC>-directory.xml`), for the directory module at boot. */
+  directoryFile(name: string): string | null;
 }
 
 export interface ProvisioningWiring {
@@ -158,7 +160,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     log.info('network link down: provisioning when it comes up; running on the cached configuration');
     bus.on('link', (up) => { if (up) bootCycle(); });
   }
-  return { client, uploader };
+  return { client, uploader, directoryFile: (name) => cache.text(`directory:${name}`) };
 }
 
 /** A provisioning error on the screen; a newer one replaces an older one still shown. */

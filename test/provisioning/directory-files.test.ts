@@ -1,0 +1,79 @@
+/**
+ * Directory files from a real nginx, as the booted firmware (in process)
+ * handles them: the last good copy is kept for the directory module and
+ * announced on the bus; a check-sync downloads them again unless
+ * voIpProt.SIP.specialEvent.checkSync.downloadDirectory=1 and no
+ * configuration changed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bootInProcess, type InProcessPhone } from '../../sim/host/in-process-firmware';
+import { NginxServer } from '../servers/nginx';
+import { MAC, PASSWORD, USER, cfg, masterCfg } from './provisioning-fixture';
+
+let server: NginxServer;
+const GLOBAL = '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n';
+
+test.before(async () => {
+  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
+});
+
+test.after(async () => {
+  await server?.stop();
+});
+
+test.before.each(async () => {
+  await server.quiesce();
+  for (const f of server.listFiles()) server.remove(f);
+  server.put('000000000000.cfg', masterCfg('site.cfg'));
+  server.put('contacts/000000000000-directory.xml', GLOBAL);
+});
+
+function phoneAtServer(site: Record<string, string>): InProcessPhone {
+  server.put('site.cfg', cfg(site));
+  const phone = bootInProcess({ board: 'desk-500' });
+  phone.booted.settings.set('device.prov.serverName', server.httpUrl);
+  phone.booted.settings.set('device.prov.user', USER);
+  phone.booted.settings.set('device.prov.password', PASSWORD);
+  return phone;
+}
+
+const directoryGets = (since: number) => server.accessLog().slice(since).filter((e) => e.method === 'GET' && e.uri.includes('-directory.xml')).map((e) => `${e.uri} ${e.status}`);
+
+test('directory files: cached for the directory module, announced on the bus; absent personal file is fine', async () => {
+  const phone = phoneAtServer({});
+  const announced: string[] = [];
+  phone.booted.kernel.bus.on('prov:directory', (p) => announced.push((p as { name: string }).name));
+  const r = await phone.booted.provisioning.client.request('request');
+  assert.is(r.outcome, 'provisioned');
+  assert.equal(announced, ['000000000000-directory.xml']);
+  assert.is(phone.booted.provisioning.directoryFile('000000000000-directory.xml'), GLOBAL);
+  assert.is(phone.booted.provisioning.directoryFile(`${MAC}-directory.xml`), null);
+});
+
+test('check-sync with downloadDirectory=0 (default) asks for the directory files again', async () => {
+  const phone = phoneAtServer({});
+  await phone.booted.provisioning.client.request('request');
+  await server.quiesce();
+  const mark = server.accessLog().length;
+  await phone.booted.provisioning.client.request('check-sync');
+  await server.quiesce();
+  assert.equal(directoryGets(mark), ['/contacts/000000000000-directory.xml 304', `/contacts/${MAC}-directory.xml 404`]);
+});
+
+test('check-sync with downloadDirectory=1: directory only along with a configuration change', async () => {
+  const phone = phoneAtServer({ 'voIpProt.SIP.specialEvent.checkSync.downloadDirectory': '1' });
+  await phone.booted.provisioning.client.request('request');
+  await server.quiesce();
+  let mark = server.accessLog().length;
+  await phone.booted.provisioning.client.request('check-sync');
+  await server.quiesce();
+  assert.equal(directoryGets(mark), [], 'nothing changed: no directory download');
+  server.put('site.cfg', cfg({ 'voIpProt.SIP.specialEvent.checkSync.downloadDirectory': '1', 'dir.search.field': '1' }));
+  mark = server.accessLog().length;
+  await phone.booted.provisioning.client.request('check-sync');
+  await server.quiesce();
+  assert.is(directoryGets(mark).length, 2, 'with the configuration update');
+});
+
+test.run();
