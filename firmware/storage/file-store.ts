@@ -43,7 +43,7 @@ export const DEFAULT_MAX_FILES = 512;
 /** Garbage collection never picks a block with less reclaimable space (guarantees one fresh block takes its copies). */
 const MIN_RECLAIM = 2 * UNIT;
 /** Every this many collections, consider moving the coldest block (static wear levelling). */
-const WEAR_LEVEL_INTERVAL = 16;
+const WEAR_LEVEL_INTERVAL = 8;
 /** Erase-count spread that makes that move happen. */
 const WEAR_SPREAD_LIMIT = 8;
 const SEAL_OVERHEAD = 28; // GCM IV + tag
@@ -576,6 +576,7 @@ export class FileStore {
     this.ensureSpace(out.map((o) => o.bytes.length), mode);
     // Garbage collection may have taken transaction numbers meanwhile: records carry the one they commit under.
     const txSeq = this.nextTxSeq++;
+    if (this.startsFreshBlock(out.map((o) => o.bytes.length))) this.head!.closed = true;
     const records = out.map((o) => {
       if (o.header.txSeq === txSeq) return o;
       const bytes = restamp(o.bytes, txSeq);
@@ -593,6 +594,17 @@ export class FileStore {
     });
     this.accountHolders();
     return refs;
+  }
+
+  /**
+   * A transaction that fits in one block but not in the head's remaining
+   * room starts a fresh block: transactions rarely span blocks, so few
+   * blocks are pinned by their Commit.
+   */
+  private startsFreshBlock(sizes: number[]): boolean {
+    if (!this.head || this.head.closed) return false;
+    const total = sizes.reduce((a, b) => a + b, 0) + RECORD_HEADER_BYTES;
+    return total > this.part.blockSize - this.head.end && total <= this.capacity;
   }
 
   /** Append one record at the head; returns where it went. */
@@ -637,6 +649,7 @@ export class FileStore {
   private ensureSpace(sizes: number[], mode: SpaceMode): void {
     const blocksNeeded = () => {
       let room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
+      if (this.startsFreshBlock(sizes)) return 1;
       let n = 0;
       for (const s of [...sizes, RECORD_HEADER_BYTES]) {
         if (s > room) {
@@ -671,7 +684,8 @@ export class FileStore {
     };
     for (const f of this.files.values()) {
       for (const r of f.records) count(r);
-      if (f.tombstone) count(f.tombstone);
+      // A tombstone whose block is the last holding its path goes with that block: garbage, not live.
+      if (f.tombstone && f.holders > 1) count(f.tombstone);
     }
     if (this.activeIntent) count(this.activeIntent.ref);
     return { live, pinned };
@@ -703,6 +717,8 @@ export class FileStore {
       if (coldest && hottest - coldest.eraseCount > WEAR_SPREAD_LIMIT) {
         this.counters.gcRuns++;
         this.counters.wearMoves++;
+        // Cold data goes to the most worn free block, where it lets that block rest.
+        this.openBlock(true);
         this.relocate(coldest);
         return true;
       }
@@ -750,14 +766,25 @@ export class FileStore {
     const intent = this.activeIntent;
     if (intent && intent.ref.block === block.index) moving.push({ ref: intent.ref, path: '', user: '', code: intent.code, moved: (to) => { intent.ref = to; } });
     if (this.head === block) block.closed = true;
-    if (moving.length > 0) {
-      moving.sort((a, b) => a.ref.offset - b.ref.offset);
+    moving.sort((a, b) => a.ref.offset - b.ref.offset);
+    // Copies need not move together (each duplicates a committed record): one transaction per block they land in, so none is pinned.
+    for (let i = 0; i < moving.length; ) {
+      let room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
+      if (moving[i].ref.extent + RECORD_HEADER_BYTES > room) {
+        this.openBlock();
+        room = this.capacity;
+      }
+      let end = i;
+      let used = RECORD_HEADER_BYTES;
+      while (end < moving.length && used + moving[end].ref.extent <= room) used += moving[end++].ref.extent;
+      const batch = moving.slice(i, end);
       const gcTx = this.nextTxSeq++;
-      const placed = moving.map((m) => this.place(withTxSeq(bytes.subarray(m.ref.offset, m.ref.offset + m.ref.extent), gcTx), m.path ? m : null, m.code));
-      const committedIn = this.place(encodeCommit(gcTx, moving.length), null, 0).block;
-      placed.forEach((at, i) => moving[i].moved({ ...moving[i].ref, block: at.block, offset: at.offset, commitBlock: committedIn }));
-      this.accountHolders();
+      const placed = batch.map((m) => this.place(withTxSeq(bytes.subarray(m.ref.offset, m.ref.offset + m.ref.extent), gcTx), m.path ? m : null, m.code));
+      const committedIn = this.place(encodeCommit(gcTx, batch.length), null, 0).block;
+      placed.forEach((at, k) => batch[k].moved({ ...batch[k].ref, block: at.block, offset: at.offset, commitBlock: committedIn }));
+      i = end;
     }
+    this.accountHolders();
     this.uncount(block, bytes);
     this.eraseBlock(block, true);
     return moving.length;
@@ -831,11 +858,11 @@ export class FileStore {
     return { blocks: erased, moved };
   }
 
-  /** Start a new head block: the least-worn free block, verified clean. */
-  private openBlock(): void {
+  /** Start a new head block: the least-worn free block (the most worn one for cold data), verified clean. */
+  private openBlock(mostWorn = false): void {
     if (this.head) this.head.closed = true;
     let b: Block | null = null;
-    for (const c of this.blocks) if (c.state !== 'active' && (!b || c.eraseCount < b.eraseCount)) b = c;
+    for (const c of this.blocks) if (c.state !== 'active' && (!b || (mostWorn ? c.eraseCount > b.eraseCount : c.eraseCount < b.eraseCount))) b = c;
     if (!b) throw new StorageFullError('no free block left');
     if (b.state === 'unknown' || !isClean(this.readBlock(b), UNIT, this.part.blockSize)) this.eraseBlock(b, false);
     this.program(b.index * this.part.blockSize + UNIT, encodeBlockUnit(ACTIVE_MAGIC, this.nextBlockSeq));
