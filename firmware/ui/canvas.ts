@@ -52,16 +52,45 @@ export class Canvas {
     for (let py = y0; py < y1; py++) for (let px = x0; px < x1; px++) this.set(px, py, colour);
   }
 
-  /** Draw text clipped at `maxWidth` pixels; returns the width drawn. */
+  /**
+   * Draw text clipped at `maxWidth` pixels; returns the width drawn. The hot
+   * loop of every redraw under QuickJS: one glyph row read per row, blank
+   * rows skipped, pixels written inline.
+   */
   drawText(x: number, y: number, text: string, font: BitmapFont, colour: Colour, maxWidth = this.width - x): number {
+    const fw = font.width;
+    const topBit = font.bytesPerRow * 8 - 1;
+    const px = this.pixels;
+    const stride = this.stride;
+    const mono = this.format === 'mono1';
+    const ink = MONO[colour];
+    const lo = RGB565[colour] & 0xff;
+    const hi = RGB565[colour] >> 8;
     let cx = x;
     for (const ch of text) {
-      if (cx + font.width > x + maxWidth || cx + font.width > this.width) break;
+      if (cx + fw > x + maxWidth || cx + fw > this.width) break;
       const glyph = font.glyph(ch);
       for (let gy = 0; gy < font.height; gy++) {
-        for (let gx = 0; gx < font.width; gx++) if (font.glyphPixel(glyph, gx, gy)) this.set(cx + gx, y + gy, colour);
+        const py = y + gy;
+        if (py < 0 || py >= this.height) continue;
+        const row = font.glyphRow(glyph, gy);
+        if (row === 0) continue;
+        for (let gx = 0; gx < fw; gx++) {
+          if (((row >> (topBit - gx)) & 1) === 0) continue;
+          const X = cx + gx;
+          if (X < 0) continue;
+          if (mono) {
+            const i = py * stride + (X >> 3);
+            const bit = 0x80 >> (X & 7);
+            px[i] = ink ? px[i] | bit : px[i] & ~bit;
+          } else {
+            const i = py * stride + X * 2;
+            px[i] = lo;
+            px[i + 1] = hi;
+          }
+        }
       }
-      cx += font.width;
+      cx += fw;
     }
     return cx - x;
   }

@@ -52,6 +52,14 @@ export class BitmapFont {
     return this.index.get(ch) ?? this.fallback;
   }
 
+  /** Row `y` of a glyph as an integer, leftmost pixel in the highest of its bytesPerRow*8 bits. */
+  glyphRow(glyph: number, y: number): number {
+    const at = (glyph * this.height + y) * this.bytesPerRow;
+    let bits = 0;
+    for (let i = 0; i < this.bytesPerRow; i++) bits = (bits << 8) | this.bitmap[at + i];
+    return bits;
+  }
+
   glyphPixel(glyph: number, x: number, y: number): boolean {
     const row = this.bitmap[(glyph * this.height + y) * this.bytesPerRow + (x >> 3)];
     return ((row >> (7 - (x & 7))) & 1) === 1;

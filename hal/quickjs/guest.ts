@@ -33,7 +33,22 @@ export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: Array
 
 interface Encoded { json: string; buffers: ArrayBuffer[] }
 
+/** Top-level byte arrays only need the replacer; most calls carry none (JSON.stringify without one is much cheaper in QuickJS). */
+function mayHoldBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && typeof v === 'object') return true;
+    return false;
+  }
+  return true;
+}
+
 function encode(value: unknown): Encoded {
+  if (!mayHoldBytes(value)) {
+    const plain = JSON.stringify(value);
+    return { json: plain === undefined ? 'null' : plain, buffers: [] };
+  }
   const buffers: ArrayBuffer[] = [];
   const json = JSON.stringify(value, (_key, v) => {
     if (v instanceof Uint8Array) {
@@ -46,6 +61,7 @@ function encode(value: unknown): Encoded {
 }
 
 function decode(json: string, buffers: ArrayBuffer[]): any {
+  if (buffers.length === 0) return JSON.parse(json);
   return JSON.parse(json, (_key, v) =>
     v !== null && typeof v === 'object' && typeof v.$b === 'number' ? new Uint8Array(buffers[v.$b]) : v);
 }

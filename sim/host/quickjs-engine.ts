@@ -98,6 +98,7 @@ function encode(value: unknown): Encoded {
 }
 
 function decode(json: string, buffers: Uint8Array[]): any {
+  if (buffers.length === 0) return JSON.parse(json);
   return JSON.parse(json, (_k, v) => (v !== null && typeof v === 'object' && typeof v.$b === 'number' ? buffers[v.$b] : v));
 }
 
