@@ -26,6 +26,8 @@ export interface Validators {
 }
 
 interface IndexEntry extends Validators {
+  /** SHA-256 (hex) of the body as downloaded: a server without validators re-sending the same file is not a change. */
+  digest?: string;
   /** Absent: the text is kept elsewhere (config service). */
   path?: string;
   cls: DataClassId;
@@ -60,6 +62,11 @@ export class DownloadCache {
     return { ...(e.etag ? { etag: e.etag } : {}), ...(e.lastModified ? { lastModified: e.lastModified } : {}) };
   }
 
+  /** Digest of the accepted body, if known. */
+  digest(key: string): string | undefined {
+    return this.index.entries[key]?.digest;
+  }
+
   text(key: string): string | null {
     const e = this.index.entries[key];
     const bytes = e?.path ? this.store.read(e.path) : null;
@@ -71,11 +78,11 @@ export class DownloadCache {
   }
 
   /** Remember an accepted file: its validators, and its text unless `text` is null (kept by the config service). */
-  save(key: string, text: string | null, validators: Validators, cls: DataClassId): void {
+  save(key: string, text: string | null, validators: Validators, cls: DataClassId, digest?: string): void {
     const existing = this.index.entries[key];
     const reuse = existing?.path && existing.cls === cls;
     const path = text === null ? undefined : reuse ? existing!.path! : `prov/f${this.index.next}`;
-    const entry: IndexEntry = { cls, ...validators, ...(path ? { path } : {}) };
+    const entry: IndexEntry = { cls, ...validators, ...(path ? { path } : {}), ...(digest ? { digest } : {}) };
     const next: CacheIndex = {
       entries: { ...this.index.entries, [key]: entry },
       next: path && !reuse ? this.index.next + 1 : this.index.next,

@@ -23,7 +23,7 @@ import type { ComponentLogger } from '../kernel/logger';
 import type { Timers } from '../kernel/timers';
 import { utf8Decode } from '../kernel/text-codec';
 import type { MasterConfig } from '../config/master-file';
-import { ConfigDecryptError, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
+import { ConfigDecryptError, bytesToHex, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
 import type { DownloadCache } from './download-cache';
 import type { ProvisioningSink } from './provisioning-sink';
 import { RetryBackoff, macSeed } from './retry-backoff';
@@ -255,6 +255,13 @@ export class ProvisioningClient {
         } else r.unchanged.push(name);
         return inForce;
       }
+      const masterDigest = bytesToHex(this.d.crypto.sha256(outcome.body));
+      const inForce = this.d.config.masterConfig();
+      if (inForce && masterDigest === this.d.cache.digest(key)) {
+        // Same bytes again (a server without ETag / Last-Modified): nothing to apply.
+        r.unchanged.push(name);
+        return inForce;
+      }
       if (isEncryptedFile(outcome.body)) {
         // Spec: the primary configuration file cannot be encrypted.
         this.contentError(r, key, `${name}: refused, the master configuration file must not be encrypted`);
@@ -265,7 +272,11 @@ export class ProvisioningClient {
         this.contentError(r, key, `${name}: refused, ${applied.error ?? 'not a master file'}`);
         return this.d.config.masterConfig();
       }
-      this.d.cache.save(key, null, outcome.validators, 'config');
+      this.d.cache.save(key, null, outcome.validators, 'config', masterDigest);
+      // Files no longer listed are forgotten by the config service: forget their validators too,
+      // so a file listed again later is downloaded whole.
+      const listed = applied.master.configFiles.map((n) => `config:${n}`);
+      this.d.cache.keepOnly(this.d.cache.keys().filter((k) => !k.startsWith('config:') || listed.includes(k)));
       // The other candidate's validators are stale now.
       this.d.cache.invalidate(`master:${name === DEFAULT_MASTER ? `${this.d.phone.mac}.cfg` : DEFAULT_MASTER}`);
       r.changed.push(name);
@@ -296,6 +307,12 @@ export class ProvisioningClient {
       this.d.log.error(`${outcome.reason}; last good copy of ${name} stays in force`);
       return;
     }
+    const digest = bytesToHex(this.d.crypto.sha256(outcome.body));
+    if (digest === this.d.cache.digest(key) && (role !== 'directory' || this.d.cache.has(key))) {
+      // Same bytes again (a server without ETag / Last-Modified): nothing to apply, no flash write.
+      r.unchanged.push(name);
+      return;
+    }
     let text: string;
     try {
       text = this.open(name, outcome.body);
@@ -312,9 +329,9 @@ export class ProvisioningClient {
       return;
     }
     if (role === 'directory') {
-      this.d.cache.save(key, text, outcome.validators, 'directory');
+      this.d.cache.save(key, text, outcome.validators, 'directory', digest);
       this.d.onDirectoryFile?.(name, text);
-    } else this.d.cache.save(key, null, outcome.validators, 'config');
+    } else this.d.cache.save(key, null, outcome.validators, 'config', digest);
     r.changed.push(name);
   }
 

@@ -54,6 +54,12 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
   const log = kernel.log.component('prov');
   const mac = hal.board.mac.toLowerCase();
   const cache = new DownloadCache(w.fs, (m) => log.error(m));
+  if (!w.config.masterConfig() && cache.keys().some((k) => !k.startsWith('directory:'))) {
+    // The config service holds no configuration (first boot, or its cache was lost): validators
+    // for files it no longer has would earn 304s for texts nobody keeps. Download everything whole.
+    log.notice('no cached configuration: downloading every configuration file whole');
+    cache.keepOnly(cache.keys().filter((k) => k.startsWith('directory:')));
+  }
 
   const client = new ProvisioningClient({
     net: hal.net,
@@ -89,6 +95,8 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
       const key = parseEncryptionKey(text);
       w.settings.set(KEY_SETTING, text);
       log.notice(`new configuration encryption key "${key.description}" stored in device settings`);
+      // Spec: download the key over HTTPS.
+      if (/^http:/i.test(client.server()?.baseUrl ?? '')) log.warning(`encryption key "${key.description}" arrived over plain HTTP: serve key files over HTTPS`);
     } catch (e) {
       log.error(`${KEY_SETTING} from configuration refused: ${(e as Error).message}`);
     }

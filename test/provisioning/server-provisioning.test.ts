@@ -189,4 +189,50 @@ test('server gone after a reboot: the phone runs on its cached configuration', a
   }
 });
 
+test('a file dropped from CONFIG_FILES and listed again is downloaded whole and applies again', async () => {
+  server.put('000000000000.cfg', masterCfg('extra.cfg,site.cfg'));
+  server.put('extra.cfg', cfg({ 'prov.polling.period': '4242' }));
+  const phone = await phoneAt(server);
+  try {
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "4242" \(extra\.cfg\)/).length === 1);
+    server.put('000000000000.cfg', masterCfg('site.cfg'));
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 2);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "4242" -> "600" \(site\.cfg\)/).length === 1);
+    server.put('000000000000.cfg', masterCfg('extra.cfg,site.cfg'));
+    await server.quiesce();
+    const mark = server.accessLog().length;
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 3);
+    await server.quiesce();
+    assert.ok(server.accessLog().slice(mark).some((e) => e.uri === '/extra.cfg' && e.status === 200), 'asked without validators');
+    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "4242" \(extra\.cfg\)/).length === 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('a server without ETag / If-Modified-Since: the same bytes again are not re-applied', async () => {
+  const plain = await NginxServer.start({ auth: { user: USER, password: PASSWORD }, validators: false });
+  try {
+    plain.put('000000000000.cfg', masterCfg('site.cfg'));
+    plain.put('site.cfg', cfg({ 'prov.polling.period': '600' }));
+    const phone = await phoneAt(plain);
+    try {
+      const applied = () => logMatching(phone, /\|cfg\|.*site\.cfg: \d+ values accepted/).length;
+      assert.is(applied(), 1);
+      phone.farEnd.notify('check-sync');
+      await cycles(phone, 2);
+      await plain.quiesce();
+      assert.ok(plain.accessLog().filter((e) => e.uri === '/site.cfg' && e.status === 200).length === 2, 'the server sent the whole file twice');
+      assert.is(applied(), 1, 'not applied (nor written to flash) again');
+      assert.match(cycleLines(phone)[1], /0 changed/);
+    } finally {
+      phone.dispose();
+    }
+  } finally {
+    await plain.stop();
+  }
+});
+
 test.run();

@@ -26,6 +26,8 @@ export type NginxFault = '503' | 'html' | 'huge' | 'timeout';
 export interface NginxOptions {
   /** Basic-auth user and password; absent: no authentication. */
   auth?: { user: string; password: string };
+  /** false: no ETag and If-Modified-Since ignored (a server that always sends the whole file). Default true. */
+  validators?: boolean;
 }
 
 export interface AccessLogEntry {
@@ -82,7 +84,7 @@ export class NginxServer {
     const blackholePort = (blackhole.address() as net.AddressInfo).port;
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const conf = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(conf, nginxConf({ dir, root, httpPort, httpsPort, blackholePort, auth: !!options.auth }));
+    fs.writeFileSync(conf, nginxConf({ dir, root, httpPort, httpsPort, blackholePort, auth: !!options.auth, validators: options.validators !== false }));
 
     let stderr = '';
     const child = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -194,7 +196,7 @@ process.on('exit', () => {
   }
 });
 
-function nginxConf(o: { dir: string; root: string; httpPort: number; httpsPort: number; blackholePort: number; auth: boolean }): string {
+function nginxConf(o: { dir: string; root: string; httpPort: number; httpsPort: number; blackholePort: number; auth: boolean; validators: boolean }): string {
   const p = (...parts: string[]) => path.join(o.dir, ...parts);
   // Workers of a root master drop to "nobody" and could not write the temp dir.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
@@ -220,6 +222,7 @@ http {
     ssl_certificate_key ${p('tls', 'server.key')};
     root ${o.root};
     client_max_body_size 8m;
+    ${o.validators ? '' : 'etag off; if_modified_since off;'}
     location /__fault/ {
       internal;
       alias ${p('fault-pages')}/;
