@@ -9,6 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ENGINES } from '../helpers/sim';
 import { NginxServer } from '../servers/nginx';
 import { MAC, PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
 
@@ -31,15 +32,17 @@ test.before.each(async () => {
   server.put('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n');
 });
 
-test('boot over HTTP with basic auth: master, CONFIG_FILES and directory downloaded and applied', async () => {
-  const phone = await phoneAt(server);
+for (const engine of ENGINES) test(`boot over HTTP with basic auth (${engine}): master, CONFIG_FILES and directory downloaded and applied`, async () => {
+  await server.quiesce();
+  const mark = server.accessLog().length;
+  const phone = await phoneAt(server, { engine });
   try {
     const [line] = cycleLines(phone);
     assert.match(line, `provisioned from 000000000000.cfg (boot)`);
     assert.ok(logMatching(phone, /\|cfg\|.*dir\.search\.field: "0" -> "1" \(site\.cfg\)/).length === 1, 'site.cfg value applied');
-    const got = server.accessLog().filter((e) => e.method === 'GET' && e.status === 200).map((e) => e.uri);
+    const got = server.accessLog().slice(mark).filter((e) => e.method === 'GET' && e.status === 200).map((e) => e.uri);
     assert.equal(got, ['/000000000000.cfg', '/site.cfg', '/contacts/000000000000-directory.xml']);
-    assert.ok(server.accessLog().some((e) => e.uri === `/${MAC}.cfg` && e.status === 404), 'asked for <MAC>.cfg first');
+    assert.ok(server.accessLog().slice(mark).some((e) => e.uri === `/${MAC}.cfg` && e.status === 404), 'asked for <MAC>.cfg first');
     assert.equal(phone.faults, []);
   } finally {
     phone.dispose();
@@ -62,11 +65,13 @@ test('<MAC>.cfg wins over 000000000000.cfg; model-specific CONFIG_FILES', async 
 });
 
 test('unchanged cycle: conditional GET, no file bodies; bytes measured at the server', async () => {
+  await server.quiesce();
+  const start = server.accessLog().length;
   const phone = await phoneAt(server);
   try {
     await phone.settle();
     await server.quiesce();
-    const full = server.accessLog().filter((e) => e.method === 'GET');
+    const full = server.accessLog().slice(start).filter((e) => e.method === 'GET');
     const mark = server.accessLog().length;
     phone.farEnd.notify('check-sync');
     await cycles(phone, 2);
