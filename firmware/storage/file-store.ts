@@ -286,13 +286,18 @@ export class FileStore {
     const intent = this.encodeIntent(code, allUsers, userHash, this.nextTxSeq);
     const [ref] = this.commit([intent], 'shrink');
     this.activeIntent = { code, allUsers, userHash, seq: ref.origSeq, ref };
-    this.destroyKeys(cls, user);
-    this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
-    const done = this.scrub(
-      (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
-      (f) => f.cls === cls && (allUsers || f.user === user),
-    );
-    this.activeIntent = null;
+    let done: { blocks: number; moved: number };
+    try {
+      this.destroyKeys(cls, user);
+      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
+      done = this.scrub(
+        (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
+        (f) => f.cls === cls && (allUsers || f.user === user),
+      );
+    } finally {
+      // Unfinished (no space to move other records, power cut): the committed intent makes the next mount finish it.
+      this.activeIntent = null;
+    }
     return {
       blocksErased: done.blocks,
       recordsMoved: done.moved,
