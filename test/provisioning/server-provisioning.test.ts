@@ -9,6 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createPhone } from '../../sim/phone';
 import { ENGINES } from '../helpers/sim';
 import { NginxServer } from '../servers/nginx';
 import { MAC, PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
@@ -189,6 +190,25 @@ test('server gone after a reboot: the phone runs on its cached configuration', a
     const loaded = logMatching(phone, /\|cfg\|.*loaded: master 000000000000\.cfg, 1 config files/);
     assert.is(loaded.length, 1, 'second boot loaded the cached files');
     assert.ok(logMatching(phone, /dir\.search\.field="1" from files \(site\.cfg\)/).length >= 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('network link down at boot: provisioning waits for the link, then runs', async () => {
+  const phone = await createPhone({
+    board: 'desk-500', provisioningDir: null,
+    deviceSettings: { 'device.prov.serverName': server.httpUrl, 'device.prov.user': USER, 'device.prov.password': PASSWORD },
+  });
+  try {
+    phone.devices.net.setLink(false);
+    await phone.boot();
+    await phone.advance(5000);
+    assert.is(cycleLines(phone).length, 0);
+    assert.ok(logMatching(phone, /network link down: provisioning when it comes up/).length === 1);
+    phone.devices.net.setLink(true);
+    await cycles(phone, 1);
+    assert.match(cycleLines(phone)[0], 'provisioned from 000000000000.cfg (boot)');
   } finally {
     phone.dispose();
   }
