@@ -84,6 +84,8 @@ export class ProvisioningClient {
   private pollTimer: number | null = null;
   private lastReport: CycleReport | null = null;
   private keyError = '';
+  /** The server stopped answering during this cycle. */
+  private serverGone = false;
 
   constructor(private readonly d: ProvisioningClientDeps) {
     this.backoff = new RetryBackoff(macSeed(d.phone.mac));
@@ -189,6 +191,7 @@ export class ProvisioningClient {
       return this.report(reason, 'no-server', started);
     }
     log.info(`cycle (${reason}) with ${redactedUrl(server.baseUrl)}`);
+    this.serverGone = false;
     const r = this.report(reason, 'provisioned', started);
 
     // ── master file ──
@@ -289,6 +292,7 @@ export class ProvisioningClient {
 
   private async fetchFile(server: ProvisioningServer, r: CycleReport, name: string, url: string, role: FileRole): Promise<void> {
     const key = `${role}:${name}`;
+    if (this.serverGone) return; // already logged; each further request would wait out its timeout too
     const outcome = await this.get(server, r, url, key);
     if (outcome.kind === 'unchanged') {
       r.unchanged.push(name);
@@ -304,7 +308,8 @@ export class ProvisioningClient {
     }
     if (outcome.kind === 'failed') {
       r.transferErrors.push(outcome.reason);
-      this.d.log.error(`${outcome.reason}; last good copy of ${name} stays in force`);
+      this.d.log.error(`${outcome.reason}; last good copy of ${name} stays in force${outcome.network ? '; skipping the rest of this cycle' : ''}`);
+      if (outcome.network) this.serverGone = true;
       return;
     }
     const digest = bytesToHex(this.d.crypto.sha256(outcome.body));

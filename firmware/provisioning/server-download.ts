@@ -16,7 +16,8 @@ export type DownloadOutcome =
   | { kind: 'fresh'; body: Uint8Array; validators: Validators }
   | { kind: 'unchanged' }
   | { kind: 'missing'; status: number }
-  | { kind: 'failed'; reason: string };
+  /** `network`: no HTTP answer at all (timeout, refused, TLS, link down): the rest of the cycle would fail the same way. */
+  | { kind: 'failed'; reason: string; network?: boolean };
 
 export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators): Promise<DownloadOutcome> {
   const headers: Record<string, string> = {};
@@ -26,7 +27,7 @@ export async function download(net: Net, server: ProvisioningServer, url: string
   try {
     res = await net.request({ method: 'GET', url, headers, maxBodyBytes: MAX_DOWNLOAD_BYTES, ...requestBase(server) });
   } catch (e) {
-    return { kind: 'failed', reason: describeNetError(e, url) };
+    return { kind: 'failed', reason: describeNetError(e, url), network: true };
   }
   return classify(res, url);
 }

@@ -87,6 +87,32 @@ for (const [fault, message] of [
   });
 }
 
+test('the server stops answering in mid-cycle: one timeout, the rest of the cycle skipped, retried', async () => {
+  server.put('000000000000.cfg', masterCfg('site.cfg,more.cfg'));
+  server.put('more.cfg', cfg({ 'dir.search.field': '1' }));
+  const phone = await phoneAt(server);
+  try {
+    server.setFault('timeout', '/site.cfg');
+    server.put('site.cfg', cfg({ 'prov.polling.period': '900' }));
+    await server.quiesce();
+    const mark = server.accessLog().length;
+    const t0 = Date.now();
+    phone.farEnd.notify('check-sync');
+    await cycles(phone, 2);
+    assert.ok(Date.now() - t0 < 4000, 'waited out one timeout, not one per file');
+    assert.ok(logMatching(phone, /site\.cfg: no answer in time .*skipping the rest of this cycle/).length === 1);
+    await server.quiesce();
+    assert.not.ok(server.accessLog().slice(mark).some((e) => e.uri.includes('more.cfg') || e.uri.includes('directory')), 'nothing asked after the timeout');
+    assert.ok(logMatching(phone, /retrying in 3\d s/).length === 1);
+    server.setFault(null);
+    await phone.advance(34_000);
+    await cycles(phone, 3);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "900" \(site\.cfg\)/).length === 1);
+  } finally {
+    phone.dispose();
+  }
+});
+
 test('a file listed in CONFIG_FILES missing on the server (404): logged, the others applied, retried', async () => {
   server.put('000000000000.cfg', masterCfg('missing.cfg,site.cfg'));
   const phone = await phoneAt(server);

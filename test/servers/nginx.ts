@@ -137,9 +137,13 @@ export class NginxServer {
     return out.sort();
   }
 
-  setFault(fault: NginxFault | null): void {
-    for (const f of fs.readdirSync(path.join(this.dir, 'faults'))) fs.rmSync(path.join(this.dir, 'faults', f));
-    if (fault) fs.writeFileSync(path.join(this.dir, 'faults', fault), '');
+  /** Switch the server into a fault for every URL, or only for `onlyUri` (e.g. `/site.cfg`); null: healthy again. */
+  setFault(fault: NginxFault | null, onlyUri?: string): void {
+    for (const f of fs.readdirSync(path.join(this.dir, 'faults'))) fs.rmSync(path.join(this.dir, 'faults', f), { recursive: true });
+    if (!fault) return;
+    const flag = onlyUri ? path.join(this.dir, 'faults', `${fault}.only`, onlyUri) : path.join(this.dir, 'faults', fault);
+    fs.mkdirSync(path.dirname(flag), { recursive: true });
+    fs.writeFileSync(flag, '');
   }
 
   /** The access log so far (nginx writes it unbuffered). */
@@ -234,6 +238,8 @@ http {
       if (-f ${p('faults', 'html')}) { rewrite ^ /__fault/error.html last; }
       if (-f ${p('faults', 'huge')}) { rewrite ^ /__fault/huge.cfg last; }
       if (-f ${p('faults', 'timeout')}) { proxy_pass http://127.0.0.1:${o.blackholePort}; }
+      if (-f ${p('faults', '503.only')}$uri) { return 503; }
+      if (-f ${p('faults', 'timeout.only')}$uri) { proxy_pass http://127.0.0.1:${o.blackholePort}; }
       dav_methods PUT DELETE;
       create_full_put_path on;
       dav_access user:rw group:r all:r;
