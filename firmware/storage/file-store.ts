@@ -233,7 +233,7 @@ export class FileStore {
         const user = opts.user ?? '';
         const pending = ops.get(path);
         const f = this.liveFile(path);
-        if (pending ? pending.nextChunk === null : !f) return writeOps(path, data, opts);
+        if (pending ? pending.nextChunk === null : !f || f.records.length === 0) return writeOps(path, data, opts);
         const cls = pending ? pending.cls : f!.cls;
         const owner = pending ? pending.user : f!.user;
         if (cls !== opts.cls) throw new StorageUsageError(`append to ${path}: file is of class ${cls}, not ${opts.cls}`);
