@@ -84,6 +84,7 @@ export class ProvisioningClient {
   private pollTimer: number | null = null;
   private lastReport: CycleReport | null = null;
   private keyError = '';
+  private userAuth: { user: string; password: string } | null = null;
   /** The server stopped answering during this cycle. */
   private serverGone = false;
 
@@ -93,7 +94,18 @@ export class ProvisioningClient {
 
   /** The server in use, or null. */
   server(): ProvisioningServer | null {
-    return provisioningServer(this.d.settings);
+    const server = provisioningServer(this.d.settings);
+    // Server-based user profiles: the logged-in user's credentials replace the generic ones.
+    if (server && this.userAuth && this.d.config.get('prov.login.useProvAuth') === '1') return { ...server, auth: this.userAuth };
+    return server;
+  }
+
+  /**
+   * The logged-in user's credentials (login module), used for the server when
+   * `prov.login.useProvAuth=1`; null at logout (back to the generic account).
+   */
+  setUserCredentials(auth: { user: string; password: string } | null): void {
+    this.userAuth = auth;
   }
 
   last(): CycleReport | null {

@@ -18,7 +18,7 @@ const KEY = parseEncryptionKey('Crypt=1;KeyDesc=lab;Key=111111112222222233333333
 let server: NginxServer;
 
 test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
+  server = await NginxServer.start({ auth: [{ user: USER, password: PASSWORD }, { user: 'alice', password: 'alice-pw' }] });
 });
 
 test.after(async () => {
@@ -99,6 +99,25 @@ test('upload requests on the bus: feature.uploadDir.enabled=0 sends nothing, =1 
   await until('deletes', () => !server.listFiles().some((f) => f.startsWith('calls/') || f.startsWith('contacts/')));
   await server.quiesce();
   assert.equal(server.accessLog().slice(mark).filter((e) => e.method === 'DELETE').map((e) => e.status), [204, 204]);
+});
+
+test('prov.login.useProvAuth=1: a logged-in user\'s credentials replace the generic account, for downloads and uploads', async () => {
+  const phone = await provisioned({ 'prov.login.useProvAuth': '1' });
+  const { client } = phone.booted.provisioning;
+  client.setUserCredentials({ user: 'alice', password: 'alice-pw' });
+  await server.quiesce();
+  let mark = server.accessLog().length;
+  assert.is((await client.request('request')).outcome, 'provisioned');
+  phone.booted.kernel.bus.emit('prov:upload', { kind: 'log', name: 'app', text: 'x\n' });
+  await until('log upload', () => server.listFiles().includes(`logs/${MAC}-app.log`));
+  await server.quiesce();
+  const users = (since: number) => [...new Set(server.accessLog().slice(since).filter((e) => e.status !== 401).map((e) => e.user))];
+  assert.equal(users(mark), ['alice']);
+  client.setUserCredentials(null);
+  mark = server.accessLog().length;
+  assert.is((await client.request('request')).outcome, 'provisioned');
+  await server.quiesce();
+  assert.equal(users(mark), [USER], 'back to the generic account after logout');
 });
 
 test.run();

@@ -24,8 +24,8 @@ export const NGINX_BINARY = '/usr/sbin/nginx';
 export type NginxFault = '503' | 'html' | 'huge' | 'timeout';
 
 export interface NginxOptions {
-  /** Basic-auth user and password; absent: no authentication. */
-  auth?: { user: string; password: string };
+  /** Basic-auth users and passwords; absent: no authentication. */
+  auth?: { user: string; password: string } | { user: string; password: string }[];
   /** false: no ETag and If-Modified-Since ignored (a server that always sends the whole file). Default true. */
   validators?: boolean;
 }
@@ -39,6 +39,8 @@ export interface AccessLogEntry {
   /** Bytes nginx sent back (headers and body). */
   responseBytes: number;
   bodyBytes: number;
+  /** Basic-auth user of the request ('' when none). */
+  user: string;
 }
 
 export interface TlsMaterial {
@@ -71,7 +73,10 @@ export class NginxServer {
     const tls = makeTls(dir);
     fs.writeFileSync(path.join(dir, 'fault-pages', 'error.html'), '<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head><body><h1>Maintenance</h1></body></html>\n');
     fs.writeFileSync(path.join(dir, 'fault-pages', 'huge.cfg'), Buffer.alloc(3 * 1024 * 1024, 0x20));
-    if (options.auth) fs.writeFileSync(path.join(dir, 'htpasswd'), `${options.auth.user}:${sshaHash(options.auth.password)}\n`);
+    if (options.auth) {
+      const users = Array.isArray(options.auth) ? options.auth : [options.auth];
+      fs.writeFileSync(path.join(dir, 'htpasswd'), users.map((u) => `${u.user}:${sshaHash(u.password)}\n`).join(''));
+    }
 
     const held = new Set<net.Socket>();
     const blackhole = net.createServer((socket) => {
@@ -151,8 +156,8 @@ export class NginxServer {
     const file = path.join(this.dir, 'logs', 'access.log');
     if (!fs.existsSync(file)) return [];
     return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-      const [method, uri, status, requestBytes, responseBytes, bodyBytes] = line.split(' ');
-      return { method, uri, status: Number(status), requestBytes: Number(requestBytes), responseBytes: Number(responseBytes), bodyBytes: Number(bodyBytes) };
+      const [method, uri, status, requestBytes, responseBytes, bodyBytes, user] = line.split(' ');
+      return { method, uri, status: Number(status), requestBytes: Number(requestBytes), responseBytes: Number(responseBytes), bodyBytes: Number(bodyBytes), user: user === '-' ? '' : user };
     });
   }
 
@@ -211,7 +216,7 @@ events { worker_connections 64; }
 http {
   default_type application/octet-stream;
   types { text/xml xml; text/html html; }
-  log_format prov '$request_method $uri $status $request_length $bytes_sent $body_bytes_sent';
+  log_format prov '$request_method $uri $status $request_length $bytes_sent $body_bytes_sent $remote_user';
   access_log ${p('logs', 'access.log')} prov;
   client_body_temp_path ${p('tmp', 'body')};
   proxy_temp_path ${p('tmp', 'proxy')};
