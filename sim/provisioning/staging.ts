@@ -39,8 +39,14 @@ export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto
   const explicit = Object.keys(wanted);
   if (dir === null && explicit.length === 0) return cleanup;
 
-  const store = FileStore.mount(flash.open('nvram'), crypto);
-  const settings = new DeviceSettings(store, () => {});
+  let settings: DeviceSettings;
+  try {
+    settings = new DeviceSettings(FileStore.mount(flash.open('nvram'), crypto), () => {});
+  } catch (e) {
+    // An nvram the store cannot mount is the firmware's to report at boot; only an explicit request fails here.
+    if (explicit.length > 0) throw new Error(`cannot stage device settings: nvram does not mount (${(e as Error).message})`);
+    return cleanup;
+  }
   // The built-in folder is the default server: a server already in nvram (or given) wins.
   if (dir !== null && wanted[SERVER_SETTING] === undefined && !settings.get(SERVER_SETTING)) wanted[SERVER_SETTING] = BUILT_IN_PREFIX;
   for (const [name, value] of Object.entries(wanted)) if (settings.get(name) !== value) settings.set(name, value);
