@@ -11,6 +11,8 @@ import { FileStore } from '../../firmware/storage/file-store';
 import { crc32 } from '../../firmware/storage/crc32';
 import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, encodeBlockUnit, encodeRecord } from '../../firmware/storage/record-format';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
+import { PowerCutError } from '../../sim/devices/flash';
+import { ScatterTornPartition } from './scatter-torn-partition';
 import { SMALL_GEOMETRY, applyToModel, content, diff, mountStore, newFlash, prng, type Model } from './store-harness';
 
 const BLOCK = SMALL_GEOMETRY.blockSize;
@@ -134,6 +136,41 @@ test('sealed records whose key is gone (lost keystore) are scrubbed at mount; pl
     if (f.cls === 'directory') assert.equal(s2.read(path), null);
     else assert.equal(s2.read(path), f.data);
   }
+});
+
+test('an erase torn so that only the end of the block is erased cannot bring a deleted file back', () => {
+  /** Erases only the tail of one chosen block, once, then the power is gone. */
+  class TailEraseOnce extends ScatterTornPartition {
+    target = -1;
+    from = 0;
+    erase(block: number): void {
+      if (block !== this.target) return super.erase(block);
+      this.bytes.fill(0xff, block * this.blockSize + this.from, (block + 1) * this.blockSize);
+      this.target = -1;
+      throw new PowerCutError('erase');
+    }
+  }
+  const part = new TailEraseOnce(SMALL_GEOMETRY.partitions[0].size, BLOCK, 1);
+  const crypto = new NodeCryptoEngine(new Keystore());
+  const store = FileStore.mount(part, crypto);
+  store.write('gone', content('gone', 100), { cls: 'config' });
+  store.delete('gone');
+  const tomb = store.liveRecords().find((r) => r.path === 'gone')!;
+  part.target = tomb.block;
+  part.from = tomb.offset;
+  let cut = false;
+  for (let i = 0; i < 2000 && !cut; i++) {
+    try {
+      store.write(`hot${i % 2}`, content(`hot${i}`, 300), { cls: 'config' });
+    } catch (e) {
+      if (!(e instanceof PowerCutError)) throw e;
+      cut = true;
+    }
+  }
+  assert.ok(cut, 'garbage collection erased the block holding the tombstone');
+  part.restore();
+  const after = FileStore.mount(part, crypto);
+  assert.equal(after.read('gone'), null, 'the deleted file stays deleted');
 });
 
 test.run();

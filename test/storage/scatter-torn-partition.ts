@@ -2,7 +2,7 @@
  * A NOR partition whose torn operations are harsher than VirtualFlash's
  * prefix model: a torn program lands on a random subset of its units (some
  * whole, some partly, some not at all), a torn erase sets random bytes of
- * the block to 0xFF and leaves the rest. Used to show the store does not
+ * the block to 0xFF and leaves the rest, or erases only the block's end. Used to show the store does not
  * depend on the order in which a page or block is written.
  */
 import type { FlashPartition } from '../../hal/contract';
@@ -52,8 +52,14 @@ export class ScatterTornPartition implements FlashPartition {
     this.ops++;
     const at = block * this.blockSize;
     if (this.tick()) {
-      const p = this.rnd();
-      for (let i = 0; i < this.blockSize; i++) if (this.rnd() < p) this.bytes[at + i] = 0xff;
+      const mode = this.rnd();
+      if (mode < 0.5) {
+        // Only the end of the block got erased: its header still looks valid.
+        this.bytes.fill(0xff, at + Math.floor(this.rnd() * this.blockSize), at + this.blockSize);
+      } else {
+        const p = this.rnd();
+        for (let i = 0; i < this.blockSize; i++) if (this.rnd() < p) this.bytes[at + i] = 0xff;
+      }
       this.powered = false;
       throw new PowerCutError('erase');
     }
