@@ -40,6 +40,8 @@ const RESERVE_BLOCKS = 2;
 export const MERGE_TRIGGER = 64;
 /** Default cap on live files per store (RAM bound). */
 export const DEFAULT_MAX_FILES = 512;
+/** Index entries of deleted paths tolerated beyond maxFiles before garbage collection runs early to drop them. */
+const DELETED_SLACK = 256;
 /** Garbage collection never picks a block with less reclaimable space (guarantees one fresh block takes its copies). */
 const MIN_RECLAIM = 2 * UNIT;
 /** Every this many collections, consider moving the coldest block (static wear levelling). */
@@ -269,6 +271,20 @@ export class FileStore {
     }
     this.commit(out, onlyDeletes ? 'shrink' : 'data');
     for (const [path, op] of ops) if (op.nextChunk !== null && op.nextChunk > 1) this.mergeIfFragmented(path);
+    this.trimDeletedEntries();
+  }
+
+  /**
+   * Deleted paths stay in the index while older records of theirs are on
+   * flash (their tombstones must survive until then). When there are many,
+   * collect mostly-dead blocks early: they would be collected first anyway,
+   * so this costs no extra erases, and it keeps the index bounded.
+   */
+  private trimDeletedEntries(): void {
+    for (let rounds = 0; rounds < 2 && this.files.size > this.maxFiles + DELETED_SLACK && this.freeCount() >= 1; rounds++) {
+      if (this.files.size - this.liveFileCount() <= DELETED_SLACK) return;
+      if (!this.collect(this.capacity / 2)) return;
+    }
   }
 
   /**
@@ -709,7 +725,7 @@ export class FileStore {
    * steps, the coldest block instead when wear has spread too far.
    * False when no block is worth collecting.
    */
-  private collect(): boolean {
+  private collect(minReclaim = MIN_RECLAIM): boolean {
     const { live, pinned } = this.liveLayout();
     const free = this.freeCount();
     if (this.counters.gcRuns % WEAR_LEVEL_INTERVAL === WEAR_LEVEL_INTERVAL - 1 && free >= 2) {
@@ -738,15 +754,15 @@ export class FileStore {
         best = dead;
       }
     }
-    if ((!victim || best < MIN_RECLAIM) && this.head && !pinned[this.head.index]) {
+    if ((!victim || best < minReclaim) && this.head && !pinned[this.head.index]) {
       // Only the head has garbage: close it so it can be collected.
       const dead = this.head.end - BLOCK_HEADER_BYTES - live[this.head.index];
-      if (dead >= MIN_RECLAIM && dead > best) {
+      if (dead >= minReclaim && dead > best) {
         victim = this.head;
         best = dead;
       }
     }
-    if (!victim || best < MIN_RECLAIM) return false;
+    if (!victim || best < minReclaim) return false;
     this.counters.gcRuns++;
     this.relocate(victim);
     return true;
