@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_MAX_FILES, MERGE_TRIGGER } from '../../firmware/storage/file-store';
+import { DEFAULT_MAX_FILES, FileStore, MERGE_TRIGGER } from '../../firmware/storage/file-store';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
 import { content, mountStore, newFlash, prng } from './store-harness';
 
@@ -55,6 +55,25 @@ test('the index stays within the RAM bound however many small appends a file tak
   assert.ok(peak <= bound, `peak ${peak} ≤ ${bound}`);
   assert.ok(store.stats().index.entries <= files + blocks, 'entries: live files plus paths still on flash');
   for (let f = 0; f < files; f++) assert.equal(Buffer.from(store.read(`calls${f}.xml`) ?? new Uint8Array(0)).toString(), expected[f]);
+});
+
+test('deleted paths do not pile up in the index (one file per entry, oldest deleted)', () => {
+  const flash = newFlash({ blockSize: 1024, progSize: 16, partitions: [{ name: 'fs', size: 96 * 1024 }] });
+  const crypto = new NodeCryptoEngine(new Keystore());
+  const maxFiles = 32;
+  const store = FileStore.mount(flash.open('fs'), crypto, () => {}, { maxFiles });
+  let peak = 0;
+  for (let i = 0; i < 6000; i++) {
+    store.transaction((tx) => {
+      tx.write(`calls/${i}`, content(`c${i}`, 40), { cls: 'callLists' });
+      if (i >= 20) tx.delete(`calls/${i - 20}`);
+    });
+    peak = Math.max(peak, store.stats().index.entries);
+  }
+  console.log(`index entries with one file per entry: peak ${peak} (maxFiles ${maxFiles} + 256)`);
+  assert.ok(peak <= maxFiles + 256 + 8, `peak ${peak}`);
+  assert.equal(store.list().length, 20);
+  assert.equal(FileStore.mount(flash.open('fs'), crypto).read('calls/5999'), content('c5999', 40));
 });
 
 test.run();
