@@ -281,9 +281,14 @@ export class FileStore {
    * so this costs no extra erases, and it keeps the index bounded.
    */
   private trimDeletedEntries(): void {
-    for (let rounds = 0; rounds < 2 && this.files.size > this.maxFiles + DELETED_SLACK && this.freeCount() >= 1; rounds++) {
-      if (this.files.size - this.liveFileCount() <= DELETED_SLACK) return;
-      if (!this.collect(this.capacity / 2)) return;
+    try {
+      for (let rounds = 0; rounds < 2 && this.files.size > this.maxFiles + DELETED_SLACK && this.freeCount() >= 1; rounds++) {
+        if (this.files.size - this.liveFileCount() <= DELETED_SLACK) return;
+        if (!this.collect(this.capacity / 2)) return;
+      }
+    } catch (e) {
+      // The transaction is committed; tidying up waits for the next one.
+      if (!(e instanceof StorageFullError)) throw e;
     }
   }
 
