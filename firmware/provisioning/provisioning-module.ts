@@ -102,6 +102,9 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     }
   };
 
+  // A power cut between the config cache and the nvram write must not lose the key.
+  adoptKey();
+
   // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY (debounced: a menu often sets several) ──
   const changedLayers = new Set<'local' | 'web' | 'user'>();
   let overrideTimer: number | null = null;
