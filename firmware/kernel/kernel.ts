@@ -15,6 +15,8 @@ export interface PhoneEvents extends Record<string, unknown> {
   link: boolean;
   /** The UI asks for a redraw (state changed outside a key press). */
   redraw: void;
+  /** A user logged in (`user` set) or out (`user` null): per-user calls, directory and settings follow. */
+  'user:changed': { user: string | null; reason: string };
 }
 
 export class Kernel {
