@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import type { Phone } from '../../sim/phone';
 import { startWebServer, type WebServer } from '../../sim/web/server';
 import { bootPhone } from '../helpers/sim';
-import { guardedBefore } from './guarded-setup';
+import { guardedBefore } from '../helpers/guarded-setup';
 
 interface Ctx { phone: Phone; web: WebServer }
 const test = suite<Ctx>('web api');

@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Phone } from '../../sim/phone';
 import { startWebServer, type WebServer } from '../../sim/web/server';
 import { bootPhone } from '../helpers/sim';
-import { guardedBefore } from './guarded-setup';
+import { guardedBefore } from '../helpers/guarded-setup';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
