@@ -8,25 +8,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bootInProcess, type InProcessPhone } from '../../sim/host/in-process-firmware';
-import { NginxServer } from '../servers/nginx';
-import { MAC, PASSWORD, USER, cfg, masterCfg } from './provisioning-fixture';
+import type { NginxServer } from '../servers/nginx';
+import { MAC, PASSWORD, USER, cfg, masterCfg, provisioningServerFor } from './provisioning-fixture';
 
 let server: NginxServer;
 const GLOBAL = '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n';
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.put('000000000000.cfg', masterCfg('site.cfg'));
-  server.put('contacts/000000000000-directory.xml', GLOBAL);
+provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) => {
+  server = s;
+}, (s) => {
+  s.put('000000000000.cfg', masterCfg('site.cfg'));
+  s.put('contacts/000000000000-directory.xml', GLOBAL);
 });
 
 function phoneAtServer(site: Record<string, string>): InProcessPhone {

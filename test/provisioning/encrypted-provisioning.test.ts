@@ -11,8 +11,8 @@ import * as assert from 'uvu/assert';
 import { encryptConfigFile, formatEncryptionKey, generateEncryptionKey, parseEncryptionKey } from '../../firmware/provisioning/config-encryption';
 import { keyCfg } from '../../sim/cli/commands/crypt';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
-import { NginxServer } from '../servers/nginx';
-import { PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
+import type { NginxServer } from '../servers/nginx';
+import { PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt, provisioningServerFor } from './provisioning-fixture';
 
 const crypto = new NodeCryptoEngine();
 const OLD_KEY = parseEncryptionKey('Crypt=1;KeyDesc=site2026;Key=000102030405060708090a0b0c0d0e0f;');
@@ -22,19 +22,11 @@ const withOldKey = { 'device.sec.configEncryption.key': formatEncryptionKey(OLD_
 
 let server: NginxServer;
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.put('000000000000.cfg', masterCfg('site.enc'));
-  server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '700' })));
+provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) => {
+  server = s;
+}, (s) => {
+  s.put('000000000000.cfg', masterCfg('site.enc'));
+  s.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '700' })));
 });
 
 test('encrypted CONFIG_FILES entry and directory: decrypted with the phone key and applied', async () => {

@@ -11,24 +11,16 @@ import { decryptConfigFile, formatEncryptionKey, parseEncryptionKey } from '../.
 import type { CycleReport } from '../../firmware/provisioning/provisioning-client';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { bootInProcess, type InProcessPhone } from '../../sim/host/in-process-firmware';
-import { NginxServer } from '../servers/nginx';
-import { MAC, PASSWORD, USER, cfg, masterCfg } from './provisioning-fixture';
+import type { NginxServer } from '../servers/nginx';
+import { MAC, PASSWORD, USER, cfg, masterCfg, provisioningServerFor } from './provisioning-fixture';
 
 const KEY = parseEncryptionKey('Crypt=1;KeyDesc=lab;Key=11111111222222223333333344444444;');
 let server: NginxServer;
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: [{ user: USER, password: PASSWORD }, { user: 'alice', password: 'alice-pw' }] });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.put('000000000000.cfg', masterCfg('site.cfg'));
+provisioningServerFor(test, { auth: [{ user: USER, password: PASSWORD }, { user: 'alice', password: 'alice-pw' }] }, (s) => {
+  server = s;
+}, (s) => {
+  s.put('000000000000.cfg', masterCfg('site.cfg'));
 });
 
 /** Boot in process, point at nginx, run one cycle. */

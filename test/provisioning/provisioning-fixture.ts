@@ -6,7 +6,9 @@
 import type { Phone } from '../../sim/phone';
 import type { EngineKind } from '../../sim/phone-api';
 import { bootPhone } from '../helpers/sim';
-import type { NginxServer } from '../servers/nginx';
+import type { Test } from 'uvu';
+import { guardedBefore } from '../helpers/guarded-setup';
+import { NginxServer, type NginxOptions } from '../servers/nginx';
 
 export const MAC = '0004f2a1b2c3';
 export const USER = 'provuser';
@@ -69,4 +71,31 @@ export async function cycles(phone: Phone, count: number): Promise<string[]> {
 /** Log lines of component `cfg`/`prov` matching `pattern`. */
 export function logMatching(phone: Phone, pattern: RegExp): string[] {
   return phone.log().filter((l) => pattern.test(l));
+}
+
+/**
+ * One real nginx for a whole suite: started before the first test (a failed
+ * start fails every test), emptied and reset to no fault before each test,
+ * then seeded with the suite's files; stopped after the last test.
+ */
+export function provisioningServerFor(
+  suite: Test,
+  options: NginxOptions,
+  started: (server: NginxServer) => void,
+  seed: (server: NginxServer) => void = () => {},
+): void {
+  let server: NginxServer | undefined;
+  guardedBefore(suite, async () => {
+    server = await NginxServer.start(options);
+    started(server);
+  });
+  suite.after(async () => {
+    await server?.stop();
+  });
+  suite.before.each(async () => {
+    await server!.quiesce();
+    for (const f of server!.listFiles()) server!.remove(f);
+    server!.setFault(null);
+    seed(server!);
+  });
 }

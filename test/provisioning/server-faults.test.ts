@@ -7,25 +7,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NginxServer, type NginxFault } from '../servers/nginx';
-import { PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
+import type { NginxFault, NginxServer } from '../servers/nginx';
+import { PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt, provisioningServerFor } from './provisioning-fixture';
 
 let server: NginxServer;
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.setFault(null);
-  server.put('000000000000.cfg', masterCfg('site.cfg'));
-  server.put('site.cfg', cfg({ 'prov.polling.period': '600' }));
+provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) => {
+  server = s;
+}, (s) => {
+  s.put('000000000000.cfg', masterCfg('site.cfg'));
+  s.put('site.cfg', cfg({ 'prov.polling.period': '600' }));
 });
 
 test('5xx: logged, retried after 30 s then 60 s (exponential), provisioned once the server recovers', async () => {

@@ -12,25 +12,16 @@ import * as assert from 'uvu/assert';
 import { createPhone } from '../../sim/phone';
 import { ENGINES } from '../helpers/sim';
 import { NginxServer } from '../servers/nginx';
-import { MAC, PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt } from './provisioning-fixture';
+import { MAC, PASSWORD, USER, cfg, cycleLines, cycles, logMatching, masterCfg, phoneAt, provisioningServerFor } from './provisioning-fixture';
 
 let server: NginxServer;
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.setFault(null);
-  server.put('000000000000.cfg', masterCfg('site.cfg'));
-  server.put('site.cfg', cfg({ 'prov.polling.period': '600', 'dir.search.field': '1' }));
-  server.put('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n');
+provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) => {
+  server = s;
+}, (s) => {
+  s.put('000000000000.cfg', masterCfg('site.cfg'));
+  s.put('site.cfg', cfg({ 'prov.polling.period': '600', 'dir.search.field': '1' }));
+  s.put('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Ada</fn><ct>100</ct></item></item_list></directory>\n');
 });
 
 for (const engine of ENGINES) test(`boot over HTTP with basic auth (${engine}): master, CONFIG_FILES and directory downloaded and applied`, async () => {

@@ -18,8 +18,8 @@ import { Timers } from '../../firmware/kernel/timers';
 import { VirtualClock } from '../../sim/devices/clock';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { HostNet } from '../../sim/devices/net';
-import { NginxServer } from '../servers/nginx';
-import { MAC, PASSWORD, USER } from './provisioning-fixture';
+import type { NginxServer } from '../servers/nginx';
+import { MAC, PASSWORD, USER, provisioningServerFor } from './provisioning-fixture';
 
 const KEY = parseEncryptionKey('Crypt=1;KeyDesc=lab;Key=0f0e0d0c0b0a09080706050403020100;');
 const CALLS = '<callList><call><startTime>2026-01-01T09:00:00Z</startTime></call></callList>\n';
@@ -28,18 +28,8 @@ const DIRS: Record<string, string> = { CALL_LISTS_DIRECTORY: 'calls', CONTACTS_D
 
 let server: NginxServer;
 
-test.before(async () => {
-  server = await NginxServer.start({ auth: { user: USER, password: PASSWORD } });
-});
-
-test.after(async () => {
-  await server?.stop();
-});
-
-test.before.each(async () => {
-  await server.quiesce();
-  for (const f of server.listFiles()) server.remove(f);
-  server.setFault(null);
+provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) => {
+  server = s;
 });
 
 function uploader(params: Record<string, string>, key: ConfigEncryptionKey | null = null) {
