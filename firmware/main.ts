@@ -14,7 +14,9 @@ import type { ConfigService } from './config/config-service';
 import { directoryDeclaration } from './directory/declaration';
 import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
-import { loginDeclaration } from './login/declaration';
+import { loginModule, startAuth, startLogin } from './login/login-module';
+import type { LoginService } from './login/login-service';
+import type { AuthService } from './auth/auth-service';
 import { logsDeclaration } from './logs/declaration';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
@@ -33,6 +35,9 @@ export interface BootedPhone {
   config: ConfigService;
   ui: PhoneUi;
   provisioning: ProvisioningService;
+  /** User profiles: currentUser(), isPhoneLocked(), isDialAllowedWhileLoggedOut(number). */
+  login: LoginService;
+  auth: AuthService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -61,16 +66,21 @@ export function boot(hal: Hal): BootedPhone {
 
   const settings = new DeviceSettings(nvram, (m) => sys.error(m));
   const vault = new PasswordVault(hal.crypto, settings);
-  const ui = new PhoneUi(kernel, vault, () => settings.get('up.echoPasswordDigits') === '1');
+  // Passwords and user profiles are bound once configuration and provisioning exist (below).
+  let auth: AuthService | null = null;
+  let login: LoginService | null = null;
+  const ui = new PhoneUi(kernel, () => auth!);
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
   kernel.modules.register(provisioningModule());
+  kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [callsDeclaration, directoryDeclaration, loginDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [callsDeclaration, directoryDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
+  auth = startAuth(kernel, vault, settings, config);
 
   ui.buildMenus();
   kernel.attachInputs();
@@ -78,6 +88,7 @@ export function boot(hal: Hal): BootedPhone {
   ui.start();
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui });
+  login = startLogin(kernel, { fs, config, provisioning, auth, ui });
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth };
 }

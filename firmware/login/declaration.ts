@@ -3,6 +3,7 @@
  * Password Parameters").
  */
 import type { ModuleDeclaration } from '../kernel/declaration';
+import { emergencyParameters } from './emergency-numbers';
 
 export const loginDeclaration: ModuleDeclaration = {
   name: 'login',
@@ -13,7 +14,9 @@ export const loginDeclaration: ModuleDeclaration = {
     { name: 'device.auth.localAdminPassword', type: 'string', default: '', maxLength: 32, description: 'Local administrator password (0-32 characters; applied only with device.auth.localAdminPassword.set=1).' },
     { name: 'device.auth.localAdminPassword.set', type: 'boolean', default: false, description: 'Allow configuration files to overwrite the local admin password.' },
     { name: 'prov.login.automaticLogout', type: 'integer', default: 0, min: 0, max: 46000, description: 'Minutes before a non-default user is logged out (0: never).' },
-    { name: 'prov.login.defaultOnly', type: 'boolean', default: false, description: 'Whether the phone can have users other than the default user (spec: 0 = default user only).' },
+    // The spec's value text reads inverted ("0 - can't have users other than the default user"); this phone follows
+    // the parameter's name, so the default configuration allows logins (see docs/security.md).
+    { name: 'prov.login.defaultOnly', type: 'boolean', default: false, description: '1: only prov.login.defaultUser may log in; 0: any user with a profile may log in.' },
     { name: 'prov.login.defaultPassword', type: 'string', default: '', description: 'Password of the default user (null by default).' },
     { name: 'prov.login.defaultUser', type: 'string', default: '', description: 'Default user, logged in automatically at boot and after another user logs out (null by default).' },
     { name: 'prov.login.enabled', type: 'boolean', default: false, description: 'Enable the user profile feature.' },
@@ -24,9 +27,13 @@ export const loginDeclaration: ModuleDeclaration = {
     { name: 'prov.login.useProvAuth', type: 'boolean', default: false, description: 'Authenticate users against the provisioning server; their credentials become the provisioning credentials.' },
     { name: 'hotelingMode.type', type: 'integer', default: 1, min: 1, max: 3, description: 'Hoteling mode type; 2 or 3 override voIpProt.SIP.specialEvent.checkSync.downloadDirectory (spec gives no default: 1 chosen).' },
     { name: 'dialplan.routing.emergency.outboundIdentity', type: 'string', default: '', maxLength: 256, description: 'Identity sent on emergency calls, also placed when no user is logged in (null by default).' },
+    ...emergencyParameters(),
   ],
   dataClasses: [
     { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, perUser: true, removedBy: ['userLogout', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
-  screens: [],
+  screens: [
+    { menu: ['Settings', 'Basic'], label: 'Change User Password', screen: 'changeUserPassword', access: 'anyone' },
+    { menu: ['Settings', 'Advanced', 'Administration Settings'], label: 'Change Admin Password', screen: 'changeAdminPassword', access: 'admin' },
+  ],
 };

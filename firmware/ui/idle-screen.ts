@@ -6,6 +6,17 @@ export interface IdleState {
   now(): number;
   lineState(): string;
   lineLabel(): string;
+  /** User profiles (login module): Login / Logout soft key label, '' for none. */
+  loginKey?(): string;
+  loginPressed?(nav: Navigator): void;
+  /** Extra line (who is logged in, or "Login required"), '' for none. */
+  notice?(): string;
+}
+
+/** What the calls module adds to idle: labels of soft keys 2 and 3, and the keys idle does not use (digits, hook, redial, those soft keys). */
+export interface IdleExtension {
+  softKeys(): [string, string];
+  onKey(key: KeyName, nav: Navigator): boolean;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -28,6 +39,7 @@ export class IdleScreen implements Screen {
     private readonly openMenu: (nav: Navigator) => void,
     /** Told each time the phone is back at idle, however it got there (home or back). */
     private readonly shown: () => void = () => {},
+    private readonly extension: () => IdleExtension | null = () => null,
   ) {}
 
   onShow(): void {
@@ -38,13 +50,18 @@ export class IdleScreen implements Screen {
     return {
       id: 'idle',
       title: this.state.lineLabel(),
-      lines: [formatDate(this.state.now()), `Line 1: ${this.state.lineState()}`],
-      softKeys: ['', '', '', 'Menu'],
+      lines: [formatDate(this.state.now()), `Line 1: ${this.state.lineState()}`, ...(this.state.notice?.() ? [this.state.notice!()] : [])],
+      softKeys: [this.state.loginKey?.() ?? '', ...(this.extension()?.softKeys() ?? ['', '']), 'Menu'],
       focus: -1,
     };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
+    if (key === 'soft1' && this.state.loginKey?.()) {
+      this.state.loginPressed?.(nav);
+      return true;
+    }
+    if (this.extension()?.onKey(key, nav)) return true;
     if (key === 'soft4' || key === 'select' || key === 'home') {
       this.openMenu(nav);
       return true;

@@ -6,11 +6,14 @@
 import type { ModuleDeclaration } from '../kernel/declaration';
 import type { Kernel } from '../kernel/kernel';
 import type { FirmwareModule } from '../kernel/module-registry';
-import type { PasswordVault, Role } from '../auth/password-vault';
-import { IdleScreen, formatTime } from './idle-screen';
+import type { AuthService } from '../auth/auth-service';
+import { changePasswordScreen } from '../auth/change-password-screens';
+import type { Role } from '../auth/password-vault';
+import { IdleScreen, formatTime, type IdleExtension } from './idle-screen';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
+import type { Navigator } from './screen';
 import { ScreenRenderer } from './renderer';
 import { ScreenManager } from './screen-manager';
 import { StatusScreen } from './status-screen';
@@ -37,15 +40,30 @@ export class PhoneUi {
   private lineState = 'not registered';
   /** Role unlocked by a password since the phone last went idle. */
   private session: Role | null = null;
+  /** Set by the calls module: dialing and call-list keys on the idle screen. */
+  idleExtension: IdleExtension | null = null;
 
-  constructor(private readonly kernel: Kernel, private readonly vault: PasswordVault, private readonly echoPasswordDigits: () => boolean) {
+  /** Login hooks (user profiles): set by the login module once it runs. */
+  private login: IdleLogin | null = null;
+
+  constructor(private readonly kernel: Kernel, private readonly auth: () => AuthService) {
     const layout = layoutFor(kernel.hal.board.display);
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
     const idle = () => new IdleScreen(
-      { now: () => kernel.hal.clock.now(), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model },
-      (nav) => nav.push(new MenuScreen(this.menuRoot, this.gate, (n) => this.visible(n))),
+      {
+        now: () => kernel.hal.clock.now(), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model,
+        loginKey: () => this.login?.softKey() ?? '',
+        loginPressed: (nav) => this.login?.pressed(nav),
+        notice: () => this.login?.notice() ?? '',
+      },
+      (nav) => {
+        // Login required and nobody logged in: the phone is unusable except for emergency calls.
+        if (this.login?.blocksMenus()) this.login.pressed(nav);
+        else nav.push(new MenuScreen(this.menuRoot, this.gate, (n) => this.visible(n)));
+      },
       // Back at idle (by home or by backing out): a password unlock ends there.
       () => { this.session = null; },
+      () => this.idleExtension,
     );
     this.manager = new ScreenManager(renderer, layout, () => formatTime(kernel.hal.clock.now()), idle);
   }
@@ -61,6 +79,16 @@ export class PhoneUi {
         ...(factory ? { open: () => factory(this.kernel) } : {}),
       });
     }
+  }
+
+  setLogin(login: IdleLogin): void {
+    this.login = login;
+    this.manager.redraw();
+  }
+
+  /** Forget a password unlock (logout, automatic logout). */
+  endSession(): void {
+    this.session = null;
   }
 
   start(): void {
@@ -88,24 +116,33 @@ export class PhoneUi {
       then();
       return;
     }
-    const auth = this.kernel.log.component('auth');
+    const auth = this.auth();
+    const schedule = (fn: () => void) => { this.kernel.timers.after(1000, 'password echo', fn); };
     nav.push(new PasswordScreen(
       `${label} (${access} password)`,
       (password, n) => {
-        const role = this.vault.check(password);
-        if (!role) {
-          auth.warning(`password prompt for "${label}" (${access}): failed`);
-          return 'Incorrect password';
+        const result = auth.tryMenuPassword(label, access, password);
+        if (result.kind === 'refused') return result.message;
+        if (result.kind === 'mustChangeAdmin') {
+          // SB-327: no admin access on the default admin password; the new one opens the entry.
+          n.replace(changePasswordScreen({
+            role: 'admin', auth, schedule, forced: true,
+            done: () => {
+              this.session = 'admin';
+              then();
+            },
+          }));
+          return null;
         }
-        auth.notice(`password prompt for "${label}" (${access}): accepted as ${role}`);
         // The user password where admin is required opens a limited set (admin-only entries hidden).
-        this.session = role;
+        this.session = result.role;
         n.pop();
         then();
         return null;
       },
-      this.echoPasswordDigits(),
-      (fn) => { this.kernel.timers.after(1000, 'password echo', fn); },
+      auth.echoDigits(),
+      schedule,
+      auth.throttled('menu') ?? '',
     ));
   };
 
@@ -113,6 +150,17 @@ export class PhoneUi {
   visible(node: MenuNode): MenuNode[] {
     return node.children.filter((c) => !(this.session === 'user' && c.access === 'admin' && RANK[c.access] > RANK[this.session]));
   }
+}
+
+/** What the login module shows on the idle screen and does with its soft key. */
+export interface IdleLogin {
+  /** Label of the Login / Logout soft key ('' for none). */
+  softKey(): string;
+  pressed(nav: Navigator): void;
+  /** Line on the idle screen (who is logged in, or that login is required). */
+  notice(): string;
+  /** Login required and nobody logged in: menus stay closed. */
+  blocksMenus(): boolean;
 }
 
 export function uiModule(): FirmwareModule {

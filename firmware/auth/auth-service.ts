@@ -1,0 +1,131 @@
+/**
+ * Admin and user passwords at the phone: the menu password prompts (with
+ * brute-force throttling and an audit line per attempt), password changes
+ * under the length rules, the forced change of the default admin password
+ * before any admin access (SB-327), and `device.auth.localAdminPassword`
+ * from configuration (the config service holds it back unless its `.set`
+ * companion is 1).
+ */
+import type { ConfigReader } from '../login/config-reader';
+import type { AttemptThrottle, PromptKind } from './attempt-throttle';
+import { newPasswordProblem } from './password-policy';
+import type { PasswordVault, Role } from './password-vault';
+import type { SecurityAudit } from './security-audit';
+
+export type PromptResult =
+  | { kind: 'granted'; role: Role }
+  /** The default admin password was given: it must be replaced before admin access. */
+  | { kind: 'mustChangeAdmin' }
+  | { kind: 'refused'; message: string };
+
+export const CONFIGURED_ADMIN = 'device.auth.localAdminPassword';
+
+export class AuthService {
+  constructor(
+    readonly vault: PasswordVault,
+    readonly throttle: AttemptThrottle,
+    readonly audit: SecurityAudit,
+    private readonly config: ConfigReader,
+  ) {}
+
+  echoDigits(): boolean {
+    return this.config.get('up.echoPasswordDigits') !== '0';
+  }
+
+  minLength(role: Role): number {
+    return Number(this.config.get(role === 'admin' ? 'sec.pwd.length.admin' : 'sec.pwd.length.user') ?? '0');
+  }
+
+  /** Refusal text while a prompt is throttled, else null. */
+  throttled(prompt: PromptKind): string | null {
+    const a = this.throttle.admit(prompt);
+    if (a.allowed) return null;
+    const s = Math.ceil(a.waitMs / 1000);
+    return a.locked ? `Locked: try again in ${s >= 60 ? `${Math.ceil(s / 60)} min` : `${s} s`}` : `Wait ${s} s`;
+  }
+
+  /** A password typed at a menu prompt (`required`: the access the entry needs). */
+  tryMenuPassword(menu: string, required: Role, password: string): PromptResult {
+    const wait = this.throttled('menu');
+    if (wait) {
+      this.audit.attempt({ prompt: 'menu password', menu, who: `${required} prompt`, result: 'refused', detail: wait.toLowerCase() });
+      return { kind: 'refused', message: wait };
+    }
+    const role = this.vault.check(password);
+    if (!role) return { kind: 'refused', message: this.failure('menu', 'menu password', menu, `${required} prompt`) };
+    this.throttle.succeeded('menu');
+    if (role === 'admin' && this.vault.isDefault('admin')) {
+      this.audit.attempt({ prompt: 'menu password', menu, who: 'admin', result: 'success', detail: 'default admin password: change required before access' });
+      return { kind: 'mustChangeAdmin' };
+    }
+    this.audit.attempt({ prompt: 'menu password', menu, who: role, result: 'success', detail: role !== required ? `${role} password at a ${required} prompt` : undefined });
+    return { kind: 'granted', role };
+  }
+
+  /** Check the current password of `role` in a change-password flow (admin's also opens the user's). */
+  verifyCurrent(role: Role, password: string): string | null {
+    const menu = `Change ${role === 'admin' ? 'Admin' : 'User'} Password`;
+    const wait = this.throttled('menu');
+    if (wait) {
+      this.audit.attempt({ prompt: 'current password', menu, who: role, result: 'refused', detail: wait.toLowerCase() });
+      return wait;
+    }
+    const got = this.vault.check(password);
+    if (got === 'admin' || got === role) {
+      this.throttle.succeeded('menu');
+      this.audit.attempt({ prompt: 'current password', menu, who: got, result: 'success' });
+      return null;
+    }
+    return this.failure('menu', 'current password', menu, role);
+  }
+
+  /** Set a new password typed on the phone; error text or null. */
+  change(role: Role, next: string, confirm: string): string | null {
+    if (next !== confirm) return 'Passwords do not match';
+    const problem = newPasswordProblem(role, next, this.minLength(role));
+    if (problem) {
+      this.audit.attempt({ prompt: 'new password', menu: `Change ${role} password`, who: role, result: 'refused', detail: problem.toLowerCase() });
+      return problem;
+    }
+    try {
+      this.vault.set(role, next);
+    } catch (e) {
+      this.audit.critical(`${role} password could not be stored (${(e as Error).message}); unchanged`);
+      return 'Cannot store the password';
+    }
+    this.audit.critical(`${role} password changed on the phone`);
+    return null;
+  }
+
+  /**
+   * `device.auth.localAdminPassword` in force (the config service applies it
+   * only with `.set=1` and `device.set` not 0): hash it into the vault once.
+   */
+  applyConfiguredAdminPassword(): void {
+    const value = this.config.get(CONFIGURED_ADMIN) ?? '';
+    if (this.config.get(`${CONFIGURED_ADMIN}.set`) !== '1' || value === '') return;
+    if (!this.vault.isDefault('admin') && this.vault.check(value) === 'admin') return; // already in force
+    const problem = newPasswordProblem('admin', value, 0);
+    if (problem) {
+      this.audit.critical(`${CONFIGURED_ADMIN} from configuration refused: ${problem.toLowerCase()}; admin password unchanged`);
+      return;
+    }
+    try {
+      this.vault.set('admin', value);
+      this.audit.critical(`admin password set from configuration (${CONFIGURED_ADMIN})`);
+    } catch (e) {
+      this.audit.critical(`${CONFIGURED_ADMIN} could not be stored (${(e as Error).message})`);
+    }
+  }
+
+  /** Count a failed attempt, log it (and a lockout), and say what the person at the phone sees. */
+  failure(prompt: PromptKind, what: string, menu: string, who: string, detail = 'wrong password'): string {
+    const f = this.throttle.failed(prompt);
+    this.audit.attempt({ prompt: what, menu, who, result: 'failure', detail: `${detail}, ${f.failures} in a row` });
+    if (f.locked) {
+      this.audit.critical(`${prompt === 'login' ? 'login screen' : 'password prompt'} locked for ${Math.round(f.waitMs / 60000)} min after ${f.failures} failed attempts in a row`);
+      return `Locked for ${Math.round(f.waitMs / 60000)} min`;
+    }
+    return f.waitMs > 0 ? `Incorrect password. Wait ${Math.ceil(f.waitMs / 1000)} s` : 'Incorrect password';
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Change Admin Password / Change User Password on the phone: current
+ * password, new password, confirmation (spec: "Change the Phone Default
+ * Administrator Password"). The forced change of the default admin password
+ * skips the first step: the default was just typed.
+ */
+import { MessageScreen } from '../ui/message-screen';
+import { PasswordScreen } from '../ui/password-screen';
+import type { Navigator, Screen } from '../ui/screen';
+import type { AuthService } from './auth-service';
+import type { Role } from './password-vault';
+
+export interface ChangeFlowOptions {
+  role: Role;
+  auth: AuthService;
+  /** Brief digit echo end (a timer). */
+  schedule: (fn: () => void) => void;
+  /** Skip the current-password step (forced change right after the default was entered). */
+  forced?: boolean;
+  /** After the new password is stored. */
+  done?: (nav: Navigator) => void;
+}
+
+const TITLE: Record<Role, string> = { admin: 'Change Admin Password', user: 'Change User Password' };
+
+/** First screen of the flow. */
+export function changePasswordScreen(o: ChangeFlowOptions): Screen {
+  if (o.forced) return newPasswordScreen(o, 'Default password: set a new one');
+  return new PasswordScreen('Current password', (password, nav) => {
+    const error = o.auth.verifyCurrent(o.role, password);
+    if (error) return error;
+    nav.replace(newPasswordScreen(o, ''));
+    return null;
+  }, o.auth.echoDigits(), o.schedule, '', TITLE[o.role]);
+}
+
+function newPasswordScreen(o: ChangeFlowOptions, note: string): Screen {
+  const min = o.auth.minLength(o.role);
+  return new PasswordScreen(`New password (${min}-32)`, (next, nav) => {
+    nav.replace(new PasswordScreen('Confirm new password', (confirm, n) => {
+      const error = o.auth.change(o.role, next, confirm);
+      if (error) {
+        n.replace(newPasswordScreen(o, error));
+        return null;
+      }
+      n.replace(new MessageScreen(TITLE[o.role], ['Password changed'], o.done));
+      return null;
+    }, o.auth.echoDigits(), o.schedule, '', TITLE[o.role]));
+    return null;
+  }, o.auth.echoDigits(), o.schedule, note, TITLE[o.role]);
+}

@@ -1,0 +1,112 @@
+/**
+ * The login module at boot: user profiles (LoginService), admin and user
+ * passwords (AuthService), their menu entries and the idle screen's
+ * Login / Logout soft key. Registered before the config service starts (its
+ * declaration feeds the parameter registry); the services are bound once
+ * the config service and the provisioning client exist.
+ */
+import { AttemptThrottle, type ThrottleStore } from '../auth/attempt-throttle';
+import { AuthService, CONFIGURED_ADMIN } from '../auth/auth-service';
+import { changePasswordScreen } from '../auth/change-password-screens';
+import type { PasswordVault } from '../auth/password-vault';
+import { SecurityAudit } from '../auth/security-audit';
+import type { ConfigService } from '../config/config-service';
+import type { ProvisioningService } from '../provisioning/provisioning-module';
+import type { FileStore } from '../storage/file-store';
+import type { Kernel } from '../kernel/kernel';
+import type { FirmwareModule } from '../kernel/module-registry';
+import { MessageScreen } from '../ui/message-screen';
+import { PasswordScreen } from '../ui/password-screen';
+import type { Screen } from '../ui/screen';
+import type { PhoneUi } from '../ui/ui-module';
+import { loginDeclaration } from './declaration';
+import { LoginScreen } from './login-screen';
+import { LoginService } from './login-service';
+
+export interface LoginServices {
+  auth: AuthService;
+  login: LoginService | null;
+}
+
+export function loginModule(services: () => LoginServices): FirmwareModule {
+  const schedule = (k: Kernel) => (fn: () => void) => { k.timers.after(1000, 'password echo', fn); };
+  return {
+    declaration: loginDeclaration,
+    screens: {
+      changeAdminPassword: (k) => changePasswordScreen({ role: 'admin', auth: services().auth, schedule: schedule(k) }),
+      changeUserPassword: (k) => {
+        const { auth, login } = services();
+        // A logged-in profile user changes their login password (kept in <user>-phone.cfg); otherwise the phone's user password.
+        if (login?.currentUser() && !login.isDefaultUser()) return loginPasswordScreen(login, auth, schedule(k));
+        return changePasswordScreen({ role: 'user', auth, schedule: schedule(k) });
+      },
+    },
+  };
+}
+
+function loginPasswordScreen(login: LoginService, auth: AuthService, schedule: (fn: () => void) => void): Screen {
+  const title = 'Change User Password';
+  return new PasswordScreen('Current login password', (current, nav) => {
+    nav.replace(new PasswordScreen('New password', (next, n1) => {
+      n1.replace(new PasswordScreen('Confirm new password', (confirm, n2) => {
+        const error = login.changeLoginPassword(current, next, confirm);
+        n2.replace(new MessageScreen(title, [error ?? 'Password changed']));
+        return null;
+      }, auth.echoDigits(), schedule, '', title));
+      return null;
+    }, auth.echoDigits(), schedule, '', title));
+    return null;
+  }, auth.echoDigits(), schedule, '', title);
+}
+
+/** Hook the login service into the idle screen. */
+export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService, auth: AuthService): void {
+  ui.setLogin({
+    softKey: () => login.softKey(),
+    notice: () => {
+      if (!login.enabled()) return '';
+      const user = login.currentUser();
+      if (user) return `User: ${user}`;
+      return login.isPhoneLocked() ? 'Login required' : '';
+    },
+    blocksMenus: () => login.isPhoneLocked(),
+    pressed: (nav) => {
+      if (login.currentUser() && !login.isDefaultUser()) {
+        login.logout('logged out at the phone');
+        nav.home();
+        return;
+      }
+      nav.push(new LoginScreen({
+        login: (u, p) => login.login(u, p),
+        throttled: () => auth.throttled('login'),
+        echo: auth.echoDigits(),
+        schedule: (fn) => { kernel.timers.after(1000, 'password echo', fn); },
+        required: login.isPhoneLocked(),
+      }));
+    },
+  });
+}
+
+/** Passwords: once configuration is loaded (`device.auth.localAdminPassword` applies now and on each change). */
+export function startAuth(kernel: Kernel, vault: PasswordVault, settings: ThrottleStore, config: ConfigService): AuthService {
+  const auth = new AuthService(vault, new AttemptThrottle(settings, () => kernel.hal.clock.monotonic()), new SecurityAudit(kernel.log.component('auth')), config);
+  kernel.guard('admin password from configuration', () => auth.applyConfiguredAdminPassword())();
+  config.onChange((changes) => {
+    if (changes.some((c) => c.name.startsWith(CONFIGURED_ADMIN))) auth.applyConfiguredAdminPassword();
+  });
+  return auth;
+}
+
+/** User profiles: after the provisioning client exists (logins fetch the user's files through it). */
+export function startLogin(kernel: Kernel, w: { fs: FileStore; config: ConfigService; provisioning: ProvisioningService; auth: AuthService; ui: PhoneUi }): LoginService {
+  const login = new LoginService({
+    kernel, fs: w.fs, config: w.config, provisioning: w.provisioning, auth: w.auth,
+    changed: () => {
+      w.ui.endSession();
+      w.ui.manager.redraw();
+    },
+  });
+  attachLoginToUi(kernel, w.ui, login, w.auth);
+  kernel.guard('login start', () => login.start())();
+  return login;
+}

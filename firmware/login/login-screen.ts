@@ -1,0 +1,96 @@
+/**
+ * The login screen of user profiles: user ID and password from the keypad
+ * (up/down or select moves between the fields), Login submits. The answer
+ * may take a server round trip: the screen says so meanwhile.
+ */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import type { Navigator, Screen } from '../ui/screen';
+import type { LoginResult } from './login-service';
+
+const DIGITS = '0123456789*#';
+const MAX_FIELD = 64;
+
+export interface LoginScreenDeps {
+  login(user: string, password: string): Promise<LoginResult>;
+  /** Refusal text while the login prompt is throttled, else null. */
+  throttled(): string | null;
+  echo: boolean;
+  schedule(fn: () => void): void;
+  /** Login required: Cancel is hidden (there is nothing else to go back to). */
+  required: boolean;
+}
+
+export class LoginScreen implements Screen {
+  private user = '';
+  private password = '';
+  private field: 0 | 1 = 0;
+  private echoLast = false;
+  private message = '';
+  private pending = false;
+
+  constructor(private readonly d: LoginScreenDeps) {
+    this.message = d.throttled() ?? '';
+  }
+
+  view(): ScreenText {
+    const masked = '*'.repeat(Math.max(0, this.password.length - (this.echoLast ? 1 : 0))) + (this.echoLast ? this.password.slice(-1) : '');
+    const lines = [`User ID: ${this.user}${this.field === 0 ? '_' : ''}`, `Password: ${masked}${this.field === 1 ? '_' : ''}`];
+    if (this.message) lines.push(this.message);
+    return { id: 'login', title: 'User Login', lines, softKeys: ['Login', 'Delete', '', this.d.required ? '' : 'Cancel'], focus: this.field };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    if (this.pending) return key !== 'home' || this.d.required;
+    if (key.length === 1 && DIGITS.includes(key)) {
+      this.message = '';
+      if (this.field === 0) {
+        if (this.user.length < MAX_FIELD) this.user += key;
+      } else if (this.password.length < MAX_FIELD) {
+        this.password += key;
+        if (this.d.echo) {
+          this.echoLast = true;
+          this.d.schedule(() => {
+            this.echoLast = false;
+            nav.redraw();
+          });
+        }
+      }
+    } else if (key === 'soft2' || key === 'left') {
+      if (this.field === 0) this.user = this.user.slice(0, -1);
+      else this.password = this.password.slice(0, -1);
+      this.echoLast = false;
+    } else if (key === 'up' || key === 'down') {
+      this.field = this.field === 0 ? 1 : 0;
+    } else if (key === 'select' && this.field === 0) {
+      this.field = 1;
+    } else if (key === 'soft1' || key === 'select') {
+      this.submit(nav);
+    } else if ((key === 'soft4' || key === 'back') && !this.d.required) {
+      nav.pop();
+      return true;
+    } else {
+      // Login required: home and back stay here.
+      return this.d.required;
+    }
+    nav.redraw();
+    return true;
+  }
+
+  private submit(nav: Navigator): void {
+    const user = this.user;
+    const password = this.password;
+    this.password = '';
+    this.echoLast = false;
+    this.pending = true;
+    this.message = 'Logging in...';
+    void this.d.login(user, password).then((r) => {
+      this.pending = false;
+      if (r.ok) {
+        nav.home();
+        return;
+      }
+      this.message = r.message;
+      nav.redraw();
+    });
+  }
+}

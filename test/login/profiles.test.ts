@@ -1,0 +1,221 @@
+/**
+ * User profiles on the simulated phone (QuickJS), phone-based
+ * authentication against `<user>.cfg` served from USER_PROFILES_DIRECTORY.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findRawStrings } from '../../sim/forensics/scan';
+import { bootOn, cfg, idleNotice, loginAt, logLines, OTHER_USER, profileFolder, until, USER, USER_PASSWORD } from './login-fixture';
+import * as crypto from 'crypto';
+
+test('prov.login.enabled=0 (default): no Login soft key, the phone works as before', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0' });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(phone.screen().softKeys[0], '');
+    assert.equal(idleNotice(phone), '');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('login with the password of <user>.cfg; wrong password and unknown user refused alike; every attempt logged', async () => {
+  const folder = profileFolder({});
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(phone.screen().softKeys[0], 'Login');
+    assert.equal(await loginAt(phone, USER, '1111'), 'Incorrect user ID or password');
+    assert.equal(await loginAt(phone, OTHER_USER, USER_PASSWORD), 'Incorrect user ID or password');
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    assert.equal(idleNotice(phone), `User: ${USER}`);
+    assert.equal(phone.screen().softKeys[0], 'Logout');
+    const attempts = logLines(phone, /\|auth\|\d\|\d+\|login attempt: phone login/);
+    assert.equal(attempts.length, 3, attempts.join('\n'));
+    assert.match(attempts[0], new RegExp(`by ${USER}: failure \\(wrong password`));
+    assert.match(attempts[1], new RegExp(`by ${OTHER_USER}: failure \\(no ${OTHER_USER}.cfg`));
+    assert.match(attempts[2], new RegExp(`by ${USER}: success`));
+    assert.not.ok(phone.log().some((l) => l.includes(USER_PASSWORD) || l.includes('1111')), 'no password in the log');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('prov.login.localPassword.hash=1: <user>.cfg holds the SHA-1 hex of the password', async () => {
+  const sha1 = crypto.createHash('sha1').update('97531').digest('hex');
+  const folder = profileFolder({}, { [USER]: { 'prov.login.localPassword': sha1, 'prov.login.localPassword.hash': '1' } });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(await loginAt(phone, USER, sha1.slice(0, 5).replace(/\D/g, '1')), 'Incorrect user ID or password');
+    assert.equal(await loginAt(phone, USER, '97531'), 'ok');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('the user\'s <user>.cfg takes effect at login and leaves at logout; Logout clears the user from the raw flash', async () => {
+  const folder = profileFolder({}, { [USER]: { 'prov.login.localPassword': USER_PASSWORD, 'up.echoPasswordDigits': '0' } });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    assert.ok(logLines(phone, /\|cfg\|.*up\.echoPasswordDigits: "1" -> "0"/).length > 0, 'the user file applied');
+    const needle = `user/${USER}/`;
+    assert.ok(findRawStrings(phone.dumpFlash(), [needle]).length > 0, 'the user\'s files are on flash while logged in');
+    await phone.press('soft1'); // Logout
+    assert.equal(phone.screen().softKeys[0], 'Login');
+    assert.equal(idleNotice(phone), '');
+    assert.ok(logLines(phone, /\|cfg\|.*up\.echoPasswordDigits: "0" -> "1"/).length > 0, 'the user file left');
+    assert.equal(findRawStrings(phone.dumpFlash(), [needle, 'login/session']), [], 'nothing of the user left in the raw flash');
+    assert.ok(logLines(phone, new RegExp(`\\|login\\|.*${USER}: userProfile erased`)).length > 0);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('prov.login.persistent=0: a reboot logs the user out, a power cut does not; =1: a reboot keeps them', async () => {
+  for (const persistent of ['0', '1']) {
+    const folder = profileFolder({ 'prov.login.persistent': persistent });
+    const phone = await bootOn(folder);
+    try {
+      assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+      phone.cutPower();
+      await phone.powerOn();
+      await phone.settle();
+      assert.equal(idleNotice(phone), `User: ${USER}`, `power cut, persistent=${persistent}`);
+      await phone.reboot('test');
+      await phone.settle();
+      if (persistent === '1') assert.equal(idleNotice(phone), `User: ${USER}`, 'reboot, persistent=1');
+      else {
+        assert.equal(idleNotice(phone), '', 'reboot, persistent=0');
+        assert.equal(findRawStrings(phone.dumpFlash(), [`user/${USER}/`]), []);
+      }
+    } finally {
+      phone.dispose();
+      folder.remove();
+    }
+  }
+});
+
+test('prov.login.automaticLogout: the user is logged out after that many minutes of virtual time', async () => {
+  const folder = profileFolder({ 'prov.login.automaticLogout': '30' });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    await phone.advance(29 * 60_000);
+    assert.equal(idleNotice(phone), `User: ${USER}`);
+    await phone.advance(61_000);
+    assert.equal(idleNotice(phone), '');
+    assert.ok(logLines(phone, /automatic logout of 73519 after 30 min/).length === 1);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('remote logout: check-sync NOTIFY with profileLogout=remote', async () => {
+  const folder = profileFolder({});
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    phone.farEnd.notify('check-sync', { profileLogout: 'remote' });
+    await phone.settle();
+    assert.equal(idleNotice(phone), '');
+    assert.ok(logLines(phone, /\|auth\|5\|.*remote logout of 73519/).length === 1);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('prov.login.required=1: "Login required", menus closed until someone logs in', async () => {
+  const folder = profileFolder({ 'prov.login.required': '1' });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(idleNotice(phone), 'Login required');
+    await phone.press('soft4'); // Menu
+    assert.equal(phone.screen().id, 'login');
+    assert.equal(phone.screen().softKeys[3], '', 'no Cancel');
+    await phone.press('home');
+    assert.equal(phone.screen().id, 'login', 'home does not leave the login screen');
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    await phone.press('soft4');
+    assert.equal(phone.screen().id, 'menu');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('prov.login.defaultUser / defaultPassword: logged in at boot and again after another user logs out', async () => {
+  const folder = profileFolder({ 'prov.login.defaultUser': OTHER_USER, 'prov.login.defaultPassword': '555' }, {
+    [USER]: { 'prov.login.localPassword': USER_PASSWORD },
+    [OTHER_USER]: { 'prov.login.localPassword': '555' },
+  });
+  const phone = await bootOn(folder);
+  try {
+    // The boot cycle brought the configuration; the next boot logs the default user in from cached configuration.
+    await until(phone, () => idleNotice(phone) === `User: ${OTHER_USER}`, 'default user login');
+    assert.equal(phone.screen().softKeys[0], 'Login', 'the default user has no Logout');
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    assert.equal(idleNotice(phone), `User: ${USER}`);
+    await phone.press('soft1'); // Logout
+    await until(phone, () => idleNotice(phone) === `User: ${OTHER_USER}`, 'default user back');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('prov.login.defaultOnly=1: only the default user may log in', async () => {
+  const folder = profileFolder({ 'prov.login.defaultOnly': '1', 'prov.login.defaultUser': OTHER_USER });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(phone.screen().softKeys[0], '', 'no Login key');
+    assert.ok(logLines(phone, /default user 84620 could not log in|84620 logged in/).length > 0);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('a user ID from configuration that is not a safe file name is refused with a clear message', async () => {
+  const folder = profileFolder({ 'prov.login.defaultUser': '../../cfg/master' });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(idleNotice(phone), '');
+    assert.ok(logLines(phone, /login attempt: default user login .*refused \(user id contains a path separator\)/).length > 0, phone.log().slice(-10).join('\n'));
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('a user changes their password on the phone: stored in <user>-phone.cfg on the server, valid at the next login', async () => {
+  const folder = profileFolder({});
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+    await phone.press('soft4'); // Menu
+    await phone.pressAll(['1', '1']); // Settings > Basic
+    const basic = phone.screen().lines;
+    const entry = basic.findIndex((l) => l.includes('Change User Password'));
+    assert.ok(entry >= 0, basic.join('|'));
+    await phone.press(String(entry + 1) as never);
+    await phone.pressAll([...USER_PASSWORD.split(''), 'soft1', '1', '3', '5', '7', 'soft1', '1', '3', '5', '7', 'soft1'] as never);
+    assert.equal(phone.screen().lines[0], 'Password changed');
+    await phone.advance(3000); // override uploads are debounced
+    await until(phone, () => (folder.read(`overrides/${USER}-phone.cfg`) ?? '').includes('prov.login.localPassword="1357"'), 'upload of the user override file');
+    await phone.press('home');
+    await phone.press('soft1'); // Logout
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'Incorrect user ID or password');
+    assert.equal(await loginAt(phone, USER, '1357'), 'ok');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test.run();
