@@ -39,6 +39,13 @@ export function asDuration(value: unknown, what: string): number {
   throw new Error(`${what}: expected a duration like 1500, "90s", "15min", "2h", "30d", got ${JSON.stringify(value)}`);
 }
 
+/** An object argument (absent = `{}`) holding only the allowed fields. */
+export function fields(value: unknown, allowed: string[], what: string): Record<string, unknown> {
+  const o = asObject(value ?? {}, what);
+  onlyKeys(o, allowed, what);
+  return o;
+}
+
 /** Reject keys a step does not know, so a typo fails at load time, not silently. */
 export function onlyKeys(obj: Record<string, unknown>, allowed: string[], what: string): void {
   const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));

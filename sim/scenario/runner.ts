@@ -48,7 +48,14 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
   let logTail: string[] = [];
   try {
     phone = await createPhone({ board: scenario.board, engine: scenario.engine, startTime: scenario.startTime, image: options.image });
-    const ctx: StepContext = { phone, artifactsDir, scenarioDir: path.dirname(scenario.file), names: new Map(), note: () => {} };
+    const ctx: StepContext = {
+      phone, artifactsDir, scenarioDir: path.dirname(scenario.file), names: new Map(), note: () => {},
+      artifact: (file) => {
+        const out = path.resolve(artifactsDir, file);
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        return out;
+      },
+    };
     for (const step of scenario.steps) {
       const result = results[step.index];
       ctx.note = (text) => result.notes.push(text);

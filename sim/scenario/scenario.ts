@@ -34,6 +34,8 @@ export interface StepContext {
   phone: Phone;
   /** Directory for files the scenario writes (flash dumps, screenshots). */
   artifactsDir: string;
+  /** Absolute path of an artifact file (its folder created). */
+  artifact(file: string): string;
   /** Directory of the scenario file: relative paths in steps resolve against it. */
   scenarioDir: string;
   /** Names given by steps (e.g. a far-end call id under the name a `ring` step gave it). */

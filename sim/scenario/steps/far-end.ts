@@ -1,6 +1,6 @@
 /** Steps that play the far end of the SIP line: ring the phone, answer, hang up, script outgoing calls, send NOTIFY. */
 import type { FarEndBehaviour } from '../../phone-api';
-import { asObject, asString, onlyKeys, optionalCount, optionalString } from '../argument';
+import { asObject, asString, fields, optionalCount, optionalString } from '../argument';
 import type { StepContext, StepKind } from '../scenario';
 
 /** The far-end call a step means: a name a `ring` step gave, or else the newest live call. */
@@ -22,8 +22,7 @@ export const ring: StepKind<RingArgs> = {
   help: 'ring the phone from the far end with a caller number/URI and display name; `as` names the call for later steps',
   example: { from: '+4930123456', name: 'Alice Example', as: 'alice' },
   parse: (a) => {
-    const o = typeof a === 'string' ? { from: a } : asObject(a, 'ring');
-    onlyKeys(o, ['from', 'name', 'as'], 'ring');
+    const o = typeof a === 'string' ? { from: a } : fields(a, ['from', 'name', 'as'], 'ring');
     return { from: asString(o.from, 'ring.from'), name: optionalString(o.name, 'ring.name') ?? '', as: optionalString(o.as, 'ring.as') };
   },
   label: (r) => `ring from ${r.from}${r.name ? ` (${r.name})` : ''}`,
@@ -39,8 +38,7 @@ export const farEndAnswer: StepKind<{ call?: string }> = {
   help: 'the far end answers the call the phone placed (the newest, or the one named by `call`)',
   example: {},
   parse: (a) => {
-    const o = asObject(a ?? {}, 'farEndAnswer');
-    onlyKeys(o, ['call'], 'farEndAnswer');
+    const o = fields(a, ['call'], 'farEndAnswer');
     return { call: optionalString(o.call, 'farEndAnswer.call') };
   },
   run: async (ctx, a) => {
@@ -54,8 +52,7 @@ export const farEndHangup: StepKind<{ call?: string }> = {
   help: 'the far end hangs up (the newest live call, or the one named by `call`)',
   example: { call: 'alice' },
   parse: (a) => {
-    const o = asObject(a ?? {}, 'farEndHangup');
-    onlyKeys(o, ['call'], 'farEndHangup');
+    const o = fields(a, ['call'], 'farEndHangup');
     return { call: optionalString(o.call, 'farEndHangup.call') };
   },
   run: async (ctx, a) => {
@@ -73,8 +70,7 @@ export const farEndScript: StepKind<FarEndBehaviour[]> = {
   parse: (a) => {
     const list = Array.isArray(a) ? a : [a];
     return list.map((item, i) => {
-      const o = asObject(item, `farEndScript[${i}]`);
-      onlyKeys(o, ['target', 'action', 'afterMs', 'forwardTo', 'hangupAfterMs'], `farEndScript[${i}]`);
+      const o = fields(item, ['target', 'action', 'afterMs', 'forwardTo', 'hangupAfterMs'], `farEndScript[${i}]`);
       const action = asString(o.action, `farEndScript[${i}].action`) as FarEndBehaviour['action'];
       if (!ACTIONS.includes(action)) throw new Error(`farEndScript[${i}].action: "${action}" is not one of ${ACTIONS.join(', ')}`);
       return {
@@ -96,8 +92,7 @@ export const notify: StepKind<{ event: string; params: Record<string, string> }>
   help: 'send a SIP NOTIFY to the phone (e.g. event "check-sync" with params { "profileLogout": "remote" })',
   example: { event: 'check-sync', params: { profileLogout: 'remote' } },
   parse: (a) => {
-    const o = asObject(a, 'notify');
-    onlyKeys(o, ['event', 'params'], 'notify');
+    const o = fields(a, ['event', 'params'], 'notify');
     const params = asObject(o.params ?? {}, 'notify.params');
     for (const [k, v] of Object.entries(params)) asString(v, `notify.params.${k}`);
     return { event: asString(o.event, 'notify.event'), params: params as Record<string, string> };

@@ -1,8 +1,7 @@
 /** Steps about the raw flash: dump it to a file, scan the dump for strings that must (not) be there. */
-import * as fs from 'fs';
 import * as path from 'path';
 import { findRawStrings } from '../../forensics/scan';
-import { asObject, asString, asStringList, onlyKeys } from '../argument';
+import { asString, asStringList, fields } from '../argument';
 import type { StepKind } from '../scenario';
 
 export const dumpFlash: StepKind<string> = {
@@ -11,8 +10,7 @@ export const dumpFlash: StepKind<string> = {
   example: 'after-reset.img',
   parse: (a) => asString(a, 'dumpFlash'),
   run: async (ctx, file) => {
-    const out = path.resolve(ctx.artifactsDir, file);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const out = ctx.artifact(file);
     ctx.phone.saveFlash(out);
     ctx.note(`flash dump ${path.relative(process.cwd(), out)} (${ctx.phone.dumpFlash().length} bytes)`);
   },
@@ -25,8 +23,7 @@ export const scanFlash: StepKind<ScanArgs> = {
   help: 'forensic scan of the raw flash dump (UTF-8 and UTF-16): `absent` strings must not occur anywhere, `present` ones must',
   example: { absent: ['Alice Example', '+4930123456'] },
   parse: (a) => {
-    const o = asObject(a, 'scanFlash');
-    onlyKeys(o, ['absent', 'present'], 'scanFlash');
+    const o = fields(a, ['absent', 'present'], 'scanFlash');
     const args = {
       absent: o.absent === undefined ? [] : asStringList(o.absent, 'scanFlash.absent'),
       present: o.present === undefined ? [] : asStringList(o.present, 'scanFlash.present'),

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KeyName, ScreenText } from '../../../hal/contract';
-import { asDuration, asObject, asString, asStringList, onlyKeys, optionalString } from '../argument';
+import { asDuration, asString, asStringList, fields, optionalString } from '../argument';
 import type { Phone } from '../../phone';
 import type { StepKind } from '../scenario';
 
@@ -17,7 +17,7 @@ export const boot: StepKind<Record<string, never>> = {
   help: 'power the phone on and wait until the boot sequence settles',
   example: {},
   parse: (a) => {
-    onlyKeys(asObject(a ?? {}, 'boot'), [], 'boot');
+    fields(a, [], 'boot');
     return {};
   },
   run: async ({ phone }) => {
@@ -90,8 +90,7 @@ export const expectScreen: StepKind<ScreenExpectation> = {
   help: 'check the text model of the screen: id, title, contains / notContains (text anywhere), softKeys, focus',
   example: { title: 'Settings', contains: ['Basic', 'Advanced'] },
   parse: (a) => {
-    const o = asObject(a, 'expectScreen');
-    onlyKeys(o, ['id', 'title', 'contains', 'notContains', 'softKeys', 'focus'], 'expectScreen');
+    const o = fields(a, ['id', 'title', 'contains', 'notContains', 'softKeys', 'focus'], 'expectScreen');
     return {
       id: optionalString(o.id, 'expectScreen.id'),
       title: optionalString(o.title, 'expectScreen.title'),
@@ -115,8 +114,7 @@ export const expectLog: StepKind<LogExpectation> = {
   help: 'check the serial console and firmware log since power-on: contains / notContains (substrings or /regex/)',
   example: { contains: 'boot: done' },
   parse: (a) => {
-    const o = typeof a === 'string' ? { contains: a } : asObject(a, 'expectLog');
-    onlyKeys(o, ['contains', 'notContains'], 'expectLog');
+    const o = typeof a === 'string' ? { contains: a } : fields(a, ['contains', 'notContains'], 'expectLog');
     return {
       contains: o.contains === undefined ? [] : asStringList(o.contains, 'expectLog.contains'),
       notContains: o.notContains === undefined ? [] : asStringList(o.notContains, 'expectLog.notContains'),
@@ -142,8 +140,7 @@ export const screenshot: StepKind<string> = {
   example: 'menu.png',
   parse: (a) => asString(a, 'screenshot'),
   run: async (ctx, file) => {
-    const out = path.resolve(ctx.artifactsDir, file);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const out = ctx.artifact(file);
     fs.writeFileSync(out, ctx.phone.screenshotPng());
     ctx.note(`screenshot ${path.relative(process.cwd(), out)}`);
   },

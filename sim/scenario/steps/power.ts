@@ -1,6 +1,6 @@
 /** Steps about power: cut it (now or after N flash operations), restore it, reboot, check the boot reason. */
 import type { BootReason } from '../../../hal/contract';
-import { asObject, asString, onlyKeys, optionalCount, optionalString } from '../argument';
+import { asString, fields, optionalCount, optionalString } from '../argument';
 import type { StepKind } from '../scenario';
 import { requireRunning } from './phone';
 
@@ -9,8 +9,7 @@ export const cutPower: StepKind<{ afterOps?: number }> = {
   help: 'cut power now, or arm a cut after N more flash program/erase operations (the Nth is torn)',
   example: { afterOps: 3 },
   parse: (a) => {
-    const o = asObject(a ?? {}, 'cutPower');
-    onlyKeys(o, ['afterOps'], 'cutPower');
+    const o = fields(a, ['afterOps'], 'cutPower');
     return { afterOps: optionalCount(o.afterOps, 'cutPower.afterOps') };
   },
   label: (a) => (a.afterOps ? `cut power after ${a.afterOps} flash ops` : 'cut power'),
@@ -24,7 +23,7 @@ export const powerOn: StepKind<Record<string, never>> = {
   help: 'restore power and boot (boot reason power-cut after a cut, else power-on)',
   example: {},
   parse: (a) => {
-    onlyKeys(asObject(a ?? {}, 'powerOn'), [], 'powerOn');
+    fields(a, [], 'powerOn');
     return {};
   },
   run: async ({ phone }) => {
@@ -38,8 +37,7 @@ export const reboot: StepKind<{ reason: string }> = {
   help: 'restart the image over the same flash (boot reason reboot)',
   example: { reason: 'scenario' },
   parse: (a) => {
-    const o = asObject(a ?? {}, 'reboot');
-    onlyKeys(o, ['reason'], 'reboot');
+    const o = fields(a, ['reason'], 'reboot');
     return { reason: optionalString(o.reason, 'reboot.reason') ?? 'scenario' };
   },
   run: async ({ phone }, a) => {
