@@ -17,7 +17,7 @@ import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
-import { logsDeclaration } from './logs/declaration';
+import { logsModule, startLogs, type LogService } from './logs/logs-module';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
@@ -38,6 +38,7 @@ export interface BootedPhone {
   /** User profiles: currentUser(), isPhoneLocked(), isDialAllowedWhileLoggedOut(number). */
   login: LoginService;
   auth: AuthService;
+  logs: LogService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -73,13 +74,16 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
   kernel.modules.register(provisioningModule());
+  kernel.modules.register(logsModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [callsDeclaration, directoryDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [callsDeclaration, directoryDeclaration, resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
+  // Right after configuration: log levels, redaction and the flash log apply to everything after.
+  const logs = startLogs(kernel, { fs, config });
   auth = startAuth(kernel, vault, settings, config);
 
   ui.buildMenus();
@@ -90,5 +94,5 @@ export function boot(hal: Hal): BootedPhone {
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui });
   login = startLogin(kernel, { fs, config, provisioning, auth, ui });
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, logs };
 }

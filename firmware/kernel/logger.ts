@@ -1,8 +1,10 @@
 /**
  * The firmware logger. Lines are `|`-separated, Polycom style:
  * `timestamp (GMT, ISO 8601)|component|level|missed|text`, levels 0 (debug)
- * … 6 (fatal). Logging never throws and never blocks the caller: sinks that
- * fail are counted as missed events.
+ * … 6 (fatal). Logging never throws and never blocks the caller: sinks only
+ * take the line (the flash log buffers it in RAM and writes in batches);
+ * a sink that fails or refuses a line (returns false) counts a missed event,
+ * reported in the next line that gets through.
  */
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'fatal'] as const;
 export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -15,7 +17,11 @@ export interface LogRecord {
   text: string;
 }
 
-export type LogSink = (line: string, record: LogRecord) => void;
+/** Takes one line; `false` means the line was dropped (counted as missed). */
+export type LogSink = (line: string, record: LogRecord) => unknown;
+
+/** Rewrites the text of a line before it is formatted (redaction of personal data). */
+export type LogTextFilter = (component: string, level: LogLevel, text: string) => string;
 
 export function formatLogLine(r: LogRecord): string {
   return `${new Date(r.time).toISOString()}|${r.component}|${r.level}|${r.missed}|${r.text.replace(/[\r\n]+/g, ' ')}`;
@@ -25,6 +31,7 @@ export class Logger {
   private sinks: LogSink[] = [];
   private thresholds = new Map<string, LogLevel>();
   private missed = 0;
+  private filter: LogTextFilter | null = null;
   private readonly ring: string[] = [];
 
   constructor(private readonly now: () => number, private defaultLevel: LogLevel = 1, private readonly ringSize = 200) {}
@@ -42,21 +49,39 @@ export class Logger {
     this.defaultLevel = level;
   }
 
+  /** Lines of `component` at `level` would be logged. Lets callers skip building costly text (message dumps). */
+  enabled(component: string, level: LogLevel): boolean {
+    return level >= (this.thresholds.get(component) ?? this.defaultLevel);
+  }
+
+  /** One filter for all lines (null: none). A filter that throws leaves the text as it was. */
+  setTextFilter(filter: LogTextFilter | null): void {
+    this.filter = filter;
+  }
+
   /** A logger bound to one component (1–5 characters). */
   component(name: string): ComponentLogger {
     return new ComponentLogger(this, name.slice(0, 5));
   }
 
   log(component: string, level: LogLevel, text: string): void {
-    if (level < (this.thresholds.get(component) ?? this.defaultLevel)) return;
-    const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text };
+    if (!this.enabled(component, level)) return;
+    let shown = text;
+    if (this.filter) {
+      try {
+        shown = this.filter(component, level, text);
+      } catch {
+        shown = '[line withheld: redaction failed]';
+      }
+    }
+    const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text: shown };
     const line = formatLogLine(record);
     this.ring.push(line);
     if (this.ring.length > this.ringSize) this.ring.shift();
     let failed = false;
     for (const sink of this.sinks) {
       try {
-        sink(line, record);
+        if (sink(line, record) === false) failed = true;
       } catch {
         failed = true;
       }
@@ -79,4 +104,6 @@ export class ComponentLogger {
   error(text: string): void { this.logger.log(this.name, 4, text); }
   critical(text: string): void { this.logger.log(this.name, 5, text); }
   fatal(text: string): void { this.logger.log(this.name, 6, text); }
+  /** Whether a line at `level` would be logged (skip building costly text when not). */
+  enabled(level: LogLevel): boolean { return this.logger.enabled(this.name, level); }
 }

@@ -1,22 +1,37 @@
 /**
  * Application and boot logs (spec: "Provisioning Settings", "Download Logs",
- * "Uploading Logs to a USB Flash Drive").
+ * "Uploading Logs to a USB Flash Drive", "USB Logging Parameter", "How
+ * Personal Data is Deleted"). Behaviour: ./logs-module.ts; docs/logging.md.
  */
-import type { ModuleDeclaration } from '../kernel/declaration';
+import type { ModuleDeclaration, ParameterDeclaration } from '../kernel/declaration';
+import { DEFAULT_LOG_LEVEL, LOG_COMPONENTS, levelParameter } from './log-components';
+
+const levelParameters: ParameterDeclaration[] = LOG_COMPONENTS.map((c) => ({
+  name: levelParameter(c.id),
+  type: 'integer',
+  default: DEFAULT_LOG_LEVEL,
+  min: 0,
+  max: 6,
+  description: `Lowest level logged for component ${c.id} (${c.description}): 0 debug, 1 info, 2 notice, 3 warning, 4 error, 5 critical, 6 fatal.`,
+}));
 
 export const logsDeclaration: ModuleDeclaration = {
   name: 'logs',
   parameters: [
     { name: 'log.render.file', type: 'boolean', default: true, description: 'Upload device logs to the provisioning server (0: never uploaded).' },
-    { name: 'log.render.file.size', type: 'integer', default: 32, min: 1, max: 180, description: 'Log file size limit in KB; reaching it uploads/copies the logs (to USB with feature.usbLogging.enabled).' },
+    { name: 'log.render.file.size', type: 'integer', default: 32, min: 1, max: 180, description: 'Log file size limit in KB; reaching it rotates the file and uploads/copies the logs (to USB with feature.usbLogging.enabled).' },
     { name: 'log.render.file.upload.period', type: 'integer', default: 172800, min: 0, max: 2147483647, description: 'Seconds between periodic log uploads/copies (0: only on size limit).' },
     { name: 'log.render.file.upload.append', type: 'boolean', default: true, description: 'Append to the log files on the server (0: replace them).' },
     { name: 'log.render.file.upload.append.sizeLimit', type: 'integer', default: 512, min: 1, max: 10240, description: 'Size limit of an appended server log file, KB.' },
     { name: 'log.render.file.upload.append.limitMode', type: 'enum', default: 'delete', values: ['delete', 'stop'], description: 'At the server size limit: delete the file and start over, or stop appending.' },
+    { name: 'log.render.file.count', type: 'integer', default: 4, min: 1, max: 16, description: 'Files kept per log (the current one and rotated ones); the oldest is deleted first when a rotation exceeds it.' },
+    { name: 'log.redact.components', type: 'string', default: 'sip', maxLength: 256, description: 'Components whose log lines have phone numbers, SIP URIs and names replaced by keyed-hash tokens (comma-separated; * all; empty none).' },
+    { name: 'log.render.messageBodies', type: 'boolean', default: false, description: 'Keep message bodies (SDP, instant-message text) in SIP message dumps (0: bodies replaced by their size).' },
     { name: 'feature.usbLogging.enabled', type: 'boolean', default: false, description: 'Copy application and boot logs to a USB flash drive.' },
+    ...levelParameters,
   ],
   dataClasses: [
-    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps)', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
+    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps), the log redaction key, the upload state', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
   ],
   screens: [],
 };

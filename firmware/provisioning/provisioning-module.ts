@@ -11,9 +11,8 @@
  *   reboots the phone once at the end of the cycle and the next boot
  *   decrypts with it (spec key-change procedure);
  * - override layers changed on the phone or the web are uploaded;
- * - after the first cycle of a boot the boot log is uploaded (`log.render.file`).
  *
- * Other modules use the bus: `prov:upload` ({ kind, text, user? }) and
+ * Other modules use the bus: `prov:upload` ({ kind, text, user?, name?, append? }) and
  * `prov:clearUploaded` ({ user? }) in; `prov:cycle` (CycleReport) and
  * `prov:directory` ({ name, text }) out.
  */
@@ -129,14 +128,8 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     if (changes.some((c) => c.name.startsWith('prov.polling.'))) client.schedulePoll();
   });
 
-  let bootLogSent = false;
-  const afterCycle = (report: CycleReport) => {
-    bus.emit('prov:cycle', report);
-    if (report.outcome === 'provisioned' && !bootLogSent && !report.rebooting) {
-      bootLogSent = true;
-      void uploader.uploadLog('boot', kernel.log.recent().join('\n') + '\n');
-    }
-  };
+  // The logs module uploads the boot log after the first cycle (it owns log uploads).
+  const afterCycle = (report: CycleReport) => bus.emit('prov:cycle', report);
 
   // ── triggers ──
   bus.on('line', (e) => {
@@ -146,11 +139,11 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     }
   });
   bus.on('prov:upload', (p) => {
-    const req = p as { kind: UploadKind; text: string; user?: string; name?: string };
+    const req = p as { kind: UploadKind; text: string; user?: string; name?: string; append?: boolean };
     switch (req.kind) {
       case 'callList': void uploader.uploadCallList(req.text, req.user); break;
       case 'directory': void uploader.uploadDirectory(req.text, req.user); break;
-      case 'log': void uploader.uploadLog(req.name === 'app' ? 'app' : 'boot', req.text); break;
+      case 'log': void uploader.uploadLog(req.name === 'app' ? 'app' : 'boot', req.text, req.append === true); break;
       case 'config': void uploader.uploadConfig(req.name ?? `${mac}-config.cfg`, req.text); break;
       case 'overrides': void uploader.uploadOverrides(req.user ? 'user' : 'local', req.text, req.user); break;
       default: log.error(`prov:upload of unknown kind ${String(req.kind)}`);

@@ -12,6 +12,10 @@
  * | phone-specific config file        | (base)               | always                       | sec.encryption.upload.config=1    |
  * | `<MAC>-app.log`, `<MAC>-boot.log` | LOG_FILE_DIRECTORY   | log.render.file=1            | never                             |
  *
+ * Logs in append mode (`log.render.file.upload.append=1`, decided by the
+ * logs module) are appended: the server file is read (GET) and written back
+ * with the new lines at its end, since plain HTTP PUT cannot append.
+ *
  * When encryption is asked for and the phone has no key, the file is not sent
  * (never silently in plain text). A failed upload is logged and retried with
  * backoff; a newer upload of the same file replaces the waiting one.
@@ -68,6 +72,7 @@ interface Pending {
   kind: UploadKind;
   name: string;
   text: string;
+  append?: boolean;
 }
 
 export class ServerUploader {
@@ -98,8 +103,13 @@ export class ServerUploader {
     return this.upload('config', name, text);
   }
 
-  uploadLog(which: 'app' | 'boot', text: string): Promise<UploadResult> {
-    return this.upload('log', `${this.d.mac}-${which}.log`, text);
+  /** `append`: add `text` at the end of the server file instead of replacing it. */
+  uploadLog(which: 'app' | 'boot', text: string, append = false): Promise<UploadResult> {
+    const name = `${this.d.mac}-${which}.log`;
+    const waiting = this.pending.get(name);
+    // Appended lines still waiting for a retry go first, so none is lost or reordered.
+    if (append && waiting?.append) return this.upload('log', name, waiting.text + text, true);
+    return this.upload('log', name, text, append);
   }
 
   /** "Clear Uploaded Calls/Directory": DELETE the uploaded call list and directory. A file already absent counts as deleted. */
@@ -136,7 +146,7 @@ export class ServerUploader {
     return [...this.pending.keys()];
   }
 
-  private async upload(kind: UploadKind, name: string, text: string): Promise<UploadResult> {
+  private async upload(kind: UploadKind, name: string, text: string, append = false): Promise<UploadResult> {
     const rule = RULES[kind];
     if (rule.gate && this.d.param(rule.gate) === '0') {
       this.pending.delete(name);
@@ -160,6 +170,11 @@ export class ServerUploader {
     const url = this.url(server, kind, name);
     let failure: string;
     try {
+      if (append) {
+        const old = await this.d.net.request({ method: 'GET', url, ...requestBase(server) });
+        if (old.status >= 200 && old.status < 300) body = concatBytes(old.body, body);
+        else if (old.status !== 404) throw new Error(`io: reading ${redactedUrl(url)} to append answered HTTP ${old.status}`);
+      }
       const res = await this.d.net.request({ method: 'PUT', url, body, headers: { 'Content-Type': encrypted ? 'application/octet-stream' : 'text/plain; charset=utf-8' }, ...requestBase(server) });
       if (res.status >= 200 && res.status < 300) {
         this.pending.delete(name);
@@ -172,7 +187,7 @@ export class ServerUploader {
       failure = describeNetError(e, url);
     }
     this.d.log.error(`upload of ${name} failed: ${failure}`);
-    this.pending.set(name, { kind, name, text });
+    this.pending.set(name, { kind, name, text, append });
     this.scheduleRetry();
     return { file: name, status: 'failed', reason: failure, encrypted };
   }
@@ -189,7 +204,14 @@ export class ServerUploader {
       this.retryTimer = null;
       const jobs = [...this.pending.values()];
       this.pending.clear();
-      for (const j of jobs) void this.upload(j.kind, j.name, j.text);
+      for (const j of jobs) void this.upload(j.kind, j.name, j.text, j.append);
     });
   }
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

@@ -1,0 +1,174 @@
+/**
+ * The logs module at boot: the logger's flash sink (boot.log during the boot
+ * phase, app.log after), per-component levels from configuration,
+ * redaction, uploads and USB copies on rotation and every
+ * `log.render.file.upload.period` seconds, and the log package.
+ * docs/logging.md describes the behaviour; ./declaration.ts the parameters.
+ *
+ * The boot phase ends at the first provisioning cycle (or BOOT_PHASE_MS
+ * after boot without one); after the first cycle that provisions the phone
+ * without rebooting it, boot.log is uploaded (this module is the one owner
+ * of log uploads).
+ */
+import type { Kernel } from '../kernel/kernel';
+import type { LogLevel } from '../kernel/logger';
+import type { FirmwareModule } from '../kernel/module-registry';
+import type { FileStore } from '../storage/file-store';
+import { logsDeclaration } from './declaration';
+import { LOG_COMPONENTS, levelParameter } from './log-components';
+import { LogFlashWriter } from './log-flash-writer';
+import { buildLogPackage } from './log-package';
+import { LogRedactor, type RedactionSettings } from './log-redaction';
+import { LogUploader, type UploadOutcome } from './log-upload';
+import { loadRedactionKey } from './redaction-key';
+import { RotatingLogFile, type LogLimits, type LogName } from './rotating-log-file';
+import { UsbLogCopier, type UsbCopyOutcome } from './usb-log-copier';
+import { utf8Encode } from '../kernel/text-codec';
+
+export const BOOT_PHASE_MS = 120_000;
+/** setTimer takes 32-bit delays: longer periods are waited out in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export function logsModule(): FirmwareModule {
+  return { declaration: logsDeclaration };
+}
+
+/** What the logs module needs of the configuration service. */
+export interface LogsConfig {
+  get(name: string): string | undefined;
+  onChange(listener: (changes: { name: string }[]) => void): () => void;
+}
+
+export interface LogService {
+  files: Record<LogName, RotatingLogFile>;
+  writer: LogFlashWriter;
+  /** Write the RAM buffer to flash now. */
+  flush(): void;
+  /** Upload one log now (as the periodic timer would). */
+  upload(name: LogName, reason: string): UploadOutcome;
+  copyToUsb(reason: string): UsbCopyOutcome;
+  /** The `.tgz` log package (for the web interface's "Download Logs"). */
+  packageBytes(): Uint8Array;
+}
+
+export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig }): LogService {
+  const { hal, timers, bus } = kernel;
+  const log = kernel.log.component('logs');
+  const mac = hal.board.mac.toLowerCase();
+  const param = (name: string) => w.config.get(name);
+  const limits = (): LogLimits => ({
+    maxBytes: (Number(param('log.render.file.size')) || 32) * 1024,
+    maxFiles: Number(param('log.render.file.count')) || 4,
+  });
+  const files: Record<LogName, RotatingLogFile> = { app: new RotatingLogFile(w.fs, 'app', limits), boot: new RotatingLogFile(w.fs, 'boot', limits) };
+
+  // ── levels and redaction first, so the lines below already follow them ──
+  const applyLevels = () => {
+    for (const c of LOG_COMPONENTS) {
+      const v = Number(param(levelParameter(c.id)));
+      if (Number.isInteger(v) && v >= 0 && v <= 6) kernel.log.setLevel(c.id, v as LogLevel);
+    }
+  };
+  applyLevels();
+  const key = loadRedactionKey(w.fs, hal.crypto, (m) => log.error(m));
+  let redaction: RedactionSettings = readRedaction(param);
+  const redactor = new LogRedactor((data) => hal.crypto.hmacSha256(key, utf8Encode(data)), () => redaction);
+  kernel.log.setTextFilter(redactor.filter);
+
+  // ── the flash sink: what was logged before the store was mounted goes first ──
+  const writer = new LogFlashWriter(files, timers, {
+    onRotate: (name) => afterRotation(name),
+    onWriteError: (name, message) => log.error(`${name}.log not written: ${message}`),
+  });
+  for (const line of kernel.log.recent()) writer.sink(line);
+  kernel.log.addSink(writer.sink);
+
+  const uploader = new LogUploader({ store: w.fs, files, param, log, mac, send: (req) => bus.emit('prov:upload', req) });
+  const usb = new UsbLogCopier(hal.usb, files, param, log, mac);
+  let rotating = false;
+  const afterRotation = (name: LogName) => {
+    if (rotating) return;
+    rotating = true;
+    try {
+      log.info(`${name}.log reached ${limits().maxBytes / 1024} KB: rotated`);
+      writer.flush();
+      uploader.upload(name, 'size limit');
+      usb.copy(`${name}.log size limit`);
+    } finally {
+      rotating = false;
+    }
+  };
+
+  // ── boot phase ──
+  let bootPhase = true;
+  let bootLogSent = false;
+  const endBootPhase = (why: string) => {
+    if (!bootPhase) return;
+    bootPhase = false;
+    log.info(`boot phase over (${why}): logging to app.log`);
+    writer.flush();
+    writer.switchTo('app');
+  };
+  const bootTimer = timers.after(BOOT_PHASE_MS, 'boot log phase', () => endBootPhase(`${BOOT_PHASE_MS / 1000} s after boot`));
+  bus.on('prov:cycle', (payload) => {
+    const report = payload as { outcome?: string; rebooting?: boolean };
+    timers.cancel(bootTimer);
+    endBootPhase('first provisioning cycle');
+    if (report.outcome === 'provisioned' && !report.rebooting && !bootLogSent) {
+      bootLogSent = true;
+      uploader.upload('boot', 'boot');
+    }
+  });
+
+  // ── periodic uploads and USB copies ──
+  let periodic: number | null = null;
+  const armPeriodic = () => {
+    if (periodic !== null) timers.cancel(periodic);
+    periodic = null;
+    const seconds = Number(param('log.render.file.upload.period')) || 0;
+    if (seconds <= 0) return;
+    let remaining = seconds * 1000;
+    const step = () => {
+      const wait = Math.min(remaining, MAX_TIMER_MS);
+      periodic = timers.after(wait, 'periodic log upload', () => {
+        remaining -= wait;
+        if (remaining > 0) return step();
+        writer.flush();
+        uploader.upload('app', 'periodic');
+        usb.copy('periodic');
+        armPeriodic();
+      });
+    };
+    step();
+  };
+  armPeriodic();
+
+  w.config.onChange((changes) => {
+    if (changes.some((c) => c.name.startsWith('log.level.change.'))) applyLevels();
+    if (changes.some((c) => c.name === 'log.redact.components' || c.name === 'log.render.messageBodies')) redaction = readRedaction(param);
+    if (changes.some((c) => c.name === 'log.render.file.upload.period')) armPeriodic();
+  });
+
+  return {
+    files,
+    writer,
+    flush: () => writer.flush(),
+    upload: (name, reason) => {
+      writer.flush();
+      return uploader.upload(name, reason);
+    },
+    copyToUsb: (reason) => {
+      writer.flush();
+      return usb.copy(reason);
+    },
+    packageBytes: () => {
+      writer.flush();
+      return buildLogPackage({ fs: w.fs, mac, now: hal.clock.now(), firmwareVersion: kernel.version });
+    },
+  };
+}
+
+function readRedaction(param: (name: string) => string | undefined): RedactionSettings {
+  const list = (param('log.redact.components') ?? 'sip').split(',').map((s) => s.trim()).filter(Boolean);
+  return { components: new Set(list), keepMessageBodies: param('log.render.messageBodies') === '1' };
+}
