@@ -8,7 +8,8 @@
 import type { Hal } from '../hal/contract';
 import { analyticsDeclaration } from './analytics/declaration';
 import { PasswordVault } from './auth/password-vault';
-import { callsDeclaration } from './calls/declaration';
+import { callListFetcher } from './calls/call-list-download';
+import { callsModule, startCalls, type CallsService } from './calls/calls-module';
 import { configModule, startConfigService } from './config/config-module';
 import type { ConfigService } from './config/config-service';
 import { directoryDeclaration } from './directory/declaration';
@@ -17,7 +18,7 @@ import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
-import { logsModule, startLogs, type LogService } from './logs/logs-module';
+import { logsDeclaration } from './logs/declaration';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
@@ -38,7 +39,7 @@ export interface BootedPhone {
   /** User profiles: currentUser(), isPhoneLocked(), isDialAllowedWhileLoggedOut(number). */
   login: LoginService;
   auth: AuthService;
-  logs: LogService;
+  calls: CallsService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -74,16 +75,14 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
   kernel.modules.register(provisioningModule());
-  kernel.modules.register(logsModule());
+  kernel.modules.register(callsModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [callsDeclaration, directoryDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [directoryDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
-  // Right after configuration: log levels, redaction and the flash log apply to everything after.
-  const logs = startLogs(kernel, { fs, config });
   auth = startAuth(kernel, vault, settings, config);
 
   ui.buildMenus();
@@ -92,7 +91,16 @@ export function boot(hal: Hal): BootedPhone {
   ui.start();
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui });
+  // Before login: a restored session's user:changed selects that user's call lists.
+  const calls = startCalls(kernel, {
+    fs, config, ui,
+    fetchCallList: callListFetcher({
+      net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
+      log: (m) => kernel.log.component('calls').warning(m),
+    }),
+  });
   login = startLogin(kernel, { fs, config, provisioning, auth, ui });
+  calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, logs };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, calls };
 }

@@ -2,7 +2,7 @@
  * What a simulated phone offers its drivers: the CLI, the browser UI, the
  * scenario runner, tests and benchmarks. Implemented by `sim/phone.ts`.
  */
-import type { BootReason, KeyName, LineEvent, ScreenText } from '../hal/contract';
+import type { BootReason, CallEndCause, KeyName, LineEvent, ScreenText } from '../hal/contract';
 
 /** Which engine runs the firmware image. */
 export type EngineKind = 'quickjs' | 'node';
@@ -55,6 +55,10 @@ export interface FarEnd {
   answer(callId: string): void;
   /** Far end hangs up. */
   hangup(callId: string): void;
+  /** Far end transfers a connected call to `target`: the phone is then connected to that party. */
+  transfer(callId: string, target: string, name?: string): void;
+  /** The network ends a call with this cause (answered elsewhere, preempted, error, ...). */
+  end(callId: string, cause: CallEndCause, sipCode?: number): void;
   /** Send a SIP NOTIFY (e.g. check-sync with params). */
   notify(event: string, params?: Record<string, string>): void;
   /** Scripted behaviour for calls the phone places. */

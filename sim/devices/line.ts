@@ -28,6 +28,8 @@ export class VirtualLine implements Line {
       ring: (from, name) => this.ring(from, name),
       answer: (callId) => this.answerOutgoing(callId),
       hangup: (callId) => this.hangupRemote(callId),
+      transfer: (callId, target, name) => this.transferRemote(callId, target, name),
+      end: (callId, cause, sipCode) => this.end(this.live(callId), cause, sipCode),
       notify: (event, params) => this.notify(event, params),
       script: (behaviours) => this.script(behaviours),
       calls: () => this.calls(),
@@ -113,6 +115,16 @@ export class VirtualLine implements Line {
   hangupRemote(callId: string): void {
     const call = this.live(callId);
     this.end(call, call.direction === 'incoming' && call.state === 'ringing' ? 'cancelled' : 'remote-hangup');
+  }
+
+  transferRemote(callId: string, target: string, name = ''): void {
+    const call = this.live(callId);
+    if (call.state !== 'connected' && call.state !== 'held') throw new Error(`transfer: call ${callId} is not connected`);
+    call.party = { address: target, name };
+    call.remote = target;
+    call.state = 'connected';
+    this.emit({ type: 'transferred', callId, target });
+    this.emit({ type: 'connected', callId, remote: call.party });
   }
 
   notify(event: string, params: Record<string, string> = {}): void {

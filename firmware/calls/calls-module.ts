@@ -1,0 +1,211 @@
+/**
+ * The calls module at boot: the call state machine on the line, the
+ * recorder and the CDR on the fs store, the call screens and the idle
+ * screen's dialing and call-list keys, per-user lists on `user:changed`,
+ * uploads of the calls file through `prov:upload` and downloads on a
+ * check-sync NOTIFY (`voIpProt.SIP.specialEvent.checkSync.downloadCallList`).
+ */
+import type { Kernel } from '../kernel/kernel';
+import type { FirmwareModule } from '../kernel/module-registry';
+import type { FileStore } from '../storage/file-store';
+import type { Navigator } from '../ui/screen';
+import type { PhoneUi } from '../ui/ui-module';
+import { CallController } from './call-controller';
+import { CALL_LIST_NAMES, type CallListName } from './call-record';
+import { CallListRecorder } from './call-list-recorder';
+import { CallListScreen } from './call-list-screen';
+import { CallListStore } from './call-list-store';
+import { CallListsMenu } from './call-lists-menu';
+import { CallScreen } from './call-screen';
+import { exportCallsXml, importCallsXml } from './calls-xml';
+import { CdrStore } from './cdr-store';
+import { callsDeclaration } from './declaration';
+import { DialScreen } from './dial-screen';
+import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
+
+export function callsModule(): FirmwareModule {
+  return { declaration: callsDeclaration };
+}
+
+export interface CallsConfig {
+  get(name: string): string | undefined;
+}
+
+export interface CallsWiring {
+  fs: FileStore;
+  config: CallsConfig;
+  ui?: PhoneUi;
+  /** GET a calls file (`<user>-calls.xml`) from CALL_LISTS_DIRECTORY; null when absent or unreachable. */
+  fetchCallList?: (name: string) => Promise<string | null>;
+}
+
+export interface CallsService {
+  controller: CallController;
+  recorder: CallListRecorder;
+  cdr: CdrStore;
+  /** The directory's decision for incoming calls (default: ring always). */
+  setIncomingPolicy(policy: IncomingCallPolicy): void;
+  /** Names from the directory for lists and caller display (default: none). */
+  setNameLookup(lookup: PartyNameLookup): void;
+  /** The login module: refuse a number while the phone is locked (returns the reason, or null to allow). */
+  setDialGate(gate: (number: string) => string | null): void;
+  exportXml(): string;
+  /** Replace the current owner's lists with a calls file; false (lists kept) when it holds nothing usable. */
+  importXml(text: string): boolean;
+  /** Upload the current owner's calls file now. */
+  upload(): void;
+}
+
+const UPLOAD_DEBOUNCE_MS = 2000;
+const MAX_EMERGENCY_ENTRIES = 5;
+
+export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
+  const { hal, bus, timers } = kernel;
+  const log = kernel.log.component('calls');
+  const on = (name: string) => w.config.get(name) === '1';
+  const listEnabled = (list: CallListName) => on('feature.callList.enabled') && on(`feature.callList${list[0].toUpperCase()}${list.slice(1)}.enabled`);
+  const store = new CallListStore(w.fs, (m) => log.error(m));
+  const recorder = new CallListRecorder(store, {
+    listEnabled,
+    collapseDuplicates: () => on('callLists.collapseDuplicates'),
+    logConsultationCalls: () => on('callLists.logConsultationCalls'),
+  }, (m) => log.error(m));
+  const cdr = new CdrStore(w.fs, (m) => log.error(m));
+  let policy: IncomingCallPolicy = RING_ALWAYS;
+  let lookup: PartyNameLookup | undefined;
+  let dialGate: ((n: string) => string | null) | null = null;
+
+  const emergencyNumbers = () => {
+    const out: string[] = [];
+    for (let i = 1; i <= MAX_EMERGENCY_ENTRIES; i++) for (const n of (w.config.get(`dialplan.routing.emergency.${i}.value`) ?? '').split(',')) if (n.trim()) out.push(n.trim());
+    return out;
+  };
+
+  const cdrWanted = () => {
+    const analytics = on('feature.da.enabled') || (on('device.da.enabled.set') && on('device.da.enabled'));
+    const services = (w.config.get('da.supported.services') ?? '').split(',').map((x) => x.trim());
+    return analytics && (services.includes('all') || services.includes('cdr'));
+  };
+
+  let uploadTimer: number | null = null;
+  const upload = () => {
+    if (!on('feature.callList.enabled')) return;
+    const user = recorder.currentUser();
+    bus.emit('prov:upload', { kind: 'callList', text: exportCallsXml(recorder.all()), ...(user ? { user } : {}) });
+  };
+  const scheduleUpload = () => {
+    if (uploadTimer !== null) timers.cancel(uploadTimer);
+    uploadTimer = timers.after(UPLOAD_DEBOUNCE_MS, 'calls upload', () => { uploadTimer = null; upload(); });
+  };
+
+  const controller = new CallController({
+    line: hal.line,
+    now: () => hal.clock.now(),
+    monotonic: () => hal.clock.monotonic(),
+    recorder,
+    // The CDR exists for device analytics only: nothing is kept unless analytics with the cdr service is on.
+    cdr: { add: (r) => { if (cdrWanted()) cdr.add(r); } },
+    policy: () => policy,
+    lookup: () => lookup,
+    emergencyNumbers,
+    emergencyLocation: () => w.config.get('dialplan.routing.emergency.location') ?? '',
+    user: () => recorder.currentUser(),
+    log,
+    changed: () => showCalls(),
+    ended: () => scheduleUpload(),
+  });
+  const callScreen = new CallScreen(controller, () => hal.clock.monotonic());
+
+  const dial = (number: string, nav?: Navigator) => {
+    const refusal = dialGate?.(number) ?? null;
+    if (refusal) {
+      log.notice(`dial ${number} refused: ${refusal}`);
+      nav?.redraw();
+      return;
+    }
+    controller.dial(number);
+  };
+
+  // ── screens ──
+  const CALL_SCREENS = ['call', 'incoming'];
+  const showCalls = () => {
+    const ui = w.ui;
+    if (!ui) return;
+    const shown = ui.manager.current()?.id ?? '';
+    if (controller.calls().length > 0 && !CALL_SCREENS.includes(shown) && shown !== 'target' && shown !== 'dial') ui.manager.push(callScreen);
+    else if (controller.calls().length === 0 && CALL_SCREENS.includes(shown)) ui.manager.home();
+    else ui.manager.redraw();
+  };
+  const enabledLists = () => CALL_LIST_NAMES.filter(listEnabled);
+  const openList = (list: CallListName, nav: Navigator) => nav.push(new CallListScreen(list, recorder, (a) => dial(a, nav), () => lookup));
+  if (w.ui) {
+    w.ui.idleExtension = {
+      softKeys: () => (on('feature.callList.enabled') ? ['Calls', enabledLists().includes('missed') ? 'Missed' : ''] : ['', '']),
+      onKey: (key, nav) => {
+        if (key.length === 1 && /[0-9*#]/.test(key)) nav.push(new DialScreen(key, 'Dial', (n) => dial(n, nav)));
+        else if (key === 'hook' || key === 'speaker' || key === 'headset') nav.push(new DialScreen('', 'Dial', (n) => dial(n, nav)));
+        else if (key === 'redial' && enabledLists().includes('placed')) {
+          const last = recorder.list('placed')[0];
+          if (last) dial(last.destination.address, nav);
+        } else if (key === 'soft2' && on('feature.callList.enabled')) nav.push(new CallListsMenu(enabledLists, (l) => recorder.list(l).length, openList));
+        else if (key === 'soft3' && enabledLists().includes('missed')) openList('missed', nav);
+        else return false;
+        return true;
+      },
+    };
+  }
+  recorder.onChange(() => { if (w.ui && w.ui.manager.current()?.id.startsWith('calllist')) w.ui.manager.redraw(); });
+
+  // ── per-user lists ──
+  const importInto = (text: string, source: string): boolean => {
+    const result = importCallsXml(text);
+    for (const p of result.problems) log.warning(`${source}: ${p}`);
+    if (result.records.length === 0) {
+      log.error(`${source}: no usable calls: lists kept as they were`);
+      return false;
+    }
+    recorder.replaceAll(result.records);
+    log.info(`${source}: ${result.records.length} calls imported`);
+    return true;
+  };
+  const download = (name: string) => {
+    if (!w.fetchCallList) return;
+    const owner = recorder.currentUser();
+    void w.fetchCallList(name).then((text) => {
+      if (text === null || recorder.currentUser() !== owner) return;
+      importInto(text, name);
+    }, (e) => log.error(`${name}: download failed: ${(e as Error).message}`));
+  };
+  bus.on('user:changed', ({ user }) => {
+    const previous = recorder.currentUser();
+    if (previous === user) return;
+    if (previous && w.config.get('callLists.eraseAtLogout') !== '0') {
+      store.eraseUser(previous);
+      log.notice(`call lists of user ${previous} erased at logout`);
+    }
+    recorder.setUser(user);
+    if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
+  });
+
+  bus.on('line', (e) => {
+    if (e.type === 'notify') {
+      if (e.event.toLowerCase() === 'check-sync' && on('voIpProt.SIP.specialEvent.checkSync.downloadCallList') && on('feature.callList.enabled')) {
+        download(`${recorder.currentUser() ?? hal.board.mac.toLowerCase()}-calls.xml`);
+      }
+      return;
+    }
+    controller.onLineEvent(e);
+  });
+
+  recorder.setUser(null);
+  log.info(`call lists: ${recorder.all().length} entries, CDR: ${cdr.all().length} records`);
+  return {
+    controller, recorder, cdr,
+    setIncomingPolicy: (p) => { policy = p; },
+    setNameLookup: (l) => { lookup = l; },
+    setDialGate: (g) => { dialGate = g; },
+    exportXml: () => exportCallsXml(recorder.all()),
+    importXml: (text) => importInto(text, 'calls file'),
+    upload,
+  };
+}
