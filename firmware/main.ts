@@ -12,7 +12,7 @@ import { callListFetcher } from './calls/call-list-download';
 import { callsModule, startCalls, type CallsService } from './calls/calls-module';
 import { configModule, startConfigService } from './config/config-module';
 import type { ConfigService } from './config/config-service';
-import { directoryDeclaration } from './directory/declaration';
+import { directoryModule, startDirectory, type DirectoryRuntime } from './directory/directory-module';
 import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
@@ -29,6 +29,7 @@ export const version: string = __FIRMWARE_VERSION__;
 
 /** What one boot holds: handed to modules through the kernel. */
 export interface BootedPhone {
+  directory: DirectoryRuntime;
   kernel: Kernel;
   nvram: FileStore;
   fs: FileStore;
@@ -77,8 +78,10 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(provisioningModule());
   kernel.modules.register(callsModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
+  const directory = directoryModule();
+  kernel.modules.register(directory);
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [directoryDeclaration, logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [logsDeclaration, resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
@@ -101,6 +104,15 @@ export function boot(hal: Hal): BootedPhone {
   });
   login = startLogin(kernel, { fs, config, provisioning, auth, ui });
   calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
+  // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
+  const contacts = startDirectory(kernel, directory, {
+    fs, config, provisioning,
+    checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
+    echoPasswordDigits: () => auth!.echoDigits(),
+    dial: (n) => calls.controller.dial(n),
+  });
+  calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
+  calls.setNameLookup(contacts.service.partyName);
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, calls };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, calls, directory: contacts };
 }

@@ -269,6 +269,39 @@ export interface Net {
   onLink(handler: (up: boolean) => void): void;
 }
 
+// ───────────────────────────── LDAP ─────────────────────────────
+
+/** One LDAP search (the corporate directory). The host binds, searches and unbinds; the firmware never sees the socket. */
+export interface LdapSearchRequest {
+  /** `ldap://host:port` or `ldaps://host:port`. */
+  url: string;
+  /** Bind DN (or user name); empty for an anonymous bind. */
+  bindDn: string;
+  password: string;
+  baseDn: string;
+  scope: 'base' | 'one' | 'sub';
+  /** RFC 4515 filter, already escaped by the caller. */
+  filter: string;
+  /** Attributes to return. */
+  attributes: string[];
+  /** At most this many entries (the server's size limit answer is not an error). */
+  sizeLimit: number;
+  timeoutMs: number;
+  /** PEM CA certificates trusted for `ldaps://`; without one a TLS search fails `tls`. */
+  trustedCaPem?: string;
+}
+
+/** One entry found: its DN and the first value of each attribute asked for that it has. */
+export interface LdapEntry {
+  dn: string;
+  attributes: Record<string, string>;
+}
+
+/** Rejection reason of `search`: an Error whose message starts with `timeout`, `refused`, `tls`, `auth`, `link-down` or `io`. */
+export interface Ldap {
+  search(request: LdapSearchRequest): Promise<LdapEntry[]>;
+}
+
 // ───────────────────────────── USB ─────────────────────────────
 
 export interface Usb {
@@ -316,6 +349,8 @@ export interface Hal {
   usb: Usb;
   power: Power;
   serial: Serial;
+  /** LDAP client of the network stack (corporate directory); absent on a board without one. */
+  ldap?: Ldap;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */

@@ -2,7 +2,7 @@
  * Local and corporate contact directory (spec: "Local Contact Directory",
  * "Corporate Directory Parameters").
  */
-import type { ModuleDeclaration } from '../kernel/declaration';
+import type { ModuleDeclaration, ParameterDeclaration } from '../kernel/declaration';
 
 export const directoryDeclaration: ModuleDeclaration = {
   name: 'directory',
@@ -15,10 +15,32 @@ export const directoryDeclaration: ModuleDeclaration = {
     { name: 'dir.local.UIenabled', type: 'boolean', default: true, description: 'Show the Contact Directory and Favorites/Speed Dial menus (0: not available).' },
     { name: 'up.regOnPhone', type: 'boolean', default: false, reboot: true, description: 'Push contacts assigned to line keys to the expansion module (0: shown on the phone).' },
     { name: 'dir.corp.address', type: 'string', default: '', maxLength: 255, reboot: true, description: 'IP address, hostname or FQDN of the corporate directory LDAP server (null by default).' },
-    { name: 'dir.corp.password', type: 'string', default: '', description: 'Password used to authenticate to the LDAP server (UTF-8, null by default).' },
+    { name: 'dir.corp.password', type: 'string', default: '', maxLength: 255, description: 'Password used to authenticate to the LDAP server (UTF-8, null by default).' },
+    { name: 'dir.corp.port', type: 'integer', default: 0, min: 0, max: 65535, reboot: true, description: 'LDAP server port; 0: 389, or 636 with dir.corp.transport=TLS.' },
+    { name: 'dir.corp.transport', type: 'enum', default: 'TCP', values: ['TCP', 'TLS'], reboot: true, description: 'LDAP over TCP (ldap://) or TLS (ldaps://); an ldap:// or ldaps:// URL in dir.corp.address wins.' },
+    { name: 'dir.corp.baseDN', type: 'string', default: '', maxLength: 255, description: 'Base DN of the corporate directory search, e.g. ou=people,dc=example,dc=com.' },
+    { name: 'dir.corp.user', type: 'string', default: '', maxLength: 255, description: 'Bind DN or user name for the LDAP server (empty: anonymous bind).' },
+    { name: 'dir.corp.filterPrefix', type: 'string', default: '(objectclass=person)', maxLength: 255, description: 'LDAP filter ANDed with the name search.' },
+    { name: 'dir.corp.scope', type: 'enum', default: 'sub', values: ['one', 'sub', 'base'], description: 'LDAP search scope below the base DN.' },
+    { name: 'dir.corp.pageSize', type: 'integer', default: 32, min: 8, max: 64, description: 'Most entries one corporate directory search returns.' },
+    ...corporateAttribute(1, 'sn', 'last_name'),
+    ...corporateAttribute(2, 'givenName', 'first_name'),
+    ...corporateAttribute(3, 'telephoneNumber', 'phone_number'),
+    ...corporateAttribute(4, '', 'other'),
   ],
   dataClasses: [
     { storageClass: 'directory', description: 'Local contact directory (<MAC>-directory.xml / <user>-directory.xml): names, numbers, speed dials', personal: true, perUser: true, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
   ],
-  screens: [],
+  screens: [
+    { menu: ['Contacts'], label: 'Local Directory', screen: 'localDirectory', access: 'anyone' },
+    { menu: ['Contacts'], label: 'Corporate Directory', screen: 'corporateDirectory', access: 'anyone' },
+  ],
 };
+
+/** `dir.corp.attribute.N.name` / `.type`: which LDAP attribute holds what. */
+function corporateAttribute(n: number, name: string, type: string): ParameterDeclaration[] {
+  return [
+    { name: `dir.corp.attribute.${n}.name`, type: 'string', default: name, maxLength: 64, description: `LDAP attribute ${n} read from the corporate directory (empty: unused).` },
+    { name: `dir.corp.attribute.${n}.type`, type: 'enum', default: type, values: ['first_name', 'last_name', 'phone_number', 'other'], description: `What LDAP attribute ${n} holds.` },
+  ];
+}

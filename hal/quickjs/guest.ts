@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LineEvent, NetRequest, NetResponse, ScreenText, TimerId,
+  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, TimerId,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -207,6 +207,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       lastRebootMessage: () => call('power', 'lastRebootMessage'),
     },
     serial: { write: (line) => { call('serial', 'write', line); } },
+    ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {

@@ -62,6 +62,7 @@ export class NodeEngine implements FirmwareEngine {
     return {
       ...hal,
       net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
+      ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
         dial: wrap(line.dial.bind(line)),

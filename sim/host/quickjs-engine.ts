@@ -50,6 +50,7 @@ const SYNC_METHODS: Record<string, string[]> = {
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
+  ldap: ['search'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */

@@ -7,6 +7,7 @@ import { VirtualFlash } from '../devices/flash';
 import { VirtualKeys } from '../devices/keys';
 import { VirtualLeds } from '../devices/leds';
 import { VirtualLine } from '../devices/line';
+import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
@@ -21,6 +22,7 @@ export interface VirtualDevices {
   leds: VirtualLeds;
   line: VirtualLine;
   net: HostNet;
+  ldap: HostLdap;
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
@@ -37,6 +39,9 @@ export interface DeviceOptions {
 
 export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): VirtualDevices {
   const clock = new VirtualClock(o.startTime);
+  const net = new HostNet();
+  const ldap = new HostLdap();
+  ldap.followLink(() => net.linkUp());
   return {
     flash: o.flash,
     crypto: new NodeCryptoEngine(o.keystore),
@@ -45,7 +50,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     keys: new VirtualKeys(profile.keys),
     leds: new VirtualLeds(),
     line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
-    net: new HostNet(),
+    net,
+    ldap,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),

@@ -1,0 +1,94 @@
+/**
+ * Add Contact / Edit Contact: one line per field, up/down to move, keypad to
+ * type (names multi-tap, numbers digits; soft2 switches), `*` deletes,
+ * select toggles the on/off fields. Only the contact number is required.
+ * Fields the screen does not show (pt, bw, bb) are kept as they were.
+ */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import { MessageScreen } from '../ui/message-screen';
+import type { Navigator, Screen } from '../ui/screen';
+import type { Contact, ContactField } from './contact';
+import type { DirectoryUiContext } from './directory-ui-context';
+import { MultiTapEntry, type EntryMode } from './multi-tap-entry';
+
+interface FieldRow { field: ContactField; label: string; mode: EntryMode | 'flag' }
+
+const ROWS: FieldRow[] = [
+  { field: 'fn', label: 'First name', mode: 'abc' },
+  { field: 'ln', label: 'Last name', mode: 'abc' },
+  { field: 'ct', label: 'Number', mode: '123' },
+  { field: 'sd', label: 'Speed dial', mode: '123' },
+  { field: 'rt', label: 'Ring tone', mode: '123' },
+  { field: 'lb', label: 'Label', mode: 'abc' },
+  { field: 'dc', label: 'Divert to', mode: '123' },
+  { field: 'ad', label: 'Auto-divert', mode: 'flag' },
+  { field: 'ar', label: 'Auto-reject', mode: 'flag' },
+];
+
+export class ContactEditScreen implements Screen {
+  private focus = 0;
+  private readonly entries = new Map<ContactField, MultiTapEntry>();
+  private readonly flags = new Map<ContactField, boolean>();
+  private error = '';
+
+  constructor(private readonly ctx: DirectoryUiContext, private readonly original: Contact | null) {
+    for (const r of ROWS) {
+      const v = original?.[r.field] ?? '';
+      if (r.mode === 'flag') this.flags.set(r.field, v === '1');
+      else this.entries.set(r.field, new MultiTapEntry(v, r.mode, ctx.schedule, () => {}, 128));
+    }
+  }
+
+  view(): ScreenText {
+    const lines = ROWS.map((r) => `${r.label}: ${r.mode === 'flag' ? (this.flags.get(r.field) ? 'on' : 'off') : this.entries.get(r.field)!.value()}`);
+    if (this.error) lines.push(this.error);
+    const row = ROWS[this.focus];
+    const modeKey = row.mode === 'flag' ? '' : row.mode === 'abc' ? '123' : 'abc';
+    return { id: 'contact-edit', title: this.original ? 'Edit Contact' : 'Add Contact', lines, softKeys: ['Save', modeKey, '', 'Cancel'], focus: this.focus };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    const row = ROWS[this.focus];
+    const entry = this.entries.get(row.field);
+    if (key === 'up') this.move(-1);
+    else if (key === 'down') this.move(1);
+    else if (key === 'select' && row.mode === 'flag') this.flags.set(row.field, !this.flags.get(row.field));
+    else if (key === 'soft2' && entry) entry.toggleMode();
+    else if (key === 'left' && entry) entry.backspace();
+    else if (entry && entry.key(key)) this.error = '';
+    else if (key === 'soft1' || key === 'select') {
+      this.save(nav);
+      return true;
+    } else if (key === 'soft4' || key === 'back') {
+      nav.pop();
+      return true;
+    } else return false;
+    nav.redraw();
+    return true;
+  }
+
+  private move(by: number): void {
+    this.entries.get(ROWS[this.focus].field)?.commit();
+    this.focus = (this.focus + ROWS.length + by) % ROWS.length;
+  }
+
+  private save(nav: Navigator): void {
+    const c: Partial<Contact> = { ...(this.original ?? {}) };
+    for (const r of ROWS) {
+      const v = r.mode === 'flag' ? (this.flags.get(r.field) ? '1' : '') : this.entries.get(r.field)!.value().trim();
+      if (v) c[r.field] = v;
+      else delete c[r.field];
+    }
+    const result = this.ctx.service.put(c, this.original?.ct);
+    if (result.ok) {
+      nav.pop();
+      return;
+    }
+    if (/^Directory full/.test(result.error)) {
+      nav.replace(new MessageScreen('Add Contact', [result.error, 'Delete a contact first']));
+      return;
+    }
+    this.error = result.error;
+    nav.redraw();
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * The local contact directory of one boot: sources, merge, edits, lookups.
+ *
+ * Sources, in the spec's order: the internal local store; when the phone has
+ * none (first boot, after a reset) the personal file (`<MAC>-directory.xml`,
+ * or `<user>-directory.xml` with a user logged in) is adopted as it; the
+ * global file `000000000000-directory.xml` is merged under it. The template
+ * `000000000000-directory~.xml` is never merged. Files arrive from the
+ * provisioning client (last good copies at boot, `prov:directory` after a
+ * download). A file that fails to parse is refused whole with a log line and
+ * the directory shown before stays.
+ */
+import type { ComponentLogger } from '../kernel/logger';
+import type { FileStore } from '../storage/file-store';
+import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
+import { parseDirectoryXml, serializeDirectoryXml } from './directory-xml';
+import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
+import { LocalContacts } from './local-contacts';
+import { MergedDirectory, type DirectoryStorage, type MergedEntry } from './merged-directory';
+import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '../calls/incoming-call-policy';
+
+export const GLOBAL_FILE = '000000000000-directory.xml';
+export const TEMPLATE_FILE = '000000000000-directory~.xml';
+/** Largest global file merged (a bigger one is refused whole). */
+export const MAX_GLOBAL_ENTRIES = 10000;
+
+export interface DirectoryServiceDeps {
+  fs: FileStore;
+  log: ComponentLogger;
+  mac: string;
+  /** `dir.local.contacts.maxNum`, bounded by the board. */
+  maxLocal: () => number;
+  byFirstName: () => boolean;
+  enabled: () => boolean;
+  /** Last good downloaded copy of a directory file. */
+  sourceText: (name: string) => string | null;
+  /** The personal file changed on the phone: upload it (the provisioning client gates and encrypts). */
+  upload: (text: string, user: string | null) => void;
+  /** Storage for a directory owner (tests and benchmarks pass their own). */
+  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void };
+}
+
+export type EditResult = { ok: true } | { ok: false; error: string };
+
+/** A short digest of a text for "is this the same file" (not a security check). */
+export function textDigest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${text.length.toString(16)}-${(h >>> 0).toString(16)}`;
+}
+
+export class DirectoryService {
+  private user: string | null = null;
+  private storage!: ReturnType<NonNullable<DirectoryServiceDeps['storageFor']>>;
+  private local: LocalContacts = LocalContacts.empty();
+  private merged: MergedDirectory | null = null;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(private readonly d: DirectoryServiceDeps) {}
+
+  /** Load the directory of the phone (or of `user`). */
+  start(user: string | null = null): void {
+    this.user = user;
+    this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
+    const stored = this.storage.read(LOCAL_PAGE);
+    let adopted = false;
+    const fromStore = stored === null ? null : LocalContacts.fromText(stored);
+    if (stored !== null && !fromStore) this.d.log.error(`directory: local store of ${this.ownerName()} unreadable; starting from the personal file`);
+    if (fromStore) this.local = fromStore;
+    else {
+      this.local = LocalContacts.empty();
+      const text = this.d.sourceText(this.personalFileName());
+      if (text !== null) adopted = this.adoptPersonal(text, false);
+    }
+    this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
+    const globalText = this.d.sourceText(GLOBAL_FILE);
+    const globalDigest = globalText === null ? '' : textDigest(globalText);
+    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText);
+    this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
+  }
+
+  /** A user logged in or out: that owner's local store and personal file from now on. */
+  switchUser(user: string | null): void {
+    if (user === this.user) return;
+    this.start(user);
+    this.changed();
+  }
+
+  currentUser(): string | null {
+    return this.user;
+  }
+
+  personalFileName(): string {
+    return `${this.user ?? this.d.mac}-directory.xml`;
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** A directory file downloaded by the provisioning client (only sent when it changed). */
+  fileArrived(name: string, text: string): void {
+    if (name === TEMPLATE_FILE || /-directory~\.xml$/.test(name)) {
+      this.d.log.notice(`directory: ${name} is the template: not merged (remove the ~ from its name on the server to use it as the global directory)`);
+      return;
+    }
+    if (name === GLOBAL_FILE) {
+      this.rebuild(text);
+    } else if (name === this.personalFileName()) {
+      if (textDigest(text) === this.local.fileDigest()) return;
+      if (this.adoptPersonal(text, true)) this.rebuild(this.d.sourceText(GLOBAL_FILE));
+    } else return;
+    this.changed();
+  }
+
+  // ── reading ──
+
+  size(): number {
+    return this.merged?.size() ?? 0;
+  }
+
+  localCount(): number {
+    return this.local.count();
+  }
+
+  search(prefix: string): { start: number; count: number } {
+    return this.merged ? this.merged.search(prefix) : { start: 0, count: 0 };
+  }
+
+  entry(pos: number): MergedEntry | undefined {
+    return this.merged?.entry(pos);
+  }
+
+  lookup(address: string): MergedEntry | undefined {
+    if (!this.d.enabled() || !this.merged || !address) return undefined;
+    return this.merged.lookup(address);
+  }
+
+  speedDial(index: number): Contact | undefined {
+    if (!this.d.enabled()) return undefined;
+    return this.merged?.bySpeedDial(String(index))?.c;
+  }
+
+  speedDialIndexes(): number[] {
+    return (this.merged?.speedDialIndexes() ?? []).map(Number);
+  }
+
+  /** The personal file as the phone writes and uploads it. */
+  personalXml(): string {
+    return serializeDirectoryXml(this.local.contacts());
+  }
+
+  // ── editing (the UI checks read-only and password before it gets here) ──
+
+  /** Add a contact, or save an edit of the contact `previousCt` (personal or global: the edit becomes personal). */
+  put(raw: Partial<Contact>, previousCt?: string): EditResult {
+    const c = cleanContact(raw);
+    const problem = contactProblem(c);
+    if (problem) return { ok: false, error: problem };
+    const id = contactIdentity(c.ct);
+    const replacing = previousCt !== undefined ? contactIdentity(previousCt) : undefined;
+    const existing = this.merged?.lookup(c.ct);
+    if (existing && contactIdentity(existing.c.ct) === id && id !== replacing) return { ok: false, error: `${c.ct} is already in the directory` };
+    if (c.sd) {
+      const owner = this.merged?.bySpeedDial(c.sd);
+      if (owner && contactIdentity(owner.c.ct) !== id && contactIdentity(owner.c.ct) !== replacing) return { ok: false, error: `speed dial ${c.sd} is taken by ${displayName(owner.c)}` };
+    }
+    const isLocal = !!this.local.find(c.ct) || (previousCt !== undefined && !!this.local.find(previousCt));
+    if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: `Directory full (${this.d.maxLocal()} contacts)` };
+    const next = this.local.withPut(c, previousCt);
+    return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${c.ct}`);
+  }
+
+  remove(ct: string): EditResult {
+    if (!this.merged?.lookup(ct)) return { ok: false, error: `${ct} is not in the directory` };
+    const next = this.local.withRemoved(ct);
+    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${ct}`);
+  }
+
+  // ── call handling (firmware/calls/incoming-call-policy.ts) ──
+
+  readonly incomingCallPolicy: IncomingCallPolicy = (remote) => {
+    const e = this.lookup(remote.address);
+    if (!e) return { action: 'ring' };
+    const c = e.c;
+    const named = !!(c.fn || c.ln || c.lb);
+    const decision: IncomingCallDecision = { action: 'ring' };
+    if (named) decision.displayName = displayName(c);
+    if (c.rt) decision.ringTone = Number(c.rt);
+    // Auto-divert beats auto-reject (spec item fields).
+    if (c.ad === '1' && c.dc) {
+      decision.action = 'divert';
+      decision.divertTo = c.dc;
+    } else if (c.ar === '1') decision.action = 'reject';
+    return decision;
+  };
+
+  readonly partyName: PartyNameLookup = (address) => {
+    const e = this.lookup(address);
+    if (!e || !(e.c.fn || e.c.ln || e.c.lb)) return undefined;
+    return displayName(e.c);
+  };
+
+  // ── internals ──
+
+  private ownerName(): string {
+    return this.user === null ? 'the phone' : `user ${this.user}`;
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  private commitEdit(next: LocalContacts, apply: (m: MergedDirectory) => void, what: string): EditResult {
+    const text = serializeDirectoryXml(next.contacts());
+    next.setFileDigest(textDigest(text));
+    this.storage.stage(LOCAL_PAGE, next.text());
+    try {
+      if (!this.merged) throw new Error('no directory index');
+      apply(this.merged);
+    } catch (e) {
+      // Flash full or failing: nothing was committed; reload what is on flash.
+      this.storage.dropStaged();
+      this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
+      this.d.log.error(`directory: could not save (${(e as Error).message}); directory unchanged`);
+      return { ok: false, error: 'Could not save: storage full' };
+    }
+    this.local = next;
+    this.d.log.info(`directory: ${what} (${this.local.count()} local contacts)`);
+    this.d.upload(text, this.user);
+    this.changed();
+    return { ok: true };
+  }
+
+  /** Take a downloaded personal file as the local store (staged: committed with the rebuild that follows). */
+  private adoptPersonal(text: string, downloaded: boolean): boolean {
+    const name = this.personalFileName();
+    const max = this.d.maxLocal();
+    const parsed = parseDirectoryXml(text, max);
+    if (!parsed.ok) {
+      this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
+      return false;
+    }
+    this.local = LocalContacts.adopt(parsed.contacts, textDigest(text));
+    this.storage.stage(LOCAL_PAGE, this.local.text());
+    this.d.log.notice(`directory: ${name} ${downloaded ? 'downloaded' : 'adopted'} as the local directory (${parsed.contacts.length} contacts)`);
+    return true;
+  }
+
+  /** Merge the local store with the global file text (the current global contacts when that text is refused). */
+  private rebuild(globalText: string | null): void {
+    let global: Contact[];
+    let digest: string;
+    if (globalText === null) {
+      global = [];
+      digest = '';
+    } else {
+      const parsed = parseDirectoryXml(globalText, MAX_GLOBAL_ENTRIES);
+      if (parsed.ok) {
+        global = parsed.contacts;
+        digest = textDigest(globalText);
+      } else {
+        this.d.log.error(`directory: ${GLOBAL_FILE} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
+        if (this.merged && this.merged.globalDigest() === textDigest(globalText)) return;
+        global = this.currentGlobal();
+        digest = this.merged?.globalDigest() ?? '';
+      }
+    }
+    try {
+      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged);
+    } catch (e) {
+      this.storage.dropStaged();
+      this.d.log.error(`directory: could not store the merged directory (${(e as Error).message}); keeping the last good one`);
+      this.merged = MergedDirectory.open(this.storage, this.d.byFirstName()) ?? this.merged;
+      const stored = this.storage.read(LOCAL_PAGE);
+      this.local = (stored !== null ? LocalContacts.fromText(stored) : null) ?? this.local;
+    }
+  }
+
+  /** Global contacts in the current index (when a new global file is refused, these stay). */
+  private currentGlobal(): Contact[] {
+    const out: Contact[] = [];
+    const m = this.merged;
+    if (!m) return out;
+    for (let i = 0; i < m.size(); i++) {
+      const e = m.entry(i);
+      if (e && e.o === 'g') out.push(e.c);
+    }
+    return out;
+  }
+}
