@@ -7,6 +7,7 @@ import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
 import { inspectCommand } from './commands/inspect';
+import { logsCommand } from './commands/logs';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
@@ -19,6 +20,7 @@ export function createCli(): Command {
   program.addCommand(configCommand());
   program.addCommand(cryptCommand());
   program.addCommand(inspectCommand());
+  program.addCommand(logsCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(simCommand());
   return program;
