@@ -18,7 +18,7 @@ import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
-import { logsDeclaration } from './logs/declaration';
+import { logsModule, startLogs, type LogService } from './logs/logs-module';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
@@ -40,6 +40,7 @@ export interface BootedPhone {
   /** User profiles: currentUser(), isPhoneLocked(), isDialAllowedWhileLoggedOut(number). */
   login: LoginService;
   auth: AuthService;
+  logs: LogService;
   calls: CallsService;
 }
 
@@ -76,16 +77,19 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
   kernel.modules.register(provisioningModule());
+  kernel.modules.register(logsModule());
   kernel.modules.register(callsModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [logsDeclaration, resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
+  // Right after configuration: log levels, redaction and the flash log apply to everything after.
+  const logs = startLogs(kernel, { fs, config });
   auth = startAuth(kernel, vault, settings, config);
 
   ui.buildMenus();
@@ -114,5 +118,5 @@ export function boot(hal: Hal): BootedPhone {
   calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
   calls.setNameLookup(contacts.service.partyName);
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, login, auth, calls, directory: contacts };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts };
 }
