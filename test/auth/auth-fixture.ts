@@ -1,0 +1,36 @@
+/** An AuthService over the simulator's crypto engine, a map for nvram and a map for configuration; log lines collected. */
+import { AttemptThrottle } from '../../firmware/auth/attempt-throttle';
+import { AuthService } from '../../firmware/auth/auth-service';
+import { PasswordVault } from '../../firmware/auth/password-vault';
+import { SecurityAudit } from '../../firmware/auth/security-audit';
+import { Logger } from '../../firmware/kernel/logger';
+import { NodeCryptoEngine } from '../../sim/devices/crypto';
+
+export class MapStore {
+  readonly values = new Map<string, string>();
+  get(n: string): string | undefined { return this.values.get(n); }
+  set(n: string, v: string): void { this.values.set(n, v); }
+  remove(n: string): void { this.values.delete(n); }
+}
+
+export interface AuthRig {
+  auth: AuthService;
+  nvram: MapStore;
+  config: Map<string, string>;
+  lines: string[];
+  clock: { now: number };
+  /** A new service over the same nvram (a reboot: the monotonic clock starts again). */
+  reboot(): AuthRig;
+}
+
+const DEFAULTS: Record<string, string> = { 'sec.pwd.length.admin': '1', 'sec.pwd.length.user': '2', 'up.echoPasswordDigits': '1' };
+
+export function authRig(config: Record<string, string> = {}, nvram = new MapStore(), lines: string[] = []): AuthRig {
+  const clock = { now: 0 };
+  const values = new Map(Object.entries({ ...DEFAULTS, ...config }));
+  const logger = new Logger(() => Date.UTC(2026, 0, 1) + clock.now, 0);
+  logger.addSink((l) => lines.push(l));
+  const crypto = new NodeCryptoEngine();
+  const auth = new AuthService(new PasswordVault(crypto, nvram), new AttemptThrottle(nvram, () => clock.now), new SecurityAudit(logger.component('auth')), { get: (n) => values.get(n) });
+  return { auth, nvram, config: values, lines, clock, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
+}
