@@ -7,6 +7,7 @@
 import type { KeyName } from '../../hal/contract';
 import type { Phone } from '../phone';
 import type { RealtimePacer } from '../realtime-pacer';
+import { logPackageFromFlash } from '../logs/log-package-from-flash';
 import { HttpError } from './http-error';
 import { phoneSnapshot } from './phone-snapshot';
 import { optionalStringField, stringField } from './request-body';
@@ -18,7 +19,7 @@ export interface RouteContext {
   query: URLSearchParams;
 }
 
-export type RouteReply = { status?: number; json: unknown } | { png: Buffer };
+export type RouteReply = { status?: number; json: unknown } | { png: Buffer } | { download: { name: string; type: string; bytes: Uint8Array } };
 
 type Route = (ctx: RouteContext) => Promise<RouteReply>;
 
@@ -50,6 +51,15 @@ export const ROUTES: Record<string, Route> = {
   'GET /api/screen.png': async ({ phone }) => ({ png: phone.screenshotPng() }),
 
   'GET /api/log': async ({ phone }) => ok({ lines: phone.log() }),
+
+  // "Download Logs": the log package, made from the phone's flash and keystore by the firmware's code.
+  'GET /api/logs.tgz': async ({ phone }) => ({
+    download: {
+      name: `${phone.profile.mac}-logs.tgz`,
+      type: 'application/gzip',
+      bytes: logPackageFromFlash({ image: phone.dumpFlash(), profile: phone.profile, crypto: phone.devices.crypto, mac: phone.profile.mac }),
+    },
+  }),
 
   'GET /api/flash': async ({ phone }) => ok({ ...phone.flashStats(), operations: phone.devices.flash.operationCount() }),
 

@@ -55,6 +55,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         res.end(answer.png);
         return;
       }
+      if ('download' in answer) {
+        const d = answer.download;
+        res.writeHead(200, { 'Content-Type': d.type, 'Content-Disposition': `attachment; filename="${d.name}"`, 'Cache-Control': 'no-store' });
+        res.end(d.bytes);
+        return;
+      }
       return reply(res, answer.status ?? 200, answer.json);
     }
     const file = method === 'GET' ? lookupStaticFile(url.pathname) : null;
