@@ -128,9 +128,16 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
 
   // ── screens ──
   const CALL_SCREENS = ['call', 'incoming'];
+  // The call timer on screen moves once a second while there is a call.
+  let stopTicker: (() => void) | null = null;
   const showCalls = () => {
     const ui = w.ui;
     if (!ui) return;
+    if (controller.calls().length > 0 && !stopTicker) stopTicker = timers.every(1000, 'call timer', () => { if (CALL_SCREENS.includes(ui.manager.current()?.id ?? '')) ui.manager.redraw(); });
+    if (controller.calls().length === 0 && stopTicker) {
+      stopTicker();
+      stopTicker = null;
+    }
     const shown = ui.manager.current()?.id ?? '';
     if (controller.calls().length > 0 && !CALL_SCREENS.includes(shown) && shown !== 'target' && shown !== 'dial') ui.manager.push(callScreen);
     else if (controller.calls().length === 0 && CALL_SCREENS.includes(shown)) ui.manager.home();

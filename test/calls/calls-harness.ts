@@ -4,6 +4,7 @@
  * far end, the clock and the call controller and read the recorder, the CDR
  * and the store directly. Not a test file itself.
  */
+import { rmSync } from 'fs';
 import type { CallListName, CallRecord } from '../../firmware/calls/call-record';
 import type { Call } from '../../firmware/calls/call-controller';
 import type { Transaction, StoreOptions } from '../../firmware/storage/file-store';
@@ -67,4 +68,10 @@ export async function placeAnswered(h: CallsHarness, target: string): Promise<st
   await h.tick(1000);
   const id = h.far.calls().filter((c) => c.state !== 'ended').pop()!.callId;
   return id;
+}
+
+/** Delete a flash image saved by a test and its keystore side file. */
+export function removeImage(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(file + '.keys.json', { force: true });
 }
