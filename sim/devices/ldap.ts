@@ -10,7 +10,9 @@ import type { Ldap, LdapEntry, LdapSearchRequest } from '../../hal/contract';
 function reason(e: unknown): Error {
   const err = e as { name?: string; code?: string | number; message?: string };
   const msg = err?.message ?? String(e);
+  // 49: invalid credentials; 50: the bound user may not read there.
   if (err?.name === 'InvalidCredentialsError' || err?.code === 49) return new Error(`auth: ${msg}`);
+  if (err?.name === 'InsufficientAccessError' || err?.code === 50) return new Error(`auth: not allowed to search: ${msg}`);
   if (err?.code === 'ECONNREFUSED') return new Error(`refused: ${msg}`);
   if (/timeout|timed out/i.test(msg)) return new Error(`timeout: ${msg}`);
   if (/certificate|tls|ssl/i.test(msg)) return new Error(`tls: ${msg}`);

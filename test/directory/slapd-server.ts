@@ -1,0 +1,115 @@
+/**
+ * A real OpenLDAP server for the corporate directory tests: Debian's `slapd`
+ * with a generated config (mdb backend) and directory of people loaded with
+ * `slapadd`, in a temp folder, listening on 127.0.0.1 only. Started as a
+ * child in the foreground and stopped by its PID. A missing slapd is an
+ * error (install Debian `slapd` and `ldap-utils`), never a skip.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'ldapts';
+
+export const BASE_DN = 'ou=people,dc=example,dc=com';
+export const ADMIN_DN = 'cn=admin,dc=example,dc=com';
+export const ADMIN_PASSWORD = 'secret-admin';
+export const READER_DN = 'cn=phone,dc=example,dc=com';
+export const READER_PASSWORD = 'phone-reader';
+
+const SLAPD = '/usr/sbin/slapd';
+const SLAPADD = '/usr/sbin/slapadd';
+const SCHEMA = '/etc/ldap/schema';
+
+const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Barbara', 'Ken', 'Dennis', 'Margaret', 'Edsger', 'Donald', 'Frances', 'John', 'Radia', 'Tim', 'Sophie', 'Niklaus'];
+const LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Liskov', 'Thompson', 'Ritchie', 'Hamilton', 'Dijkstra', 'Knuth', 'Allen', 'Backus', 'Perlman', 'Berners', 'Wilson', 'Wirth'];
+
+/** Person i of the generated directory (deterministic). */
+export function person(i: number): { givenName: string; sn: string; telephoneNumber: string } {
+  return { givenName: FIRST[i % FIRST.length], sn: `${LAST[Math.floor(i / FIRST.length) % LAST.length]}${Math.floor(i / (FIRST.length * LAST.length)) || ''}`, telephoneNumber: `+4930${String(500000 + i)}` };
+}
+
+export interface SlapdServer {
+  url: string;
+  port: number;
+  people: number;
+  stop(): void;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function ldif(people: number): string {
+  const out = [
+    'dn: dc=example,dc=com', 'objectClass: dcObject', 'objectClass: organization', 'dc: example', 'o: Example', '',
+    `dn: ${BASE_DN}`, 'objectClass: organizationalUnit', 'ou: people', '',
+    `dn: ${READER_DN}`, 'objectClass: simpleSecurityObject', 'objectClass: organizationalRole', 'cn: phone', `userPassword: ${READER_PASSWORD}`, '',
+  ];
+  for (let i = 0; i < people; i++) {
+    const p = person(i);
+    out.push(`dn: uid=p${i},${BASE_DN}`, 'objectClass: inetOrgPerson', `uid: p${i}`, `cn: ${p.givenName} ${p.sn}`, `sn: ${p.sn}`, `givenName: ${p.givenName}`, `telephoneNumber: ${p.telephoneNumber}`, '');
+  }
+  return out.join('\n');
+}
+
+export async function startSlapd(people = 3000): Promise<SlapdServer> {
+  if (!fs.existsSync(SLAPD) || !fs.existsSync(SLAPADD)) {
+    throw new Error(`OpenLDAP not installed (${SLAPD}): apt-get install -y slapd ldap-utils${process.env.CI === 'true' ? ' (required under CI)' : ''}`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slapd-'));
+  fs.mkdirSync(path.join(dir, 'db'));
+  const conf = path.join(dir, 'slapd.conf');
+  fs.writeFileSync(conf, [
+    `include ${SCHEMA}/core.schema`, `include ${SCHEMA}/cosine.schema`, `include ${SCHEMA}/inetorgperson.schema`,
+    `pidfile ${dir}/slapd.pid`, `argsfile ${dir}/slapd.args`,
+    'modulepath /usr/lib/ldap', 'moduleload back_mdb',
+    'sizelimit 500',
+    'database mdb', 'maxsize 268435456', 'suffix "dc=example,dc=com"',
+    `rootdn "${ADMIN_DN}"`, `rootpw ${ADMIN_PASSWORD}`, `directory ${dir}/db`,
+    'index objectClass eq', 'index sn,givenName eq,sub',
+    // The phone's bind user may read; anonymous users may only bind.
+    'access to attrs=userPassword by anonymous auth by * none',
+    `access to * by dn.exact="${READER_DN}" read by anonymous auth by * none`,
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'people.ldif'), ldif(people));
+  const load = spawnSync(SLAPADD, ['-f', conf, '-l', path.join(dir, 'people.ldif'), '-q'], { encoding: 'utf8' });
+  if (load.status !== 0) throw new Error(`slapadd failed: ${load.stderr}`);
+  const port = await freePort();
+  const url = `ldap://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(SLAPD, ['-h', `${url}/`, '-f', conf, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += String(d); });
+  const stop = () => {
+    if (child.pid && child.exitCode === null) {
+      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // Ready when an authenticated search answers (at most 10 s).
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (child.exitCode !== null) { stop(); throw new Error(`slapd exited ${child.exitCode}: ${stderr}`); }
+    const c = new Client({ url, timeout: 1000, connectTimeout: 1000 });
+    try {
+      await c.bind(READER_DN, READER_PASSWORD);
+      await c.search(BASE_DN, { scope: 'one', filter: '(uid=p0)' });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) { stop(); throw new Error(`slapd on ${url} not ready: ${(e as Error).message} ${stderr}`); }
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await c.unbind().catch(() => {});
+    }
+  }
+  return { url, port, people, stop };
+}
