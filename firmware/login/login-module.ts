@@ -81,6 +81,10 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
         throttled: () => auth.throttled('login'),
         echo: auth.echoDigits(),
         schedule: (fn) => { kernel.timers.after(1000, 'password echo', fn); },
+        after: (ms, fn) => {
+          const id = kernel.timers.after(ms, 'multi-tap', fn);
+          return () => kernel.timers.cancel(id);
+        },
         required: login.isPhoneLocked(),
       }));
     },
@@ -107,6 +111,21 @@ export function startLogin(kernel: Kernel, w: { fs: FileStore; config: ConfigSer
     },
   });
   attachLoginToUi(kernel, w.ui, login, w.auth);
+  promptForDefaultAdminPassword(w.ui, w.config, w.auth);
   kernel.guard('login start', () => login.start())();
   return login;
+}
+
+/** Spec: with the Skype for Business Base Profile the phone asks, on screen, for the default admin password to be changed. */
+function promptForDefaultAdminPassword(ui: PhoneUi, config: ConfigService, auth: AuthService): void {
+  let shown = false;
+  const check = () => {
+    if (shown || config.baseProfile() !== 'skype' || !auth.vault.isDefault('admin')) return;
+    shown = true;
+    ui.manager.push(new MessageScreen('Admin Password', ['Change the default admin password:', 'Settings > Advanced']));
+  };
+  check();
+  config.onChange((changes) => {
+    if (changes.some((c) => c.name === 'device.baseProfile')) check();
+  });
 }

@@ -1,9 +1,12 @@
 /**
  * The login screen of user profiles: user ID and password from the keypad
- * (up/down or select moves between the fields), Login submits. The answer
- * may take a server round trip: the screen says so meanwhile.
+ * (up/down or select moves between the fields), Login submits. The user ID
+ * takes digits, or letters by multi-tap after the mode key (soft key 3);
+ * `*` deletes there. The answer may take a server round trip: the screen
+ * says so meanwhile.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
+import { MultiTapEntry } from '../directory/multi-tap-entry';
 import type { Navigator, Screen } from '../ui/screen';
 import type { LoginResult } from './login-service';
 
@@ -16,13 +19,16 @@ export interface LoginScreenDeps {
   throttled(): string | null;
   echo: boolean;
   schedule(fn: () => void): void;
+  /** Run `fn` after `ms`; returns a cancel function (multi-tap letter commit). */
+  after(ms: number, fn: () => void): () => void;
   /** Login required: Cancel is hidden (there is nothing else to go back to). */
   required: boolean;
 }
 
 export class LoginScreen implements Screen {
-  private user = '';
+  private readonly user: MultiTapEntry;
   private password = '';
+  private nav: Navigator | null = null;
   private field: 0 | 1 = 0;
   private echoLast = false;
   private message = '';
@@ -30,22 +36,26 @@ export class LoginScreen implements Screen {
 
   constructor(private readonly d: LoginScreenDeps) {
     this.message = d.throttled() ?? '';
+    this.user = new MultiTapEntry('', '123', d.after, () => this.nav?.redraw(), MAX_FIELD);
   }
 
   view(): ScreenText {
     const masked = '*'.repeat(Math.max(0, this.password.length - (this.echoLast ? 1 : 0))) + (this.echoLast ? this.password.slice(-1) : '');
-    const lines = [`User ID: ${this.user}${this.field === 0 ? '_' : ''}`, `Password: ${masked}${this.field === 1 ? '_' : ''}`];
+    const lines = [`User ID: ${this.user.value()}${this.field === 0 ? '_' : ''}`, `Password: ${masked}${this.field === 1 ? '_' : ''}`];
     if (this.message) lines.push(this.message);
-    return { id: 'login', title: 'User Login', lines, softKeys: ['Login', 'Delete', '', this.d.required ? '' : 'Cancel'], focus: this.field };
+    return { id: 'login', title: 'User Login', lines, softKeys: ['Login', 'Delete', this.field === 0 ? (this.user.mode === '123' ? 'ABC' : '123') : '', this.d.required ? '' : 'Cancel'], focus: this.field };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
+    this.nav = nav;
     if (this.pending) return key !== 'home' || this.d.required;
-    if (key.length === 1 && DIGITS.includes(key)) {
+    if (this.field === 0 && key === 'soft3') {
+      this.user.toggleMode();
+    } else if (this.field === 0 && this.user.key(key)) {
       this.message = '';
-      if (this.field === 0) {
-        if (this.user.length < MAX_FIELD) this.user += key;
-      } else if (this.password.length < MAX_FIELD) {
+    } else if (key.length === 1 && DIGITS.includes(key)) {
+      this.message = '';
+      if (this.password.length < MAX_FIELD) {
         this.password += key;
         if (this.d.echo) {
           this.echoLast = true;
@@ -56,7 +66,7 @@ export class LoginScreen implements Screen {
         }
       }
     } else if (key === 'soft2' || key === 'left') {
-      if (this.field === 0) this.user = this.user.slice(0, -1);
+      if (this.field === 0) this.user.backspace();
       else this.password = this.password.slice(0, -1);
       this.echoLast = false;
     } else if (key === 'up' || key === 'down') {
@@ -77,7 +87,7 @@ export class LoginScreen implements Screen {
   }
 
   private submit(nav: Navigator): void {
-    const user = this.user;
+    const user = this.user.value();
     const password = this.password;
     this.password = '';
     this.echoLast = false;

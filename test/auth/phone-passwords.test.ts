@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Phone } from '../../sim/phone';
-import { bootOn, logLines, profileFolder } from '../login/login-fixture';
+import { bootOn, logLines, profileFolder, until } from '../login/login-fixture';
 
 async function openAdvanced(phone: Phone): Promise<void> {
   if (phone.screen().id !== 'idle') await phone.press('home');
@@ -122,6 +122,30 @@ test('device.auth.localAdminPassword from a config file: applied with .set=1 onl
       phone.dispose();
       folder.remove();
     }
+  }
+});
+
+test('Skype for Business Base Profile: the phone asks for the default admin password to be changed', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0', 'device.baseProfile': 'SkypeForBusiness', 'device.baseProfile.set': '1' });
+  const phone = await bootOn(folder);
+  try {
+    // device.baseProfile needs a reboot: the phone reboots after the first cycle and comes back with it.
+    await until(phone, () => phone.screen().title === 'Admin Password', 'the prompt');
+    assert.equal(phone.screen().lines, ['Change the default admin password:', 'Settings > Advanced']);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('Generic Base Profile: no such prompt', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0' });
+  const phone = await bootOn(folder);
+  try {
+    assert.equal(phone.screen().id, 'idle');
+  } finally {
+    phone.dispose();
+    folder.remove();
   }
 });
 

@@ -218,4 +218,21 @@ test('a user changes their password on the phone: stored in <user>-phone.cfg on 
   }
 });
 
+test('a user ID with letters, typed by multi-tap after the ABC key', async () => {
+  const folder = profileFolder({}, { bob: { 'prov.login.localPassword': '42' } });
+  const phone = await bootOn(folder);
+  try {
+    await phone.press('soft1'); // Login
+    assert.equal(phone.screen().softKeys[2], 'ABC');
+    await phone.pressAll(['soft3', '2', '2', '6', '6', '6', '2', '2']);
+    assert.equal(phone.screen().lines[0], 'User ID: bob_');
+    await phone.pressAll(['down', '4', '2', 'soft1']);
+    await until(phone, () => phone.screen().id === 'idle', 'login');
+    assert.equal(idleNotice(phone), 'User: bob');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test.run();
