@@ -37,8 +37,8 @@ const SIP_START = /^(?:[A-Z]+ \S+ SIP\/2\.0|SIP\/2\.0 \d{3})/;
 const URI = /\b(sips?|tel):([^@\s;>,"?]+)(@[^\s;>,"?]*)?/gi;
 const QUOTED_NAME = /"((?:[^"\\]|\\.)*)"(\s*<(?:sips?|tel):)/gi;
 const HEADER_NAME = /^((?:From|To|f|t|Contact|m|P-Asserted-Identity|P-Preferred-Identity|Remote-Party-ID|Referred-By|Refer-To|Diversion)\s*:\s*)([^<"\r\n]*?[^<"\s\r\n][^<"\r\n]*?)(\s*<(?:sips?|tel):)/gim;
-const KEY_NAME = /\b((?:display[-_ ]?)?name\s*[=:]\s*)("[^"]*"|[^\s,;|]+)/gi;
-const NUMBER = /(?<![\w.:/#@-])\+?\(?\d[\d \-()]{5,}\d(?![\w.])/g;
+const KEY_NAME = /(?<![[\w-])((?:display[-_ ]?)?name\s*[=:]\s*)("[^"]*"|[^\s,;|]+)/gi;
+const NUMBER = /(?<![\w.:/#@=-])\+?\(?\d[\d \-()]{5,}\d(?![\w.])/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 const MARKED = /\u0001([^\u0001\u0002]*)\u0002/g;
 
