@@ -149,4 +149,48 @@ export async function bench(): Promise<void> {
     q.dispose();
     n.dispose();
   }
+  await phoneKeystrokes();
+}
+
+/**
+ * On a booted desk-500 phone (the real image, flash store, per-class encryption, screen redraw):
+ * a 2,000-entry global file — about the most a 256 KiB download holds — and a keystroke in
+ * Contacts > Local Directory, QuickJS vs Node.
+ */
+export async function phoneKeystrokes(): Promise<void> {
+  const fs = await import('fs');
+  const os = await import('os');
+  const { createPhone } = await import('../sim/phone');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dir-bench-'));
+  fs.writeFileSync(path.join(dir, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg"/>\n');
+  fs.writeFileSync(path.join(dir, 'site.cfg'), '<polycomConfig/>\n');
+  fs.writeFileSync(path.join(dir, '000000000000-directory.xml'), xml(2000, 0, 'G'));
+  const out: Record<string, { median: number; worst: number; size: string }> = {};
+  try {
+    for (const engine of ['quickjs', 'node'] as const) {
+      const phone = await createPhone({ board: 'desk-500', engine, provisioningDir: dir });
+      await phone.boot();
+      await phone.advance(1000);
+      await phone.settle();
+      await phone.press('home');
+      const pick = async (label: string) => { const l = phone.screen().lines.find((x) => x.includes(label)); await phone.press(l!.split('.')[0] as any); };
+      await pick('Contacts');
+      await pick('Local Directory');
+      const size = phone.screen().title;
+      const times: number[] = [];
+      for (const q of ['8', '4', '5', '9']) {
+        const t0 = process.hrtime.bigint();
+        await phone.press(q as any);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        await phone.advance(1100);
+        await phone.press('left');
+        await phone.advance(1100);
+      }
+      out[engine] = { median: median(times), worst: Math.max(...times), size };
+      phone.dispose();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`  on a booted desk-500 phone (${out.quickjs.size}; key press → search on encrypted flash pages → redraw): QuickJS median ${out.quickjs.median.toFixed(1)} ms, worst ${out.quickjs.worst.toFixed(1)} ms; Node median ${out.node.median.toFixed(1)} ms; QuickJS/Node ${(out.quickjs.median / out.node.median).toFixed(1)}x`);
 }
