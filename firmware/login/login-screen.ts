@@ -100,6 +100,8 @@ export class LoginScreen implements Screen {
         return;
       }
       this.message = r.message;
+      // Keep the user ID: usually the password was wrong.
+      this.field = 1;
       nav.redraw();
     });
   }

@@ -2,6 +2,7 @@
 import type { StepKind } from './scenario';
 import { farEndSteps } from './steps/far-end';
 import { flashSteps } from './steps/flash';
+import { loginSteps } from './steps/login';
 import { phoneSteps } from './steps/phone';
 import { powerSteps } from './steps/power';
 
@@ -20,4 +21,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps]) registerStep(kind);
