@@ -86,7 +86,8 @@ export class LoginService {
   /** Soft-key label on idle: Login, Logout (not for the default user) or none. */
   softKey(): string {
     if (!this.enabled()) return '';
-    if (!this.session || this.session.isDefault) return this.defaultOnly() ? '' : 'Login';
+    // prov.login.defaultOnly does not apply with server authentication (spec).
+    if (!this.session || this.session.isDefault) return this.defaultOnly() && this.d.config.get('prov.login.useProvAuth') !== '1' ? '' : 'Login';
     return 'Logout';
   }
 

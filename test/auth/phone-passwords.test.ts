@@ -125,6 +125,32 @@ test('device.auth.localAdminPassword from a config file: applied with .set=1 onl
   }
 });
 
+test('Settings > Basic > Change User Password changes the phone\'s user password (no profile user logged in)', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0' });
+  const phone = await bootOn(folder);
+  try {
+    await phone.pressAll(['soft4', '1', '1']); // Menu > Settings > Basic
+    const entry = phone.screen().lines.findIndex((l) => l.includes('Change User Password'));
+    assert.ok(entry >= 0, phone.screen().lines.join('|'));
+    await phone.press(String(entry + 1) as never);
+    await typeAndEnter(phone, '999');
+    assert.ok(phone.screen().lines.includes('Incorrect password'));
+    await typeAndEnter(phone, '123');
+    await typeAndEnter(phone, '5555');
+    await typeAndEnter(phone, '5555');
+    assert.equal(phone.screen().lines, ['Password changed']);
+    await phone.press('home');
+    await openAdvanced(phone);
+    await typeAndEnter(phone, '123');
+    assert.ok(phone.screen().lines.includes('Incorrect password'), 'the old user password is gone');
+    await typeAndEnter(phone, '5555');
+    assert.equal(phone.screen().title, 'Advanced');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test('Skype for Business Base Profile: the phone asks for the default admin password to be changed', async () => {
   const folder = profileFolder({ 'prov.login.enabled': '0', 'device.baseProfile': 'SkypeForBusiness', 'device.baseProfile.set': '1' });
   const phone = await bootOn(folder);

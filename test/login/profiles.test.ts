@@ -169,6 +169,19 @@ test('prov.login.defaultUser / defaultPassword: logged in at boot and again afte
   }
 });
 
+test('prov.login.defaultPassword: a wrong one keeps the default user out (logged), the phone stays usable', async () => {
+  const folder = profileFolder({ 'prov.login.defaultUser': OTHER_USER, 'prov.login.defaultPassword': '556' }, { [OTHER_USER]: { 'prov.login.localPassword': '555' } });
+  const phone = await bootOn(folder);
+  try {
+    await until(phone, () => logLines(phone, /default user 84620 could not log in: wrong password/).length > 0, 'the refused default login');
+    assert.equal(idleNotice(phone), '');
+    assert.equal(phone.screen().softKeys[0], 'Login');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test('prov.login.defaultOnly=1: only the default user may log in', async () => {
   const folder = profileFolder({ 'prov.login.defaultOnly': '1', 'prov.login.defaultUser': OTHER_USER });
   const phone = await bootOn(folder);
