@@ -59,7 +59,7 @@ export class RotatingLogFile {
     let size = this.current() === null ? maxBytes : this.currentBytes; // no file yet: the first piece starts one
     let piece: (typeof pieces)[number] | null = null;
     for (const line of lines) {
-      const bytes = utf8Encode(line + '\n');
+      const bytes = encodeLine(line);
       if (size > 0 && size + bytes.length > maxBytes) {
         gen += 1;
         size = 0;
@@ -118,6 +118,18 @@ export class RotatingLogFile {
   text(): string {
     return utf8Decode(this.readAll());
   }
+}
+
+/** The line and its newline as UTF-8; log lines are nearly always ASCII, which QuickJS copies far faster than utf8Encode walks code points. */
+function encodeLine(line: string): Uint8Array {
+  const out = new Uint8Array(line.length + 1);
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c > 0x7f) return utf8Encode(line + '\n');
+    out[i] = c;
+  }
+  out[line.length] = 0x0a;
+  return out;
 }
 
 export function concat(parts: Uint8Array[], total: number): Uint8Array {
