@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findRawStrings } from '../../sim/forensics/scan';
+import { inspectImage } from '../../sim/cli/commands/inspect';
 import { bootOn, cfg, idleNotice, loginAt, logLines, OTHER_USER, profileFolder, until, USER, USER_PASSWORD } from './login-fixture';
 import * as crypto from 'crypto';
 
@@ -63,11 +64,15 @@ test('the user\'s <user>.cfg takes effect at login and leaves at logout; Logout 
     assert.ok(logLines(phone, /\|cfg\|.*up\.echoPasswordDigits: "1" -> "0"/).length > 0, 'the user file applied');
     const needle = `user/${USER}/`;
     assert.ok(findRawStrings(phone.dumpFlash(), [needle]).length > 0, 'the user\'s files are on flash while logged in');
+    const classesOf = () => (inspectImage(phone.dumpFlash(), phone.profile).partitions.find((p) => p.name === 'fs') as unknown as { classes: Record<string, unknown> }).classes;
+    assert.ok(classesOf().userProfile, 'userProfile records while logged in');
     await phone.press('soft1'); // Logout
     assert.equal(phone.screen().softKeys[0], 'Login');
     assert.equal(idleNotice(phone), '');
     assert.ok(logLines(phone, /\|cfg\|.*up\.echoPasswordDigits: "0" -> "1"/).length > 0, 'the user file left');
     assert.equal(findRawStrings(phone.dumpFlash(), [needle, 'login/session']), [], 'nothing of the user left in the raw flash');
+    // What `phone inspect` reports: no userProfile records left, live or stale.
+    assert.equal(classesOf().userProfile, undefined);
     assert.ok(logLines(phone, new RegExp(`\\|login\\|.*${USER}: userProfile erased`)).length > 0);
   } finally {
     phone.dispose();
