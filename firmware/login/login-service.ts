@@ -159,7 +159,7 @@ export class LoginService {
       const userCfg = await fetchUserFile(src, dirs.USER_PROFILES_DIRECTORY ?? '', `${user}.cfg`);
       if (userCfg.kind === 'failed') {
         this.log.error(`login of ${user}: ${userCfg.reason}`);
-        return refuse('Cannot reach the provisioning server', userCfg.reason);
+        return refuse('Cannot get the user profile', userCfg.reason);
       }
       if (serverAuth) {
         if (userCfg.kind === 'denied') return this.failed(user, source, `server refused the credentials (HTTP ${userCfg.status})`);
@@ -168,7 +168,20 @@ export class LoginService {
         return refuse('Cannot read the user profile', `HTTP ${userCfg.status}`);
       }
       const phoneCfg = await fetchUserFile(src, dirs.OVERRIDES_DIRECTORY ?? '', `${user}-phone.cfg`);
+      if (phoneCfg.kind === 'failed' || phoneCfg.kind === 'denied') {
+        // Its password may be the current one: never fall back to an older one from <user>.cfg.
+        const reason = phoneCfg.kind === 'failed' ? phoneCfg.reason : `${user}-phone.cfg: HTTP ${phoneCfg.status}`;
+        this.log.error(`login of ${user}: ${reason}`);
+        return refuse('Cannot get the user profile', reason);
+      }
       const texts = { userCfg: userCfg.kind === 'found' ? userCfg.text : null, phoneCfg: phoneCfg.kind === 'found' ? phoneCfg.text : null };
+      for (const [name, text] of [[`${user}.cfg`, texts.userCfg], [`${user}-phone.cfg`, texts.phoneCfg]] as const) {
+        const parsed = text === null ? null : parseCfg(text);
+        if (parsed && !parsed.ok) {
+          this.log.error(`login of ${user}: ${name} refused, ${parsed.error}`);
+          return refuse('User profile unreadable', `${name}: ${parsed.error}`);
+        }
+      }
       if (!serverAuth) {
         if (!texts.userCfg && source === 'screen') return this.failed(user, source, `no ${user}.cfg on the server`);
         const stored = this.localPassword(texts.phoneCfg, texts.userCfg);

@@ -37,11 +37,19 @@ export async function fetchUserFile(src: UserFileSource, directory: string, name
   if (res.status === 401 || res.status === 403) return { kind: 'denied', status: res.status };
   if (res.status === 404 || res.status === 410) return { kind: 'missing' };
   if (res.status < 200 || res.status > 299) return { kind: 'failed', reason: `${redactedUrl(url)}: HTTP ${res.status}` };
-  if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) return { kind: 'failed', reason: `${redactedUrl(url)}: server answered with an HTML page` };
+  if (looksLikeHtml(res)) return { kind: 'failed', reason: `${redactedUrl(url)}: server answered with an HTML page, not a profile file` };
   try {
     const body = isEncryptedFile(res.body) ? decryptConfigFile(src.crypto, src.encryptionKey, res.body) : res.body;
     return { kind: 'found', text: utf8Decode(body) };
   } catch (e) {
     return { kind: 'failed', reason: `${redactedUrl(url)}: cannot decrypt (${(e as Error).message})` };
   }
+}
+
+/** Captive portals and error pages answer 200 with HTML. */
+function looksLikeHtml(res: NetResponse): boolean {
+  if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) return true;
+  let head = '';
+  for (let i = 0; i < Math.min(res.body.length, 64); i++) head += String.fromCharCode(res.body[i]);
+  return /^\s*(<!doctype html|<html)/i.test(head);
 }

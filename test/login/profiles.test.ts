@@ -43,6 +43,25 @@ test('login with the password of <user>.cfg; wrong password and unknown user ref
   }
 });
 
+test('a malformed <user>.cfg or <user>-phone.cfg refuses the login with a logged reason (no fallback to another password)', async () => {
+  const folder = profileFolder({});
+  const phone = await bootOn(folder);
+  try {
+    folder.write(`users/${USER}.cfg`, '<polycomConfig prov.login.localPassword="2468"');
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'User profile unreadable');
+    assert.ok(logLines(phone, /\|login\|4\|.*login of 73519: 73519\.cfg refused/).length === 1, phone.log().slice(-5).join('\n'));
+    folder.write(`users/${USER}.cfg`, cfg({ 'prov.login.localPassword': USER_PASSWORD }));
+    folder.write(`overrides/${USER}-phone.cfg`, '<PHONE_CONFIG><OVERRIDES prov.login.localPassword=');
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'User profile unreadable');
+    folder.write(`overrides/${USER}-phone.cfg`, cfg({ 'prov.login.localPassword': '8642' }));
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'Incorrect user ID or password', '<user>-phone.cfg wins over <user>.cfg');
+    assert.equal(await loginAt(phone, USER, '8642'), 'ok');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test('prov.login.localPassword.hash=1: <user>.cfg holds the SHA-1 hex of the password', async () => {
   const sha1 = crypto.createHash('sha1').update('97531').digest('hex');
   const folder = profileFolder({}, { [USER]: { 'prov.login.localPassword': sha1, 'prov.login.localPassword.hash': '1' } });

@@ -59,4 +59,25 @@ test('user credentials checked by the server, then used for provisioning; the ge
   }
 });
 
+test('a failing server (503, HTML page, no answer) refuses the login with a logged reason; nobody is logged in', async () => {
+  server.put('000000000000.cfg', MASTER);
+  server.put('site.cfg', cfg({ 'prov.login.enabled': '1', 'prov.login.useProvAuth': '1' }));
+  server.put(`users/${USER}.cfg`, cfg({}));
+  const phone = await phoneAt(server);
+  try {
+    for (const fault of ['503', 'html', 'timeout'] as const) {
+      // nginx's HTML fault page has no per-URI switch: every request gets it.
+      server.setFault(fault, fault === 'html' ? undefined : `/users/${USER}.cfg`);
+      assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'Cannot get the user profile', fault);
+      assert.equal(idleNotice(phone), '(not idle: login)');
+    }
+    assert.equal(logLines(phone, /\|login\|4\|.*login of 73519: /).length, 3);
+    server.setFault(null);
+    assert.equal(await loginAt(phone, USER, USER_PASSWORD), 'ok');
+  } finally {
+    server.setFault(null);
+    phone.dispose();
+  }
+});
+
 test.run();
