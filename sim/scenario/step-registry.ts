@@ -1,5 +1,6 @@
 /** The step kinds a scenario may use. Later features add theirs with `registerStep`. */
 import type { StepKind } from './scenario';
+import { directorySteps } from './steps/directory';
 import { farEndSteps } from './steps/far-end';
 import { flashSteps } from './steps/flash';
 import { loginSteps } from './steps/login';
@@ -21,4 +22,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...directorySteps]) registerStep(kind);
