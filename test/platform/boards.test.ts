@@ -133,15 +133,22 @@ async function walkSettings(phone: Phone): Promise<ScreenText[]> {
   await step(() => open(phone, 'Advanced'));
   assert.is(phone.screen().id, 'password', 'Advanced asks for a password');
   await step(() => phone.pressAll(['9', '9', '9']));
+  // up.echoPasswordDigits=1 (spec default): the last digit shows briefly, then it is masked too.
+  assert.ok(phone.screen().lines.some((l) => l.startsWith('Password: **9')), 'earlier digits masked, the last one echoed');
+  await step(() => phone.advance(1500));
   assert.ok(phone.screen().lines.some((l) => l.startsWith('Password: ***')), 'digits masked');
   await step(() => phone.press('soft1'));
   assert.is(phone.screen().id, 'password', 'a wrong password is refused');
   assert.ok(phone.screen().lines.includes('Incorrect password'));
-  assert.ok(phone.log().some((l) => /\|auth\|3\|\d+\|password prompt for "Advanced" \(admin\): failed/.test(l)), 'the refusal is logged');
+  assert.ok(phone.log().some((l) => /\|auth\|3\|\d+\|login attempt: menu password for "Advanced" by admin prompt: failure/.test(l)), 'the refusal is logged');
 
   await step(() => phone.pressAll(['4', '5', '6', 'soft1']));
+  // SB-327: the default admin password must be replaced before Advanced opens.
+  assert.is(phone.screen().title, 'Change Admin Password');
+  await step(() => phone.pressAll(['7', '3', '0', '1', 'soft1', '7', '3', '0', '1', 'soft1']));
+  await step(() => phone.press('soft1'));
   assert.is(phone.screen().title, 'Advanced');
-  assert.ok(phone.log().some((l) => /password prompt for "Advanced" \(admin\): accepted as admin/.test(l)));
+  assert.ok(phone.log().some((l) => /login attempt: menu password for "Advanced" by admin: success/.test(l)));
   assert.not.ok(phone.log().some((l) => l.includes('456')), 'the password itself is never logged');
   await step(() => open(phone, 'Administration Settings'));
   assert.is(phone.screen().title, 'Administration Settings');
