@@ -271,6 +271,7 @@ export class DirectoryService {
     }
     try {
       this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged);
+      this.d.log.info(`directory: merged ${this.local.count()} local and ${global.length} global contacts: ${this.merged.size()} for ${this.ownerName()}`);
     } catch (e) {
       this.storage.dropStaged();
       this.d.log.error(`directory: could not store the merged directory (${(e as Error).message}); keeping the last good one`);

@@ -4,13 +4,30 @@
  * indexes on flash — by name in `dir.search.field` order, and by number for
  * callers — plus the speed-dial table. Only page heads live in RAM.
  */
-import { contactIdentity, identityCandidates, sortKey, type Contact } from './contact';
+import { CONTACT_FIELDS, contactIdentity, identityCandidates, sortKey, type Contact } from './contact';
 import { SortedPages, type PageChanges, type PageStore, type SortedPagesState } from './sorted-pages';
 
 export interface MergedEntry {
   c: Contact;
   /** Where the merged contact came from: the personal (local) store or the global file. */
   o: 'p' | 'g';
+}
+
+/** An entry as a page stores it: origin, then the item fields in CONTACT_FIELDS order ('' when absent, trailing ones dropped). */
+type PackedEntry = string[];
+
+function pack(e: MergedEntry): PackedEntry {
+  const out: string[] = [e.o];
+  for (const f of CONTACT_FIELDS) out.push(e.c[f] ?? '');
+  while (out.length > 1 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+function unpack(p: PackedEntry | undefined): MergedEntry | undefined {
+  if (!p) return undefined;
+  const c: Partial<Contact> = {};
+  for (let i = 0; i < CONTACT_FIELDS.length; i++) if (p[i + 1]) c[CONTACT_FIELDS[i]] = p[i + 1];
+  return { c: c as Contact, o: p[0] === 'p' ? 'p' : 'g' };
 }
 
 export interface DirectoryStorage extends PageStore {
@@ -21,7 +38,8 @@ export interface DirectoryStorage extends PageStore {
 }
 
 interface DirectoryMeta {
-  v: 1;
+  /** Page format version (2: packed entries). */
+  v: 2;
   byFirst: boolean;
   /** Digest of the global file text merged in ('' when none). */
   global: string;
@@ -39,7 +57,7 @@ export class MergedDirectory {
     private readonly storage: DirectoryStorage,
     readonly byFirstName: boolean,
     private globalDigestText: string,
-    private names: SortedPages<MergedEntry>,
+    private names: SortedPages<PackedEntry>,
     private numbers: SortedPages<string>,
     private speedDials: Map<string, string>,
   ) {}
@@ -54,9 +72,9 @@ export class MergedDirectory {
     } catch {
       return null;
     }
-    if (meta.v !== 1 || meta.byFirst !== byFirstName) return null;
+    if (meta.v !== 2 || meta.byFirst !== byFirstName) return null;
     return new MergedDirectory(storage, byFirstName, meta.global,
-      new SortedPages<MergedEntry>(storage, NAME_PREFIX, meta.names),
+      new SortedPages<PackedEntry>(storage, NAME_PREFIX, meta.names),
       new SortedPages<string>(storage, NUMBER_PREFIX, meta.numbers),
       new Map(meta.speedDials));
   }
@@ -81,11 +99,11 @@ export class MergedDirectory {
         } else speedDials.set(e.c.sd, id);
       }
     }
-    const named: { k: string; v: MergedEntry }[] = [];
+    const named: { k: string; v: PackedEntry }[] = [];
     const numbered: { k: string; v: string }[] = [];
     for (const [id, e] of byId) {
       const k = sortKey(e.c, byFirstName);
-      named.push({ k, v: e });
+      named.push({ k, v: pack(e) });
       numbered.push({ k: id, v: k });
     }
     named.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
@@ -120,14 +138,14 @@ export class MergedDirectory {
   }
 
   entry(pos: number): MergedEntry | undefined {
-    return this.names.at(pos)?.v;
+    return unpack(this.names.at(pos)?.v);
   }
 
   /** The contact a caller's address belongs to. */
   lookup(address: string): MergedEntry | undefined {
     for (const id of identityCandidates(address)) {
       const key = this.numbers.find(id);
-      if (key !== undefined) return this.names.find(key);
+      if (key !== undefined) return unpack(this.names.find(key));
     }
     return undefined;
   }
@@ -149,7 +167,7 @@ export class MergedDirectory {
     this.removeId(id, changes);
     for (const [sd, owner] of this.speedDials) if (owner === id) this.speedDials.delete(sd);
     const k = sortKey(c, this.byFirstName);
-    this.names.insert(k, { c, o: 'p' }, changes);
+    this.names.insert(k, pack({ c, o: 'p' }), changes);
     this.numbers.insert(id, k, changes);
     if (c.sd) this.speedDials.set(c.sd, id);
     this.commit(changes);
@@ -182,7 +200,7 @@ export class MergedDirectory {
   }
 
   private metaText(): string {
-    const meta: DirectoryMeta = { v: 1, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials] };
+    const meta: DirectoryMeta = { v: 2, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials] };
     return JSON.stringify(meta);
   }
 }
