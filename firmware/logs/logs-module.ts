@@ -70,9 +70,13 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
     }
   };
   applyLevels();
-  const key = loadRedactionKey(w.fs, hal.crypto, (m) => log.error(m));
+  // The key is made on the first token: a phone that never redacts keeps no key.
+  let key: Uint8Array | null = null;
   let redaction: RedactionSettings = readRedaction(param);
-  const redactor = new LogRedactor((data) => hal.crypto.hmacSha256(key, utf8Encode(data)), () => redaction);
+  const redactor = new LogRedactor((data) => {
+    key ??= loadRedactionKey(w.fs, hal.crypto, (m) => log.error(m));
+    return hal.crypto.hmacSha256(key, utf8Encode(data));
+  }, () => redaction);
   kernel.log.setTextFilter(redactor.filter);
 
   // ── the flash sink: what was logged before the store was mounted goes first ──
