@@ -110,7 +110,7 @@ export function boot(hal: Hal): BootedPhone {
   calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
   // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
   const contacts = startDirectory(kernel, directory, {
-    fs, config, provisioning,
+    fs, config, provisioning, ui,
     checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
     echoPasswordDigits: () => auth!.echoDigits(),
     dial: (n) => calls.controller.dial(n),

@@ -32,6 +32,8 @@ export interface DirectoryWiring {
   echoPasswordDigits: () => boolean;
   /** Place a call (the calls module when present). */
   dial?: (number: string) => void;
+  /** The phone's screens: the Directory key opens the local directory from the idle screen. */
+  ui?: { manager: { current(): { id: string } | null; push(screen: Screen): void } };
 }
 
 export interface DirectoryRuntime {
@@ -136,6 +138,9 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     },
     openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => dial(n), () => bus.emit('redraw', undefined)),
   };
+  bus.on('key', (e) => {
+    if (e.down && e.key === 'directory' && w.ui && w.ui.manager.current()?.id === 'idle') w.ui.manager.push(runtime.openLocal());
+  });
   module.runtime = runtime;
   return runtime;
 }

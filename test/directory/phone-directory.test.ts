@@ -142,6 +142,20 @@ test('read-only directory: no Add +, a message instead; password protection asks
   }
 });
 
+test('the Directory key opens the local directory from the idle screen', async () => {
+  const dir = provisioningFolder({});
+  const phone = await bootWith('quickjs', dir);
+  try {
+    assert.is(phone.screen().id, 'idle');
+    await phone.press('directory');
+    assert.is(phone.screen().id, 'directory');
+    assert.is(phone.screen().title, 'Local Directory (4/4)');
+  } finally {
+    phone.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('dir.local.UIenabled=0: the local directory is not available from the menu', async () => {
   const dir = provisioningFolder({ 'dir.local.UIenabled': '0' });
   const phone = await bootWith('node', dir);
