@@ -14,14 +14,23 @@ import { FileStore } from '../../firmware/storage/file-store';
 import { VirtualFlash } from '../devices/flash';
 
 /** Keys may be used, never made or destroyed: mounting a copy must not touch the phone's keystore. */
-function readOnlyCrypto(crypto: Crypto): Crypto {
-  const refuse = (what: string) => () => { throw new Error(`${what}: the log package reads the keystore only`); };
+function readOnlyCrypto(c: Crypto): Crypto {
+  const refuse = (what: string) => (): never => { throw new Error(`${what}: the log package reads the keystore only`); };
   return {
-    ...Object.fromEntries(['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'hasKey', 'listKeys', 'encrypt', 'decrypt']
-      .map((k) => [k, (crypto as unknown as Record<string, (...a: unknown[]) => unknown>)[k].bind(crypto)])),
+    sha1: (d) => c.sha1(d),
+    sha256: (d) => c.sha256(d),
+    hmacSha256: (k, d) => c.hmacSha256(k, d),
+    pbkdf2Sha256: (p, s, i, l) => c.pbkdf2Sha256(p, s, i, l),
+    randomBytes: (n) => c.randomBytes(n),
+    aesCbcEncrypt: (k, iv, d) => c.aesCbcEncrypt(k, iv, d),
+    aesCbcDecrypt: (k, iv, d) => c.aesCbcDecrypt(k, iv, d),
+    hasKey: (n) => c.hasKey(n),
+    listKeys: (p) => c.listKeys(p),
+    encrypt: (n, d, aad) => c.encrypt(n, d, aad),
+    decrypt: (n, d, aad) => c.decrypt(n, d, aad),
     generateKey: refuse('generateKey'),
     destroyKey: refuse('destroyKey'),
-  } as Crypto;
+  };
 }
 
 /** Mount a private copy of the `fs` partition of a raw flash image (all partitions, board order). */
