@@ -111,6 +111,7 @@ export function boot(hal: Hal): BootedPhone {
   // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
   const contacts = startDirectory(kernel, directory, {
     fs, config, provisioning, ui,
+    trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
     checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
     echoPasswordDigits: () => auth!.echoDigits(),
     dial: (n) => calls.controller.dial(n),

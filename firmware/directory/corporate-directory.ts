@@ -24,6 +24,8 @@ export interface CorporateSettings {
   scope: 'base' | 'one' | 'sub';
   pageSize: number;
   attributes: { name: string; type: CorporateAttributeType }[];
+  /** CA certificate(s) trusted for `ldaps://` (the device's custom CA, as for provisioning over HTTPS). */
+  trustedCaPem?: string;
 }
 
 export type CorporateSearchResult = { ok: true; contacts: CorporateContact[] } | { ok: false; error: string };
@@ -57,6 +59,7 @@ export function searchRequest(s: CorporateSettings, typed: string): LdapSearchRe
     attributes: s.attributes.map((a) => a.name),
     sizeLimit: s.pageSize,
     timeoutMs: 5000,
+    ...(s.trustedCaPem ? { trustedCaPem: s.trustedCaPem } : {}),
   };
 }
 
@@ -87,7 +90,7 @@ export class CorporateDirectory {
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       this.log(`corporate directory: search at ${req.url} failed: ${msg}`);
-      return { ok: false, error: /^auth/.test(msg) ? 'Server refused the login' : /^timeout/.test(msg) ? 'Server did not answer' : 'Server not reachable' };
+      return { ok: false, error: /^auth/.test(msg) ? 'Server refused the login' : /^timeout/.test(msg) ? 'Server did not answer' : /^tls/.test(msg) ? 'Server certificate not trusted' : 'Server not reachable' };
     }
   }
 }

@@ -30,6 +30,8 @@ export interface DirectoryWiring {
   /** Null when the password opens the directory, else the message to show. */
   checkPassword: (password: string) => string | null;
   echoPasswordDigits: () => boolean;
+  /** CA certificate trusted for `ldaps://` (device setting device.sec.TLS.customCaCert1). */
+  trustedCaPem?: () => string | undefined;
   /** Place a call (the calls module when present). */
   dial?: (number: string) => void;
   /** The phone's screens: the Directory key opens the local directory from the idle screen. */
@@ -120,7 +122,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     dial: (n) => dial(n),
   };
 
-  const corporate = new CorporateDirectory(hal.ldap, () => corporateSettings(w.config), (m) => log.error(m));
+  const corporate = new CorporateDirectory(hal.ldap, () => corporateSettings(w.config, w.trustedCaPem?.()), (m) => log.error(m));
 
   const available = () => w.config.getBoolean('feature.directory.enabled') && w.config.getBoolean('dir.local.UIenabled');
   const runtime: DirectoryRuntime = {
@@ -145,7 +147,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
   return runtime;
 }
 
-function corporateSettings(config: ConfigService): CorporateSettings {
+function corporateSettings(config: ConfigService, trustedCaPem: string | undefined): CorporateSettings {
   const attributes: CorporateSettings['attributes'] = [];
   for (let n = 1; n <= 4; n++) {
     const name = (config.get(`dir.corp.attribute.${n}.name`) ?? '').trim();
@@ -162,5 +164,6 @@ function corporateSettings(config: ConfigService): CorporateSettings {
     scope: (config.get('dir.corp.scope') ?? 'sub') as CorporateSettings['scope'],
     pageSize: config.getInteger('dir.corp.pageSize'),
     attributes,
+    ...(trustedCaPem ? { trustedCaPem } : {}),
   };
 }

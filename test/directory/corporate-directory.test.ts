@@ -53,6 +53,13 @@ test('HAL LDAP client: wrong password is `auth`, a closed port is `refused`, ano
   assert.match(await rejection(ldap.search(request({ bindDn: '', password: '' }))), /^auth: not allowed/);
 });
 
+test('HAL LDAP client over TLS: trusted with the CA, refused (`tls`) without it', async () => {
+  const ldap = new HostLdap();
+  const found = await ldap.search(request({ url: server.ldapsUrl, trustedCaPem: server.caPem, filter: '(&(sn=Lovelace)(givenName=Ada))' }));
+  assert.is(found.length, 1);
+  assert.match(await rejection(ldap.search(request({ url: server.ldapsUrl }))), /^tls/);
+});
+
 async function openMenuEntry(phone: Awaited<ReturnType<typeof bootPhone>>, label: string): Promise<void> {
   const line = phone.screen().lines.find((l) => l.includes(label));
   assert.ok(line, `menu entry ${label} in ${JSON.stringify(phone.screen().lines)}`);
@@ -99,6 +106,34 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+test('quickjs: dir.corp.transport=TLS with the device CA (device.sec.TLS.customCaCert1) finds people over ldaps', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corp-tls-'));
+  fs.writeFileSync(path.join(dir, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg"/>\n');
+  fs.writeFileSync(path.join(dir, 'site.cfg'), `<polycomConfig dir.corp.address="127.0.0.1" dir.corp.transport="TLS" dir.corp.port="${server.ldapsPort}" dir.corp.baseDN="${BASE_DN}" dir.corp.user="${READER_DN}" dir.corp.password="${READER_PASSWORD}"/>\n`);
+  const phone = await bootPhone({ board: 'desk-500', engine: 'quickjs', provisioningDir: dir, deviceSettings: { 'device.sec.TLS.customCaCert1': server.caPem } });
+  try {
+    await phone.advance(1000);
+    await phone.settle();
+    await phone.press('home');
+    if (phone.screen().id !== 'menu') await phone.press('home');
+    await openMenuEntry(phone, 'Contacts');
+    await openMenuEntry(phone, 'Corporate Directory');
+    // "ada": 2, 3 (d), 2 — letters committed by pauses.
+    for (const keys of [['2'], ['3'], ['2']] as KeyName[][]) {
+      await phone.pressAll(keys);
+      await phone.advance(1100);
+    }
+    await phone.press('soft1');
+    await phone.settle();
+    const s = phone.screen();
+    assert.is(s.title, 'Corporate Directory (32)', JSON.stringify(s));
+    assert.ok(s.lines.slice(1, 9).every((l) => l.startsWith('Ada ')), JSON.stringify(s.lines));
+  } finally {
+    phone.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('phone without dir.corp.address: says it is not configured, asks no server', async () => {
   const phone = await bootPhone({ board: 'desk-99', engine: 'quickjs' });

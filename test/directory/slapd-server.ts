@@ -33,6 +33,10 @@ export function person(i: number): { givenName: string; sn: string; telephoneNum
 export interface SlapdServer {
   url: string;
   port: number;
+  /** `ldaps://127.0.0.1:<port>` with a certificate for IP 127.0.0.1 issued by `caPem`. */
+  ldapsUrl: string;
+  ldapsPort: number;
+  caPem: string;
   people: number;
   stop(): void;
 }
@@ -61,6 +65,19 @@ function ldif(people: number): string {
   return out.join('\n');
 }
 
+/** A throwaway CA and a server certificate for 127.0.0.1 (openssl CLI). */
+function certificates(dir: string): { ca: string; cert: string; key: string } {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Directory Test CA']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
+  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
+}
+
 export async function startSlapd(people = 3000): Promise<SlapdServer> {
   if (!fs.existsSync(SLAPD) || !fs.existsSync(SLAPADD)) {
     throw new Error(`OpenLDAP not installed (${SLAPD}): apt-get install -y slapd ldap-utils${process.env.CI === 'true' ? ' (required under CI)' : ''}`);
@@ -68,11 +85,13 @@ export async function startSlapd(people = 3000): Promise<SlapdServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slapd-'));
   fs.mkdirSync(path.join(dir, 'db'));
   const conf = path.join(dir, 'slapd.conf');
+  const tls = certificates(dir);
   fs.writeFileSync(conf, [
     `include ${SCHEMA}/core.schema`, `include ${SCHEMA}/cosine.schema`, `include ${SCHEMA}/inetorgperson.schema`,
     `pidfile ${dir}/slapd.pid`, `argsfile ${dir}/slapd.args`,
     'modulepath /usr/lib/ldap', 'moduleload back_mdb',
     'sizelimit 500',
+    `TLSCACertificateFile ${tls.ca}`, `TLSCertificateFile ${tls.cert}`, `TLSCertificateKeyFile ${tls.key}`,
     'database mdb', 'maxsize 268435456', 'suffix "dc=example,dc=com"',
     `rootdn "${ADMIN_DN}"`, `rootpw ${ADMIN_PASSWORD}`, `directory ${dir}/db`,
     'index objectClass eq', 'index sn,givenName eq,sub',
@@ -85,8 +104,11 @@ export async function startSlapd(people = 3000): Promise<SlapdServer> {
   const load = spawnSync(SLAPADD, ['-f', conf, '-l', path.join(dir, 'people.ldif'), '-q'], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`slapadd failed: ${load.stderr}`);
   const port = await freePort();
+  const ldapsPort = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(SLAPD, ['-h', `${url}/`, '-f', conf, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
+  const caPem = fs.readFileSync(tls.ca, 'utf8');
+  const child: ChildProcess = spawn(SLAPD, ['-h', `${url}/ ${ldapsUrl}/`, '-f', conf, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += String(d); });
   const stop = () => {
@@ -111,5 +133,5 @@ export async function startSlapd(people = 3000): Promise<SlapdServer> {
       await c.unbind().catch(() => {});
     }
   }
-  return { url, port, people, stop };
+  return { url, port, ldapsUrl, ldapsPort, caPem, people, stop };
 }
