@@ -4,6 +4,7 @@ import { directorySteps } from './steps/directory';
 import { farEndSteps } from './steps/far-end';
 import { flashSteps } from './steps/flash';
 import { loginSteps } from './steps/login';
+import { logsSteps } from './steps/logs';
 import { phoneSteps } from './steps/phone';
 import { powerSteps } from './steps/power';
 
@@ -22,4 +23,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...directorySteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps]) registerStep(kind);
