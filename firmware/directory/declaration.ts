@@ -33,6 +33,7 @@ export const directoryDeclaration: ModuleDeclaration = {
   ],
   screens: [
     { menu: ['Contacts'], label: 'Local Directory', screen: 'localDirectory', access: 'anyone' },
+    { menu: ['Contacts'], label: 'Favorites / Speed Dial', screen: 'speedDial', access: 'anyone' },
     { menu: ['Contacts'], label: 'Corporate Directory', screen: 'corporateDirectory', access: 'anyone' },
   ],
 };

@@ -17,6 +17,7 @@ import { directoryDeclaration } from './declaration';
 import { DirectoryService } from './directory-service';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { LocalDirectoryScreen } from './local-directory-screen';
+import { SpeedDialScreen } from './speed-dial-screen';
 
 /** Edits in quick succession are uploaded once. */
 const UPLOAD_DEBOUNCE_MS = 2000;
@@ -43,6 +44,7 @@ export interface DirectoryRuntime {
   corporate: CorporateDirectory;
   openLocal(): Screen;
   openCorporate(): Screen;
+  openSpeedDials(): Screen;
 }
 
 export type DirectoryModule = FirmwareModule & { runtime: DirectoryRuntime | null };
@@ -53,6 +55,7 @@ export function directoryModule(): DirectoryModule {
     runtime: null,
     screens: {
       localDirectory: () => m.runtime?.openLocal() ?? new MessageScreen('Contacts', ['Directory not started']),
+      speedDial: () => m.runtime?.openSpeedDials() ?? new MessageScreen('Contacts', ['Directory not started']),
       corporateDirectory: () => m.runtime?.openCorporate() ?? new MessageScreen('Contacts', ['Directory not started']),
     },
   };
@@ -138,6 +141,8 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
         return null;
       }, w.echoPasswordDigits(), (fn) => { timers.after(1000, 'password echo', fn); });
     },
+    // Favorites / Speed Dial follows dir.local.UIenabled like the directory (spec), without the password.
+    openSpeedDials: () => (available() ? new SpeedDialScreen(ctx) : new MessageScreen('Contacts', ['Favorites / Speed Dial is not available'])),
     openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => dial(n), () => bus.emit('redraw', undefined)),
   };
   bus.on('key', (e) => {

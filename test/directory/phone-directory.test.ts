@@ -156,6 +156,24 @@ test('the Directory key opens the local directory from the idle screen', async (
   }
 });
 
+test('Contacts > Favorites / Speed Dial lists speed dials in index order; a digit calls', async () => {
+  const dir = provisioningFolder({});
+  const phone = await bootWith('quickjs', dir);
+  try {
+    await phone.press('home');
+    if (phone.screen().id !== 'menu') await phone.press('home');
+    await openMenuEntry(phone, 'Contacts');
+    await openMenuEntry(phone, 'Favorites / Speed Dial');
+    assert.equal(phone.screen().lines, ['1. Reception  100']);
+    await phone.press('1');
+    await phone.settle();
+    assert.equal(phone.farEnd.calls().filter((c) => c.direction === 'outgoing').map((c) => c.remote), ['100']);
+  } finally {
+    phone.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('dir.local.UIenabled=0: the local directory is not available from the menu', async () => {
   const dir = provisioningFolder({ 'dir.local.UIenabled': '0' });
   const phone = await bootWith('node', dir);

@@ -1,0 +1,51 @@
+/**
+ * Contacts > Favorites / Speed Dial: the contacts with a speed-dial index
+ * (`sd`), in index order; Select, Call or the index's digit (1–9) calls.
+ */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import type { Navigator, Screen } from '../ui/screen';
+import { displayName } from './contact';
+import type { DirectoryUiContext } from './directory-ui-context';
+
+export class SpeedDialScreen implements Screen {
+  private cursor = 0;
+
+  constructor(private readonly ctx: DirectoryUiContext) {}
+
+  private entries(): { index: number; name: string; ct: string }[] {
+    const out: { index: number; name: string; ct: string }[] = [];
+    for (const index of this.ctx.service.speedDialIndexes()) {
+      const c = this.ctx.service.speedDial(index);
+      if (c) out.push({ index, name: displayName(c), ct: c.ct });
+    }
+    return out;
+  }
+
+  view(): ScreenText {
+    const list = this.entries();
+    if (this.cursor >= list.length) this.cursor = Math.max(0, list.length - 1);
+    return {
+      id: 'speed-dial',
+      title: 'Favorites / Speed Dial',
+      lines: list.length ? list.map((e) => `${e.index}. ${e.name}  ${e.ct}`) : ['(no speed dials)'],
+      softKeys: [list.length ? 'Call' : '', '', '', 'Back'],
+      focus: list.length ? this.cursor : -1,
+    };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    const list = this.entries();
+    if (key === 'up' && list.length) this.cursor = (this.cursor + list.length - 1) % list.length;
+    else if (key === 'down' && list.length) this.cursor = (this.cursor + 1) % list.length;
+    else if ((key === 'soft1' || key === 'select') && list.length) this.ctx.dial(list[this.cursor].ct);
+    else if (key.length === 1 && key >= '1' && key <= '9') {
+      const c = this.ctx.service.speedDial(Number(key));
+      if (c) this.ctx.dial(c.ct);
+    } else if (key === 'soft4' || key === 'back') {
+      nav.pop();
+      return true;
+    } else return false;
+    nav.redraw();
+    return true;
+  }
+}
