@@ -10,6 +10,7 @@
  */
 import type { LogRecord } from '../kernel/logger';
 import type { Timers } from '../kernel/timers';
+import { StorageFullError } from '../storage/errors';
 import type { LogName, RotatingLogFile } from './rotating-log-file';
 
 export const FLUSH_INTERVAL_MS = 5000;
@@ -21,6 +22,8 @@ export interface FlashWriterHooks {
   onRotate(name: LogName): void;
   /** A write failed (flash full, …): the batch is lost; reported once until a write succeeds. */
   onWriteError(name: LogName, message: string): void;
+  /** An old log file was deleted to make room for new lines. */
+  onMadeRoom?(message: string): void;
 }
 
 export class LogFlashWriter {
@@ -78,7 +81,7 @@ export class LogFlashWriter {
       this.bufferedBytes = this.pending.app.length + this.pending.boot.length ? this.recount() : 0;
       let rotations = 0;
       try {
-        rotations = this.files[name].append(lines).rotations;
+        rotations = this.appendMakingRoom(name, lines);
         this.failing = false;
       } catch (e) {
         if (!this.failing) {
@@ -88,6 +91,20 @@ export class LogFlashWriter {
         continue;
       }
       if (rotations > 0) this.hooks.onRotate(name);
+    }
+  }
+
+  /** On a full flash the logs give way first: their oldest generations go (boot log first) until the batch fits or one file each is left. */
+  private appendMakingRoom(name: LogName, lines: string[]): number {
+    for (;;) {
+      try {
+        return this.files[name].append(lines).rotations;
+      } catch (e) {
+        if (!(e instanceof StorageFullError)) throw e;
+        const dropped = this.files.boot.dropOldest() ?? this.files.app.dropOldest();
+        if (dropped === null) throw e;
+        this.hooks.onMadeRoom?.(`flash full: deleted the oldest log file to write new lines`);
+      }
     }
   }
 

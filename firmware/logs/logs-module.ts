@@ -83,6 +83,7 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
   const writer = new LogFlashWriter(files, timers, {
     onRotate: (name) => afterRotation(name),
     onWriteError: (name, message) => log.error(`${name}.log not written: ${message}`),
+    onMadeRoom: (message) => log.warning(message),
   });
   for (const line of kernel.log.recent()) writer.sink(line);
   kernel.log.addSink(writer.sink);

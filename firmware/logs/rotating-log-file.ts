@@ -92,6 +92,15 @@ export class RotatingLogFile {
     return result;
   }
 
+  /** Delete the oldest generation while another remains (to make room on a full flash); returns it, or null. */
+  dropOldest(): number | null {
+    if (this.gens.length < 2) return null;
+    const oldest = this.gens[0];
+    this.store.delete(generationPath(this.name, oldest));
+    this.gens.shift();
+    return oldest;
+  }
+
   current(): number | null {
     return this.gens.length ? this.gens[this.gens.length - 1] : null;
   }

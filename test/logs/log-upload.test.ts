@@ -101,4 +101,16 @@ test('a reboot neither resends uploaded lines nor skips unsent ones', async () =
   assert.is(tagged(app, 'unsent').length, 3);
 });
 
+test('an unreadable upload state: logged, and the next upload starts from the oldest kept line', async () => {
+  const first = await bootLogPhone({ site: { 'log.render.file.upload.period': '60' } });
+  logLines(first, 4, 80, 'calls', 'kept');
+  first.booted.logs.flush();
+  first.booted.fs.write('logs/upload.state', new Uint8Array(Buffer.from('{"app": {"gen": "x"')), { cls: 'logs' });
+  fs.rmSync(path.join(first.provDir!, 'logs'), { recursive: true, force: true });
+  const second = await bootLogPhone({ site: { 'log.render.file.upload.period': '60' }, flash: first.flash, keystore: first.keystore, provDir: first.provDir! });
+  assert.ok(second.log().some((l) => /\|logs\|4\|\d+\|log upload state unreadable/.test(l)));
+  await second.advance(60_000);
+  assert.is(tagged(serverFile(second, 'app'), 'kept').length, 4);
+});
+
 test.run();

@@ -15,6 +15,7 @@ import { Timers } from '../../firmware/kernel/timers';
 import { utf8Decode } from '../../firmware/kernel/text-codec';
 import { LogFlashWriter, MAX_BUFFER_BYTES } from '../../firmware/logs/log-flash-writer';
 import { RotatingLogFile, generationPath, type LogLimits } from '../../firmware/logs/rotating-log-file';
+import { StorageFullError } from '../../firmware/storage/errors';
 import { FileStore } from '../../firmware/storage/file-store';
 import { VirtualClock } from '../../sim/devices/clock';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
@@ -157,6 +158,45 @@ test('power cut at every flash operation of a rotating batch: the committed line
     assert.ok(after === committed || after === complete, `cut after ${cut} operations: ${lines.length} lines`);
     for (const l of lines) assert.match(l, /^2026-01-01T00:00:00\.000Z\|calls\|1\|0\|(early|late) \d+/);
   }
+});
+
+test('flash full: the oldest log files give way to new lines; with nothing left to drop, the loss is reported once', () => {
+  const rig = writerRig(4000, 8);
+  const made: string[] = [];
+  const errors: string[] = [];
+  const writer = new LogFlashWriter(rig.files, new Timers(rig.clock, createGuard(rig.logger.component('sys'))), { onRotate: () => {}, onWriteError: (_n, m) => errors.push(m), onMadeRoom: (m) => made.push(m) });
+  writer.switchTo('app');
+  for (let i = 0; i < 120; i++) writer.sink(line(i));
+  writer.flush();
+  const before = rig.files.app.generations();
+  assert.ok(before.length >= 3);
+  // Someone else's data fills the rest of the partition.
+  let n = 0;
+  try {
+    for (;;) rig.store.write(`cfg/fill${n++}`, new Uint8Array(3000).fill(0x41), { cls: 'config' });
+  } catch (e) {
+    assert.instance(e, StorageFullError);
+  }
+  for (let i = 120; i < 160; i++) writer.sink(line(i));
+  writer.flush();
+  assert.ok(made.length >= 1, 'an old file was deleted to make room');
+  assert.equal(errors, []);
+  const after = rig.files.app.generations();
+  assert.ok(after[0] > before[0], `oldest generation ${before[0]} dropped (now ${after.join(',')})`);
+  assert.is(rig.files.app.text().trim().split('\n').pop(), line(159), 'the new lines are on flash');
+  // Nothing left to drop: the batch is lost, said once.
+  while (rig.files.app.dropOldest() !== null);
+  try {
+    for (;;) rig.store.write(`cfg/fill${n++}`, new Uint8Array(3000).fill(0x41), { cls: 'config' });
+  } catch {
+    // full again
+  }
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 60; i++) writer.sink(line(1000 + i));
+    writer.flush();
+  }
+  assert.is(errors.length, 1, 'reported once until a write succeeds');
+  assert.match(errors[0], /lines lost/);
 });
 
 test.run();
