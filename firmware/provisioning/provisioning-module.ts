@@ -26,6 +26,7 @@ import { provisioningDeclaration } from './declaration';
 import { DownloadCache } from './download-cache';
 import { KEY_SETTING, ProvisioningClient, type CycleReport, type DeviceSettingsStore } from './provisioning-client';
 import type { ProvisioningSink } from './provisioning-sink';
+import { provisioningServer } from './server-settings';
 import { ServerUploader, type UploadKind } from './server-upload';
 
 export function provisioningModule(): FirmwareModule {
@@ -81,6 +82,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     log,
     mac,
     server: () => client.server(),
+    genericServer: () => provisioningServer(w.settings),
     param: (name) => w.config.get(name),
     masterField: (field) => w.config.masterConfig()?.fields[field] ?? '',
     encryptionKey: () => client.encryptionKey(),

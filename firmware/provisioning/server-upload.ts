@@ -10,7 +10,7 @@
  * | `<MAC>-directory.xml`/`<user>-…`  | CONTACTS_DIRECTORY   | feature.uploadDir.enabled=1  | sec.encryption.upload.dir=1       |
  * | `<MAC>-phone.cfg`, `<MAC>-web.cfg` | OVERRIDES_DIRECTORY | always (server may answer 405) | sec.encryption.upload.overrides=1 |
  * | phone-specific config file        | (base)               | always                       | sec.encryption.upload.config=1    |
- * | `<MAC>-app.log`, `<MAC>-boot.log` | LOG_FILE_DIRECTORY   | log.render.file=1            | never                             |
+ * | `<MAC>-app.log`, `<MAC>-boot.log` | LOG_FILE_DIRECTORY   | log.render.file=1 (generic account) | never                      |
  *
  * Logs in append mode (`log.render.file.upload.append=1`, decided by the
  * logs module) are appended: the server file is read (GET) and written back
@@ -47,6 +47,8 @@ export interface UploaderDeps {
   log: ComponentLogger;
   mac: string;
   server: () => ProvisioningServer | null;
+  /** The server with the generic account's credentials: logs always go there (spec: log files upload to the generic profile). */
+  genericServer?: () => ProvisioningServer | null;
   /** Effective parameter value. */
   param: (name: string) => string | undefined;
   /** APPLICATION field of the master file in force ('' when unset). */
@@ -153,7 +155,7 @@ export class ServerUploader {
       this.d.log.info(`not uploading ${name}: ${rule.gate}=0`);
       return { file: name, status: 'suppressed', reason: `${rule.gate}=0` };
     }
-    const server = this.d.server();
+    const server = kind === 'log' && this.d.genericServer ? this.d.genericServer() : this.d.server();
     if (!server) return { file: name, status: 'suppressed', reason: 'no provisioning server configured' };
     let body = utf8Encode(text);
     let encrypted = false;

@@ -100,11 +100,17 @@ test('prov.login.useProvAuth=1: a logged-in user\'s credentials replace the gene
   await server.quiesce();
   let mark = server.accessLog().length;
   assert.is((await client.request('request')).outcome, 'provisioned');
-  phone.booted.kernel.bus.emit('prov:upload', { kind: 'log', name: 'app', text: 'x\n' });
-  await until('log upload', () => server.listFiles().includes(`logs/${MAC}-app.log`));
+  phone.booted.kernel.bus.emit('prov:upload', { kind: 'overrides', user: 'alice', text: '<PHONE_CONFIG><OVERRIDES/></PHONE_CONFIG>\n' });
+  await until('override upload', () => server.listFiles().includes('overrides/alice-phone.cfg'));
   await server.quiesce();
   const users = (since: number) => [...new Set(server.accessLog().slice(since).filter((e) => e.status !== 401).map((e) => e.user))];
   assert.equal(users(mark), ['alice']);
+  // Log files go to the generic profile account whoever is logged in (spec: "Create a Generic Profile Using Server Authentication").
+  mark = server.accessLog().length;
+  phone.booted.kernel.bus.emit('prov:upload', { kind: 'log', name: 'app', text: 'x\n' });
+  await until('log upload', () => server.listFiles().includes(`logs/${MAC}-app.log`));
+  await server.quiesce();
+  assert.equal(users(mark), [USER]);
   client.setUserCredentials(null);
   mark = server.accessLog().length;
   assert.is((await client.request('request')).outcome, 'provisioned');
