@@ -14,7 +14,7 @@ import type { Screen } from '../ui/screen';
 import { CorporateDirectory, type CorporateAttributeType, type CorporateSettings } from './corporate-directory';
 import { CorporateDirectoryScreen } from './corporate-directory-screen';
 import { directoryDeclaration } from './declaration';
-import { DirectoryService } from './directory-service';
+import { DirectoryService, GLOBAL_ENTRIES_PER_LOCAL_CONTACT } from './directory-service';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { LocalDirectoryScreen } from './local-directory-screen';
 import { SpeedDialScreen } from './speed-dial-screen';
@@ -85,6 +85,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     log,
     mac: hal.board.mac.toLowerCase(),
     maxLocal: () => Math.min(w.config.getInteger('dir.local.contacts.maxNum'), hal.board.contactLimit),
+    maxGlobal: hal.board.contactLimit * GLOBAL_ENTRIES_PER_LOCAL_CONTACT,
     byFirstName: () => w.config.get('dir.search.field') === '1',
     enabled: () => w.config.getBoolean('feature.directory.enabled'),
     sourceText: (name) => w.provisioning.directoryFile(name),
@@ -102,7 +103,9 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
       log.error('directory: prov:directory without name and text ignored');
       return;
     }
-    service.fileArrived(f.name, f.text);
+    // Merged in an event of its own: a big file costs the directory's CPU budget, not the provisioning cycle's.
+    const { name, text } = f as { name: string; text: string };
+    timers.after(0, 'directory file', () => service.fileArrived(name, text));
   });
   bus.on('user:changed', (e) => {
     // The previous owner's pending upload goes out under its own name first.

@@ -21,8 +21,12 @@ import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '
 
 export const GLOBAL_FILE = '000000000000-directory.xml';
 export const TEMPLATE_FILE = '000000000000-directory~.xml';
-/** Largest global file merged (a bigger one is refused whole). */
-export const MAX_GLOBAL_ENTRIES = 10000;
+/**
+ * Largest global file merged, per contact the board's local directory holds
+ * (5,000 on desk-500, 990 on desk-99): what a merge does within the board's
+ * CPU budget for one event and its flash. A bigger file is refused whole.
+ */
+export const GLOBAL_ENTRIES_PER_LOCAL_CONTACT = 10;
 
 export interface DirectoryServiceDeps {
   fs: FileStore;
@@ -30,6 +34,8 @@ export interface DirectoryServiceDeps {
   mac: string;
   /** `dir.local.contacts.maxNum`, bounded by the board. */
   maxLocal: () => number;
+  /** Most entries a global file may have (the board's contact limit × GLOBAL_ENTRIES_PER_LOCAL_CONTACT). */
+  maxGlobal: number;
   byFirstName: () => boolean;
   enabled: () => boolean;
   /** Last good downloaded copy of a directory file. */
@@ -64,6 +70,7 @@ export class DirectoryService {
   /** Load the directory of the phone (or of `user`). */
   start(user: string | null = null): void {
     this.user = user;
+    this.storage?.dropStaged();
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
     const stored = this.storage.read(LOCAL_PAGE);
     let adopted = false;
@@ -103,6 +110,8 @@ export class DirectoryService {
 
   /** A directory file downloaded by the provisioning client (only sent when it changed). */
   fileArrived(name: string, text: string): void {
+    // Whatever an earlier event staged and did not commit (it was cut short) is not carried into this one.
+    this.storage.dropStaged();
     if (name === TEMPLATE_FILE || /-directory~\.xml$/.test(name)) {
       this.d.log.notice(`directory: ${name} is the template: not merged (remove the ~ from its name on the server to use it as the global directory)`);
       return;
@@ -258,7 +267,7 @@ export class DirectoryService {
       global = [];
       digest = '';
     } else {
-      const parsed = parseDirectoryXml(globalText, MAX_GLOBAL_ENTRIES);
+      const parsed = parseDirectoryXml(globalText, this.d.maxGlobal);
       if (parsed.ok) {
         global = parsed.contacts;
         digest = textDigest(globalText);

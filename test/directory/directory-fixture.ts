@@ -1,6 +1,6 @@
 /** Shared by the directory suites: directory files, and a directory service on a real flash store. */
 import { BOARDS } from '../../hal/boards';
-import { DirectoryService, GLOBAL_FILE } from '../../firmware/directory/directory-service';
+import { DirectoryService, GLOBAL_ENTRIES_PER_LOCAL_CONTACT, GLOBAL_FILE } from '../../firmware/directory/directory-service';
 import type { Contact } from '../../firmware/directory/contact';
 import { Logger } from '../../firmware/kernel/logger';
 import { FileStore } from '../../firmware/storage/file-store';
@@ -44,6 +44,7 @@ export function harness(board = 'desk-500', existing?: { store: FileStore; files
     log: logger.component('dir'),
     mac: MAC,
     maxLocal: () => params.maxLocal,
+    maxGlobal: BOARDS[board].contactLimit * GLOBAL_ENTRIES_PER_LOCAL_CONTACT,
     byFirstName: () => params.byFirst,
     enabled: () => params.enabled,
     sourceText: (name) => files.get(name) ?? null,

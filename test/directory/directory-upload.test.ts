@@ -92,13 +92,15 @@ test('an encrypted personal file from the server is decrypted and adopted', asyn
 test('wiring: user:changed switches to <user>-directory.xml; prov:directory files merge; prov:directory payloads checked', () => {
   const phone = bootInProcess({ board: 'desk-500' });
   const { kernel, directory } = phone.booted;
-  kernel.bus.emit('prov:directory', { name: '000000000000-directory.xml', text: directoryXml([{ fn: 'Global', ct: '100' }]) });
-  kernel.bus.emit('prov:directory', { name: 'nonsense' });
+  // Downloaded files are merged in an event of their own (next timer tick).
+  const deliver = (payload: unknown) => { kernel.bus.emit('prov:directory', payload); phone.devices.clock.advance(0); };
+  deliver({ name: '000000000000-directory.xml', text: directoryXml([{ fn: 'Global', ct: '100' }]) });
+  deliver({ name: 'nonsense' });
   assert.ok(phone.log().some((l) => /prov:directory without name and text ignored/.test(l)));
   assert.is(directory.service.lookup('100')?.c.fn, 'Global');
   kernel.bus.emit('user:changed', { user: 'alice', reason: 'test' });
   assert.is(directory.service.personalFileName(), 'alice-directory.xml');
-  kernel.bus.emit('prov:directory', { name: 'alice-directory.xml', text: directoryXml([{ fn: 'Alice', ln: 'Own', ct: '200', ar: '1' }]) });
+  deliver({ name: 'alice-directory.xml', text: directoryXml([{ fn: 'Alice', ln: 'Own', ct: '200', ar: '1' }]) });
   assert.is(directory.service.lookup('200')?.c.fn, 'Alice');
   assert.equal(directory.service.incomingCallPolicy({ address: 'sip:200@pbx.local', name: '' }), { action: 'reject', displayName: 'Alice Own' });
   kernel.bus.emit('user:changed', { user: null, reason: 'logout' });

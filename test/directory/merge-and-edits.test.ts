@@ -109,7 +109,7 @@ const BAD_FILES: [string, () => string, RegExp][] = [
   ['malformed XML', () => '<directory><item_list><item><fn>Broken</fn><ct>1</item></item_list>', /refused: malformed XML/],
   ['duplicate ct', () => directoryXml([{ fn: 'A', ct: '77' }, { fn: 'B', ct: 'sip:77' }]), /refused: item 2: contact number sip:77 duplicates item 1/],
   ['over-long name', () => directoryXml([{ fn: 'Ok', ct: '1' }, { fn: 'N'.repeat(41), ct: '2' }]), /refused: item 2: fn longer than 40 bytes/],
-  ['20,000-entry global file', () => directoryXml(people(20000)), /refused: 20000 entries, more than the 10000 allowed/],
+  ['20,000-entry global file', () => directoryXml(people(20000)), /refused: 20000 entries, more than the 5000 allowed/],
   ['non-UTF-8 bytes', () => Buffer.from(directoryXml([{ fn: 'Bad\xff', ct: '3' }]), 'latin1').toString('utf8'), /refused: not valid UTF-8/],
   ['no directory root', () => '<contacts/>', /refused: no <directory> root element/],
 ];
@@ -132,6 +132,18 @@ for (const [kind, text, expected] of BAD_FILES) {
     assert.equal(names(again), before);
   });
 }
+
+test('global file limit by board: 5,000 entries on desk-500, 990 on desk-99', () => {
+  const big = harness('desk-500');
+  big.files.set(GLOBAL_FILE, directoryXml(people(5000)));
+  big.service.start();
+  assert.is(big.service.size(), 5000);
+  const small = harness('desk-99');
+  small.files.set(GLOBAL_FILE, directoryXml(people(991)));
+  small.service.start();
+  assert.is(small.service.size(), 0);
+  assert.ok(small.log.some((l) => /refused: 991 entries, more than the 990 allowed/.test(l)));
+});
 
 test('the template 000000000000-directory~.xml is never merged', () => {
   const h = harness();

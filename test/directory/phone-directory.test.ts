@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import type { KeyName } from '../../hal/contract';
 import type { Phone } from '../../sim/phone';
 import { bootPhone, ENGINES } from '../helpers/sim';
-import { directoryXml } from './directory-fixture';
+import { directoryXml, people } from './directory-fixture';
 
 const MAC = '0004f2a1b2c3';
 const MASTER = '<APPLICATION CONFIG_FILES="site.cfg" CONTACTS_DIRECTORY="" OVERRIDES_DIRECTORY="overrides" CALL_LISTS_DIRECTORY="calls" LOG_FILE_DIRECTORY="logs"/>\n';
@@ -168,6 +168,26 @@ test('Contacts > Favorites / Speed Dial lists speed dials in index order; a digi
     await phone.press('1');
     await phone.settle();
     assert.equal(phone.farEnd.calls().filter((c) => c.direction === 'outgoing').map((c) => c.remote), ['100']);
+  } finally {
+    phone.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('desk-99 in QuickJS merges the largest global file it takes (990 entries) within its CPU budget, and boots on it again', async () => {
+  const dir = provisioningFolder({});
+  fs.writeFileSync(path.join(dir, '000000000000-directory.xml'), directoryXml(people(990)));
+  const phone = await bootPhone({ board: 'desk-99', engine: 'quickjs', provisioningDir: dir });
+  try {
+    await phone.advance(1000);
+    await phone.settle();
+    assert.ok(phone.log().some((l) => /merged 0 local and 990 global contacts: 990/.test(l)), phone.log().slice(-8).join('\n'));
+    assert.not.ok(phone.log().some((l) => /interrupted|budget/i.test(l)));
+    await phone.reboot('check');
+    await phone.advance(1000);
+    await phone.settle();
+    await phone.press('directory');
+    assert.is(phone.screen().title, 'Local Directory (990/990)');
   } finally {
     phone.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
