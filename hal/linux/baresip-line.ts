@@ -1,0 +1,289 @@
+/**
+ * The Linux board's SIP line: the HAL `Line` implemented by driving baresip
+ * over its ctrl_tcp interface (netstring-framed JSON). Commands go out as
+ * `{command, params, token}` and are matched to `{response, ok, data, token}`;
+ * baresip's call events become HAL line events.
+ *
+ * baresip 1.0 acts on "the current call": a per-call command first selects
+ * the call with `callfind <id>`, and command pairs are serialised so no other
+ * command slips in between. An outgoing call's id is first seen on its first
+ * call event (CALL_RINGING, CALL_ESTABLISHED or CALL_CLOSED): `dial` resolves
+ * then. Not offered by baresip's ctrl_tcp: attended transfer and 302
+ * forwarding (those commands reject with `unsupported`).
+ */
+import { connect, type Socket } from 'net';
+import type { CallEndCause, Line, LineEvent } from '../contract';
+import { encodeNetstring, NetstringDecoder } from './netstring';
+
+export interface BaresipLineOptions {
+  host?: string;
+  port: number;
+  log?: (line: string) => void;
+  /** How long a command or a dial's first event may take. */
+  timeoutMs?: number;
+}
+
+interface BaresipMessage {
+  event?: boolean;
+  response?: boolean;
+  type?: string;
+  class?: string;
+  direction?: string;
+  peeruri?: string;
+  peerdisplayname?: string;
+  accountaor?: string;
+  id?: string;
+  param?: string;
+  ok?: boolean;
+  data?: string;
+  token?: string;
+}
+
+interface CallInfo {
+  direction: 'incoming' | 'outgoing';
+  established: boolean;
+  /** What the phone did to end it, which decides the end cause. */
+  endedBy?: 'reject' | 'hangup';
+}
+
+export class BaresipLine implements Line {
+  private handler: ((e: LineEvent) => void) | null = null;
+  private readonly decoder = new NetstringDecoder();
+  private readonly pending = new Map<string, { resolve: (data: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly calls = new Map<string, CallInfo>();
+  private readonly dialWaiters: { resolve: (id: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  private nextToken = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly log: (line: string) => void;
+  private readonly timeoutMs: number;
+
+  private constructor(private readonly socket: Socket, options: BaresipLineOptions) {
+    this.log = options.log ?? (() => {});
+    this.timeoutMs = options.timeoutMs ?? 10000;
+    socket.on('data', (chunk) => this.receive(chunk));
+    socket.on('close', () => this.lost('connection to baresip closed'));
+    socket.on('error', (e) => this.log(`baresip ctrl_tcp: ${e.message}`));
+  }
+
+  /** Connect to baresip's ctrl_tcp (retrying while it starts, up to `timeoutMs`). */
+  static async connect(options: BaresipLineOptions): Promise<BaresipLine> {
+    const host = options.host ?? '127.0.0.1';
+    const deadline = Date.now() + (options.timeoutMs ?? 10000);
+    for (;;) {
+      try {
+        const socket = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(options.port, host, () => resolve(s));
+          s.once('error', reject);
+        });
+        return new BaresipLine(socket, options);
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`refused: baresip ctrl_tcp at ${host}:${options.port}: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  // ── HAL Line ──
+
+  onEvent(handler: (event: LineEvent) => void): void {
+    this.handler = handler;
+  }
+
+  dial(target: string): Promise<string> {
+    if (!target.trim()) return Promise.reject(new Error('dial: empty target'));
+    return this.serial(async () => {
+      const id = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.dialWaiters.splice(this.dialWaiters.findIndex((w) => w.timer === timer), 1);
+          reject(new Error(`timeout: no call event from baresip for dial ${target}`));
+        }, this.timeoutMs);
+        this.dialWaiters.push({ resolve, reject, timer });
+      });
+      try {
+        await this.command('dial', target);
+      } catch (e) {
+        const w = this.dialWaiters.pop();
+        if (w) clearTimeout(w.timer);
+        throw e;
+      }
+      return id;
+    });
+  }
+
+  answer(callId: string): Promise<void> {
+    return this.onCall(callId, 'accept');
+  }
+
+  reject(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call) call.endedBy = 'reject';
+    return this.onCall(callId, 'hangup');
+  }
+
+  hangup(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call) call.endedBy = 'hangup';
+    return this.onCall(callId, 'hangup');
+  }
+
+  hold(callId: string, on: boolean): Promise<void> {
+    return this.onCall(callId, on ? 'hold' : 'resume').then(() => this.emit(on ? { type: 'held', callId, byRemote: false } : { type: 'resumed', callId, byRemote: false }));
+  }
+
+  transfer(callId: string, target: string): Promise<void> {
+    return this.onCall(callId, 'transfer', target);
+  }
+
+  attendedTransfer(): Promise<void> {
+    return Promise.reject(new Error('unsupported: attended transfer is not offered by baresip ctrl_tcp'));
+  }
+
+  forward(): Promise<void> {
+    return Promise.reject(new Error('unsupported: redirecting an incoming call is not offered by baresip ctrl_tcp'));
+  }
+
+  // ── internals ──
+
+  /** Select the call, then run the command, with nothing in between. */
+  private onCall(callId: string, command: string, params?: string): Promise<void> {
+    if (!this.calls.has(callId)) return Promise.reject(new Error(`no call ${callId}`));
+    return this.serial(async () => {
+      await this.command('callfind', callId);
+      await this.command(command, params);
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private command(command: string, params?: string): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('io: baresip connection closed'));
+    const token = String(this.nextToken++);
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new Error(`timeout: baresip did not answer ${command}`));
+      }, this.timeoutMs);
+      this.pending.set(token, { resolve, reject, timer });
+      this.socket.write(encodeNetstring(JSON.stringify({ command, ...(params !== undefined ? { params } : {}), token })));
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    let payloads: string[];
+    try {
+      payloads = this.decoder.push(chunk);
+    } catch (e) {
+      this.log(`baresip ctrl_tcp: ${(e as Error).message}: connection dropped`);
+      this.socket.destroy();
+      return;
+    }
+    for (const text of payloads) {
+      let m: BaresipMessage;
+      try {
+        m = JSON.parse(text) as BaresipMessage;
+      } catch {
+        this.log(`baresip ctrl_tcp: not JSON, ignored: ${text.slice(0, 80)}`);
+        continue;
+      }
+      if (m.response) this.answered(m);
+      else if (m.event) this.event(m);
+    }
+  }
+
+  private answered(m: BaresipMessage): void {
+    const p = m.token ? this.pending.get(m.token) : undefined;
+    if (!p) return;
+    this.pending.delete(m.token!);
+    clearTimeout(p.timer);
+    if (m.ok) p.resolve(m.data ?? '');
+    else p.reject(new Error(`io: baresip refused: ${(m.data ?? '').trim() || 'no reason'}`));
+  }
+
+  private event(m: BaresipMessage): void {
+    if (m.type === 'REGISTER_OK') return this.emit({ type: 'registration', state: 'registered' });
+    if (m.type === 'REGISTER_FAIL') return this.emit({ type: 'registration', state: 'failed', reason: m.param ?? '' });
+    if (m.class !== 'call' || !m.id) return;
+    const id = m.id;
+    let call = this.calls.get(id);
+    if (!call) {
+      if (m.type === 'CALL_INCOMING') {
+        call = { direction: 'incoming', established: false };
+        this.calls.set(id, call);
+        return this.emit({ type: 'incoming', callId: id, remote: { address: m.peeruri ?? '', name: m.peerdisplayname ?? '' }, local: m.accountaor ?? '' });
+      }
+      if (m.direction !== 'outgoing') return;
+      call = { direction: 'outgoing', established: false };
+      this.calls.set(id, call);
+      const waiter = this.dialWaiters.shift();
+      if (waiter) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(id);
+      } else this.log(`baresip: outgoing call ${id} nobody dialled`);
+    }
+    switch (m.type) {
+      case 'CALL_RINGING': case 'CALL_PROGRESS':
+        return this.emit({ type: 'ringing', callId: id });
+      case 'CALL_ESTABLISHED':
+        call.established = true;
+        return this.emit({ type: 'connected', callId: id, remote: { address: m.peeruri ?? '', name: m.peerdisplayname ?? '' } });
+      case 'CALL_TRANSFER':
+        return this.emit({ type: 'transferred', callId: id, target: m.param ?? '' });
+      case 'CALL_CLOSED': {
+        this.calls.delete(id);
+        const { cause, sipCode } = endCause(call, m.param ?? '');
+        return this.emit({ type: 'ended', callId: id, cause, ...(sipCode ? { sipCode } : {}) });
+      }
+    }
+  }
+
+  private lost(why: string): void {
+    if (!this.closed) this.log(`baresip ctrl_tcp: ${why}`);
+    this.closed = true;
+    for (const [token, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`io: ${why}`));
+      this.pending.delete(token);
+    }
+    for (const w of this.dialWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error(`io: ${why}`));
+    }
+    for (const id of [...this.calls.keys()]) {
+      this.calls.delete(id);
+      this.emit({ type: 'ended', callId: id, cause: 'error' });
+    }
+  }
+
+  private emit(e: LineEvent): void {
+    try {
+      this.handler?.(e);
+    } catch (err) {
+      this.log(`line event handler failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** CALL_CLOSED's reason text (a SIP status line, or baresip's "Connection reset by ...") as a HAL end cause. */
+export function endCause(call: CallInfo, reason: string): { cause: CallEndCause; sipCode?: number } {
+  const code = /^(\d{3})\b/.exec(reason.trim());
+  const sipCode = code ? Number(code[1]) : undefined;
+  if (call.endedBy === 'reject') return { cause: 'rejected', sipCode };
+  if (call.endedBy === 'hangup') return { cause: call.established || call.direction === 'incoming' ? 'local-hangup' : 'cancelled', sipCode };
+  if (sipCode !== undefined) {
+    const byCode: Record<number, CallEndCause> = { 486: 'busy', 600: 'busy', 603: 'rejected', 403: 'rejected', 408: 'no-answer', 480: 'no-answer', 487: 'cancelled', 302: 'forwarded' };
+    return { cause: byCode[sipCode] ?? (sipCode >= 300 ? 'error' : 'remote-hangup'), sipCode };
+  }
+  if (/reset by user/i.test(reason)) return { cause: 'local-hangup' };
+  if (!call.established) return { cause: call.direction === 'incoming' ? 'cancelled' : 'error' };
+  return { cause: 'remote-hangup' };
+}
