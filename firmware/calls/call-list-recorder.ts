@@ -2,9 +2,9 @@
  * The call-list recorder: keeps the Missed, Received and Placed lists of the
  * current owner (the phone, or the logged-in user) in RAM and on flash.
  *
- * - a call's record is written as `Partial` when the call starts and
- *   rewritten as it progresses (an incoming call moves from Missed to
- *   Received when answered) and when it ends;
+ * - a call's record is written as `Partial` when the call starts, moved
+ *   when it changes list (an incoming call goes from Missed to Received
+ *   when answered) and completed when it ends;
  * - `feature.callList.enabled=0` writes nothing at all; a disabled list
  *   keeps nothing;
  * - `callLists.collapseDuplicates`: a call that ends incomplete (never
@@ -75,8 +75,14 @@ export class CallListRecorder {
     return handle;
   }
 
-  /** The call progressed (connected, party changed, conference). */
+  /**
+   * The call progressed (connected, party changed, conference). Written only
+   * when the entry changes list or appears (answered: Missed → Received;
+   * joined into a conference); otherwise the completion carries it, which
+   * saves a flash write per call.
+   */
   update(handle: RecordHandle, record: CallRecord): void {
+    if (handle.at && handle.at.list === listOf(record)) return;
     this.place(handle, record);
   }
 
