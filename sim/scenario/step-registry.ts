@@ -1,6 +1,7 @@
 /** The step kinds a scenario may use. Later features add theirs with `registerStep`. */
 import type { StepKind } from './scenario';
 import { directorySteps } from './steps/directory';
+import { callSteps } from './steps/calls';
 import { farEndSteps } from './steps/far-end';
 import { flashSteps } from './steps/flash';
 import { loginSteps } from './steps/login';
@@ -23,4 +24,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps]) registerStep(kind);
