@@ -78,7 +78,7 @@ export class LogFlashWriter {
       const lines = this.pending[name];
       if (!lines.length) continue;
       this.pending[name] = [];
-      this.bufferedBytes = this.pending.app.length + this.pending.boot.length ? this.recount() : 0;
+      this.bufferedBytes = this.recount();
       let rotations = 0;
       try {
         rotations = this.appendMakingRoom(name, lines);
