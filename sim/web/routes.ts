@@ -120,6 +120,35 @@ export const ROUTES: Record<string, Route> = {
     return ok({ calls: phone.farEnd.calls() });
   },
 
+  /** How the far end treats the calls the phone places from now on: answer / busy / no-answer / reject / forward after `afterMs`. */
+  'POST /api/far-end/script': async ({ phone, pacer, body }) => {
+    const action = stringField(body, 'action', 20);
+    if (!['answer', 'busy', 'no-answer', 'reject', 'forward'].includes(action)) throw new HttpError(400, `"action" must be answer, busy, no-answer, reject or forward, got "${action}"`);
+    const afterMs = Number(body.afterMs ?? 0);
+    if (!Number.isInteger(afterMs) || afterMs < 0 || afterMs > 3600000) throw new HttpError(400, '"afterMs" must be an integer from 0 to 3600000');
+    const forwardTo = optionalStringField(body, 'forwardTo', 100);
+    if (action === 'forward' && !CALLER_ADDRESS.test(forwardTo)) throw new HttpError(400, '"forwardTo" must be a number or SIP address');
+    await pacer.run(async () => {
+      phone.farEnd.script([{ target: '*', action: action as 'answer', afterMs, ...(forwardTo ? { forwardTo } : {}) }]);
+      farEndNote(phone, `will ${action} calls the phone places after ${afterMs} ms${forwardTo ? ` (to ${forwardTo})` : ''}`);
+    });
+    return ok({ script: { action, afterMs, forwardTo } });
+  },
+
+  /** The far end transfers a connected call to `target`. */
+  'POST /api/far-end/transfer': async ({ phone, pacer, body }) => {
+    const callId = stringField(body, 'callId', 40);
+    const target = stringField(body, 'target', 100);
+    if (!CALLER_ADDRESS.test(target)) throw new HttpError(400, `"target" must be a number or SIP address, got "${target}"`);
+    await pacer.run(async () => {
+      requireRunning(phone);
+      farEndAction(() => phone.farEnd.transfer(callId, target));
+      farEndNote(phone, `transfers ${callId} to ${target}`);
+      await phone.settle();
+    });
+    return ok({ calls: phone.farEnd.calls() });
+  },
+
   'POST /api/power/cut': async ({ phone, pacer }) => {
     await pacer.run(() => phone.cutPower());
     return ok({ state: phone.state });

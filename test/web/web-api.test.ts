@@ -154,6 +154,8 @@ test('event stream: hello with the log, then screen and log events after a key p
   const done = readEvents(web.url, (evs) => evs.some((e) => e.event === 'screen' && e.data.screen.id === 'menu') && evs.some((e) => e.event === 'log'));
   await new Promise((r) => setTimeout(r, 200));
   await call(web, 'POST', '/api/key', { key: 'soft4' });
+  // A ringing call replaces the menu with the incoming-call screen: let one poll (100 ms) see the menu first.
+  await new Promise((r) => setTimeout(r, 250));
   await call(web, 'POST', '/api/far-end/ring', { from: '3003' });
   const events = await done;
   const hello = events[0];

@@ -131,6 +131,13 @@ function renderCalls(calls) {
     const actions = document.createElement('td');
     if (c.state !== 'ended') {
       if (c.direction === 'outgoing' && c.state === 'ringing') actions.appendChild(callButton('Answer', '/api/far-end/answer', c.callId));
+      if (c.state === 'connected') {
+        const t = document.createElement('button');
+        t.type = 'button';
+        t.textContent = 'Transfer';
+        t.addEventListener('click', () => api('POST', '/api/far-end/transfer', { callId: c.callId, target: $('#script-target').value }).catch(() => undefined));
+        actions.appendChild(t);
+      }
       actions.appendChild(callButton('Hang up', '/api/far-end/hangup', c.callId));
     }
     tr.appendChild(actions);
@@ -149,6 +156,10 @@ function callButton(label, path, callId) {
 $('#ring-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   api('POST', '/api/far-end/ring', { from: $('#ring-from').value, name: $('#ring-name').value }).catch(() => undefined);
+});
+$('#script-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  api('POST', '/api/far-end/script', { action: $('#script-action').value, afterMs: Number($('#script-after').value), forwardTo: $('#script-target').value }).catch(() => undefined);
 });
 $('#hangup-all').addEventListener('click', () => api('POST', '/api/far-end/hangup', {}).catch(() => undefined));
 
