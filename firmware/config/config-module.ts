@@ -23,7 +23,7 @@ export function startConfigService(kernel: Kernel, fs: FileStore): ConfigService
     store: fs,
     phone: { mac: hal.board.mac.toLowerCase(), model: hal.board.model },
     log: kernel.log.component('cfg'),
-    reboot: (reason) => hal.power.reboot(reason),
+    reboot: (reason) => kernel.reboot(reason),
   });
   kernel.guard('config load', () => service.load())();
   return service;

@@ -17,6 +17,8 @@ export interface PhoneEvents extends Record<string, unknown> {
   redraw: void;
   /** A user logged in (`user` set) or out (`user` null): per-user calls, directory and settings follow. */
   'user:changed': { user: string | null; reason: string };
+  /** The phone reboots when the current event returns: last chance to write what is held in RAM (the log buffer). */
+  rebooting: { reason: string };
 }
 
 export class Kernel {
@@ -36,6 +38,12 @@ export class Kernel {
     this.guard = createGuard(this.sys);
     this.timers = new Timers(hal.clock, this.guard);
     this.bus = new EventBus<PhoneEvents>(this.guard);
+  }
+
+  /** Reboot the phone (after the current event returns), telling modules first. */
+  reboot(reason: string): void {
+    this.bus.emit('rebooting', { reason });
+    this.hal.power.reboot(reason);
   }
 
   /** Wire the HAL's inputs to the event bus (each delivery guarded). */

@@ -148,6 +148,9 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
   };
   armPeriodic();
 
+  // A reboot ends this boot's timers: what waits in RAM goes to flash now.
+  bus.on('rebooting', () => writer.flush());
+
   w.config.onChange((changes) => {
     if (changes.some((c) => c.name.startsWith('log.level.change.'))) applyLevels();
     if (changes.some((c) => c.name === 'log.redact.components' || c.name === 'log.render.messageBodies')) redaction = readRedaction(param);
