@@ -53,9 +53,10 @@ export class CallListStore {
     }));
   }
 
-  /** Drop one owner's lists by class erase (keys destroyed, blocks erased): logout of a user. */
-  eraseUser(user: string): void {
-    this.fs.eraseClass('callLists', user);
+  /** Drop one user's lists, or (null) every list on the phone, by class erase: keys destroyed, blocks erased. */
+  erase(user: string | null): void {
+    if (user) this.fs.eraseClass('callLists', user);
+    else this.fs.eraseClass('callLists');
   }
 }
 

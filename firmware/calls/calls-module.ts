@@ -187,11 +187,23 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     const previous = recorder.currentUser();
     if (previous === user) return;
     if (previous && w.config.get('callLists.eraseAtLogout') !== '0') {
-      store.eraseUser(previous);
+      store.erase(previous);
       log.notice(`call lists of user ${previous} erased at logout`);
     }
     recorder.setUser(user);
     if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
+  });
+
+  // "Clear Uploaded Calls/Directory" clears the lists on the phone too (the provisioning client deletes the server's copy).
+  bus.on('prov:clearUploaded', (p) => {
+    const user = (p as { user?: string } | undefined)?.user ?? null;
+    try {
+      store.erase(user);
+      log.notice(`call lists ${user ? `of user ${user} ` : ''}cleared (Clear Uploaded Calls/Directory)`);
+    } catch (e) {
+      log.error(`clearing the call lists failed (${(e as Error).message})`);
+    }
+    recorder.reload();
   });
 
   bus.on('line', (e) => {

@@ -213,4 +213,14 @@ test(`CDR rolling retention: at most ${MAX_CDR_RECORDS} records, the oldest over
   assert.is(h.phone.booted.fs.list('cdr/').length, MAX_CDR_RECORDS);
 });
 
+test('Clear Uploaded Calls/Directory (prov:clearUploaded) clears the lists on the phone by class erase', async () => {
+  const h = bootCalls();
+  await missed(h, '2001');
+  assert.is(h.list('missed').length, 1);
+  h.phone.booted.kernel.bus.emit('prov:clearUploaded', {});
+  assert.is(h.list('missed').length, 0);
+  assert.equal(h.phone.booted.fs.list('calls/'), []);
+  assert.equal(h.phone.booted.fs.liveRecords().filter((r) => r.cls === 'callLists'), []);
+});
+
 test.run();
