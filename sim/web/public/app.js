@@ -37,7 +37,8 @@ const MAX_LOG_LINES = 3000;
 
 // ── API ──
 
-async function api(method, path, body) {
+// A user action's error stays shown until the next user action; background reads (wear map) leave it alone.
+async function api(method, path, body, { background = false } = {}) {
   const res = await fetch(path, {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : {},
@@ -45,10 +46,10 @@ async function api(method, path, body) {
   });
   const json = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
   if (!res.ok) {
-    showMessage(json.error || `HTTP ${res.status}`);
+    if (!background) showMessage(json.error || `HTTP ${res.status}`);
     throw new Error(json.error);
   }
-  showMessage('');
+  if (!background) showMessage('');
   return json;
 }
 
@@ -172,7 +173,7 @@ $('#reboot').addEventListener('click', () => api('POST', '/api/reboot').catch(()
 // ── flash wear map ──
 
 async function refreshWear() {
-  const stats = await api('GET', '/api/flash').catch(() => null);
+  const stats = await api('GET', '/api/flash', undefined, { background: true }).catch(() => null);
   if (!stats) return;
   const max = Math.max(1, ...stats.partitions.flatMap((p) => p.eraseCounts));
   const root = $('#wear-map');
