@@ -108,7 +108,8 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     timers.after(0, 'directory file', () => service.fileArrived(name, text));
   });
   bus.on('user:changed', (e) => {
-    // The previous owner's pending upload goes out under its own name first.
+    // The previous owner's pending upload goes out under its own name first: at a logout the
+    // login module erases that user's directory class right after this event (the upload carries the text).
     flushUpload();
     service.switchUser(e.user);
   });

@@ -1,6 +1,7 @@
 /**
  * Directory pages on the flash store, in the personal `directory` data class
- * (encrypted, per user, erased by the resets that remove the directory).
+ * (encrypted, per user, erased by the resets that remove the directory; a
+ * user's folder also by the login module at their logout).
  * One folder per directory owner: `dir/<owner>/` (`phone` without a user).
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
