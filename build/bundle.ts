@@ -56,6 +56,8 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     // guest stacks keep readable function names; the source map restores lines and columns.
     minifyWhitespace: true,
     minifySyntax: true,
+    minifyIdentifiers: true,
+    keepNames: true,
     sourcesContent: false,
     metafile: true,
     logLevel: 'silent',

@@ -1,6 +1,8 @@
 /**
- * An off-screen frame in the display's pixel format, drawn with logical
- * colours, then blitted to the display in one go.
+ * An off-screen strip of the display in its pixel format, drawn with logical
+ * colours in screen coordinates, then blitted. The strip covers rows
+ * `originY` … `originY + height - 1`: one text band at a time, so the
+ * firmware never holds a whole frame (150 KiB on the RGB565 board).
  */
 import type { PixelFormat } from '../../hal/contract';
 import type { BitmapFont } from './font';
@@ -16,13 +18,16 @@ const MONO: Record<Colour, 0 | 1> = { paper: 0, ink: 1, bar: 1, barInk: 0, focus
 export class Canvas {
   readonly pixels: Uint8Array;
   readonly stride: number;
+  /** Screen row of the strip's first row; drawing outside the strip is clipped. */
+  originY = 0;
 
   constructor(readonly width: number, readonly height: number, readonly format: PixelFormat) {
     this.stride = format === 'mono1' ? Math.ceil(width / 8) : width * 2;
     this.pixels = new Uint8Array(this.stride * height);
   }
 
-  fillRect(x: number, y: number, w: number, h: number, colour: Colour): void {
+  fillRect(x: number, screenY: number, w: number, h: number, colour: Colour): void {
+    const y = screenY - this.originY;
     if (x <= 0 && w >= this.width && this.format === 'rgb565' && (RGB565[colour] & 0xff) === RGB565[colour] >> 8) {
       // Full-width rows of a colour whose two bytes match: one typed-array fill.
       this.pixels.fill(RGB565[colour] & 0xff, Math.max(0, y) * this.stride, Math.min(this.height, y + h) * this.stride);
@@ -57,7 +62,8 @@ export class Canvas {
    * loop of every redraw under QuickJS: one glyph row read per row, blank
    * rows skipped, pixels written inline.
    */
-  drawText(x: number, y: number, text: string, font: BitmapFont, colour: Colour, maxWidth = this.width - x): number {
+  drawText(x: number, screenY: number, text: string, font: BitmapFont, colour: Colour, maxWidth = this.width - x): number {
+    const y = screenY - this.originY;
     const fw = font.width;
     const topBit = font.bytesPerRow * 8 - 1;
     const px = this.pixels;

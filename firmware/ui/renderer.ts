@@ -1,5 +1,6 @@
 /**
- * Draws a screen's text model into a frame and blits it to the display.
+ * Draws a screen's text model band by band into a one-band strip and blits
+ * each band to the display.
  * The frame is cut into full-width bands (status, title, each body line, soft
  * keys); only bands whose text changed are redrawn and blitted, so the
  * once-a-minute clock update costs one band, not a frame.
@@ -17,13 +18,14 @@ export class ScreenRenderer {
   bandsBlitted = 0;
 
   constructor(private readonly display: Display, private readonly layout: Layout) {
-    this.canvas = new Canvas(display.width, display.height, display.format);
+    this.canvas = new Canvas(display.width, layout.font.height, display.format);
   }
 
   render(screen: ScreenText): void {
     const bands = this.bands(screen);
     bands.forEach((band, i) => {
       if (this.drawn[i] === band.key) return;
+      this.canvas.originY = band.top;
       band.draw();
       this.blitBand(band.top);
       this.drawn[i] = band.key;
@@ -87,9 +89,8 @@ export class ScreenRenderer {
   }
 
   private blitBand(top: number): void {
-    const h = this.layout.font.height;
     const c = this.canvas;
-    const rows = Math.min(h, c.height - top);
-    this.display.blit(0, top, c.width, rows, c.pixels.subarray(top * c.stride, (top + rows) * c.stride));
+    const rows = Math.min(c.height, this.display.height - top);
+    this.display.blit(0, top, c.width, rows, c.pixels.subarray(0, rows * c.stride));
   }
 }
