@@ -181,22 +181,6 @@ export interface RecordMeta {
   dataLength: number;
 }
 
-/** Path, user and chunk fields of a record whose CRC checked out. */
-export function decodePayload(b: Uint8Array, at: number, h: RecordHeader, decodeText: (bytes: Uint8Array) => string): RecordPayload {
-  let p = at + RECORD_HEADER_BYTES;
-  const path = decodeText(b.subarray(p, p + h.pathLength));
-  p += h.pathLength;
-  const userLength = b[p++];
-  const user = decodeText(b.subarray(p, p + userLength));
-  p += userLength;
-  const origSeq = get32(b, p);
-  const chunkFirst = get32(b, p + 4);
-  const chunkLast = get32(b, p + 8);
-  p += 12;
-  const data = b.slice(p, at + RECORD_HEADER_BYTES + h.length);
-  return { path, user, origSeq, chunkFirst, chunkLast, data };
-}
-
 /** A copy of a whole record carrying a new transaction number (GC copy): same content, CRC recomputed. */
 export function withTxSeq(record: Uint8Array, txSeq: number): Uint8Array {
   const copy = record.slice();
