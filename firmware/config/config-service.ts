@@ -178,11 +178,11 @@ export class ConfigService {
   }
 
   getBoolean(name: string): boolean {
-    return this.require(name) === '1';
+    return this.declaredValue(name) === '1';
   }
 
   getInteger(name: string): number {
-    return Number(this.require(name));
+    return Number(this.declaredValue(name));
   }
 
   onChange(listener: Listener): () => void {
@@ -423,7 +423,7 @@ export class ConfigService {
     }
   }
 
-  private require(name: string): string {
+  private declaredValue(name: string): string {
     const v = this.get(name);
     if (v === undefined) throw new Error(`config: parameter ${name} is not declared`);
     return v;
