@@ -14,7 +14,10 @@
  *   `profileLogout=remote`, a reboot with `prov.login.persistent=0`): every
  *   per-user data class whose declaration lists `userLogout` is erased from
  *   flash for that user (key destroyed, blocks erased); then the default
- *   user, if any, logs in again.
+ *   user, if any, logs in again. Crash-consistent (logout-journal.ts): the
+ *   session goes in the same transaction that marks the logout pending, and
+ *   boot finishes a pending logout before anything reads per-user data; it
+ *   also erases logout-class data of anyone who is not the session's user.
  * - An unexpected reboot (power cut, crash, watchdog) never logs a user out.
  */
 import type { Hal } from '../../hal/contract';
@@ -24,11 +27,12 @@ import { parseCfg } from '../config/cfg-xml';
 import type { Kernel } from '../kernel/kernel';
 import type { ComponentLogger } from '../kernel/logger';
 import type { ProvisioningService } from '../provisioning/provisioning-module';
-import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
 import { isEmergencyNumber } from './emergency-numbers';
 import { localPasswordMatches, storedForm, type LocalPassword } from './local-password';
 import { readSession, SESSION_PATH, writeSession, type LoginSession } from './login-session';
+import { commitLogout, pendingLogouts } from './logout-journal';
+import { UserDataEraser } from './user-data-eraser';
 import { fetchUserFile, type UserFileOutcome, type UserFileSource } from './user-files';
 import { userIdProblem } from './user-id';
 
@@ -53,10 +57,12 @@ export class LoginService {
   private busy = false;
   private readonly log: ComponentLogger;
   private readonly hal: Hal;
+  private readonly eraser: UserDataEraser;
 
   constructor(private readonly d: LoginDeps) {
     this.log = d.kernel.log.component('login');
     this.hal = d.kernel.hal;
+    this.eraser = new UserDataEraser({ fs: d.fs, crypto: this.hal.crypto, config: d.config, modules: d.kernel.modules, log: this.log });
   }
 
   // ── state the other modules read ──
@@ -95,19 +101,29 @@ export class LoginService {
 
   /** Boot: restore the session or log it out, then the default user; follow config changes and NOTIFYs. */
   start(): void {
+    // Before anything reads per-user data: a logout a power cut interrupted is finished first.
+    for (const user of this.pending()) {
+      this.log.notice(`${user}: finishing the logout interrupted by a power cut or a failed erase`);
+      this.eraser.erase(user, 'interrupted logout finished at boot');
+    }
     const stored = readSession(this.d.fs, (m) => this.log.error(m));
     const reason = this.hal.power.lastBootReason();
     if (stored && !this.enabled()) {
       this.log.notice(`user profiles are off (prov.login.enabled=0): logging out ${stored.user}`);
-      this.eraseUser(stored.user, 'profiles disabled');
+      this.logoutStored(stored.user, 'profiles disabled');
     } else if (stored) {
       const persistent = this.d.config.get('prov.login.persistent') === '1';
       if (persistent || UNEXPECTED_BOOTS.includes(reason)) {
         this.restore(stored, persistent ? 'persistent' : `unexpected reboot (${reason})`);
       } else {
         this.log.notice(`${stored.user} logged out by the reboot (prov.login.persistent=0, boot reason ${reason})`);
-        this.eraseUser(stored.user, 'reboot');
+        this.logoutStored(stored.user, 'reboot');
       }
+    }
+    // Belt and braces: logout-class data of anyone but the session's user has no owner on this phone.
+    for (const user of this.safely('listing users with data', () => this.eraser.usersWithData(this.currentUser()), [])) {
+      this.log.notice(`${user} is not logged in but has data on the phone: erasing it`);
+      this.eraser.erase(user, 'not logged in');
     }
     this.d.kernel.bus.on('line', (e) => {
       if (e.type === 'notify' && e.event.toLowerCase() === 'check-sync' && (e.params.profileLogout ?? '').toLowerCase() === 'remote') {
@@ -208,14 +224,16 @@ export class LoginService {
     if (!s) return;
     this.cancelAutoLogout();
     this.session = null;
-    // The calls and directory modules drop the user's lists first, then their flash goes.
+    // First flash operation of the logout: from its commit on, a power cut cannot log the user back in.
+    this.commitLogout(s.user, reason);
+    // The calls and directory modules drop the user's lists (the calls module erases them), then their flash goes.
     this.d.kernel.bus.emit('user:changed', { user: null, reason });
     this.d.config.setUser(null);
     if (s.method === 'server') {
       this.d.provisioning.client.setUserCredentials(null);
       void this.d.provisioning.client.request('request');
     }
-    this.eraseUser(s.user, reason);
+    this.eraser.erase(s.user, reason);
     this.log.notice(`${s.user} logged out (${reason})`);
     this.d.changed?.(null);
     if (thenDefault) this.loginDefaultUser();
@@ -284,6 +302,8 @@ export class LoginService {
   private establish(s: LoginSession, texts: { userCfg: string | null; phoneCfg: string | null }, reason: string): void {
     if (this.session && this.session.user !== s.user) this.logout('another user logged in', false);
     else if (this.session) this.cancelAutoLogout();
+    // A logout whose erase failed earlier is finished before anyone's data is written again.
+    for (const user of this.pending()) this.eraser.erase(user, 'pending logout finished before a login');
     if (!this.d.config.setUser(s.user)) return;
     if (texts.userCfg) this.d.config.applyUserConfig(texts.userCfg);
     if (texts.phoneCfg) this.d.config.applyOverrideFile('user', texts.phoneCfg);
@@ -337,27 +357,42 @@ export class LoginService {
     this.autoLogoutTimer = null;
   }
 
-  /** Clear a user's data from flash: every per-user class that a logout removes (declarations decide). */
-  private eraseUser(user: string, reason: string): void {
-    const classes = new Set<DataClassId>();
-    for (const c of this.d.kernel.modules.dataClasses()) {
-      if (c.perUser && c.removedBy.includes('userLogout')) classes.add(c.storageClass as DataClassId);
-    }
-    classes.add('userProfile');
-    for (const cls of classes) {
-      try {
-        const r = this.d.fs.eraseClass(cls, user);
-        this.log.info(`${user}: ${cls} erased (${r.blocksErased} blocks)`);
-      } catch (e) {
-        this.log.error(`${user}: erasing ${cls} failed (${(e as Error).message}); finished at the next boot`);
-      }
+  /** A stored session logged out at boot: the same crash-consistent steps as a logout at runtime. */
+  private logoutStored(user: string, reason: string): void {
+    this.commitLogout(user, reason);
+    this.eraser.erase(user, reason);
+  }
+
+  /**
+   * Delete the session and mark the logout pending, in one transaction. If the
+   * store refuses the marker (full), the session alone goes (a delete always
+   * fits): the next boot's sweep erases what is left of the user.
+   */
+  private commitLogout(user: string, reason: string): void {
+    try {
+      commitLogout(this.d.fs, user, reason, this.hal.clock.now());
+      return;
+    } catch (e) {
+      this.log.error(`${user}: logout not journaled (${(e as Error).message}): removing the session alone`);
     }
     try {
       if (this.d.fs.exists(SESSION_PATH)) this.d.fs.delete(SESSION_PATH);
     } catch (e) {
       this.log.error(`login session not removed (${(e as Error).message})`);
     }
-    this.log.info(`${user}: data cleared from the phone (${reason})`);
+  }
+
+  private pending(): string[] {
+    return this.safely('reading pending logouts', () => pendingLogouts(this.d.fs), []);
+  }
+
+  private safely<T>(what: string, fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (e) {
+      this.log.error(`${what} failed (${(e as Error).message})`);
+      return fallback;
+    }
   }
 
   private async fetchDataFiles(src: UserFileSource, user: string): Promise<void> {
