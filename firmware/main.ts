@@ -76,7 +76,8 @@ export function boot(hal: Hal): BootedPhone {
   const ui = new PhoneUi(kernel, () => auth!);
   kernel.modules.register(uiModule());
   kernel.modules.register(configModule());
-  kernel.modules.register(provisioningModule());
+  const provisioningScreens = provisioningModule();
+  kernel.modules.register(provisioningScreens);
   kernel.modules.register(logsModule());
   kernel.modules.register(callsModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
@@ -97,7 +98,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.startModules();
   ui.start();
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
-  const provisioning = startProvisioning(kernel, { fs, settings, config, ui });
+  const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
   // Before login: a restored session's user:changed selects that user's call lists.
   const calls = startCalls(kernel, {
     fs, config, ui,
@@ -114,7 +115,7 @@ export function boot(hal: Hal): BootedPhone {
     trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
     checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
     echoPasswordDigits: () => auth!.echoDigits(),
-    dial: (n) => calls.controller.dial(n),
+    dial: (n) => calls.dial(n),
   });
   calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
   calls.setNameLookup(contacts.service.partyName);

@@ -49,6 +49,8 @@ export interface CallsService {
   setNameLookup(lookup: PartyNameLookup): void;
   /** The login module: refuse a number while the phone is locked (returns the reason, or null to allow). */
   setDialGate(gate: (number: string) => string | null): void;
+  /** Place a call as the keypad does (other modules: directory, speed dials): the dial gate applies. */
+  dial(number: string): void;
   exportXml(): string;
   /** Replace the current owner's lists with a calls file; false (lists kept) when it holds nothing usable. */
   importXml(text: string): boolean;
@@ -223,6 +225,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     setIncomingPolicy: (p) => { policy = p; },
     setNameLookup: (l) => { lookup = l; },
     setDialGate: (g) => { dialGate = g; },
+    dial: (n) => dial(n),
     exportXml: () => exportCallsXml(recorder.all()),
     importXml: (text) => importInto(text, 'calls file'),
     upload,

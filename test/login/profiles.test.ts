@@ -173,6 +173,32 @@ test('prov.login.required=1: "Login required", menus closed until someone logs i
   }
 });
 
+test('prov.login.required=1: a call from the directory is refused while locked, an emergency number is not', async () => {
+  const folder = profileFolder({ 'prov.login.required': '1' });
+  folder.write('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Phoebe</fn><ln>Frontdesk</ln><ct>5550100</ct></item><item><fn>Emergency</fn><ct>911</ct></item></item_list></directory>\n');
+  const phone = await bootOn(folder);
+  try {
+    await until(phone, () => logLines(phone, /\|dir\|.*merged 0 local and 2 global contacts/).length > 0, 'the global directory');
+    assert.equal(idleNotice(phone), 'Login required');
+    await phone.press('directory');
+    assert.match(phone.screen().title, /^Local Directory/, phone.screen().lines.join(' | '));
+    const focusOn = async (text: string) => {
+      for (let i = 0; i < 3 && !(phone.screen().lines[phone.screen().focus] ?? '').includes(text); i++) await phone.press('down');
+      assert.ok((phone.screen().lines[phone.screen().focus] ?? '').includes(text), `focus on ${text}: ${phone.screen().lines.join(' | ')}`);
+    };
+    await focusOn('Phoebe');
+    await phone.press('soft1'); // Call
+    assert.equal(phone.farEnd.calls().length, 0, 'no call placed while the phone is locked');
+    assert.ok(logLines(phone, /dial 5550100 refused: phone locked/).length === 1);
+    await focusOn('Emergency');
+    await phone.press('soft1');
+    assert.equal(phone.farEnd.calls().map((c) => c.remote), ['911'], 'the emergency number goes through');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test('prov.login.defaultUser / defaultPassword: logged in at boot and again after another user logs out', async () => {
   const folder = profileFolder({ 'prov.login.defaultUser': OTHER_USER, 'prov.login.defaultPassword': '555' }, {
     [USER]: { 'prov.login.localPassword': USER_PASSWORD },
