@@ -9,7 +9,7 @@ import { MessageScreen } from '../ui/message-screen';
 import type { Navigator, Screen } from '../ui/screen';
 import type { Contact, ContactField } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
-import { MultiTapEntry, type EntryMode } from './multi-tap-entry';
+import { MultiTapEntry, type EntryMode } from '../ui/multi-tap-entry';
 
 interface FieldRow { field: ContactField; label: string; mode: EntryMode | 'flag' }
 

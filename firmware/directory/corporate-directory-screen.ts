@@ -6,7 +6,7 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
 import type { CorporateContact, CorporateDirectory } from './corporate-directory';
-import { MultiTapEntry } from './multi-tap-entry';
+import { MultiTapEntry } from '../ui/multi-tap-entry';
 import { RESULT_ROWS } from './local-directory-screen';
 
 export class CorporateDirectoryScreen implements Screen {

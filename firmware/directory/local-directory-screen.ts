@@ -11,7 +11,7 @@ import { displayName } from './contact';
 import { ContactEditScreen } from './contact-edit-screen';
 import { ContactScreen } from './contact-screen';
 import type { DirectoryUiContext } from './directory-ui-context';
-import { MultiTapEntry } from './multi-tap-entry';
+import { MultiTapEntry } from '../ui/multi-tap-entry';
 
 /** Rows shown per page of results. */
 export const RESULT_ROWS = 8;

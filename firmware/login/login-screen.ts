@@ -6,7 +6,7 @@
  * says so meanwhile.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
-import { MultiTapEntry } from '../directory/multi-tap-entry';
+import { MultiTapEntry } from '../ui/multi-tap-entry';
 import type { Navigator, Screen } from '../ui/screen';
 import type { LoginResult } from './login-service';
 

@@ -24,5 +24,8 @@ export const provisioningDeclaration: ModuleDeclaration = {
     { name: 'device.sec.configEncryption.key.set', type: 'boolean', default: false, description: 'Apply device.sec.configEncryption.key from configuration files.' },
   ],
   dataClasses: [],
-  screens: [],
+  screens: [
+    { menu: ['Settings', 'Basic'], label: 'Clear Uploaded Calls/Directory', screen: 'clearUploaded', access: 'anyone' },
+    { menu: ['Settings', 'Advanced'], label: 'Provisioning Server', screen: 'provisioningServer', access: 'admin' },
+  ],
 };

@@ -11,26 +11,46 @@
  *   reboots the phone once at the end of the cycle and the next boot
  *   decrypts with it (spec key-change procedure);
  * - override layers changed on the phone or the web are uploaded;
+ * - its menu entries: Settings > Basic > Clear Uploaded Calls/Directory and
+ *   Settings > Advanced > Provisioning Server (server address and credentials).
  *
  * Other modules use the bus: `prov:upload` ({ kind, text, user?, name?, append? }) and
- * `prov:clearUploaded` ({ user? }) in; `prov:cycle` (CycleReport) and
+ * `prov:clearUploaded` ({ user?, done?(results) }) in; `prov:cycle` (CycleReport) and
  * `prov:directory` ({ name, text }) out.
  */
 import type { Kernel } from '../kernel/kernel';
 import type { FirmwareModule } from '../kernel/module-registry';
 import type { FileStore } from '../storage/file-store';
 import { MessageScreen } from '../ui/message-screen';
+import type { Navigator, Screen } from '../ui/screen';
 import type { PhoneUi } from '../ui/ui-module';
+import { ClearUploadedScreen } from './clear-uploaded-screen';
 import { parseEncryptionKey } from './config-encryption';
 import { provisioningDeclaration } from './declaration';
 import { DownloadCache } from './download-cache';
 import { KEY_SETTING, ProvisioningClient, type CycleReport, type DeviceSettingsStore } from './provisioning-client';
 import type { ProvisioningSink } from './provisioning-sink';
-import { provisioningServer } from './server-settings';
-import { ServerUploader, type UploadKind } from './server-upload';
+import { serverAddressError } from './server-address';
+import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, redactedUrl } from './server-settings';
+import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
+import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
 
-export function provisioningModule(): FirmwareModule {
-  return { declaration: provisioningDeclaration };
+/** The module as registered; its screens work once startProvisioning has bound `runtime`. */
+export interface ProvisioningModule extends FirmwareModule {
+  runtime: { openClearUploaded(): Screen; openServerSettings(): Screen } | null;
+}
+
+export function provisioningModule(): ProvisioningModule {
+  const notStarted = () => new MessageScreen('Provisioning', ['Provisioning not started']);
+  const m: ProvisioningModule = {
+    declaration: provisioningDeclaration,
+    runtime: null,
+    screens: {
+      clearUploaded: () => m.runtime?.openClearUploaded() ?? notStarted(),
+      provisioningServer: () => m.runtime?.openServerSettings() ?? notStarted(),
+    },
+  };
+  return m;
 }
 
 export interface ProvisioningService {
@@ -45,6 +65,8 @@ export interface ProvisioningWiring {
   settings: DeviceSettingsStore;
   config: ProvisioningSink;
   ui?: PhoneUi;
+  /** The registered module, to bind its screens. */
+  module?: ProvisioningModule;
 }
 
 const OVERRIDE_DEBOUNCE_MS = 2000;
@@ -152,8 +174,44 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     }
   });
   bus.on('prov:clearUploaded', (p) => {
-    void uploader.clearUploaded((p as { user?: string } | undefined)?.user);
+    const req = (p ?? {}) as { user?: string; done?: (results: UploadResult[]) => void };
+    void uploader.clearUploaded(req.user).then((results) => req.done?.(results));
   });
+
+  if (w.module) {
+    w.module.runtime = {
+      // The logged-in user's files when a user is logged in, else the phone's.
+      openClearUploaded: () => new ClearUploadedScreen((done) => {
+        const user = w.config.currentUser() ?? undefined;
+        bus.emit('prov:clearUploaded', user ? { user, done } : { done });
+      }),
+      openServerSettings: () => new ProvisioningServerScreen({
+        current: () => ({ server: w.settings.get(SERVER_SETTING) ?? '', user: w.settings.get(USER_SETTING) ?? '', password: w.settings.get(PASSWORD_SETTING) ?? '' }),
+        save: (fields, nav) => saveServer(fields, nav),
+        schedule: (ms, fn) => {
+          const id = timers.after(ms, 'multi-tap', fn);
+          return () => timers.cancel(id);
+        },
+      }),
+    };
+  }
+
+  /** Settings > Advanced > Provisioning Server, Save: check, store, provision from the new server now. */
+  const saveServer = (fields: ServerFields, nav: Navigator): string | null => {
+    const error = serverAddressError(fields.server);
+    if (error) {
+      log.warning(`provisioning server address entered at the phone refused (${error}); the stored one stays`);
+      return error;
+    }
+    const url = fields.server.trim();
+    w.settings.set(SERVER_SETTING, url);
+    w.settings.set(USER_SETTING, fields.user);
+    w.settings.set(PASSWORD_SETTING, fields.password);
+    log.notice(`provisioning server set at the phone: ${redactedUrl(url)}${fields.user ? ` (user "${fields.user}")` : ' (no user)'}; provisioning now`);
+    nav.replace(new MessageScreen(PROVISIONING_SERVER_TITLE, ['Saved', `Provisioning from ${redactedUrl(url)}`]));
+    void client.request('request');
+    return null;
+  };
 
   let started = false;
   const bootCycle = () => {

@@ -12,7 +12,7 @@ import { describeScreen } from './phone';
 
 const ITEM_FIELDS = ['fn', 'ln', 'ct', 'sd', 'lb', 'pt', 'rt', 'dc', 'ad', 'ar', 'bw', 'bb'];
 const KEYPAD: Record<string, string> = { '1': '.@-_1', '2': 'abc2', '3': 'def3', '4': 'ghi4', '5': 'jkl5', '6': 'mno6', '7': 'pqrs7', '8': 'tuv8', '9': 'wxyz9', '0': ' 0' };
-/** Longer than the firmware's multi-tap pause (firmware/directory/multi-tap-entry.ts). */
+/** Longer than the firmware's multi-tap pause (firmware/ui/multi-tap-entry.ts). */
 const LETTER_PAUSE_MS = 1100;
 
 type Item = Record<string, string>;

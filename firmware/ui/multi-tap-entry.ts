@@ -7,10 +7,16 @@ import type { KeyName } from '../../hal/contract';
 
 export const MULTI_TAP_MS = 1000;
 
-const LETTERS: Record<string, string> = {
+export type KeyLetters = Record<string, string>;
+
+/** Names, e-mail addresses, search text. */
+export const NAME_LETTERS: KeyLetters = {
   '1': '.@-_1', '2': 'abc2', '3': 'def3', '4': 'ghi4', '5': 'jkl5',
   '6': 'mno6', '7': 'pqrs7', '8': 'tuv8', '9': 'wxyz9', '0': ' 0',
 };
+
+/** URLs and credentials: `1` also gives the URL punctuation, `0` no space. */
+export const URL_LETTERS: KeyLetters = { ...NAME_LETTERS, '1': '.:/-_@~1', '0': '0' };
 
 export type EntryMode = 'abc' | '123';
 
@@ -27,12 +33,23 @@ export class MultiTapEntry {
     /** Called when a pending letter is committed by the pause. */
     private readonly onCommit: () => void = () => {},
     private readonly maxLength = 128,
+    private readonly letters: KeyLetters = NAME_LETTERS,
   ) {
     this.committed = initial;
   }
 
+  /** The letter still cycling (not yet committed), or ''. */
+  pendingLetter(): string {
+    return this.pending ? this.letters[this.pending.key][this.pending.index] : '';
+  }
+
+  /** Committed text only. */
+  committedText(): string {
+    return this.committed;
+  }
+
   value(): string {
-    return this.committed + (this.pending ? LETTERS[this.pending.key][this.pending.index] : '');
+    return this.committed + this.pendingLetter();
   }
 
   /** Handles digit keys, `*` (delete) and `#` (symbol in digit mode); false for other keys. */
@@ -46,14 +63,14 @@ export class MultiTapEntry {
       if (this.mode === '123') this.append('#');
       return true;
     }
-    if (!(key in LETTERS)) return false;
+    if (!(key in this.letters)) return false;
     if (this.mode === '123') {
       this.commit();
       this.append(key);
       return true;
     }
     if (this.pending && this.pending.key === key) {
-      this.pending.index = (this.pending.index + 1) % LETTERS[key].length;
+      this.pending.index = (this.pending.index + 1) % this.letters[key].length;
     } else {
       this.commit();
       if (this.committed.length >= this.maxLength) return true;

@@ -1,0 +1,51 @@
+/**
+ * Settings > Basic > Clear Uploaded Calls/Directory (spec: "Clear Uploaded
+ * Calls/Directory"): a confirmation, then the HTTP DELETE of the uploaded
+ * call lists and directory (`prov:clearUploaded`), then what the server said.
+ */
+import type { KeyName, ScreenText } from '../../hal/contract';
+import { MessageScreen } from '../ui/message-screen';
+import type { Navigator, Screen } from '../ui/screen';
+import type { UploadResult } from './server-upload';
+
+export const CLEAR_UPLOADED_TITLE = 'Clear Uploaded';
+
+/** Starts the deletion; `done` gets one result per file. */
+export type ClearUploaded = (done: (results: UploadResult[]) => void) => void;
+
+export class ClearUploadedScreen implements Screen {
+  private clearing = false;
+
+  constructor(private readonly clear: ClearUploaded) {}
+
+  view(): ScreenText {
+    if (this.clearing) return { id: 'clear-uploaded', title: CLEAR_UPLOADED_TITLE, lines: ['Clearing...'], softKeys: ['', '', '', ''], focus: -1 };
+    return {
+      id: 'clear-uploaded',
+      title: CLEAR_UPLOADED_TITLE,
+      lines: ['Clear uploaded call lists and contacts', 'from the provisioning server?'],
+      softKeys: ['Yes', '', '', 'No'],
+      focus: -1,
+    };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    // While the server answers (bounded by the request timeouts) keys wait, so the result lands on this screen.
+    if (this.clearing) return true;
+    if (key === 'soft1') {
+      this.clearing = true;
+      this.clear((results) => nav.replace(resultScreen(results)));
+    } else if (key === 'soft4' || key === 'back') {
+      nav.pop();
+      return true;
+    } else return false;
+    nav.redraw();
+    return true;
+  }
+}
+
+function resultScreen(results: UploadResult[]): MessageScreen {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length === 0) return new MessageScreen(CLEAR_UPLOADED_TITLE, ['Done: uploaded call lists and contacts cleared']);
+  return new MessageScreen(CLEAR_UPLOADED_TITLE, ['Failed:', ...failed.map((r) => `${r.file}: ${r.reason ?? 'error'}`)]);
+}
