@@ -79,10 +79,14 @@ export class ScreenRenderer {
       const slotWidth = Math.floor(width / Math.max(1, labels.length));
       labels.forEach((label, i) => {
         if (!label) return;
+        // A label too long for its slot (e.g. "Select" on the 132-pixel display) may spread over an unlabelled neighbour.
+        const fits = (slots: number) => label.length * font.width <= slots * slotWidth - 2;
+        const slots = !fits(1) && i + 1 < labels.length && !labels[i + 1] ? 2 : 1;
         const x = i * slotWidth;
-        const text = label.slice(0, Math.floor((slotWidth - 2) / font.width));
-        c.fillRect(x + 1, softKeyTop, slotWidth - 2, h, 'bar');
-        c.drawText(x + 1 + Math.floor((slotWidth - 2 - text.length * font.width) / 2), softKeyTop, text, font, 'barInk');
+        const boxWidth = slots * slotWidth - 2;
+        const text = label.slice(0, Math.floor(boxWidth / font.width));
+        c.fillRect(x + 1, softKeyTop, boxWidth, h, 'bar');
+        c.drawText(x + 1 + Math.floor((boxWidth - text.length * font.width) / 2), softKeyTop, text, font, 'barInk');
       });
     } });
     return bands;
