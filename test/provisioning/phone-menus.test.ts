@@ -173,6 +173,12 @@ test('Provisioning Server: typed at the phone by an admin, saved, and provisione
     await openEntry(phone, 'Provisioning Server');
     assert.equal(phone.screen().lines.slice(0, 2), [`Server: ${url}_`, `User: ${MENU_USER}`], 'the stored values stay');
     assert.equal(phone.log().filter((l) => /\|prov\|.*address entered at the phone refused/.test(l)).length, 2);
+
+    // The user password at the Advanced prompt opens the limited set: no Provisioning Server.
+    await openSettings(phone, 'Advanced');
+    await phone.pressAll(['1', '2', '3', 'soft1']);
+    assert.equal(phone.screen().title, 'Advanced');
+    assert.not.ok(phone.screen().lines.some((l) => l.includes('Provisioning Server')), screenText(phone));
   } finally {
     phone.dispose();
   }
