@@ -25,6 +25,8 @@ export interface RecorderSettings {
 
 /** Where a call's record currently sits (null: not written). */
 export interface RecordHandle {
+  /** Whose lists the call was opened in: after a login/logout mid-call it is no longer written (it would land in, and overwrite a slot of, the next owner's lists). */
+  owner: string | null;
   at: { list: CallListName; slot: number } | null;
   consultation: boolean;
   conferenced: boolean;
@@ -70,7 +72,7 @@ export class CallListRecorder {
 
   /** A call started: write its Partial record. */
   open(record: CallRecord, consultation = false): RecordHandle {
-    const handle: RecordHandle = { at: null, consultation, conferenced: false };
+    const handle: RecordHandle = { owner: this.user, at: null, consultation, conferenced: false };
     this.place(handle, record);
     return handle;
   }
@@ -82,12 +84,14 @@ export class CallListRecorder {
    * saves a flash write per call.
    */
   update(handle: RecordHandle, record: CallRecord): void {
+    if (this.ownerChanged(handle)) return;
     if (handle.at && handle.at.list === listOf(record)) return;
     this.place(handle, record);
   }
 
   /** The call ended with `record`'s disposition. */
   finish(handle: RecordHandle, record: CallRecord): void {
+    if (this.ownerChanged(handle)) return;
     if (handle.consultation && !handle.conferenced && !this.settings.logConsultationCalls()) {
       if (handle.at) this.commit((ops) => this.remove(ops, handle.at!));
       handle.at = null;
@@ -139,6 +143,13 @@ export class CallListRecorder {
   }
 
   // ── internals ──
+
+  /** The owner switched since the call opened: its record is dropped (the previous owner's lists are gone or not shown). */
+  private ownerChanged(handle: RecordHandle): boolean {
+    if (handle.owner === this.user) return false;
+    handle.at = null;
+    return true;
+  }
 
   /** Write `record` to the list it belongs to now (moving it if its list changed). */
   private place(handle: RecordHandle, record: CallRecord): void {

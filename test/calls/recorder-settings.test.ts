@@ -165,6 +165,20 @@ test('per-user lists: a user logging in sees their own lists; logout erases them
   assert.equal(h.list('missed').map((r) => r.source.address), ['2001']);
 });
 
+test('a call still ringing at a logout is not written into the next owner\'s lists (no overwritten slot, no leaked entry)', async () => {
+  const h = bootCalls();
+  await missed(h, '2001');
+  h.phone.booted.kernel.bus.emit('user:changed', { user: 'alice', reason: 'login' });
+  const id = h.far.ring('2002');
+  await h.tick(1000);
+  h.phone.booted.kernel.bus.emit('user:changed', { user: null, reason: 'logout' });
+  await h.tick(1000);
+  h.far.hangup(id);
+  await h.tick();
+  assert.equal(h.list('missed').map((r) => r.source.address), ['2001']);
+  assert.equal(h.phone.booted.fs.list('calls/u.alice/'), []);
+});
+
 test('callLists.eraseAtLogout=0 keeps a user\'s lists for the next login; a hostile user id stays inside its folder', async () => {
   const h = bootCalls();
   h.set('callLists.eraseAtLogout', '0');
