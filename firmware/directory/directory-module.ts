@@ -27,14 +27,13 @@ export interface DirectoryWiring {
   config: ConfigService;
   /** Last good downloaded directory files (the provisioning service). */
   provisioning: { directoryFile(name: string): string | null };
-  /** `dir.local.passwordProtected`: the user (or admin) password opens the directory. */
-  /** Null when the password opens the directory, else the message to show. */
+  /** `dir.local.passwordProtected`: null when the password opens the directory, else the message to show. */
   checkPassword: (password: string) => string | null;
   echoPasswordDigits: () => boolean;
   /** CA certificate trusted for `ldaps://` (device setting device.sec.TLS.customCaCert1). */
   trustedCaPem?: () => string | undefined;
-  /** Place a call (the calls module when present). */
-  dial?: (number: string) => void;
+  /** Place a call: the calls module's dial, which applies its dial gate (a locked phone dials emergency numbers only). */
+  dial: (number: string) => void;
   /** The phone's screens: the Directory key opens the local directory from the idle screen. */
   ui?: { manager: { current(): { id: string } | null; push(screen: Screen): void } };
 }
@@ -118,15 +117,11 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
   });
   service.onChange(() => bus.emit('redraw', undefined));
 
-  const dial = w.dial ?? ((number: string) => {
-    log.info(`directory: calling ${number}`);
-    hal.line.dial(number).catch((e: Error) => log.error(`directory: call to ${number} failed: ${e.message}`));
-  });
   const ctx: DirectoryUiContext = {
     service,
     readonly: () => w.config.getBoolean('dir.local.readonly'),
     schedule,
-    dial: (n) => dial(n),
+    dial: (n) => w.dial(n),
   };
 
   const corporate = new CorporateDirectory(hal.ldap, () => corporateSettings(w.config, w.trustedCaPem?.()), (m) => log.error(m));
@@ -147,7 +142,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     },
     // Favorites / Speed Dial follows dir.local.UIenabled like the directory (spec), without the password.
     openSpeedDials: () => (available() ? new SpeedDialScreen(ctx) : new MessageScreen('Contacts', ['Favorites / Speed Dial is not available'])),
-    openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => dial(n), () => bus.emit('redraw', undefined)),
+    openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => w.dial(n), () => bus.emit('redraw', undefined)),
   };
   bus.on('key', (e) => {
     if (e.down && e.key === 'directory' && w.ui && w.ui.manager.current()?.id === 'idle') w.ui.manager.push(runtime.openLocal());
