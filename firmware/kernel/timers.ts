@@ -17,13 +17,14 @@ export class Timers {
     return id;
   }
 
-  /** Repeats every `ms` until cancelled; returns a cancel function. */
+  /** Repeats every `ms` until cancelled; returns a cancel function. A tick that throws is logged and the next one still comes. */
   every(ms: number, label: string, fn: () => void): () => void {
     let id: TimerId | null = null;
     let cancelled = false;
+    const run = this.guard(label, fn);
     const tick = () => {
       if (cancelled) return;
-      fn();
+      run();
       if (!cancelled) id = this.after(ms, label, tick);
     };
     id = this.after(ms, label, tick);
