@@ -40,11 +40,15 @@ export function provisioningServer(settings: SettingsReader): ProvisioningServer
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = 'http://' + url;
   let user = settings.get(USER_SETTING) ?? '';
   let password = settings.get(PASSWORD_SETTING) ?? '';
-  const inline = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@(.*)$/i.exec(url);
+  // The user info ends at the authority's last '@'; the password is everything after the first ':'.
+  const inline = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@([^/?#@]*(?:[/?#].*)?)$/i.exec(url);
   if (inline) {
-    const [u, p = ''] = inline[2].split(':');
+    const colon = inline[2].indexOf(':');
     url = inline[1] + inline[3];
-    if (!user) { user = decodeURIComponent(u); password = decodeURIComponent(p); }
+    if (!user) {
+      user = decodeLenient(colon < 0 ? inline[2] : inline[2].slice(0, colon));
+      password = colon < 0 ? '' : decodeLenient(inline[2].slice(colon + 1));
+    }
   }
   if (!url.endsWith('/')) url += '/';
   const timeout = Number(settings.get(TIMEOUT_SETTING) ?? '');
@@ -77,7 +81,16 @@ export function requestBase(server: ProvisioningServer): Pick<NetRequest, 'auth'
   };
 }
 
-/** The server URL without credentials, for logs. */
+/** The server URL without credentials (everything up to the authority's last '@'), for logs. */
 export function redactedUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/** Percent-decoding that keeps a malformed escape (`%zz`) as typed instead of throwing. */
+function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
