@@ -13,6 +13,7 @@ import { SecurityAudit } from '../auth/security-audit';
 import type { ConfigService } from '../config/config-service';
 import type { ProvisioningService } from '../provisioning/provisioning-module';
 import type { FileStore } from '../storage/file-store';
+import { describeError } from '../kernel/guard';
 import type { Kernel } from '../kernel/kernel';
 import type { FirmwareModule } from '../kernel/module-registry';
 import { MessageScreen } from '../ui/message-screen';
@@ -77,7 +78,10 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
         return;
       }
       nav.push(new LoginScreen({
-        login: (u, p) => login.login(u, p),
+        login: (u, p) => login.login(u, p).catch((e: unknown) => {
+          kernel.log.component('login').error(`login of ${u} failed: ${describeError(e)}`);
+          throw e;
+        }),
         throttled: () => auth.throttled('login'),
         echo: auth.echoDigits(),
         schedule: (fn) => { kernel.timers.after(1000, 'password echo', fn); },

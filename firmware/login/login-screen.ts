@@ -93,7 +93,9 @@ export class LoginScreen implements Screen {
     this.echoLast = false;
     this.pending = true;
     this.message = 'Logging in...';
-    void this.d.login(user, password).then((r) => {
+    // A login that throws must not leave the screen swallowing every key on "Logging in..." (with login required, for good).
+    const failed = (): LoginResult => ({ ok: false, message: 'Login failed: try again' });
+    void this.d.login(user, password).catch(failed).then((r) => {
       this.pending = false;
       if (r.ok) {
         nav.home();
