@@ -1,7 +1,7 @@
 /** The call-list chooser opened from idle: each enabled list with its number of entries. */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
-import { CALL_LIST_NAMES, type CallListName } from './call-record';
+import type { CallListName } from './call-record';
 import { LIST_TITLES } from './call-list-screen';
 
 export class CallListsMenu implements Screen {
@@ -32,5 +32,3 @@ export class CallListsMenu implements Screen {
     return true;
   }
 }
-
-export const ALL_LISTS: readonly CallListName[] = CALL_LIST_NAMES;
