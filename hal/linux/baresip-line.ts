@@ -195,6 +195,10 @@ export class BaresipLine implements Line {
         this.log(`baresip ctrl_tcp: not JSON, ignored: ${text.slice(0, 80)}`);
         continue;
       }
+      if (typeof m !== 'object' || m === null) {
+        this.log(`baresip ctrl_tcp: not a JSON object, ignored: ${text.slice(0, 80)}`);
+        continue;
+      }
       if (m.response) this.answered(m);
       else if (m.event) this.event(m);
     }

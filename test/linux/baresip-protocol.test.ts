@@ -114,6 +114,21 @@ test('a broken frame from baresip drops the connection with a log line instead o
   fake.server.close();
 });
 
+test('a frame of JSON that is not an object (null, a number) is logged and skipped, not thrown', async () => {
+  const fake = await fakeBaresip((cmd, s) => s.write(ok(cmd.token)));
+  const log: string[] = [];
+  const line = await BaresipLine.connect({ port: fake.port, log: (l) => log.push(l) });
+  const events: LineEvent[] = [];
+  line.onEvent((e) => events.push(e));
+  const s = await fake.socket;
+  s.write(Buffer.concat([encodeNetstring('null'), encodeNetstring('7'), event({ type: 'CALL_INCOMING', direction: 'incoming', peeruri: 'sip:a@x', id: 'c9' })]));
+  await until(() => events.length >= 1);
+  assert.equal(events.map((e) => e.type), ['incoming']);
+  assert.is(log.filter((l) => l.includes('not a JSON object')).length, 2, log.join('\n'));
+  line.close();
+  fake.server.close();
+});
+
 test('end causes from CALL_CLOSED reasons', () => {
   const out = { direction: 'outgoing' as const, established: false };
   assert.equal(endCause(out, '486 Busy Here'), { cause: 'busy', sipCode: 486 });
