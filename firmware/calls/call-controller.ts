@@ -101,6 +101,12 @@ export class CallController {
     if (emergency) this.d.log.notice(`emergency call to ${address}, location "${this.d.emergencyLocation()}"`);
     this.d.line.dial(address).then((callId) => {
       call.callId = callId;
+      if (!this.live.includes(call)) {
+        // Hung up before the line named the call: end the line's call too, or it rings on at the far end.
+        this.early = this.early.filter((e) => !('callId' in e && e.callId === callId));
+        void this.command(call, 'hangup', this.d.line.hangup(callId));
+        return;
+      }
       const early = this.early.filter((e) => 'callId' in e && e.callId === callId);
       this.early = this.early.filter((e) => !early.includes(e));
       for (const e of early) this.onLineEvent(e);

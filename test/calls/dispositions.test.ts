@@ -145,4 +145,17 @@ test('a far end that forwards a placed call: final destination recorded, list en
   assert.equal(p.connections.map((x) => x.address), ['1008']);
 });
 
+test('hung up before the line gave the call its id: the line call is hung up too, not left ringing at the far end', async () => {
+  const h = bootCalls();
+  const c = h.phone.booted.calls.controller;
+  const call = c.dial('1003')!;
+  assert.is(call.callId, null, 'the line has not answered dial() yet');
+  c.hangup(call);
+  await h.tick();
+  await h.tick(100);
+  assert.equal(c.calls(), []);
+  assert.equal(h.far.calls().filter((x) => x.state !== 'ended').map((x) => x.remote), []);
+  assert.equal(h.list('placed').map((r) => r.destination.address), ['1003']);
+});
+
 test.run();
