@@ -44,7 +44,10 @@ export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto
     settings = new DeviceSettings(FileStore.mount(flash.open('nvram'), crypto), () => {});
   } catch (e) {
     // An nvram the store cannot mount is the firmware's to report at boot; only an explicit request fails here.
-    if (explicit.length > 0) throw new Error(`cannot stage device settings: nvram does not mount (${(e as Error).message})`);
+    if (explicit.length > 0) {
+      cleanup(); // nobody gets the cleanup when this throws
+      throw new Error(`cannot stage device settings: nvram does not mount (${(e as Error).message})`);
+    }
     return cleanup;
   }
   // The built-in folder is the default server: a server already in nvram (or given) wins.
