@@ -105,14 +105,17 @@ export class CallController {
         // Hung up before the line named the call: end the line's call too, or it rings on at the far end.
         this.early = this.early.filter((e) => !('callId' in e && e.callId === callId));
         void this.command(call, 'hangup', this.d.line.hangup(callId));
+        this.dropUnclaimedEarly();
         return;
       }
       const early = this.early.filter((e) => 'callId' in e && e.callId === callId);
       this.early = this.early.filter((e) => !early.includes(e));
       for (const e of early) this.onLineEvent(e);
+      this.dropUnclaimedEarly();
     }, (e) => {
       this.d.log.error(`dial ${address} failed: ${(e as Error).message}`);
       this.finish(call, 'error');
+      this.dropUnclaimedEarly();
     });
     this.d.changed();
     return call;
@@ -312,6 +315,13 @@ export class CallController {
     }
     this.d.ended?.(call);
     this.d.changed();
+  }
+
+  /** Once no dial waits for its id, events held back for one belong to no call: report and drop them (else they pile up). */
+  private dropUnclaimedEarly(): void {
+    if (this.early.length === 0 || this.live.some((c) => c.callId === null)) return;
+    for (const e of this.early) this.d.log.warning(`line: ${e.type} for unknown call ${'callId' in e ? e.callId : ''} ignored`);
+    this.early = [];
   }
 
   private nameOf(address: string): string {

@@ -158,4 +158,13 @@ test('hung up before the line gave the call its id: the line call is hung up too
   assert.equal(h.list('placed').map((r) => r.destination.address), ['1003']);
 });
 
+test('a line event for an unknown call that came in while a dial was pending is reported once the dial resolves, not kept', async () => {
+  const h = bootCalls();
+  h.phone.booted.calls.controller.dial('1004');
+  h.phone.booted.kernel.bus.emit('line', { type: 'ended', callId: 'ghost-1', cause: 'remote-hangup' });
+  await h.tick();
+  await h.tick(100);
+  assert.ok(h.phone.booted.kernel.log.recent().some((l) => l.includes('ended for unknown call ghost-1 ignored')), h.phone.booted.kernel.log.recent().slice(-5).join('\n'));
+});
+
 test.run();
