@@ -63,10 +63,6 @@ export function padded(n: number): number {
   return Math.ceil(n / UNIT) * UNIT;
 }
 
-export function recordBytes(pathBytes: number, userBytes: number, dataBytes: number): number {
-  return RECORD_HEADER_BYTES + padded(pathBytes + PAYLOAD_FIXED + userBytes + dataBytes);
-}
-
 function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v & 0xff;
   b[at + 1] = (v >>> 8) & 0xff;
