@@ -75,6 +75,11 @@ export class CorporateDirectory {
     const s = this.settings();
     if (!s.address.trim()) return { ok: false, error: 'Corporate directory not configured' };
     if (!typed.trim()) return { ok: false, error: 'Type part of a name' };
+    // Without one, the filter would be an empty "(|)" that the server refuses, shown as "not reachable".
+    if (!s.attributes.some((a) => a.type === 'first_name' || a.type === 'last_name')) {
+      this.log('corporate directory: no dir.corp.attribute.N.type is first_name or last_name: nothing to search by');
+      return { ok: false, error: 'No name attribute configured' };
+    }
     const req = searchRequest(s, typed);
     try {
       const entries = await this.ldap.search(req);
