@@ -189,8 +189,13 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     const previous = recorder.currentUser();
     if (previous === user) return;
     if (previous && w.config.get('callLists.eraseAtLogout') !== '0') {
-      store.erase(previous);
-      log.notice(`call lists of user ${previous} erased at logout`);
+      // A failed erase must not keep the previous user's lists on screen; the login module's logout erase retries at boot.
+      try {
+        store.erase(previous);
+        log.notice(`call lists of user ${previous} erased at logout`);
+      } catch (e) {
+        log.error(`erasing the call lists of user ${previous} failed (${(e as Error).message})`);
+      }
     }
     recorder.setUser(user);
     if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);

@@ -179,6 +179,19 @@ test('a call still ringing at a logout is not written into the next owner\'s lis
   assert.equal(h.phone.booted.fs.list('calls/u.alice/'), []);
 });
 
+test('a logout whose call-list erase fails still switches the lists shown (the next person does not see the user\'s calls)', async () => {
+  const h = bootCalls();
+  h.phone.booted.kernel.bus.emit('user:changed', { user: 'alice', reason: 'login' });
+  await missed(h, '2005');
+  const fs = h.phone.booted.fs;
+  const eraseClass = fs.eraseClass.bind(fs);
+  fs.eraseClass = () => { throw new Error('flash erase failed'); };
+  h.phone.booted.kernel.bus.emit('user:changed', { user: null, reason: 'logout' });
+  fs.eraseClass = eraseClass;
+  assert.is(h.phone.booted.calls.recorder.currentUser(), null);
+  assert.equal(h.list('missed'), []);
+});
+
 test('callLists.eraseAtLogout=0 keeps a user\'s lists for the next login; a hostile user id stays inside its folder', async () => {
   const h = bootCalls();
   h.set('callLists.eraseAtLogout', '0');
