@@ -74,8 +74,13 @@ export const BOARDS: Record<string, BoardProfile> = {
   },
 };
 
+/** Whether `id` names a profile (an own key: "constructor" or "toString" is not a board). */
+export function isBoardId(id: unknown): id is string {
+  return typeof id === 'string' && Object.prototype.hasOwnProperty.call(BOARDS, id);
+}
+
 export function boardProfile(id: string): BoardProfile {
-  const profile = BOARDS[id];
+  const profile = isBoardId(id) ? BOARDS[id] : undefined;
   if (!profile) throw new Error(`unknown board profile "${id}" (known: ${Object.keys(BOARDS).join(', ')})`);
   return profile;
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BOARDS } from '../../hal/boards';
+import { BOARDS, isBoardId } from '../../hal/boards';
 import { asObject } from './argument';
 import type { Scenario } from './scenario';
 import { stepKind, stepKinds } from './step-registry';
@@ -56,7 +56,7 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
   const s = asObject(raw, 'scenario') as unknown as Scenario;
   if (typeof s.name !== 'string' || s.name.trim() === '') throw new Error('scenario: "name" (a non-empty string) is required');
   const board = s.board ?? 'desk-500';
-  if (!BOARDS[board]) throw new Error(`scenario: unknown board "${board}" (known: ${Object.keys(BOARDS).join(', ')})`);
+  if (!isBoardId(board)) throw new Error(`scenario: unknown board "${board}" (known: ${Object.keys(BOARDS).join(', ')})`);
   const engine = s.engine ?? 'quickjs';
   if (engine !== 'quickjs' && engine !== 'node') throw new Error(`scenario: engine must be quickjs or node, not "${engine}"`);
   let startTime: number | undefined;

@@ -34,6 +34,10 @@ async function open(phone: Phone, label: string): Promise<void> {
 
 const labels = (s: ScreenText) => s.lines.map((l) => l.replace(/^\d+\. /, '').replace(/ >$/, ''));
 
+test('an inherited property name is not a board profile', () => {
+  for (const id of ['constructor', 'toString', '__proto__']) assert.throws(() => boardProfile(id), new RegExp(`unknown board profile "${id}"`));
+});
+
 test('the two profiles: geometry, keys, contact limit, memory budget, flash layout', () => {
   const big = boardProfile('desk-500');
   const small = boardProfile('desk-99');

@@ -55,6 +55,7 @@ test('malformed scenarios are refused at load time with the step and the reason'
     [{ steps: [{ boot: {} }] }, /"name"/],
     [{ name: 'x', steps: [] }, /non-empty list/],
     [{ name: 'x', board: 'desk-1000', steps: [{ boot: {} }] }, /unknown board "desk-1000"/],
+    [{ name: 'x', board: 'constructor', steps: [{ boot: {} }] }, /unknown board "constructor"/],
     [{ name: 'x', steps: [{ boot: {} }, { pres: '1' }] }, /step 2: unknown step "pres"/],
     [{ name: 'x', steps: [{ boot: {}, press: '1' }] }, /step 1: a step has exactly one key/],
     [{ name: 'x', steps: [{ advance: 'soon' }] }, /step 1: advance: expected a duration/],
