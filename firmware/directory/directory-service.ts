@@ -72,6 +72,18 @@ export class DirectoryService {
     this.user = user;
     this.storage?.dropStaged();
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
+    try {
+      this.load();
+    } catch (e) {
+      // Flash that cannot be read (a record failing its CRC): an empty directory for this owner, never the previous owner's.
+      this.storage.dropStaged();
+      this.local = LocalContacts.empty();
+      this.merged = null;
+      this.d.log.error(`directory: cannot load the directory of ${this.ownerName()} (${(e as Error).message}); empty until the next directory file`);
+    }
+  }
+
+  private load(): void {
     const stored = this.storage.read(LOCAL_PAGE);
     let adopted = false;
     const fromStore = stored === null ? null : LocalContacts.fromText(stored);

@@ -191,6 +191,23 @@ test('a user logged in has their own directory (<user>-directory.xml) and upload
   assert.is(h.service.lookup('44'), undefined);
 });
 
+test('a logout whose directory pages cannot be read (CRC failure) shows an empty directory, never the previous user\'s', () => {
+  const h = harness();
+  h.files.set('alice-directory.xml', directoryXml([{ fn: 'Alice', ln: 'Friend', ct: '42' }]));
+  h.service.start();
+  assert.ok(h.service.put({ fn: 'Phone', ln: 'Owner', ct: '43' }).ok);
+  h.service.switchUser('alice');
+  assert.is(h.service.lookup('42')?.c.fn, 'Alice');
+  const read = h.store.read.bind(h.store);
+  h.store.read = (path: string) => { if (path.startsWith('dir/phone/')) throw new Error('store: record fails its CRC'); return read(path); };
+  h.service.switchUser(null);
+  h.store.read = read;
+  assert.is(h.service.currentUser(), null);
+  assert.is(h.service.lookup('42'), undefined);
+  assert.is(h.service.size(), 0);
+  assert.ok(h.log.some((l) => /CRC/.test(l)), h.log.slice(-3).join('\n'));
+});
+
 test('our own upload coming back as the personal file is not adopted again; a changed one is', () => {
   const h = harness();
   h.service.start();
