@@ -58,12 +58,12 @@ export class ConfigCache {
   }
 
   file(name: string): string | null {
-    const path = this.manifest.files[name];
+    const path = this.cachedPath(name);
     return path ? this.readText(path) : null;
   }
 
   saveFile(name: string, text: string): void {
-    const existing = this.manifest.files[name];
+    const existing = this.cachedPath(name);
     if (existing && this.readText(existing) === text) return;
     const path = existing ?? `cfg/file-${this.manifest.next}.cfg`;
     const next: Manifest = { ...this.manifest, files: { ...this.manifest.files, [name]: path }, next: existing ? this.manifest.next : this.manifest.next + 1 };
@@ -72,6 +72,11 @@ export class ConfigCache {
       tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
     });
     this.manifest = next;
+  }
+
+  /** Own keys only: CONFIG_FILES names come from the server ("constructor" is a file name, not Object). */
+  private cachedPath(name: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(this.manifest.files, name) ? this.manifest.files[name] : undefined;
   }
 
   /** Drop cached files no longer listed in CONFIG_FILES. */

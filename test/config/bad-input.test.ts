@@ -71,6 +71,14 @@ test('malformed XML rejects that file and keeps its last good copy, also across 
   assert.is(b.config.explain('prov.login.automaticLogout').source, 'site.cfg');
 });
 
+test('a CONFIG_FILES entry named like an Object property ("constructor") is kept in flash and applies after a reboot', () => {
+  const b = new ConfigBench();
+  b.provision([['constructor', cfg({ 'prov.login.automaticLogout': '30' })]]);
+  assert.is(b.config.get('prov.login.automaticLogout'), '30');
+  assert.is(b.logged(/cannot keep a copy in flash/).length, 0, 'cached without error');
+  assert.is(b.reboot().get('prov.login.automaticLogout'), '30');
+});
+
 test('a malformed master file keeps the last good master', () => {
   const b = new ConfigBench();
   b.provision([['site.cfg', cfg({ 'dir.search.field': '1' })]]);
