@@ -5,17 +5,14 @@
  * files from real servers may hold a bare `&`, unknown elements, or be cut
  * short. Each problem is reported; calls that make sense are kept.
  */
+import { escapeXml } from '../kernel/xml-escape';
 import { DISPOSITIONS, parseIsoDuration, type CallParty, type CallRecord, type Disposition } from './call-record';
 
 /** Larger files are refused whole (the phone keeps at most 3 × 30 entries; 256 KB is far more than that needs). */
 export const MAX_CALLS_XML_BYTES = 256 * 1024;
 
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function party(tag: string, p: CallParty, indent: string): string {
-  return `${indent}<${tag}><address>${esc(p.address)}</address><name>${esc(p.name)}</name></${tag}>\n`;
+  return `${indent}<${tag}><address>${escapeXml(p.address)}</address><name>${escapeXml(p.name)}</name></${tag}>\n`;
 }
 
 export function exportCallsXml(records: CallRecord[]): string {
@@ -24,7 +21,7 @@ export function exportCallsXml(records: CallRecord[]): string {
     out += '  <call>\n';
     out += `    <direction>${r.direction}</direction>\n    <disposition>${r.disposition}</disposition>\n`;
     out += `    <line>${r.line}</line>\n    <protocol>${r.protocol}</protocol>\n`;
-    out += `    <startTime>${esc(r.startTime)}</startTime>\n    <duration>${r.duration}</duration>\n    <count>${r.count}</count>\n`;
+    out += `    <startTime>${escapeXml(r.startTime)}</startTime>\n    <duration>${r.duration}</duration>\n    <count>${r.count}</count>\n`;
     out += party('destination', r.destination, '    ');
     out += party('source', r.source, '    ');
     for (const c of r.connections) out += party('connection', c, '    ');

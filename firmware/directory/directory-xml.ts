@@ -6,6 +6,7 @@
  */
 import { validate } from 'fast-xml-parser/src/validator';
 import XMLParser from 'fast-xml-parser/src/xmlparser/XMLParser';
+import { escapeXml } from '../kernel/xml-escape';
 import { CONTACT_FIELDS, cleanContact, contactIdentity, contactProblem, type Contact, type ContactField } from './contact';
 
 export type ParsedDirectory = { ok: true; contacts: Contact[] } | { ok: false; error: string };
@@ -60,10 +61,6 @@ export function parseDirectoryXml(text: string, maxEntries: number): ParsedDirec
     contacts.push(c);
   }
   return { ok: true, contacts };
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The file as the phone writes it back: every field it holds, in the spec's order. */
