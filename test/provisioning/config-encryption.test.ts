@@ -111,6 +111,26 @@ test('a file made with the openssl recipe of docs/config-encryption.md decrypts'
   }
 });
 
+test('phone crypt keygen: the key files are owner-only, also when they existed before with wider permissions', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crypt-mode-'));
+  const out = process.stdout.write;
+  try {
+    const keyFile = path.join(dir, 'lab.key');
+    const cfgFile = path.join(dir, 'key.cfg');
+    for (const f of [keyFile, cfgFile]) {
+      fs.writeFileSync(f, 'old');
+      fs.chmodSync(f, 0o644);
+    }
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    await cryptCommand().exitOverride().parseAsync(['node', 'crypt', 'keygen', '-n', 'lab', '-o', keyFile, '--cfg', cfgFile]);
+    process.stdout.write = out;
+    for (const f of [keyFile, cfgFile]) assert.is(fs.statSync(f).mode & 0o777, 0o600, f);
+  } finally {
+    process.stdout.write = out;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('phone crypt keygen / encrypt / decrypt', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crypt-cli-'));
   const out = process.stdout.write;

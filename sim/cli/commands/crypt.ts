@@ -20,6 +20,12 @@ function loadKey(opts: { key?: string; keyFile?: string }): ConfigEncryptionKey 
   return parseEncryptionKey(text);
 }
 
+/** Owner-only, also when the file already existed (writeFileSync's mode applies only to a new file). */
+function writeSecretFile(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
 function output(bytes: Uint8Array, out: string | undefined): void {
   if (out) fs.writeFileSync(out, bytes);
   else process.stdout.write(bytes);
@@ -36,8 +42,8 @@ export function cryptCommand(): Command {
     .action((opts: { name: string; out?: string; cfg?: string }) => {
       const key = generateEncryptionKey(new NodeCryptoEngine(), opts.name);
       const text = formatEncryptionKey(key);
-      if (opts.out) fs.writeFileSync(opts.out, text + '\n', { mode: 0o600 });
-      if (opts.cfg) fs.writeFileSync(opts.cfg, keyCfg(text), { mode: 0o600 });
+      if (opts.out) writeSecretFile(opts.out, text + '\n');
+      if (opts.cfg) writeSecretFile(opts.cfg, keyCfg(text));
       console.log(text);
     });
 
