@@ -64,7 +64,12 @@ export class HostNet implements Net {
 }
 
 function serveFromFolder(folder: { prefix: string; dir: string }, req: NetRequest): NetResponse {
-  const rel = decodeURIComponent(req.url.slice(folder.prefix.length).split('?')[0]);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(req.url.slice(folder.prefix.length).split('?')[0]);
+  } catch {
+    return text(400, 'bad request: malformed %-escape in the path'); // as a web server answers
+  }
   const file = path.resolve(folder.dir, rel);
   if (!file.startsWith(folder.dir + path.sep)) return text(403, 'forbidden');
   const headers = (req.headers ?? {}) as Record<string, string>;

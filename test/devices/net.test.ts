@@ -81,6 +81,13 @@ test('basic auth: the challenge is answered with the request credentials; wrong 
   assert.is(none.status, 401);
 });
 
+test('served folder: a malformed %-escape in the path is answered 400, like a web server, not thrown', async () => {
+  const net = new HostNet();
+  net.serveFolder('sim://prov/', __dirname);
+  assert.is((await net.request({ method: 'GET', url: 'sim://prov/bad%zz.cfg' })).status, 400);
+  assert.is((await net.request({ method: 'GET', url: 'sim://prov/missing.cfg' })).status, 404);
+});
+
 test('refused connection, bad URL, unsupported scheme and link down are named errors', async () => {
   const closed = http.createServer();
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
