@@ -3,6 +3,7 @@
  * computed by the HAL crypto engine. Until a password is changed, the spec's
  * defaults apply (admin 456, user 123).
  */
+import { bytesToHex, hexToBytes } from '../kernel/hex';
 import type { Crypto } from '../../hal/contract';
 import { utf8Encode } from '../kernel/text-codec';
 
@@ -15,12 +16,6 @@ const ITERATIONS = 10000;
 export interface SecretStore {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += (b < 16 ? '0' : '') + b.toString(16);
-  return s;
 }
 
 export class PasswordVault {
@@ -40,7 +35,7 @@ export class PasswordVault {
   set(role: Role, password: string): void {
     const salt = this.crypto.randomBytes(16);
     const hash = this.crypto.pbkdf2Sha256(utf8Encode(password), salt, ITERATIONS, 32);
-    this.store.set(`auth.${role}`, `pbkdf2-sha256$${ITERATIONS}$${hex(salt)}$${hex(hash)}`);
+    this.store.set(`auth.${role}`, `pbkdf2-sha256$${ITERATIONS}$${bytesToHex(salt)}$${bytesToHex(hash)}`);
   }
 
   private matches(role: Role, password: string): boolean {
@@ -48,9 +43,9 @@ export class PasswordVault {
     if (stored === undefined) return password === DEFAULT_PASSWORDS[role];
     const [scheme, iterations, saltHex, hashHex] = stored.split('$');
     if (scheme !== 'pbkdf2-sha256') return false;
-    const salt = new Uint8Array((saltHex.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+    const salt = hexToBytes(saltHex);
     const hash = this.crypto.pbkdf2Sha256(utf8Encode(password), salt, Number(iterations), 32);
-    return constantTimeEqual(hex(hash), hashHex);
+    return constantTimeEqual(bytesToHex(hash), hashHex);
   }
 }
 

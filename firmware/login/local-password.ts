@@ -4,6 +4,7 @@
  * of the user's files — clear text, or with `prov.login.localPassword.hash=1`
  * the SHA-1 of the password as hex — hashed by the HAL crypto engine.
  */
+import { bytesToHex } from '../kernel/hex';
 import type { Crypto } from '../../hal/contract';
 import { utf8Encode } from '../kernel/text-codec';
 
@@ -13,9 +14,7 @@ export interface LocalPassword {
 }
 
 export function sha1Hex(crypto: Crypto, text: string): string {
-  let s = '';
-  for (const b of crypto.sha1(utf8Encode(text))) s += (b < 16 ? '0' : '') + b.toString(16);
-  return s;
+  return bytesToHex(crypto.sha1(utf8Encode(text)));
 }
 
 export function localPasswordMatches(crypto: Crypto, stored: LocalPassword, typed: string): boolean {

@@ -14,6 +14,7 @@
  * Any module may mark a value as personal with `personal(value)`: marked
  * values are tokenised in redacted components and shown plainly elsewhere.
  */
+import { bytesToHex } from '../kernel/hex';
 import type { LogLevel, LogTextFilter } from '../kernel/logger';
 
 const MARK_OPEN = '\u0001';
@@ -79,9 +80,7 @@ export class LogRedactor {
     let token = this.cache.get(cacheKey);
     if (token === undefined) {
       const mac = this.hmac(cacheKey);
-      let hex = '';
-      for (let i = 0; i < 4; i++) hex += (mac[i] < 16 ? '0' : '') + mac[i].toString(16);
-      token = `[${tokenKind}:${hex}]`;
+      token = `[${tokenKind}:${bytesToHex(mac.subarray(0, 4))}]`;
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(cacheKey, token);
     }

@@ -12,6 +12,7 @@
  * The key comes from `device.sec.configEncryption.key`:
  *   Crypt=1;KeyDesc=<name>;Key=<32 hex digits>;
  */
+import { bytesToHex, hexToBytes } from '../kernel/hex';
 import type { Crypto } from '../../hal/contract';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 
@@ -154,16 +155,4 @@ function splitFields(line: string): Record<string, string> {
     fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return fields;
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return out;
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
 }

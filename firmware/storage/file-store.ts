@@ -24,6 +24,7 @@
  * and the record references of one transaction. `read` assembles the file
  * being read.
  */
+import { bytesToHex } from '../kernel/hex';
 import type { Crypto, FlashPartition } from '../../hal/contract';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
@@ -467,7 +468,7 @@ export class FileStore {
   private finishErases(intents: EraseIntent[], oldest: Map<string, { code: number; user: string; origSeq: number }>, orphanKeys: Map<string, { code: number; user: string }>): void {
     const newest = new Map<string, EraseIntent>();
     for (const it of intents) {
-      const key = `${it.code}\u0000${it.allUsers ? '*' : hex(it.userHash)}`;
+      const key = `${it.code}\u0000${it.allUsers ? '*' : bytesToHex(it.userHash)}`;
       const seen = newest.get(key);
       if (!seen || it.seq > seen.seq) newest.set(key, it);
     }
@@ -1065,10 +1066,4 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
-  return s;
 }
