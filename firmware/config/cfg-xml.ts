@@ -7,6 +7,7 @@
  * written by hand) is read as a literal `&`, as real servers' files need.
  */
 /// <reference path="./fast-xml-parser-parts.d.ts" />
+import { escapeXml } from '../kernel/xml-escape';
 import { validate } from 'fast-xml-parser/src/validator';
 import XMLParser from 'fast-xml-parser/src/xmlparser/XMLParser';
 
@@ -95,11 +96,7 @@ export function formatOverrides(values: ReadonlyMap<string, string> | Record<str
   const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
   const attrs = entries
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `\n    ${k}="${escapeAttribute(v)}"`)
+    .map(([k, v]) => `\n    ${k}="${escapeXml(v)}"`)
     .join('');
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<PHONE_CONFIG>\n  <OVERRIDES${attrs}\n  />\n</PHONE_CONFIG>\n`;
-}
-
-function escapeAttribute(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

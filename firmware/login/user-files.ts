@@ -10,7 +10,7 @@
 import type { Crypto, Net, NetResponse } from '../../hal/contract';
 import { utf8Decode } from '../kernel/text-codec';
 import { decryptConfigFile, isEncryptedFile, type ConfigEncryptionKey } from '../provisioning/config-encryption';
-import { MAX_DOWNLOAD_BYTES, describeNetError } from '../provisioning/server-download';
+import { MAX_DOWNLOAD_BYTES, describeNetError, looksLikeHtml } from '../provisioning/server-download';
 import { redactedUrl, requestBase, serverUrl, type ProvisioningServer } from '../provisioning/server-settings';
 
 export type UserFileOutcome =
@@ -47,9 +47,3 @@ export async function fetchUserFile(src: UserFileSource, directory: string, name
 }
 
 /** Captive portals and error pages answer 200 with HTML. */
-function looksLikeHtml(res: NetResponse): boolean {
-  if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) return true;
-  let head = '';
-  for (let i = 0; i < Math.min(res.body.length, 64); i++) head += String.fromCharCode(res.body[i]);
-  return /^\s*(<!doctype html|<html)/i.test(head);
-}

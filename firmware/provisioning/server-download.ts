@@ -46,7 +46,8 @@ function classify(res: NetResponse, url: string): DownloadOutcome {
   return { kind: 'fresh', body: res.body, validators };
 }
 
-function looksLikeHtml(res: NetResponse): boolean {
+/** An HTML page (error or login page) where a file was expected: by content type or by its first bytes. */
+export function looksLikeHtml(res: NetResponse): boolean {
   if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) return true;
   let head = '';
   for (let i = 0; i < Math.min(res.body.length, 64); i++) head += String.fromCharCode(res.body[i]);
