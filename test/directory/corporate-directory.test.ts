@@ -66,6 +66,16 @@ async function openMenuEntry(phone: Awaited<ReturnType<typeof bootPhone>>, label
   await phone.press(line!.split('.')[0] as KeyName);
 }
 
+/** Once the boot's provisioning has settled: Menu > Contacts > Corporate Directory. */
+async function openCorporateDirectory(phone: Awaited<ReturnType<typeof bootPhone>>): Promise<void> {
+  await phone.advance(1000);
+  await phone.settle();
+  await phone.press('home');
+  if (phone.screen().id !== 'menu') await phone.press('home');
+  await openMenuEntry(phone, 'Contacts');
+  await openMenuEntry(phone, 'Corporate Directory');
+}
+
 for (const engine of ENGINES) {
   test(`${engine}: Contacts > Corporate Directory: search "tur", browse, call; results never on flash`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corp-prov-'));
@@ -73,12 +83,7 @@ for (const engine of ENGINES) {
     fs.writeFileSync(path.join(dir, 'site.cfg'), `<polycomConfig dir.corp.address="127.0.0.1" dir.corp.port="${server.port}" dir.corp.baseDN="${BASE_DN}" dir.corp.user="${READER_DN}" dir.corp.password="${READER_PASSWORD}" dir.corp.pageSize="16"/>\n`);
     const phone = await bootPhone({ board: 'desk-500', engine, provisioningDir: dir });
     try {
-      await phone.advance(1000);
-      await phone.settle();
-      await phone.press('home');
-      if (phone.screen().id !== 'menu') await phone.press('home');
-      await openMenuEntry(phone, 'Contacts');
-      await openMenuEntry(phone, 'Corporate Directory');
+      await openCorporateDirectory(phone);
       assert.is(phone.screen().id, 'corporate-directory');
       // t (8), u (88), r (777), each letter committed by a pause.
       for (const keys of [['8'], ['8', '8'], ['7', '7', '7']] as KeyName[][]) {
@@ -113,12 +118,7 @@ test('quickjs: dir.corp.transport=TLS with the device CA (device.sec.TLS.customC
   fs.writeFileSync(path.join(dir, 'site.cfg'), `<polycomConfig dir.corp.address="127.0.0.1" dir.corp.transport="TLS" dir.corp.port="${server.ldapsPort}" dir.corp.baseDN="${BASE_DN}" dir.corp.user="${READER_DN}" dir.corp.password="${READER_PASSWORD}"/>\n`);
   const phone = await bootPhone({ board: 'desk-500', engine: 'quickjs', provisioningDir: dir, deviceSettings: { 'device.sec.TLS.customCaCert1': server.caPem } });
   try {
-    await phone.advance(1000);
-    await phone.settle();
-    await phone.press('home');
-    if (phone.screen().id !== 'menu') await phone.press('home');
-    await openMenuEntry(phone, 'Contacts');
-    await openMenuEntry(phone, 'Corporate Directory');
+    await openCorporateDirectory(phone);
     // "ada": 2, 3 (d), 2 — letters committed by pauses.
     for (const keys of [['2'], ['3'], ['2']] as KeyName[][]) {
       await phone.pressAll(keys);

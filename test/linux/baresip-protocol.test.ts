@@ -51,13 +51,19 @@ test('netstring decoder: frames split across chunks, several per chunk, malforme
   assert.throws(() => new NetstringDecoder().push(Buffer.from('99999999:')), /bad length/);
 });
 
-test('incoming call: events become line events; answer selects the call then accepts; bad JSON is logged and skipped', async () => {
+/** A line connected to a fake baresip that answers every command ok; its log and events collected. */
+async function lineToAgreeableBaresip() {
   const fake = await fakeBaresip((cmd, s) => s.write(ok(cmd.token)));
   const log: string[] = [];
   const line = await BaresipLine.connect({ port: fake.port, log: (l) => log.push(l) });
   const events: LineEvent[] = [];
   line.onEvent((e) => events.push(e));
   const s = await fake.socket;
+  return { fake, log, line, events, s };
+}
+
+test('incoming call: events become line events; answer selects the call then accepts; bad JSON is logged and skipped', async () => {
+  const { fake, log, line, events, s } = await lineToAgreeableBaresip();
   s.write(Buffer.concat([encodeNetstring('{not json'), event({ type: 'CALL_INCOMING', direction: 'incoming', peeruri: 'sip:a@x', peerdisplayname: 'A', id: 'c1' })]));
   await until(() => events.length >= 1);
   assert.equal(events, [{ type: 'incoming', callId: 'c1', remote: { address: 'sip:a@x', name: 'A' }, local: 'sip:phone@127.0.0.1' }]);
@@ -115,12 +121,7 @@ test('a broken frame from baresip drops the connection with a log line instead o
 });
 
 test('a frame of JSON that is not an object (null, a number) is logged and skipped, not thrown', async () => {
-  const fake = await fakeBaresip((cmd, s) => s.write(ok(cmd.token)));
-  const log: string[] = [];
-  const line = await BaresipLine.connect({ port: fake.port, log: (l) => log.push(l) });
-  const events: LineEvent[] = [];
-  line.onEvent((e) => events.push(e));
-  const s = await fake.socket;
+  const { fake, log, line, events, s } = await lineToAgreeableBaresip();
   s.write(Buffer.concat([encodeNetstring('null'), encodeNetstring('7'), event({ type: 'CALL_INCOMING', direction: 'incoming', peeruri: 'sip:a@x', id: 'c9' })]));
   await until(() => events.length >= 1);
   assert.equal(events.map((e) => e.type), ['incoming']);
