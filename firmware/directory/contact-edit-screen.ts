@@ -6,7 +6,7 @@
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MessageScreen } from '../ui/message-screen';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { Contact, ContactField } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { MultiTapEntry, type EntryMode } from '../ui/multi-tap-entry';
@@ -59,10 +59,7 @@ export class ContactEditScreen implements Screen {
     else if (key === 'soft1' || key === 'select') {
       this.save(nav);
       return true;
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

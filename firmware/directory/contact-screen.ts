@@ -1,7 +1,7 @@
 /** One contact: its fields, and Call / Edit / Delete (Edit and Delete not when read-only). */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MessageScreen } from '../ui/message-screen';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import { displayName, type Contact } from './contact';
 import { ContactEditScreen } from './contact-edit-screen';
 import type { DirectoryUiContext } from './directory-ui-context';
@@ -35,10 +35,7 @@ export class ContactScreen implements Screen {
       if (r.ok) nav.pop();
       else nav.replace(new MessageScreen('Contact', [r.error]));
       return true;
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

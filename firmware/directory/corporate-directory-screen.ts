@@ -4,7 +4,7 @@
  * with Call or Select. Results stay in this screen's RAM only.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { CorporateContact, CorporateDirectory } from './corporate-directory';
 import { MultiTapEntry } from '../ui/multi-tap-entry';
 import { RESULT_ROWS } from './local-directory-screen';
@@ -50,10 +50,7 @@ export class CorporateDirectoryScreen implements Screen {
     else if ((key === 'soft2' || key === 'select') && this.results.length) {
       const r = this.results[this.cursor];
       if (r.number) this.dial(r.number);
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

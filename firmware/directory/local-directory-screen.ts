@@ -6,7 +6,7 @@
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MessageScreen } from '../ui/message-screen';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import { displayName } from './contact';
 import { ContactEditScreen } from './contact-edit-screen';
 import { ContactScreen } from './contact-screen';
@@ -72,10 +72,7 @@ export class LocalDirectoryScreen implements Screen {
       const e = this.selectedEntry();
       if (e) nav.push(new ContactScreen(this.ctx, e.c));
       return true;
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

@@ -3,7 +3,7 @@
  * (`sd`), in index order; Select, Call or the index's digit (1–9) calls.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import { displayName } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
 
@@ -41,10 +41,7 @@ export class SpeedDialScreen implements Screen {
     else if (key.length === 1 && key >= '1' && key <= '9') {
       const c = this.ctx.service.speedDial(Number(key));
       if (c) this.ctx.dial(c.ct);
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

@@ -5,7 +5,7 @@
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MessageScreen } from '../ui/message-screen';
-import type { Navigator, Screen } from '../ui/screen';
+import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { UploadResult } from './server-upload';
 
 export const CLEAR_UPLOADED_TITLE = 'Clear Uploaded';
@@ -35,10 +35,7 @@ export class ClearUploadedScreen implements Screen {
     if (key === 'soft1') {
       this.clearing = true;
       this.clear((results) => nav.replace(resultScreen(results)));
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
-    } else return false;
+    } else return closeOnBack(key, nav);
     nav.redraw();
     return true;
   }

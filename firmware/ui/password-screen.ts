@@ -3,7 +3,7 @@
  * (`up.echoPasswordDigits`) the last digit shows briefly first.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
-import type { Navigator, Screen } from './screen';
+import { closeOnBack, type Navigator, type Screen } from './screen';
 
 const DIGITS = '0123456789*#';
 
@@ -50,11 +50,8 @@ export class PasswordScreen implements Screen {
       const error = this.submit(password, nav);
       if (error === null) return true;
       this.error = error;
-    } else if (key === 'soft4' || key === 'back') {
-      nav.pop();
-      return true;
     } else {
-      return false;
+      return closeOnBack(key, nav);
     }
     nav.redraw();
     return true;

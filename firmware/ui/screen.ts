@@ -22,3 +22,10 @@ export interface Screen {
   /** Called when the screen becomes visible again or is first shown. */
   onShow?(nav: Navigator): void;
 }
+
+/** The last resort of a screen's key handler: Back (soft key 4 or the Back key) closes the screen; other keys are not handled. */
+export function closeOnBack(key: KeyName, nav: Navigator): boolean {
+  if (key !== 'soft4' && key !== 'back') return false;
+  nav.pop();
+  return true;
+}
