@@ -28,14 +28,14 @@ class SimProcess {
     this.child = spawn(process.execPath, [CLI, 'sim', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
     this.child.stdout.on('data', (d) => (this.stdout += d));
     this.child.stderr.on('data', (d) => (this.stderr += d));
-    const killer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 90_000);
     this.exited = new Promise((resolve) => this.child.on('close', (code) => {
       clearTimeout(killer);
       resolve({ code, stdout: this.stdout, stderr: this.stderr });
     }));
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
     const start = Date.now();
     for (;;) {
       const m = pattern.exec(this.stdout);
