@@ -24,6 +24,7 @@ export interface AuthRig {
   config: Map<string, string>;
   lines: string[];
   clock: { now: number };
+  crypto: NodeCryptoEngine;
   /** A new service over the same nvram (a reboot: the monotonic clock starts again). */
   reboot(): AuthRig;
 }
@@ -37,5 +38,5 @@ export function authRig(config: Record<string, string> = {}, nvram = new MapStor
   logger.addSink((l) => lines.push(l));
   const crypto = new NodeCryptoEngine();
   const auth = new AuthService(new PasswordVault(crypto, nvram), new AttemptThrottle(nvram.attempts, () => clock.now), new SecurityAudit(logger.component('auth')), { get: (n) => values.get(n) });
-  return { auth, nvram, config: values, lines, clock, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
+  return { auth, nvram, config: values, lines, clock, crypto, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
 }
