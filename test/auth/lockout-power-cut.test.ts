@@ -177,6 +177,7 @@ for (const c of PROMPTS) {
             assert.ok(locked, `cut at operation ${k}: ${checked} guesses were checked, yet no lock after ${GUESSES} guesses`);
             assert.ok(checked <= 5, `cut at operation ${k}: ${checked} guesses checked before the lock`);
             assert.ok(logLines(phone, /\|auth\|5\|.*locked/).length >= 1, `cut at operation ${k}: the lock is in the audit log`);
+            assert.is(logLines(phone, /\|auth\|3\|.*interrupted by a restart before its outcome was recorded: counted as failed/).length, checked, `cut at operation ${k}: each checked guess is in the audit log as an interrupted failure`);
             firstLocking = firstLocking || k;
           } else {
             assert.not.ok(locked, `cut at operation ${k}: nothing checked, nothing counted`);
