@@ -91,7 +91,7 @@ export function boot(hal: Hal): BootedPhone {
   const config = startConfigService(kernel, fs);
   // Right after configuration: log levels, redaction and the flash log apply to everything after.
   const logs = startLogs(kernel, { fs, config });
-  auth = startAuth(kernel, vault, settings, config);
+  auth = startAuth(kernel, vault, { nvram, settings }, config);
 
   ui.buildMenus();
   kernel.attachInputs();

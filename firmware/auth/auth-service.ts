@@ -1,6 +1,7 @@
 /**
  * Admin and user passwords at the phone: the menu password prompts (with
- * brute-force throttling and an audit line per attempt), password changes
+ * brute-force throttling and an audit line per attempt; every checked
+ * attempt is recorded on flash before the check, attempt-throttle.ts), password changes
  * under the length rules, the forced change of the default admin password
  * before any admin access (SB-327), and `device.auth.localAdminPassword`
  * from configuration (the config service holds it back unless its `.set`
@@ -44,6 +45,30 @@ export class AuthService {
     return a.locked ? `Locked: try again in ${s >= 60 ? `${Math.ceil(s / 60)} min` : `${s} s`}` : `Wait ${s} s`;
   }
 
+  /**
+   * Record a checked attempt on flash before the check (attempt-throttle.ts).
+   * Null when recorded; else the refusal text: an attempt that cannot be
+   * recorded is not checked.
+   */
+  beginAttempt(prompt: PromptKind, what: string, menu: string, who: string): string | null {
+    try {
+      this.throttle.begin(prompt);
+      return null;
+    } catch (e) {
+      this.audit.attempt({ prompt: what, menu, who, result: 'refused', detail: `attempt not recorded on flash (${(e as Error).message}): password not checked` });
+      return 'Cannot check the password now';
+    }
+  }
+
+  /** Boot: attempts a restart cut short before their outcome was recorded are failures (and audited as such). */
+  recoverInterruptedAttempts(): void {
+    for (const a of this.throttle.recover()) {
+      const where = a.prompt === 'login' ? 'login screen' : 'password prompt';
+      this.audit.attempt({ prompt: a.prompt === 'login' ? 'phone login' : 'menu password', menu: where, who: 'unknown', result: 'failure', detail: `interrupted by a restart before its outcome was recorded: counted as failed, ${a.failures} in a row` });
+      if (a.locked) this.audit.critical(`${where} locked after ${a.failures} failed attempts in a row (the last one interrupted by a restart)`);
+    }
+  }
+
   /** A password typed at a menu prompt (`required`: the access the entry needs). */
   tryMenuPassword(menu: string, required: Role, password: string): PromptResult {
     const wait = this.throttled('menu');
@@ -51,6 +76,8 @@ export class AuthService {
       this.audit.attempt({ prompt: 'menu password', menu, who: `${required} prompt`, result: 'refused', detail: wait.toLowerCase() });
       return { kind: 'refused', message: wait };
     }
+    const unrecorded = this.beginAttempt('menu', 'menu password', menu, `${required} prompt`);
+    if (unrecorded) return { kind: 'refused', message: unrecorded };
     const role = this.vault.check(password);
     if (!role) return { kind: 'refused', message: this.failure('menu', 'menu password', menu, `${required} prompt`) };
     this.throttle.succeeded('menu');
@@ -70,6 +97,8 @@ export class AuthService {
       this.audit.attempt({ prompt: 'current password', menu, who: role, result: 'refused', detail: wait.toLowerCase() });
       return wait;
     }
+    const unrecorded = this.beginAttempt('menu', 'current password', menu, role);
+    if (unrecorded) return unrecorded;
     const got = this.vault.check(password);
     if (got === 'admin' || got === role) {
       this.throttle.succeeded('menu');
@@ -118,7 +147,7 @@ export class AuthService {
     }
   }
 
-  /** Count a failed attempt, log it (and a lockout), and say what the person at the phone sees. */
+  /** Resolve the attempt begun with beginAttempt as failed, log it (and a lockout), and say what the person at the phone sees. */
   failure(prompt: PromptKind, what: string, menu: string, who: string, detail = 'wrong password'): string {
     const f = this.throttle.failed(prompt);
     this.audit.attempt({ prompt: what, menu, who, result: 'failure', detail: `${detail}, ${f.failures} in a row` });

@@ -5,9 +5,10 @@
  * declaration feeds the parameter registry); the services are bound once
  * the config service and the provisioning client exist.
  */
-import { AttemptThrottle, type ThrottleStore } from '../auth/attempt-throttle';
+import { AttemptThrottle } from '../auth/attempt-throttle';
 import { AuthService, CONFIGURED_ADMIN } from '../auth/auth-service';
 import { changePasswordScreen } from '../auth/change-password-screens';
+import { NvramAttemptRecords, type LegacySettings } from '../auth/nvram-attempt-records';
 import type { PasswordVault } from '../auth/password-vault';
 import { SecurityAudit } from '../auth/security-audit';
 import type { ConfigService } from '../config/config-service';
@@ -95,9 +96,15 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
   });
 }
 
-/** Passwords: once configuration is loaded (`device.auth.localAdminPassword` applies now and on each change). */
-export function startAuth(kernel: Kernel, vault: PasswordVault, settings: ThrottleStore, config: ConfigService): AuthService {
-  const auth = new AuthService(vault, new AttemptThrottle(settings, () => kernel.hal.clock.monotonic()), new SecurityAudit(kernel.log.component('auth')), config);
+/**
+ * Passwords: once configuration is loaded (`device.auth.localAdminPassword`
+ * applies now and on each change). Attempts a restart interrupted count as
+ * failures first.
+ */
+export function startAuth(kernel: Kernel, vault: PasswordVault, store: { nvram: FileStore; settings: LegacySettings }, config: ConfigService): AuthService {
+  const records = new NvramAttemptRecords(store.nvram, store.settings);
+  const auth = new AuthService(vault, new AttemptThrottle(records, () => kernel.hal.clock.monotonic()), new SecurityAudit(kernel.log.component('auth')), config);
+  kernel.guard('interrupted password attempts', () => auth.recoverInterruptedAttempts())();
   kernel.guard('admin password from configuration', () => auth.applyConfiguredAdminPassword())();
   config.onChange((changes) => {
     if (changes.some((c) => c.name.startsWith(CONFIGURED_ADMIN))) auth.applyConfiguredAdminPassword();

@@ -169,50 +169,65 @@ export class LoginService {
     if (!serverAuth && this.defaultOnly() && user !== defaultUser) return refuse('Only the default user may log in', 'prov.login.defaultOnly=1');
     const src = this.fileSource(serverAuth ? { user, password } : null);
     if (!src) return refuse('No provisioning server', 'no provisioning server configured');
+    // From here the password is checked (by the server, or below): the attempt is on flash first.
+    const checked = source === 'screen';
+    if (checked) {
+      const unrecorded = this.d.auth.beginAttempt('login', 'phone login', 'Login', who);
+      if (unrecorded) return { ok: false, message: unrecorded };
+    }
+    // Ends an attempt that could not be checked (the profile could not be had): it does not count.
+    const unchecked = (message: string, detail: string): LoginResult => {
+      if (checked) this.d.auth.throttle.abandoned('login');
+      return refuse(message, detail);
+    };
     this.busy = true;
     try {
       const dirs: Partial<Record<string, string>> = this.d.config.masterConfig()?.fields ?? {};
       const userCfg = await fetchUserFile(src, dirs.USER_PROFILES_DIRECTORY ?? '', `${user}.cfg`);
       if (userCfg.kind === 'failed') {
         this.log.error(`login of ${user}: ${userCfg.reason}`);
-        return refuse('Cannot get the user profile', userCfg.reason);
+        return unchecked('Cannot get the user profile', userCfg.reason);
       }
       if (serverAuth) {
         if (userCfg.kind === 'denied') return this.failed(user, source, `server refused the credentials (HTTP ${userCfg.status})`);
       } else if (userCfg.kind === 'denied') {
         this.log.error(`login of ${user}: the server refused the phone's credentials for ${user}.cfg (HTTP ${userCfg.status})`);
-        return refuse('Cannot read the user profile', `HTTP ${userCfg.status}`);
+        return unchecked('Cannot read the user profile', `HTTP ${userCfg.status}`);
       }
       const phoneCfg = await fetchUserFile(src, dirs.OVERRIDES_DIRECTORY ?? '', `${user}-phone.cfg`);
       if (phoneCfg.kind === 'failed' || phoneCfg.kind === 'denied') {
         // Its password may be the current one: never fall back to an older one from <user>.cfg.
         const reason = phoneCfg.kind === 'failed' ? phoneCfg.reason : `${user}-phone.cfg: HTTP ${phoneCfg.status}`;
         this.log.error(`login of ${user}: ${reason}`);
-        return refuse('Cannot get the user profile', reason);
+        return unchecked('Cannot get the user profile', reason);
       }
       const texts = { userCfg: userCfg.kind === 'found' ? userCfg.text : null, phoneCfg: phoneCfg.kind === 'found' ? phoneCfg.text : null };
       for (const [name, text] of [[`${user}.cfg`, texts.userCfg], [`${user}-phone.cfg`, texts.phoneCfg]] as const) {
         const parsed = text === null ? null : parseCfg(text);
         if (parsed && !parsed.ok) {
           this.log.error(`login of ${user}: ${name} refused, ${parsed.error}`);
-          return refuse('User profile unreadable', `${name}: ${parsed.error}`);
+          return unchecked('User profile unreadable', `${name}: ${parsed.error}`);
         }
       }
       if (!serverAuth) {
-        if (!texts.userCfg && source === 'screen') return this.failed(user, source, `no ${user}.cfg on the server`);
         const stored = this.localPassword(texts.phoneCfg, texts.userCfg);
+        // Hashed even for an unknown user: the time does not tell which IDs exist.
+        const matches = localPasswordMatches(this.hal.crypto, stored, password);
+        if (!texts.userCfg && source === 'screen') return this.failed(user, source, `no ${user}.cfg on the server`);
         // The default user without a <user>.cfg runs on the phone's own configuration (its default profile).
-        if ((texts.userCfg || source === 'screen') && !localPasswordMatches(this.hal.crypto, stored, password)) {
+        if ((texts.userCfg || source === 'screen') && !matches) {
           return this.failed(user, source, 'wrong password');
         }
       }
-      if (source === 'screen') this.d.auth.throttle.succeeded('login');
+      if (checked) this.d.auth.throttle.succeeded('login');
       audit.attempt({ prompt: source === 'default' ? 'default user login' : 'phone login', menu: 'Login', who, result: 'success', detail: serverAuth ? 'server authentication' : 'phone authentication' });
       this.establish({ user, method: serverAuth ? 'server' : 'phone', since: this.hal.clock.now(), isDefault: user === defaultUser && defaultUser !== '', ...(serverAuth ? { password } : {}) }, texts, 'login');
       void this.fetchDataFiles(src, user);
       return { ok: true };
     } finally {
       this.busy = false;
+      // Anything that threw before an outcome: the attempt stands as a failure (never a free guess).
+      if (checked && this.d.auth.throttle.unresolved('login')) this.d.auth.failure('login', 'phone login', 'Login', who, 'login ended by an error');
     }
   }
 
@@ -247,6 +262,8 @@ export class LoginService {
     const audit = this.d.auth.audit;
     const wait = this.d.auth.throttled('login');
     if (wait) return wait;
+    const unrecorded = this.d.auth.beginAttempt('login', 'current login password', 'Change User Password', s.user);
+    if (unrecorded) return unrecorded;
     const stored = { value: this.d.config.get('prov.login.localPassword') ?? '', hashed: this.d.config.get('prov.login.localPassword.hash') === '1' };
     if (!localPasswordMatches(this.hal.crypto, stored, current)) return this.d.auth.failure('login', 'current login password', 'Change User Password', s.user);
     this.d.auth.throttle.succeeded('login');

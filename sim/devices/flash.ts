@@ -44,6 +44,16 @@ interface PartitionState {
   eraseOps: number;
 }
 
+/** One program or erase, as `onOperation` reports it (before it happens; a torn one is reported too). */
+export interface FlashOperation {
+  partition: string;
+  kind: 'program' | 'erase';
+  /** Byte offset in the partition (an erase: the block's first byte). */
+  offset: number;
+  /** Bytes programmed, or the block size of an erase. */
+  length: number;
+}
+
 export class VirtualFlash implements Flash {
   readonly geometry: FlashGeometry;
   /** One entry per erase block over the whole flash; null = erased (all 0xFF), not yet allocated. */
@@ -52,6 +62,7 @@ export class VirtualFlash implements Flash {
   private readonly parts: PartitionState[] = [];
   private opsUntilCut: number | null = null;
   private cutListeners: (() => void)[] = [];
+  private opListeners: ((op: FlashOperation) => void)[] = [];
   private tornSeed = 0x9e3779b9;
   powered = true;
 
@@ -109,6 +120,7 @@ export class VirtualFlash implements Flash {
         if (offset % progSize !== 0 || data.length % progSize !== 0) {
           throw new RangeError(`program at ${offset} of ${data.length} bytes is not aligned to the program size ${progSize}`);
         }
+        flash.report({ partition: name, kind: 'program', offset, length: data.length });
         const torn = flash.consumeOp();
         // A torn program writes only a prefix: a whole number of program units plus part of the next.
         const count = torn ? flash.tornLength(data.length) : data.length;
@@ -120,6 +132,7 @@ export class VirtualFlash implements Flash {
       erase(block) {
         flash.checkPower('erase');
         if (!Number.isInteger(block) || block < 0 || block >= part.size / blockSize) throw new RangeError(`erase of block ${block} outside partition ${name}`);
+        flash.report({ partition: name, kind: 'erase', offset: block * blockSize, length: blockSize });
         const torn = flash.consumeOp();
         const index = (part.base + block * blockSize) / blockSize;
         if (torn) {
@@ -166,6 +179,12 @@ export class VirtualFlash implements Flash {
     return () => { this.cutListeners = this.cutListeners.filter((l) => l !== listener); };
   }
 
+  /** Every program and erase from now on, in order (side-channel tests compare these sequences). */
+  onOperation(listener: (op: FlashOperation) => void): () => void {
+    this.opListeners.push(listener);
+    return () => { this.opListeners = this.opListeners.filter((l) => l !== listener); };
+  }
+
   stats(): PartitionStats[] {
     return this.parts.map((p) => ({
       name: p.name, size: p.size, blockSize: this.geometry.blockSize, eraseCounts: Array.from(p.eraseCounts),
@@ -204,6 +223,10 @@ export class VirtualFlash implements Flash {
       for (let k = 0; k < n; k++) block[inBlock + k] &= data[i + k];
       i += n;
     }
+  }
+
+  private report(op: FlashOperation): void {
+    for (const l of this.opListeners) l(op);
   }
 
   private checkPower(what: string): void {

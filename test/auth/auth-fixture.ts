@@ -1,5 +1,5 @@
 /** An AuthService over the simulator's crypto engine, a map for nvram and a map for configuration; log lines collected. */
-import { AttemptThrottle } from '../../firmware/auth/attempt-throttle';
+import { AttemptThrottle, type AttemptRecordStore, type PromptKind } from '../../firmware/auth/attempt-throttle';
 import { AuthService } from '../../firmware/auth/auth-service';
 import { PasswordVault } from '../../firmware/auth/password-vault';
 import { SecurityAudit } from '../../firmware/auth/security-audit';
@@ -11,6 +11,11 @@ export class MapStore {
   get(n: string): string | undefined { return this.values.get(n); }
   set(n: string, v: string): void { this.values.set(n, v); }
   remove(n: string): void { this.values.delete(n); }
+  /** The attempt records (AttemptRecordStore), kept beside the settings. */
+  readonly attempts: AttemptRecordStore = {
+    read: (p: PromptKind) => this.values.get(`attempts.${p}`),
+    write: (p: PromptKind, r: string) => { this.values.set(`attempts.${p}`, r); },
+  };
 }
 
 export interface AuthRig {
@@ -19,6 +24,7 @@ export interface AuthRig {
   config: Map<string, string>;
   lines: string[];
   clock: { now: number };
+  crypto: NodeCryptoEngine;
   /** A new service over the same nvram (a reboot: the monotonic clock starts again). */
   reboot(): AuthRig;
 }
@@ -31,6 +37,6 @@ export function authRig(config: Record<string, string> = {}, nvram = new MapStor
   const logger = new Logger(() => Date.UTC(2026, 0, 1) + clock.now, 0);
   logger.addSink((l) => lines.push(l));
   const crypto = new NodeCryptoEngine();
-  const auth = new AuthService(new PasswordVault(crypto, nvram), new AttemptThrottle(nvram, () => clock.now), new SecurityAudit(logger.component('auth')), { get: (n) => values.get(n) });
-  return { auth, nvram, config: values, lines, clock, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
+  const auth = new AuthService(new PasswordVault(crypto, nvram), new AttemptThrottle(nvram.attempts, () => clock.now), new SecurityAudit(logger.component('auth')), { get: (n) => values.get(n) });
+  return { auth, nvram, config: values, lines, clock, crypto, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
 }
