@@ -53,6 +53,12 @@ export function boot(hal: Hal): BootedPhone {
   const mount = (partition: string): FileStore => {
     const started = hal.clock.monotonic();
     const store = FileStore.mount(hal.flash.open(partition), hal.crypto, (m) => storeLog.notice(`${partition}: ${m}`));
+    try {
+      // Flash written by firmware that kept settings and cached configuration in clear: sealed now.
+      store.sealClearRecords();
+    } catch (e) {
+      storeLog.error(`${partition}: cannot seal records left in clear (${describeError(e)}); retried at the next boot`);
+    }
     const s = store.stats();
     storeLog.info(`${partition}: mounted, ${s.files} files, ${s.freeBlocks}/${s.blocks} blocks free (${hal.clock.monotonic() - started} ms)`);
     return store;

@@ -18,7 +18,7 @@ export const analyticsDeclaration: ModuleDeclaration = {
     { name: 'device.da.enabled', type: 'boolean', default: false, reboot: true, description: 'Enable the device analytics feature (applied only with device.da.enabled.set=1).' },
     { name: 'feature.lens.enabled', type: 'boolean', default: false, description: 'Enable the Poly Lens analytics service connection (spec examples; default not stated: off, analytics are opt-in).' },
     { name: 'feature.obitalk.enabled', type: 'boolean', default: false, reboot: true, description: 'Enable the connection to the OBiTALK cloud.' },
-    { name: 'obitalk.accountCode', type: 'string', default: '', maxLength: 256, reboot: true, description: 'OBiTALK account code (null by default).' },
+    { name: 'obitalk.accountCode', type: 'string', default: '', maxLength: 256, reboot: true, secret: true, description: 'OBiTALK account code (null by default).' },
     { name: 'da.supported.services', type: 'string', default: 'all', maxLength: 2048, items: ANALYTICS_SERVICES, reboot: true, description: 'Device analytics services to enable, comma-separated (all, sdi, ni, ..., cdr, ..., restapi).' },
     { name: 'deviceAnalytics.note', type: 'string', default: '', maxLength: 512, description: 'Self-note sent to the cloud with the primary device information message.' },
   ],

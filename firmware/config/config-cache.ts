@@ -1,7 +1,8 @@
 /**
  * The last good copy of every configuration file, kept in the `fs` flash
  * store (data class `config`; a logged-in user's files under `userProfile`
- * with the user id): master file, CONFIG_FILES files, override files. A file
+ * with the user id; both sealed, as configuration carries passwords and
+ * keys): master file, CONFIG_FILES files, override files. A file
  * is cached only after it parsed, so what boot reads back is always usable.
  * File names from the server may be URLs longer than a store path, so a small
  * manifest maps each name to a numbered cache path; manifest and text are

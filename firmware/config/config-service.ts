@@ -92,6 +92,8 @@ export interface Explanation {
   layer?: LayerId;
   source?: string;
   reboot?: boolean;
+  /** Declared secret: tools show its length, not its value. */
+  secret?: boolean;
   module?: string;
   /** Every layer/file that has a value for it, in precedence order; the first applied one wins. */
   candidates: Candidate[];
@@ -166,7 +168,7 @@ export class ConfigService {
     this.log.info(`loaded: master ${this.masterName || '(none)'}, ${this.files.size} config files, overrides local ${this.layers.local.size} / web ${this.layers.web.size} / cloud ${this.layers.cloud.size}; ${set.length} parameters differ from defaults`);
     for (const [name] of set.slice(0, 40)) {
       const e = this.explain(name);
-      this.log.info(`${name}="${shown(name, e.value ?? '')}" from ${e.layer} (${e.source})`);
+      this.log.info(`${name}="${this.shown(name, e.value ?? '')}" from ${e.layer} (${e.source})`);
     }
   }
 
@@ -220,7 +222,7 @@ export class ConfigService {
     if (!p) return { name, known: false, candidates: [] };
     const candidates = this.candidates(p);
     const winner = candidates.find((c) => c.applied)!;
-    return { name: p.name, known: true, value: winner.value, layer: winner.layer, source: winner.source, reboot: !!p.reboot, module: p.module, candidates };
+    return { name: p.name, known: true, value: winner.value, layer: winner.layer, source: winner.source, reboot: !!p.reboot, secret: !!p.secret, module: p.module, candidates };
   }
 
   // ── applying files ──
@@ -288,13 +290,13 @@ export class ConfigService {
     if (!p) return this.refuse(file, `unknown parameter ${name}`);
     const v = validateValue(p, value);
     if (v.kind === 'rejected') {
-      this.log.warning(`${file}: rejected ${p.name}="${shown(p.name, value)}": ${v.reason}`);
+      this.log.warning(`${file}: rejected ${p.name}="${this.shown(p.name, value)}": ${v.reason}`);
       return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason: v.reason }], unknown: [] };
     }
     if (v.kind === 'unset') return this.removeOverride(layer, p.name);
     if (layer === 'user' && p.reboot) {
       const reason = USER_REBOOT_REASON;
-      this.log.warning(`${file}: rejected ${p.name}="${shown(p.name, value)}": ${reason}`);
+      this.log.warning(`${file}: rejected ${p.name}="${this.shown(p.name, value)}": ${reason}`);
       return { ok: true, applied: 0, rejected: [{ file, name: p.name, value, reason }], unknown: [] };
     }
     if (this.layers[layer].get(p.name) === v.value) return { ok: true, applied: 0, rejected: [], unknown: [] };
@@ -386,6 +388,11 @@ export class ConfigService {
 
   // ── internals ──
 
+  /** A secret parameter's value (declared `secret`: passwords, keys, account codes) never reaches the log: only its length. */
+  private shown(name: string, value: string): string {
+    return value !== '' && this.registry.lookup(name)?.secret ? `<${[...value].length} characters hidden>` : value;
+  }
+
   /**
    * Flash writes of the cache. A full or failing store must not lose the
    * values just accepted: they stay in force in RAM, and the error is logged
@@ -407,7 +414,7 @@ export class ConfigService {
     for (const [name, value] of [...values]) {
       if (!this.registry.lookup(name)?.reboot) continue;
       values.delete(name);
-      this.log.warning(`${file}: rejected ${name}="${shown(name, value)}": ${USER_REBOOT_REASON}`);
+      this.log.warning(`${file}: rejected ${name}="${this.shown(name, value)}": ${USER_REBOOT_REASON}`);
       result.rejected.push({ file, name, value, reason: USER_REBOOT_REASON });
       result.applied--;
     }
@@ -463,7 +470,7 @@ export class ConfigService {
       if (values.has(p.name)) continue; // within a file too, the first occurrence wins
       const v = validateValue(p, a.value);
       if (v.kind === 'rejected') {
-        this.log.warning(`${file}: rejected ${a.name}="${shown(a.name, a.value.slice(0, 120))}": ${v.reason}`);
+        this.log.warning(`${file}: rejected ${a.name}="${this.shown(a.name, a.value.slice(0, 120))}": ${v.reason}`);
         rejected.push({ file, name: p.name, value: a.value, reason: v.reason });
       } else if (v.kind === 'ok') values.set(p.name, v.value);
     }
@@ -558,7 +565,7 @@ export class ConfigService {
     }
     this.effective = next;
     if (changes.length === 0) return;
-    for (const c of changes) this.log.info(`${c.name}: "${shown(c.name, c.from)}" -> "${shown(c.name, c.to)}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
+    for (const c of changes) this.log.info(`${c.name}: "${this.shown(c.name, c.from)}" -> "${this.shown(c.name, c.to)}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
     for (const l of [...this.listeners]) {
       try {
         l(changes);
@@ -574,7 +581,3 @@ export function isGatedDeviceParameter(name: string): boolean {
   return name.startsWith('device.') && name !== 'device.set' && !name.endsWith('.set');
 }
 
-/** Secrets in force (passwords, keys, account codes) never reach the log in clear: only their length. (A refused value is logged as given, to name what was wrong.) */
-export function shown(name: string, value: string): string {
-  return value !== '' && /password(\.hash)?$|\.key$|accountcode$/i.test(name) ? `<${[...value].length} characters hidden>` : value;
-}

@@ -15,7 +15,7 @@ export const directoryDeclaration: ModuleDeclaration = {
     { name: 'dir.local.UIenabled', type: 'boolean', default: true, description: 'Show the Contact Directory and Favorites/Speed Dial menus (0: not available).' },
     { name: 'up.regOnPhone', type: 'boolean', default: false, reboot: true, description: 'Push contacts assigned to line keys to the expansion module (0: shown on the phone).' },
     { name: 'dir.corp.address', type: 'string', default: '', maxLength: 255, reboot: true, description: 'IP address, hostname or FQDN of the corporate directory LDAP server (null by default).' },
-    { name: 'dir.corp.password', type: 'string', default: '', maxLength: 255, description: 'Password used to authenticate to the LDAP server (UTF-8, null by default).' },
+    { name: 'dir.corp.password', type: 'string', default: '', maxLength: 255, secret: true, description: 'Password used to authenticate to the LDAP server (UTF-8, null by default).' },
     { name: 'dir.corp.port', type: 'integer', default: 0, min: 0, max: 65535, reboot: true, description: 'LDAP server port; 0: 389, or 636 with dir.corp.transport=TLS.' },
     { name: 'dir.corp.transport', type: 'enum', default: 'TCP', values: ['TCP', 'TLS'], reboot: true, description: 'LDAP over TCP (ldap://) or TLS (ldaps://); an ldap:// or ldaps:// URL in dir.corp.address wins.' },
     { name: 'dir.corp.baseDN', type: 'string', default: '', maxLength: 255, description: 'Base DN of the corporate directory search, e.g. ou=people,dc=example,dc=com.' },

@@ -31,6 +31,8 @@ export interface ParameterDeclaration {
   boardLimit?: 'contactLimit';
   /** A change takes effect only after a restart or reboot of the phone. */
   reboot?: boolean;
+  /** A password, key or credential: never logged or shown, kept only sealed (docs/security.md). */
+  secret?: boolean;
   /** One line from the spec: what it does. */
   description: string;
 }
@@ -67,10 +69,20 @@ export interface ScreenDeclaration {
   access: 'anyone' | 'user' | 'admin';
 }
 
+/** A device setting (nvram, kept across configuration resets; firmware/settings/device-settings.ts). */
+export interface DeviceSettingDeclaration {
+  name: string;
+  /** A password, key or credential (docs/security.md). */
+  secret?: boolean;
+  description: string;
+}
+
 export interface ModuleDeclaration {
   /** Module name = folder under firmware/. */
   name: string;
   parameters: ParameterDeclaration[];
   dataClasses: DataClassDeclaration[];
   screens: ScreenDeclaration[];
+  /** Device settings the module keeps in nvram. */
+  deviceSettings?: DeviceSettingDeclaration[];
 }

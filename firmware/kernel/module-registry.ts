@@ -4,7 +4,7 @@
  * parameter registry, reset matrix, erasure checks and data export are
  * derived from what is registered, never kept by hand.
  */
-import type { DataClassDeclaration, ModuleDeclaration, ParameterDeclaration, ScreenDeclaration } from './declaration';
+import type { DataClassDeclaration, DeviceSettingDeclaration, ModuleDeclaration, ParameterDeclaration, ScreenDeclaration } from './declaration';
 import type { Kernel } from './kernel';
 import type { Screen } from '../ui/screen';
 
@@ -42,6 +42,10 @@ export class ModuleRegistry {
 
   dataClasses(): (DataClassDeclaration & { module: string })[] {
     return this.modules.flatMap((m) => m.declaration.dataClasses.map((d) => ({ ...d, module: m.declaration.name })));
+  }
+
+  deviceSettings(): (DeviceSettingDeclaration & { module: string })[] {
+    return this.modules.flatMap((m) => (m.declaration.deviceSettings ?? []).map((d) => ({ ...d, module: m.declaration.name })));
   }
 
   screens(): (ScreenDeclaration & { module: string })[] {

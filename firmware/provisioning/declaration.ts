@@ -20,12 +20,20 @@ export const provisioningDeclaration: ModuleDeclaration = {
     { name: 'sec.encryption.upload.config', type: 'boolean', default: false, description: 'Upload the phone-specific configuration file encrypted (0: plain, replacing the file on the server).' },
     { name: 'sec.encryption.upload.dir', type: 'boolean', default: false, reboot: true, description: 'Upload <MAC>-directory.xml encrypted (0: plain, replacing the file on the server).' },
     { name: 'sec.encryption.upload.overrides', type: 'boolean', default: false, description: 'Upload the override files (<MAC>-phone.cfg, <MAC>-web.cfg) encrypted (0: plain).' },
-    { name: 'device.sec.configEncryption.key', type: 'string', default: '', maxLength: 160, reboot: true, description: 'Configuration encryption key "Crypt=1;KeyDesc=<name>;Key=<32 hex>;" (applied with device.sec.configEncryption.key.set=1; kept in device settings).' },
+    { name: 'device.sec.configEncryption.key', type: 'string', default: '', maxLength: 160, reboot: true, secret: true, description: 'Configuration encryption key "Crypt=1;KeyDesc=<name>;Key=<32 hex>;" (applied with device.sec.configEncryption.key.set=1; kept in device settings).' },
     { name: 'device.sec.configEncryption.key.set', type: 'boolean', default: false, description: 'Apply device.sec.configEncryption.key from configuration files.' },
   ],
   dataClasses: [],
   screens: [
     { menu: ['Settings', 'Basic'], label: 'Clear Uploaded Calls/Directory', screen: 'clearUploaded', access: 'anyone' },
     { menu: ['Settings', 'Advanced'], label: 'Provisioning Server', screen: 'provisioningServer', access: 'admin' },
+  ],
+  deviceSettings: [
+    { name: 'device.prov.serverName', description: 'Provisioning server base URL.' },
+    { name: 'device.prov.user', description: 'User name for the provisioning server.' },
+    { name: 'device.prov.password', secret: true, description: 'Password for the provisioning server.' },
+    { name: 'device.prov.timeoutMs', description: 'Timeout of one request to the provisioning server.' },
+    { name: 'device.sec.TLS.customCaCert1', description: 'Custom CA certificate the phone trusts for HTTPS (public).' },
+    { name: 'device.sec.configEncryption.key', secret: true, description: 'Configuration encryption key in force (adopted from configuration).' },
   ],
 };

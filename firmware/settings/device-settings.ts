@@ -3,7 +3,8 @@
  * phone keeps in the `nvram` partition — network, provisioning server,
  * password hashes, wizard state. One JSON file in the nvram store, rewritten
  * as a whole on each change (it is small), so a power cut leaves either the
- * old or the new set.
+ * old or the new set. Its class `deviceSettings` is sealed: it holds secrets
+ * (provisioning password, config-encryption key; docs/security.md).
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { FileStore } from '../storage/file-store';

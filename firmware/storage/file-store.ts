@@ -11,8 +11,9 @@
  *   (each keeps its original sequence number), commits the copies, voids
  *   the block's header, then erases it; interrupted at any point, the state
  *   at mount is "before" or "after" (duplicates resolve to one);
- * - personal classes are sealed (AES-256-GCM) under per-class / per-user keys
- *   in the HAL keystore; `eraseClass` commits an EraseIntent, destroys the
+ * - sealed classes (personal data, secrets) are sealed (AES-256-GCM) under
+ *   per-class / per-user keys in the HAL keystore; clear records of a sealed
+ *   class left by older firmware are rewritten sealed by `sealClearRecords`; `eraseClass` commits an EraseIntent, destroys the
  *   key and erases every block holding a record of the class, moving the
  *   other classes' live records out first. A mount that finds an unfinished
  *   intent finishes the erase.
@@ -156,6 +157,8 @@ export class FileStore {
   private unaccounted: { path: string; code: number; user: string; block: number }[] = [];
   /** The intent of the class erase in progress: moved like a live record until the erase is done. */
   private activeIntent: EraseIntent | null = null;
+  /** Mount saw a record of a sealed class in clear (an image from firmware that did not seal the class). */
+  private clearRecordsSeen = false;
 
   private constructor(private readonly part: FlashPartition, private readonly crypto: Crypto, private readonly log: (msg: string) => void, options: MountOptions) {
     if (part.progSize > UNIT || UNIT % part.progSize !== 0) throw new Error(`flash store needs a program size dividing ${UNIT}, got ${part.progSize}`);
@@ -329,6 +332,44 @@ export class FileStore {
     };
   }
 
+  /**
+   * Seal what older firmware left in clear: every live file of a sealed
+   * class with a clear record is rewritten (sealed), then every block still
+   * holding a clear record of a sealed class (live copies gone, stale ones
+   * left) is erased. The firmware calls this after mount; inspection tools,
+   * which mount read-only, do not. Returns the number of files rewritten.
+   */
+  sealClearRecords(): number {
+    if (!this.clearRecordsSeen) return 0;
+    let rewritten = 0;
+    for (const f of [...this.files.values()]) {
+      if (f.deleted || !DATA_CLASSES[f.cls].sealed || f.records.every((r) => this.isSealedRecord(r))) continue;
+      this.write(f.path, this.read(f.path)!, { cls: f.cls, ...(f.user ? { user: f.user } : {}) });
+      rewritten++;
+    }
+    const { blocks } = this.scrub((code, _user, _seq, h) => {
+      const cls = classByCode(code);
+      return !!cls && isClearRecordOfSealedClass(cls, h);
+    }, () => false);
+    this.log(`store: ${rewritten} files of sealed classes were in clear: rewritten sealed, ${blocks} blocks erased`);
+    this.clearRecordsSeen = false;
+    return rewritten;
+  }
+
+  private holdsClearRecordsOfSealedClasses(b: Block): boolean {
+    let found = false;
+    walkRecords(this.readBlock(b), BLOCK_HEADER_BYTES, (_at, h) => {
+      const cls = h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent ? undefined : classByCode(h.classCode);
+      if (cls && isClearRecordOfSealedClass(cls, h)) found = true;
+    });
+    return found;
+  }
+
+  private isSealedRecord(r: RecordRef): boolean {
+    const h = decodeRecordHeader(this.part.read(r.block * this.part.blockSize + r.offset, RECORD_HEADER_BYTES), 0);
+    return (h.flags & FLAG_SEALED) !== 0;
+  }
+
   stats(): StoreStats {
     let liveBytes = 0;
     let refs = 0;
@@ -383,6 +424,8 @@ export class FileStore {
       } else {
         // Free if cleanly erased; otherwise (blank, torn erase, voided, damaged header) erased before use.
         b.state = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? 'free' : 'unknown';
+        // A block voided by a garbage collection or erase that a power cut stopped still holds its records.
+        if (b.state === 'unknown' && !isClean(h, 0, BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
       }
     }
     // A block whose wear record was lost in a torn erase is assumed as worn as the average.
@@ -426,7 +469,8 @@ export class FileStore {
         const o = oldest.get(key);
         if (!o || meta.origSeq < o.origSeq) oldest.set(key, { code: h.classCode, user: meta.user, origSeq: meta.origSeq });
         const cls = classByCode(h.classCode);
-        if (cls && DATA_CLASSES[cls].personal && h.flags & FLAG_SEALED && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined))) {
+        if (cls && isClearRecordOfSealedClass(cls, h)) this.clearRecordsSeen = true;
+        if (cls && DATA_CLASSES[cls].sealed && h.flags & FLAG_SEALED && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined))) {
           orphanKeys.set(key, { code: h.classCode, user: meta.user });
         }
         const hc = holderCounts.get(meta.path);
@@ -573,7 +617,7 @@ export class FileStore {
 
   private encode(kind: RecordKind, cls: DataClassId, user: string, path: string, pathBytes: Uint8Array, userBytes: Uint8Array,
     txSeq: number, first: number, last: number, plain: Uint8Array): Outgoing {
-    const sealed = DATA_CLASSES[cls].personal && kind !== RecordKind.Delete;
+    const sealed = DATA_CLASSES[cls].sealed && kind !== RecordKind.Delete;
     let data = plain;
     if (sealed) {
       const key = classKeyName(cls, user || undefined);
@@ -824,7 +868,7 @@ export class FileStore {
    * the others out. Victims with the most garbage go first, so the copies
    * always fit.
    */
-  private scrub(match: (code: number, user: string, origSeq: number) => boolean, doomed: (f: FileEntry) => boolean): { blocks: number; moved: number } {
+  private scrub(match: (code: number, user: string, origSeq: number, h: RecordHeader) => boolean, doomed: (f: FileEntry) => boolean): { blocks: number; moved: number } {
     for (const f of [...this.files.values()]) {
       if (doomed(f) && !f.deleted) {
         f.records = [];
@@ -844,7 +888,7 @@ export class FileStore {
       walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
         if (hit || h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent) return;
         const m = decodeMeta(bytes, at, h, utf8Decode);
-        if (match(h.classCode, m.user, m.origSeq)) hit = true;
+        if (match(h.classCode, m.user, m.origSeq, h)) hit = true;
       });
       if (hit) victims.push(b);
     }
@@ -986,7 +1030,7 @@ export class FileStore {
   private roomFor(cls: DataClassId, pathBytes: number, userBytes: number): number {
     // One record must fit in an empty block next to a Commit: header + path + user length + 3 numbers + data, padded.
     const room = this.capacity - RECORD_HEADER_BYTES - RECORD_HEADER_BYTES - pathBytes - 1 - userBytes - 12;
-    return Math.floor(room / UNIT) * UNIT - (DATA_CLASSES[cls].personal ? SEAL_OVERHEAD : 0);
+    return Math.floor(room / UNIT) * UNIT - (DATA_CLASSES[cls].sealed ? SEAL_OVERHEAD : 0);
   }
 
   private liveFile(path: string): FileEntry | undefined {
@@ -1066,4 +1110,9 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** A data record (deletes carry no data) of a class that seals, written in clear. */
+function isClearRecordOfSealedClass(cls: DataClassId, h: RecordHeader): boolean {
+  return DATA_CLASSES[cls].sealed && h.kind !== RecordKind.Delete && (h.flags & FLAG_SEALED) === 0;
 }

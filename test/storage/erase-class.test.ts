@@ -15,14 +15,14 @@ import { SMALL_GEOMETRY, cloneKeystore, content, mountStore, newFlash } from './
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 const utf16 = (s: string) => new Uint8Array(Buffer.from(s, 'utf16le'));
 
-/** Plain-text config (not sealed) and personal call lists of two users, with overwrites, appends, deletes and a torn write. */
+/** Plain-text files (class certificates: not sealed) and personal call lists of two users, with overwrites, appends, deletes and a torn write. */
 function populate(store: FileStore): void {
   for (let round = 0; round < 6; round++) {
-    store.write('cfg/site.cfg', utf8(`<cfg secret="SiteSecret${round}" proxy="sip.example.com"/>` + ' '.repeat(300)), { cls: 'config' });
+    store.write('cfg/site.cfg', utf8(`<cfg secret="SiteSecret${round}" proxy="sip.example.com"/>` + ' '.repeat(300)), { cls: 'certificates' });
     store.write('dir/000000000000-directory.xml', utf16(`<item><fn>Keep Contact${round}</fn></item>`), { cls: 'directory' });
     store.append('calls/alice-calls.xml', utf8(`<call><name>Alice Caller ${round}</name><number>+4930123${round}</number></call>`), { cls: 'callLists', user: 'alice' });
     store.append('calls/bob-calls.xml', utf16(`<call><name>Bob Caller ${round}</name></call>`), { cls: 'callLists', user: 'bob' });
-    store.write(`cfg/tmp${round}.cfg`, utf16(`TempConfig${round}`), { cls: 'config' });
+    store.write(`cfg/tmp${round}.cfg`, utf16(`TempConfig${round}`), { cls: 'certificates' });
     if (round % 2) store.delete(`cfg/tmp${round - 1}.cfg`);
   }
   store.write('settings.json', utf8('{"device.net.ipAddress":"KeepSetting"}'), { cls: 'deviceSettings' });
@@ -43,16 +43,16 @@ test('erasing a plain-text class leaves no trace of its strings in the raw image
   const before = findRawStrings(flash.image(), CONFIG_STRINGS, SMALL_GEOMETRY);
   for (const s of ['SiteSecret5', 'TempConfig5', 'cfg/site.cfg']) assert.ok(before.some((h) => h.needle === s), `"${s}" is in the image before the erase (the scan can fail)`);
   assert.ok(before.some((h) => h.encoding === 'utf-16le'), 'UTF-16 copies are found before the erase');
-  const report = store.eraseClass('config');
-  console.log(`eraseClass(config): ${report.blocksErased} blocks erased, ${report.recordsMoved} records moved, ${report.programOps} programs (${report.programBytes} bytes), ${report.eraseOps} erases`);
+  const report = store.eraseClass('certificates');
+  console.log(`eraseClass(certificates): ${report.blocksErased} blocks erased, ${report.recordsMoved} records moved, ${report.programOps} programs (${report.programBytes} bytes), ${report.eraseOps} erases`);
   assert.ok(report.eraseOps >= report.blocksErased && report.eraseOps > 0, 'the erase cost is reported in flash operations');
   assert.ok(report.programOps > 0);
   assert.equal(findRawStrings(flash.image(), CONFIG_STRINGS, SMALL_GEOMETRY), [], 'no config string left anywhere');
-  assert.equal(store.list().filter((f) => f.cls === 'config'), []);
+  assert.equal(store.list().filter((f) => f.cls === 'certificates'), []);
   assertKept(store);
   const remounted = mountStore(flash.open('fs'), crypto);
   assertKept(remounted);
-  assert.equal(remounted.list().filter((f) => f.cls === 'config'), []);
+  assert.equal(remounted.list().filter((f) => f.cls === 'certificates'), []);
 });
 
 test('erasing one user of a personal class: key destroyed, names and paths gone, the other user intact', () => {
@@ -83,7 +83,7 @@ test('a class erase cut by a power cut at any of its flash operations is finishe
   populate(store);
   // A torn write of the class just before the erase (plain text past the torn point must go too).
   flash.cutPowerAfter(1);
-  assert.throws(() => store.write('cfg/torn.cfg', utf8('TornConfigText'.repeat(20)), { cls: 'config' }), (e: Error) => e instanceof PowerCutError);
+  assert.throws(() => store.write('cfg/torn.cfg', utf8('TornConfigText'.repeat(20)), { cls: 'certificates' }), (e: Error) => e instanceof PowerCutError);
   flash.restorePower();
   const image = flash.image();
   const keys = cloneKeystore(ks);
@@ -94,7 +94,7 @@ test('a class erase cut by a power cut at any of its flash operations is finishe
     const s = mountStore(f.open('fs'), crypto);
     f.cutPowerAfter(j);
     try {
-      s.eraseClass('config');
+      s.eraseClass('certificates');
       break;
     } catch (e) {
       if (!(e instanceof PowerCutError)) throw e;
@@ -103,7 +103,7 @@ test('a class erase cut by a power cut at any of its flash operations is finishe
     f.restorePower();
     const log: string[] = [];
     const after = mountStore(f.open('fs'), crypto, log);
-    const configLeft = after.list().filter((x) => x.cls === 'config').length;
+    const configLeft = after.list().filter((x) => x.cls === 'certificates').length;
     if (configLeft === 0) {
       assert.equal(findRawStrings(f.image(), [...CONFIG_STRINGS, 'TornConfigText'], SMALL_GEOMETRY), [], `cut ${j}: nothing of the class left after the mount`);
     } else {
@@ -122,13 +122,13 @@ test('erasing a class on a full partition works (deletes and erases may use the 
   const store = mountStore(flash.open('fs'), crypto);
   let i = 0;
   try {
-    for (;; i++) store.write(`calls/${i}.xml`, content(`call${i}`, 700), { cls: i % 2 ? 'callLists' : 'config' });
+    for (;; i++) store.write(`calls/${i}.xml`, content(`call${i}`, 700), { cls: i % 2 ? 'callLists' : 'certificates' });
   } catch (e) {
     assert.instance(e, Error);
     assert.equal((e as Error).name, 'StorageFullError');
   }
   assert.ok(i > 10);
-  const report = store.eraseClass('config');
+  const report = store.eraseClass('certificates');
   assert.ok(report.blocksErased > 0);
   const left = store.list();
   assert.ok(left.length > 0 && left.every((f) => f.cls === 'callLists'));

@@ -23,7 +23,7 @@ function filled(): { flash: ReturnType<typeof newFlash>; crypto: NodeCryptoEngin
   const store = mountStore(flash.open('fs'), crypto);
   let model: Model = new Map();
   for (let i = 0; i < 12; i++) {
-    const op = { kind: 'write' as const, path: `f${i}`, cls: i % 3 ? ('config' as const) : ('directory' as const), data: content(`f${i}`, 150 + 37 * i) };
+    const op = { kind: 'write' as const, path: `f${i}`, cls: i % 3 ? ('certificates' as const) : ('directory' as const), data: content(`f${i}`, 150 + 37 * i) };
     store.write(op.path, op.data, { cls: op.cls });
     model = applyToModel(model, op);
   }

@@ -49,10 +49,12 @@ export function provisionFromFolder(config: ConfigService, dir: string, mac: str
 
 export function formatExplanation(e: Explanation): string {
   if (!e.known) return `${e.name}: not a parameter of this phone`;
-  const lines = [`${e.name} = "${e.value}"`, `  set by: ${e.layer} (${e.source})${e.reboot ? '; a change needs a reboot' : ''}; module ${e.module}`];
+  // A secret (password, key) is shown by length: explanations end up in tickets and terminals.
+  const shown = (v: string | undefined) => (e.secret && v ? `<${[...v].length} characters hidden>` : v);
+  const lines = [`${e.name} = "${shown(e.value)}"`, `  set by: ${e.layer} (${e.source})${e.reboot ? '; a change needs a reboot' : ''}; module ${e.module}`];
   if (e.candidates.length > 1) {
     lines.push('  layers, first applied wins:');
-    for (const c of e.candidates) lines.push(`    ${c.applied ? ' ' : 'x'} ${c.layer.padEnd(8)} ${c.source.padEnd(28)} "${c.value}"${c.note ? `  (${c.note})` : ''}`);
+    for (const c of e.candidates) lines.push(`    ${c.applied ? ' ' : 'x'} ${c.layer.padEnd(8)} ${c.source.padEnd(28)} "${shown(c.value)}"${c.note ? `  (${c.note})` : ''}`);
   }
   return lines.join('\n');
 }
