@@ -34,10 +34,15 @@ export class FileProblemLog {
    */
   report(file: string, version: string, headline: string, problems: readonly string[]): boolean {
     if (problems.length === 0 || !this.firstTime(file, version)) return false;
+    this.list(file, headline, problems);
+    return true;
+  }
+
+  /** Log `headline` and the first MAX_PROBLEM_LINES `problems`, then how many more there are (no version check). */
+  list(file: string, headline: string, problems: readonly string[]): void {
     this.write(`${file}: ${headline}`);
     for (const p of problems.slice(0, MAX_PROBLEM_LINES)) this.write(`${file}: ${p}`);
     if (problems.length > MAX_PROBLEM_LINES) this.write(`${file}: and ${problems.length - MAX_PROBLEM_LINES} more problems not listed`);
-    return true;
   }
 
   /** True the first time this version of `file` is seen (then remembered): for a caller that logs one line of its own (a refused file). */
