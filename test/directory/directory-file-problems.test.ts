@@ -5,11 +5,13 @@
  * a reboot, a re-sort or a login — and at most 20 such lines per file.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { truncateUtf8, utf8Length } from '../../firmware/directory/contact';
 import { parseDirectoryXml } from '../../firmware/directory/directory-xml';
+import { bootPhone, ENGINES } from '../helpers/sim';
 import { MAC, directoryXml, download, harness, names, GLOBAL_FILE } from './directory-fixture';
 
 /** A global file as a VVX fleet's server holds it: items 3, 4, 5, 6 and 8 are wrong (see the file). */
@@ -147,5 +149,34 @@ test('a personal file with bad items is adopted with its valid ones; over-long f
   assert.is(h.service.localCount(), 1);
   assert.ok(fileLines(h.log).includes(`directory: ${MAC}-directory.xml: item 2: ct duplicates item 1: dropped`));
 });
+
+for (const engine of ENGINES) {
+  test(`${engine}: a booted phone loads the fleet's directory file, logs each problem once, and not again after a power cycle`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dir-problems-'));
+    fs.writeFileSync(path.join(dir, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg" CONTACTS_DIRECTORY="" OVERRIDES_DIRECTORY="overrides" CALL_LISTS_DIRECTORY="calls" LOG_FILE_DIRECTORY="logs"/>\n');
+    fs.writeFileSync(path.join(dir, 'site.cfg'), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<polycomConfig xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="polycomConfig.xsd">\n  <dir dir.search.field="1"/>\n</polycomConfig>\n');
+    fs.writeFileSync(path.join(dir, GLOBAL_FILE), FLEET_GLOBAL);
+    const phone = await bootPhone({ board: 'desk-500', engine, provisioningDir: dir });
+    try {
+      await phone.advance(1000);
+      await phone.settle();
+      const directoryLines = (log: string[]) => fileLines(log).filter((l) => l.startsWith('directory: '));
+      assert.equal(directoryLines(phone.log()), EXPECTED_LINES);
+      assert.ok(phone.log().some((l) => l.includes(`|1|0|${MAC}-directory.xml: no such file on the server at sim://prov/${MAC}-directory.xml (HTTP 404)`)));
+      assert.ok(phone.log().some((l) => /directory: merged 0 local and 6 global contacts/.test(l)));
+      assert.not.ok(phone.log().some((l) => /unknown parameter/.test(l)), 'xmlns:xsi and xsi:* are not parameters');
+      const mark = phone.log().length;
+      phone.cutPower();
+      await phone.powerOn();
+      await phone.advance(1000);
+      await phone.settle();
+      assert.equal(directoryLines(phone.log().slice(mark)), [], 'not again after the power cycle');
+      assert.ok(phone.log().slice(mark).some((l) => /directory: 6 contacts/.test(l)));
+    } finally {
+      phone.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test.run();
