@@ -139,7 +139,8 @@ export class MergedDirectory {
 
   /** Keep these reported file versions with the index (commits the meta page when they changed; throws when flash cannot take it). */
   setReported(reported: readonly string[]): void {
-    if (reported.length === this.reported.length && reported.every((r, i) => r === this.reported[i])) return;
+    // Compared as sets: the same versions in another order are not worth a flash write.
+    if (reported.length === this.reported.length && reported.every((r) => this.reported.includes(r))) return;
     this.reported = reported.slice();
     this.commit(new Map());
   }
