@@ -11,6 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { truncateUtf8, utf8Length } from '../../firmware/directory/contact';
 import { parseDirectoryXml } from '../../firmware/directory/directory-xml';
+import { FlashDirectoryStorage } from '../../firmware/directory/flash-directory-storage';
+import { MergedDirectory } from '../../firmware/directory/merged-directory';
 import { bootPhone, ENGINES } from '../helpers/sim';
 import { MAC, directoryXml, download, harness, names, GLOBAL_FILE } from './directory-fixture';
 
@@ -148,6 +150,19 @@ test('a personal file with bad items is adopted with its valid ones; over-long f
   assert.equal(names(h), ['Mine']);
   assert.is(h.service.localCount(), 1);
   assert.ok(fileLines(h.log).includes(`directory: ${MAC}-directory.xml: item 2: ct duplicates item 1: dropped`));
+});
+
+test('a user\'s personal file versions are kept in that user\'s directory class only, never in the phone\'s', () => {
+  const h = harness();
+  h.files.set(GLOBAL_FILE, FLEET_GLOBAL);
+  h.files.set('alice-directory.xml', directoryXml([{ fn: 'Alice', ct: '42' }, { fn: 'Again', ct: '42' }]));
+  h.service.start();
+  h.service.switchUser('alice');
+  assert.ok(fileLines(h.log).includes('directory: alice-directory.xml: item 2: ct duplicates item 1: dropped'));
+  assert.ok(MergedDirectory.reportedIn(new FlashDirectoryStorage(h.store, 'alice')).some((k) => k.startsWith('alice-directory.xml@')));
+  h.service.switchUser(null);
+  const phoneVersions = MergedDirectory.reportedIn(new FlashDirectoryStorage(h.store, null));
+  assert.ok(phoneVersions.length > 0 && phoneVersions.every((k) => k.startsWith(`${GLOBAL_FILE}@`)), phoneVersions.join());
 });
 
 for (const engine of ENGINES) {
