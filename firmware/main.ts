@@ -111,6 +111,7 @@ export function boot(hal: Hal): BootedPhone {
     fetchCallList: callListFetcher({
       net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
       log: (m) => kernel.log.component('calls').warning(m),
+      info: (m) => kernel.log.component('calls').info(m),
     }),
   });
   login = startLogin(kernel, { fs, config, provisioning, auth, ui });

@@ -12,6 +12,9 @@ import { CALL_LIST_NAMES, DISPOSITIONS, type CallListName, type CallRecord } fro
 /** Entries kept per list; the oldest is dropped past it. 3 lists × 30 slots keeps the fs index (512 files) free for other modules. */
 export const MAX_ENTRIES_PER_LIST = 30;
 
+/** Beside the list folders: which calls file versions were reported (not a list, so load() skips it). */
+const REPORTED_FILE = 'reported';
+
 export interface StoredEntry { list: CallListName; slot: number; record: CallRecord }
 
 /** A path-safe form of a user id (user ids come from outside and become file names). */
@@ -51,6 +54,21 @@ export class CallListStore {
       put: (list, slot, record) => tx.write(`${dir}/${list}/${slot}`, utf8Encode(JSON.stringify(record)), opts),
       remove: (list, slot) => tx.delete(`${dir}/${list}/${slot}`),
     }));
+  }
+
+  /** Calls file versions (`file@digest`) whose problems were logged for this owner (empty when none or unreadable). */
+  reportedVersions(user: string | null): string[] {
+    try {
+      const list = JSON.parse(utf8Decode(this.fs.read(`${ownerDir(user)}/${REPORTED_FILE}`) ?? utf8Encode('[]'))) as unknown;
+      return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Keep them beside the owner's lists, in the same class: erased with the lists. */
+  keepReportedVersions(user: string | null, versions: readonly string[]): void {
+    this.fs.write(`${ownerDir(user)}/${REPORTED_FILE}`, utf8Encode(JSON.stringify(versions)), { cls: 'callLists', ...(user ? { user } : {}) });
   }
 
   /** Drop one user's lists, or (null) every list on the phone, by class erase: keys destroyed, blocks erased. */

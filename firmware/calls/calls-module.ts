@@ -17,6 +17,7 @@ import { CallListScreen } from './call-list-screen';
 import { CallListStore } from './call-list-store';
 import { CallListsMenu } from './call-lists-menu';
 import { CallScreen } from './call-screen';
+import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import { exportCallsXml, importCallsXml } from './calls-xml';
 import { CdrStore } from './cdr-store';
 import { callsDeclaration } from './declaration';
@@ -166,13 +167,26 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   recorder.onChange(() => { if (w.ui && w.ui.manager.current()?.id.startsWith('calllist')) w.ui.manager.redraw(); });
 
   // ── per-user lists ──
+  // A calls file's problems are logged once per version of the file (kept beside the owner's lists), at most 20 lines.
+  const problems = new FileProblemLog((line) => log.warning(line));
   const importInto = (text: string, source: string): boolean => {
     const result = importCallsXml(text);
-    for (const p of result.problems) log.warning(`${source}: ${p}`);
-    if (result.records.length === 0) {
-      log.error(`${source}: no usable calls: lists kept as they were`);
-      return false;
+    const usable = result.records.length > 0;
+    if (result.problems.length || !usable) {
+      const owner = recorder.currentUser();
+      problems.forget(() => true);
+      problems.remember(store.reportedVersions(owner));
+      if (problems.firstTime(source, fileVersion(text))) {
+        if (!usable) log.error(`${source}: no usable calls: lists kept as they were`);
+        problems.list(source, `${result.calls} calls: ${result.records.length} loaded, ${result.calls - result.records.length} dropped`, result.problems);
+        try {
+          store.keepReportedVersions(owner, problems.versions());
+        } catch (e) {
+          log.error(`${source}: could not store that its problems were logged (${(e as Error).message})`);
+        }
+      }
     }
+    if (!usable) return false;
     recorder.replaceAll(result.records);
     log.info(`${source}: ${result.records.length} calls imported`);
     return true;

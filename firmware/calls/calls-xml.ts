@@ -3,7 +3,9 @@
  * entry with the elements of the spec's table; parties carry `address` and
  * `name`. The reader is a small forgiving scanner, not a validating parser:
  * files from real servers may hold a bare `&`, unknown elements, or be cut
- * short. Each problem is reported; calls that make sense are kept.
+ * short. Each call stands alone: a call with a bad or missing element is
+ * dropped with a problem line naming its number, the others are kept
+ * (docs/calls.md, "Calls files from the server").
  */
 import { escapeXml } from '../kernel/xml-escape';
 import { DISPOSITIONS, parseIsoDuration, type CallParty, type CallRecord, type Disposition } from './call-record';
@@ -78,37 +80,64 @@ function scan(text: string): XmlNode {
 
 export interface CallsImport {
   records: CallRecord[];
-  /** One line per problem found (for the log). */
+  /** `<call>` elements in the file (complete or not). */
+  calls: number;
+  /** Problems for the log: one line per dropped call (`call N: …`, N counted in file order from 1), one per kind of element ignored. */
   problems: string[];
+}
+
+/** A value from the file as a log line may show it: short printable ASCII quoted, anything else by its length. */
+function shown(value: string): string {
+  return /^[\x20-\x7e]{0,24}$/.test(value) ? `"${value}"` : `of ${value.length} characters`;
+}
+
+/** Element names a log line may show: names, not content, and bounded. */
+function elementNames(names: Map<string, number>, where: string): string {
+  const list = [...names.keys()].slice(0, 5).map((n) => `<${n.slice(0, 32)}>`).join(', ');
+  return `${names.size === 1 ? 'element' : 'elements'} ${list}${names.size > 5 ? ', ...' : ''} ${where} ignored`;
 }
 
 /** Read a calls file. Never throws: a file that cannot be used at all comes back with no records and the reason. */
 export function importCallsXml(text: string): CallsImport {
   const problems: string[] = [];
-  if (text.length > MAX_CALLS_XML_BYTES) return { records: [], problems: [`calls file of ${text.length} bytes exceeds ${MAX_CALLS_XML_BYTES}: refused`] };
+  if (text.length > MAX_CALLS_XML_BYTES) return { records: [], calls: 0, problems: [`calls file of ${text.length} bytes exceeds ${MAX_CALLS_XML_BYTES}: refused`] };
   const root = scan(text);
   const list = root.children.find((n) => n.name === 'callList');
-  if (!list) return { records: [], problems: ['no <callList> root element'] };
+  if (!list) return { records: [], calls: 0, problems: ['no <callList> root element'] };
   if (!list.closed) problems.push('file ends before </callList> (truncated?): complete calls kept');
   const records: CallRecord[] = [];
-  list.children.forEach((node, i) => {
+  const strays = new Map<string, number>();
+  const unknown = new Map<string, number>();
+  let calls = 0;
+  for (const node of list.children) {
     if (node.name !== 'call') {
-      problems.push(`element <${node.name}> in <callList> ignored`);
-      return;
+      strays.set(node.name, (strays.get(node.name) ?? 0) + 1);
+      continue;
     }
+    const n = ++calls;
     if (!node.closed) {
-      problems.push(`call ${i + 1} is cut off: ignored`);
-      return;
+      problems.push(`call ${n}: cut off: dropped`);
+      continue;
     }
-    const r = toRecord(node, (p) => problems.push(`call ${i + 1}: ${p}`));
-    if (r) records.push(r);
-  });
-  return { records, problems };
+    for (const c of node.children) if (!KNOWN.has(c.name)) unknown.set(c.name, (unknown.get(c.name) ?? 0) + 1);
+    const r = toRecord(node);
+    if (typeof r === 'string') problems.push(`call ${n}: ${r}: dropped`);
+    else records.push(r);
+  }
+  if (strays.size) problems.push(elementNames(strays, 'in <callList>'));
+  if (unknown.size) problems.push(elementNames(unknown, 'in <call>'));
+  return { records, calls, problems };
 }
 
 const KNOWN = new Set(['direction', 'disposition', 'line', 'protocol', 'startTime', 'duration', 'count', 'destination', 'source', 'connection', 'connections', 'finalDestination']);
 
-function toRecord(call: XmlNode, problem: (p: string) => void): CallRecord | null {
+/**
+ * One `<call>` as a record, or why it is dropped: a required element missing
+ * (direction, the remote party's address, startTime) or any element with a
+ * value the spec does not allow. Optional elements left out take their
+ * defaults (Normal, line 1, SIP, PT0S, count 1).
+ */
+function toRecord(call: XmlNode): CallRecord | string {
   // Elements or attributes of <call>: the spec allows either, in any order.
   const value = (name: string): string | undefined => {
     const el = call.children.find((c) => c.name === name);
@@ -120,45 +149,44 @@ function toRecord(call: XmlNode, problem: (p: string) => void): CallRecord | nul
     const name = node.children.find((c) => c.name === 'name')?.text.trim() ?? node.attrs.name ?? '';
     return { address: address.slice(0, 256), name: name.slice(0, 128) };
   };
-  for (const c of call.children) if (!KNOWN.has(c.name)) problem(`unknown element <${c.name}> ignored`);
 
   const direction = value('direction');
-  if (direction !== 'In' && direction !== 'Out') {
-    problem(`direction "${direction ?? ''}" is not In or Out: call ignored`);
-    return null;
-  }
-  let disposition = (value('disposition') ?? 'Normal') as Disposition;
-  if (!DISPOSITIONS.includes(disposition)) {
-    problem(`disposition "${disposition}" unknown: Normal assumed`);
-    disposition = 'Normal';
-  }
+  if (direction === undefined) return 'no direction';
+  if (direction !== 'In' && direction !== 'Out') return `direction ${shown(direction)} is not In or Out`;
+  const disposition = value('disposition') ?? 'Normal';
+  if (!DISPOSITIONS.includes(disposition as Disposition)) return `disposition ${shown(disposition)} unknown`;
   const destination = partyOf(call.children.find((c) => c.name === 'destination'), call.attrs.destination);
   const source = partyOf(call.children.find((c) => c.name === 'source'), call.attrs.source);
   const remote = direction === 'Out' ? destination : source;
-  if (!remote || !remote.address) {
-    problem(`no ${direction === 'Out' ? 'destination' : 'source'} address: call ignored`);
-    return null;
-  }
+  if (!remote || !remote.address) return `no ${direction === 'Out' ? 'destination' : 'source'} address`;
+  const startTime = value('startTime');
+  if (startTime === undefined) return 'no startTime';
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(startTime)) return `startTime ${shown(startTime)} is not YYYY-MM-DDTHH:MM:SS`;
+  const duration = value('duration') ?? 'PT0S';
+  if (parseIsoDuration(duration) === null) return `duration ${shown(duration)} is not an ISO-8601 PT…S duration`;
+  const lineText = value('line') ?? '1';
+  const line = Number(lineText);
+  if (!/^\d{1,3}$/.test(lineText) || line < 1) return `line ${shown(lineText)} is not a line number`;
+  const countText = value('count') ?? '1';
+  const count = Number(countText);
+  if (!/^\d{1,6}$/.test(countText) || count < 1) return `count ${shown(countText)} is not a positive number`;
+  const protocol = value('protocol') ?? 'SIP';
+  if (protocol !== 'SIP' && protocol !== 'H323') return `protocol ${shown(protocol)} is not SIP or H323`;
   const connections: CallParty[] = [];
   for (const c of call.children) {
     if (c.name === 'connection') connections.push(partyOf(c)!);
     if (c.name === 'connections') for (const p of c.children) connections.push(partyOf(p)!);
   }
-  const startTime = value('startTime') ?? '';
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(startTime)) problem(`startTime "${startTime}" is not YYYY-MM-DDTHH:MM:SS`);
-  const duration = value('duration') ?? 'PT0S';
-  const line = Number(value('line') ?? '1');
-  const count = Number(value('count') ?? '1');
   const finalDestination = partyOf(call.children.find((c) => c.name === 'finalDestination'), call.attrs.finalDestination);
   return {
     seq: 0,
     direction,
-    disposition,
-    line: Number.isInteger(line) && line > 0 ? line : 1,
-    protocol: value('protocol') === 'H323' ? 'H323' : 'SIP',
+    disposition: disposition as Disposition,
+    line,
+    protocol,
     startTime: startTime.slice(0, 19),
-    duration: parseIsoDuration(duration) === null ? 'PT0S' : duration,
-    count: Number.isInteger(count) && count > 0 ? Math.min(count, 9999) : 1,
+    duration,
+    count: Math.min(count, 9999),
     destination: destination ?? { address: '', name: '' },
     source: source ?? { address: '', name: '' },
     connections: connections.slice(0, 16),

@@ -7,13 +7,17 @@
  * global file `000000000000-directory.xml` is merged under it. The template
  * `000000000000-directory~.xml` is never merged. Files arrive from the
  * provisioning client (last good copies at boot, `prov:directory` after a
- * download). A file that fails to parse is refused whole with a log line and
- * the directory shown before stays.
+ * download). A file that is not a directory file is refused whole with a log
+ * line and the directory shown before stays; in a directory file the valid
+ * items load and each bad one is reported (directory-xml.ts), once per file
+ * version: the versions reported are kept with the index, so neither a reboot
+ * nor a re-sort nor a login logs the same file's problems again.
  */
+import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import type { ComponentLogger } from '../kernel/logger';
 import type { FileStore } from '../storage/file-store';
 import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
-import { parseDirectoryXml, serializeDirectoryXml } from './directory-xml';
+import { parseDirectoryXml, serializeDirectoryXml, type ParsedDirectory } from './directory-xml';
 import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
 import { MergedDirectory, type DirectoryStorage, type MergedEntry } from './merged-directory';
@@ -22,9 +26,10 @@ import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '
 export const GLOBAL_FILE = '000000000000-directory.xml';
 export const TEMPLATE_FILE = '000000000000-directory~.xml';
 /**
- * Largest global file merged, per contact the board's local directory holds
+ * Most global contacts merged, per contact the board's local directory holds
  * (5,000 on desk-500, 990 on desk-99): what a merge does within the board's
- * CPU budget for one event and its flash. A bigger file is refused whole.
+ * CPU budget for one event and its flash. A bigger file loads its first
+ * valid items up to the limit; the rest are logged as dropped.
  */
 export const GLOBAL_ENTRIES_PER_LOCAL_CONTACT = 10;
 
@@ -49,14 +54,7 @@ export interface DirectoryServiceDeps {
 export type EditResult = { ok: true } | { ok: false; error: string };
 
 /** A short digest of a text for "is this the same file" (not a security check). */
-export function textDigest(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${text.length.toString(16)}-${(h >>> 0).toString(16)}`;
-}
+export const textDigest = fileVersion;
 
 export class DirectoryService {
   private user: string | null = null;
@@ -64,15 +62,21 @@ export class DirectoryService {
   private local: LocalContacts = LocalContacts.empty();
   private merged: MergedDirectory | null = null;
   private readonly listeners: (() => void)[] = [];
+  private readonly problems: FileProblemLog;
 
-  constructor(private readonly d: DirectoryServiceDeps) {}
+  constructor(private readonly d: DirectoryServiceDeps) {
+    this.problems = new FileProblemLog((line) => d.log.warning(`directory: ${line}`));
+  }
 
   /** Load the directory of the phone (or of `user`). */
   start(user: string | null = null): void {
     this.user = user;
     this.storage?.dropStaged();
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
+    // The global file's versions stay known across owners in this boot; another owner's personal file does not.
+    this.problems.forget((k) => !k.startsWith(GLOBAL_FILE + '@'));
     try {
+      this.problems.remember(MergedDirectory.reportedIn(this.storage));
       this.load();
     } catch (e) {
       // Flash that cannot be read (a record failing its CRC): an empty directory for this owner, never the previous owner's.
@@ -97,7 +101,10 @@ export class DirectoryService {
     this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
     const globalText = this.d.sourceText(GLOBAL_FILE);
     const globalDigest = globalText === null ? '' : textDigest(globalText);
-    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText);
+    // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
+    const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
+    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText, previous);
+    this.keepReported();
     this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
   }
 
@@ -133,6 +140,7 @@ export class DirectoryService {
     } else if (name === this.personalFileName()) {
       if (textDigest(text) === this.local.fileDigest()) return;
       if (this.adoptPersonal(text, true)) this.rebuild(this.d.sourceText(GLOBAL_FILE));
+      else this.keepReported();
     } else return;
     this.changed();
   }
@@ -260,11 +268,8 @@ export class DirectoryService {
   private adoptPersonal(text: string, downloaded: boolean): boolean {
     const name = this.personalFileName();
     const max = this.d.maxLocal();
-    const parsed = parseDirectoryXml(text, max);
-    if (!parsed.ok) {
-      this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
-      return false;
-    }
+    const parsed = this.read(name, text, max);
+    if (!parsed.ok) return false;
     this.local = LocalContacts.adopt(parsed.contacts, textDigest(text));
     this.storage.stage(LOCAL_PAGE, this.local.text());
     this.d.log.notice(`directory: ${name} ${downloaded ? 'downloaded' : 'adopted'} as the local directory (${parsed.contacts.length} contacts)`);
@@ -272,26 +277,20 @@ export class DirectoryService {
   }
 
   /** Merge the local store with the global file text (the current global contacts when that text is refused). */
-  private rebuild(globalText: string | null): void {
+  private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged): void {
     let global: Contact[];
     let digest: string;
     if (globalText === null) {
       global = [];
       digest = '';
     } else {
-      const parsed = parseDirectoryXml(globalText, this.d.maxGlobal);
-      if (parsed.ok) {
-        global = parsed.contacts;
-        digest = textDigest(globalText);
-      } else {
-        this.d.log.error(`directory: ${GLOBAL_FILE} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
-        if (this.merged && this.merged.globalDigest() === textDigest(globalText)) return;
-        global = this.currentGlobal();
-        digest = this.merged?.globalDigest() ?? '';
-      }
+      const parsed = this.read(GLOBAL_FILE, globalText, this.d.maxGlobal);
+      // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
+      global = parsed.ok ? parsed.contacts : globalContactsOf(previous);
+      digest = textDigest(globalText);
     }
     try {
-      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged);
+      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, this.reportedToKeep());
       this.d.log.info(`directory: merged ${this.local.count()} local and ${global.length} global contacts: ${this.merged.size()} for ${this.ownerName()}`);
     } catch (e) {
       this.storage.dropStaged();
@@ -302,15 +301,43 @@ export class DirectoryService {
     }
   }
 
-  /** Global contacts in the current index (when a new global file is refused, these stay). */
-  private currentGlobal(): Contact[] {
-    const out: Contact[] = [];
-    const m = this.merged;
-    if (!m) return out;
-    for (let i = 0; i < m.size(); i++) {
-      const e = m.entry(i);
-      if (e && e.o === 'g') out.push(e.c);
+  /** Parse a directory file; a refusal or the items' problems logged once per file version. */
+  private read(name: string, text: string, max: number): ParsedDirectory {
+    const parsed = parseDirectoryXml(text, max);
+    const version = textDigest(text);
+    if (!parsed.ok) {
+      if (this.problems.firstTime(name, version)) this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
+      return parsed;
     }
-    return out;
+    const loaded = parsed.items - parsed.dropped;
+    this.problems.report(name, version, `${parsed.items} items: ${loaded} loaded (${parsed.changed} of them with a field cut or dropped), ${parsed.dropped} dropped`, parsed.problems);
+    return parsed;
   }
+
+  /** The reported versions this owner's index keeps: the global file's and this owner's personal file's. */
+  private reportedToKeep(): string[] {
+    const own = [GLOBAL_FILE + '@', this.personalFileName() + '@'];
+    return this.problems.versions().filter((k) => own.some((p) => k.startsWith(p)));
+  }
+
+  /** Store the reported versions with the index when they changed without a rebuild (a refused personal file). */
+  private keepReported(): void {
+    try {
+      this.merged?.setReported(this.reportedToKeep());
+    } catch (e) {
+      this.storage.dropStaged();
+      this.d.log.error(`directory: could not store which files were reported (${(e as Error).message})`);
+    }
+  }
+}
+
+/** Global contacts in an index (when a new global file is refused, these stay). */
+function globalContactsOf(m: MergedDirectory | null): Contact[] {
+  const out: Contact[] = [];
+  if (!m) return out;
+  for (let i = 0; i < m.size(); i++) {
+    const e = m.entry(i);
+    if (e && e.o === 'g') out.push(e.c);
+  }
+  return out;
 }

@@ -88,6 +88,8 @@ export class ProvisioningClient {
   private userAuth: { user: string; password: string } | null = null;
   /** The server stopped answering during this cycle. */
   private serverGone = false;
+  /** URLs of optional directory files reported missing: one info line until the file appears again. */
+  private readonly missingDirectoryFiles = new Set<string>();
 
   constructor(private readonly d: ProvisioningClientDeps) {
     this.backoff = new RetryBackoff(macSeed(d.phone.mac));
@@ -307,12 +309,18 @@ export class ProvisioningClient {
     const key = `${role}:${name}`;
     if (this.serverGone) return; // already logged; each further request would wait out its timeout too
     const outcome = await this.get(server, r, url, key);
+    if (outcome.kind !== 'missing') this.missingDirectoryFiles.delete(url);
     if (outcome.kind === 'unchanged') {
       r.unchanged.push(name);
       return;
     }
     if (outcome.kind === 'missing') {
       // Override and directory files are optional; a listed config file must exist.
+      if (role === 'directory' && !this.missingDirectoryFiles.has(url)) {
+        // Where the phone looked, for the admin whose CONTACTS_DIRECTORY points elsewhere (credentials never logged).
+        this.missingDirectoryFiles.add(url);
+        this.d.log.info(`${name}: no such file on the server at ${redactedUrl(url)} (HTTP ${outcome.status}); ${this.d.cache.has(key) ? 'the last downloaded copy stays' : 'no directory file of this name'}`);
+      }
       if (role === 'config') {
         r.transferErrors.push(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status})`);
         this.d.log.error(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status}); last good copy stays in force`);
