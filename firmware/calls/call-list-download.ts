@@ -23,7 +23,7 @@ export function callListFetcher(s: CallListSource): (name: string) => Promise<st
     if (!server) return null;
     const outcome = await download(s.net, server, serverUrl(server, s.directory(), name), {});
     if (outcome.kind === 'fresh') return utf8Decode(outcome.body);
-    if (outcome.kind === 'failed') s.log(`${name}: ${outcome.reason}`);
+    if (outcome.kind === 'failed' || outcome.kind === 'refused') s.log(`${name}: ${outcome.reason}`);
     return null;
   };
 }
