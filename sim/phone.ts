@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BootReason, KeyName, ScreenText } from '../hal/contract';
 import { boardProfile, type BoardProfile } from '../hal/boards';
+import { writeFileAtomic } from './devices/atomic-file';
 import { Keystore } from './devices/crypto';
 import { VirtualFlash } from './devices/flash';
 import { VirtualPower } from './devices/power';
@@ -198,9 +199,11 @@ export class Phone implements SimulatedPhone {
 
   saveFlash(file = this.options.flashImage): void {
     if (!file) throw new Error('saveFlash: no file given and the phone has no flash image path');
-    fs.writeFileSync(file, this.devices.flash.image());
+    // Each file is replaced atomically; keys first: a crash before the image is replaced leaves the
+    // old image with keys it may not need, never a new image whose class keys are missing.
     this.keystore.save(file + '.keys.json');
     this.power.save(file + '.power.json');
+    writeFileAtomic(file, this.devices.flash.image());
   }
 
   lastBootReason(): BootReason {

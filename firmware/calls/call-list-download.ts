@@ -28,7 +28,7 @@ export function callListFetcher(s: CallListSource): (name: string) => Promise<st
     const url = serverUrl(server, s.directory(), name);
     const outcome = await download(s.net, server, url, {});
     if (outcome.kind === 'fresh') return utf8Decode(outcome.body);
-    if (outcome.kind === 'failed') s.log(`${name}: ${outcome.reason}`);
+    if (outcome.kind === 'failed' || outcome.kind === 'refused') s.log(`${name}: ${outcome.reason}`);
     if (outcome.kind === 'missing') s.info?.(`${name}: no such file on the server at ${redactedUrl(url)} (HTTP ${outcome.status}); lists kept as they are`);
     return null;
   };
