@@ -15,9 +15,12 @@ export const MAX_ENTRIES_PER_LIST = 30;
 export interface StoredEntry { list: CallListName; slot: number; record: CallRecord }
 
 /** A path-safe form of a user id (user ids come from outside and become file names). */
+export function userPathSegment(user: string): string {
+  return `u.${user.replace(/[^A-Za-z0-9._-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).slice(0, 120)}`;
+}
+
 export function ownerDir(user: string | null): string {
-  if (!user) return 'calls/phone';
-  return `calls/u.${user.replace(/[^A-Za-z0-9._-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).slice(0, 120)}`;
+  return user ? `calls/${userPathSegment(user)}` : 'calls/phone';
 }
 
 export class CallListStore {
