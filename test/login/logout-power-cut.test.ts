@@ -19,6 +19,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BOARDS } from '../../hal/boards';
 import { exportCallsXml } from '../../firmware/calls/calls-xml';
+import { parseClassKeyName } from '../../firmware/storage/data-classes';
 import { FileStore } from '../../firmware/storage/file-store';
 import { inspectImage } from '../../sim/cli/commands/inspect';
 import { describeHit, findRawStrings } from '../../sim/forensics/scan';
@@ -64,7 +65,8 @@ async function missedCall(phone: Phone, caller: { number: string; name: string }
 }
 
 function userKeys(phone: Phone): string[] {
-  return phone.devices.crypto.listKeys('store.').filter((k) => k.endsWith(`.u.${USER}`));
+  // Every key generation (a re-key appends `#<generation>`).
+  return phone.devices.crypto.listKeys('store.').filter((k) => parseClassKeyName(k)?.user === USER);
 }
 
 /** The idle screen after boot: the Login soft key and no "User: …". */
