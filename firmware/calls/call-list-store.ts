@@ -48,12 +48,26 @@ export class CallListStore {
 
   /** Apply several changes atomically. */
   change(user: string | null, fn: (ops: CallListOps) => void): void {
+    this.fs.transaction((tx) => fn(this.ops(user, tx)));
+  }
+
+  /**
+   * A user's Delete or Clear: delete is erase. The changes commit together
+   * with a re-key of the owner's lists (the live entries rewritten under a
+   * new key, the old key destroyed, every block that held the old entries
+   * erased), so once this returns nothing removed decrypts with any key.
+   */
+  changeAndErase(user: string | null, fn: (ops: CallListOps) => void): void {
+    this.fs.rekeyClass('callLists', user ?? '', (tx) => fn(this.ops(user, tx)));
+  }
+
+  private ops(user: string | null, tx: Transaction): CallListOps {
     const dir = ownerDir(user);
     const opts = { cls: 'callLists' as const, ...(user ? { user } : {}) };
-    this.fs.transaction((tx: Transaction) => fn({
+    return {
       put: (list, slot, record) => tx.write(`${dir}/${list}/${slot}`, utf8Encode(JSON.stringify(record)), opts),
       remove: (list, slot) => tx.delete(`${dir}/${list}/${slot}`),
-    }));
+    };
   }
 
   /** Drop one user's lists, or (null) every list on the phone, by class erase: keys destroyed, blocks erased. */
