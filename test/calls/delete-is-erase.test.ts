@@ -2,14 +2,16 @@
  * Issue 12 point 4 for the call lists: Delete and Clear erase. After them no
  * removed entry decrypts with ANY key of the keystore, live or stale record
  * alike (test/helpers/decryptable-records.ts), and no removed number is in
- * the raw flash in clear; the other entries and lists are intact. In-process firmware
+ * the raw flash in clear; the other entries and lists are intact; a power
+ * cut at every flash operation of a Clear leaves the list whole or erased.
+ * In-process firmware
  * on the desk-500's flash.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findRawStrings } from '../../sim/forensics/scan';
 import { decryptableMentions, decryptableRecords } from '../helpers/decryptable-records';
-import { bootCalls, type CallsHarness } from './calls-harness';
+import { bootCalls, removeImage, type CallsHarness } from './calls-harness';
 
 const number = (i: number) => `55510${String(i).padStart(2, '0')}`;
 
@@ -69,6 +71,56 @@ test('a logged-in user\'s Delete erases under their own key, and leaves the phon
   assert.equal(leaks(h, ['5552222', 'Alice Entry']), []);
   h.phone.booted.kernel.bus.emit('user:changed', { user: null, reason: 'logout' });
   assert.equal(h.list('missed').map((r) => r.source.address), ['5551111']);
+});
+
+test('a power cut at every flash operation of a Clear: after power-on the list is whole or empty, the other list intact, and once empty nothing of it decrypts', async () => {
+  const base = `/tmp/calls-clear-cut-${process.pid}.bin`;
+  const setup = bootCalls();
+  for (let i = 0; i < 6; i++) await missed(setup, number(i), `Caller Number${i}`);
+  for (let i = 0; i < 3; i++) {
+    const id = setup.far.ring(`5556${i}00`, 'Answered');
+    await setup.tick(1000);
+    setup.phone.booted.calls.controller.answer(setup.live());
+    await setup.tick(2000);
+    setup.far.hangup(id);
+    await setup.tick();
+  }
+  const missedBefore = setup.list('missed').map((r) => r.source.address);
+  const receivedBefore = setup.list('received').map((r) => r.source.address);
+  setup.phone.save(base);
+  const uncut = bootCalls({ flashImage: base });
+  const ops0 = uncut.phone.devices.flash.operationCount();
+  uncut.phone.booted.calls.recorder.clear('missed');
+  const total = uncut.phone.devices.flash.operationCount() - ops0;
+  assert.ok(total > 10, `a Clear takes ${total} flash operations`);
+  let whole = 0;
+  let empty = 0;
+  try {
+    for (let k = 1; k <= total; k++) {
+      const h = bootCalls({ flashImage: base });
+      h.phone.devices.flash.cutPowerAfter(k);
+      h.phone.booted.calls.recorder.clear('missed');
+      const file = `${base}.${k}`;
+      h.phone.devices.flash.restorePower();
+      h.phone.save(file);
+      const after = bootCalls({ flashImage: file });
+      const now = after.list('missed').map((r) => r.source.address);
+      assert.equal(after.list('received').map((r) => r.source.address), receivedBefore, `cut at ${k}: received list intact`);
+      if (now.length === 0) {
+        empty++;
+        assert.equal(leaks(after, missedBefore), [], `cut at ${k}: the Clear committed, so nothing of the list decrypts after power-on`);
+      } else {
+        assert.is(empty, 0, `cut at ${k}: the list came back after an earlier cut point had cleared it`);
+        assert.equal(now, missedBefore, `cut at ${k}: the list is whole`);
+        whole++;
+      }
+      removeImage(file);
+    }
+  } finally {
+    removeImage(base);
+  }
+  assert.ok(whole > 0 && empty > 0, `${whole} cut points before the commit, ${empty} after`);
+  console.log(`Clear power cut: ${total} flash operations, each cut: ${whole} before the commit (list whole), ${empty} after (list erased)`);
 });
 
 test.run();
