@@ -4,8 +4,7 @@
  * alike (test/helpers/decryptable-records.ts), and no removed number is in
  * the raw flash in clear; the other entries and lists are intact; a power
  * cut at every flash operation of a Clear leaves the list whole or erased.
- * In-process firmware
- * on the desk-500's flash.
+ * In-process firmware on the desk-500's flash.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
