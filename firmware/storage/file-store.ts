@@ -173,6 +173,10 @@ export class FileStore {
   private activeIntent: EraseIntent | null = null;
   /** Current key generation per class and user (cache of what the keystore holds). */
   private readonly generations = new Map<string, number>();
+  /** Newest key generation per class and user seen in records at mount. */
+  private readonly generationFloors = new Map<string, number>();
+  /** Re-key intents seen at mount: their classes and users never seal under a generation below theirs again. */
+  private rekeyIntents: EraseIntent[] = [];
 
   private constructor(private readonly part: FlashPartition, private readonly crypto: Crypto, private readonly log: (msg: string) => void, options: MountOptions) {
     if (part.progSize > UNIT || UNIT % part.progSize !== 0) throw new Error(`flash store needs a program size dividing ${UNIT}, got ${part.progSize}`);
@@ -525,6 +529,7 @@ export class FileStore {
         if (gen !== null) {
           const g = oldestGen.get(key);
           if (!g || gen < g.gen) oldestGen.set(key, { code: h.classCode, user: meta.user, gen });
+          if (cls) this.generationFloors.set(generationKey(cls, meta.user), Math.max(gen, this.generationFloors.get(generationKey(cls, meta.user)) ?? 0));
           if (cls && DATA_CLASSES[cls].personal && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined, gen))) {
             orphanKeys.set(`${key}\u0000${gen}`, { code: h.classCode, user: meta.user, gen });
           }
@@ -561,6 +566,7 @@ export class FileStore {
         f.deleted = true;
       }
     }
+    this.rekeyIntents = intents.filter((it) => it.rekeyGen !== null);
     this.finishErases(intents, oldest, oldestGen, orphanKeys);
   }
 
@@ -1160,11 +1166,20 @@ export class FileStore {
     return out;
   }
 
-  /** The key generation new records of the class and user are sealed under: the newest key in the keystore (0 when none). */
+  /**
+   * The key generation new records of the class and user are sealed under:
+   * the newest key in the keystore, and never below a generation the flash
+   * already shows (a keystore restored or lost while the flash kept a re-key
+   * intent must not seal new records under a generation that intent dooms).
+   */
   private currentGeneration(cls: DataClassId, user: string): number {
     const cached = this.generations.get(generationKey(cls, user));
     if (cached !== undefined) return cached;
-    let generation = 0;
+    let generation = this.generationFloors.get(generationKey(cls, user)) ?? 0;
+    const code = DATA_CLASSES[cls].code;
+    for (const it of this.rekeyIntents) {
+      if (it.code === code && it.rekeyGen !== null && (it.allUsers || bytesEqual(this.userHash(user), it.userHash))) generation = Math.max(generation, it.rekeyGen);
+    }
     for (const k of this.classKeys(cls)) if (k.user === user) generation = Math.max(generation, k.generation);
     this.generations.set(generationKey(cls, user), generation);
     return generation;

@@ -159,4 +159,18 @@ test('records sealed before re-keys existed (generation 0, no generation field) 
   assert.equal(decryptableMentions(decryptableRecords(flash.image(), SMALL_GEOMETRY, crypto), ['Gen-zero-deleted']), []);
 });
 
+test('a keystore lost after a re-key: the orphaned records are scrubbed, and data written afterwards is not doomed by the old re-key intent', () => {
+  const { flash, store } = populated();
+  store.rekeyClass('callLists', USER, (tx) => tx.delete(entry(1)));
+  // The secure element is replaced (or an image is booted without its keys): nothing of the old keys.
+  const fresh = new NodeCryptoEngine(new Keystore());
+  const log: string[] = [];
+  const s2 = mountStore(flash.open('fs'), fresh, log);
+  assert.equal(s2.list(`calls/u.${USER}/`).length, 0, 'sealed records without their key are gone');
+  s2.write(entry(20), content('Written-after-the-loss', 120), { cls: 'callLists', user: USER });
+  const s3 = mountStore(flash.open('fs'), fresh, log);
+  assert.equal(s3.list(`calls/u.${USER}/`).map((f) => f.path), [entry(20)], log.join('\n'));
+  assert.ok(fresh.listKeys('store.callLists').every((k) => parseClassKeyName(k)!.generation >= 1), fresh.listKeys('store.').join(', '));
+});
+
 test.run();
