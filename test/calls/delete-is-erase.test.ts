@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findRawStrings } from '../../sim/forensics/scan';
 import { decryptableMentions, decryptableRecords } from '../helpers/decryptable-records';
+import { withPhone } from '../helpers/sim';
 import { bootCalls, removeImage, type CallsHarness } from './calls-harness';
 
 const number = (i: number) => `55510${String(i).padStart(2, '0')}`;
@@ -120,6 +121,30 @@ test('a power cut at every flash operation of a Clear: after power-on the list i
   }
   assert.ok(whole > 0 && empty > 0, `${whole} cut points before the commit, ${empty} after`);
   console.log(`Clear power cut: ${total} flash operations, each cut: ${whole} before the commit (list whole), ${empty} after (list erased)`);
+});
+
+test('QuickJS phone: Delete and Clear by the soft keys leave nothing of the removed entries that any key of the keystore opens', async () => {
+  await withPhone({}, async (phone) => {
+    await phone.advance(5000);
+    for (let i = 0; i < 5; i++) {
+      const id = phone.farEnd.ring(number(40 + i), `Keypad Caller${i}`);
+      await phone.advance(2000);
+      phone.farEnd.hangup(id);
+      await phone.advance(1000);
+    }
+    const opened = () => decryptableRecords(phone.dumpFlash(), phone.profile, phone.devices.crypto).filter((r) => r.cls === 'callLists');
+    assert.ok(decryptableMentions(opened(), [number(44)]).length > 0, 'the newest entry is on flash');
+    await phone.press('soft3'); // Missed
+    assert.match(phone.screen().lines.join(' | '), 'Keypad Caller4');
+    await phone.press('soft2'); // Delete the focused (newest) entry
+    assert.not.match(phone.screen().lines.join(' | '), 'Keypad Caller4');
+    assert.equal(decryptableMentions(opened(), [number(44), 'Keypad Caller4']), [], 'the deleted entry opens with no key');
+    assert.ok(decryptableMentions(opened(), [number(43)]).length > 0, 'the others are still there');
+    await phone.press('soft3'); // Clear
+    await phone.press('soft1'); // Yes
+    assert.equal(decryptableMentions(opened(), ['Keypad Caller']), [], 'no cleared entry opens with any key');
+    assert.equal(phone.faults, []);
+  });
 });
 
 test.run();
