@@ -77,6 +77,7 @@ async function onPhone(engine: EngineKind): Promise<PhoneCosts> {
     const firstDelete = await measurePress(phone, ['soft2']); // Delete the focused (newest) entry
     const del = await measurePress(phone, ['soft2']);
     if (!/calllist/.test(phone.screen().id)) throw new Error(`not on the call list: ${JSON.stringify(phone.screen())}`);
+    if (phone.faults.length) throw new Error(`${engine}: firmware faults: ${JSON.stringify(phone.faults)}`);
     return { clear, cleared, firstDelete, delete: del };
   } finally {
     phone.dispose();
