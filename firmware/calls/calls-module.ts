@@ -211,6 +211,8 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
         log.error(`erasing the call lists of user ${previous} failed (${(e as Error).message})`);
       }
     }
+    // The user's CDR records leave with them: the login module's logout erases them from flash (class `cdr`, declared `userLogout`).
+    if (previous) cdr.forget(previous);
     recorder.setUser(user);
     if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
   });

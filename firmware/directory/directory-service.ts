@@ -48,7 +48,7 @@ export interface DirectoryServiceDeps {
   /** The personal file changed on the phone: upload it (the provisioning client gates and encrypts). */
   upload: (text: string, user: string | null) => void;
   /** Storage for a directory owner (tests and benchmarks pass their own). */
-  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void };
+  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void };
 }
 
 export type EditResult = { ok: true } | { ok: false; error: string };
@@ -204,9 +204,11 @@ export class DirectoryService {
   }
 
   remove(ct: string): EditResult {
-    if (!this.merged?.lookup(ct)) return { ok: false, error: `${ct} is not in the directory` };
-    const next = this.local.withRemoved(ct);
-    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${ct}`);
+    const entry = this.merged?.lookup(ct);
+    if (!entry) return { ok: false, error: `${ct} is not in the directory` };
+    const next = this.local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
+    // Delete is erase: the commit re-keys the owner's directory, so the contact's old pages decrypt no more.
+    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${ct}`, true);
   }
 
   // ── call handling (firmware/calls/incoming-call-policy.ts) ──
@@ -243,10 +245,11 @@ export class DirectoryService {
     for (const l of this.listeners) l();
   }
 
-  private commitEdit(next: LocalContacts, apply: (m: MergedDirectory) => void, what: string): EditResult {
+  private commitEdit(next: LocalContacts, apply: (m: MergedDirectory) => void, what: string, erase = false): EditResult {
     const text = serializeDirectoryXml(next.contacts());
     next.setFileDigest(textDigest(text));
     this.storage.stage(LOCAL_PAGE, next.text());
+    if (erase) this.storage.stageErase?.();
     try {
       if (!this.merged) throw new Error('no directory index');
       apply(this.merged);
@@ -328,6 +331,14 @@ export class DirectoryService {
       this.storage.dropStaged();
       this.d.log.error(`directory: could not store which files were reported (${(e as Error).message})`);
     }
+  }
+
+  /** The global file on hand lists this identity (a personal contact may hide a global one with the same number). */
+  private globalFileHas(id: string): boolean {
+    const text = this.d.sourceText(GLOBAL_FILE);
+    if (text === null) return false;
+    const parsed = parseDirectoryXml(text, this.d.maxGlobal);
+    return !parsed.ok || parsed.contacts.some((c) => contactIdentity(c.ct) === id);
   }
 }
 

@@ -36,7 +36,23 @@ export function classByCode(code: number): DataClassId | undefined {
   return BY_CODE.get(code);
 }
 
-/** Name of the keystore key that seals a class's records. */
-export function classKeyName(cls: DataClassId, user?: string): string {
-  return user ? `store.${cls}.u.${user}` : `store.${cls}`;
+/**
+ * Name of the keystore key that seals a class's records: `store.<class>`
+ * (the phone's own) or `store.<class>.u.<user>`, and for key generations
+ * after the first (a re-key: FileStore.rekeyClass) `#<generation>` appended.
+ * `#` never occurs in a user id (firmware/login/user-id.ts), class ids or
+ * the rest of the name.
+ */
+export function classKeyName(cls: DataClassId, user?: string, generation = 0): string {
+  const base = user ? `store.${cls}.u.${user}` : `store.${cls}`;
+  return generation > 0 ? `${base}#${generation}` : base;
+}
+
+export interface ClassKey { cls: DataClassId; user: string; generation: number }
+
+/** The class, user ('' for the phone's own) and generation a key name stands for, or null when it is not a class key. */
+export function parseClassKeyName(name: string): ClassKey | null {
+  const m = /^store\.([A-Za-z]+)(?:\.u\.([^#]+))?(?:#([1-9][0-9]*))?$/.exec(name);
+  if (!m || !Object.prototype.hasOwnProperty.call(DATA_CLASSES, m[1])) return null;
+  return { cls: m[1] as DataClassId, user: m[2] ?? '', generation: m[3] ? Number(m[3]) : 0 };
 }
