@@ -32,6 +32,7 @@ export class EntryBudget {
   private polls = 0;
   private pollLimit = 0;
   private cpuLimitMicros = 0;
+  private scope = 'per event';
   private startedMicros = 0;
   private hostMicros = 0;
   private hostDepth = 0;
@@ -39,8 +40,9 @@ export class EntryBudget {
   /** Why the firmware was stopped during this entry (null: it was not). */
   trip: BudgetTrip | null = null;
 
-  /** Begin a new entry with this allowance. */
-  start(pollLimit: number, cpuLimitMs: number): void {
+  /** Begin a new entry with this allowance (`scope` names it in messages: "per event", "at boot"). */
+  start(pollLimit: number, cpuLimitMs: number, scope = 'per event'): void {
+    this.scope = scope;
     this.polls = 0;
     this.pollLimit = pollLimit;
     this.cpuLimitMicros = cpuLimitMs * 1000;
@@ -64,12 +66,12 @@ export class EntryBudget {
     if (this.trip) return true;
     this.polls++;
     if (this.polls > this.pollLimit) {
-      this.tripCpu(`${this.polls} interrupt polls (its board allows ${this.pollLimit} per event)`);
+      this.tripCpu(`${this.polls} interrupt polls (its board allows ${this.pollLimit} ${this.scope})`);
       return true;
     }
     const ms = this.guestMs();
     if (ms > this.cpuLimitMicros / 1000) {
-      this.tripCpu(`${Math.round(ms)} ms of CPU time (its board allows ${this.cpuLimitMicros / 1000} ms per event)`);
+      this.tripCpu(`${Math.round(ms)} ms of CPU time (its board allows ${this.cpuLimitMicros / 1000} ms ${this.scope})`);
       return true;
     }
     return false;

@@ -143,7 +143,7 @@ export class QuickJsEngine implements FirmwareEngine {
     this.runtime = module.newRuntime();
     this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
     this.runtime.setMaxStackSize(profile.stackBudgetBytes);
-    this.budget.start(profile.cpuBudget.pollsAtBoot, profile.cpuBudget.msAtBoot);
+    this.budget.start(profile.cpuBudget.pollsAtBoot, profile.cpuBudget.msAtBoot, 'at boot');
     this.runtime.setInterruptHandler(() => {
       if (this.budget.poll()) return (this.interrupted = true);
       if (this.budget.pollCount % MEMORY_CHECK_POLLS === 0) {
@@ -168,7 +168,7 @@ export class QuickJsEngine implements FirmwareEngine {
 
   private bootInVm(hal: Hal): void {
     this.installHostFunctions(hal);
-    this.budget.start(this.profile.cpuBudget.pollsAtBoot, this.profile.cpuBudget.msAtBoot);
+    this.budget.start(this.profile.cpuBudget.pollsAtBoot, this.profile.cpuBudget.msAtBoot, 'at boot');
     this.evalOrThrow(this.code, 'firmware.js');
     this.dispatcher = this.evalOrThrow(
       '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
@@ -221,8 +221,8 @@ export class QuickJsEngine implements FirmwareEngine {
     const caught = this.caughtByGuest;
     this.budget.trip = null;
     this.caughtByGuest = null;
-    if (trip) throw new FaultError(trip.kind, `${trip.message}; the firmware caught the interruption (e.g. in a promise job) and carried on`, '');
-    if (caught) throw new FaultError(caught.kind, caught.message, caught.stack);
+    if (trip) throw new FaultError(trip.kind, `${trip.message}; the firmware caught the interruption (e.g. in a promise job) and carried on`, '', true);
+    if (caught) throw new FaultError(caught.kind, caught.message, caught.stack, true);
   }
 
   /** The guest bridge saw the firmware catch a stack or memory budget error: reported after the entry, once. */

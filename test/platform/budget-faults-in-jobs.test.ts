@@ -83,6 +83,20 @@ test('a CPU budget fault in a promise job is reported again in the next event th
   }
 });
 
+test('a CPU budget fault swallowed in a promise job at boot is reported; the boot completed, so the phone runs on', async () => {
+  const phone = await bootFaultyPhone({ board: 'desk-99' });
+  try {
+    await phone.press('select');
+    assert.equal(phone.faults.map((f) => f.kind), ['cpu-budget']);
+    assert.match(phone.faults[0].message, /interrupted after 10001 interrupt polls \(its board allows 10000 at boot\)|ms of CPU time/);
+    assert.ok(phone.log().some((l) => l.startsWith('[sim] firmware fault (cpu-budget) in boot')));
+    assert.is(phone.state, 'running');
+    await expectAlive(phone);
+  } finally {
+    phone.dispose();
+  }
+});
+
 const call = (from: string, name: string) => ({
   seq: 0, direction: 'In' as const, disposition: 'Normal' as const, line: 1, protocol: 'SIP' as const, startTime: '2025-12-24T18:00:00',
   duration: 'PT3M', count: 1, destination: { address: 'sip:me@pbx', name: '' }, source: { address: from, name }, connections: [{ address: from, name }],
