@@ -21,6 +21,12 @@
  * would), abandons the runtime instead of freeing it, and later phones get a
  * fresh WASM module (the unwind leaks part of the module's shadow stack).
  *
+ * Budgets and promise jobs: the allowance of an entry (entry-budget.ts)
+ * covers the promise jobs pumped after it. A trip the firmware caught is still
+ * reported after the entry (QuickJS's "interrupted" rejects an async
+ * function's promise, which a `.catch` may swallow), as is a stack or memory
+ * error the guest bridge saw reach a promise reaction.
+ *
  * Handle discipline: the only guest handle kept across calls is the
  * dispatcher, disposed in `dispose()`; every other handle is released before
  * the host function that made it returns, so a runtime can be disposed after
