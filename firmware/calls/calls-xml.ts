@@ -13,6 +13,13 @@ import { DISPOSITIONS, parseIsoDuration, type CallParty, type CallRecord, type D
 /** Larger files are refused whole (the phone keeps at most 3 × 30 entries; 256 KB is far more than that needs). */
 export const MAX_CALLS_XML_BYTES = 256 * 1024;
 
+/**
+ * Files nesting elements deeper are refused whole: a calls file needs 5 levels
+ * (callList > call > connections > connection > address); thousands of nested
+ * elements are not a call list, and would cost the scanner time per close tag.
+ */
+export const MAX_CALLS_XML_DEPTH = 16;
+
 function party(tag: string, p: CallParty, indent: string): string {
   return `${indent}<${tag}><address>${escapeXml(p.address)}</address><name>${escapeXml(p.name)}</name></${tag}>\n`;
 }
@@ -48,8 +55,12 @@ function decode(text: string): string {
   });
 }
 
-/** Scan elements into a tree. Tolerates bare `&`, stray close tags and a cut-off end (open elements stay `closed: false`). */
-function scan(text: string): XmlNode {
+/**
+ * Scan elements into a tree. Tolerates bare `&`, stray close tags and a
+ * cut-off end (open elements stay `closed: false`). Null when elements nest
+ * deeper than MAX_CALLS_XML_DEPTH.
+ */
+function scan(text: string): XmlNode | null {
   const root: XmlNode = { name: '#root', attrs: {}, children: [], text: '', closed: false };
   const stack: XmlNode[] = [root];
   const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<![^>]*>/g;
@@ -62,7 +73,8 @@ function scan(text: string): XmlNode {
     if (m[5] !== undefined) { top.text += m[5]; continue; }
     if (!m[2]) continue; // comment, declaration, doctype
     if (m[1]) {
-      const at = stack.map((n) => n.name).lastIndexOf(m[2]);
+      let at = stack.length - 1;
+      while (at > 0 && stack[at].name !== m[2]) at--;
       if (at > 0) {
         stack[at].closed = true;
         stack.length = at;
@@ -73,7 +85,8 @@ function scan(text: string): XmlNode {
     for (const a of m[3].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1]] = decode(a[2] ?? a[3] ?? '');
     const node: XmlNode = { name: m[2], attrs, children: [], text: '', closed: m[4] === '/' };
     top.children.push(node);
-    if (!node.closed) stack.push(node);
+    // The stack holds the root too: MAX_CALLS_XML_DEPTH elements make it one longer.
+    if (!node.closed && stack.push(node) > MAX_CALLS_XML_DEPTH + 1) return null;
   }
   return root;
 }
@@ -102,6 +115,7 @@ export function importCallsXml(text: string): CallsImport {
   const problems: string[] = [];
   if (text.length > MAX_CALLS_XML_BYTES) return { records: [], calls: 0, problems: [`calls file of ${text.length} bytes exceeds ${MAX_CALLS_XML_BYTES}: refused`] };
   const root = scan(text);
+  if (!root) return { records: [], calls: 0, problems: [`calls file nests elements deeper than ${MAX_CALLS_XML_DEPTH} levels: refused`] };
   const list = root.children.find((n) => n.name === 'callList');
   if (!list) return { records: [], calls: 0, problems: ['no <callList> root element'] };
   if (!list.closed) problems.push('file ends before </callList> (truncated?): complete calls kept');

@@ -9,7 +9,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exportCallsXml, importCallsXml } from '../../firmware/calls/calls-xml';
+import { MAX_CALLS_XML_DEPTH, exportCallsXml, importCallsXml } from '../../firmware/calls/calls-xml';
 import { isoDuration, parseIsoDuration } from '../../firmware/calls/call-record';
 import { bootCalls, removeImage, placeAnswered, type CallsHarness } from './calls-harness';
 
@@ -199,6 +199,25 @@ test('a call ending uploads the calls file through prov:upload (debounced), for 
   await h.tick(2500);
   assert.is(uploads[1].user, 'alice');
   assert.is(importCallsXml(uploads[1].text).records.length, 1);
+});
+
+test('elements nested deeper than the calls format needs are refused whole, in time linear in the file', () => {
+  const call = `<call direction="In" startTime="2025-12-24T18:00:00"><source><address>2001</address></source></call>`;
+  const at16 = importCallsXml(`<callList>${'<x>'.repeat(MAX_CALLS_XML_DEPTH - 2)}${'</x>'.repeat(MAX_CALLS_XML_DEPTH - 2)}${call}</callList>`);
+  assert.is(at16.records.length, 1, `${MAX_CALLS_XML_DEPTH} levels are read`);
+  for (const xml of [
+    // 10,000 nested <call>: closing them walked the whole open-element stack per close tag.
+    '<callList>' + '<call>'.repeat(10000) + '</call>'.repeat(10000) + '</callList>',
+    // Close tags that match nothing open.
+    '<callList>' + '<a>'.repeat(10000) + '</b>'.repeat(10000) + '</callList>',
+  ]) {
+    const t0 = Date.now();
+    const r = importCallsXml(xml);
+    const ms = Date.now() - t0;
+    assert.equal(r.records, []);
+    assert.equal(r.problems, [`calls file nests elements deeper than ${MAX_CALLS_XML_DEPTH} levels: refused`]);
+    assert.ok(ms < 200, `refused in ${ms} ms`);
+  }
 });
 
 test('exportCallsXml of nothing is an empty callList', () => {
