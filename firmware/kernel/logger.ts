@@ -4,8 +4,11 @@
  * … 6 (fatal). Logging never throws and never blocks the caller: sinks only
  * take the line (the flash log buffers it in RAM and writes in batches);
  * a sink that fails or refuses a line (returns false) counts a missed event,
- * reported in the next line that gets through.
+ * reported in the next line that gets through. Every text is bounded and
+ * escaped here (./log-line-safety.ts), so no caller has to.
  */
+import { boundLogText, escapeLogText } from './log-line-safety';
+
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'fatal'] as const;
 export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
@@ -32,8 +35,7 @@ export function formatLogLine(r: LogRecord): string {
     stampTime = r.time;
     stampText = new Date(r.time).toISOString();
   }
-  const text = r.text.indexOf('\n') < 0 && r.text.indexOf('\r') < 0 ? r.text : r.text.replace(/[\r\n]+/g, ' ');
-  return `${stampText}|${r.component}|${r.level}|${r.missed}|${text}`;
+  return `${stampText}|${r.component}|${r.level}|${r.missed}|${r.text}`;
 }
 
 export class Logger {
@@ -75,14 +77,16 @@ export class Logger {
 
   log(component: string, level: LogLevel, text: string): void {
     if (!this.enabled(component, level)) return;
-    let shown = text;
+    // Cut first, so a 300,000-character caller ID costs the filter nothing; escape last, after redaction saw the raw text.
+    let shown = boundLogText(text);
     if (this.filter) {
       try {
-        shown = this.filter(component, level, text);
+        shown = this.filter(component, level, shown);
       } catch {
         shown = '[line withheld: redaction failed]';
       }
     }
+    shown = escapeLogText(shown);
     const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text: shown };
     const line = formatLogLine(record);
     this.ring.push(line);
