@@ -14,6 +14,7 @@ import { isoDuration, startTimeOf, type CallRecord, type Disposition } from './c
 import type { CallListRecorder, RecordHandle } from './call-list-recorder';
 import type { CdrStore } from './cdr-store';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
+import { party } from '../kernel/party';
 
 export type CallState = 'dialing' | 'ringing' | 'incoming' | 'connected' | 'held' | 'ended';
 
@@ -89,7 +90,7 @@ export class CallController {
     const address = target.trim();
     if (!address) return null;
     if (!/^[\w.+*#@:;=%-]{1,256}$/.test(address)) {
-      this.d.log.warning(`dial: "${address.slice(0, 40)}" is not a number or SIP URI: not dialled`);
+      this.d.log.warning(`dial: "${party(address, 'address')}" is not a number or SIP URI: not dialled`);
       return null;
     }
     const active = this.live.find((c) => c.state === 'connected');
@@ -113,7 +114,7 @@ export class CallController {
       for (const e of early) this.onLineEvent(e);
       this.dropUnclaimedEarly();
     }, (e) => {
-      this.d.log.error(`dial ${address} failed: ${(e as Error).message}`);
+      this.d.log.error(`dial ${party(address, 'address')} failed: ${(e as Error).message}`);
       this.finish(call, 'error');
       this.dropUnclaimedEarly();
     });
@@ -186,7 +187,7 @@ export class CallController {
     consult.handle.conferenced = true;
     this.d.recorder.update(consult.handle, consult.record);
     void this.hold(held, false);
-    this.d.log.info(`conference: ${held.remote.address} + ${consult.remote.address}`);
+    this.d.log.info(`conference: ${party(held.remote.address, 'address')} + ${party(consult.remote.address, 'address')}`);
     return true;
   }
 
@@ -251,10 +252,10 @@ export class CallController {
     const call = this.newCall('In', { address: remote.address, name }, { address: remote.address, name }, { address: local, name: '' }, undefined, false);
     call.callId = callId;
     if (decision.action === 'reject') {
-      this.d.log.info(`incoming call from ${remote.address} rejected by the directory`);
+      this.d.log.info(`incoming call from ${party(remote.address, 'address')} rejected by the directory`);
       this.reject(call);
     } else if (decision.action === 'divert' && decision.divertTo) {
-      this.d.log.info(`incoming call from ${remote.address} diverted to ${decision.divertTo} by the directory`);
+      this.d.log.info(`incoming call from ${party(remote.address, 'address')} diverted to ${party(decision.divertTo, 'address')} by the directory`);
       this.forward(call, decision.divertTo);
     }
     this.d.changed();
@@ -307,7 +308,7 @@ export class CallController {
       localTag: '',
       ...(call.emergency ? { emergency: { location: this.d.emergencyLocation() } } : {}),
     });
-    this.d.log.info(`call ${call.direction === 'In' ? 'from' : 'to'} ${call.remote.address} ended: ${cause}${sipCode ? ` (${sipCode})` : ''}, ${call.record.disposition}, ${call.record.duration}`);
+    this.d.log.info(`call ${call.direction === 'In' ? 'from' : 'to'} ${party(call.remote.address, 'address')} ended: ${cause}${sipCode ? ` (${sipCode})` : ''}, ${call.record.disposition}, ${call.record.duration}`);
     // A held call whose consultation call ended stays held; a conference partner left alone is a plain call again.
     for (const c of this.live) {
       if (c.consultFor === call.key) delete c.consultFor;

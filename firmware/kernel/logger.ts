@@ -8,6 +8,7 @@
  * escaped here (./log-line-safety.ts), so no caller has to.
  */
 import { boundLogText, escapeLogText } from './log-line-safety';
+import { replaceParties } from './party';
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'fatal'] as const;
 export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -43,6 +44,7 @@ export class Logger {
   private thresholds = new Map<string, LogLevel>();
   private missed = 0;
   private filter: LogTextFilter | null = null;
+  private clearPartyUntil: number | null = null;
   private readonly ring: string[] = [];
 
   constructor(private readonly now: () => number, private defaultLevel: LogLevel = 1, private readonly ringSize = 200) {}
@@ -70,6 +72,16 @@ export class Logger {
     this.filter = filter;
   }
 
+  /** Set by the logs module: until when (wall-clock ms) party data is logged in clear; null while it is redacted. */
+  setPartyInClearUntil(until: number | null): void {
+    this.clearPartyUntil = until;
+  }
+
+  /** The end of the admin's clear-party window, null when party data is redacted (the status screen shows it). */
+  partyInClearUntil(): number | null {
+    return this.clearPartyUntil;
+  }
+
   /** A logger bound to one component (1–5 characters). */
   component(name: string): ComponentLogger {
     return new ComponentLogger(this, name.slice(0, 5));
@@ -85,6 +97,9 @@ export class Logger {
       } catch {
         shown = '[line withheld: redaction failed]';
       }
+    } else {
+      // No redaction yet (early boot): a marked party value is never shown.
+      shown = replaceParties(shown, () => '[withheld]');
     }
     shown = escapeLogText(shown);
     const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text: shown };

@@ -34,6 +34,7 @@ import {
   decodeBlockUnit, decodeMeta, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeRecord, restamp, walkRecords, withTxSeq,
   type RecordHeader, type RecordMeta,
 } from './record-format';
+import { party } from '../kernel/party';
 
 /** Free blocks a data write must leave, so garbage collection always has room to copy into. */
 const RESERVE_BLOCKS = 2;
@@ -311,7 +312,7 @@ export class FileStore {
     let done: { blocks: number; moved: number };
     try {
       this.destroyKeys(cls, user);
-      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
+      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${party(user!, 'user')}`}`);
       done = this.scrub(
         (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
         (f) => f.cls === cls && (allUsers || f.user === user),
