@@ -15,6 +15,7 @@ import type { CallListRecorder, RecordHandle } from './call-list-recorder';
 import type { CdrStore } from './cdr-store';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
 import { party } from '../kernel/party';
+import { boundAddress, boundParty } from './party-bounds';
 
 export type CallState = 'dialing' | 'ringing' | 'incoming' | 'connected' | 'held' | 'ended';
 
@@ -193,8 +194,9 @@ export class CallController {
 
   // ── line events ──
 
-  onLineEvent(e: LineEvent): void {
-    if (e.type === 'registration' || e.type === 'notify') return;
+  onLineEvent(event: LineEvent): void {
+    if (event.type === 'registration' || event.type === 'notify') return;
+    const e = this.bounded(event);
     if (e.type === 'incoming') return this.incoming(e.callId, e.remote, e.local);
     const call = this.live.find((c) => c.callId === e.callId);
     if (!call) {
@@ -243,6 +245,24 @@ export class CallController {
         return;
     }
     this.d.changed();
+  }
+
+  /** The last line of defence: names and addresses from the line cut to what a SIP phone accepts, each cut logged. */
+  private bounded<E extends LineEvent>(e: E): E {
+    const cuts: string[] = [];
+    let out: LineEvent = e;
+    if ((e.type === 'incoming' || e.type === 'connected') && e.remote) {
+      const b = boundParty(e.remote.address, e.remote.name);
+      if (b.cuts.length) {
+        cuts.push(...b.cuts);
+        out = { ...e, remote: { address: b.address, name: b.name } };
+      }
+    } else if (e.type === 'transferred' || e.type === 'forwarded') {
+      const target = boundAddress(e.target, cuts);
+      if (cuts.length) out = { ...e, target };
+    }
+    for (const c of cuts) this.d.log.warning(`line: ${e.type} call ${'callId' in e ? e.callId : ''}: ${c}`);
+    return out as E;
   }
 
   private incoming(callId: string, remote: Party, local: string): void {
