@@ -27,7 +27,7 @@ const CALLED = '4989777456';
 const CONTACT_NUMBER = '31337';
 const SECRETS = [CALLER.slice(1), CALLER_NAME, 'Quirinus', 'Oberhuber', CALLED, CONTACT_NUMBER, USER];
 
-const SITE = { 'log.render.file.upload.period': '600', 'log.render.file.upload.append': '0' };
+const SITE = { 'log.render.file.upload.period': '600', 'log.render.file.upload.append': '0', 'log.clearParty.hours': '0' };
 
 function appAndBootLog(phone: Phone): string {
   const o = { image: phone.dumpFlash(), profile: boardProfile('desk-500'), crypto: phone.devices.crypto };
