@@ -42,9 +42,13 @@ const URI = /\b(sips?|tel):([^@\s;>,"?]+)(@[^\s;>,"?]*)?/gi;
 const QUOTED_NAME = /"((?:[^"\\]|\\.)*)"(\s*<(?:sips?|tel):)/gi;
 const HEADER_NAME = /^((?:From|To|f|t|Contact|m|P-Asserted-Identity|P-Preferred-Identity|Remote-Party-ID|Referred-By|Refer-To|Diversion)\s*:\s*)([^<"\r\n]*?[^<"\s\r\n][^<"\r\n]*?)(\s*<(?:sips?|tel):)/gim;
 const KEY_NAME = /(?<![[\w-])((?:display[-_ ]?)?name\s*[=:]\s*)("[^"]*"|[^\s,;|]+)/gi;
-// Sizes and durations are not phone numbers: a run of digits followed by a unit stays.
-const NUMBER = /(?<![\w.:/#@=-])\+?\(?\d[\d \-()]{5,}\d(?![\w.])(?!\s?(?:bytes|chars|characters|ms|KB|KiB|MB|blocks|records|lines|seconds|s\b))/g;
+// Sizes and durations are not phone numbers: a run of digits followed by a unit stays; so does a file name (`000000000000-directory.xml`).
+const NUMBER = /(?<![\w.:/#@=-])\+?\(?\d[\d \-()]{5,}\d(?![\w.]|-[A-Za-z])(?!\s?(?:bytes|chars|characters|ms|KB|KiB|MB|blocks|records|lines|seconds|s\b))/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+const URI_HINT = /(?:sips?|tel):/i;
+const NAME_HINT = /name/i;
+/** A phone number has at least 7 digits: a text with fewer has none. */
+const SEVEN_DIGITS_HINT = /(?:\d[^\d]{0,6}){7}/;
 const BARE_USER_AT_HOST = /^([^@\s]+)(@\S*)$/;
 
 export class LogRedactor {
@@ -82,13 +86,20 @@ export class LogRedactor {
   redact(text: string): string {
     let out = replaceParties(text, (v, kind) => this.partyToken(v, kind));
     if (this.knownUserPattern) out = out.replace(this.knownUserPattern, (u) => this.token('user', u, true));
-    out = out.replace(QUOTED_NAME, (_m, name: string, rest: string) => `"${this.token('name', name)}"${rest}`);
-    out = out.replace(HEADER_NAME, (_m, head: string, name: string, rest: string) => `${head}${this.token('name', name)}${rest}`);
-    out = out.replace(KEY_NAME, (_m, head: string, value: string) => `${head}${this.token('name', value.replace(/^"|"$/g, ''))}`);
-    out = out.replace(URI, (_m, scheme: string, user: string, host: string | undefined) => {
-      const kind: TokenKind = isPhoneNumber(user) ? 'num' : 'user';
-      return `${scheme}:${this.token(kind, user)}${host ?? ''}`;
-    });
+    // Every line of every component passes here: cheap checks skip the patterns that cannot match.
+    const hasUri = URI_HINT.test(out);
+    if (hasUri && out.indexOf('<') >= 0) {
+      out = out.replace(QUOTED_NAME, (_m, name: string, rest: string) => `"${this.token('name', name)}"${rest}`);
+      out = out.replace(HEADER_NAME, (_m, head: string, name: string, rest: string) => `${head}${this.token('name', name)}${rest}`);
+    }
+    if (NAME_HINT.test(out)) out = out.replace(KEY_NAME, (_m, head: string, value: string) => `${head}${this.token('name', value.replace(/^"|"$/g, ''))}`);
+    if (hasUri) {
+      out = out.replace(URI, (_m, scheme: string, user: string, host: string | undefined) => {
+        const kind: TokenKind = isPhoneNumber(user) ? 'num' : 'user';
+        return `${scheme}:${this.token(kind, user)}${host ?? ''}`;
+      });
+    }
+    if (!SEVEN_DIGITS_HINT.test(out)) return out;
     out = out.replace(NUMBER, (m) => (ISO_DATE.test(m) || digitCount(m) < 7 ? m : this.token('num', m)));
     return out;
   }

@@ -34,7 +34,6 @@ import { serverAddressError } from './server-address';
 import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, redactedUrl } from './server-settings';
 import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
 import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
-import { party } from '../kernel/party';
 
 /** The module as registered; its screens work once startProvisioning has bound `runtime`. */
 export interface ProvisioningModule extends FirmwareModule {
@@ -208,7 +207,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     w.settings.set(SERVER_SETTING, url);
     w.settings.set(USER_SETTING, fields.user);
     w.settings.set(PASSWORD_SETTING, fields.password);
-    log.notice(`provisioning server set at the phone: ${redactedUrl(url)}${fields.user ? ` (user "${party(fields.user, 'user')}")` : ' (no user)'}; provisioning now`);
+    log.notice(`provisioning server set at the phone: ${redactedUrl(url)}${fields.user ? ` (user "${fields.user}")` : ' (no user)'}; provisioning now`);
     nav.replace(new MessageScreen(PROVISIONING_SERVER_TITLE, ['Saved', `Provisioning from ${redactedUrl(url)}`]));
     void client.request('request');
     return null;

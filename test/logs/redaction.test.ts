@@ -70,7 +70,7 @@ test('every component is redacted; party() marks become the token of their kind;
   const clear = redactor(undefined, { clearParty: true });
   assert.is(clear.filter('dir', 1, `contact ${party('Ann Lee', 'name')} saved, from +49 30 123456`), 'contact Ann Lee saved, from +49 30 123456');
   // Dates, times, IPv4 addresses, short numbers and sizes are not phone numbers.
-  const plain = '2026-01-01 10:12:14 from 10.0.0.1:5060 code 486 after 12 s, 1048576 bytes';
+  const plain = '2026-01-01 10:12:14 from 10.0.0.1:5060 code 486 after 12 s, 1048576 bytes, 000000000000-directory.xml';
   assert.is(r.filter('sip', 1, plain), plain);
 });
 
