@@ -576,6 +576,11 @@ export function isGatedDeviceParameter(name: string): boolean {
 }
 
 /** Secrets in force (passwords, keys, account codes) never reach the log in clear: only their length. (A refused value is logged as given, to name what was wrong.) */
+/** Parameters whose value names a user. */
+const PARTY_PARAMETERS = new Set(['prov.login.defaultUser']);
+
 export function shown(name: string, value: string): string {
+  // A user ID in configuration is party data: logged as its token (docs/logging.md, "Redaction").
+  if (value !== '' && PARTY_PARAMETERS.has(name)) return party(value, 'user');
   return value !== '' && /password(\.hash)?$|\.key$|accountcode$/i.test(name) ? `<${[...value].length} characters hidden>` : value;
 }
