@@ -18,7 +18,7 @@ import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
-import { logsModule, startLogs, type LogService } from './logs/logs-module';
+import { logsModule, startLogRedaction, startLogs, type LogService } from './logs/logs-module';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
@@ -93,10 +93,12 @@ export function boot(hal: Hal): BootedPhone {
   for (const declaration of [resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
+  // Party data is redacted from here on, configuration lines included (keyed tokens; docs/logging.md).
+  const redaction = startLogRedaction(kernel, fs);
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
-  // Right after configuration: log levels, redaction and the flash log apply to everything after.
-  const logs = startLogs(kernel, { fs, config });
+  // Right after configuration: log levels, the clear-party window and the flash log apply to everything after.
+  const logs = startLogs(kernel, { fs, config, redaction });
   auth = startAuth(kernel, vault, { nvram, settings }, config);
 
   ui.buildMenus();

@@ -196,11 +196,20 @@ export interface Leds {
 // ───────────────────────────── SIP line ─────────────────────────────
 
 export interface Party {
-  /** Number or SIP URI. */
+  /** Number or SIP URI, at most PARTY_ADDRESS_MAX characters. */
   address: string;
-  /** Display name from signalling, '' when absent. */
+  /** Display name from signalling, '' when absent; at most PARTY_NAME_MAX characters. */
   name: string;
 }
+
+/**
+ * What a line may deliver, in characters: what a SIP phone accepts
+ * (display names of desk phones are shorter still; SIP URIs in the wild
+ * stay well under 256). Every host cuts longer values at its entry and the
+ * firmware cuts again (firmware/calls/party-bounds.ts).
+ */
+export const PARTY_NAME_MAX = 128;
+export const PARTY_ADDRESS_MAX = 256;
 
 export type CallEndCause =
   | 'local-hangup' | 'remote-hangup' | 'busy' | 'rejected' | 'no-answer'

@@ -23,6 +23,7 @@ import { CdrStore } from './cdr-store';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
+import { party } from '../kernel/party';
 
 export function callsModule(): FirmwareModule {
   return { declaration: callsDeclaration };
@@ -122,7 +123,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   const dial = (number: string, nav?: Navigator) => {
     const refusal = dialGate?.(number) ?? null;
     if (refusal) {
-      log.notice(`dial ${number} refused: ${refusal}`);
+      log.notice(`dial ${party(number, 'address')} refused: ${refusal}`);
       nav?.redraw();
       return;
     }
@@ -206,9 +207,9 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
       // A failed erase must not keep the previous user's lists on screen; the login module's logout erase retries at boot.
       try {
         store.erase(previous);
-        log.notice(`call lists of user ${previous} erased at logout`);
+        log.notice(`call lists of user ${party(previous, 'user')} erased at logout`);
       } catch (e) {
-        log.error(`erasing the call lists of user ${previous} failed (${(e as Error).message})`);
+        log.error(`erasing the call lists of user ${party(previous, 'user')} failed (${(e as Error).message})`);
       }
     }
     // The user's CDR records leave with them: the login module's logout erases them from flash (class `cdr`, declared `userLogout`).
@@ -222,7 +223,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     const user = (p as { user?: string } | undefined)?.user ?? null;
     try {
       store.erase(user);
-      log.notice(`call lists ${user ? `of user ${user} ` : ''}cleared (Clear Uploaded Calls/Directory)`);
+      log.notice(`call lists ${user ? `of user ${party(user, 'user')} ` : ''}cleared (Clear Uploaded Calls/Directory)`);
     } catch (e) {
       log.error(`clearing the call lists failed (${(e as Error).message})`);
     }

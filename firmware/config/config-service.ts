@@ -35,6 +35,7 @@ import { ConfigCache, type ConfigCacheStore } from './config-cache';
 import { parseMaster, type MasterConfig, type PhoneIdentity } from './master-file';
 import { baseProfileOf, ParameterRegistry, type BaseProfile, type RegisteredParameter } from './parameter-registry';
 import { validateValue } from './value-validation';
+import { party } from '../kernel/party';
 
 export type OverrideLayer = 'user' | 'local' | 'web' | 'cloud';
 export type LayerId = OverrideLayer | 'files' | 'default';
@@ -336,7 +337,7 @@ export class ConfigService {
   /** Log a user in (loads their cached `<user>.cfg` / `<user>-phone.cfg`) or out (null: their layers leave the phone). */
   setUser(user: string | null): boolean {
     if (user !== null && !USER_ID.test(user)) {
-      this.log.error(`login: refusing user id "${user.slice(0, 80)}": 1-64 of A-Z a-z 0-9 . _ @ -`);
+      this.log.error(`login: refusing user id "${party(user, 'user')}": 1-64 of A-Z a-z 0-9 . _ @ -`);
       return false;
     }
     if (this.user && this.user !== user) {
@@ -390,6 +391,7 @@ export class ConfigService {
 
   /** A secret parameter's value (declared `secret`: passwords, keys, account codes) never reaches the log: only its length. */
   private shown(name: string, value: string): string {
+    if (value !== '' && PARTY_PARAMETERS.has(name)) return party(value, 'user');
     return value !== '' && this.registry.lookup(name)?.secret ? `<${[...value].length} characters hidden>` : value;
   }
 
@@ -581,3 +583,5 @@ export function isGatedDeviceParameter(name: string): boolean {
   return name.startsWith('device.') && name !== 'device.set' && !name.endsWith('.set');
 }
 
+/** Parameters whose value names a user: party data, logged as its token (docs/logging.md, "Redaction"). */
+const PARTY_PARAMETERS = new Set(['prov.login.defaultUser']);

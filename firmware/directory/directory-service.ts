@@ -22,6 +22,7 @@ import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
 import { MergedDirectory, type DirectoryStorage, type MergedEntry } from './merged-directory';
 import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '../calls/incoming-call-policy';
+import { party } from '../kernel/party';
 
 export const GLOBAL_FILE = '000000000000-directory.xml';
 export const TEMPLATE_FILE = '000000000000-directory~.xml';
@@ -200,7 +201,7 @@ export class DirectoryService {
     const isLocal = !!this.local.find(c.ct) || (previousCt !== undefined && !!this.local.find(previousCt));
     if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: `Directory full (${this.d.maxLocal()} contacts)` };
     const next = this.local.withPut(c, previousCt);
-    return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${c.ct}`);
+    return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${party(c.ct, 'address')}`);
   }
 
   remove(ct: string): EditResult {
@@ -208,7 +209,7 @@ export class DirectoryService {
     if (!entry) return { ok: false, error: `${ct} is not in the directory` };
     const next = this.local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
     // Delete is erase: the commit re-keys the owner's directory, so the contact's old pages decrypt no more.
-    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${ct}`, true);
+    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${party(ct, 'address')}`, true);
   }
 
   // ── call handling (firmware/calls/incoming-call-policy.ts) ──
@@ -238,7 +239,7 @@ export class DirectoryService {
   // ── internals ──
 
   private ownerName(): string {
-    return this.user === null ? 'the phone' : `user ${this.user}`;
+    return this.user === null ? 'the phone' : `user ${party(this.user, 'user')}`;
   }
 
   private changed(): void {

@@ -13,6 +13,7 @@ import type { ComponentLogger } from '../kernel/logger';
 import type { ModuleRegistry } from '../kernel/module-registry';
 import { parseClassKeyName, type DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
+import { party } from '../kernel/party';
 
 export interface UserDataEraserDeps {
   fs: FileStore;
@@ -48,12 +49,12 @@ export class UserDataEraser {
       if (cls === 'callLists' && !this.holds(user, cls)) continue;
       try {
         const r = this.d.fs.eraseClass(cls, user);
-        this.d.log.info(`${user}: ${cls} erased (${r.blocksErased} blocks)`);
+        this.d.log.info(`${party(user, 'user')}: ${cls} erased (${r.blocksErased} blocks)`);
       } catch (e) {
-        this.d.log.error(`${user}: erasing ${cls} failed (${(e as Error).message}); finished at the next boot`);
+        this.d.log.error(`${party(user, 'user')}: erasing ${cls} failed (${(e as Error).message}); finished at the next boot`);
       }
     }
-    this.d.log.info(`${user}: data cleared from the phone (${reason})`);
+    this.d.log.info(`${party(user, 'user')}: data cleared from the phone (${reason})`);
   }
 
   /** Users other than `keep` who have data of a logout class on the phone (a file, or a key that may still seal stale records). */

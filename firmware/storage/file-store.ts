@@ -40,6 +40,7 @@ import {
   decodeBlockUnit, decodeMeta, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeGeneration, encodeRecord, get32, restamp, sealedGeneration, walkRecords, withTxSeq,
   type RecordHeader, type RecordMeta,
 } from './record-format';
+import { party } from '../kernel/party';
 
 /** Free blocks a data write must leave, so garbage collection always has room to copy into. */
 const RESERVE_BLOCKS = 2;
@@ -348,7 +349,7 @@ export class FileStore {
     let done: { blocks: number; moved: number };
     try {
       this.destroyKeys(cls, user);
-      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
+      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${party(user!, 'user')}`}`);
       done = this.scrub(
         (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
         (f) => f.cls === cls && (allUsers || f.user === user),
@@ -449,7 +450,7 @@ export class FileStore {
     let done: { blocks: number; moved: number };
     try {
       this.destroyGenerationsBelow(cls, user, generation);
-      this.log(`store: re-keyed class ${cls}${user ? ` of user ${user}` : ''} to generation ${generation}`);
+      this.log(`store: re-keyed class ${cls}${user ? ` of user ${party(user, 'user')}` : ''} to generation ${generation}`);
       done = this.scrub(
         (c, u, _origSeq, gen) => c === code && u === user && gen !== null && gen < generation,
         (f) => f.cls === cls && f.user === user && f.records.some((r) => r.gen >= 0 && r.gen < generation),
@@ -659,7 +660,7 @@ export class FileStore {
     for (const { code, user, gen } of orphanKeys.values()) {
       const cls = classByCode(code)!;
       if (this.crypto.hasKey(classKeyName(cls, user || undefined, gen))) continue;
-      this.log(`store: records of class ${cls}${user ? ` of user ${user}` : ''} have no key (erased): scrubbing them`);
+      this.log(`store: records of class ${cls}${user ? ` of user ${party(user, 'user')}` : ''} have no key (erased): scrubbing them`);
       this.scrub((c, u, _origSeq, g) => c === code && u === user && g === gen, (f) => f.cls === cls && f.user === user && f.records.some((r) => r.gen === gen));
     }
   }

@@ -9,6 +9,7 @@ export class StatusScreen implements Screen {
   view(): ScreenText {
     const { board, power, clock } = this.kernel.hal;
     const uptimeS = Math.floor((clock.monotonic() - this.kernel.bootStartedAt) / 1000);
+    const clearUntil = this.kernel.log.partyInClearUntil();
     return {
       id: 'status',
       title: 'Status',
@@ -20,6 +21,8 @@ export class StatusScreen implements Screen {
         `Firmware: ${this.kernel.version}`,
         `Boot: ${power.lastBootReason()} #${power.bootCount()}`,
         `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
+        // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it.
+        ...(clearUntil !== null ? [`Party data logged IN CLEAR until ${new Date(clearUntil).toISOString().slice(0, 16).replace('T', ' ')} GMT`] : []),
       ],
       softKeys: ['', '', '', 'Back'],
       focus: -1,
