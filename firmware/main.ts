@@ -20,7 +20,10 @@ import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
 import { logsModule, startLogs, type LogService } from './logs/logs-module';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
-import { resetDeclaration } from './reset/declaration';
+import { resetAtBoot } from './reset/reset-at-boot';
+import { personalUploadRestricted, resetModule, startReset } from './reset/reset-module';
+import type { ResetService } from './reset/reset-service';
+import { settingsDeclaration } from './settings/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
 import { PhoneUi, uiModule } from './ui/ui-module';
@@ -42,6 +45,8 @@ export interface BootedPhone {
   auth: AuthService;
   logs: LogService;
   calls: CallsService;
+  /** The one reset entry point (keypad menus, web interface). */
+  resets: ResetService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -57,24 +62,12 @@ export function boot(hal: Hal): BootedPhone {
     storeLog.info(`${partition}: mounted, ${s.files} files, ${s.freeBlocks}/${s.blocks} blocks free (${hal.clock.monotonic() - started} ms)`);
     return store;
   };
-  let nvram: FileStore;
-  let fs: FileStore;
-  try {
-    nvram = mount('nvram');
-    fs = mount('fs');
-  } catch (e) {
-    // A store that cannot mount is a hardware fault: say so on the serial console and stop here.
-    sys.fatal(`boot: flash store mount failed: ${describeError(e)}`);
-    throw e;
-  }
-
-  const settings = new DeviceSettings(nvram, (m) => sys.error(m));
-  const vault = new PasswordVault(hal.crypto, settings);
   // Passwords and user profiles are bound once configuration and provisioning exist (below).
   let auth: AuthService | null = null;
   let login: LoginService | null = null;
   const ui = new PhoneUi(kernel, () => auth!);
-  kernel.modules.register(uiModule());
+  // Registered before the flash is mounted: the reset stage of the boot reads their data-class declarations.
+  kernel.modules.register(uiModule(() => ui.statusLines()));
   kernel.modules.register(configModule());
   const provisioningScreens = provisioningModule();
   kernel.modules.register(provisioningScreens);
@@ -83,15 +76,38 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
-  // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [resetDeclaration, analyticsDeclaration]) {
+  const reset = resetModule();
+  kernel.modules.register(reset);
+  // Declaration-only until their behaviour lands: their parameters and data classes are in the registry already.
+  for (const declaration of [settingsDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
   }
+
+  let nvram: FileStore;
+  let fs: FileStore;
+  try {
+    // The updater's part of the boot: recovery key combination, and any committed reset finished before fs is used.
+    ({ nvram, fs } = resetAtBoot({
+      flash: hal.flash, crypto: hal.crypto, classes: kernel.modules.dataClasses(),
+      heldKeys: hal.keys.heldAtPowerOn?.() ?? [], recoveryKeys: hal.board.recoveryKeys ?? [],
+      mount: (p) => mount(p), monotonic: () => hal.clock.monotonic(), now: () => hal.clock.now(), log: kernel.log.component('reset'),
+    }));
+  } catch (e) {
+    // A store that cannot mount is a hardware fault: say so on the serial console and stop here.
+    sys.fatal(`boot: flash store mount failed: ${describeError(e)}`);
+    throw e;
+  }
+
+  const settings = new DeviceSettings(nvram, (m) => sys.error(m));
+  const vault = new PasswordVault(hal.crypto, settings);
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
   // Right after configuration: log levels, redaction and the flash log apply to everything after.
   const logs = startLogs(kernel, { fs, config });
   auth = startAuth(kernel, vault, settings, config);
+  ui.setParameterLookup((n) => config.get(n));
+  const resets = startReset(kernel, reset, { nvram, settings, config });
+  ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
 
   ui.buildMenus();
   kernel.attachInputs();
@@ -120,5 +136,5 @@ export function boot(hal: Hal): BootedPhone {
   calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
   calls.setNameLookup(contacts.service.partyName);
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts, resets };
 }

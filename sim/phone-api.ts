@@ -93,6 +93,8 @@ export interface SimulatedPhone {
   /** The framebuffer as PNG bytes. */
   screenshotPng(): Buffer;
   farEnd: FarEnd;
+  /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
+  holdKeysAtBoot(keys: KeyName[]): void;
   /** Cut power now (or after `afterOps` more flash program/erase operations). */
   cutPower(afterOps?: number): void;
   /** Power back on (boot reason power-cut when power was cut, else power-on). */

@@ -117,6 +117,11 @@ export class Phone implements SimulatedPhone {
     await this.settle();
   }
 
+  /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
+  holdKeysAtBoot(keys: KeyName[]): void {
+    this.devices.keys.holdAtPowerOn(keys);
+  }
+
   cutPower(afterOps?: number): void {
     if (afterOps && afterOps > 0) {
       this.devices.flash.cutPowerAfter(afterOps);
@@ -240,6 +245,9 @@ export class Phone implements SimulatedPhone {
       } catch (e) {
         this.report('boot', e);
         if (this.phoneState === 'running') this.phoneState = 'crashed';
+      } finally {
+        // Keys held through power-on are let go once the boot has looked at them.
+        this.devices.keys.release();
       }
     });
   }

@@ -23,8 +23,8 @@ export const analyticsDeclaration: ModuleDeclaration = {
     { name: 'deviceAnalytics.note', type: 'string', default: '', maxLength: 512, description: 'Self-note sent to the cloud with the primary device information message.' },
   ],
   dataClasses: [
-    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids)', personal: true, perUser: false, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
-    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids)', personal: true, partition: 'fs', perUser: false, removedBy: ['resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, partition: 'fs', perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [],
 };

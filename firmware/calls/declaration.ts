@@ -23,7 +23,7 @@ export const callsDeclaration: ModuleDeclaration = {
     { name: 'feature.exchangeCallLog.enabled', type: 'boolean', default: { generic: false, skype: true }, description: 'Synchronize the call history with the Exchange server (needs feature.callList.enabled). Accepted; no Exchange client: lists stay local.' },
   ],
   dataClasses: [
-    { storageClass: 'callLists', description: 'Missed, received and placed call lists (<MAC>-calls.xml / <user>-calls.xml); a user\'s lists are erased by the calls module at logout unless callLists.eraseAtLogout=0', personal: true, perUser: true, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
+    { storageClass: 'callLists', description: 'Missed, received and placed call lists (<MAC>-calls.xml / <user>-calls.xml); a user\'s lists are erased by the calls module at logout unless callLists.eraseAtLogout=0', personal: true, partition: 'fs', perUser: true, removedBy: ['resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
   ],
   screens: [],
 };

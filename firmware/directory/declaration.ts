@@ -29,7 +29,7 @@ export const directoryDeclaration: ModuleDeclaration = {
     ...corporateAttribute(4, '', 'other'),
   ],
   dataClasses: [
-    { storageClass: 'directory', description: 'Local contact directory (<MAC>-directory.xml / <user>-directory.xml): names, numbers, speed dials; a user\'s directory is erased from the phone at their logout', personal: true, perUser: true, removedBy: ['userLogout', 'resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
+    { storageClass: 'directory', description: 'Local contact directory (<MAC>-directory.xml / <user>-directory.xml): names, numbers, speed dials; a user\'s directory is erased from the phone at their logout', personal: true, partition: 'fs', perUser: true, removedBy: ['userLogout', 'resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
   ],
   screens: [
     { menu: ['Contacts'], label: 'Local Directory', screen: 'localDirectory', access: 'anyone' },

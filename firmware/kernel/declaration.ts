@@ -39,7 +39,10 @@ export interface ParameterDeclaration {
 export type ResetVariant =
   | 'resetLocalConfig' | 'resetWebConfig' | 'resetCloudConfig' | 'resetDeviceSettings'
   | 'formatFileSystem' | 'resetToFactory' | 'resetToFactoryPartial' | 'resetUserData'
-  | 'userLogout';
+  | 'outOfBoxWizard' | 'clearPersonalInfo' | 'userLogout';
+
+/** Flash partition a data class lives in (board profile partitions; `updater` is never reset). */
+export type DataPartition = 'nvram' | 'fs';
 
 export interface DataClassDeclaration {
   /** Storage data class id (firmware/storage data classes). */
@@ -48,12 +51,16 @@ export interface DataClassDeclaration {
   description: string;
   /** Contains personal data (encrypted at rest, erased by class). */
   personal: boolean;
+  /** Partition its records live in: a reset that removes every class of a partition formats it. */
+  partition: DataPartition;
   /** Kept per logged-in user. */
   perUser: boolean;
   /** Reset variants that remove it. */
   removedBy: ResetVariant[];
   /** Whether, and under which parameter, it is uploaded to the provisioning server. */
   uploaded?: { governedBy: string };
+  /** Crypto-device keys (name prefixes) that belong to this class beyond its store keys: destroyed with it. */
+  deviceKeys?: string[];
 }
 
 export interface ScreenDeclaration {
@@ -65,11 +72,15 @@ export interface ScreenDeclaration {
   screen?: string;
   /** Who may open it. */
   access: 'anyone' | 'user' | 'admin';
+  /** Shown only while this boolean parameter is 1 (e.g. `feature.clearPerInfoMenu.enabled`). */
+  shownWhen?: string;
 }
 
 export interface ModuleDeclaration {
   /** Module name = folder under firmware/. */
   name: string;
+  /** Modules that must start before this one (main.ts starts them in this declared order). */
+  dependsOn?: string[];
   parameters: ParameterDeclaration[];
   dataClasses: DataClassDeclaration[];
   screens: ScreenDeclaration[];

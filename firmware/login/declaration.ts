@@ -30,7 +30,7 @@ export const loginDeclaration: ModuleDeclaration = {
     ...emergencyParameters(),
   ],
   dataClasses: [
-    { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, perUser: true, removedBy: ['userLogout', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, partition: 'fs', perUser: true, removedBy: ['userLogout', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [
     { menu: ['Settings', 'Basic'], label: 'Change User Password', screen: 'changeUserPassword', access: 'anyone' },

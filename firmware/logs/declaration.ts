@@ -31,7 +31,7 @@ export const logsDeclaration: ModuleDeclaration = {
     ...levelParameters,
   ],
   dataClasses: [
-    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps), the log redaction key, the upload state', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
+    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps), the log redaction key, the upload state', personal: true, partition: 'fs', perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
   ],
   screens: [],
 };

@@ -4,7 +4,8 @@
  * held in the HAL crypto device, and erased by class.
  */
 export type DataClassId =
-  | 'deviceSettings' | 'config' | 'callLists' | 'cdr' | 'directory' | 'userProfile' | 'logs' | 'analytics' | 'certificates';
+  | 'deviceSettings' | 'config' | 'callLists' | 'cdr' | 'directory' | 'userProfile' | 'logs' | 'analytics' | 'certificates'
+  | 'localOverrides' | 'webOverrides' | 'cloudOverrides' | 'resetJournal';
 
 interface DataClassInfo { code: number; personal: boolean }
 
@@ -18,6 +19,10 @@ export const DATA_CLASSES: Record<DataClassId, DataClassInfo> = {
   logs: { code: 7, personal: true },
   analytics: { code: 8, personal: true },
   certificates: { code: 9, personal: false },
+  localOverrides: { code: 10, personal: false },
+  webOverrides: { code: 11, personal: false },
+  cloudOverrides: { code: 12, personal: false },
+  resetJournal: { code: 13, personal: false },
 };
 
 const BY_CODE = new Map<number, DataClassId>(Object.entries(DATA_CLASSES).map(([id, info]) => [info.code, id as DataClassId]));

@@ -4,7 +4,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { Navigator, Screen } from './screen';
 
 export class StatusScreen implements Screen {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(private readonly kernel: Kernel, private readonly extra: () => string[] = () => []) {}
 
   view(): ScreenText {
     const { board, power, clock } = this.kernel.hal;
@@ -20,6 +20,7 @@ export class StatusScreen implements Screen {
         `Firmware: ${this.kernel.version}`,
         `Boot: ${power.lastBootReason()} #${power.bootCount()}`,
         `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
+        ...this.extra(),
       ],
       softKeys: ['', '', '', 'Back'],
       focus: -1,

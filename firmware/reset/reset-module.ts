@@ -1,0 +1,80 @@
+/**
+ * The reset module at run time: its screens (Reset to Defaults entries, the
+ * Basic entries) bound to the one ResetService, Restrict Personal Data
+ * Upload, and the mirror of `device.system.recoveryType` into nvram that the
+ * updater's recovery path reads (it runs before fs is mounted).
+ */
+import type { Kernel } from '../kernel/kernel';
+import type { FirmwareModule } from '../kernel/module-registry';
+import type { DeviceSettings } from '../settings/device-settings';
+import type { FileStore } from '../storage/file-store';
+import { MessageScreen } from '../ui/message-screen';
+import type { Screen } from '../ui/screen';
+import { resetDeclaration } from './declaration';
+import { ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL } from './reset-screens';
+import { ResetService, type ServerClearResult } from './reset-service';
+import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING } from './reset-variants';
+
+export interface ResetModule extends FirmwareModule {
+  runtime: { service: ResetService; settings: DeviceSettings } | null;
+}
+
+export function resetModule(): ResetModule {
+  const notStarted = (): Screen => new MessageScreen('Reset', ['Reset not available']);
+  const screens: Record<string, (k: Kernel) => Screen> = {};
+  const m: ResetModule = { declaration: resetDeclaration, runtime: null, screens };
+  for (const v of RESET_VARIANTS) {
+    screens[`reset.${v.id}`] = () => {
+      const rt = m.runtime;
+      return rt ? new ResetConfirmScreen(v, VARIANT_DETAIL[v.id] ?? '', () => rt.service.request(v.id, 'keypad')) : notStarted();
+    };
+  }
+  screens['reset.restrictUpload'] = () => {
+    const rt = m.runtime;
+    if (!rt) return notStarted();
+    return new RestrictUploadScreen({
+      get: () => rt.settings.get(RESTRICT_UPLOAD_SETTING) === '1',
+      set: (on) => {
+        rt.settings.set(RESTRICT_UPLOAD_SETTING, on ? '1' : '0');
+        k().log.component('reset').notice(`Restrict Personal Data Upload turned ${on ? 'on' : 'off'} at the phone`);
+      },
+    });
+  };
+  let kernel: Kernel | null = null;
+  const k = () => kernel!;
+  m.start = (kn) => { kernel = kn; };
+  return m;
+}
+
+export interface ResetWiring {
+  nvram: FileStore;
+  settings: DeviceSettings;
+  config: { get(name: string): string | undefined; currentUser(): string | null; onChange(l: (c: { name: string }[]) => void): unknown };
+}
+
+/** Bind the module's screens and keep the recovery type where the updater finds it. */
+export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): ResetService {
+  const log = kernel.log.component('reset');
+  const service = new ResetService({
+    nvram: w.nvram,
+    setting: (n) => w.settings.get(n),
+    now: () => kernel.hal.clock.now(),
+    log,
+    currentUser: () => w.config.currentUser(),
+    clearServer: (user, done) => kernel.bus.emit('prov:clearUploaded', { ...(user ? { user } : {}), done: (r: ServerClearResult[]) => done(r) }),
+    reboot: (reason) => kernel.reboot(reason),
+  });
+  const mirror = () => {
+    const v = w.config.get('device.system.recoveryType') ?? 'FullRecovery';
+    if (w.settings.get(RECOVERY_TYPE_SETTING) !== v) kernel.guard('recovery type', () => w.settings.set(RECOVERY_TYPE_SETTING, v))();
+  };
+  mirror();
+  w.config.onChange((changes) => { if (changes.some((c) => c.name === 'device.system.recoveryType')) mirror(); });
+  m.runtime = { service, settings: w.settings };
+  return service;
+}
+
+/** Restrict Personal Data Upload is on (uploads of call lists, directory and logs stop). */
+export function personalUploadRestricted(settings: Pick<DeviceSettings, 'get'>): boolean {
+  return settings.get(RESTRICT_UPLOAD_SETTING) === '1';
+}
