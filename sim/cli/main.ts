@@ -8,6 +8,7 @@ import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
+import { resetMatrixCommand } from './commands/reset-matrix';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
@@ -21,6 +22,7 @@ export function createCli(): Command {
   program.addCommand(cryptCommand());
   program.addCommand(inspectCommand());
   program.addCommand(logsCommand());
+  program.addCommand(resetMatrixCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(simCommand());
   return program;
