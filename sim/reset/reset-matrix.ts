@@ -65,7 +65,7 @@ export function declaredClasses(): DataClassDeclaration[] {
   return bootInProcess({ board: 'desk-500' }).booted.kernel.modules.dataClasses();
 }
 
-export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'node'; variants?: string[] }): Promise<MatrixResult> {
+export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'node'; variants?: string[]; timing?: boolean }): Promise<MatrixResult> {
   const profile = boardProfile(o.board);
   const declared = declaredClasses();
   const seeded = seedCanaries(profile, declared);
@@ -73,21 +73,21 @@ export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'n
   try {
     // Twice: the first boot in a process also warms the engine up; the faster one is the baseline.
     const first = await bootCopy(seeded, null, scratch, o.engine ?? 'quickjs');
-    const second = await bootCopy(seeded, null, scratch, o.engine ?? 'quickjs');
+    const second = o.timing === false ? first : await bootCopy(seeded, null, scratch, o.engine ?? 'quickjs');
     const baseline = first.ms < second.ms ? first : second;
     const variants: VariantResult[] = [];
     for (const v of RESET_VARIANTS) {
       if (o.variants && !o.variants.includes(v.id)) continue;
       const run = await bootCopy(seeded, v, scratch, o.engine ?? 'quickjs');
       // The same phone booted again: same data after the reset stage, no reset; the difference is the reset's time.
-      const again = await bootCopy({ ...seeded, image: run.image, keystore: run.keystore }, null, scratch, o.engine ?? 'quickjs');
+      const again = o.timing === false ? null : await bootCopy({ ...seeded, image: run.image, keystore: run.keystore }, null, scratch, o.engine ?? 'quickjs');
       const plan = planReset(v.id, declared, v.perUser ? CANARY_USER : undefined);
       const canaries = seeded.canaries.map((c) => judge(c, v, plan, run.image, run.keystore, seeded));
       const cost = /reset: .* done .*; (\d+) program \+ (\d+) erase operations/.exec(run.log.find((l) => /reset: .* done/.test(l)) ?? '');
       if (!cost) throw new Error(`${v.label}: the phone did not report the reset done; log tail:\n${run.log.slice(-15).join('\n')}`);
       variants.push({
         variant: v.id, label: v.label, resetProgramOps: Number(cost[1]), resetEraseOps: Number(cost[2]),
-        bootFlashOps: run.flashOps, bootMs: run.ms, resetMs: Math.max(0, run.ms - again.ms), canaries, mismatches: canaries.filter((c) => !c.ok).length,
+        bootFlashOps: run.flashOps, bootMs: run.ms, resetMs: again ? Math.max(0, run.ms - again.ms) : 0, canaries, mismatches: canaries.filter((c) => !c.ok).length,
       });
     }
     return { board: o.board, engine: o.engine ?? 'quickjs', baseline: { bootMs: baseline.ms, bootFlashOps: baseline.flashOps }, variants, mismatches: variants.reduce((n, v) => n + v.mismatches, 0) };
