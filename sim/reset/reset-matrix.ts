@@ -127,7 +127,7 @@ async function bootCopy(seeded: SeededPhone, variant: ResetVariantInfo | null, s
 
 const silentLog = { debug() {}, info() {}, notice() {}, warning() {}, error() {}, fatal() {} } as never;
 
-function judge(c: Canary, v: ResetVariantInfo, plan: ReturnType<typeof planReset>, image: Uint8Array, keystore: Keystore, seeded: SeededPhone): CanaryResult {
+export function judge(c: Canary, v: ResetVariantInfo, plan: ReturnType<typeof planReset>, image: Uint8Array, keystore: Keystore, seeded: SeededPhone): CanaryResult {
   const erase = plan.erases.find((e) => e.cls === c.cls);
   let removed = plan.formats.includes(c.partition as never) || (!!erase && (erase.user === undefined || erase.user === c.owner));
   if (c.setting && v.keepsSettings.includes(c.setting)) removed = false;
