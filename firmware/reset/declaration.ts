@@ -18,6 +18,7 @@ export const resetDeclaration: ModuleDeclaration = {
     { name: 'feature.restrictPerDataUploadMenu.enabled', type: 'boolean', default: true, description: 'Show the Restrict Personal Data Upload menu under Basic settings.' },
     { name: 'feature.clearPerInfoMenu.enabled', type: 'boolean', default: true, description: 'Show the Clear Personal Information menu under Basic settings.' },
     { name: 'device.system.recoveryType', type: 'enum', default: 'FullRecovery', values: ['FullRecovery', 'PreserveAdmin'], description: 'What an updater factory reset restores: everything, or everything but the admin password.' },
+    { name: 'device.system.recoveryType.set', type: 'boolean', default: false, description: 'Apply device.system.recoveryType from configuration files.' },
   ],
   dataClasses: [
     { storageClass: 'resetJournal', description: 'The intent of a reset in progress (variant, who asked, settings it keeps); cleared when the reset completes', personal: false, partition: 'nvram', perUser: false, removedBy: [] },

@@ -20,6 +20,8 @@ import { VirtualFlash } from '../../sim/devices/flash';
 import { seedCanaries } from '../../sim/reset/canaries';
 import { declaredClasses, judge } from '../../sim/reset/reset-matrix';
 import { BOARDS, bootPhone } from '../helpers/sim';
+import { bootOn, profileFolder, until } from '../login/login-fixture';
+import { ADMIN_PASSWORD, openEntry, openSettings, toIdle } from './reset-fixture';
 
 const declared = declaredClasses();
 
@@ -81,39 +83,32 @@ test('a garbage fs partition: the recovery keys still reset the phone, which the
   }
 });
 
-test('device.system.recoveryType=PreserveAdmin (mirrored in nvram): the recovery keys keep the admin password hash, erase the rest', async () => {
-  const s = seededImage('desk-500', (flash, crypto) => {
-    const settings = new DeviceSettings(FileStore.mount(flash.open('nvram'), crypto), () => {});
-    settings.set(RECOVERY_TYPE_SETTING, 'PreserveAdmin');
+for (const [recoveryType, adminKept] of [['PreserveAdmin', true], ['FullRecovery', false]] as const) {
+  test(`device.system.recoveryType=${recoveryType} from configuration: the recovery keys ${adminKept ? 'keep' : 'reset'} the admin password changed on the phone`, async () => {
+    const folder = profileFolder({ 'prov.login.enabled': '0', 'device.system.recoveryType': recoveryType, 'device.system.recoveryType.set': '1' });
+    const phone = await bootOn(folder);
+    try {
+      await openSettings(phone, ['Advanced']); // sets the admin password to ADMIN_PASSWORD (forced change of the default)
+      assert.is(phone.screen().title, 'Advanced');
+      const nvram = () => new DeviceSettings(FileStore.mount(VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash()).open('nvram'), new NodeCryptoEngine(new Keystore())), () => {});
+      assert.is(nvram().get(RECOVERY_TYPE_SETTING), recoveryType, 'mirrored into nvram for the updater');
+      phone.holdKeysAtBoot(['1', '3', '5']);
+      await phone.reboot('recovery test');
+      await until(phone, () => phone.log().some((l) => /reset: Reset to Factory( Partial)? done/.test(l)), 'the recovery reset');
+      assert.ok(phone.log().some((l) => l.includes(adminKept ? 'Reset to Factory Partial done' : 'Reset to Factory done')));
+      assert.is(nvram().get('auth.admin') !== undefined, adminKept, 'admin password hash');
+      // On the keypad: the kept password opens Advanced; after a full recovery the default asks for a new one.
+      await toIdle(phone);
+      await phone.press('soft4');
+      await openEntry(phone, 'Settings');
+      await openEntry(phone, 'Advanced');
+      await phone.pressAll([...(adminKept ? ADMIN_PASSWORD : '456').split(''), 'soft1'] as never);
+      assert.is(phone.screen().title, adminKept ? 'Advanced' : 'Change Admin Password', JSON.stringify(phone.screen()));
+    } finally {
+      phone.dispose();
+      folder.remove();
+    }
   });
-  const phone = await bootPhone({ board: 'desk-500', flashImage: s.file, provisioningDir: null });
-  try {
-    phone.holdKeysAtBoot(['1', '3', '5']);
-    await phone.reboot('recovery test');
-    assert.ok(phone.log().some((l) => /reset: Reset to Factory Partial done \(requested by updater key combination\)/.test(l)), phone.log().slice(-20).join('\n'));
-    const v = resetVariant('resetToFactoryPartial')!;
-    const results = s.seeded.canaries.map((c) => judge(c, v, planReset('resetToFactoryPartial', declared), phone.dumpFlash(), phone.devices.crypto.keystore, s.seeded));
-    assert.equal(results.filter((r) => !r.ok).map((r) => r.what), []);
-    assert.ok(results.find((r) => r.what === 'admin password hash')!.found, 'admin password kept');
-    assert.not.ok(results.find((r) => r.what === 'provisioning server password')!.found, 'provisioning password erased');
-  } finally {
-    phone.dispose();
-    s.remove();
-  }
-});
-
-test('the recovery type set by configuration is mirrored into nvram for the updater', async () => {
-  const { profileFolder, bootOn, until } = await import('../login/login-fixture');
-  const folder = profileFolder({ 'prov.login.enabled': '0', 'device.system.recoveryType': 'PreserveAdmin', 'device.system.recoveryType.set': '1' });
-  const phone = await bootOn(folder);
-  try {
-    await until(phone, () => true, 'settle');
-    const nvram = FileStore.mount(VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash()).open('nvram'), new NodeCryptoEngine(new Keystore()));
-    assert.is(new DeviceSettings(nvram, () => {}).get(RECOVERY_TYPE_SETTING), 'PreserveAdmin');
-  } finally {
-    phone.dispose();
-    folder.remove();
-  }
-});
+}
 
 test.run();
