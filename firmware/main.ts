@@ -106,13 +106,14 @@ export function boot(hal: Hal): BootedPhone {
   const logs = startLogs(kernel, { fs, config });
   auth = startAuth(kernel, vault, settings, config);
   ui.setParameterLookup((n) => config.get(n));
-  const resets = startReset(kernel, reset, { nvram, settings, config });
   ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
 
   ui.buildMenus();
   kernel.attachInputs();
   kernel.startModules();
   ui.start();
+  // After the idle screen is up: the out-of-box wizard shows over it.
+  const resets = startReset(kernel, reset, { nvram, settings, config, show: (s) => ui.manager.push(s) });
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
   // Before login: a restored session's user:changed selects that user's call lists.

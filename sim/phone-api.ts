@@ -25,6 +25,8 @@ export interface PhoneOptions {
   provisioningDir?: string | null;
   /** Device settings staged into nvram before boot (provisioning server, credentials, trusted CA: see firmware/provisioning/server-settings.ts). */
   deviceSettings?: Record<string, string>;
+  /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
+  outOfBox?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */

@@ -13,7 +13,8 @@ import type { Screen } from '../ui/screen';
 import { resetDeclaration } from './declaration';
 import { ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL } from './reset-screens';
 import { ResetService, type ServerClearResult } from './reset-service';
-import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING } from './reset-variants';
+import { OutOfBoxWizard } from './out-of-box-wizard';
+import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING, WIZARD_STATE_SETTING } from './reset-variants';
 
 export interface ResetModule extends FirmwareModule {
   runtime: { service: ResetService; settings: DeviceSettings } | null;
@@ -49,6 +50,8 @@ export function resetModule(): ResetModule {
 export interface ResetWiring {
   nvram: FileStore;
   settings: DeviceSettings;
+  /** Show a screen over the idle screen (the out-of-box wizard). */
+  show: (screen: Screen) => void;
   config: { get(name: string): string | undefined; currentUser(): string | null; onChange(l: (c: { name: string }[]) => void): unknown };
 }
 
@@ -71,6 +74,17 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
   mirror();
   w.config.onChange((changes) => { if (changes.some((c) => c.name === 'device.system.recoveryType')) mirror(); });
   m.runtime = { service, settings: w.settings };
+  if (w.settings.get(WIZARD_STATE_SETTING) !== 'done') {
+    log.notice('out-of-box wizard: first setup');
+    const screen = (id: string) => kernel.modules.screenFactory(id)?.(kernel) ?? null;
+    w.show(new OutOfBoxWizard({
+      open: (step) => screen(step === 'Provisioning Server' ? 'provisioningServer' : 'changeAdminPassword'),
+      finish: () => {
+        kernel.guard('wizard state', () => w.settings.set(WIZARD_STATE_SETTING, 'done'))();
+        log.notice('out-of-box wizard: finished');
+      },
+    }));
+  }
   return service;
 }
 

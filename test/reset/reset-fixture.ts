@@ -44,7 +44,7 @@ export async function openSettings(phone: Phone, path: string[]): Promise<void> 
 
 /** Back to the idle screen (desk-99 has no Home key: Back until idle). */
 export async function toIdle(phone: Phone): Promise<void> {
-  for (let i = 0; i < 10 && phone.screen().id !== 'idle'; i++) await phone.press('back');
+  for (let i = 0; i < 10 && phone.screen().id !== 'idle'; i++) await phone.press(phone.screen().id === 'wizard' ? 'soft4' : 'back');
   if (phone.screen().id !== 'idle') throw new Error(`cannot get back to idle: ${JSON.stringify(phone.screen())}`);
 }
 

@@ -102,4 +102,46 @@ test('Restrict Personal Data Upload: kept across a reboot, shown in Status, and 
   }
 });
 
+test('the out-of-box wizard: shown on first boot over idle, Finish keeps it away across reboots, Reset to Defaults > Out-of-Box Wizard brings it back', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0' });
+  const phone = await bootOn(folder, { outOfBox: true });
+  try {
+    assert.is(phone.screen().id, 'wizard', JSON.stringify(phone.screen()));
+    assert.ok(phone.screen().lines.some((l) => l.includes('Provisioning Server')));
+    await phone.press('1');
+    assert.is(phone.screen().title, 'Provisioning Server', JSON.stringify(phone.screen()));
+    await phone.press('soft4');
+    assert.is(phone.screen().id, 'wizard');
+    await phone.press('back');
+    assert.is(phone.screen().id, 'wizard', 'Back does not skip first setup');
+    await phone.press('soft4'); // Finish
+    assert.is(phone.screen().id, 'idle');
+    await phone.reboot('test');
+    assert.is(phone.screen().id, 'idle', 'finished: not shown again');
+    await resetByMenu(phone, 'Out-of-Box Wizard');
+    await until(phone, () => logLines(phone, /reset: Out-of-Box Wizard done/).length === 1, 'the wizard reset');
+    assert.is(phone.screen().id, 'wizard', 'shown again after the Out-of-Box Wizard reset');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
+test('Reset User Data deletes the uploaded call list and directory on the provisioning server too', async () => {
+  const folder = profileFolder({ 'prov.login.enabled': '0' });
+  folder.write('calls/0004f2a1b2c3-calls.xml', '<callList/>');
+  folder.write('contacts/0004f2a1b2c3-directory.xml', '<directory><item_list/></directory>');
+  const phone = await bootOn(folder);
+  try {
+    await resetByMenu(phone, 'Reset User Data');
+    await until(phone, () => logLines(phone, /reset: Reset User Data done/).length === 1, 'the reset');
+    assert.is(folder.read('calls/0004f2a1b2c3-calls.xml'), null, 'call list deleted on the server');
+    assert.is(folder.read('contacts/0004f2a1b2c3-directory.xml'), null, 'directory deleted on the server');
+    assert.is(logLines(phone, /reset: 0004f2a1b2c3-(calls|directory)\.xml deleted on the provisioning server/).length, 2);
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test.run();
