@@ -113,7 +113,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.startModules();
   ui.start();
   // After the idle screen is up: the out-of-box wizard shows over it.
-  const resets = startReset(kernel, reset, { nvram, settings, config, show: (s) => ui.manager.push(s) });
+  const resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) });
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
   // Before login: a restored session's user:changed selects that user's call lists.

@@ -27,6 +27,7 @@ export const resetDeclaration: ModuleDeclaration = {
     ...resetToDefaults,
     { menu: ['Settings', 'Basic'], label: 'Reset to Factory', screen: 'reset.resetToFactory', access: 'user', shownWhen: 'up.basicSettings.factoryResetEnabled' },
     { menu: ['Settings', 'Basic'], label: 'Clear Personal Information', screen: 'reset.clearPersonalInfo', access: 'anyone', shownWhen: 'feature.clearPerInfoMenu.enabled' },
+    { menu: ['Settings', 'Basic'], label: 'My Data', screen: 'reset.myData', access: 'user' },
     { menu: ['Settings', 'Basic'], label: 'Restrict Personal Data Upload', screen: 'reset.restrictUpload', access: 'anyone', shownWhen: 'feature.restrictPerDataUploadMenu.enabled' },
   ],
 };

@@ -11,13 +11,15 @@ import type { FileStore } from '../storage/file-store';
 import { MessageScreen } from '../ui/message-screen';
 import type { Screen } from '../ui/screen';
 import { resetDeclaration } from './declaration';
-import { ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL } from './reset-screens';
+import { exportPersonalData } from './data-export';
+import { MyDataScreen, ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL } from './reset-screens';
+import { utf8Encode } from '../kernel/text-codec';
 import { ResetService, type ServerClearResult } from './reset-service';
 import { OutOfBoxWizard } from './out-of-box-wizard';
 import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING, WIZARD_STATE_SETTING } from './reset-variants';
 
 export interface ResetModule extends FirmwareModule {
-  runtime: { service: ResetService; settings: DeviceSettings } | null;
+  runtime: { service: ResetService; settings: DeviceSettings; myData(): Screen } | null;
 }
 
 export function resetModule(): ResetModule {
@@ -30,6 +32,7 @@ export function resetModule(): ResetModule {
       return rt ? new ResetConfirmScreen(v, VARIANT_DETAIL[v.id] ?? '', () => rt.service.request(v.id, 'keypad')) : notStarted();
     };
   }
+  screens['reset.myData'] = () => m.runtime?.myData() ?? notStarted();
   screens['reset.restrictUpload'] = () => {
     const rt = m.runtime;
     if (!rt) return notStarted();
@@ -49,6 +52,7 @@ export function resetModule(): ResetModule {
 
 export interface ResetWiring {
   nvram: FileStore;
+  fs: FileStore;
   settings: DeviceSettings;
   /** Show a screen over the idle screen (the out-of-box wizard). */
   show: (screen: Screen) => void;
@@ -73,7 +77,11 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
   };
   mirror();
   w.config.onChange((changes) => { if (changes.some((c) => c.name === 'device.system.recoveryType')) mirror(); });
-  m.runtime = { service, settings: w.settings };
+  const myData = () => {
+    const user = w.config.currentUser();
+    return new MyDataScreen(user ?? 'this phone', (target) => exportMyData(kernel, w.fs, user, target));
+  };
+  m.runtime = { service, settings: w.settings, myData };
   if (w.settings.get(WIZARD_STATE_SETTING) !== 'done') {
     log.notice('out-of-box wizard: first setup');
     const screen = (id: string) => kernel.modules.screenFactory(id)?.(kernel) ?? null;
@@ -91,4 +99,24 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
 /** Restrict Personal Data Upload is on (uploads of call lists, directory and logs stop). */
 export function personalUploadRestricted(settings: Pick<DeviceSettings, 'get'>): boolean {
   return settings.get(RESTRICT_UPLOAD_SETTING) === '1';
+}
+
+/** My Data to a USB stick (written now) or the provisioning server (uploaded in the background); the lines to show. */
+function exportMyData(kernel: Kernel, fs: FileStore, user: string | null, target: 'usb' | 'server'): string[] {
+  const log = kernel.log.component('reset');
+  const { hal } = kernel;
+  const data = exportPersonalData(fs, kernel.modules.dataClasses(), { user, mac: hal.board.mac, at: new Date(hal.clock.now()).toISOString() }, (m) => log.warning(m));
+  log.notice(`My Data of ${user ?? 'the phone'} exported to ${target === 'usb' ? 'USB' : 'the provisioning server'}: ${data.files.length} files, classes ${data.classes.join(', ')}`);
+  if (target === 'server') {
+    for (const f of data.files) kernel.bus.emit('prov:upload', { kind: 'config', name: f.name, text: f.text });
+    return ['Uploading to the provisioning server:', ...data.files.map((f) => f.name)];
+  }
+  if (!hal.usb.present()) return ['No USB storage device'];
+  try {
+    for (const f of data.files) hal.usb.writeFile(f.name, utf8Encode(f.text));
+  } catch (e) {
+    log.error(`My Data to USB failed: ${(e as Error).message}`);
+    return ['USB write failed:', (e as Error).message];
+  }
+  return ['Written to USB:', ...data.files.map((f) => f.name)];
 }

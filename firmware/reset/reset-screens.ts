@@ -68,3 +68,24 @@ export const VARIANT_DETAIL: Record<string, string> = {
   outOfBoxWizard: 'Run the first-setup wizard again',
   clearPersonalInfo: 'Your call lists, contacts, CDR and files',
 };
+
+/** Settings > Basic > My Data: export what the phone holds about the user to a USB stick or the provisioning server. */
+export class MyDataScreen implements Screen {
+  private result: string[] | null = null;
+
+  constructor(private readonly subject: string, private readonly exportTo: (target: 'usb' | 'server') => string[]) {}
+
+  view(): ScreenText {
+    if (this.result) return { id: 'my-data', title: 'My Data', lines: this.result, softKeys: ['', '', '', 'Back'], focus: -1 };
+    return { id: 'my-data', title: 'My Data', lines: [`Export the data of ${this.subject}`, 'as JSON and XML files to:'], softKeys: ['USB', 'Server', '', 'Back'], focus: -1 };
+  }
+
+  onKey(key: KeyName, nav: Navigator): boolean {
+    if (!this.result && (key === 'soft1' || key === 'soft2')) {
+      this.result = this.exportTo(key === 'soft1' ? 'usb' : 'server');
+      nav.redraw();
+      return true;
+    }
+    return closeOnBack(key, nav);
+  }
+}

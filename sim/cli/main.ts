@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
+import { dataCommand } from './commands/data';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { resetMatrixCommand } from './commands/reset-matrix';
@@ -20,6 +21,7 @@ export function createCli(): Command {
   program.addCommand(buildCommand());
   program.addCommand(configCommand());
   program.addCommand(cryptCommand());
+  program.addCommand(dataCommand());
   program.addCommand(inspectCommand());
   program.addCommand(logsCommand());
   program.addCommand(resetMatrixCommand());
