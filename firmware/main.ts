@@ -100,42 +100,58 @@ export function boot(hal: Hal): BootedPhone {
 
   const settings = new DeviceSettings(nvram, (m) => sys.error(m));
   const vault = new PasswordVault(hal.crypto, settings);
-  // After every module is registered (the registry is built from them), before any starts.
-  const config = startConfigService(kernel, fs);
-  // Right after configuration: log levels, redaction and the flash log apply to everything after.
-  const logs = startLogs(kernel, { fs, config });
-  auth = startAuth(kernel, vault, settings, config);
-  ui.setParameterLookup((n) => config.get(n));
-  ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
-
-  ui.buildMenus();
-  kernel.attachInputs();
-  kernel.startModules();
-  ui.start();
-  // After the idle screen is up: the out-of-box wizard shows over it.
-  const resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) });
-  // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
-  const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
-  // Before login: a restored session's user:changed selects that user's call lists.
-  const calls = startCalls(kernel, {
-    fs, config, ui,
-    fetchCallList: callListFetcher({
-      net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
-      log: (m) => kernel.log.component('calls').warning(m),
-    }),
-  });
-  login = startLogin(kernel, { fs, config, provisioning, auth, ui });
-  calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
-  // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
-  const contacts = startDirectory(kernel, directory, {
-    fs, config, provisioning, ui,
-    trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
-    checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
-    echoPasswordDigits: () => auth!.echoDigits(),
-    dial: (n) => calls.dial(n),
-  });
-  calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
-  calls.setNameLookup(contacts.service.partyName);
+  // What starting each module means at boot; they run in the order their declarations' `dependsOn` gives.
+  let config!: ConfigService;
+  let logs!: LogService;
+  let resets!: ResetService;
+  let provisioning!: ProvisioningService;
+  let calls!: CallsService;
+  let contacts!: DirectoryRuntime;
+  const starters: Record<string, () => void> = {
+    config: () => { config = startConfigService(kernel, fs); },
+    // Right after configuration: log levels, redaction and the flash log apply to everything after.
+    logs: () => { logs = startLogs(kernel, { fs, config }); },
+    ui: () => {
+      auth = startAuth(kernel, vault, settings, config);
+      ui.setParameterLookup((n) => config.get(n));
+      ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
+      ui.buildMenus();
+      kernel.attachInputs();
+      kernel.startModules();
+      ui.start();
+    },
+    // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
+    provisioning: () => { provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens }); },
+    // Before login: a restored session's user:changed selects that user's call lists.
+    calls: () => {
+      calls = startCalls(kernel, {
+        fs, config, ui,
+        fetchCallList: callListFetcher({
+          net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
+          log: (m) => kernel.log.component('calls').warning(m),
+        }),
+      });
+    },
+    login: () => {
+      login = startLogin(kernel, { fs, config, provisioning, auth: auth!, ui });
+      calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
+    },
+    // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
+    directory: () => {
+      contacts = startDirectory(kernel, directory, {
+        fs, config, provisioning, ui,
+        trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
+        checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
+        echoPasswordDigits: () => auth!.echoDigits(),
+        dial: (n) => calls.dial(n),
+      });
+      calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
+      calls.setNameLookup(contacts.service.partyName);
+    },
+    // After the idle screen is up: the out-of-box wizard shows over it.
+    reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
+  };
+  for (const m of kernel.modules.startOrder()) starters[m.declaration.name]?.();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts, resets };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, directory: contacts, resets };
 }

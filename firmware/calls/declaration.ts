@@ -11,6 +11,8 @@ import type { ModuleDeclaration } from '../kernel/declaration';
 
 export const callsDeclaration: ModuleDeclaration = {
   name: 'calls',
+  // Before login: a restored session's user:changed selects that user's call lists.
+  dependsOn: ['config', 'provisioning', 'ui'],
   parameters: [
     { name: 'callLists.collapseDuplicates', type: 'boolean', default: { generic: true, skype: false }, description: 'Collapse consecutive incomplete calls to/from the same party and direction into one record.' },
     { name: 'callLists.logConsultationCalls', type: 'boolean', default: { generic: true, skype: true }, description: 'List each consultation call individually (0: consultation calls not joined into a conference are not listed).' },

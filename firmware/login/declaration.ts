@@ -7,6 +7,8 @@ import { emergencyParameters } from './emergency-numbers';
 
 export const loginDeclaration: ModuleDeclaration = {
   name: 'login',
+  // Login gates dialing (calls) and fetches user files (provisioning).
+  dependsOn: ['config', 'provisioning', 'calls', 'ui'],
   parameters: [
     { name: 'sec.pwd.length.admin', type: 'integer', default: 1, min: 0, max: 32, reboot: true, description: 'Minimum length of admin passwords changed on the phone (0 allows null passwords).' },
     { name: 'sec.pwd.length.user', type: 'integer', default: 2, min: 0, max: 32, reboot: true, description: 'Minimum length of user passwords changed on the phone (0 allows null passwords).' },

@@ -17,6 +17,8 @@ const levelParameters: ParameterDeclaration[] = LOG_COMPONENTS.map((c) => ({
 
 export const logsDeclaration: ModuleDeclaration = {
   name: 'logs',
+  // Configuration first: log levels and redaction apply to everything after.
+  dependsOn: ['config'],
   parameters: [
     { name: 'log.render.file', type: 'boolean', default: true, description: 'Upload device logs to the provisioning server (0: never uploaded).' },
     { name: 'log.render.file.size', type: 'integer', default: 32, min: 1, max: 180, description: 'Log file size limit in KB; reaching it rotates the file and uploads/copies the logs (to USB with feature.usbLogging.enabled).' },

@@ -13,6 +13,8 @@ const resetToDefaults: ScreenDeclaration[] = RESET_TO_DEFAULTS_MENU.map((id) => 
 
 export const resetDeclaration: ModuleDeclaration = {
   name: 'reset',
+  // The wizard shows over the idle screen; the recovery type mirrors configuration.
+  dependsOn: ['settings', 'config', 'ui'],
   parameters: [
     { name: 'up.basicSettings.factoryResetEnabled', type: 'boolean', default: false, description: 'Show Reset to Factory under Basic settings (by default only admins can reset).' },
     { name: 'feature.restrictPerDataUploadMenu.enabled', type: 'boolean', default: true, description: 'Show the Restrict Personal Data Upload menu under Basic settings.' },

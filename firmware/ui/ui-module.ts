@@ -20,6 +20,8 @@ import { StatusScreen } from './status-screen';
 
 export const uiDeclaration: ModuleDeclaration = {
   name: 'ui',
+  // The password gate and menus read configuration; the log is up.
+  dependsOn: ['config', 'logs'],
   parameters: [],
   dataClasses: [],
   screens: [
