@@ -65,7 +65,7 @@ export function declaredClasses(): DataClassDeclaration[] {
   return bootInProcess({ board: 'desk-500' }).booted.kernel.modules.dataClasses();
 }
 
-export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'node'; variants?: string[]; timing?: boolean }): Promise<MatrixResult> {
+export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'node'; variants?: string[]; timing?: boolean; repeat?: number }): Promise<MatrixResult> {
   const profile = boardProfile(o.board);
   const declared = declaredClasses();
   const seeded = seedCanaries(profile, declared);
@@ -80,7 +80,12 @@ export async function runResetMatrix(o: { board: string; engine?: 'quickjs' | 'n
       if (o.variants && !o.variants.includes(v.id)) continue;
       const run = await bootCopy(seeded, v, scratch, o.engine ?? 'quickjs');
       // The same phone booted again: same data after the reset stage, no reset; the difference is the reset's time.
-      const again = o.timing === false ? null : await bootCopy({ ...seeded, image: run.image, keystore: run.keystore }, null, scratch, o.engine ?? 'quickjs');
+      // Repeated, the fastest of each: other processes on the machine only ever add time.
+      let again = o.timing === false ? null : await bootCopy({ ...seeded, image: run.image, keystore: run.keystore }, null, scratch, o.engine ?? 'quickjs');
+      for (let i = 1; again && i < (o.repeat ?? 1); i++) {
+        run.ms = Math.min(run.ms, (await bootCopy(seeded, v, scratch, o.engine ?? 'quickjs')).ms);
+        again.ms = Math.min(again.ms, (await bootCopy({ ...seeded, image: run.image, keystore: run.keystore }, null, scratch, o.engine ?? 'quickjs')).ms);
+      }
       const plan = planReset(v.id, declared, v.perUser ? CANARY_USER : undefined);
       const canaries = seeded.canaries.map((c) => judge(c, v, plan, run.image, run.keystore, seeded));
       const cost = /reset: .* done .*; (\d+) program \+ (\d+) erase operations/.exec(run.log.find((l) => /reset: .* done/.test(l)) ?? '');

@@ -15,11 +15,12 @@ export function resetMatrixCommand(): Command {
     .option('--variant <ids...>', 'only these variants (ids as in docs/reset.md order, e.g. resetToFactory)')
     .option('--junit <file>', 'write JUnit XML (one test case per variant and canary)')
     .option('--json <file>', 'write the full result as JSON')
+    .option('--repeat <n>', 'boots per variant for the timing (the fastest counts)', '1')
     .option('--no-timing', 'skip the second boot per variant that measures the time the reset took')
-    .action(async (o: { board: string; engine: string; variant?: string[]; junit?: string; json?: string; timing: boolean }) => {
+    .action(async (o: { board: string; engine: string; variant?: string[]; junit?: string; json?: string; timing: boolean; repeat: string }) => {
       if (!isBoardId(o.board)) throw new Error(`unknown board "${o.board}"`);
       if (o.engine !== 'quickjs' && o.engine !== 'node') throw new Error(`--engine is quickjs or node, not "${o.engine}"`);
-      const result = await runResetMatrix({ board: o.board, engine: o.engine, timing: o.timing, ...(o.variant ? { variants: o.variant } : {}) });
+      const result = await runResetMatrix({ board: o.board, engine: o.engine, timing: o.timing, repeat: Math.max(1, Number(o.repeat) || 1), ...(o.variant ? { variants: o.variant } : {}) });
       console.log(renderMatrix(result));
       if (o.junit) writeMatrixJUnit(result, o.junit);
       if (o.json) fs.writeFileSync(o.json, JSON.stringify(result, null, 2));
