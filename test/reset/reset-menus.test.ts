@@ -37,6 +37,28 @@ for (const board of BOARDS) {
   });
 }
 
+for (const board of BOARDS) {
+  test(`${board}: the Basic entries run too: Clear Personal Information, and Reset to Factory with up.basicSettings.factoryResetEnabled=1`, async () => {
+    const folder = profileFolder({ 'prov.login.enabled': '0', 'up.basicSettings.factoryResetEnabled': '1' });
+    const phone = await bootOn(folder, { board });
+    try {
+      for (const label of ['Clear Personal Information', 'Reset to Factory']) {
+        await openSettings(phone, ['Basic', label]);
+        assert.ok(phone.screen().lines.includes('Are you sure?'), JSON.stringify(phone.screen()));
+        await phone.press('soft1');
+        await until(phone, () => logLines(phone, new RegExp(`reset: ${label} done`)).length === 1, `${label} completed`);
+        await toIdle(phone);
+        if (label === 'Reset to Factory') continue;
+        // Clear Personal Information of the phone's own data deletes the phone's uploaded files on the server.
+        assert.ok(logLines(phone, /reset: 0004f2[0-9a-f]+-calls\.xml (deleted|not deleted) on the provisioning server/).length === 1);
+      }
+    } finally {
+      phone.dispose();
+      folder.remove();
+    }
+  });
+}
+
 test('No at "Are you sure?" resets nothing', async () => {
   const folder = profileFolder({ 'prov.login.enabled': '0' });
   const phone = await bootOn(folder);
