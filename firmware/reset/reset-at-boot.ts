@@ -20,7 +20,7 @@ import { classKeyName, type DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
 import { commitResetIntent, pendingResetIntent, RESET_INTENT_PATH, type ResetIntent } from './reset-journal';
 import { planReset, type ResetPlan } from './reset-plan';
-import { ADMIN_PASSWORD_SETTING, RECOVERY_TYPE_SETTING, resetVariant, WIZARD_STATE_SETTING } from './reset-variants';
+import { ADMIN_PASSWORD_SETTING, RECOVERY_TYPE_SETTING, resetVariant, WIZARD_PENDING, WIZARD_STATE_SETTING } from './reset-variants';
 
 export interface BootResetLog {
   info(m: string): void;
@@ -120,7 +120,7 @@ function finishReset(d: BootResetDeps, nvram: FileStore, intent: ResetIntent): B
 function finishSettings(nvram: FileStore, intent: ResetIntent, log: BootResetLog): void {
   const settings = new DeviceSettings(nvram, (m) => log.error(m));
   for (const [name, value] of Object.entries(intent.keep)) if (settings.get(name) !== value) settings.set(name, value);
-  if (resetVariant(intent.variant)!.resetsWizard) settings.remove(WIZARD_STATE_SETTING);
+  if (resetVariant(intent.variant)!.resetsWizard && settings.get(WIZARD_STATE_SETTING) !== WIZARD_PENDING) settings.set(WIZARD_STATE_SETTING, WIZARD_PENDING);
 }
 
 /** Erase every block of a partition (format); returns the erase operations. */

@@ -16,7 +16,8 @@ import { MyDataScreen, ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL 
 import { utf8Encode } from '../kernel/text-codec';
 import { ResetService, type ServerClearResult } from './reset-service';
 import { OutOfBoxWizard } from './out-of-box-wizard';
-import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING, WIZARD_STATE_SETTING } from './reset-variants';
+import { RECOVERY_TYPE_SETTING, RESET_VARIANTS, RESTRICT_UPLOAD_SETTING, WIZARD_PENDING, WIZARD_STATE_SETTING } from './reset-variants';
+import { SERVER_SETTING } from '../provisioning/server-settings';
 
 export interface ResetModule extends FirmwareModule {
   runtime: { service: ResetService; settings: DeviceSettings; myData(): Screen } | null;
@@ -82,7 +83,9 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
     return new MyDataScreen(user ?? 'this phone', (target) => exportMyData(kernel, w.fs, user, target));
   };
   m.runtime = { service, settings: w.settings, myData };
-  if (w.settings.get(WIZARD_STATE_SETTING) !== 'done') {
+  // Pending after a reset; absent on a new phone (a phone updated from a firmware without the wizard has a server already: not asked).
+  const wizard = w.settings.get(WIZARD_STATE_SETTING);
+  if (wizard === WIZARD_PENDING || (wizard === undefined && !w.settings.get(SERVER_SETTING))) {
     log.notice('out-of-box wizard: first setup');
     const screen = (id: string) => kernel.modules.screenFactory(id)?.(kernel) ?? null;
     w.show(new OutOfBoxWizard({

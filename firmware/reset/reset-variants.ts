@@ -25,8 +25,9 @@ export interface ResetVariantInfo {
 
 /** Device setting of the admin password hash (firmware/auth/password-vault.ts). */
 export const ADMIN_PASSWORD_SETTING = 'auth.admin';
-/** Device setting holding the out-of-box wizard's state ('done' once finished). */
+/** Device setting holding the out-of-box wizard's state: 'done' once finished, 'pending' after a reset that asks for it again. */
 export const WIZARD_STATE_SETTING = 'oob.state';
+export const WIZARD_PENDING = 'pending';
 /** Device setting mirroring `device.system.recoveryType`, so the updater can read it without the fs partition. */
 export const RECOVERY_TYPE_SETTING = 'reset.recoveryType';
 /** Device setting of Restrict Personal Data Upload ('1': on). */

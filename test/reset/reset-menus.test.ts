@@ -10,7 +10,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RESET_TO_DEFAULTS_MENU, resetVariant } from '../../firmware/reset/reset-variants';
-import { BOARDS } from '../helpers/sim';
+import { BOARDS, bootPhone } from '../helpers/sim';
 import { bootOn, profileFolder, until } from '../login/login-fixture';
 import { logLines, openSettings, resetByMenu, toIdle } from './reset-fixture';
 
@@ -124,9 +124,9 @@ test('Restrict Personal Data Upload: kept across a reboot, shown in Status, and 
   }
 });
 
-test('the out-of-box wizard: shown on first boot over idle, Finish keeps it away across reboots, Reset to Defaults > Out-of-Box Wizard brings it back', async () => {
-  const folder = profileFolder({ 'prov.login.enabled': '0' });
-  const phone = await bootOn(folder, { outOfBox: true });
+test('the out-of-box wizard: shown on a new phone\'s first boot over idle, Finish keeps it away across reboots, Reset to Defaults > Out-of-Box Wizard brings it back', async () => {
+  // A new phone: nothing staged (no provisioning server yet), so the wizard asks.
+  const phone = await bootPhone({ outOfBox: true, provisioningDir: null });
   try {
     assert.is(phone.screen().id, 'wizard', JSON.stringify(phone.screen()));
     assert.ok(phone.screen().lines.some((l) => l.includes('Provisioning Server')));
@@ -145,7 +145,15 @@ test('the out-of-box wizard: shown on first boot over idle, Finish keeps it away
     assert.is(phone.screen().id, 'wizard', 'shown again after the Out-of-Box Wizard reset');
   } finally {
     phone.dispose();
-    folder.remove();
+  }
+});
+
+test('a phone that already has a provisioning server (updated from a firmware without the wizard) is not asked again', async () => {
+  const phone = await bootPhone({ outOfBox: true, provisioningDir: null, deviceSettings: { 'device.prov.serverName': 'http://prov.example.invalid/' } });
+  try {
+    assert.is(phone.screen().id, 'idle', JSON.stringify(phone.screen()));
+  } finally {
+    phone.dispose();
   }
 });
 
