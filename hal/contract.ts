@@ -52,6 +52,8 @@ export interface BoardInfo {
   display: { width: number; height: number; format: PixelFormat };
   /** The keys this board has. */
   keys: KeyName[];
+  /** Held together at power-on, these run the updater's factory reset (README "Board profiles"). */
+  recoveryKeys?: KeyName[];
   /** Model maximum for `dir.local.contacts.maxNum` (99 or 500). */
   contactLimit: number;
   /** Memory the application may use, bytes (the simulator enforces it as the QuickJS memory limit). */
@@ -184,6 +186,8 @@ export interface KeyEvent {
 export interface Keys {
   /** One handler per boot; a later call replaces it. */
   onKey(handler: (event: KeyEvent) => void): void;
+  /** Keys held down at power-on (the updater's recovery key combination); absent on a host that cannot tell. */
+  heldAtPowerOn?(): KeyName[];
 }
 
 export type LedName = 'messageWaiting' | 'line1' | 'line2' | 'mute' | 'speaker' | 'headset';

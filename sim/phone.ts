@@ -118,6 +118,11 @@ export class Phone implements SimulatedPhone {
     await this.settle();
   }
 
+  /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
+  holdKeysAtBoot(keys: KeyName[]): void {
+    this.devices.keys.holdAtPowerOn(keys);
+  }
+
   cutPower(afterOps?: number): void {
     if (afterOps && afterOps > 0) {
       this.devices.flash.cutPowerAfter(afterOps);
@@ -245,6 +250,9 @@ export class Phone implements SimulatedPhone {
         // A budget fault the firmware caught in a job: reported, but the boot itself completed.
         const bootCompleted = e instanceof FaultError && e.firmwareCarriedOn;
         if (this.phoneState === 'running' && !bootCompleted) this.phoneState = 'crashed';
+      } finally {
+        // Keys held through power-on are let go once the boot has looked at them.
+        this.devices.keys.release();
       }
     });
   }

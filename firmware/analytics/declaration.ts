@@ -23,8 +23,8 @@ export const analyticsDeclaration: ModuleDeclaration = {
     { name: 'deviceAnalytics.note', type: 'string', default: '', maxLength: 512, description: 'Self-note sent to the cloud with the primary device information message.' },
   ],
   dataClasses: [
-    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids); a user\'s records are sealed under their key and erased at their logout, the phone\'s own stay', personal: true, perUser: true, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial', 'userLogout'] },
-    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids); a user\'s records are sealed under their key and erased at their logout, the phone\'s own stay', personal: true, partition: 'fs', perUser: true, removedBy: ['resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial', 'userLogout'] },
+    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, partition: 'fs', perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [],
 };

@@ -36,12 +36,15 @@ import { parseMaster, type MasterConfig, type PhoneIdentity } from './master-fil
 import { baseProfileOf, ParameterRegistry, type BaseProfile, type RegisteredParameter } from './parameter-registry';
 import { validateValue } from './value-validation';
 import { party } from '../kernel/party';
+import type { DataClassId } from '../storage/data-classes';
 
 export type OverrideLayer = 'user' | 'local' | 'web' | 'cloud';
 export type LayerId = OverrideLayer | 'files' | 'default';
 export const LAYER_ORDER: readonly LayerId[] = ['user', 'local', 'web', 'cloud', 'files', 'default'];
 
 const LAYER_PATH: Record<OverrideLayer, string> = { user: 'cfg/user-phone.cfg', local: 'cfg/local.cfg', web: 'cfg/web.cfg', cloud: 'cfg/cloud.cfg' };
+/** Each phone-wide layer is its own data class: Reset Local / Web / Cloud Configuration erases exactly that class. */
+const LAYER_CLASS: Record<Exclude<OverrideLayer, 'user'>, DataClassId> = { local: 'localOverrides', web: 'webOverrides', cloud: 'cloudOverrides' };
 const USER_CFG_PATH = 'cfg/user.cfg';
 const REBOOT_MARKER = 'cfg/reboot-marker.json';
 const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -493,7 +496,7 @@ export class ConfigService {
     const user = layer === 'user' ? this.user ?? undefined : undefined;
     this.persist(this.layerSource(layer), () => {
       if (this.layers[layer].size === 0) this.cache.remove(LAYER_PATH[layer], user);
-      else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user);
+      else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user, layer === 'user' ? undefined : LAYER_CLASS[layer]);
     });
   }
 

@@ -18,6 +18,8 @@ const levelParameters: ParameterDeclaration[] = LOG_COMPONENTS.map((c) => ({
 
 export const logsDeclaration: ModuleDeclaration = {
   name: 'logs',
+  // Configuration first: log levels and redaction apply to everything after.
+  dependsOn: ['config'],
   parameters: [
     { name: 'log.render.file', type: 'boolean', default: true, description: 'Upload device logs to the provisioning server (0: never uploaded).' },
     { name: 'log.render.file.size', type: 'integer', default: 32, min: 1, max: 180, description: 'Log file size limit in KB; reaching it rotates the file and uploads/copies the logs (to USB with feature.usbLogging.enabled).' },
@@ -33,7 +35,7 @@ export const logsDeclaration: ModuleDeclaration = {
     ...levelParameters,
   ],
   dataClasses: [
-    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps), the log redaction key, the clear-party window, the upload state', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
+    { storageClass: 'logs', description: 'app.log and boot.log (events, login attempts; GMT timestamps), the log redaction key, the clear-party window, the upload state', personal: true, partition: 'fs', perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'log.render.file' } },
   ],
   screens: [],
 };

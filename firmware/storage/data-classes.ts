@@ -7,7 +7,8 @@
  * configuration cache: passwords and keys given by configuration files).
  */
 export type DataClassId =
-  | 'deviceSettings' | 'config' | 'callLists' | 'cdr' | 'directory' | 'userProfile' | 'logs' | 'analytics' | 'certificates';
+  | 'deviceSettings' | 'config' | 'callLists' | 'cdr' | 'directory' | 'userProfile' | 'logs' | 'analytics' | 'certificates'
+  | 'localOverrides' | 'webOverrides' | 'cloudOverrides' | 'resetJournal';
 
 interface DataClassInfo {
   code: number;
@@ -28,6 +29,12 @@ export const DATA_CLASSES: Record<DataClassId, DataClassInfo> = {
   analytics: { code: 8, personal: true, sealed: true },
   // Public certificates only (a trusted CA); private keys belong in the crypto device.
   certificates: { code: 9, personal: false, sealed: false },
+  // Override layers (may carry passwords set on the phone or the web): sealed like the config cache.
+  localOverrides: { code: 10, personal: false, sealed: true },
+  webOverrides: { code: 11, personal: false, sealed: true },
+  cloudOverrides: { code: 12, personal: false, sealed: true },
+  // Reset intents: no secret, and no reset may remove them (they finish the reset).
+  resetJournal: { code: 13, personal: false, sealed: false },
 };
 
 const BY_CODE = new Map<number, DataClassId>(Object.entries(DATA_CLASSES).map(([id, info]) => [info.code, id as DataClassId]));

@@ -4,7 +4,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { Navigator, Screen } from './screen';
 
 export class StatusScreen implements Screen {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(private readonly kernel: Kernel, private readonly extra: () => string[] = () => []) {}
 
   view(): ScreenText {
     const { board, power, clock } = this.kernel.hal;
@@ -23,6 +23,7 @@ export class StatusScreen implements Screen {
         `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
         // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it.
         ...(clearUntil !== null ? [`Party data logged IN CLEAR until ${new Date(clearUntil).toISOString().slice(0, 16).replace('T', ' ')} GMT`] : []),
+        ...this.extra(),
       ],
       softKeys: ['', '', '', 'Back'],
       focus: -1,

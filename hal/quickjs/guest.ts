@@ -219,6 +219,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
         keyHandler = handler;
         call('keys', 'subscribe');
       },
+      heldAtPowerOn: () => call('keys', 'heldAtPowerOn'),
     },
     leds: { set: (led: LedName, state: LedState) => { call('leds', 'set', led, state); } },
     line: {

@@ -47,7 +47,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe'],
-  keys: ['subscribe'],
+  keys: ['subscribe', 'heldAtPowerOn'],
   leds: ['set'],
   line: ['subscribe'],
   net: ['linkUp', 'subscribe'],
