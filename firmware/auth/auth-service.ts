@@ -3,9 +3,9 @@
  * brute-force throttling and an audit line per attempt; every checked
  * attempt is recorded on flash before the check, attempt-throttle.ts), password changes
  * under the length rules, the forced change of the default admin password
- * before any admin access (SB-327), and `device.auth.localAdminPassword`
- * from configuration (the config service holds it back unless its `.set`
- * companion is 1).
+ * before any admin access (SB-327), and `device.auth.localAdminPassword`,
+ * `device.auth.localUserPassword` from configuration (the config service
+ * holds them back unless their `.set` companion is 1).
  */
 import type { ConfigReader } from '../login/config-reader';
 import type { AttemptThrottle, PromptKind } from './attempt-throttle';
@@ -20,6 +20,7 @@ export type PromptResult =
   | { kind: 'refused'; message: string };
 
 export const CONFIGURED_ADMIN = 'device.auth.localAdminPassword';
+export const CONFIGURED_USER = 'device.auth.localUserPassword';
 
 export class AuthService {
   constructor(
@@ -145,6 +146,24 @@ export class AuthService {
     } catch (e) {
       this.audit.critical(`${CONFIGURED_ADMIN} could not be stored (${(e as Error).message})`);
     }
+  }
+
+  /**
+   * `device.auth.localUserPassword` in force: called once per new value
+   * (settings/device-parameter-sync.ts), under the user password policy in
+   * force (`sec.pwd.length.user`), so a file raising the minimum length can
+   * also replace the default user password.
+   */
+  applyConfiguredUserPassword(value: string): { ok: true; changed: boolean } | { ok: false; reason: string } {
+    const problem = newPasswordProblem('user', value, this.minLength('user'));
+    if (problem) {
+      this.audit.critical(`${CONFIGURED_USER} from configuration refused: ${problem.toLowerCase()}; user password unchanged`);
+      return { ok: false, reason: problem.toLowerCase() };
+    }
+    if (!this.vault.isDefault('user') && this.vault.check(value) === 'user') return { ok: true, changed: false };
+    this.vault.set('user', value); // a failed write throws: the sync logs it and retries at the next change or boot
+    this.audit.critical(`user password set from configuration (${CONFIGURED_USER})`);
+    return { ok: true, changed: true };
   }
 
   /** Resolve the attempt begun with beginAttempt as failed, log it (and a lockout), and say what the person at the phone sees. */
