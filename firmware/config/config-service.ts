@@ -242,6 +242,9 @@ export class ConfigService {
     for (const n of [...this.files.keys()]) if (!listed.includes(n)) this.files.delete(n);
     this.persist(name, () => this.cache.keepOnly(listed));
     this.log.info(`${name}: CONFIG_FILES ${listed.length ? listed.join(', ') : '(none)'}${parsed.master.modelSpecific.length ? ` (model ${this.phone.model}: ${parsed.master.modelSpecific.join(', ')})` : ''}`);
+    for (const where of parsed.master.ignored) {
+      this.log.warning(`${name}: ${where} ignored: the phone reads these fields as attributes of <APPLICATION>, or as <FIELD>_${this.phone.model} on <APPLICATION_${this.phone.model}>`);
+    }
     this.recompute();
     return { ok: true, applied: 0, rejected: [], unknown: [], master: parsed.master };
   }
