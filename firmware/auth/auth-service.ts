@@ -128,41 +128,24 @@ export class AuthService {
   }
 
   /**
-   * `device.auth.localAdminPassword` in force (the config service applies it
-   * only with `.set=1` and `device.set` not 0): hash it into the vault once.
+   * `device.auth.localAdminPassword` / `device.auth.localUserPassword` in
+   * force (the config service applies them only with `.set=1` and
+   * `device.set` not 0): called once per new value
+   * (settings/device-parameter-sync.ts), so a password changed at the phone
+   * later stands until the files bring a new one. The password rules in
+   * force apply (`sec.pwd.length.*`, never the default): a file raising
+   * `sec.pwd.length.user` can also replace the default user password.
    */
-  applyConfiguredAdminPassword(): void {
-    const value = this.config.get(CONFIGURED_ADMIN) ?? '';
-    if (this.config.get(`${CONFIGURED_ADMIN}.set`) !== '1' || value === '') return;
-    if (!this.vault.isDefault('admin') && this.vault.check(value) === 'admin') return; // already in force
-    const problem = newPasswordProblem('admin', value, 0);
+  applyConfiguredPassword(role: Role, value: string): { ok: true; changed: boolean } | { ok: false; reason: string } {
+    const parameter = role === 'admin' ? CONFIGURED_ADMIN : CONFIGURED_USER;
+    const problem = newPasswordProblem(role, value, this.minLength(role));
     if (problem) {
-      this.audit.critical(`${CONFIGURED_ADMIN} from configuration refused: ${problem.toLowerCase()}; admin password unchanged`);
-      return;
-    }
-    try {
-      this.vault.set('admin', value);
-      this.audit.critical(`admin password set from configuration (${CONFIGURED_ADMIN})`);
-    } catch (e) {
-      this.audit.critical(`${CONFIGURED_ADMIN} could not be stored (${(e as Error).message})`);
-    }
-  }
-
-  /**
-   * `device.auth.localUserPassword` in force: called once per new value
-   * (settings/device-parameter-sync.ts), under the user password policy in
-   * force (`sec.pwd.length.user`), so a file raising the minimum length can
-   * also replace the default user password.
-   */
-  applyConfiguredUserPassword(value: string): { ok: true; changed: boolean } | { ok: false; reason: string } {
-    const problem = newPasswordProblem('user', value, this.minLength('user'));
-    if (problem) {
-      this.audit.critical(`${CONFIGURED_USER} from configuration refused: ${problem.toLowerCase()}; user password unchanged`);
+      this.audit.critical(`${parameter} from configuration refused: ${problem.toLowerCase()}; ${role} password unchanged`);
       return { ok: false, reason: problem.toLowerCase() };
     }
-    if (!this.vault.isDefault('user') && this.vault.check(value) === 'user') return { ok: true, changed: false };
-    this.vault.set('user', value); // a failed write throws: the sync logs it and retries at the next change or boot
-    this.audit.critical(`user password set from configuration (${CONFIGURED_USER})`);
+    if (!this.vault.isDefault(role) && this.vault.check(value) === role) return { ok: true, changed: false };
+    this.vault.set(role, value); // a failed write throws: the sync logs it and tries again at the next change or boot
+    this.audit.critical(`${role} password set from configuration (${parameter})`);
     return { ok: true, changed: true };
   }
 

@@ -11,16 +11,16 @@ import { authRig } from './auth-fixture';
 
 test('the policy in force applies: too short or the default is refused (logged without the value), a good one replaces 123', () => {
   const rig = authRig({ 'sec.pwd.length.user': '6' });
-  assert.equal(rig.auth.applyConfiguredUserPassword('2468'), { ok: false, reason: 'too short: at least 6 characters' });
+  assert.equal(rig.auth.applyConfiguredPassword('user', '2468'), { ok: false, reason: 'too short: at least 6 characters' });
   assert.is(rig.auth.vault.check('123'), 'user', 'refused: 123 stays');
-  assert.equal(rig.auth.applyConfiguredUserPassword('246810'), { ok: true, changed: true });
+  assert.equal(rig.auth.applyConfiguredPassword('user', '246810'), { ok: true, changed: true });
   assert.is(rig.auth.vault.check('123'), null);
   assert.is(rig.auth.vault.check('246810'), 'user');
-  assert.equal(rig.auth.applyConfiguredUserPassword('246810'), { ok: true, changed: false }, 'already in force');
+  assert.equal(rig.auth.applyConfiguredPassword('user', '246810'), { ok: true, changed: false }, 'already in force');
   assert.ok(rig.lines.some((l) => /user password set from configuration \(device\.auth\.localUserPassword\)/.test(l)));
   assert.not.ok(rig.lines.some((l) => /2468/.test(l)), 'no value in the log');
   const weak = authRig({ 'sec.pwd.length.user': '0' });
-  assert.equal(weak.auth.applyConfiguredUserPassword('123'), { ok: false, reason: 'the default password is not allowed' });
+  assert.equal(weak.auth.applyConfiguredPassword('user', '123'), { ok: false, reason: 'the default password is not allowed' });
 });
 
 async function userPromptAccepts(phone: Phone, password: string): Promise<boolean> {
