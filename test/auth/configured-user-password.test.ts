@@ -34,7 +34,7 @@ async function userPromptAccepts(phone: Phone, password: string): Promise<boolea
   return !refused;
 }
 
-test('QuickJS phone: sec.pwd.length.user=6 with device.auth.localUserPassword.set=1 replaces 123, once (a later change at the phone stands)', async () => {
+test('QuickJS phone: sec.pwd.length.user=6 with device.auth.localUserPassword.set=1 replaces 123, once (a later change at the phone stands across reboots)', async () => {
   const folder = profileFolder({
     'prov.login.enabled': '0', 'sec.pwd.length.user': '6', 'device.set': '1',
     'device.auth.localUserPassword': '864209', 'device.auth.localUserPassword.set': '1',
@@ -48,6 +48,17 @@ test('QuickJS phone: sec.pwd.length.user=6 with device.auth.localUserPassword.se
     // The phone reboots (sec.pwd.length.user needs it) with the same files: the password is not applied again.
     await until(phone, () => phone.lastBootReason() === 'reboot' && phone.log().filter((l) => /\|prov\|\d\|\d+\|provisioned from/.test(l)).length >= 2, 'the reboot and a cycle after it');
     assert.is(phone.log().filter((l) => /user password set from configuration/.test(l)).length, 1, 'applied once');
+    // Changed at the phone afterwards: the same configured value does not undo it at the next boot.
+    await phone.pressAll(['soft4', '1', '1']); // Menu > Settings > Basic
+    const entry = phone.screen().lines.findIndex((l) => l.includes('Change User Password'));
+    await phone.press(String(entry + 1) as never);
+    for (const typed of ['864209', '5551234', '5551234']) await phone.pressAll([...typed.split(''), 'soft1'] as never);
+    assert.equal(phone.screen().lines, ['Password changed']);
+    await phone.press('home');
+    await phone.reboot('test: later boot');
+    await until(phone, () => phone.log().filter((l) => /\|prov\|\d\|\d+\|provisioned from/.test(l)).length >= 3, 'a cycle after the later boot');
+    assert.ok(await userPromptAccepts(phone, '5551234'), 'the password set at the phone stands');
+    assert.not.ok(await userPromptAccepts(phone, '864209'));
   } finally {
     phone.dispose();
     folder.remove();
