@@ -28,7 +28,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { ComponentLogger } from '../kernel/logger';
 import type { ProvisioningService } from '../provisioning/provisioning-module';
 import type { FileStore } from '../storage/file-store';
-import { isEmergencyNumber } from './emergency-numbers';
+import { boardLineCount, isEmergencyNumber } from './emergency-numbers';
 import { localPasswordMatches, storedForm, type LocalPassword } from './local-password';
 import { readSession, SESSION_PATH, writeSession, type LoginSession } from './login-session';
 import { commitLogout, pendingLogouts } from './logout-journal';
@@ -85,9 +85,9 @@ export class LoginService {
     return this.enabled() && this.d.config.get('prov.login.required') === '1' && !this.session;
   }
 
-  /** Whether `number` may be dialled while the phone is locked (dialplan.routing.emergency.*). */
+  /** Whether `number` may be dialled while the phone is locked (dialplan.routing.emergency.*, dialplan.<line>.routing.emergency.*). */
   isDialAllowedWhileLoggedOut(number: string): boolean {
-    return isEmergencyNumber(this.d.config, number);
+    return isEmergencyNumber(this.d.config, number, boardLineCount(this.d.kernel.hal.board));
   }
 
   /** Soft-key label on idle: Login, Logout (not for the default user) or none. */

@@ -3,8 +3,9 @@
  * "Encryption", "Local Contact Directory"). `log.render.file` belongs to the
  * logs module; this module only reads it. Polling names and defaults follow
  * Polycom UC Software (`prov.polling.*`): off by default, once a day when on.
- * The server address and credentials are device settings (nvram), not
- * parameters: see server-settings.ts.
+ * The server address and credentials are device settings (nvram): see
+ * server-settings.ts; the `device.prov.*` parameters bring them from
+ * configuration (settings/device-parameter-sync.ts).
  */
 import type { ModuleDeclaration } from '../kernel/declaration';
 
@@ -24,6 +25,17 @@ export const provisioningDeclaration: ModuleDeclaration = {
     { name: 'sec.encryption.upload.overrides', type: 'boolean', default: false, description: 'Upload the override files (<MAC>-phone.cfg, <MAC>-web.cfg) encrypted (0: plain).' },
     { name: 'device.sec.configEncryption.key', type: 'string', default: '', maxLength: 160, reboot: true, secret: true, description: 'Configuration encryption key "Crypt=1;KeyDesc=<name>;Key=<32 hex>;" (applied with device.sec.configEncryption.key.set=1; kept in device settings).' },
     { name: 'device.sec.configEncryption.key.set', type: 'boolean', default: false, description: 'Apply device.sec.configEncryption.key from configuration files.' },
+    // Polycom device parameters for the provisioning server: adopted into device settings once per new value
+    // (settings/device-parameter-sync.ts), with device.set not 0 and their own .set=1.
+    { name: 'device.prov.serverName', type: 'string', default: '', maxLength: 255, description: 'Provisioning server: URL (http://, https://) or host[:port][/path] (applied with device.prov.serverName.set=1; a new value reboots the phone once, then provisions from it).' },
+    { name: 'device.prov.serverName.set', type: 'boolean', default: false, description: 'Apply device.prov.serverName from configuration files.' },
+    // Polycom's default is FTP; this phone provisions over HTTP(S) only, so its default is HTTP and FTP, TFTP, FTPS are refused.
+    { name: 'device.prov.serverType', type: 'enum', default: 'HTTP', values: ['FTP', 'TFTP', 'HTTP', 'HTTPS', 'FTPS'], description: 'Protocol for a server name given without scheme: HTTP or HTTPS (FTP, TFTP, FTPS are refused with a log line; Polycom default FTP). Applied with device.prov.serverType.set=1.' },
+    { name: 'device.prov.serverType.set', type: 'boolean', default: false, description: 'Apply device.prov.serverType from configuration files.' },
+    { name: 'device.prov.user', type: 'string', default: '', maxLength: 255, description: 'User name for the provisioning server (applied with device.prov.user.set=1; Polycom default PlcmSpIp is for FTP).' },
+    { name: 'device.prov.user.set', type: 'boolean', default: false, description: 'Apply device.prov.user from configuration files.' },
+    { name: 'device.prov.password', type: 'string', default: '', maxLength: 255, secret: true, description: 'Password for the provisioning server (applied with device.prov.password.set=1; kept sealed in device settings).' },
+    { name: 'device.prov.password.set', type: 'boolean', default: false, description: 'Apply device.prov.password from configuration files.' },
   ],
   dataClasses: [],
   screens: [
@@ -34,6 +46,7 @@ export const provisioningDeclaration: ModuleDeclaration = {
     { name: 'device.prov.serverName', description: 'Provisioning server base URL.' },
     { name: 'device.prov.user', description: 'User name for the provisioning server.' },
     { name: 'device.prov.password', secret: true, description: 'Password for the provisioning server.' },
+    { name: 'device.prov.serverType', description: 'HTTP or HTTPS: the scheme of a server name given without one.' },
     { name: 'device.prov.timeoutMs', description: 'Timeout of one request to the provisioning server.' },
     { name: 'device.sec.TLS.customCaCert1', description: 'Custom CA certificate the phone trusts for HTTPS (public).' },
     { name: 'device.sec.configEncryption.key', secret: true, description: 'Configuration encryption key in force (adopted from configuration).' },

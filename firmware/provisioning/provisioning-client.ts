@@ -37,6 +37,8 @@ import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } f
 export const KEY_SETTING = 'device.sec.configEncryption.key';
 const DEFAULT_MASTER = '000000000000.cfg';
 const GLOBAL_DIRECTORY = '000000000000-directory.xml';
+/** Polycom's template of the global directory: never used as one (docs/directory.md). */
+const DIRECTORY_TEMPLATE = '000000000000-directory~.xml';
 
 export type CycleReason = 'boot' | 'poll' | 'check-sync' | 'retry' | 'request';
 
@@ -329,6 +331,7 @@ export class ProvisioningClient {
         // Where the phone looked, for the admin whose CONTACTS_DIRECTORY points elsewhere (credentials never logged).
         this.missingDirectoryFiles.add(url);
         this.d.log.info(`${name}: no such file on the server at ${redactedUrl(url)} (HTTP ${outcome.status}); ${this.d.cache.has(key) ? 'the last downloaded copy stays' : 'no directory file of this name'}`);
+        if (name === GLOBAL_DIRECTORY) await this.noticeDirectoryTemplate(server, r, url);
       }
       if (role === 'config') {
         r.transferErrors.push(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status})`);
@@ -372,6 +375,20 @@ export class ProvisioningClient {
       this.d.onDirectoryFile?.(name, text);
     } else this.d.cache.save(key, null, outcome.validators, 'config', digest);
     r.changed.push(name);
+  }
+
+  /**
+   * The global directory is missing: a server holding only the template
+   * `000000000000-directory~.xml` (as Polycom ships it) most likely means the
+   * admin forgot to rename it. Say so (docs/directory.md); it is never merged.
+   * Asked once per boot, with the missing-file line.
+   */
+  private async noticeDirectoryTemplate(server: ProvisioningServer, r: CycleReport, globalUrl: string): Promise<void> {
+    const url = globalUrl.replace(/000000000000-directory\.xml$/, encodeURIComponent(DIRECTORY_TEMPLATE));
+    const outcome = await this.get(server, r, url, `directory:${DIRECTORY_TEMPLATE}`);
+    if (outcome.kind === 'fresh' || outcome.kind === 'refused') {
+      this.d.log.notice(`directory: ${DIRECTORY_TEMPLATE} is on the server but is the template: not merged (remove the ~ from its name on the server to use it as the global directory)`);
+    }
   }
 
   private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string): Promise<DownloadOutcome> {

@@ -10,6 +10,9 @@
  *   with Reset Device Settings); it is reboot-flagged, so the config service
  *   reboots the phone once at the end of the cycle and the next boot
  *   decrypts with it (spec key-change procedure);
+ * - `device.prov.serverName`, `.serverType`, `.user`, `.password` from
+ *   configuration become the device settings of the server
+ *   (server-from-configuration.ts); a new server reboots the phone once;
  * - override layers changed on the phone or the web are uploaded;
  * - its menu entries: Settings > Basic > Clear Uploaded Calls/Directory and
  *   Settings > Advanced > Provisioning Server (server address and credentials).
@@ -35,6 +38,8 @@ import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, red
 import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
 import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
 import { RESTRICT_UPLOAD_SETTING } from '../reset/reset-variants';
+import { provisioningServerBindings } from './server-from-configuration';
+import { syncDeviceParameters, type DeviceParameterConfig } from '../settings/device-parameter-sync';
 
 /** The module as registered; its screens work once startProvisioning has bound `runtime`. */
 export interface ProvisioningModule extends FirmwareModule {
@@ -64,7 +69,7 @@ export interface ProvisioningService {
 export interface ProvisioningWiring {
   fs: FileStore;
   settings: DeviceSettingsStore;
-  config: ProvisioningSink;
+  config: ProvisioningSink & DeviceParameterConfig;
   ui?: PhoneUi;
   /** The registered module, to bind its screens. */
   module?: ProvisioningModule;
@@ -129,6 +134,9 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
 
   // A power cut between the config cache and the nvram write must not lose the key.
   adoptKey();
+
+  // ── device.prov.* from configuration into device settings (once per new value; a new server reboots once) ──
+  syncDeviceParameters({ config: w.config, settings: w.settings, crypto: hal.crypto, log }, provisioningServerBindings(w.settings));
 
   // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY (debounced: a menu often sets several) ──
   const changedLayers = new Set<'local' | 'web' | 'user'>();
