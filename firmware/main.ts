@@ -96,7 +96,7 @@ export function boot(hal: Hal): BootedPhone {
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
   // Right after configuration: log levels, redaction and the flash log apply to everything after.
-  const logs = startLogs(kernel, { fs, config });
+  const logs = startLogs(kernel, { fs, config, trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1') });
   auth = startAuth(kernel, vault, { nvram, settings }, config);
 
   ui.buildMenus();
