@@ -117,4 +117,18 @@ test('TLS to a server whose certificate the phone does not trust: nothing sent, 
   }
 });
 
+test('TCPOnly: octet-counted frames reach rsyslog over plain TCP', async () => {
+  const phone = await phoneLoggingTo({
+    'device.syslog.serverName': `127.0.0.1:${server.tcpPort}`, 'device.syslog.transport': 'TCPOnly', 'device.syslog.renderLevel': '1', 'device.syslog.prependMac': '0',
+    'device.syslog.facility': '17',
+  });
+  try {
+    await pump(phone);
+    const mine = await server.waitFor(new RegExp(`^<${17 * 8 + 5}>1 \\S+ ${MAC} DESK500 - prov - provisioned from`));
+    assert.ok(RFC5424.test(mine));
+  } finally {
+    phone.dispose();
+  }
+});
+
 test.run();

@@ -21,6 +21,8 @@ export class RsyslogServer {
     readonly dir: string,
     readonly udpPort: number,
     readonly tlsPort: number,
+    /** Plain TCP (octet-counted or LF-framed). */
+    readonly tcpPort: number,
     /** CA that signed the server certificate (PEM): the phone trusts it. */
     readonly caPem: string,
     private readonly child: ChildProcess,
@@ -38,6 +40,7 @@ export class RsyslogServer {
     const ca = makeTls(dir);
     const udpPort = await freeUdpPort();
     const tlsPort = await freeTcpPort();
+    const tcpPort = await freeTcpPort();
     const conf = path.join(dir, 'rsyslog.conf');
     const received = path.join(dir, 'received.log');
     fs.writeFileSync(conf, `
@@ -51,6 +54,7 @@ module(load="imudp")
 input(type="imudp" address="127.0.0.1" port="${udpPort}")
 module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
 input(type="imtcp" address="127.0.0.1" port="${tlsPort}")
+input(type="imtcp" address="127.0.0.1" port="${tcpPort}" streamDriver.name="ptcp" streamDriver.mode="0")
 template(name="raw" type="string" string="%rawmsg%\\n")
 action(type="omfile" file="${received}" template="raw" flushOnTXEnd="on" asyncWriting="off")
 `);
@@ -58,10 +62,11 @@ action(type="omfile" file="${received}" template="raw" flushOnTXEnd="on" asyncWr
     const child = spawn(RSYSLOGD_BINARY, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const server = new RsyslogServer(dir, udpPort, tlsPort, ca, child, () => stderr);
+    const server = new RsyslogServer(dir, udpPort, tlsPort, tcpPort, ca, child, () => stderr);
     liveServers.add(server);
     try {
       await waitForPort(tlsPort, child, () => stderr);
+      await waitForPort(tcpPort, child, () => stderr);
     } catch (e) {
       await server.stop();
       throw e;
