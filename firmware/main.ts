@@ -121,7 +121,7 @@ export function boot(hal: Hal): BootedPhone {
       config = startConfigService(kernel, fs);
     },
     // Right after configuration: log levels, the clear-party window and the flash log apply to everything after.
-    logs: () => { logs = startLogs(kernel, { fs, config, redaction }); },
+    logs: () => { logs = startLogs(kernel, { fs, config, redaction, trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1') }); },
     ui: () => {
       auth = startAuth(kernel, vault, { nvram, settings }, config);
       ui.setParameterLookup((n) => config.get(n));

@@ -13,6 +13,10 @@
  * This file must stay free of Node and DOM types: it is compiled into the
  * firmware bundle as well as into the hosts.
  */
+import type { Datagram } from './datagram';
+import type { StreamClient } from './stream-client';
+export type { Datagram } from './datagram';
+export type { StreamClient, StreamOpenOptions } from './stream-client';
 
 // ───────────────────────────── board ─────────────────────────────
 
@@ -364,6 +368,10 @@ export interface Hal {
   serial: Serial;
   /** LDAP client of the network stack (corporate directory); absent on a board without one. */
   ldap?: Ldap;
+  /** UDP out (remote syslog); absent on a host without it. */
+  datagram?: Datagram;
+  /** TCP / TLS out (remote syslog); absent on a host without it. */
+  stream?: StreamClient;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */

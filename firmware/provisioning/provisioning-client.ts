@@ -30,6 +30,7 @@ import { bytesToHex } from '../kernel/hex';
 import { ConfigDecryptError, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
 import type { DownloadCache } from './download-cache';
 import type { ProvisioningSink } from './provisioning-sink';
+import { ProvisioningPoller } from './provisioning-poller';
 import { RetryBackoff, macSeed } from './retry-backoff';
 import { download, type DownloadOutcome } from './server-download';
 import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } from './server-settings';
@@ -63,6 +64,10 @@ export interface ProvisioningClientDeps {
   onDirectoryFile?: (name: string, text: string) => void;
   /** After each cycle. */
   onCycle?: (report: CycleReport) => void;
+  /** UTC wall time, ms (polling in abs/random mode). */
+  nowUtc: () => number;
+  /** Local time minus UTC at an instant: polling times are local (0 = UTC). */
+  localOffsetMs: (utcMs: number) => number;
 }
 
 export interface CycleReport {
@@ -87,7 +92,7 @@ export class ProvisioningClient {
   private queued: CycleReason | null = null;
   private readonly backoff: RetryBackoff;
   private retryTimer: number | null = null;
-  private pollTimer: number | null = null;
+  private readonly poller: ProvisioningPoller;
   private lastReport: CycleReport | null = null;
   private keyError = '';
   private userAuth: { user: string; password: string } | null = null;
@@ -98,6 +103,11 @@ export class ProvisioningClient {
 
   constructor(private readonly d: ProvisioningClientDeps) {
     this.backoff = new RetryBackoff(macSeed(d.phone.mac));
+    this.poller = new ProvisioningPoller({
+      timers: d.timers, log: d.log, mac: d.phone.mac, param: (name) => d.config.get(name),
+      nowUtc: d.nowUtc, monotonic: d.monotonic, localOffsetMs: d.localOffsetMs,
+      poll: () => void this.request('poll'),
+    });
   }
 
   /** The server in use, or null. */
@@ -159,8 +169,8 @@ export class ProvisioningClient {
   /** Stop timers (shutdown, tests). */
   stop(): void {
     if (this.retryTimer !== null) this.d.timers.cancel(this.retryTimer);
-    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
-    this.retryTimer = this.pollTimer = null;
+    this.poller.stop();
+    this.retryTimer = null;
   }
 
   private after(r: CycleReport): void {
@@ -183,16 +193,14 @@ export class ProvisioningClient {
     this.d.onCycle?.(r);
   }
 
-  /** (Re)arm polling from the current `prov.polling.*` values. */
+  /** (Re)arm polling from the current `prov.polling.*` values (provisioning-poller.ts). */
   schedulePoll(): void {
-    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
-    this.pollTimer = null;
-    if (this.d.config.get('prov.polling.enabled') !== '1') return;
-    const seconds = Number(this.d.config.get('prov.polling.period') ?? '86400');
-    this.pollTimer = this.d.timers.after(Math.max(60, seconds) * 1000, 'provisioning poll', () => {
-      this.pollTimer = null;
-      void this.request('poll');
-    });
+    this.poller.arm();
+  }
+
+  /** The armed poll, for tests and the status screen. */
+  nextPoll(): { clock: 'wall' | 'monotonic'; at: number } | null {
+    return this.poller.next();
   }
 
   private report(reason: CycleReason, outcome: CycleReport['outcome'], started: number, partial: Partial<CycleReport> = {}): CycleReport {

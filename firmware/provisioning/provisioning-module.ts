@@ -3,8 +3,11 @@
  * and the uploader, wired to the phone.
  *
  * - boot: one cycle as soon as the network link is up;
- * - `prov.polling.enabled=1`: a cycle every `prov.polling.period` seconds;
- * - a SIP NOTIFY `check-sync`: a cycle now;
+ * - `prov.polling.enabled=1`: cycles on the `prov.polling.mode` schedule
+ *   (abs / rel / random: polling-schedule.ts), in local time when a time zone
+ *   offset is wired in (`localOffsetMs`), else UTC;
+ * - a SIP NOTIFY `check-sync`: a cycle now, or a reboot (whose boot cycle
+ *   downloads everything) when `voIpProt.SIP.specialEvent.checkSync.alwaysReboot=1`;
  * - a new `device.sec.configEncryption.key` from a config file is validated
  *   and stored in device settings (nvram: survives Format File System, goes
  *   with Reset Device Settings); it is reboot-flagged, so the config service
@@ -73,7 +76,12 @@ export interface ProvisioningWiring {
   ui?: PhoneUi;
   /** The registered module, to bind its screens. */
   module?: ProvisioningModule;
+  /** Local time minus UTC at an instant, for polling times (default: UTC; the time-zone service plugs in here). */
+  localOffsetMs?: (utcMs: number) => number;
 }
+
+/** Polling times without a time zone: UTC. */
+export const UTC_OFFSET = (_utcMs: number): number => 0;
 
 const OVERRIDE_DEBOUNCE_MS = 2000;
 
@@ -93,6 +101,8 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     net: hal.net,
     crypto: hal.crypto,
     monotonic: () => hal.clock.monotonic(),
+    nowUtc: () => hal.clock.now(),
+    localOffsetMs: w.localOffsetMs ?? UTC_OFFSET,
     settings: w.settings,
     config: w.config,
     cache,
@@ -168,7 +178,14 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
   // ── triggers ──
   bus.on('line', (e) => {
     if (e.type === 'notify' && e.event.toLowerCase() === 'check-sync') {
-      log.notice(`check-sync NOTIFY${Object.keys(e.params).length ? ` (${Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}: provisioning again`);
+      const params = Object.keys(e.params).length ? ` (${Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+      if (w.config.get('voIpProt.SIP.specialEvent.checkSync.alwaysReboot') === '1') {
+        // Polycom: always reboot; the boot cycle then downloads every file.
+        log.notice(`check-sync NOTIFY${params}: rebooting (voIpProt.SIP.specialEvent.checkSync.alwaysReboot=1)`);
+        kernel.reboot('check-sync');
+        return;
+      }
+      log.notice(`check-sync NOTIFY${params}: provisioning again`);
       void client.request('check-sync');
     }
   });

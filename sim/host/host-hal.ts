@@ -9,7 +9,7 @@ import type { EventGate } from './event-gate';
 import type { VirtualDevices } from './virtual-devices';
 
 export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, datagram, stream } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -45,5 +45,7 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
     power,
     serial,
     ldap: { search: (req) => ldap.search(req) },
+    datagram: { send: (host, port, text) => datagram.send(host, port, text) },
+    stream: { open: (o) => stream.open(o), write: (id, text) => stream.write(id, text), close: (id) => stream.close(id) },
   };
 }

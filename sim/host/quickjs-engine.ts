@@ -54,12 +54,15 @@ const SYNC_METHODS: Record<string, string[]> = {
   usb: ['present', 'writeFile', 'freeBytes'],
   power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
   serial: ['write'],
+  stream: ['close'],
   engine: ['budgetError'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
   ldap: ['search'],
+  datagram: ['send'],
+  stream: ['open', 'write'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */

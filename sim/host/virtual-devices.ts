@@ -9,6 +9,8 @@ import { VirtualLeds } from '../devices/leds';
 import { VirtualLine } from '../devices/line';
 import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
+import { HostDatagram } from '../devices/datagram';
+import { HostStreamClient } from '../devices/stream-client';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
 import { FolderUsb } from '../devices/usb';
@@ -22,6 +24,8 @@ export interface VirtualDevices {
   leds: VirtualLeds;
   line: VirtualLine;
   net: HostNet;
+  datagram: HostDatagram;
+  stream: HostStreamClient;
   ldap: HostLdap;
   usb: FolderUsb;
   power: VirtualPower;
@@ -51,6 +55,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     leds: new VirtualLeds(),
     line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
     net,
+    datagram: new HostDatagram(() => net.linkUp()),
+    stream: new HostStreamClient(() => net.linkUp()),
     ldap,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
