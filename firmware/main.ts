@@ -23,6 +23,7 @@ import { provisioningModule, startProvisioning, type ProvisioningService } from 
 import { resetDeclaration } from './reset/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
+import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
 
 export const version: string = __FIRMWARE_VERSION__;
@@ -42,6 +43,7 @@ export interface BootedPhone {
   auth: AuthService;
   logs: LogService;
   calls: CallsService;
+  time: TimeService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -89,6 +91,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
+  kernel.modules.register(timeModule());
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
   for (const declaration of [resetDeclaration, analyticsDeclaration]) {
     kernel.modules.register({ declaration });
@@ -103,6 +106,8 @@ export function boot(hal: Hal): BootedPhone {
   kernel.attachInputs();
   kernel.startModules();
   ui.start();
+  // Local time and formats before the first screen is drawn again; the first SNTP query goes out on the first timer tick.
+  const time = startTime(kernel, { config, settings, ui });
   // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
   const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
   // Before login: a restored session's user:changed selects that user's call lists.
@@ -127,5 +132,5 @@ export function boot(hal: Hal): BootedPhone {
   calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
   calls.setNameLookup(contacts.service.partyName);
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts, time };
 }

@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, TimerId,
+  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, TimerId, UdpExchange,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -256,6 +256,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     },
     serial: { write: (line) => { call('serial', 'write', line); } },
     ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
+    udp: { exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req) },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {

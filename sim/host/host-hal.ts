@@ -9,7 +9,7 @@ import type { EventGate } from './event-gate';
 import type { VirtualDevices } from './virtual-devices';
 
 export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -45,5 +45,6 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
     power,
     serial,
     ldap: { search: (req) => ldap.search(req) },
+    udp: { exchange: (req) => udp.exchange(req) },
   };
 }

@@ -63,6 +63,7 @@ export class NodeEngine implements FirmwareEngine {
       ...hal,
       net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
+      ...(hal.udp ? { udp: { exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
         dial: wrap(line.dial.bind(line)),

@@ -60,6 +60,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
   line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
   ldap: ['search'],
+  udp: ['exchange'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */

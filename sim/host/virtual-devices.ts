@@ -9,6 +9,7 @@ import { VirtualLeds } from '../devices/leds';
 import { VirtualLine } from '../devices/line';
 import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
+import { HostUdp } from '../devices/udp';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
 import { FolderUsb } from '../devices/usb';
@@ -23,6 +24,7 @@ export interface VirtualDevices {
   line: VirtualLine;
   net: HostNet;
   ldap: HostLdap;
+  udp: HostUdp;
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
@@ -42,6 +44,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
   const net = new HostNet();
   const ldap = new HostLdap();
   ldap.followLink(() => net.linkUp());
+  const udp = new HostUdp();
+  udp.followLink(() => net.linkUp());
   return {
     flash: o.flash,
     crypto: new NodeCryptoEngine(o.keystore),
@@ -52,6 +56,7 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
     net,
     ldap,
+    udp,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),
