@@ -12,7 +12,8 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Phone } from '../../sim/phone';
-import { bootPhone } from '../helpers/sim';
+import type { EngineKind } from '../../sim/phone-api';
+import { bootPhone, ENGINES } from '../helpers/sim';
 import { ChronyServer } from '../servers/chrony';
 
 const BUILT_IN = path.resolve(__dirname, '..', '..', 'sim', 'provisioning', 'folder');
@@ -51,8 +52,8 @@ function expectedIn(timeZone: string, ms: number, o: { h24: boolean; date: (p: R
   return { status, date: o.date(parts) };
 }
 
-async function synced(params: Record<string, string>): Promise<Phone> {
-  const phone = await bootPhone({ board: 'desk-500', startTime: WRONG_START, provisioningDir: provisioningWith(params) });
+async function synced(params: Record<string, string>, engine: EngineKind = 'quickjs'): Promise<Phone> {
+  const phone = await bootPhone({ board: 'desk-500', engine, startTime: WRONG_START, provisioningDir: provisioningWith(params) });
   // Provisioning applies the file, then the SNTP query goes out on the next timer tick.
   await phone.advance(1000);
   return phone;
@@ -66,28 +67,30 @@ function assertShows(phone: Phone, timeZone: string, o: Parameters<typeof expect
     `screen ${JSON.stringify([screen.status, screen.lines[0]])}, expected ${JSON.stringify(candidates[1])} (${timeZone})\n${phone.log().filter((l) => l.includes('|sntp|')).join('\n')}\n${chrony.log()}`);
 }
 
-test('a phone whose clock starts years wrong takes UTC from chronyd and shows Sydney time with DST (southern rule)', async () => {
-  const phone = await synced({
-    'tcpIpApp.sntp.address': `127.0.0.1:${chrony.port}`,
-    'tcpIpApp.sntp.gmtOffset': '36000',
-    'tcpIpApp.sntp.daylightSavings.enable': '1',
-    'tcpIpApp.sntp.daylightSavings.start.month': '10',
-    'tcpIpApp.sntp.daylightSavings.start.date': '1',
-    'tcpIpApp.sntp.daylightSavings.start.time': '2',
-    'tcpIpApp.sntp.daylightSavings.stop.month': '4',
-    'tcpIpApp.sntp.daylightSavings.stop.date': '1',
-    'tcpIpApp.sntp.daylightSavings.stop.time': '3',
+for (const engine of ENGINES) {
+  test(`${engine}: a phone whose clock starts years wrong takes UTC from chronyd and shows Sydney time with DST (southern rule)`, async () => {
+    const phone = await synced({
+      'tcpIpApp.sntp.address': `127.0.0.1:${chrony.port}`,
+      'tcpIpApp.sntp.gmtOffset': '36000',
+      'tcpIpApp.sntp.daylightSavings.enable': '1',
+      'tcpIpApp.sntp.daylightSavings.start.month': '10',
+      'tcpIpApp.sntp.daylightSavings.start.date': '1',
+      'tcpIpApp.sntp.daylightSavings.start.time': '2',
+      'tcpIpApp.sntp.daylightSavings.stop.month': '4',
+      'tcpIpApp.sntp.daylightSavings.stop.date': '1',
+      'tcpIpApp.sntp.daylightSavings.stop.time': '3',
+    }, engine);
+    try {
+      const drift = phone.devices.clock.now() - Date.now();
+      assert.ok(Math.abs(drift) < 2000, `virtual wall clock corrected: off by ${drift} ms\n${phone.log().filter((l) => l.includes('|sntp|')).join('\n')}`);
+      assert.ok(phone.log().some((l) => /\|sntp\|.*time from 127\.0\.0\.1:\d+ \(stratum \d+.*clock stepped by/.test(l)), phone.log().slice(-20).join('\n'));
+      assertShows(phone, 'Australia/Sydney', { h24: true, long: true, date: (p) => `${p.weekday}, ${p.day} ${p.month}` });
+      assert.equal(phone.faults, []);
+    } finally {
+      phone.dispose();
+    }
   });
-  try {
-    const drift = phone.devices.clock.now() - Date.now();
-    assert.ok(Math.abs(drift) < 2000, `virtual wall clock corrected: off by ${drift} ms\n${phone.log().filter((l) => l.includes('|sntp|')).join('\n')}`);
-    assert.ok(phone.log().some((l) => /\|sntp\|.*time from 127\.0\.0\.1:\d+ \(stratum \d+.*clock stepped by/.test(l)), phone.log().slice(-20).join('\n'));
-    assertShows(phone, 'Australia/Sydney', { h24: true, long: true, date: (p) => `${p.weekday}, ${p.day} ${p.month}` });
-    assert.equal(phone.faults, []);
-  } finally {
-    phone.dispose();
-  }
-});
+}
 
 test('device.sntp.serverName / gmtOffset apply with their .set companions; 12-hour clock and the dMY short date', async () => {
   const phone = await synced({
