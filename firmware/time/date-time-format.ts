@@ -8,6 +8,9 @@
  * a space. Polycom's own examples: `D,dM` (Thursday, 3 July), `D,Md`
  * (Thursday, July 3), `dM,D`, `Md,D`, `D,dMY`, `dMY`, `Y,Md`, `DdMY`.
  * With longFormat 0, day and month names are abbreviated (Thu, Jul).
+ * Numeric formats as later Polycom software and real fleet files use them:
+ * DD, MM, YY or YYYY, three fields joined by '/', '-' or '.' (DD/MM/YYYY,
+ * MM/DD/YY, YYYY-MM-DD, …); longFormat does not apply to them.
  */
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -15,9 +18,16 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 export const DEFAULT_DATE_FORMAT = 'D,dM';
 
-/** A date format is one to four distinct letters of DdMY, commas only between letters. */
+const NUMERIC = /^(DD|MM|YYYY|YY)([/.-])(DD|MM|YYYY|YY)\2(DD|MM|YYYY|YY)$/;
+
+/** A date format is one to four distinct letters of DdMY, commas only between letters, or a numeric one (DD/MM/YYYY). */
 export function dateFormatProblem(format: string): string | null {
-  if (!/^[DdMY](,?[DdMY]){0,3}$/.test(format)) return 'letters D, d, M, Y with at most one comma between two letters';
+  const numeric = NUMERIC.exec(format);
+  if (numeric) {
+    const fields = [numeric[1], numeric[3], numeric[4]].map((f) => f[0]);
+    return new Set(fields).size === 3 ? null : 'a numeric format has each of DD, MM and YY or YYYY once';
+  }
+  if (!/^[DdMY](,?[DdMY]){0,3}$/.test(format)) return 'letters D, d, M, Y with at most one comma between two letters, or DD/MM/YYYY-style fields';
   const letters = format.replace(/,/g, '');
   if (new Set(letters.split('')).size !== letters.length) return 'a letter appears twice';
   return null;
@@ -27,6 +37,12 @@ export function dateFormatProblem(format: string): string | null {
 export function formatDate(localMs: number, format: string, long: boolean): string {
   const d = new Date(localMs);
   const fmt = dateFormatProblem(format) ? DEFAULT_DATE_FORMAT : format;
+  const numeric = NUMERIC.exec(fmt);
+  if (numeric) {
+    const two = (n: number) => (n < 10 ? '0' : '') + n;
+    const field = (f: string) => (f === 'DD' ? two(d.getUTCDate()) : f === 'MM' ? two(d.getUTCMonth() + 1) : f === 'YY' ? two(d.getUTCFullYear() % 100) : String(d.getUTCFullYear()));
+    return [numeric[1], numeric[3], numeric[4]].map(field).join(numeric[2]);
+  }
   const name = (s: string) => (long ? s : s.slice(0, 3));
   let out = '';
   for (let i = 0; i < fmt.length; i++) {

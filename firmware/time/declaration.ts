@@ -25,6 +25,7 @@ export const timeDeclaration: ModuleDeclaration = {
   parameters: [
     { name: 'tcpIpApp.sntp.address', type: 'string', default: '', maxLength: 255, description: 'SNTP server: host name or IPv4 address, optionally :port (default port 123; the port is our extension). Empty: no time synchronization.' },
     { name: 'tcpIpApp.sntp.address.overrideDHCP', type: 'boolean', default: false, description: 'Use tcpIpApp.sntp.address rather than a DHCP-supplied server (this phone gets no server from DHCP: accepted, no effect).' },
+    { name: 'tcpIpApp.sntp.gmtOffset.overrideDHCP', type: 'boolean', default: false, description: 'Use tcpIpApp.sntp.gmtOffset rather than a DHCP-supplied offset (this phone gets none from DHCP: accepted, no effect).' },
     { name: 'tcpIpApp.sntp.gmtOffset', type: 'integer', default: 0, min: -43200, max: 46800, description: 'Offset of local standard time from GMT, seconds (3600 per hour).' },
     { name: 'tcpIpApp.sntp.gmtOffsetcityID', type: 'integer', default: 0, min: 0, max: 127, description: 'Time zone city shown in the phone\'s menu (Polycom table); informational here: the offset is tcpIpApp.sntp.gmtOffset.' },
     { name: 'tcpIpApp.sntp.resyncPeriod', type: 'integer', default: 86400, min: 60, max: 2147483647, description: 'Seconds between SNTP synchronizations (after a failure the phone retries sooner, with backoff).' },
@@ -38,7 +39,8 @@ export const timeDeclaration: ModuleDeclaration = {
     { name: 'device.sntp.gmtOffset', type: 'integer', default: 0, min: -43200, max: 46800, description: 'GMT offset in seconds as a device setting (applied only with device.sntp.gmtOffset.set=1); tcpIpApp.sntp.gmtOffset wins when set.' },
     { name: 'device.sntp.gmtOffset.set', type: 'boolean', default: false, description: 'Apply device.sntp.gmtOffset from configuration files.' },
     { name: 'lcl.datetime.time.24HourClock', type: 'boolean', default: true, description: 'Show the time on a 24-hour clock (0: 12-hour with AM/PM).' },
-    { name: 'lcl.datetime.date.format', type: 'string', default: 'D,dM', maxLength: 8, description: 'Date on the idle screen: D day name, d day of month, M month, Y year; a comma between two letters (e.g. D,dM, D,Md, dM,D, D,dMY, dMY, Y,Md).' },
+    { name: 'lcl.datetime.date.format', type: 'string', default: 'D,dM', maxLength: 10, description: 'Date on the idle screen: D day name, d day of month, M month, Y year, a comma between two letters (D,dM, D,Md, dM,D, D,dMY, dMY, Y,Md), or numeric DD/MM/YYYY, MM/DD/YY, YYYY-MM-DD.' },
+    { name: 'lcl.datetime.date.dateTop', type: 'boolean', default: false, description: 'Show the date above the time (Polycom layouts); accepted, no effect: this phone shows the date on the idle screen and the time in the status bar.' },
     { name: 'lcl.datetime.date.longFormat', type: 'boolean', default: true, description: 'Day and month names in full (Friday, November) rather than abbreviated (Fri, Nov).' },
   ],
   dataClasses: [],

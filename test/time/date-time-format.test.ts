@@ -17,6 +17,14 @@ test('the formats of Polycom\'s guide, long and short names', () => {
   assert.is(formatDate(thu3July, 'D,dM', false), 'Thu, 3 Jul');
 });
 
+test('numeric formats of real fleet files: DD/MM/YYYY, MM/DD/YY, YYYY-MM-DD, DD.MM.YYYY', () => {
+  assert.is(formatDate(thu3July, 'DD/MM/YYYY', true), '03/07/2025');
+  assert.is(formatDate(thu3July, 'MM/DD/YY', false), '07/03/25');
+  assert.is(formatDate(thu3July, 'YYYY-MM-DD', true), '2025-07-03');
+  assert.is(formatDate(thu3July, 'DD.MM.YYYY', true), '03.07.2025');
+  for (const bad of ['DD/MM-YYYY', 'DD/DD/YYYY', 'D/M/Y', 'DD/MM']) assert.ok(dateFormatProblem(bad), bad);
+});
+
 test('an invalid format is reported and the default shown', () => {
   for (const bad of ['', 'X', 'D,,d', ',D', 'D,', 'DD', 'dMYDd', 'D d']) assert.ok(dateFormatProblem(bad), bad);
   for (const good of ['D,dM', 'dMY', 'Y,Md', 'M']) assert.is(dateFormatProblem(good), null, good);
