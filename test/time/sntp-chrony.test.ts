@@ -92,6 +92,25 @@ for (const engine of ENGINES) {
   });
 }
 
+test('gmtOffset 3600 with the EU rule (last Sundays of March and October) shows Berlin time, whichever the season', async () => {
+  const phone = await synced({
+    'tcpIpApp.sntp.address': `127.0.0.1:${chrony.port}`,
+    'tcpIpApp.sntp.gmtOffset': '3600',
+    'tcpIpApp.sntp.daylightSavings.start.month': '3',
+    'tcpIpApp.sntp.daylightSavings.start.dayOfWeek.lastInMonth': '1',
+    'tcpIpApp.sntp.daylightSavings.start.time': '2',
+    'tcpIpApp.sntp.daylightSavings.stop.month': '10',
+    'tcpIpApp.sntp.daylightSavings.stop.dayOfWeek.lastInMonth': '1',
+    'tcpIpApp.sntp.daylightSavings.stop.time': '3',
+    'lcl.datetime.date.format': 'D,dMY',
+  });
+  try {
+    assertShows(phone, 'Europe/Berlin', { h24: true, long: true, date: (p) => `${p.weekday}, ${p.day} ${p.month} ${p.year}` });
+  } finally {
+    phone.dispose();
+  }
+});
+
 test('device.sntp.serverName / gmtOffset apply with their .set companions; 12-hour clock and the dMY short date', async () => {
   const phone = await synced({
     'device.sntp.serverName': `127.0.0.1:${chrony.port}`,
