@@ -62,6 +62,14 @@ export class SntpClient {
     this.schedule(0);
   }
 
+  /** The network link came back: a client waiting out a backoff asks at once. */
+  linkUp(): void {
+    if (this.failures > 0 && !this.running) {
+      this.failures = 0;
+      this.schedule(0);
+    }
+  }
+
   private schedule(ms: number): void {
     if (this.timer !== null) this.d.timers.cancel(this.timer);
     this.timer = this.d.timers.after(ms, 'sntp sync', () => {

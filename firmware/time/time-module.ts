@@ -96,6 +96,7 @@ export function startTime(kernel: Kernel, w: { config: TimeConfig; settings: Dev
     if (names.some((n) => n.startsWith('tcpIpApp.sntp.') || n.startsWith('device.sntp.') || n.startsWith('lcl.datetime.'))) applyFormats();
     if (names.some((n) => n.startsWith('tcpIpApp.sntp.address') || n === 'tcpIpApp.sntp.resyncPeriod' || n.startsWith('device.sntp.serverName'))) sntp.restart();
   });
+  kernel.bus.on('link', (up) => { if (up) sntp.linkUp(); });
   applyFormats();
   sntp.restart();
   return { zone: () => zone, local: (utc) => toLocal(utc, zone), sntp };

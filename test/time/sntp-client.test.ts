@@ -99,4 +99,25 @@ test('client: a failing server is retried with exponential backoff (15 s doublin
   assert.ok(later.every((g) => g === 3600_000), `capped at the resync period: ${later.join(', ')}`);
 });
 
+test('client: the link coming back ends a backoff wait at once', async () => {
+  let fail = true;
+  const r = rig(async (req) => { if (fail) throw new Error('link-down: network link is down'); return answer(req.payload, Date.UTC(2026, 5, 15)); });
+  r.client.restart();
+  for (let i = 0; i < 4; i++) {
+    r.clock.advance((r.clock.nextDue() ?? 0) - r.clock.monotonic());
+    await r.flush();
+  }
+  assert.is(r.asked.length, 4);
+  fail = false;
+  r.client.linkUp();
+  r.clock.advance(0);
+  await r.flush();
+  assert.is(r.asked.length, 5, 'asked again at once, not after the 120 s backoff');
+  assert.is(new Date(r.clock.now()).toISOString().slice(0, 10), '2026-06-15');
+  r.client.linkUp();
+  r.clock.advance(0);
+  await r.flush();
+  assert.is(r.asked.length, 5, 'a synchronized client waits for its resync period');
+});
+
 test.run();
