@@ -55,6 +55,8 @@ export interface LoginDeps {
 export class LoginService {
   private session: LoginSession | null = null;
   private autoLogoutTimer: number | null = null;
+  /** Monotonic time the session began (this boot's measure): the automatic logout counts from it, so a wall-clock step moves no deadline. */
+  private sessionStartMono = 0;
   private busy = false;
   private readonly log: ComponentLogger;
   private readonly hal: Hal;
@@ -326,6 +328,7 @@ export class LoginService {
     if (texts.userCfg) this.d.config.applyUserConfig(texts.userCfg);
     if (texts.phoneCfg) this.d.config.applyOverrideFile('user', texts.phoneCfg);
     this.session = s;
+    this.sessionStartMono = this.hal.clock.monotonic();
     try {
       writeSession(this.d.fs, s);
     } catch (e) {
@@ -344,6 +347,8 @@ export class LoginService {
   private restore(s: LoginSession, why: string): void {
     if (!this.d.config.setUser(s.user)) return;
     this.session = s;
+    // Across a reboot only the wall clock measures the time logged in so far.
+    this.sessionStartMono = this.hal.clock.monotonic() - Math.max(0, this.hal.clock.now() - s.since);
     if (s.method === 'server') this.d.provisioning.client.setUserCredentials({ user: s.user, password: s.password ?? '' });
     this.armAutoLogout();
     this.log.notice(`${party(s.user, 'user')} still logged in after the reboot (${why})`);
@@ -361,7 +366,7 @@ export class LoginService {
     const s = this.session;
     const minutes = Number(this.d.config.get('prov.login.automaticLogout') ?? '0');
     if (!s || s.isDefault || !(minutes > 0)) return;
-    const remaining = Math.max(0, s.since + minutes * 60_000 - this.hal.clock.now());
+    const remaining = Math.max(0, this.sessionStartMono + minutes * 60_000 - this.hal.clock.monotonic());
     this.autoLogoutTimer = this.d.kernel.timers.after(remaining, 'automatic logout', () => {
       this.autoLogoutTimer = null;
       if (this.session !== s) return;

@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, StreamOpenOptions, TimerId,
+  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, StreamOpenOptions, TimerId, UdpExchange,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -263,6 +263,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       write: (id: number, text: string): Promise<void> => callAsync('stream', 'write', id, text),
       close: (id: number) => { call('stream', 'close', id); },
     },
+    udp: { exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req) },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {

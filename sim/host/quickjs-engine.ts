@@ -63,6 +63,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
   ldap: ['search'],
   datagram: ['send'],
   stream: ['open', 'write'],
+  udp: ['exchange'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */

@@ -11,6 +11,7 @@ import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
 import { HostDatagram } from '../devices/datagram';
 import { HostStreamClient } from '../devices/stream-client';
+import { HostUdp } from '../devices/udp';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
 import { FolderUsb } from '../devices/usb';
@@ -27,6 +28,7 @@ export interface VirtualDevices {
   datagram: HostDatagram;
   stream: HostStreamClient;
   ldap: HostLdap;
+  udp: HostUdp;
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
@@ -46,6 +48,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
   const net = new HostNet();
   const ldap = new HostLdap();
   ldap.followLink(() => net.linkUp());
+  const udp = new HostUdp();
+  udp.followLink(() => net.linkUp());
   return {
     flash: o.flash,
     crypto: new NodeCryptoEngine(o.keystore),
@@ -58,6 +62,7 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     datagram: new HostDatagram(() => net.linkUp()),
     stream: new HostStreamClient(() => net.linkUp()),
     ldap,
+    udp,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),
