@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bootOn, cfg, idleNotice, loginAt, logLines, profileFolder, until, USER, USER_PASSWORD } from '../login/login-fixture';
+import { bootOn, cfg, idleNotice, loginAt, logLines, profileFolder, READ_LOGS_IN_CLEAR, until, USER, USER_PASSWORD } from '../login/login-fixture';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -28,7 +28,7 @@ test('jumps forward and back by hours: no burst of timer callbacks, auto-logout 
     assert.equal(idleNotice(phone), `User: ${USER}`, 'still logged in: 15 of 30 minutes have passed');
 
     // A configuration change re-arms the automatic logout after the jump: its deadline stays on monotonic time.
-    folder.write('site.cfg', cfg({ 'prov.login.enabled': '1', ...site, 'prov.login.automaticLogout': '40' }));
+    folder.write('site.cfg', cfg({ 'prov.login.enabled': '1', ...READ_LOGS_IN_CLEAR, ...site, 'prov.login.automaticLogout': '40' }));
     phone.farEnd.notify('check-sync');
     await until(phone, () => logLines(phone, /prov\.login\.automaticLogout: "30" -> "40"/).length === 1, 'the new automaticLogout');
     await phone.advance(MIN);
