@@ -15,6 +15,7 @@ import type { ConfigService } from './config/config-service';
 import { directoryModule, startDirectory, type DirectoryRuntime } from './directory/directory-module';
 import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
+import { linesModule, startLines, type LinesService } from './lines/lines-module';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
@@ -42,6 +43,7 @@ export interface BootedPhone {
   auth: AuthService;
   logs: LogService;
   calls: CallsService;
+  lines: LinesService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -86,6 +88,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(provisioningScreens);
   kernel.modules.register(logsModule());
   kernel.modules.register(callsModule());
+  kernel.modules.register(linesModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
@@ -100,6 +103,8 @@ export function boot(hal: Hal): BootedPhone {
   auth = startAuth(kernel, vault, { nvram, settings }, config);
 
   ui.buildMenus();
+  // Before the line's events are wired: the host's own line 1 state comes with them.
+  const lines = startLines(kernel, { config, ui });
   kernel.attachInputs();
   kernel.startModules();
   ui.start();
@@ -127,5 +132,5 @@ export function boot(hal: Hal): BootedPhone {
   calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
   calls.setNameLookup(contacts.service.partyName);
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, lines, directory: contacts };
 }

@@ -39,6 +39,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     display: { width: 320, height: 240, format: 'rgb565' },
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, 'home', ...AUDIO, 'line1', 'line2', 'line3', 'line4', ...FEATURE, 'conference'],
     contactLimit: 500,
+    lineCount: 4,
     memoryBudgetBytes: 16 * MIB,
     stackBudgetBytes: 512 * KIB,
     flash: {
@@ -62,6 +63,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     display: { width: 132, height: 64, format: 'mono1' },
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, ...AUDIO, 'line1', 'line2', ...FEATURE],
     contactLimit: 99,
+    lineCount: 2,
     memoryBudgetBytes: 8 * MIB,
     stackBudgetBytes: 256 * KIB,
     flash: {

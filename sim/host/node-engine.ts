@@ -65,6 +65,8 @@ export class NodeEngine implements FirmwareEngine {
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
+        register: wrap(line.register.bind(line)),
+        unregister: wrap(line.unregister.bind(line)),
         dial: wrap(line.dial.bind(line)),
         answer: wrap(line.answer.bind(line)),
         reject: wrap(line.reject.bind(line)),
