@@ -102,7 +102,7 @@ test('two phones registered to kamailio call each other through it; both call li
   const incoming = bob.booted.calls.controller.calls()[0];
   assert.match(incoming.remote.address, /^sip:1001@127\.0\.0\.1/);
   bob.booted.calls.controller.answer(incoming);
-  await until('connected both ends', () => call.state === 'connected' && incoming.state === 'connected', 15000);
+  await until('connected both ends', () => call.state === 'connected' && incoming.state === 'connected', 15000).catch((e) => { throw new Error(`${e.message}: ${call.state}/${incoming.state}\n${alice.log().slice(-15).join('\n')}\n---\n${bob.log().slice(-15).join('\n')}\n${kamailio.log().split('\n').filter((l) => l.includes('request ')).join('\n')}`); });
   alice.devices.clock.advance(3000);
   bob.devices.clock.advance(3000);
   alice.booted.calls.controller.hangup(call);

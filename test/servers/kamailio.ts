@@ -122,8 +122,8 @@ log_stderror=yes
 children=1
 auto_aliases=no
 listen=udp:127.0.0.1:${port}
+# Only this port is "myself": the phones' contacts are 127.0.0.1 too, on other ports.
 alias="127.0.0.1:${port}"
-alias="127.0.0.1"
 mpath="${MODULES}/"
 
 loadmodule "db_text.so"
@@ -149,6 +149,7 @@ modparam("auth_db", "password_column", "password")
 modparam("auth_db", "load_credentials", "")
 
 request_route {
+  xlog("L_INFO", "request $rm $ru from $si:$sp\n");
   if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
   if (is_method("OPTIONS") && uri==myself && $rU==$null) { sl_send_reply("200", "OK"); exit; }
   if (has_totag()) {
