@@ -1,6 +1,6 @@
 /**
  * Debian kamailio as a real SIP registrar for the tests: started in the
- * foreground as a child (`-DD -E`), UDP on 127.0.0.1 on a free port, digest
+ * foreground as a child (`-DD -E`), UDP and TCP on 127.0.0.1 on a free port, digest
  * authentication from a db_text `subscriber` table written here (no database
  * server), locations in memory, and a plain proxy route so registered phones
  * can call each other through it. Everything (config, db_text tables,
@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -122,6 +123,8 @@ log_stderror=yes
 children=1
 auto_aliases=no
 listen=udp:127.0.0.1:${port}
+listen=tcp:127.0.0.1:${port}
+tcp_children=1
 # Only this port is "myself": the phones' contacts are 127.0.0.1 too, on other ports.
 alias="127.0.0.1:${port}"
 mpath="${MODULES}/"
@@ -171,15 +174,24 @@ request_route {
 `;
 }
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
+/** A port free for both UDP and TCP on 127.0.0.1 right now. */
+async function freeUdpPort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = dgram.createSocket('udp4');
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => resolve(p));
+      });
     });
-  });
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (tcpFree) return port;
+  }
 }
 
 /** One OPTIONS request; true when a SIP answer comes back within 300 ms. */
