@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Phone } from '../../sim/phone';
 import { BUILT_IN_FOLDER } from '../../sim/provisioning/staging';
+import { describeHit, findRawStrings } from '../../sim/forensics/scan';
 import { bootPhone } from '../helpers/sim';
 
 const dirs: string[] = [];
@@ -36,7 +37,7 @@ async function provisioned(board: string, params: Record<string, string>, before
   return phone;
 }
 
-function lineParams(n: number, password = 'secret'): Record<string, string> {
+function lineParams(n: number, password = 'Line-Secret-42'): Record<string, string> {
   const p: Record<string, string> = { 'voIpProt.server.1.address': 'pbx.example.com', 'voIpProt.server.1.expires': '600' };
   const names = ['Alice', 'Sales', 'Support', 'Night'];
   for (let x = 1; x <= n; x++) {
@@ -55,7 +56,9 @@ test('desk-500: four configured lines register; idle shows each label and state,
     assert.equal(s.lines.slice(1, 5), ['Alice: registered', 'Sales: registered', 'Support: registered', 'Night: registered'], s.lines.join(' | '));
     assert.equal(phone.farEnd.registrar.bindings().map((b) => `${b.line}:${b.user}`), ['1:1001', '2:1002', '3:1003', '4:1004']);
     for (const led of ['line1', 'line2', 'line3', 'line4'] as const) assert.is(phone.devices.leds.state[led], 'on', led);
-    assert.ok(!phone.log().some((l) => l.includes('secret')), 'the password is never logged');
+    assert.ok(!phone.log().some((l) => l.includes('Line-Secret-42')), 'the password is never logged');
+    // Cached configuration is sealed: the password is nowhere on flash in clear (any encoding).
+    assert.equal(findRawStrings(phone.dumpFlash(), ['Line-Secret-42']).map(describeHit), []);
     assert.equal(phone.faults, []);
   } finally {
     phone.dispose();

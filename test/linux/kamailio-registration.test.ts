@@ -13,6 +13,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { guardedBefore } from '../helpers/guarded-setup';
+import { describeHit, findRawStrings } from '../../sim/forensics/scan';
 import { KamailioServer } from '../servers/kamailio';
 import { bootOnBaresip, startBaresip, until, type PhoneOnBaresip, type RunningBaresip } from './baresip-harness';
 
@@ -72,6 +73,7 @@ test('a line registers to kamailio with digest authentication: label and "regist
   assert.ok(idle(phone).includes('Alice: registered'), idle(phone).join(' | '));
   assert.is(phone.devices.leds.state.line1, 'on');
   assert.ok(!phone.log().some((l) => l.includes('alice-pw')), 'the password is not logged');
+  assert.equal(findRawStrings(phone.devices.flash.image(), ['alice-pw']).map(describeHit), [], 'the override file holding it is sealed on flash');
 });
 
 test('a wrong password: "registration failed" with the registrar\'s reason, retried after 30 s of backoff, then 60 s', async () => {
