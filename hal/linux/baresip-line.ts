@@ -221,7 +221,7 @@ export class BaresipLine implements Line {
       if (line !== undefined) void this.serial(() => this.deleteUa(line));
       return this.emit({ type: 'registration', ...at, state: 'failed', reason: (m.param ?? '').trim() });
     }
-    if (m.type === 'UNREGISTERING' && line === undefined && !m.accountaor) return;
+    // UNREGISTERING of a user agent the adapter deleted itself is not news (its line was already told).
     if (m.type === 'UNREGISTERING' && line !== undefined) return this.emit({ type: 'registration', line, state: 'unregistered' });
   }
 

@@ -13,6 +13,8 @@ import * as assert from 'uvu/assert';
 import type { Phone } from '../../sim/phone';
 import { BUILT_IN_FOLDER } from '../../sim/provisioning/staging';
 import { describeHit, findRawStrings } from '../../sim/forensics/scan';
+import type { StepContext } from '../../sim/scenario/scenario';
+import { registrar } from '../../sim/scenario/steps/far-end';
 import { bootPhone } from '../helpers/sim';
 
 const dirs: string[] = [];
@@ -153,6 +155,23 @@ test('the registrar goes away: the line fails at its refresh and comes back regi
     assert.ok(phone.screen().lines.includes('Alice: registered'), phone.screen().lines.join(' | '));
     assert.is(phone.devices.leds.state.line1, 'on');
     assert.ok(phone.log().some((l) => l.includes('line 1: registration failed (408 Request Timeout)')));
+  } finally {
+    phone.dispose();
+  }
+});
+
+test('the scenario step "registrar" scripts the registrar: a refusal at the refresh fails the line, accepting again registers it', async () => {
+  const phone = await provisioned('desk-500', lineParams(1));
+  try {
+    const step = (arg: unknown) => registrar.run({ phone } as unknown as StepContext, registrar.parse(arg));
+    assert.throws(() => registrar.parse({ action: 'explode' }), /registrar.action: "explode" is not one of/);
+    await step({ action: 'reject', status: '503 Service Unavailable' });
+    await phone.advance(541_000); // refresh 60 s before the 600 s expiry
+    assert.ok(phone.screen().lines.includes('Alice: registration failed'), phone.screen().lines.join(' | '));
+    await step('accept');
+    await phone.advance(35_000);
+    assert.ok(phone.screen().lines.includes('Alice: registered'), phone.screen().lines.join(' | '));
+    assert.ok(phone.log().some((l) => l.includes('line 1: registration failed (503 Service Unavailable)')));
   } finally {
     phone.dispose();
   }
