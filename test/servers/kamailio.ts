@@ -4,7 +4,8 @@
  * authentication from a db_text `subscriber` table written here (no database
  * server), locations in memory, and a plain proxy route so registered phones
  * can call each other through it. Everything (config, db_text tables,
- * runtime dir) lives in one temp dir removed on `stop`.
+ * runtime dir) lives in one temp dir removed on `stop`. Started by root (as CI
+ * runs), kamailio drops to nobody/nogroup once its socket is bound.
  *
  * `stop()` then `start()` again keeps the port: the registrar going away and
  * coming back at the same address, as the tests need.
@@ -44,6 +45,11 @@ export class KamailioServer {
     const rows = users.map((u, i) => `${i + 1}:${dbText(u.user)}:127.0.0.1:${dbText(u.password)}\n`).join('');
     fs.writeFileSync(path.join(dir, 'db', 'subscriber'), `id(int,auto) username(string) domain(string) password(string)\n${rows}`);
     fs.writeFileSync(path.join(dir, 'kamailio.cfg'), kamailioCfg(dir, server.port));
+    // Started as root (CI), kamailio drops to nobody: it may read the config and tables, and write its runtime dir.
+    if (process.getuid?.() === 0) {
+      for (const d of [dir, path.join(dir, 'db')]) fs.chmodSync(d, 0o755);
+      fs.chmodSync(path.join(dir, 'run'), 0o777);
+    }
     live.add(server);
     await server.resume();
     return server;
@@ -61,7 +67,8 @@ export class KamailioServer {
   /** Start (again) on the same port: a registrar coming back. Its locations start empty. */
   async resume(): Promise<void> {
     if (this.child) return;
-    const child = spawn(KAMAILIO_BINARY, ['-f', path.join(this.dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', path.join(this.dir, 'run'), '-w', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const unprivileged = process.getuid?.() === 0 ? ['-u', 'nobody', '-g', 'nogroup'] : [];
+    const child = spawn(KAMAILIO_BINARY, ['-f', path.join(this.dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', path.join(this.dir, 'run'), '-w', this.dir, ...unprivileged], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout!.on('data', (c: Buffer) => { this.output += c.toString(); });
     child.stderr!.on('data', (c: Buffer) => { this.output += c.toString(); });
