@@ -107,7 +107,8 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
 
   const details = (x: number, nav: Navigator) => {
     const s = view()[x - 1];
-    const lines = [`State: ${STATE_TEXT[s.state]}`];
+    // The title is the label; the state alone fits the small display's 22 columns.
+    const lines = [STATE_TEXT[s.state]];
     if (s.reason) lines.push(`Reason: ${s.reason}`);
     if (s.retryAt !== null) lines.push(`Retry in ${Math.max(0, Math.ceil((s.retryAt - hal.clock.monotonic()) / 1000))} s`);
     const account = registrations.configured(x) ? accountOf(w.config, x) : null;
