@@ -15,6 +15,7 @@ import type { ConfigService } from './config/config-service';
 import { directoryModule, startDirectory, type DirectoryRuntime } from './directory/directory-module';
 import { describeError } from './kernel/guard';
 import { Kernel } from './kernel/kernel';
+import { linesModule, startLines, type LinesService } from './lines/lines-module';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
@@ -49,6 +50,7 @@ export interface BootedPhone {
   /** The one reset entry point (keypad menus, web interface). */
   resets: ResetService;
   time: TimeService;
+  lines: LinesService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -81,6 +83,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(provisioningScreens);
   kernel.modules.register(logsModule());
   kernel.modules.register(callsModule());
+  kernel.modules.register(linesModule());
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
@@ -118,6 +121,7 @@ export function boot(hal: Hal): BootedPhone {
   let calls!: CallsService;
   let contacts!: DirectoryRuntime;
   let time!: TimeService;
+  let lines!: LinesService;
   const starters: Record<string, () => void> = {
     config: () => {
       // Party data is redacted from here on, configuration lines included (keyed tokens; docs/logging.md).
@@ -131,6 +135,8 @@ export function boot(hal: Hal): BootedPhone {
       ui.setParameterLookup((n) => config.get(n));
       ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
       ui.buildMenus();
+      // The lines module starts here, before the line's events are wired: the host's own line 1 state comes with them.
+      lines = startLines(kernel, { config, ui });
       kernel.attachInputs();
       kernel.startModules();
       ui.start();
@@ -173,5 +179,5 @@ export function boot(hal: Hal): BootedPhone {
   };
   for (const m of kernel.modules.startOrder()) starters[m.declaration.name]?.();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, directory: contacts, resets, time };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, lines, directory: contacts, resets, time };
 }

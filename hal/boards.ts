@@ -40,6 +40,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, 'home', ...AUDIO, 'line1', 'line2', 'line3', 'line4', ...FEATURE, 'conference'],
     recoveryKeys: ['1', '3', '5'],
     contactLimit: 500,
+    lineCount: 4,
     memoryBudgetBytes: 16 * MIB,
     stackBudgetBytes: 512 * KIB,
     flash: {
@@ -64,6 +65,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, ...AUDIO, 'line1', 'line2', ...FEATURE],
     recoveryKeys: ['4', '6', '8'],
     contactLimit: 99,
+    lineCount: 2,
     memoryBudgetBytes: 8 * MIB,
     stackBudgetBytes: 256 * KIB,
     flash: {

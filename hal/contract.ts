@@ -60,6 +60,8 @@ export interface BoardInfo {
   recoveryKeys?: KeyName[];
   /** Model maximum for `dir.local.contacts.maxNum` (99 or 500). */
   contactLimit: number;
+  /** SIP lines the board has (line keys `line1`..`lineN`, LEDs likewise): `reg.1`..`reg.N`. */
+  lineCount: number;
   /** Memory the application may use, bytes (the simulator enforces it as the QuickJS memory limit). */
   memoryBudgetBytes: number;
   /** Stack the application may use, bytes. */
@@ -194,7 +196,7 @@ export interface Keys {
   heldAtPowerOn?(): KeyName[];
 }
 
-export type LedName = 'messageWaiting' | 'line1' | 'line2' | 'mute' | 'speaker' | 'headset';
+export type LedName = 'messageWaiting' | 'line1' | 'line2' | 'line3' | 'line4' | 'mute' | 'speaker' | 'headset';
 export type LedState = 'off' | 'on' | 'blink';
 
 export interface Leds {
@@ -223,9 +225,38 @@ export type CallEndCause =
   | 'local-hangup' | 'remote-hangup' | 'busy' | 'rejected' | 'no-answer'
   | 'cancelled' | 'transferred' | 'forwarded' | 'preempted' | 'answered-elsewhere' | 'error';
 
+export type SipTransport = 'UDP' | 'TCP' | 'TLS';
+
+/** A registrar (or outbound proxy) to register a line with. */
+export interface SipServer {
+  /** Host name or IP address; '' means the host part of the line's address. */
+  address: string;
+  /** 0 means the transport's default port (5060, 5061 for TLS). */
+  port: number;
+  transport: SipTransport;
+  /** Requested registration lifetime, seconds. */
+  expires: number;
+}
+
+/** One line's SIP account, as configuration gives it (`reg.x.*`, `voIpProt.server.x.*`). */
+export interface SipAccount {
+  /** Line number from 1 (its line key and LED). */
+  line: number;
+  /** User part (`1001`) or user@host of the address of record. */
+  address: string;
+  displayName: string;
+  /** Digest authentication user id; '' means the user part of `address`. */
+  authUserId: string;
+  password: string;
+  server: SipServer;
+}
+
+export type RegistrationState = 'registering' | 'registered' | 'unregistered' | 'failed';
+
 /** Events a line reports. `callId` is assigned by the line (the SIP stack). */
 export type LineEvent =
-  | { type: 'registration'; state: 'registered' | 'unregistered' | 'failed'; reason?: string }
+  /** `line` absent: line 1 as the host set it up (an account the firmware did not register). */
+  | { type: 'registration'; line?: number; state: RegistrationState; reason?: string }
   | { type: 'incoming'; callId: string; remote: Party; local: string }
   | { type: 'ringing'; callId: string }
   | { type: 'connected'; callId: string; remote?: Party }
@@ -239,6 +270,15 @@ export type LineEvent =
 
 export interface Line {
   onEvent(handler: (event: LineEvent) => void): void;
+  /**
+   * Register `account` on its line (replacing what that line had). Resolves once
+   * the request is under way; the outcome comes as `registration` events
+   * (registering, then registered or failed with a reason). The firmware
+   * retries a failure itself: a host does not keep retrying a refused account.
+   */
+  register(account: SipAccount): Promise<void>;
+  /** Unregister the line and forget its account (an `unregistered` event follows). */
+  unregister(line: number): Promise<void>;
   /** Start an outgoing call; resolves with the line's call id once the INVITE is sent. */
   dial(target: string): Promise<string>;
   answer(callId: string): Promise<void>;

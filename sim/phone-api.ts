@@ -2,6 +2,7 @@
  * What a simulated phone offers its drivers: the CLI, the browser UI, the
  * scenario runner, tests and benchmarks. Implemented by `sim/phone.ts`.
  */
+import type { RegistrarControl } from './devices/registrar';
 import type { BootReason, CallEndCause, KeyName, LineEvent, ScreenText } from '../hal/contract';
 
 /** Which engine runs the firmware image. */
@@ -68,6 +69,8 @@ export interface FarEnd {
   calls(): FarEndCall[];
   /** Every event sent to the phone, in order. */
   sent(): LineEvent[];
+  /** The registrar the phone's lines register with (accepts every account unless scripted). */
+  registrar: RegistrarControl;
 }
 
 export interface FlashStats {

@@ -7,6 +7,10 @@ export interface IdleState {
   date(): string;
   lineState(): string;
   lineLabel(): string;
+  /** The lines module: one `<label>: <state>` per line, replacing the single `Line 1:` line; null while absent. */
+  lineLines?(): string[] | null;
+  /** A line key pressed at idle (the lines module shows that line); true when handled. */
+  lineKey?(key: KeyName, nav: Navigator): boolean;
   /** User profiles (login module): Login / Logout soft key label, '' for none. */
   loginKey?(): string;
   loginPressed?(nav: Navigator): void;
@@ -37,7 +41,7 @@ export class IdleScreen implements Screen {
     return {
       id: 'idle',
       title: this.state.lineLabel(),
-      lines: [this.state.date(), `Line 1: ${this.state.lineState()}`, ...(this.state.notice?.() ? [this.state.notice!()] : [])],
+      lines: [this.state.date(), ...(this.state.lineLines?.() ?? [`Line 1: ${this.state.lineState()}`]), ...(this.state.notice?.() ? [this.state.notice!()] : [])],
       softKeys: [this.state.loginKey?.() ?? '', ...(this.extension()?.softKeys() ?? ['', '']), 'Menu'],
       focus: -1,
     };
@@ -49,6 +53,7 @@ export class IdleScreen implements Screen {
       return true;
     }
     if (this.extension()?.onKey(key, nav)) return true;
+    if (this.state.lineKey?.(key, nav)) return true;
     if (key === 'soft4' || key === 'select' || key === 'home') {
       this.openMenu(nav);
       return true;

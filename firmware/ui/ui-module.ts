@@ -15,6 +15,7 @@ import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
 import type { Navigator } from './screen';
+import type { KeyName } from '../../hal/contract';
 import { ScreenRenderer } from './renderer';
 import { ScreenManager } from './screen-manager';
 import { StatusScreen } from './status-screen';
@@ -54,6 +55,8 @@ export class PhoneUi {
 
   /** Login hooks (user profiles): set by the login module once it runs. */
   private login: IdleLogin | null = null;
+  /** Line labels, states and line keys: set by the lines module once it runs. */
+  private lines: IdleLines | null = null;
 
   constructor(private readonly kernel: Kernel, private readonly auth: () => AuthService) {
     const layout = layoutFor(kernel.hal.board.display);
@@ -64,6 +67,8 @@ export class PhoneUi {
         loginKey: () => this.login?.softKey() ?? '',
         loginPressed: (nav) => this.login?.pressed(nav),
         notice: () => this.login?.notice() ?? '',
+        lineLines: () => this.lines?.idleLines() ?? null,
+        lineKey: (key, nav) => this.lines?.lineKey(key, nav) ?? false,
       },
       (nav) => {
         // Login required and nobody logged in: the phone is unusable except for emergency calls.
@@ -106,6 +111,11 @@ export class PhoneUi {
   clockStepped(): void {
     this.manager.redraw();
     this.startClockTick();
+  }
+
+  setLines(lines: IdleLines): void {
+    this.lines = lines;
+    this.manager.redraw();
   }
 
   /** Forget a password unlock (logout, automatic logout). */
@@ -201,6 +211,12 @@ export class PhoneUi {
 export interface ClockText {
   date(utcMs: number): string;
   time(utcMs: number): string;
+}
+
+/** What the lines module shows on the idle screen and does with the line keys. */
+export interface IdleLines {
+  idleLines(): string[];
+  lineKey(key: KeyName, nav: Navigator): boolean;
 }
 
 /** What the login module shows on the idle screen and does with its soft key. */

@@ -14,7 +14,7 @@ export interface BaresipSetup {
   sipAddress: string;
   sipPort: number;
   ctrlPort: number;
-  /** Account AOR, e.g. `sip:phone@127.0.0.1`; `;regint=0` when there is no registrar. */
+  /** Account AOR, e.g. `sip:phone@127.0.0.1`; `;regint=0` when there is no registrar. '' : no account in the file (the firmware registers its lines with `uanew`). */
   account: string;
   registrar?: string;
 }
@@ -44,5 +44,5 @@ export function writeBaresipConfig(s: BaresipSetup): void {
   ].join('\n') + '\n';
   writeFileSync(join(s.dir, 'config'), config);
   const params = s.registrar ? `;outbound="${s.registrar}"` : ';regint=0';
-  writeFileSync(join(s.dir, 'accounts'), `<${s.account}>${params};answermode=manual\n`);
+  writeFileSync(join(s.dir, 'accounts'), s.account ? `<${s.account}>${params};answermode=manual\n` : '');
 }

@@ -10,9 +10,16 @@
  * call event (CALL_RINGING, CALL_ESTABLISHED or CALL_CLOSED): `dial` resolves
  * then. Not offered by baresip's ctrl_tcp: attended transfer and 302
  * forwarding (those commands reject with `unsupported`).
+ *
+ * Registration: `register` creates a user agent with `uanew` (one per line,
+ * told apart by its AOR in REGISTER_OK / REGISTER_FAIL events); a failed
+ * registration deletes that user agent (`uafind` + `uadel`) so that libre
+ * does not retry on its own schedule: the firmware retries with its backoff.
+ * Calls go out on the lowest registered line (`uafind` before `dial`).
  */
 import { connect, type Socket } from 'net';
-import type { CallEndCause, Line, LineEvent } from '../contract';
+import type { CallEndCause, Line, LineEvent, SipAccount } from '../contract';
+import { baresipAccountLine } from './baresip-account';
 import { encodeNetstring, NetstringDecoder } from './netstring';
 import { boundAddress, boundParty } from '../../firmware/calls/party-bounds';
 
@@ -56,6 +63,8 @@ export class BaresipLine implements Line {
   private nextToken = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** AOR of each line's user agent. */
+  private readonly accounts = new Map<number, string>();
   private readonly log: (line: string) => void;
   private readonly timeoutMs: number;
 
@@ -96,9 +105,43 @@ export class BaresipLine implements Line {
     this.handler = handler;
   }
 
+  register(account: SipAccount): Promise<void> {
+    let entry: { aor: string; line: string };
+    try {
+      entry = baresipAccountLine(account);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.serial(async () => {
+      await this.deleteUa(account.line);
+      this.accounts.set(account.line, entry.aor);
+      this.emit({ type: 'registration', line: account.line, state: 'registering' });
+      try {
+        await this.command('uanew', entry.line);
+      } catch (e) {
+        this.accounts.delete(account.line);
+        throw e;
+      }
+    });
+  }
+
+  unregister(line: number): Promise<void> {
+    return this.serial(async () => {
+      await this.deleteUa(line);
+      this.emit({ type: 'registration', line, state: 'unregistered' });
+    });
+  }
+
+  /** The line numbers of the user agents the firmware registered, with their AORs. */
+  registeredAccounts(): Map<number, string> {
+    return new Map(this.accounts);
+  }
+
   dial(target: string): Promise<string> {
     if (!target.trim()) return Promise.reject(new Error('dial: empty target'));
     return this.serial(async () => {
+      const first = [...this.accounts.keys()].sort((a, b) => a - b)[0];
+      if (first !== undefined) await this.command('uafind', this.accounts.get(first));
       const id = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.dialWaiters.splice(this.dialWaiters.findIndex((w) => w.timer === timer), 1);
@@ -150,6 +193,38 @@ export class BaresipLine implements Line {
   }
 
   // ── internals ──
+
+  /** Delete the line's user agent, if it has one (inside `serial`). */
+  private async deleteUa(line: number): Promise<void> {
+    const aor = this.accounts.get(line);
+    if (!aor) return;
+    this.accounts.delete(line);
+    try {
+      await this.command('uafind', aor);
+      await this.command('uadel');
+    } catch (e) {
+      this.log(`baresip: deleting the user agent of line ${line} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private lineOf(aor: string | undefined): number | undefined {
+    if (!aor) return undefined;
+    for (const [line, a] of this.accounts) if (a === aor) return line;
+    return undefined;
+  }
+
+  private registrationEvent(m: BaresipMessage): void {
+    const line = this.lineOf(m.accountaor);
+    const at = line !== undefined ? { line } : {};
+    if (m.type === 'REGISTER_OK') return this.emit({ type: 'registration', ...at, state: 'registered' });
+    if (m.type === 'REGISTER_FAIL') {
+      // Stop libre's own retries: the firmware retries with its backoff.
+      if (line !== undefined) void this.serial(() => this.deleteUa(line));
+      return this.emit({ type: 'registration', ...at, state: 'failed', reason: (m.param ?? '').trim() });
+    }
+    // UNREGISTERING of a user agent the adapter deleted itself is not news (its line was already told).
+    if (m.type === 'UNREGISTERING' && line !== undefined) return this.emit({ type: 'registration', line, state: 'unregistered' });
+  }
 
   /** Select the call, then run the command, with nothing in between. */
   private onCall(callId: string, command: string, params?: string): Promise<void> {
@@ -229,8 +304,7 @@ export class BaresipLine implements Line {
   }
 
   private event(m: BaresipMessage): void {
-    if (m.type === 'REGISTER_OK') return this.emit({ type: 'registration', state: 'registered' });
-    if (m.type === 'REGISTER_FAIL') return this.emit({ type: 'registration', state: 'failed', reason: m.param ?? '' });
+    if (m.type === 'REGISTER_OK' || m.type === 'REGISTER_FAIL' || m.type === 'UNREGISTERING') return this.registrationEvent(m);
     if (m.class !== 'call' || !m.id) return;
     const id = m.id;
     let call = this.calls.get(id);

@@ -227,6 +227,8 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
         lineHandler = handler;
         call('line', 'subscribe');
       },
+      register: (account) => callAsync('line', 'register', account),
+      unregister: (lineNumber) => callAsync('line', 'unregister', lineNumber),
       dial: (target) => callAsync('line', 'dial', target),
       answer: (id) => callAsync('line', 'answer', id),
       reject: (id, code) => callAsync('line', 'reject', id, code),

@@ -4,9 +4,10 @@
  * UI drive: ring the phone, answer, be busy, forward, hang up, send NOTIFY.
  * Delays run on the virtual clock.
  */
-import type { Line, LineEvent, Party } from '../../hal/contract';
+import type { Line, LineEvent, Party, SipAccount } from '../../hal/contract';
 import type { FarEnd, FarEndBehaviour, FarEndCall } from '../phone-api';
 import type { VirtualClock } from './clock';
+import { VirtualRegistrar } from './registrar';
 
 interface CallState extends FarEndCall {
   party: Party;
@@ -19,6 +20,9 @@ export class VirtualLine implements Line {
   private behaviours: FarEndBehaviour[] = [];
   private log: LineEvent[] = [];
   private nextId = 1;
+  /** Registration refresh timer of each line the firmware registered. */
+  private readonly refreshTimers = new Map<number, number>();
+  readonly registrar = new VirtualRegistrar();
 
   /** The other side of the wire, for tests, scenarios and the browser UI. */
   readonly farEnd: FarEnd;
@@ -34,6 +38,7 @@ export class VirtualLine implements Line {
       script: (behaviours) => this.script(behaviours),
       calls: () => this.calls(),
       sent: () => this.sent(),
+      registrar: this.registrar,
     };
   }
 
@@ -42,6 +47,21 @@ export class VirtualLine implements Line {
   onEvent(handler: (event: LineEvent) => void): void {
     this.handler = handler;
     this.emit({ type: 'registration', state: 'registered' });
+  }
+
+  /** Registering takes one tick of virtual time; a bound line refreshes before it expires (as a SIP stack does). */
+  async register(account: SipAccount): Promise<void> {
+    this.stopRefresh(account.line);
+    this.clock.setTimer(0, () => {
+      this.emit({ type: 'registration', line: account.line, state: 'registering' });
+      this.registerNow(account, false);
+    });
+  }
+
+  async unregister(line: number): Promise<void> {
+    this.stopRefresh(line);
+    this.registrar.unregister(line);
+    this.clock.setTimer(0, () => this.emit({ type: 'registration', line, state: 'unregistered' }));
   }
 
   async dial(target: string): Promise<string> {
@@ -145,11 +165,32 @@ export class VirtualLine implements Line {
 
   detach(): void {
     this.handler = null;
+    for (const line of [...this.refreshTimers.keys()]) this.stopRefresh(line);
     for (const c of this.callStates.values()) for (const t of c.timers) this.clock.clearTimer(t);
     this.callStates.clear();
   }
 
   // ── internals ──
+
+  private registerNow(account: SipAccount, refresh: boolean): void {
+    this.refreshTimers.delete(account.line);
+    const failure = this.registrar.register(account);
+    if (failure) {
+      this.emit({ type: 'registration', line: account.line, state: 'failed', reason: failure });
+      return;
+    }
+    if (!refresh) this.emit({ type: 'registration', line: account.line, state: 'registered' });
+    // Re-register before the binding expires: 60 s early, or at half time for short periods.
+    const expires = account.server.expires;
+    const refreshInS = expires > 120 ? expires - 60 : expires / 2;
+    this.refreshTimers.set(account.line, this.clock.setTimer(refreshInS * 1000, () => this.registerNow(account, true)));
+  }
+
+  private stopRefresh(line: number): void {
+    const t = this.refreshTimers.get(line);
+    if (t !== undefined) this.clock.clearTimer(t);
+    this.refreshTimers.delete(line);
+  }
 
   private perform(call: CallState, b: FarEndBehaviour): void {
     if (call.state === 'ended') return;

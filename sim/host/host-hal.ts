@@ -27,6 +27,8 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
     leds,
     line: {
       onEvent: (handler) => line.onEvent((e) => gate.deliver(`line ${e.type}`, () => handler(e))),
+      register: (account) => line.register(account),
+      unregister: (n) => line.unregister(n),
       dial: (t) => line.dial(t),
       answer: (id) => line.answer(id),
       reject: (id, code) => line.reject(id, code),

@@ -68,6 +68,8 @@ export class NodeEngine implements FirmwareEngine {
       ...(hal.udp ? { udp: { exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
+        register: wrap(line.register.bind(line)),
+        unregister: wrap(line.unregister.bind(line)),
         dial: wrap(line.dial.bind(line)),
         answer: wrap(line.answer.bind(line)),
         reject: wrap(line.reject.bind(line)),

@@ -58,7 +58,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   engine: ['budgetError'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
-  line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
+  line: ['register', 'unregister', 'dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
   ldap: ['search'],
   datagram: ['send'],

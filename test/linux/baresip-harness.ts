@@ -58,16 +58,17 @@ export interface RunningBaresip {
   stop(): void;
 }
 
-export async function startBaresip(): Promise<RunningBaresip> {
+/** `account: ''` starts baresip with no account: the firmware registers its configured lines (`uanew`). */
+export async function startBaresip(options: { account?: string; quitAfterS?: number } = {}): Promise<RunningBaresip> {
   requireBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
   const sipPort = await freePort();
   const ctrlPort = await freePort();
-  const account = 'sip:phone@127.0.0.1';
+  const account = options.account ?? 'sip:phone@127.0.0.1';
   writeBaresipConfig({ dir, sipAddress: '127.0.0.1', sipPort, ctrlPort, account });
   let out = '';
   // -t: baresip quits by itself after 60 s even if this process dies first.
-  const child: ChildProcess = spawn(BARESIP, ['-f', dir, '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(BARESIP, ['-f', dir, '-t', String(options.quitAfterS ?? 60)], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => { out += d.toString(); });
   child.stderr!.on('data', (d) => { out += d.toString(); });
   return {
@@ -106,12 +107,12 @@ export interface PhoneOnBaresip {
 }
 
 /** The firmware (TypeScript sources, this process) on virtual devices except the line: baresip's. */
-export async function bootOnBaresip(ctrlPort: number): Promise<PhoneOnBaresip> {
+export async function bootOnBaresip(ctrlPort: number, board = 'desk-500'): Promise<PhoneOnBaresip> {
   const g = globalThis as { __FIRMWARE_VERSION__?: string };
   g.__FIRMWARE_VERSION__ ??= 'host';
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { boot } = require('../../firmware/main') as typeof import('../../firmware/main');
-  const profile = boardProfile('desk-500');
+  const profile = boardProfile(board);
   const power = new VirtualPower();
   power.booting('power-on');
   const devices = createVirtualDevices(profile, { flash: new VirtualFlash(profile.flash), keystore: new Keystore(), power, startTime: DEFAULT_START_TIME, usbDir: null, mac: profile.mac });

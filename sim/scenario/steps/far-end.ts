@@ -104,4 +104,40 @@ export const notify: StepKind<{ event: string; params: Record<string, string> }>
   },
 };
 
-export const farEndSteps: StepKind[] = [ring, farEndAnswer, farEndHangup, farEndScript, notify];
+const REGISTRAR_ACTIONS = ['accept', 'reject', 'goAway', 'comeBack', 'users'] as const;
+type RegistrarAction = typeof REGISTRAR_ACTIONS[number];
+
+interface RegistrarArgs { action: RegistrarAction; status?: string; users?: Record<string, string> | null }
+
+export const registrar: StepKind<RegistrarArgs> = {
+  name: 'registrar',
+  help: 'script the virtual SIP registrar: accept / reject (with `status`) every REGISTER, goAway / comeBack, or `users` (user → password; null: accept all)',
+  example: { action: 'reject', status: '403 Forbidden' },
+  parse: (a) => {
+    const o = typeof a === 'string' ? { action: a } : fields(a, ['action', 'status', 'users'], 'registrar');
+    const action = asString(o.action, 'registrar.action') as RegistrarAction;
+    if (!REGISTRAR_ACTIONS.includes(action)) throw new Error(`registrar.action: "${action}" is not one of ${REGISTRAR_ACTIONS.join(', ')}`);
+    let users: Record<string, string> | null | undefined;
+    if (action === 'users') {
+      if (o.users === null) users = null;
+      else {
+        const u = asObject(o.users, 'registrar.users');
+        users = {};
+        for (const [k, v] of Object.entries(u)) users[k] = asString(v, `registrar.users.${k}`);
+      }
+    }
+    return { action, status: optionalString(o.status, 'registrar.status'), users };
+  },
+  label: (r) => `registrar ${r.action}${r.status ? ` ${r.status}` : ''}`,
+  run: async (ctx, r) => {
+    const reg = ctx.phone.farEnd.registrar;
+    if (r.action === 'accept') reg.accept();
+    else if (r.action === 'reject') reg.reject(r.status);
+    else if (r.action === 'goAway') reg.goAway();
+    else if (r.action === 'comeBack') reg.comeBack();
+    else reg.setUsers(r.users ?? null);
+    await ctx.phone.settle();
+  },
+};
+
+export const farEndSteps: StepKind[] = [ring, farEndAnswer, farEndHangup, farEndScript, notify, registrar];
