@@ -9,7 +9,7 @@ import type { EventGate } from './event-gate';
 import type { VirtualDevices } from './virtual-devices';
 
 export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, socket } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -45,5 +45,16 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
     power,
     serial,
     ldap: { search: (req) => ldap.search(req) },
+    socket: {
+      connect: async (options) => {
+        const c = await socket.connect(options);
+        return {
+          write: (bytes) => c.write(bytes),
+          onData: (handler) => c.onData((bytes) => gate.deliver('socket data', () => handler(bytes))),
+          onClose: (handler) => c.onClose((reason) => gate.deliver('socket close', () => handler(reason))),
+          close: () => c.close(),
+        };
+      },
+    },
   };
 }

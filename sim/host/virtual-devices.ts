@@ -11,6 +11,7 @@ import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
+import { HostSocket } from '../devices/socket';
 import { FolderUsb } from '../devices/usb';
 
 export interface VirtualDevices {
@@ -26,6 +27,7 @@ export interface VirtualDevices {
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
+  socket: HostSocket;
 }
 
 export interface DeviceOptions {
@@ -55,5 +57,6 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),
+    socket: new HostSocket(() => net.linkUp()),
   };
 }
