@@ -6,7 +6,7 @@
  * timers, line events, network answers).
  */
 import type { Hal } from '../hal/contract';
-import { analyticsDeclaration } from './analytics/declaration';
+import { analyticsModule, startAnalytics } from './analytics/analytics-module';
 import { PasswordVault } from './auth/password-vault';
 import { callListFetcher } from './calls/call-list-download';
 import { callsModule, startCalls, type CallsService } from './calls/calls-module';
@@ -90,9 +90,10 @@ export function boot(hal: Hal): BootedPhone {
   const directory = directoryModule();
   kernel.modules.register(directory);
   // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [resetDeclaration, analyticsDeclaration]) {
+  for (const declaration of [resetDeclaration]) {
     kernel.modules.register({ declaration });
   }
+  kernel.modules.register(analyticsModule());
   // After every module is registered (the registry is built from them), before any starts.
   const config = startConfigService(kernel, fs);
   // Right after configuration: log levels, redaction and the flash log apply to everything after.
@@ -113,6 +114,8 @@ export function boot(hal: Hal): BootedPhone {
       log: (m) => kernel.log.component('calls').warning(m),
     }),
   });
+  // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
+  startAnalytics(kernel, { fs, config });
   login = startLogin(kernel, { fs, config, provisioning, auth, ui });
   calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
   // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.

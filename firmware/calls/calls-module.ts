@@ -19,6 +19,8 @@ import { CallListsMenu } from './call-lists-menu';
 import { CallScreen } from './call-screen';
 import { exportCallsXml, importCallsXml } from './calls-xml';
 import { CdrStore } from './cdr-store';
+import { analyticsEnabled, enabledServices } from '../analytics/analytics-enablement';
+import { CDR_EVENT } from '../analytics/analytics-cdr-event';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
@@ -83,11 +85,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     return out;
   };
 
-  const cdrWanted = () => {
-    const analytics = on('feature.da.enabled') || (on('device.da.enabled.set') && on('device.da.enabled'));
-    const services = (w.config.get('da.supported.services') ?? '').split(',').map((x) => x.trim());
-    return analytics && (services.includes('all') || services.includes('cdr'));
-  };
+  const cdrWanted = () => analyticsEnabled((n) => w.config.get(n)) && enabledServices((n) => w.config.get(n))('cdr');
 
   let uploadTimer: number | null = null;
   const upload = () => {
@@ -106,7 +104,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     monotonic: () => hal.clock.monotonic(),
     recorder,
     // The CDR exists for device analytics only: nothing is kept unless analytics with the cdr service is on.
-    cdr: { add: (r) => { if (cdrWanted()) cdr.add(r); } },
+    cdr: { add: (r) => { if (cdrWanted()) { cdr.add(r); bus.emit(CDR_EVENT, r); } } },
     policy: () => policy,
     lookup: () => lookup,
     emergencyNumbers,
