@@ -1,0 +1,96 @@
+/**
+ * Analytics against a real mosquitto (TLS, a password per phone, an ACL per
+ * MAC): each message kind arrives under <prefix>/<MAC>/<service> as JSON with
+ * an id; the CDR's remote party is a pseudonym unless an admin asks for it in
+ * clear; a phone can neither publish to nor read another phone's topics.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { MosquittoBroker } from '../servers/mosquitto';
+import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, provisioningFolder, run, runUntil } from './analytics-phone';
+
+const test = suite('analytics uploads to mosquitto');
+let broker: MosquittoBroker;
+
+test.before(async () => {
+  broker = await MosquittoBroker.start(ACCOUNTS);
+});
+test.after(async () => {
+  await broker?.stop();
+});
+
+test('asset details and the boot event at enable, a CDR per call, health periodically, config names, error lines: each under its own topic', async () => {
+  const sub = await broker.subscribe(`phones/${MAC}/#`);
+  const phone = await bootProvisioned(provisioningFolder(analyticsParameters(broker, { 'deviceAnalytics.note': 'desk 4.12' })));
+  try {
+    await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/sdi')));
+    const sdi = sub.json().find((m) => m.service === 'sdi');
+    assert.is(sdi.mac, MAC);
+    assert.match(sdi.id, /^[0-9a-f]{16}$/);
+    assert.is(sdi.data.macAddress, MAC);
+    assert.is(sdi.data.note, 'desk 4.12');
+    assert.is(sdi.data.rebootType, 'reboot', 'the phone rebooted for the analytics parameters');
+    for (const key of ['manufacturer', 'productFamily', 'powerSource', 'pcsNumber', 'pcsAccountCode', 'regionCode', 'versionInformation', 'hardwareModel',
+      'hardwareRevision', 'hardwarePartNumber', 'serialNumber', 'obiNumber', 'offsetGmt', 'softwareRelease', 'uploadTime', 'updaterVersion']) {
+      assert.ok(key in sdi.data, `asset field ${key}`);
+    }
+    await runUntil(phone, () => sub.messages.some((m) => m.topic === `phones/${MAC}/restart`));
+
+    await answeredCall(phone, 'sip:4930123456@pbx.local', 'Alice Example', 42);
+    await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/cdr')));
+    const cdr = sub.json().find((m) => m.service === 'cdr');
+    assert.is(cdr.data.direction, 'In');
+    assert.is(cdr.data.durationSeconds, 42);
+    assert.match(cdr.data.remoteParty, /^h:[0-9a-f]{24}$/, 'pseudonymised by default');
+    assert.not.match(JSON.stringify(sub.messages), /4930123456|Alice/, 'neither the number nor the name went out');
+
+    await run(phone, 24 * 3600 * 1000, 3600 * 1000);
+    await runUntil(phone, () => ['uptimeanalytics', 'hardwareanalytics'].every((s) => sub.messages.some((m) => m.topic.endsWith('/' + s))));
+    const uptime = sub.json().find((m) => m.service === 'uptimeanalytics');
+    assert.ok(uptime.data.uptimeSeconds >= 24 * 3600 - 60);
+    const hw = sub.json().find((m) => m.service === 'hardwareanalytics');
+    assert.ok(hw.data.flash[0].freeBlocks > 0);
+
+    const ids = sub.json().map((m) => m.id);
+    assert.is(new Set(ids).size, ids.length, 'every message has its own id');
+    assert.ok(sub.messages.every((m) => m.topic.startsWith(`phones/${MAC}/`)));
+    assert.is(phone.faults.length, 0, JSON.stringify(phone.faults));
+  } finally {
+    sub.close();
+    phone.dispose();
+  }
+});
+
+test('remote party in clear when analytics.cdr.remotePartyInClear=1; a service not listed sends nothing', async () => {
+  const sub = await broker.subscribe(`phones/${MAC}/#`);
+  const phone = await bootProvisioned(provisioningFolder(analyticsParameters(broker, { 'analytics.cdr.remotePartyInClear': '1', 'da.supported.services': 'cdr' })));
+  try {
+    await answeredCall(phone, '2002', 'Bob', 5);
+    await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/cdr')));
+    assert.is(sub.json().find((m) => m.service === 'cdr').data.remoteParty, '2002');
+    await run(phone, 60000);
+    assert.equal([...new Set(sub.messages.map((m) => m.topic))], [`phones/${MAC}/cdr`], 'only the listed service');
+  } finally {
+    sub.close();
+    phone.dispose();
+  }
+});
+
+test('the ACL: a phone cannot publish under another MAC, nor read another phone or its own tree', async () => {
+  const reader = await broker.subscribe('phones/#');
+  const me = { user: MAC, password: PHONE_PASSWORD };
+  broker.publishAs(me, `phones/${OTHER_MAC}/cdr`, '{"forged":true}');
+  broker.publishAs(me, `phones/${MAC}/cdr`, '{"own":true}');
+  await reader.until((ms) => ms.some((m) => m.payload.includes('own')));
+  assert.not.ok(reader.messages.some((m) => m.payload.includes('forged')), 'the forged message was not delivered');
+  const snoop = await broker.subscribe(`phones/${OTHER_MAC}/#`, me);
+  broker.publishAs(ACCOUNTS[1], `phones/${OTHER_MAC}/cdr`, '{"private":true}');
+  await reader.until((ms) => ms.some((m) => m.payload.includes('private')));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(snoop.messages, [], 'phone A reads nothing of phone B');
+  assert.is(broker.publishAs({ user: MAC, password: 'wrong' }, `phones/${MAC}/cdr`, '{}') !== 0, true, 'a wrong password is refused');
+  reader.close();
+  snoop.close();
+});
+
+test.run();
