@@ -5,7 +5,6 @@
  * idle connection is closed so an idle phone holds no socket open.
  */
 import type { Socket } from '../../hal/contract';
-import { describeError } from '../kernel/guard';
 import { utf8Encode } from '../kernel/text-codec';
 import type { BrokerSettings } from './analytics-broker';
 import type { AnalyticsQueue } from './analytics-queue';
@@ -55,7 +54,7 @@ export class AnalyticsUploader {
   kick(): void {
     if (this.stopped || this.running || this.retryTimer !== null) return;
     this.running = true;
-    this.run().catch((e) => this.d.log.error(`analytics upload: ${describeError(e)}`)).then(() => { this.running = false; });
+    this.run().catch((e) => this.d.log.error(`analytics upload: ${reason(e)}`)).then(() => { this.running = false; });
   }
 
   /** Analytics turned off: close at once, send nothing more. */
@@ -82,7 +81,7 @@ export class AnalyticsUploader {
       try {
         await session.publish(this.d.topic(m.service), utf8Encode(m.body), dup);
       } catch (e) {
-        this.failed(`publish of message ${m.id} failed: ${describeError(e)}`);
+        this.failed(`publish of message ${m.id} failed: ${reason(e)}`);
         return;
       }
       if (this.stopped) return;
@@ -90,7 +89,7 @@ export class AnalyticsUploader {
         this.d.queue.acknowledge(m.seq);
       } catch (e) {
         // Still on flash: it goes again later, the receiver drops the duplicate by id.
-        this.failed(`acknowledged message ${m.id} not removed from flash: ${describeError(e)}`);
+        this.failed(`acknowledged message ${m.id} not removed from flash: ${reason(e)}`);
         return;
       }
       this.status.lastUploadAt = this.d.now();
@@ -129,7 +128,7 @@ export class AnalyticsUploader {
       this.status.lastError = '';
       return session;
     } catch (e) {
-      this.failed(`cannot reach the broker ${broker.label}: ${describeError(e)}`);
+      this.failed(`cannot reach the broker ${broker.label}: ${reason(e)}`);
       return null;
     }
   }
@@ -164,4 +163,9 @@ export class AnalyticsUploader {
     if (this.idleTimer !== null) this.d.timers.cancel(this.idleTimer);
     this.idleTimer = null;
   }
+}
+
+/** The error's own message: the broker's answer matters here, not the firmware's stack. */
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

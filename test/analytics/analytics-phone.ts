@@ -7,6 +7,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FileStore } from '../../firmware/storage/file-store';
+import { VirtualFlash } from '../../sim/devices/flash';
 import type { Phone } from '../../sim/phone';
 import { bootPhone } from '../helpers/sim';
 import { cfg, masterCfg } from '../provisioning/provisioning-fixture';
@@ -84,4 +86,11 @@ export async function answeredCall(phone: Phone, from: string, name: string, sec
   await phone.advance(seconds * 1000);
   phone.farEnd.hangup(id);
   await realPause(phone);
+}
+
+/** Live files of a data class in the phone's fs store, read from a copy of its flash. */
+export function liveRecordsOf(phone: Phone, cls: string): string[] {
+  const copy = VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash());
+  const store = FileStore.mount(copy.open('fs'), phone.devices.crypto);
+  return store.list('').filter((f) => f.cls === cls).map((f) => f.path);
 }
