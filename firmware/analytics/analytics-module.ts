@@ -25,6 +25,7 @@ import { AnalyticsQueue } from './analytics-queue';
 import { AnalyticsUploader, type UploaderStatus } from './analytics-uploader';
 import { AnalyticsStatusScreen } from './analytics-status-screen';
 
+const SWITCHES = ['feature.da.enabled', 'feature.lens.enabled', 'device.da.enabled.set', 'device.da.enabled'];
 const PSEUDONYM_KEY_PATH = 'analytics/pseudonym.key';
 const CONFIG_DEBOUNCE_MS = 5000;
 /** Error lines sent per hour at most: a log storm must not flood the queue. */
@@ -57,21 +58,39 @@ export interface AnalyticsWiring {
 }
 
 export function startAnalytics(kernel: Kernel, w: AnalyticsWiring): AnalyticsService {
+  const log = kernel.log.component('da');
+  const get = (n: string) => w.config.get(n);
+  const idleStatus = (): AnalyticsStatus => ({ enabled: false, services: get('da.supported.services') ?? '', queueLength: 0, pendingDrops: 0, uploader: null });
+  let active: ActiveAnalytics | null = null;
+  if (analyticsEnabled(get)) active = activate(kernel, w, 'boot');
+  // Switched off while the phone was off (or an erase cut by a power loss): nothing of it may stay.
+  else if (w.fs.list('analytics/').length > 0) purge(w.fs, log);
+  w.config.onChange((changes) => {
+    const on = analyticsEnabled(get);
+    // Switched on by a reboot-flagged parameter (feature.da.enabled, device.da.enabled): it starts after that reboot.
+    const rebootFollows = changes.some((c) => c.reboot && SWITCHES.includes(c.name));
+    if (on && !active && !rebootFollows) active = activate(kernel, w, 'enabled');
+    else if (!on && active) {
+      active.deactivate();
+      active = null;
+    }
+  });
+  const service: AnalyticsService = { status: () => active?.status() ?? idleStatus() };
+  current = service;
+  return service;
+}
+
+interface ActiveAnalytics {
+  status(): AnalyticsStatus;
+  deactivate(): void;
+}
+
+/** Analytics on: sources, queue and uploader until `deactivate`. */
+function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enabled'): ActiveAnalytics {
   const { hal, timers, bus } = kernel;
   const log = kernel.log.component('da');
   const get = (n: string) => w.config.get(n);
-  const enabledAtBoot = analyticsEnabled(get);
   const service = enabledServices(get);
-  const idle: AnalyticsService = {
-    status: () => ({ enabled: false, services: get('da.supported.services') ?? '', queueLength: 0, pendingDrops: 0, uploader: null }),
-  };
-  if (!enabledAtBoot) {
-    // Switched off while the phone was off (or a queue left by a cut power before the erase finished): erase it.
-    if (w.fs.list('analytics/').length > 0) purge(w.fs, log);
-    current = idle;
-    return idle;
-  }
-
   const queue = new AnalyticsQueue(w.fs, w.config.getInteger('analytics.queue.maxMessages'), (m) => log.warning(m));
   const mac = hal.board.mac;
   const uploader = new AnalyticsUploader({
@@ -112,14 +131,14 @@ export function startAnalytics(kernel: Kernel, w: AnalyticsWiring): AnalyticsSer
   const pseudonym = (id: string) => `h:${bytesToHex(hal.crypto.hmacSha256(pseudonymKey, utf8Encode(id))).slice(0, 24)}`;
 
   // Asset details at enable and at every boot; the boot event with its reason.
-  const reason = hal.power.lastBootReason();
+  const reason = why === 'boot' ? hal.power.lastBootReason() : 'enabled';
   const message = hal.power.lastRebootMessage();
   enqueue('sdi', 'sdi', assetDetails({
     board: hal.board, firmwareVersion: kernel.version, bootReason: reason, note: get('deviceAnalytics.note') ?? '',
     offsetGmtMinutes: 0,
   }, new Date(hal.clock.now()).toISOString()));
   const bootEvent = /factory/i.test(message) ? 'resettofactory' : reason === 'reboot' ? 'restart' : 'reboot';
-  enqueue(bootEvent, bootEvent, { bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount() });
+  if (why === 'boot') enqueue(bootEvent, bootEvent, { bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount() });
 
   unsubscribe.push(bus.on(CDR_EVENT, (r) => {
     enqueue('cdr', 'cdr', cdrData(r as Omit<CdrRecord, 'seq'>, pseudonym, get('analytics.cdr.remotePartyInClear') === '1'));
@@ -140,10 +159,7 @@ export function startAnalytics(kernel: Kernel, w: AnalyticsWiring): AnalyticsSer
   let changedNames = new Set<string>();
   let configTimer: number | null = null;
   unsubscribe.push(w.config.onChange((changes) => {
-    if (!analyticsEnabled(get)) {
-      deactivate();
-      return;
-    }
+    if (!active) return;
     for (const c of changes) changedNames.add(c.name);
     if (configTimer === null) {
       configTimer = timers.after(CONFIG_DEBOUNCE_MS, 'analytics config', () => {
@@ -181,15 +197,12 @@ export function startAnalytics(kernel: Kernel, w: AnalyticsWiring): AnalyticsSer
     log.notice('analytics: disabled, connection closed and queue erased');
   };
 
-  log.info(`analytics: on, services ${get('da.supported.services')}, ${queue.length} message(s) queued`);
+  log.info(`analytics: on (${why}), services ${get('da.supported.services')}, ${queue.length} message(s) queued`);
   uploader.kick();
-  const running: AnalyticsService = {
-    status: () => active
-      ? { enabled: true, services: get('da.supported.services') ?? '', queueLength: queue.length, pendingDrops: queue.pendingDrops, uploader: { ...uploader.status } }
-      : idle.status(),
+  return {
+    status: () => ({ enabled: true, services: get('da.supported.services') ?? '', queueLength: queue.length, pendingDrops: queue.pendingDrops, uploader: { ...uploader.status } }),
+    deactivate,
   };
-  current = running;
-  return running;
 }
 
 function purge(fs: FileStore, log: { error(m: string): void }): void {
