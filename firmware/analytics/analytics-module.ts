@@ -158,18 +158,20 @@ function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enabled'): 
   // Configuration: the names of changed parameters, never their values.
   let changedNames = new Set<string>();
   let configTimer: number | null = null;
+  const flushConfig = () => {
+    if (configTimer !== null) timers.cancel(configTimer);
+    configTimer = null;
+    const names = [...changedNames].sort();
+    changedNames = new Set();
+    if (names.length) enqueue('config', 'config', { changed: names });
+  };
   unsubscribe.push(w.config.onChange((changes) => {
     if (!active) return;
     for (const c of changes) changedNames.add(c.name);
-    if (configTimer === null) {
-      configTimer = timers.after(CONFIG_DEBOUNCE_MS, 'analytics config', () => {
-        configTimer = null;
-        const names = [...changedNames].sort();
-        changedNames = new Set();
-        if (names.length) enqueue('config', 'config', { changed: names });
-      });
-    }
+    if (configTimer === null) configTimer = timers.after(CONFIG_DEBOUNCE_MS, 'analytics config', flushConfig);
   }));
+  // A change that reboots the phone: queue its names before the reboot (the queue is on flash).
+  unsubscribe.push(bus.on('rebooting', flushConfig));
 
   // Error lines (redacted), at most a few per hour; never the analytics module's own.
   let logWindowStart = hal.clock.monotonic();

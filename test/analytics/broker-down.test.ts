@@ -5,6 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { describeHit, findRawStrings } from '../../sim/forensics/scan';
 import { MosquittoBroker } from '../servers/mosquitto';
 import { ACCOUNTS, MAC, analyticsParameters, answeredCall, bootProvisioned, liveRecordsOf, provisioningFolder, run, runUntil } from './analytics-phone';
 
@@ -28,6 +29,7 @@ test('broker down for a virtual hour, power cut in the middle: nothing lost, all
     }
     assert.ok(liveRecordsOf(phone, 'analytics').filter((p) => p.startsWith('analytics/q/')).length >= 5, 'sdi, restart and 3 CDRs wait on flash');
     assert.ok(phone.devices.socket.counters.connections >= 3, 'retried meanwhile');
+    assert.equal(findRawStrings(phone.dumpFlash(), ['pbx.local', 'Caller 2', '"service"']).map(describeHit), [], 'queued messages and CDRs are sealed on flash');
     phone.cutPower();
     await phone.powerOn();
     await answeredCall(phone, 'sip:104@pbx.local', 'Caller 4', 40);

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MosquittoBroker } from '../servers/mosquitto';
-import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, provisioningFolder, run, runUntil } from './analytics-phone';
+import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
 
 const test = suite('analytics uploads to mosquitto');
 let broker: MosquittoBroker;
@@ -70,6 +70,41 @@ test('remote party in clear when analytics.cdr.remotePartyInClear=1; a service n
     assert.is(sub.json().find((m) => m.service === 'cdr').data.remoteParty, '2002');
     await run(phone, 60000);
     assert.equal([...new Set(sub.messages.map((m) => m.topic))], [`phones/${MAC}/cdr`], 'only the listed service');
+  } finally {
+    sub.close();
+    phone.dispose();
+  }
+});
+
+test('config: the names of changed parameters, never a value, not even of a secret', async () => {
+  const dir = provisioningFolder(analyticsParameters(broker));
+  const sub = await broker.subscribe(`phones/${MAC}/#`);
+  const phone = await bootProvisioned(dir);
+  try {
+    await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/sdi')));
+    writeSite(dir, analyticsParameters(broker, { 'deviceAnalytics.note': 'room 7 note', 'obitalk.accountCode': 'acct-code-998877' }));
+    phone.farEnd.notify('check-sync');
+    await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/config')), 60000);
+    const config = sub.json().find((m) => m.service === 'config');
+    assert.equal(config.data.changed, ['deviceAnalytics.note', 'obitalk.accountCode']);
+    assert.not.match(JSON.stringify(config), /acct-code-998877|room 7 note/, 'no value in the config message');
+    assert.not.match(JSON.stringify(sub.messages), /acct-code-998877/, 'the secret nowhere');
+  } finally {
+    sub.close();
+    phone.dispose();
+  }
+});
+
+test('a broker whose certificate does not chain to analytics.broker.caCert is refused (TLS), logged, retried; nothing sent', async () => {
+  const sub = await broker.subscribe(`phones/${MAC}/#`);
+  const phone = await bootProvisioned(provisioningFolder(analyticsParameters(broker, { 'analytics.broker.caCert': broker.otherCaPem })));
+  try {
+    await run(phone, 5 * 60000, 30000);
+    await realPause(phone, 100);
+    assert.ok(phone.log().some((l) => /\|da\|3\|.*cannot reach the broker .*tls/.test(l)), 'a clear warning');
+    assert.ok(phone.devices.socket.counters.connections >= 3, 'retried with backoff');
+    assert.equal(sub.messages, []);
+    assert.is(phone.faults.length, 0);
   } finally {
     sub.close();
     phone.dispose();
