@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MosquittoBroker } from '../servers/mosquitto';
-import { ACCOUNTS, MAC, analyticsParameters, answeredCall, bootProvisioned, liveRecordsOf, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
+import { ACCOUNTS, MAC, analyticsParameters, answeredCall, bootProvisioned, liveRecordsOf, openMenu, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
 
 const test = suite('analytics off');
 let broker: MosquittoBroker;
@@ -36,6 +36,8 @@ for (const [label, overrides, days] of [
       assert.equal(phone.devices.socket.counters, { connections: 0, bytesSent: 0, bytesReceived: 0 });
       assert.equal(liveRecordsOf(phone, 'analytics'), []);
       assert.equal(sub.messages, []);
+      await openMenu(phone, ['Settings', 'Analytics']);
+      assert.equal(phone.screen().lines.slice(0, 3), ['Enabled: no', 'Services: all', 'Queued: 0']);
       assert.is(phone.faults.length, 0);
     } finally {
       sub.close();

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FileStore } from '../../firmware/storage/file-store';
 import { VirtualFlash } from '../../sim/devices/flash';
+import type { KeyName } from '../../hal/contract';
 import type { Phone } from '../../sim/phone';
 import { bootPhone } from '../helpers/sim';
 import { cfg, masterCfg } from '../provisioning/provisioning-fixture';
@@ -93,4 +94,19 @@ export function liveRecordsOf(phone: Phone, cls: string): string[] {
   const copy = VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash());
   const store = FileStore.mount(copy.open('fs'), phone.devices.crypto);
   return store.list('').filter((f) => f.cls === cls).map((f) => f.path);
+}
+
+/** From idle: Menu, then each label in turn (by its number, or focus and select past 9). */
+export async function openMenu(phone: Phone, labels: string[]): Promise<void> {
+  await phone.press('soft4');
+  for (const label of labels) {
+    const line = phone.screen().lines.find((l) => l.replace(/ >$/, '').replace(/^\d+\. /, '') === label);
+    if (!line) throw new Error(`no "${label}" on ${JSON.stringify(phone.screen())}`);
+    const n = Number(/^(\d+)\./.exec(line)![1]);
+    if (n <= 9) await phone.press(String(n) as KeyName);
+    else {
+      while (phone.screen().lines[phone.screen().focus] !== line) await phone.press('down');
+      await phone.press('select');
+    }
+  }
 }

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MosquittoBroker } from '../servers/mosquitto';
-import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
+import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, openMenu, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
 
 const test = suite('analytics uploads to mosquitto');
 let broker: MosquittoBroker;
@@ -51,6 +51,13 @@ test('asset details and the boot event at enable, a CDR per call, health periodi
     const hw = sub.json().find((m) => m.service === 'hardwareanalytics');
     assert.ok(hw.data.flash[0].freeBlocks > 0);
 
+    await openMenu(phone, ['Settings', 'Analytics']);
+    const screen = phone.screen();
+    assert.is(screen.id, 'analytics-status');
+    assert.equal(screen.lines.slice(0, 3), ['Enabled: yes', 'Services: all', 'Queued: 0']);
+    assert.match(screen.lines[3], /^Last upload: 2026-01-02 /);
+    assert.is(screen.lines[4], 'Broker reachable: yes');
+
     const ids = sub.json().map((m) => m.id);
     assert.is(new Set(ids).size, ids.length, 'every message has its own id');
     assert.ok(sub.messages.every((m) => m.topic.startsWith(`phones/${MAC}/`)));
@@ -68,6 +75,8 @@ test('remote party in clear when analytics.cdr.remotePartyInClear=1; a service n
     await answeredCall(phone, '2002', 'Bob', 5);
     await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/cdr')));
     assert.is(sub.json().find((m) => m.service === 'cdr').data.remoteParty, '2002');
+    await openMenu(phone, ['Settings', 'Analytics']);
+    assert.equal(phone.screen().lines.slice(0, 2), ['Enabled: yes', 'Services: cdr']);
     await run(phone, 60000);
     assert.equal([...new Set(sub.messages.map((m) => m.topic))], [`phones/${MAC}/cdr`], 'only the listed service');
   } finally {
