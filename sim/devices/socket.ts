@@ -32,6 +32,13 @@ export interface SocketTraffic {
 
 export interface SocketCounters {
   connections: number;
+  /** Application bytes (what the firmware wrote and was given: MQTT packets). */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** TCP payload bytes including TLS handshakes and records: what the network carries. */
+export interface WireCounters {
   bytesSent: number;
   bytesReceived: number;
 }
@@ -43,6 +50,8 @@ export class HostSocket implements Socket {
   private readonly awaiting = new Map<net.Socket, NodeJS.Timeout>();
   private readonly listeners: ((t: SocketTraffic) => void)[] = [];
   private connecting = 0;
+  private readonly raw = new Set<net.Socket>();
+  private readonly closedWire: WireCounters = { bytesSent: 0, bytesReceived: 0 };
   /** Bumped by closeAll: a connect still under way from before it is dropped when it completes. */
   private generation = 0;
 
@@ -51,6 +60,16 @@ export class HostSocket implements Socket {
   /** Connections in progress or written to and not answered yet (see the header). */
   awaitingReplies(): number {
     return this.connecting + this.awaiting.size;
+  }
+
+  wire(): WireCounters {
+    let sent = this.closedWire.bytesSent;
+    let received = this.closedWire.bytesReceived;
+    for (const r of this.raw) {
+      sent += r.bytesWritten;
+      received += r.bytesRead;
+    }
+    return { bytesSent: sent, bytesReceived: received };
   }
 
   openConnections(): number {
@@ -85,13 +104,22 @@ export class HostSocket implements Socket {
     this.connecting++;
     return new Promise<SocketConnection>((resolve, reject) => {
       let settled = false;
+      // TLS over a TCP socket of our own, so the bytes on the wire can be counted.
+      const raw = net.connect({ host: o.host, port: o.port });
+      this.raw.add(raw);
+      raw.once('close', () => {
+        this.raw.delete(raw);
+        this.closedWire.bytesSent += raw.bytesWritten;
+        this.closedWire.bytesReceived += raw.bytesRead;
+      });
+      raw.on('error', () => {});
       const socket = o.tls
         ? tls.connect({
-          host: o.host, port: o.port, ca: o.tls.caPem, cert: o.tls.certPem, key: o.tls.keyPem,
+          socket: raw, host: o.host, port: o.port, ca: o.tls.caPem, cert: o.tls.certPem, key: o.tls.keyPem,
           servername: o.tls.servername ?? (net.isIP(o.host) ? undefined : o.host),
           checkServerIdentity: (host, cert) => tls.checkServerIdentity(o.tls!.servername ?? host, cert),
         })
-        : net.connect({ host: o.host, port: o.port });
+        : raw;
       const fail = (e: Error & { code?: string }) => {
         if (settled) return;
         settled = true;
@@ -104,6 +132,7 @@ export class HostSocket implements Socket {
       };
       const timer = setTimeout(() => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       socket.once('error', (e) => { clearTimeout(timer); fail(e); });
+      if (socket !== raw) raw.once('error', (e) => { clearTimeout(timer); fail(e); });
       socket.once(o.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         if (settled) return;
