@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MosquittoBroker } from '../servers/mosquitto';
-import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, openMenu, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
+import { ACCOUNTS, MAC, OTHER_MAC, PHONE_PASSWORD, analyticsParameters, answeredCall, bootProvisioned, liveRecordsOf, openMenu, provisioningFolder, realPause, run, runUntil, writeSite } from './analytics-phone';
 
 const test = suite('analytics uploads to mosquitto');
 let broker: MosquittoBroker;
@@ -116,6 +116,19 @@ test('a broker whose certificate does not chain to analytics.broker.caCert is re
     assert.is(phone.faults.length, 0);
   } finally {
     sub.close();
+    phone.dispose();
+  }
+});
+
+test('a wrong password: the broker refuses the CONNECT, the phone says so and keeps the messages', async () => {
+  const phone = await bootProvisioned(provisioningFolder(analyticsParameters(broker, { 'analytics.broker.password': 'not-the-password' })));
+  try {
+    await run(phone, 2 * 60000, 30000);
+    await realPause(phone, 100);
+    assert.ok(phone.log().some((l) => /\|da\|3\|.*broker refused the connection \((not authorized|bad user name or password)\)/.test(l)), 'a clear warning');
+    assert.ok(liveRecordsOf(phone, 'analytics').filter((p) => p.startsWith('analytics/q/')).length >= 2, 'asset details and boot event still queued');
+    assert.not.ok(phone.log().some((l) => l.includes('not-the-password')), 'the password is not logged');
+  } finally {
     phone.dispose();
   }
 });
