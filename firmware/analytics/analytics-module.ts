@@ -177,7 +177,8 @@ function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enabled'): 
   let logWindowStart = hal.clock.monotonic();
   let logCount = 0;
   kernel.log.addSink((_line, record) => {
-    if (!active || record.level < 4 || record.component === 'da' || record.component === 'store') return;
+    // Not our own lines (a failing enqueue logs); a store error while enqueuing is dropped by the `enqueuing` guard.
+    if (!active || record.level < 4 || record.component === 'da') return;
     if (hal.clock.monotonic() - logWindowStart > 3600000) {
       logWindowStart = hal.clock.monotonic();
       logCount = 0;

@@ -82,7 +82,8 @@ export class AnalyticsQueue {
     this.fs.transaction((tx) => {
       for (const v of victims) tx.delete(PREFIX + v);
       tx.write(PREFIX + seq, utf8Encode(JSON.stringify(stored)), { cls: 'analytics' });
-      if (this.unreported !== 0 || this.fs.exists(STATE)) tx.write(STATE, utf8Encode(JSON.stringify({ dropped: 0 })), { cls: 'analytics' });
+      // The count now travels in this message.
+      if (this.fs.exists(STATE)) tx.delete(STATE);
     });
     if (victims.length) this.log(`analytics queue full (${this.capacity}): dropped ${victims.length} oldest message(s)`);
     this.seqs = this.seqs.filter((s) => !victims.includes(s));

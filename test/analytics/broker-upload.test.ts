@@ -133,6 +133,18 @@ test('a wrong password: the broker refuses the CONNECT, the phone says so and ke
   }
 });
 
+test('the same image under Node (engine node) uploads the same way', async () => {
+  const sub = await broker.subscribe(`phones/${MAC}/#`);
+  const phone = await bootProvisioned(provisioningFolder(analyticsParameters(broker)), { engine: 'node' });
+  try {
+    await runUntil(phone, () => ['sdi', 'restart'].every((s) => sub.messages.some((m) => m.topic === `phones/${MAC}/${s}`)));
+    assert.is(phone.faults.length, 0);
+  } finally {
+    sub.close();
+    phone.dispose();
+  }
+});
+
 test('the ACL: a phone cannot publish under another MAC, nor read another phone or its own tree', async () => {
   const reader = await broker.subscribe('phones/#');
   const me = { user: MAC, password: PHONE_PASSWORD };
