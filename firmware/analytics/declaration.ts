@@ -38,6 +38,7 @@ export const analyticsDeclaration: ModuleDeclaration = {
     { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [
-    { menu: ['Settings'], label: 'Analytics', screen: 'analytics-status', access: 'anyone' },
+    // A page of Settings > Status (opened from its soft key).
+    { menu: ['Settings', 'Status'], label: 'Analytics', screen: 'analytics-status', access: 'anyone' },
   ],
 };

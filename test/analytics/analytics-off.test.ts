@@ -36,7 +36,8 @@ for (const [label, overrides, days] of [
       assert.equal(phone.devices.socket.counters, { connections: 0, bytesSent: 0, bytesReceived: 0 });
       assert.equal(liveRecordsOf(phone, 'analytics'), []);
       assert.equal(sub.messages, []);
-      await openMenu(phone, ['Settings', 'Analytics']);
+      await openMenu(phone, ['Settings', 'Status']);
+      await phone.press('soft1');
       assert.equal(phone.screen().lines.slice(0, 3), ['Enabled: no', 'Services: all', 'Queued: 0']);
       assert.is(phone.faults.length, 0);
     } finally {

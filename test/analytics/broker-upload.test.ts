@@ -51,7 +51,9 @@ test('asset details and the boot event at enable, a CDR per call, health periodi
     const hw = sub.json().find((m) => m.service === 'hardwareanalytics');
     assert.ok(hw.data.flash[0].freeBlocks > 0);
 
-    await openMenu(phone, ['Settings', 'Analytics']);
+    await openMenu(phone, ['Settings', 'Status']);
+    assert.equal(phone.screen().softKeys, ['Analytics', '', '', 'Back'], 'Status > Analytics');
+    await phone.press('soft1');
     const screen = phone.screen();
     assert.is(screen.id, 'analytics-status');
     assert.equal(screen.lines.slice(0, 3), ['Enabled: yes', 'Services: all', 'Queued: 0']);
@@ -75,7 +77,8 @@ test('remote party in clear when analytics.cdr.remotePartyInClear=1; a service n
     await answeredCall(phone, '2002', 'Bob', 5);
     await runUntil(phone, () => sub.messages.some((m) => m.topic.endsWith('/cdr')));
     assert.is(sub.json().find((m) => m.service === 'cdr').data.remoteParty, '2002');
-    await openMenu(phone, ['Settings', 'Analytics']);
+    await openMenu(phone, ['Settings', 'Status']);
+    await phone.press('soft1');
     assert.equal(phone.screen().lines.slice(0, 2), ['Enabled: yes', 'Services: cdr']);
     await run(phone, 60000);
     assert.equal([...new Set(sub.messages.map((m) => m.topic))], [`phones/${MAC}/cdr`], 'only the listed service');
