@@ -3,8 +3,9 @@
  * written or queued), and once on, the sources of each service feed the
  * flash queue and the uploader drains it to the customer's broker.
  *
- * Reboot semantics as the spec flags them: switching analytics on takes
- * effect after the reboot its parameters ask for; switching it off takes
+ * Reboot semantics as the spec flags them: switched on by a reboot-flagged
+ * parameter, analytics starts after that reboot (by feature.lens.enabled,
+ * which is not reboot-flagged, at once); switching it off takes
  * effect at once (connection closed, queue erased with its class), and the
  * reboot that follows finds nothing to send.
  */
