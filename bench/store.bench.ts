@@ -8,7 +8,8 @@
  * - mount time of a full 1 MiB `fs` partition: boot of a desk-500 phone on a
  *   full image minus boot on an empty one, QuickJS vs Node (and the store
  *   mounted directly on the host for reference);
- * - the cost of a class erase in flash operations;
+ * - the cost of a class erase in flash operations, and of a re-key (delete
+ *   is erase: bench/delete-erase.bench.ts measures it on a phone);
  * - erase spread: max/min block erase counts after a long workload.
  */
 import * as fs from 'fs';
@@ -198,9 +199,27 @@ function eraseCost(): void {
     ` ${r.recordsMoved} records of other classes moved, ${r.programOps} programs (${r.programBytes} bytes), ${r.eraseOps} erases`);
 }
 
+/** Delete is erase: a single delete, then a clear of 30 entries, each committed with a re-key of the class (host, store only). */
+function rekeyCost(): void {
+  const { store } = freshStore();
+  for (let i = 0; i < 90; i++) store.write(`calls/${['missed', 'received', 'placed'][i % 3]}/${Math.floor(i / 3)}`, new Uint8Array(Buffer.from(callEntry(i))), { cls: 'callLists' });
+  for (let i = 0; i < 200; i++) store.append('logs/app.log', new Uint8Array(Buffer.from(`2026-01-01T00:00:00Z|sip|2|0|line event ${i}\n`)), { cls: 'logs' });
+  const line = (what: string, f: () => ReturnType<FileStore['rekeyClass']>) => {
+    const t0 = process.hrtime.bigint();
+    const r = f();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`  ${what}: ${r.programBytes} bytes programmed (${r.programOps} programs), ${r.blocksErased} blocks erased, ${r.recordsMoved} records of other classes moved, ${ms.toFixed(1)} ms on the host`);
+  };
+  console.log('rekeyClass(callLists) with 3 lists of 30 entries among 160 KB of other data and a 200-line log:');
+  line('Delete of 1 entry (first re-key)', () => store.rekeyClass('callLists', '', (tx) => tx.delete('calls/missed/0')));
+  line('Delete of 1 more entry', () => store.rekeyClass('callLists', '', (tx) => tx.delete('calls/missed/1')));
+  line('Clear of a list of 30 entries', () => store.rekeyClass('callLists', '', (tx) => { for (let i = 0; i < 30; i++) tx.delete(`calls/placed/${i}`); }));
+}
+
 export async function bench(): Promise<void> {
   amplification();
   eraseCost();
+  rekeyCost();
   eraseSpread();
   await mountTimes();
 }

@@ -80,6 +80,8 @@ export function renderParameterDocs(params: readonly Declared[]): string {
     '',
     'Each invalid value (wrong type, out of range, too long, unknown enum value or list item) is rejected on its own with a log line `cfg|3|…|<file>: rejected <name>="<value>": <reason>`; the rest of the file applies.',
     'A file that is not well-formed XML (or has a DOCTYPE, or exceeds 512 KiB) is rejected whole and its last good copy, kept in the flash store, stays in force. A bare `&` is read as a literal `&`.',
+    'A downloaded file larger than 256 KiB is refused the same way. A refused file is refused alone: the provisioning cycle goes on with the files after it, and no retry is scheduled for it (the next poll, check-sync or boot downloads it again and logs it again if still bad). Only server failures (no answer, 4xx/5xx, an HTML page) are retried with backoff.',
+    'Parameters this phone does not have are ignored, counted in one info line per file. Attributes of XML itself are not parameters and are not counted: namespace declarations (`xmlns`, `xmlns:*`) and XML Schema instance attributes (`xsi:*`), such as the `xmlns:xsi=` and `xsi:noNamespaceSchemaLocation=` real Polycom files carry on the root.',
     '',
   ];
   for (const m of modules) {

@@ -18,9 +18,12 @@ import { Kernel } from './kernel/kernel';
 import { loginModule, startAuth, startLogin } from './login/login-module';
 import type { LoginService } from './login/login-service';
 import type { AuthService } from './auth/auth-service';
-import { logsModule, startLogs, type LogService } from './logs/logs-module';
+import { logsModule, startLogRedaction, startLogs, type LogService } from './logs/logs-module';
 import { provisioningModule, startProvisioning, type ProvisioningService } from './provisioning/provisioning-module';
-import { resetDeclaration } from './reset/declaration';
+import { resetAtBoot } from './reset/reset-at-boot';
+import { personalUploadRestricted, resetModule, startReset } from './reset/reset-module';
+import type { ResetService } from './reset/reset-service';
+import { settingsDeclaration } from './settings/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
 import { PhoneUi, uiModule } from './ui/ui-module';
@@ -42,6 +45,8 @@ export interface BootedPhone {
   auth: AuthService;
   logs: LogService;
   calls: CallsService;
+  /** The one reset entry point (keypad menus, web interface). */
+  resets: ResetService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -63,24 +68,12 @@ export function boot(hal: Hal): BootedPhone {
     storeLog.info(`${partition}: mounted, ${s.files} files, ${s.freeBlocks}/${s.blocks} blocks free (${hal.clock.monotonic() - started} ms)`);
     return store;
   };
-  let nvram: FileStore;
-  let fs: FileStore;
-  try {
-    nvram = mount('nvram');
-    fs = mount('fs');
-  } catch (e) {
-    // A store that cannot mount is a hardware fault: say so on the serial console and stop here.
-    sys.fatal(`boot: flash store mount failed: ${describeError(e)}`);
-    throw e;
-  }
-
-  const settings = new DeviceSettings(nvram, (m) => sys.error(m));
-  const vault = new PasswordVault(hal.crypto, settings);
   // Passwords and user profiles are bound once configuration and provisioning exist (below).
   let auth: AuthService | null = null;
   let login: LoginService | null = null;
   const ui = new PhoneUi(kernel, () => auth!);
-  kernel.modules.register(uiModule());
+  // Registered before the flash is mounted: the reset stage of the boot reads their data-class declarations.
+  kernel.modules.register(uiModule(() => ui.statusLines()));
   kernel.modules.register(configModule());
   const provisioningScreens = provisioningModule();
   kernel.modules.register(provisioningScreens);
@@ -89,45 +82,91 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(loginModule(() => ({ auth: auth!, login })));
   const directory = directoryModule();
   kernel.modules.register(directory);
-  // Declaration-only until their behaviour lands: their parameters are in the registry already.
-  for (const declaration of [resetDeclaration]) {
+  const reset = resetModule();
+  kernel.modules.register(reset);
+  // Declaration-only until their behaviour lands: their parameters and data classes are in the registry already.
+  for (const declaration of [settingsDeclaration]) {
     kernel.modules.register({ declaration });
   }
   kernel.modules.register(analyticsModule());
-  // After every module is registered (the registry is built from them), before any starts.
-  const config = startConfigService(kernel, fs);
-  // Right after configuration: log levels, redaction and the flash log apply to everything after.
-  const logs = startLogs(kernel, { fs, config });
-  auth = startAuth(kernel, vault, { nvram, settings }, config);
 
-  ui.buildMenus();
-  kernel.attachInputs();
-  kernel.startModules();
-  ui.start();
-  // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
-  const provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens });
-  // Before login: a restored session's user:changed selects that user's call lists.
-  const calls = startCalls(kernel, {
-    fs, config, ui,
-    fetchCallList: callListFetcher({
-      net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
-      log: (m) => kernel.log.component('calls').warning(m),
-    }),
-  });
-  // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
-  startAnalytics(kernel, { fs, config });
-  login = startLogin(kernel, { fs, config, provisioning, auth, ui });
-  calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
-  // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
-  const contacts = startDirectory(kernel, directory, {
-    fs, config, provisioning, ui,
-    trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
-    checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
-    echoPasswordDigits: () => auth!.echoDigits(),
-    dial: (n) => calls.dial(n),
-  });
-  calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
-  calls.setNameLookup(contacts.service.partyName);
+  let nvram: FileStore;
+  let fs: FileStore;
+  try {
+    // The updater's part of the boot: recovery key combination, and any committed reset finished before fs is used.
+    ({ nvram, fs } = resetAtBoot({
+      flash: hal.flash, crypto: hal.crypto, classes: kernel.modules.dataClasses(),
+      heldKeys: hal.keys.heldAtPowerOn?.() ?? [], recoveryKeys: hal.board.recoveryKeys ?? [],
+      mount: (p) => mount(p), monotonic: () => hal.clock.monotonic(), now: () => hal.clock.now(), log: kernel.log.component('reset'),
+    }));
+  } catch (e) {
+    // A store that cannot mount is a hardware fault: say so on the serial console and stop here.
+    sys.fatal(`boot: flash store mount failed: ${describeError(e)}`);
+    throw e;
+  }
+
+  const settings = new DeviceSettings(nvram, (m) => sys.error(m));
+  const vault = new PasswordVault(hal.crypto, settings);
+  // What starting each module means at boot; they run in the order their declarations' `dependsOn` gives.
+  let redaction!: ReturnType<typeof startLogRedaction>;
+  let config!: ConfigService;
+  let logs!: LogService;
+  let resets!: ResetService;
+  let provisioning!: ProvisioningService;
+  let calls!: CallsService;
+  let contacts!: DirectoryRuntime;
+  const starters: Record<string, () => void> = {
+    config: () => {
+      // Party data is redacted from here on, configuration lines included (keyed tokens; docs/logging.md).
+      redaction = startLogRedaction(kernel, fs);
+      config = startConfigService(kernel, fs);
+    },
+    // Right after configuration: log levels, the clear-party window and the flash log apply to everything after.
+    logs: () => { logs = startLogs(kernel, { fs, config, redaction }); },
+    ui: () => {
+      auth = startAuth(kernel, vault, { nvram, settings }, config);
+      ui.setParameterLookup((n) => config.get(n));
+      ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
+      ui.buildMenus();
+      kernel.attachInputs();
+      kernel.startModules();
+      ui.start();
+    },
+    // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
+    provisioning: () => { provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens }); },
+    // Before login: a restored session's user:changed selects that user's call lists.
+    calls: () => {
+      calls = startCalls(kernel, {
+        fs, config, ui,
+        fetchCallList: callListFetcher({
+          net: hal.net, server: () => provisioning.client.server(), directory: () => config.masterConfig()?.fields['CALL_LISTS_DIRECTORY'] ?? '',
+          log: (m) => kernel.log.component('calls').warning(m),
+          info: (m) => kernel.log.component('calls').info(m),
+        }),
+      });
+    },
+    login: () => {
+      login = startLogin(kernel, { fs, config, provisioning, auth: auth!, ui });
+      calls.setDialGate((n) => (login!.isPhoneLocked() && !login!.isDialAllowedWhileLoggedOut(n) ? 'phone locked: only emergency numbers until a user logs in' : null));
+    },
+    // The directory decides incoming calls (auto-reject/divert, ring tone, name) and follows user:changed from login.
+    directory: () => {
+      contacts = startDirectory(kernel, directory, {
+        fs, config, provisioning, ui,
+        trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
+        checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
+        echoPasswordDigits: () => auth!.echoDigits(),
+        dial: (n) => calls.dial(n),
+      });
+      calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
+      calls.setNameLookup(contacts.service.partyName);
+    },
+    // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
+    analytics: () => { startAnalytics(kernel, { fs, config }); },
+    // After the idle screen is up: the out-of-box wizard shows over it.
+    reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
+  };
+  for (const m of kernel.modules.startOrder()) starters[m.declaration.name]?.();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login, auth, calls, directory: contacts };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, directory: contacts, resets };
 }

@@ -10,11 +10,14 @@ export interface BoardProfile extends BoardInfo {
   /** Short description for `--help` and the README. */
   description: string;
   /**
-   * CPU budget of the simulator, counted in QuickJS interrupt polls (one poll is
-   * roughly 10,000 bytecode operations; counting polls keeps the limit
-   * deterministic). Exceeding it aborts the current event with a CPU-budget error.
+   * CPU budget of the simulator per event (and at boot), promise jobs included:
+   * counted in QuickJS interrupt polls (one poll is roughly 10,000 calls or
+   * loop iterations; counting polls keeps the limit deterministic) and, as a
+   * backstop for work inside native methods that polls hardly see, in CPU
+   * milliseconds of the firmware (time in host functions excluded).
+   * Exceeding either aborts the current event with a CPU-budget fault.
    */
-  cpuBudget: { pollsPerEvent: number; pollsAtBoot: number };
+  cpuBudget: { pollsPerEvent: number; pollsAtBoot: number; msPerEvent: number; msAtBoot: number };
 }
 
 const DIGITS: KeyName[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
@@ -35,6 +38,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     hardwareRevision: 'B',
     display: { width: 320, height: 240, format: 'rgb565' },
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, 'home', ...AUDIO, 'line1', 'line2', 'line3', 'line4', ...FEATURE, 'conference'],
+    recoveryKeys: ['1', '3', '5'],
     contactLimit: 500,
     memoryBudgetBytes: 16 * MIB,
     stackBudgetBytes: 512 * KIB,
@@ -47,7 +51,7 @@ export const BOARDS: Record<string, BoardProfile> = {
         { name: 'updater', size: 512 * KIB },
       ],
     },
-    cpuBudget: { pollsPerEvent: 2000, pollsAtBoot: 20000 },
+    cpuBudget: { pollsPerEvent: 2000, pollsAtBoot: 20000, msPerEvent: 1000, msAtBoot: 10000 },
   },
   'desk-99': {
     profile: 'desk-99',
@@ -58,6 +62,7 @@ export const BOARDS: Record<string, BoardProfile> = {
     hardwareRevision: 'A',
     display: { width: 132, height: 64, format: 'mono1' },
     keys: [...DIGITS, 'soft1', 'soft2', 'soft3', 'soft4', ...NAV, ...AUDIO, 'line1', 'line2', ...FEATURE],
+    recoveryKeys: ['4', '6', '8'],
     contactLimit: 99,
     memoryBudgetBytes: 8 * MIB,
     stackBudgetBytes: 256 * KIB,
@@ -70,7 +75,7 @@ export const BOARDS: Record<string, BoardProfile> = {
         { name: 'updater', size: 512 * KIB },
       ],
     },
-    cpuBudget: { pollsPerEvent: 1000, pollsAtBoot: 10000 },
+    cpuBudget: { pollsPerEvent: 1000, pollsAtBoot: 10000, msPerEvent: 1000, msAtBoot: 10000 },
   },
 };
 

@@ -52,6 +52,8 @@ export interface BoardInfo {
   display: { width: number; height: number; format: PixelFormat };
   /** The keys this board has. */
   keys: KeyName[];
+  /** Held together at power-on, these run the updater's factory reset (README "Board profiles"). */
+  recoveryKeys?: KeyName[];
   /** Model maximum for `dir.local.contacts.maxNum` (99 or 500). */
   contactLimit: number;
   /** Memory the application may use, bytes (the simulator enforces it as the QuickJS memory limit). */
@@ -184,6 +186,8 @@ export interface KeyEvent {
 export interface Keys {
   /** One handler per boot; a later call replaces it. */
   onKey(handler: (event: KeyEvent) => void): void;
+  /** Keys held down at power-on (the updater's recovery key combination); absent on a host that cannot tell. */
+  heldAtPowerOn?(): KeyName[];
 }
 
 export type LedName = 'messageWaiting' | 'line1' | 'line2' | 'mute' | 'speaker' | 'headset';
@@ -196,11 +200,20 @@ export interface Leds {
 // ───────────────────────────── SIP line ─────────────────────────────
 
 export interface Party {
-  /** Number or SIP URI. */
+  /** Number or SIP URI, at most PARTY_ADDRESS_MAX characters. */
   address: string;
-  /** Display name from signalling, '' when absent. */
+  /** Display name from signalling, '' when absent; at most PARTY_NAME_MAX characters. */
   name: string;
 }
+
+/**
+ * What a line may deliver, in characters: what a SIP phone accepts
+ * (display names of desk phones are shorter still; SIP URIs in the wild
+ * stay well under 256). Every host cuts longer values at its entry and the
+ * firmware cuts again (firmware/calls/party-bounds.ts).
+ */
+export const PARTY_NAME_MAX = 128;
+export const PARTY_ADDRESS_MAX = 256;
 
 export type CallEndCause =
   | 'local-hangup' | 'remote-hangup' | 'busy' | 'rejected' | 'no-answer'

@@ -25,6 +25,8 @@ export interface PhoneOptions {
   provisioningDir?: string | null;
   /** Device settings staged into nvram before boot (provisioning server, credentials, trusted CA: see firmware/provisioning/server-settings.ts). */
   deviceSettings?: Record<string, string>;
+  /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
+  outOfBox?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */
@@ -93,6 +95,8 @@ export interface SimulatedPhone {
   /** The framebuffer as PNG bytes. */
   screenshotPng(): Buffer;
   farEnd: FarEnd;
+  /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
+  holdKeysAtBoot(keys: KeyName[]): void;
   /** Cut power now (or after `afterOps` more flash program/erase operations). */
   cutPower(afterOps?: number): void;
   /** Power back on (boot reason power-cut when power was cut, else power-on). */

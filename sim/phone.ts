@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BootReason, KeyName, ScreenText } from '../hal/contract';
 import { boardProfile, type BoardProfile } from '../hal/boards';
+import { writeFileAtomic } from './devices/atomic-file';
 import { Keystore } from './devices/crypto';
 import { VirtualFlash } from './devices/flash';
 import { VirtualPower } from './devices/power';
@@ -117,6 +118,11 @@ export class Phone implements SimulatedPhone {
     await this.settle();
   }
 
+  /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
+  holdKeysAtBoot(keys: KeyName[]): void {
+    this.devices.keys.holdAtPowerOn(keys);
+  }
+
   cutPower(afterOps?: number): void {
     if (afterOps && afterOps > 0) {
       this.devices.flash.cutPowerAfter(afterOps);
@@ -198,9 +204,11 @@ export class Phone implements SimulatedPhone {
 
   saveFlash(file = this.options.flashImage): void {
     if (!file) throw new Error('saveFlash: no file given and the phone has no flash image path');
-    fs.writeFileSync(file, this.devices.flash.image());
+    // Each file is replaced atomically; keys first: a crash before the image is replaced leaves the
+    // old image with keys it may not need, never a new image whose class keys are missing.
     this.keystore.save(file + '.keys.json');
     this.power.save(file + '.power.json');
+    writeFileAtomic(file, this.devices.flash.image());
   }
 
   lastBootReason(): BootReason {
@@ -239,7 +247,12 @@ export class Phone implements SimulatedPhone {
         engine.boot(hal);
       } catch (e) {
         this.report('boot', e);
-        if (this.phoneState === 'running') this.phoneState = 'crashed';
+        // A budget fault the firmware caught in a job: reported, but the boot itself completed.
+        const bootCompleted = e instanceof FaultError && e.firmwareCarriedOn;
+        if (this.phoneState === 'running' && !bootCompleted) this.phoneState = 'crashed';
+      } finally {
+        // Keys held through power-on are let go once the boot has looked at them.
+        this.devices.keys.release();
       }
     });
   }

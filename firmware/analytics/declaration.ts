@@ -12,6 +12,7 @@ export const ANALYTICS_SERVICES = [
 
 export const analyticsDeclaration: ModuleDeclaration = {
   name: 'analytics',
+  dependsOn: ['config', 'logs', 'calls'],
   parameters: [
     { name: 'feature.da.enabled', type: 'boolean', default: false, reboot: true, description: 'Enable device analytics (0: disabled).' },
     { name: 'device.da.enabled.set', type: 'boolean', default: false, description: 'Use the device.da.enabled value (0: ignore it).' },
@@ -34,8 +35,8 @@ export const analyticsDeclaration: ModuleDeclaration = {
     { name: 'analytics.cdr.remotePartyInClear', type: 'boolean', default: false, description: 'Send the CDR remote party address in clear (0: a keyed-hash pseudonym).' },
   ],
   dataClasses: [
-    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids)', personal: true, perUser: false, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
-    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'cdr', description: 'Call detail records for analytics (user, remote party, direction, times, call ids); a user\'s records are sealed under their key and erased at their logout, the phone\'s own stay', personal: true, partition: 'fs', perUser: true, removedBy: ['resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial', 'userLogout'] },
+    { storageClass: 'analytics', description: 'Device analytics messages queued for upload', personal: true, partition: 'fs', perUser: false, removedBy: ['formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [
     // A page of Settings > Status (opened from its soft key).

@@ -6,6 +6,7 @@
  * timestamp says when. Passwords never appear, not even wrong ones.
  */
 import type { ComponentLogger } from '../kernel/logger';
+import { party } from '../kernel/party';
 
 export interface AttemptRecord {
   /** `menu password` (admin/user prompt), `phone login`, `change password`. */
@@ -22,7 +23,9 @@ export class SecurityAudit {
   constructor(private readonly log: ComponentLogger) {}
 
   attempt(r: AttemptRecord): void {
-    const text = `login attempt: ${r.prompt} for "${clean(r.menu)}" by ${clean(r.who)}: ${r.result}${r.detail ? ` (${r.detail})` : ''}`;
+    // At a login prompt `who` is the user ID typed (party data); elsewhere it is a role.
+    const who = /login/.test(r.prompt) ? party(clean(r.who), 'user') : clean(r.who);
+    const text = `login attempt: ${r.prompt} for "${clean(r.menu)}" by ${who}: ${r.result}${r.detail ? ` (${r.detail})` : ''}`;
     if (r.result === 'success') this.log.notice(text);
     else this.log.warning(text);
   }

@@ -14,6 +14,8 @@ import { isoDuration, startTimeOf, type CallRecord, type Disposition } from './c
 import type { CallListRecorder, RecordHandle } from './call-list-recorder';
 import type { CdrStore } from './cdr-store';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
+import { party } from '../kernel/party';
+import { boundAddress, boundParty } from './party-bounds';
 
 export type CallState = 'dialing' | 'ringing' | 'incoming' | 'connected' | 'held' | 'ended';
 
@@ -89,7 +91,7 @@ export class CallController {
     const address = target.trim();
     if (!address) return null;
     if (!/^[\w.+*#@:;=%-]{1,256}$/.test(address)) {
-      this.d.log.warning(`dial: "${address.slice(0, 40)}" is not a number or SIP URI: not dialled`);
+      this.d.log.warning(`dial: "${party(address, 'address')}" is not a number or SIP URI: not dialled`);
       return null;
     }
     const active = this.live.find((c) => c.state === 'connected');
@@ -113,7 +115,7 @@ export class CallController {
       for (const e of early) this.onLineEvent(e);
       this.dropUnclaimedEarly();
     }, (e) => {
-      this.d.log.error(`dial ${address} failed: ${(e as Error).message}`);
+      this.d.log.error(`dial ${party(address, 'address')} failed: ${(e as Error).message}`);
       this.finish(call, 'error');
       this.dropUnclaimedEarly();
     });
@@ -186,14 +188,15 @@ export class CallController {
     consult.handle.conferenced = true;
     this.d.recorder.update(consult.handle, consult.record);
     void this.hold(held, false);
-    this.d.log.info(`conference: ${held.remote.address} + ${consult.remote.address}`);
+    this.d.log.info(`conference: ${party(held.remote.address, 'address')} + ${party(consult.remote.address, 'address')}`);
     return true;
   }
 
   // ── line events ──
 
-  onLineEvent(e: LineEvent): void {
-    if (e.type === 'registration' || e.type === 'notify') return;
+  onLineEvent(event: LineEvent): void {
+    if (event.type === 'registration' || event.type === 'notify') return;
+    const e = this.bounded(event);
     if (e.type === 'incoming') return this.incoming(e.callId, e.remote, e.local);
     const call = this.live.find((c) => c.callId === e.callId);
     if (!call) {
@@ -244,6 +247,24 @@ export class CallController {
     this.d.changed();
   }
 
+  /** The last line of defence: names and addresses from the line cut to what a SIP phone accepts, each cut logged. */
+  private bounded<E extends LineEvent>(e: E): E {
+    const cuts: string[] = [];
+    let out: LineEvent = e;
+    if ((e.type === 'incoming' || e.type === 'connected') && e.remote) {
+      const b = boundParty(e.remote.address, e.remote.name);
+      if (b.cuts.length) {
+        cuts.push(...b.cuts);
+        out = { ...e, remote: { address: b.address, name: b.name } };
+      }
+    } else if (e.type === 'transferred' || e.type === 'forwarded') {
+      const target = boundAddress(e.target, cuts);
+      if (cuts.length) out = { ...e, target };
+    }
+    for (const c of cuts) this.d.log.warning(`line: ${e.type} call ${'callId' in e ? e.callId : ''}: ${c}`);
+    return out as E;
+  }
+
   private incoming(callId: string, remote: Party, local: string): void {
     if (local) this.localAddress = local;
     const decision = (this.d.policy?.() ?? RING_ALWAYS)(remote);
@@ -251,10 +272,10 @@ export class CallController {
     const call = this.newCall('In', { address: remote.address, name }, { address: remote.address, name }, { address: local, name: '' }, undefined, false);
     call.callId = callId;
     if (decision.action === 'reject') {
-      this.d.log.info(`incoming call from ${remote.address} rejected by the directory`);
+      this.d.log.info(`incoming call from ${party(remote.address, 'address')} rejected by the directory`);
       this.reject(call);
     } else if (decision.action === 'divert' && decision.divertTo) {
-      this.d.log.info(`incoming call from ${remote.address} diverted to ${decision.divertTo} by the directory`);
+      this.d.log.info(`incoming call from ${party(remote.address, 'address')} diverted to ${party(decision.divertTo, 'address')} by the directory`);
       this.forward(call, decision.divertTo);
     }
     this.d.changed();
@@ -307,7 +328,7 @@ export class CallController {
       localTag: '',
       ...(call.emergency ? { emergency: { location: this.d.emergencyLocation() } } : {}),
     });
-    this.d.log.info(`call ${call.direction === 'In' ? 'from' : 'to'} ${call.remote.address} ended: ${cause}${sipCode ? ` (${sipCode})` : ''}, ${call.record.disposition}, ${call.record.duration}`);
+    this.d.log.info(`call ${call.direction === 'In' ? 'from' : 'to'} ${party(call.remote.address, 'address')} ended: ${cause}${sipCode ? ` (${sipCode})` : ''}, ${call.record.disposition}, ${call.record.duration}`);
     // A held call whose consultation call ended stays held; a conference partner left alone is a plain call again.
     for (const c of this.live) {
       if (c.consultFor === call.key) delete c.consultFor;

@@ -115,16 +115,16 @@ export class CallListRecorder {
     this.place(handle, record);
   }
 
-  /** Delete one entry of a list (index in newest-first order). */
+  /** Delete one entry of a list (index in newest-first order): erased, not only hidden (one re-key of the owner's lists). */
   deleteEntry(list: CallListName, index: number): void {
     const entry = this.entries.filter((e) => e.list === list).reverse()[index];
-    if (entry) this.commit((ops) => this.remove(ops, entry));
+    if (entry) this.commit((ops) => this.remove(ops, entry), 'erase');
   }
 
-  /** Clear one list, or all of them. */
+  /** Clear one list, or all of them: erased, not only hidden (one re-key of the owner's lists). */
   clear(list?: CallListName): void {
     const doomed = this.entries.filter((e) => !list || e.list === list);
-    if (doomed.length > 0) this.commit((ops) => doomed.forEach((e) => this.remove(ops, e)));
+    if (doomed.length > 0) this.commit((ops) => doomed.forEach((e) => this.remove(ops, e)), 'erase');
   }
 
   /** Replace the owner's lists with imported records (one transaction; newest MAX_ENTRIES_PER_LIST per list). */
@@ -198,11 +198,12 @@ export class CallListRecorder {
     this.pending.push(() => { this.entries = this.entries.filter((e) => !(e.list === at.list && e.slot === at.slot)); });
   }
 
-  /** One store transaction; RAM follows only once it committed (a failed write keeps the last good lists). */
-  private commit(fn: (ops: CallListOps) => void): void {
+  /** One store transaction (with 'erase': and a re-key); RAM follows only once it committed (a failed write keeps the last good lists). */
+  private commit(fn: (ops: CallListOps) => void, mode: 'keep' | 'erase' = 'keep'): void {
     this.pending = [];
     try {
-      this.store.change(this.user, fn);
+      if (mode === 'erase') this.store.changeAndErase(this.user, fn);
+      else this.store.change(this.user, fn);
     } catch (e) {
       this.pending = [];
       this.log(`call list write failed (${(e as Error).message}): lists unchanged`);

@@ -12,12 +12,18 @@ import { CALL_LIST_NAMES, DISPOSITIONS, type CallListName, type CallRecord } fro
 /** Entries kept per list; the oldest is dropped past it. 3 lists × 30 slots keeps the fs index (512 files) free for other modules. */
 export const MAX_ENTRIES_PER_LIST = 30;
 
+/** Beside the list folders: which calls file versions were reported (not a list, so load() skips it). */
+const REPORTED_FILE = 'reported';
+
 export interface StoredEntry { list: CallListName; slot: number; record: CallRecord }
 
 /** A path-safe form of a user id (user ids come from outside and become file names). */
+export function userPathSegment(user: string): string {
+  return `u.${user.replace(/[^A-Za-z0-9._-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).slice(0, 120)}`;
+}
+
 export function ownerDir(user: string | null): string {
-  if (!user) return 'calls/phone';
-  return `calls/u.${user.replace(/[^A-Za-z0-9._-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).slice(0, 120)}`;
+  return user ? `calls/${userPathSegment(user)}` : 'calls/phone';
 }
 
 export class CallListStore {
@@ -45,12 +51,41 @@ export class CallListStore {
 
   /** Apply several changes atomically. */
   change(user: string | null, fn: (ops: CallListOps) => void): void {
+    this.fs.transaction((tx) => fn(this.ops(user, tx)));
+  }
+
+  /**
+   * A user's Delete or Clear: delete is erase. The changes commit together
+   * with a re-key of the owner's lists (the live entries rewritten under a
+   * new key, the old key destroyed, every block that held the old entries
+   * erased), so once this returns nothing removed decrypts with any key.
+   */
+  changeAndErase(user: string | null, fn: (ops: CallListOps) => void): void {
+    this.fs.rekeyClass('callLists', user ?? '', (tx) => fn(this.ops(user, tx)));
+  }
+
+  private ops(user: string | null, tx: Transaction): CallListOps {
     const dir = ownerDir(user);
     const opts = { cls: 'callLists' as const, ...(user ? { user } : {}) };
-    this.fs.transaction((tx: Transaction) => fn({
+    return {
       put: (list, slot, record) => tx.write(`${dir}/${list}/${slot}`, utf8Encode(JSON.stringify(record)), opts),
       remove: (list, slot) => tx.delete(`${dir}/${list}/${slot}`),
-    }));
+    };
+  }
+
+  /** Calls file versions (`file@digest`) whose problems were logged for this owner (empty when none or unreadable). */
+  reportedVersions(user: string | null): string[] {
+    try {
+      const list = JSON.parse(utf8Decode(this.fs.read(`${ownerDir(user)}/${REPORTED_FILE}`) ?? utf8Encode('[]'))) as unknown;
+      return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Keep them beside the owner's lists, in the same class: erased with the lists. */
+  keepReportedVersions(user: string | null, versions: readonly string[]): void {
+    this.fs.write(`${ownerDir(user)}/${REPORTED_FILE}`, utf8Encode(JSON.stringify(versions)), { cls: 'callLists', ...(user ? { user } : {}) });
   }
 
   /** Drop one user's lists, or (null) every list on the phone, by class erase: keys destroyed, blocks erased. */

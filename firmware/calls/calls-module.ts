@@ -17,6 +17,7 @@ import { CallListScreen } from './call-list-screen';
 import { CallListStore } from './call-list-store';
 import { CallListsMenu } from './call-lists-menu';
 import { CallScreen } from './call-screen';
+import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import { exportCallsXml, importCallsXml } from './calls-xml';
 import { CdrStore } from './cdr-store';
 import { analyticsEnabled, enabledServices } from '../analytics/analytics-enablement';
@@ -24,6 +25,7 @@ import { CDR_EVENT } from '../analytics/analytics-cdr-event';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
+import { party } from '../kernel/party';
 
 export function callsModule(): FirmwareModule {
   return { declaration: callsDeclaration };
@@ -119,7 +121,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   const dial = (number: string, nav?: Navigator) => {
     const refusal = dialGate?.(number) ?? null;
     if (refusal) {
-      log.notice(`dial ${number} refused: ${refusal}`);
+      log.notice(`dial ${party(number, 'address')} refused: ${refusal}`);
       nav?.redraw();
       return;
     }
@@ -164,13 +166,26 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   recorder.onChange(() => { if (w.ui && w.ui.manager.current()?.id.startsWith('calllist')) w.ui.manager.redraw(); });
 
   // ── per-user lists ──
+  // A calls file's problems are logged once per version of the file (kept beside the owner's lists), at most 20 lines.
+  const problems = new FileProblemLog((line) => log.warning(line));
   const importInto = (text: string, source: string): boolean => {
     const result = importCallsXml(text);
-    for (const p of result.problems) log.warning(`${source}: ${p}`);
-    if (result.records.length === 0) {
-      log.error(`${source}: no usable calls: lists kept as they were`);
-      return false;
+    const usable = result.records.length > 0;
+    if (result.problems.length || !usable) {
+      const owner = recorder.currentUser();
+      problems.forget(() => true);
+      problems.remember(store.reportedVersions(owner));
+      if (problems.firstTime(source, fileVersion(text))) {
+        if (!usable) log.error(`${source}: no usable calls: lists kept as they were`);
+        problems.list(source, `${result.calls} calls: ${result.records.length} loaded, ${result.calls - result.records.length} dropped`, result.problems);
+        try {
+          store.keepReportedVersions(owner, problems.versions());
+        } catch (e) {
+          log.error(`${source}: could not store that its problems were logged (${(e as Error).message})`);
+        }
+      }
     }
+    if (!usable) return false;
     recorder.replaceAll(result.records);
     log.info(`${source}: ${result.records.length} calls imported`);
     return true;
@@ -190,11 +205,13 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
       // A failed erase must not keep the previous user's lists on screen; the login module's logout erase retries at boot.
       try {
         store.erase(previous);
-        log.notice(`call lists of user ${previous} erased at logout`);
+        log.notice(`call lists of user ${party(previous, 'user')} erased at logout`);
       } catch (e) {
-        log.error(`erasing the call lists of user ${previous} failed (${(e as Error).message})`);
+        log.error(`erasing the call lists of user ${party(previous, 'user')} failed (${(e as Error).message})`);
       }
     }
+    // The user's CDR records leave with them: the login module's logout erases them from flash (class `cdr`, declared `userLogout`).
+    if (previous) cdr.forget(previous);
     recorder.setUser(user);
     if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
   });
@@ -204,7 +221,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     const user = (p as { user?: string } | undefined)?.user ?? null;
     try {
       store.erase(user);
-      log.notice(`call lists ${user ? `of user ${user} ` : ''}cleared (Clear Uploaded Calls/Directory)`);
+      log.notice(`call lists ${user ? `of user ${party(user, 'user')} ` : ''}cleared (Clear Uploaded Calls/Directory)`);
     } catch (e) {
       log.error(`clearing the call lists failed (${(e as Error).message})`);
     }

@@ -11,6 +11,8 @@ import type { ModuleDeclaration } from '../kernel/declaration';
 
 export const callsDeclaration: ModuleDeclaration = {
   name: 'calls',
+  // Before login: a restored session's user:changed selects that user's call lists.
+  dependsOn: ['config', 'provisioning', 'ui'],
   parameters: [
     { name: 'callLists.collapseDuplicates', type: 'boolean', default: { generic: true, skype: false }, description: 'Collapse consecutive incomplete calls to/from the same party and direction into one record.' },
     { name: 'callLists.logConsultationCalls', type: 'boolean', default: { generic: true, skype: true }, description: 'List each consultation call individually (0: consultation calls not joined into a conference are not listed).' },
@@ -23,7 +25,7 @@ export const callsDeclaration: ModuleDeclaration = {
     { name: 'feature.exchangeCallLog.enabled', type: 'boolean', default: { generic: false, skype: true }, description: 'Synchronize the call history with the Exchange server (needs feature.callList.enabled). Accepted; no Exchange client: lists stay local.' },
   ],
   dataClasses: [
-    { storageClass: 'callLists', description: 'Missed, received and placed call lists (<MAC>-calls.xml / <user>-calls.xml); a user\'s lists are erased by the calls module at logout unless callLists.eraseAtLogout=0', personal: true, perUser: true, removedBy: ['resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
+    { storageClass: 'callLists', description: 'Missed, received and placed call lists (<MAC>-calls.xml / <user>-calls.xml); a user\'s lists are erased by the calls module at logout unless callLists.eraseAtLogout=0', personal: true, partition: 'fs', perUser: true, removedBy: ['resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
   ],
   screens: [],
 };

@@ -5,6 +5,9 @@
  * (pure JS, runs in QuickJS); a file that is not well-formed XML is refused
  * whole so the caller can keep its last good copy. A bare `&` (common in files
  * written by hand) is read as a literal `&`, as real servers' files need.
+ * XML's own attributes are not parameters: namespace declarations (`xmlns`,
+ * `xmlns:*`) and XML Schema instance attributes (`xsi:*`), which real Polycom
+ * files carry on the root (`xmlns:xsi=… xsi:noNamespaceSchemaLocation=…`).
  */
 /// <reference path="./fast-xml-parser-parts.d.ts" />
 import { escapeXml } from '../kernel/xml-escape';
@@ -64,9 +67,14 @@ function toElements(nodes: OrderedNode[]): CfgElement[] {
   return out;
 }
 
+/** Namespace declarations and schema-instance attributes: markup, not parameters. */
+function isXmlMarkupAttribute(name: string): boolean {
+  return name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xsi:');
+}
+
 function flatten(elements: CfgElement[], out: CfgAttribute[]): void {
   for (const e of elements) {
-    for (const [name, value] of Object.entries(e.attributes)) out.push({ element: e.name, name, value });
+    for (const [name, value] of Object.entries(e.attributes)) if (!isXmlMarkupAttribute(name)) out.push({ element: e.name, name, value });
     flatten(e.children, out);
   }
 }

@@ -9,6 +9,7 @@
  * written in one transaction.
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
+import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
 
 export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction'>;
@@ -100,9 +101,10 @@ export class ConfigCache {
     return bytes ? utf8Decode(bytes) : null;
   }
 
-  writeText(path: string, text: string, user?: string): void {
+  /** `cls`: the data class of a phone-wide file (override layers have their own, so a reset erases exactly one layer). */
+  writeText(path: string, text: string, user?: string, cls: DataClassId = 'config'): void {
     if (this.readText(path, user) === text) return;
-    this.store.write(user ? userPath(path, user) : path, utf8Encode(text), user ? { cls: 'userProfile', user } : { cls: 'config' });
+    this.store.write(user ? userPath(path, user) : path, utf8Encode(text), user ? { cls: 'userProfile', user } : { cls });
   }
 
   remove(path: string, user?: string): void {

@@ -35,12 +35,16 @@ import { ConfigCache, type ConfigCacheStore } from './config-cache';
 import { parseMaster, type MasterConfig, type PhoneIdentity } from './master-file';
 import { baseProfileOf, ParameterRegistry, type BaseProfile, type RegisteredParameter } from './parameter-registry';
 import { validateValue } from './value-validation';
+import { party } from '../kernel/party';
+import type { DataClassId } from '../storage/data-classes';
 
 export type OverrideLayer = 'user' | 'local' | 'web' | 'cloud';
 export type LayerId = OverrideLayer | 'files' | 'default';
 export const LAYER_ORDER: readonly LayerId[] = ['user', 'local', 'web', 'cloud', 'files', 'default'];
 
 const LAYER_PATH: Record<OverrideLayer, string> = { user: 'cfg/user-phone.cfg', local: 'cfg/local.cfg', web: 'cfg/web.cfg', cloud: 'cfg/cloud.cfg' };
+/** Each phone-wide layer is its own data class: Reset Local / Web / Cloud Configuration erases exactly that class. */
+const LAYER_CLASS: Record<Exclude<OverrideLayer, 'user'>, DataClassId> = { local: 'localOverrides', web: 'webOverrides', cloud: 'cloudOverrides' };
 const USER_CFG_PATH = 'cfg/user.cfg';
 const REBOOT_MARKER = 'cfg/reboot-marker.json';
 const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -336,7 +340,7 @@ export class ConfigService {
   /** Log a user in (loads their cached `<user>.cfg` / `<user>-phone.cfg`) or out (null: their layers leave the phone). */
   setUser(user: string | null): boolean {
     if (user !== null && !USER_ID.test(user)) {
-      this.log.error(`login: refusing user id "${user.slice(0, 80)}": 1-64 of A-Z a-z 0-9 . _ @ -`);
+      this.log.error(`login: refusing user id "${party(user, 'user')}": 1-64 of A-Z a-z 0-9 . _ @ -`);
       return false;
     }
     if (this.user && this.user !== user) {
@@ -390,6 +394,7 @@ export class ConfigService {
 
   /** A secret parameter's value (declared `secret`: passwords, keys, account codes) never reaches the log: only its length. */
   private shown(name: string, value: string): string {
+    if (value !== '' && PARTY_PARAMETERS.has(name)) return party(value, 'user');
     return value !== '' && this.registry.lookup(name)?.secret ? `<${[...value].length} characters hidden>` : value;
   }
 
@@ -491,7 +496,7 @@ export class ConfigService {
     const user = layer === 'user' ? this.user ?? undefined : undefined;
     this.persist(this.layerSource(layer), () => {
       if (this.layers[layer].size === 0) this.cache.remove(LAYER_PATH[layer], user);
-      else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user);
+      else this.cache.writeText(LAYER_PATH[layer], this.overrideText(layer), user, layer === 'user' ? undefined : LAYER_CLASS[layer]);
     });
   }
 
@@ -581,3 +586,5 @@ export function isGatedDeviceParameter(name: string): boolean {
   return name.startsWith('device.') && name !== 'device.set' && !name.endsWith('.set');
 }
 
+/** Parameters whose value names a user: party data, logged as its token (docs/logging.md, "Redaction"). */
+const PARTY_PARAMETERS = new Set(['prov.login.defaultUser']);

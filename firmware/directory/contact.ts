@@ -28,6 +28,23 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/**
+ * `text` cut to at most `maxBytes` UTF-8 bytes at a character boundary: a
+ * character (a surrogate pair included) is kept whole or not at all.
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (n + size > maxBytes) return text.slice(0, i);
+    n += size;
+    if (pair) i++;
+  }
+  return text;
+}
+
 /** Why a contact is refused, or null when it is valid. */
 export function contactProblem(c: Partial<Record<ContactField, string>>): string | null {
   if (!c.ct || !c.ct.trim()) return 'contact number (ct) missing';

@@ -6,6 +6,8 @@ import type { ModuleDeclaration, ParameterDeclaration } from '../kernel/declarat
 
 export const directoryDeclaration: ModuleDeclaration = {
   name: 'directory',
+  // Decides incoming calls (calls) and follows user:changed from login.
+  dependsOn: ['config', 'provisioning', 'calls', 'login', 'ui'],
   parameters: [
     { name: 'dir.local.contacts.maxNum', type: 'integer', default: 500, min: 1, max: 500, boardLimit: 'contactLimit', reboot: true, description: 'Maximum number of local contacts; default and maximum by model (99 on 99-contact models, 500 otherwise).' },
     { name: 'dir.local.passwordProtected', type: 'boolean', default: false, description: 'Password-protect the local contact directory.' },
@@ -29,7 +31,7 @@ export const directoryDeclaration: ModuleDeclaration = {
     ...corporateAttribute(4, '', 'other'),
   ],
   dataClasses: [
-    { storageClass: 'directory', description: 'Local contact directory (<MAC>-directory.xml / <user>-directory.xml): names, numbers, speed dials; a user\'s directory is erased from the phone at their logout', personal: true, perUser: true, removedBy: ['userLogout', 'resetUserData', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
+    { storageClass: 'directory', description: 'Local contact directory (<MAC>-directory.xml / <user>-directory.xml): names, numbers, speed dials; a user\'s directory is erased from the phone at their logout', personal: true, partition: 'fs', perUser: true, removedBy: ['userLogout', 'resetUserData', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'], uploaded: { governedBy: 'feature.uploadDir.enabled' } },
   ],
   screens: [
     { menu: ['Contacts'], label: 'Local Directory', screen: 'localDirectory', access: 'anyone' },

@@ -7,24 +7,30 @@
  * global file `000000000000-directory.xml` is merged under it. The template
  * `000000000000-directory~.xml` is never merged. Files arrive from the
  * provisioning client (last good copies at boot, `prov:directory` after a
- * download). A file that fails to parse is refused whole with a log line and
- * the directory shown before stays.
+ * download). A file that is not a directory file is refused whole with a log
+ * line and the directory shown before stays; in a directory file the valid
+ * items load and each bad one is reported (directory-xml.ts), once per file
+ * version: the versions reported are kept with the index, so neither a reboot
+ * nor a re-sort nor a login logs the same file's problems again.
  */
+import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import type { ComponentLogger } from '../kernel/logger';
 import type { FileStore } from '../storage/file-store';
 import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
-import { parseDirectoryXml, serializeDirectoryXml } from './directory-xml';
+import { parseDirectoryXml, serializeDirectoryXml, type ParsedDirectory } from './directory-xml';
 import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
 import { MergedDirectory, type DirectoryStorage, type MergedEntry } from './merged-directory';
 import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '../calls/incoming-call-policy';
+import { party } from '../kernel/party';
 
 export const GLOBAL_FILE = '000000000000-directory.xml';
 export const TEMPLATE_FILE = '000000000000-directory~.xml';
 /**
- * Largest global file merged, per contact the board's local directory holds
+ * Most global contacts merged, per contact the board's local directory holds
  * (5,000 on desk-500, 990 on desk-99): what a merge does within the board's
- * CPU budget for one event and its flash. A bigger file is refused whole.
+ * CPU budget for one event and its flash. A bigger file loads its first
+ * valid items up to the limit; the rest are logged as dropped.
  */
 export const GLOBAL_ENTRIES_PER_LOCAL_CONTACT = 10;
 
@@ -43,20 +49,13 @@ export interface DirectoryServiceDeps {
   /** The personal file changed on the phone: upload it (the provisioning client gates and encrypts). */
   upload: (text: string, user: string | null) => void;
   /** Storage for a directory owner (tests and benchmarks pass their own). */
-  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void };
+  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void };
 }
 
 export type EditResult = { ok: true } | { ok: false; error: string };
 
 /** A short digest of a text for "is this the same file" (not a security check). */
-export function textDigest(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${text.length.toString(16)}-${(h >>> 0).toString(16)}`;
-}
+export const textDigest = fileVersion;
 
 export class DirectoryService {
   private user: string | null = null;
@@ -64,15 +63,21 @@ export class DirectoryService {
   private local: LocalContacts = LocalContacts.empty();
   private merged: MergedDirectory | null = null;
   private readonly listeners: (() => void)[] = [];
+  private readonly problems: FileProblemLog;
 
-  constructor(private readonly d: DirectoryServiceDeps) {}
+  constructor(private readonly d: DirectoryServiceDeps) {
+    this.problems = new FileProblemLog((line) => d.log.warning(`directory: ${line}`));
+  }
 
   /** Load the directory of the phone (or of `user`). */
   start(user: string | null = null): void {
     this.user = user;
     this.storage?.dropStaged();
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
+    // The global file's versions stay known across owners in this boot; another owner's personal file does not.
+    this.problems.forget((k) => !k.startsWith(GLOBAL_FILE + '@'));
     try {
+      this.problems.remember(MergedDirectory.reportedIn(this.storage));
       this.load();
     } catch (e) {
       // Flash that cannot be read (a record failing its CRC): an empty directory for this owner, never the previous owner's.
@@ -97,7 +102,10 @@ export class DirectoryService {
     this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
     const globalText = this.d.sourceText(GLOBAL_FILE);
     const globalDigest = globalText === null ? '' : textDigest(globalText);
-    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText);
+    // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
+    const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
+    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText, previous);
+    this.keepReported();
     this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
   }
 
@@ -133,6 +141,7 @@ export class DirectoryService {
     } else if (name === this.personalFileName()) {
       if (textDigest(text) === this.local.fileDigest()) return;
       if (this.adoptPersonal(text, true)) this.rebuild(this.d.sourceText(GLOBAL_FILE));
+      else this.keepReported();
     } else return;
     this.changed();
   }
@@ -192,13 +201,15 @@ export class DirectoryService {
     const isLocal = !!this.local.find(c.ct) || (previousCt !== undefined && !!this.local.find(previousCt));
     if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: `Directory full (${this.d.maxLocal()} contacts)` };
     const next = this.local.withPut(c, previousCt);
-    return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${c.ct}`);
+    return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${party(c.ct, 'address')}`);
   }
 
   remove(ct: string): EditResult {
-    if (!this.merged?.lookup(ct)) return { ok: false, error: `${ct} is not in the directory` };
-    const next = this.local.withRemoved(ct);
-    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${ct}`);
+    const entry = this.merged?.lookup(ct);
+    if (!entry) return { ok: false, error: `${ct} is not in the directory` };
+    const next = this.local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
+    // Delete is erase: the commit re-keys the owner's directory, so the contact's old pages decrypt no more.
+    return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${party(ct, 'address')}`, true);
   }
 
   // ── call handling (firmware/calls/incoming-call-policy.ts) ──
@@ -228,17 +239,18 @@ export class DirectoryService {
   // ── internals ──
 
   private ownerName(): string {
-    return this.user === null ? 'the phone' : `user ${this.user}`;
+    return this.user === null ? 'the phone' : `user ${party(this.user, 'user')}`;
   }
 
   private changed(): void {
     for (const l of this.listeners) l();
   }
 
-  private commitEdit(next: LocalContacts, apply: (m: MergedDirectory) => void, what: string): EditResult {
+  private commitEdit(next: LocalContacts, apply: (m: MergedDirectory) => void, what: string, erase = false): EditResult {
     const text = serializeDirectoryXml(next.contacts());
     next.setFileDigest(textDigest(text));
     this.storage.stage(LOCAL_PAGE, next.text());
+    if (erase) this.storage.stageErase?.();
     try {
       if (!this.merged) throw new Error('no directory index');
       apply(this.merged);
@@ -260,11 +272,8 @@ export class DirectoryService {
   private adoptPersonal(text: string, downloaded: boolean): boolean {
     const name = this.personalFileName();
     const max = this.d.maxLocal();
-    const parsed = parseDirectoryXml(text, max);
-    if (!parsed.ok) {
-      this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
-      return false;
-    }
+    const parsed = this.read(name, text, max);
+    if (!parsed.ok) return false;
     this.local = LocalContacts.adopt(parsed.contacts, textDigest(text));
     this.storage.stage(LOCAL_PAGE, this.local.text());
     this.d.log.notice(`directory: ${name} ${downloaded ? 'downloaded' : 'adopted'} as the local directory (${parsed.contacts.length} contacts)`);
@@ -272,26 +281,20 @@ export class DirectoryService {
   }
 
   /** Merge the local store with the global file text (the current global contacts when that text is refused). */
-  private rebuild(globalText: string | null): void {
+  private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged): void {
     let global: Contact[];
     let digest: string;
     if (globalText === null) {
       global = [];
       digest = '';
     } else {
-      const parsed = parseDirectoryXml(globalText, this.d.maxGlobal);
-      if (parsed.ok) {
-        global = parsed.contacts;
-        digest = textDigest(globalText);
-      } else {
-        this.d.log.error(`directory: ${GLOBAL_FILE} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
-        if (this.merged && this.merged.globalDigest() === textDigest(globalText)) return;
-        global = this.currentGlobal();
-        digest = this.merged?.globalDigest() ?? '';
-      }
+      const parsed = this.read(GLOBAL_FILE, globalText, this.d.maxGlobal);
+      // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
+      global = parsed.ok ? parsed.contacts : globalContactsOf(previous);
+      digest = textDigest(globalText);
     }
     try {
-      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged);
+      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, this.reportedToKeep());
       this.d.log.info(`directory: merged ${this.local.count()} local and ${global.length} global contacts: ${this.merged.size()} for ${this.ownerName()}`);
     } catch (e) {
       this.storage.dropStaged();
@@ -302,15 +305,51 @@ export class DirectoryService {
     }
   }
 
-  /** Global contacts in the current index (when a new global file is refused, these stay). */
-  private currentGlobal(): Contact[] {
-    const out: Contact[] = [];
-    const m = this.merged;
-    if (!m) return out;
-    for (let i = 0; i < m.size(); i++) {
-      const e = m.entry(i);
-      if (e && e.o === 'g') out.push(e.c);
+  /** Parse a directory file; a refusal or the items' problems logged once per file version. */
+  private read(name: string, text: string, max: number): ParsedDirectory {
+    const parsed = parseDirectoryXml(text, max);
+    const version = textDigest(text);
+    if (!parsed.ok) {
+      if (this.problems.firstTime(name, version)) this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
+      return parsed;
     }
-    return out;
+    const loaded = parsed.items - parsed.dropped;
+    this.problems.report(name, version, `${parsed.items} items: ${loaded} loaded (${parsed.changed} of them with a field cut or dropped), ${parsed.dropped} dropped`, parsed.problems);
+    return parsed;
   }
+
+  /** The reported versions this owner's index keeps: the global file's and this owner's personal file's. */
+  private reportedToKeep(): string[] {
+    const own = [GLOBAL_FILE + '@', this.personalFileName() + '@'];
+    return this.problems.versions().filter((k) => own.some((p) => k.startsWith(p)));
+  }
+
+  /** Store the reported versions with the index when they changed without a rebuild (a refused personal file). */
+  private keepReported(): void {
+    try {
+      this.merged?.setReported(this.reportedToKeep());
+    } catch (e) {
+      this.storage.dropStaged();
+      this.d.log.error(`directory: could not store which files were reported (${(e as Error).message})`);
+    }
+  }
+
+  /** The global file on hand lists this identity (a personal contact may hide a global one with the same number). */
+  private globalFileHas(id: string): boolean {
+    const text = this.d.sourceText(GLOBAL_FILE);
+    if (text === null) return false;
+    const parsed = parseDirectoryXml(text, this.d.maxGlobal);
+    return !parsed.ok || parsed.contacts.some((c) => contactIdentity(c.ct) === id);
+  }
+}
+
+/** Global contacts in an index (when a new global file is refused, these stay). */
+function globalContactsOf(m: MergedDirectory | null): Contact[] {
+  const out: Contact[] = [];
+  if (!m) return out;
+  for (let i = 0; i < m.size(); i++) {
+    const e = m.entry(i);
+    if (e && e.o === 'g') out.push(e.c);
+  }
+  return out;
 }

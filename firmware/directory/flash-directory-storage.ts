@@ -5,7 +5,7 @@
  * One folder per directory owner: `dir/<owner>/` (`phone` without a user).
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
-import type { FileStore } from '../storage/file-store';
+import type { FileStore, Transaction } from '../storage/file-store';
 import type { DirectoryStorage } from './merged-directory';
 import type { PageChanges } from './sorted-pages';
 
@@ -21,6 +21,8 @@ export function ownerSegment(user: string | null): string {
 export class FlashDirectoryStorage implements DirectoryStorage {
   private readonly folder: string;
   private staged: PageChanges = new Map();
+  /** The next commit is a user's delete: it re-keys the owner's directory (delete is erase). */
+  private erasing = false;
 
   constructor(private readonly fs: FileStore, private readonly user: string | null) {
     this.folder = `dir/${ownerSegment(user)}/`;
@@ -36,16 +38,25 @@ export class FlashDirectoryStorage implements DirectoryStorage {
     this.staged.set(name, text);
   }
 
+  /** Make the next commit erase what it replaces or deletes (a contact the user deleted): one re-key of this owner's directory. */
+  stageErase(): void {
+    this.erasing = true;
+  }
+
   commit(changes: PageChanges): void {
     const all = new Map([...changes, ...this.staged]);
+    const erasing = this.erasing;
     this.staged = new Map();
+    this.erasing = false;
     const opts = this.user === null ? { cls: 'directory' as const } : { cls: 'directory' as const, user: this.user };
-    this.fs.transaction((tx) => {
+    const apply = (tx: Transaction) => {
       for (const [name, text] of all) {
         if (text === null) tx.delete(this.folder + name);
         else tx.write(this.folder + name, utf8Encode(text), opts);
       }
-    });
+    };
+    if (erasing) this.fs.rekeyClass('directory', this.user ?? '', apply);
+    else this.fs.transaction(apply);
   }
 
   existing(): string[] {
@@ -55,5 +66,6 @@ export class FlashDirectoryStorage implements DirectoryStorage {
   /** Forget a staged write that did not get committed (the commit failed). */
   dropStaged(): void {
     this.staged = new Map();
+    this.erasing = false;
   }
 }

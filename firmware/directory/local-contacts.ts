@@ -78,11 +78,12 @@ export class LocalContacts {
     return new LocalContacts({ contacts, hidden: hidden.slice(-MAX_HIDDEN), fileDigest: this.state.fileDigest });
   }
 
-  withRemoved(ct: string): LocalContacts {
+  /** Without `ct`; `hide`: the global directory has it too, so remember its identity to keep it out (else nothing of it is kept: delete is erase). */
+  withRemoved(ct: string, hide = true): LocalContacts {
     const id = contactIdentity(ct);
     const contacts = this.state.contacts.filter((x) => contactIdentity(x.ct) !== id);
     const hidden = this.state.hidden.filter((h) => h !== id);
-    hidden.push(id);
+    if (hide) hidden.push(id);
     return new LocalContacts({ contacts, hidden: hidden.slice(-MAX_HIDDEN), fileDigest: this.state.fileDigest });
   }
 }

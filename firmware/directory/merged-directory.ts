@@ -41,8 +41,10 @@ interface DirectoryMeta {
   /** Page format version (2: packed entries). */
   v: 2;
   byFirst: boolean;
-  /** Digest of the global file text merged in ('' when none). */
+  /** Digest of the last global file text handled ('' when none): merged, or refused with the contacts before it kept. */
   global: string;
+  /** Directory file versions (`file@digest`) whose problems were logged: not logged again after a reboot. */
+  reported?: string[];
   names: SortedPagesState;
   numbers: SortedPagesState;
   speedDials: [string, string][];
@@ -60,6 +62,7 @@ export class MergedDirectory {
     private names: SortedPages<PackedEntry>,
     private numbers: SortedPages<string>,
     private speedDials: Map<string, string>,
+    private reported: string[],
   ) {}
 
   /** The index as last committed, or null when there is none (first boot) or it was sorted the other way. */
@@ -76,11 +79,21 @@ export class MergedDirectory {
     return new MergedDirectory(storage, byFirstName, meta.global,
       new SortedPages<PackedEntry>(storage, NAME_PREFIX, meta.names),
       new SortedPages<string>(storage, NUMBER_PREFIX, meta.numbers),
-      new Map(meta.speedDials));
+      new Map(meta.speedDials),
+      reportedOf(meta));
+  }
+
+  /** The reported file versions kept in the index, also when the index itself is unusable (sorted the other way, older format). */
+  static reportedIn(storage: DirectoryStorage): string[] {
+    try {
+      return reportedOf(JSON.parse(storage.read(META_PAGE) ?? '{}') as Partial<DirectoryMeta>);
+    } catch {
+      return [];
+    }
   }
 
   /** Merge and write the whole index in one commit. Throws (old index intact) when flash cannot take it. */
-  static build(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: readonly Contact[], globalDigest: string, previous: MergedDirectory | null): MergedDirectory {
+  static build(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: readonly Contact[], globalDigest: string, previous: MergedDirectory | null, reported: readonly string[] = []): MergedDirectory {
     const byId = new Map<string, MergedEntry>();
     for (const c of global) {
       const id = contactIdentity(c.ct);
@@ -114,7 +127,7 @@ export class MergedDirectory {
     const names = SortedPages.build(storage, NAME_PREFIX, prevState?.names ?? null, named, changes);
     // Number pages continue the id sequence after the name pages' (fresh ids: old pages are only deleted).
     const numbers = SortedPages.build(storage, NUMBER_PREFIX, prevState?.numbers ?? null, numbered, changes);
-    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials);
+    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials, reported.slice());
     changes.set(META_PAGE, dir.metaText());
     storage.commit(changes);
     return dir;
@@ -122,6 +135,14 @@ export class MergedDirectory {
 
   globalDigest(): string {
     return this.globalDigestText;
+  }
+
+  /** Keep these reported file versions with the index (commits the meta page when they changed; throws when flash cannot take it). */
+  setReported(reported: readonly string[]): void {
+    // Compared as sets: the same versions in another order are not worth a flash write.
+    if (reported.length === this.reported.length && reported.every((r) => this.reported.includes(r))) return;
+    this.reported = reported.slice();
+    this.commit(new Map());
   }
 
   size(): number {
@@ -200,7 +221,11 @@ export class MergedDirectory {
   }
 
   private metaText(): string {
-    const meta: DirectoryMeta = { v: 2, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials] };
+    const meta: DirectoryMeta = { v: 2, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials], reported: this.reported };
     return JSON.stringify(meta);
   }
+}
+
+function reportedOf(meta: Partial<DirectoryMeta>): string[] {
+  return Array.isArray(meta.reported) ? meta.reported.filter((r) => typeof r === 'string') : [];
 }

@@ -41,7 +41,10 @@ export interface ParameterDeclaration {
 export type ResetVariant =
   | 'resetLocalConfig' | 'resetWebConfig' | 'resetCloudConfig' | 'resetDeviceSettings'
   | 'formatFileSystem' | 'resetToFactory' | 'resetToFactoryPartial' | 'resetUserData'
-  | 'userLogout';
+  | 'outOfBoxWizard' | 'clearPersonalInfo' | 'userLogout';
+
+/** Flash partition a data class lives in (board profile partitions; `updater` is never reset). */
+export type DataPartition = 'nvram' | 'fs';
 
 export interface DataClassDeclaration {
   /** Storage data class id (firmware/storage data classes). */
@@ -50,12 +53,16 @@ export interface DataClassDeclaration {
   description: string;
   /** Contains personal data (encrypted at rest, erased by class). */
   personal: boolean;
+  /** Partition its records live in: a reset that removes every class of a partition formats it. */
+  partition: DataPartition;
   /** Kept per logged-in user. */
   perUser: boolean;
   /** Reset variants that remove it. */
   removedBy: ResetVariant[];
   /** Whether, and under which parameter, it is uploaded to the provisioning server. */
   uploaded?: { governedBy: string };
+  /** Crypto-device keys (name prefixes) that belong to this class beyond its store keys: destroyed with it. */
+  deviceKeys?: string[];
 }
 
 export interface ScreenDeclaration {
@@ -67,6 +74,8 @@ export interface ScreenDeclaration {
   screen?: string;
   /** Who may open it. */
   access: 'anyone' | 'user' | 'admin';
+  /** Shown only while this boolean parameter is 1 (e.g. `feature.clearPerInfoMenu.enabled`). */
+  shownWhen?: string;
 }
 
 /** A device setting (nvram, kept across configuration resets; firmware/settings/device-settings.ts). */
@@ -80,6 +89,8 @@ export interface DeviceSettingDeclaration {
 export interface ModuleDeclaration {
   /** Module name = folder under firmware/. */
   name: string;
+  /** Modules that must start before this one (main.ts starts them in this declared order). */
+  dependsOn?: string[];
   parameters: ParameterDeclaration[];
   dataClasses: DataClassDeclaration[];
   screens: ScreenDeclaration[];

@@ -53,9 +53,9 @@ export class Kernel {
     this.hal.net.onLink(this.guard('link', (up: boolean) => this.bus.emit('link', up)));
   }
 
-  /** Start every registered module in order; one that fails is logged and skipped. */
+  /** Start every registered module's hook in the declared dependency order; one that fails is logged and skipped. */
   startModules(): void {
-    for (const m of this.modules.all()) {
+    for (const m of this.modules.startOrder()) {
       if (!m.start) continue;
       this.guard(`start ${m.declaration.name}`, () => m.start!(this))();
     }

@@ -4,8 +4,12 @@
  * … 6 (fatal). Logging never throws and never blocks the caller: sinks only
  * take the line (the flash log buffers it in RAM and writes in batches);
  * a sink that fails or refuses a line (returns false) counts a missed event,
- * reported in the next line that gets through.
+ * reported in the next line that gets through. Every text is bounded and
+ * escaped here (./log-line-safety.ts), so no caller has to.
  */
+import { boundLogText, escapeLogText } from './log-line-safety';
+import { replaceParties } from './party';
+
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'fatal'] as const;
 export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
@@ -32,8 +36,7 @@ export function formatLogLine(r: LogRecord): string {
     stampTime = r.time;
     stampText = new Date(r.time).toISOString();
   }
-  const text = r.text.indexOf('\n') < 0 && r.text.indexOf('\r') < 0 ? r.text : r.text.replace(/[\r\n]+/g, ' ');
-  return `${stampText}|${r.component}|${r.level}|${r.missed}|${text}`;
+  return `${stampText}|${r.component}|${r.level}|${r.missed}|${r.text}`;
 }
 
 export class Logger {
@@ -41,6 +44,7 @@ export class Logger {
   private thresholds = new Map<string, LogLevel>();
   private missed = 0;
   private filter: LogTextFilter | null = null;
+  private clearPartyUntil: number | null = null;
   private readonly ring: string[] = [];
 
   constructor(private readonly now: () => number, private defaultLevel: LogLevel = 1, private readonly ringSize = 200) {}
@@ -68,6 +72,16 @@ export class Logger {
     this.filter = filter;
   }
 
+  /** Set by the logs module: until when (wall-clock ms) party data is logged in clear; null while it is redacted. */
+  setPartyInClearUntil(until: number | null): void {
+    this.clearPartyUntil = until;
+  }
+
+  /** The end of the admin's clear-party window, null when party data is redacted (the status screen shows it). */
+  partyInClearUntil(): number | null {
+    return this.clearPartyUntil;
+  }
+
   /** A logger bound to one component (1–5 characters). */
   component(name: string): ComponentLogger {
     return new ComponentLogger(this, name.slice(0, 5));
@@ -75,14 +89,19 @@ export class Logger {
 
   log(component: string, level: LogLevel, text: string): void {
     if (!this.enabled(component, level)) return;
-    let shown = text;
+    // Cut first, so a 300,000-character caller ID costs the filter nothing; escape last, after redaction saw the raw text.
+    let shown = boundLogText(text);
     if (this.filter) {
       try {
-        shown = this.filter(component, level, text);
+        shown = this.filter(component, level, shown);
       } catch {
         shown = '[line withheld: redaction failed]';
       }
+    } else {
+      // No redaction yet (early boot): a marked party value is never shown.
+      shown = replaceParties(shown, () => '[withheld]');
     }
+    shown = escapeLogText(shown);
     const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text: shown };
     const line = formatLogLine(record);
     this.ring.push(line);

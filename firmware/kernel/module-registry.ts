@@ -52,6 +52,27 @@ export class ModuleRegistry {
     return this.modules.flatMap((m) => m.declaration.screens.map((s) => ({ ...s, module: m.declaration.name })));
   }
 
+  /**
+   * Modules in the order they start: each after the modules its declaration
+   * `dependsOn`, otherwise in registration order. An unknown dependency or a
+   * cycle is a build mistake: it throws.
+   */
+  startOrder(): FirmwareModule[] {
+    const byName = new Map(this.modules.map((m) => [m.declaration.name, m]));
+    for (const m of this.modules) {
+      for (const d of m.declaration.dependsOn ?? []) if (!byName.has(d)) throw new Error(`module "${m.declaration.name}" depends on unknown module "${d}"`);
+    }
+    const started = new Set<string>();
+    const order: FirmwareModule[] = [];
+    while (order.length < this.modules.length) {
+      const next = this.modules.find((m) => !started.has(m.declaration.name) && (m.declaration.dependsOn ?? []).every((d) => started.has(d)));
+      if (!next) throw new Error(`module dependency cycle among ${this.modules.filter((m) => !started.has(m.declaration.name)).map((m) => m.declaration.name).join(', ')}`);
+      started.add(next.declaration.name);
+      order.push(next);
+    }
+    return order;
+  }
+
   screenFactory(id: string): ((kernel: Kernel) => Screen) | undefined {
     for (const m of this.modules) if (m.screens?.[id]) return m.screens[id];
     return undefined;

@@ -7,6 +7,8 @@ import { emergencyParameters } from './emergency-numbers';
 
 export const loginDeclaration: ModuleDeclaration = {
   name: 'login',
+  // Login gates dialing (calls) and fetches user files (provisioning).
+  dependsOn: ['config', 'provisioning', 'calls', 'ui'],
   parameters: [
     { name: 'sec.pwd.length.admin', type: 'integer', default: 1, min: 0, max: 32, reboot: true, description: 'Minimum length of admin passwords changed on the phone (0 allows null passwords).' },
     { name: 'sec.pwd.length.user', type: 'integer', default: 2, min: 0, max: 32, reboot: true, description: 'Minimum length of user passwords changed on the phone (0 allows null passwords).' },
@@ -30,7 +32,7 @@ export const loginDeclaration: ModuleDeclaration = {
     ...emergencyParameters(),
   ],
   dataClasses: [
-    { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, perUser: true, removedBy: ['userLogout', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
+    { storageClass: 'userProfile', description: 'User profile files (<user>.cfg cache, <user>-phone.cfg overrides, login state)', personal: true, partition: 'fs', perUser: true, removedBy: ['userLogout', 'clearPersonalInfo', 'formatFileSystem', 'resetToFactory', 'resetToFactoryPartial'] },
   ],
   screens: [
     { menu: ['Settings', 'Basic'], label: 'Change User Password', screen: 'changeUserPassword', access: 'anyone' },

@@ -24,6 +24,7 @@ import type { PhoneUi } from '../ui/ui-module';
 import { loginDeclaration } from './declaration';
 import { LoginScreen } from './login-screen';
 import { LoginService } from './login-service';
+import { party } from '../kernel/party';
 
 export interface LoginServices {
   auth: AuthService;
@@ -80,7 +81,7 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
       }
       nav.push(new LoginScreen({
         login: (u, p) => login.login(u, p).catch((e: unknown) => {
-          kernel.log.component('login').error(`login of ${u} failed: ${describeError(e)}`);
+          kernel.log.component('login').error(`login of ${party(u, 'user')} failed: ${describeError(e)}`);
           throw e;
         }),
         throttled: () => auth.throttled('login'),

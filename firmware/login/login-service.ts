@@ -35,6 +35,7 @@ import { commitLogout, pendingLogouts } from './logout-journal';
 import { UserDataEraser } from './user-data-eraser';
 import { fetchUserFile, type UserFileOutcome, type UserFileSource } from './user-files';
 import { userIdProblem } from './user-id';
+import { party } from '../kernel/party';
 
 export type LoginResult = { ok: true } | { ok: false; message: string };
 export type LoginSource = 'screen' | 'default';
@@ -103,26 +104,26 @@ export class LoginService {
   start(): void {
     // Before anything reads per-user data: a logout a power cut interrupted is finished first.
     for (const user of this.pending()) {
-      this.log.notice(`${user}: finishing the logout interrupted by a power cut or a failed erase`);
+      this.log.notice(`${party(user, 'user')}: finishing the logout interrupted by a power cut or a failed erase`);
       this.eraser.erase(user, 'interrupted logout finished at boot');
     }
     const stored = readSession(this.d.fs, (m) => this.log.error(m));
     const reason = this.hal.power.lastBootReason();
     if (stored && !this.enabled()) {
-      this.log.notice(`user profiles are off (prov.login.enabled=0): logging out ${stored.user}`);
+      this.log.notice(`user profiles are off (prov.login.enabled=0): logging out ${party(stored.user, 'user')}`);
       this.logoutStored(stored.user, 'profiles disabled');
     } else if (stored) {
       const persistent = this.d.config.get('prov.login.persistent') === '1';
       if (persistent || UNEXPECTED_BOOTS.includes(reason)) {
         this.restore(stored, persistent ? 'persistent' : `unexpected reboot (${reason})`);
       } else {
-        this.log.notice(`${stored.user} logged out by the reboot (prov.login.persistent=0, boot reason ${reason})`);
+        this.log.notice(`${party(stored.user, 'user')} logged out by the reboot (prov.login.persistent=0, boot reason ${reason})`);
         this.logoutStored(stored.user, 'reboot');
       }
     }
     // Belt and braces: logout-class data of anyone but the session's user has no owner on this phone.
     for (const user of this.safely('listing users with data', () => this.eraser.usersWithData(this.currentUser()), [])) {
-      this.log.notice(`${user} is not logged in but has data on the phone: erasing it`);
+      this.log.notice(`${party(user, 'user')} is not logged in but has data on the phone: erasing it`);
       this.eraser.erase(user, 'not logged in');
     }
     this.d.kernel.bus.on('line', (e) => {
@@ -131,7 +132,7 @@ export class LoginService {
           this.log.notice('check-sync NOTIFY profileLogout=remote: nobody is logged in');
           return;
         }
-        this.d.auth.audit.critical(`remote logout of ${this.session.user} (check-sync NOTIFY profileLogout=remote)`);
+        this.d.auth.audit.critical(`remote logout of ${party(this.session.user, 'user')} (check-sync NOTIFY profileLogout=remote)`);
         this.logout('remote');
       }
     });
@@ -185,27 +186,27 @@ export class LoginService {
       const dirs: Partial<Record<string, string>> = this.d.config.masterConfig()?.fields ?? {};
       const userCfg = await fetchUserFile(src, dirs.USER_PROFILES_DIRECTORY ?? '', `${user}.cfg`);
       if (userCfg.kind === 'failed') {
-        this.log.error(`login of ${user}: ${userCfg.reason}`);
+        this.log.error(`login of ${party(user, 'user')}: ${userCfg.reason}`);
         return unchecked('Cannot get the user profile', userCfg.reason);
       }
       if (serverAuth) {
         if (userCfg.kind === 'denied') return this.failed(user, source, `server refused the credentials (HTTP ${userCfg.status})`);
       } else if (userCfg.kind === 'denied') {
-        this.log.error(`login of ${user}: the server refused the phone's credentials for ${user}.cfg (HTTP ${userCfg.status})`);
+        this.log.error(`login of ${party(user, 'user')}: the server refused the phone's credentials for ${party(user, 'user')}.cfg (HTTP ${userCfg.status})`);
         return unchecked('Cannot read the user profile', `HTTP ${userCfg.status}`);
       }
       const phoneCfg = await fetchUserFile(src, dirs.OVERRIDES_DIRECTORY ?? '', `${user}-phone.cfg`);
       if (phoneCfg.kind === 'failed' || phoneCfg.kind === 'denied') {
         // Its password may be the current one: never fall back to an older one from <user>.cfg.
         const reason = phoneCfg.kind === 'failed' ? phoneCfg.reason : `${user}-phone.cfg: HTTP ${phoneCfg.status}`;
-        this.log.error(`login of ${user}: ${reason}`);
+        this.log.error(`login of ${party(user, 'user')}: ${reason}`);
         return unchecked('Cannot get the user profile', reason);
       }
       const texts = { userCfg: userCfg.kind === 'found' ? userCfg.text : null, phoneCfg: phoneCfg.kind === 'found' ? phoneCfg.text : null };
       for (const [name, text] of [[`${user}.cfg`, texts.userCfg], [`${user}-phone.cfg`, texts.phoneCfg]] as const) {
         const parsed = text === null ? null : parseCfg(text);
         if (parsed && !parsed.ok) {
-          this.log.error(`login of ${user}: ${name} refused, ${parsed.error}`);
+          this.log.error(`login of ${party(user, 'user')}: ${name} refused, ${parsed.error}`);
           return unchecked('User profile unreadable', `${name}: ${parsed.error}`);
         }
       }
@@ -249,7 +250,7 @@ export class LoginService {
       void this.d.provisioning.client.request('request');
     }
     this.eraser.erase(s.user, reason);
-    this.log.notice(`${s.user} logged out (${reason})`);
+    this.log.notice(`${party(s.user, 'user')} logged out (${reason})`);
     this.d.changed?.(null);
     if (thenDefault) this.loginDefaultUser();
   }
@@ -272,7 +273,7 @@ export class LoginService {
     if (next.length < min) return `Too short: at least ${min} characters`;
     const r = this.d.config.setOverride('user', 'prov.login.localPassword', storedForm(this.hal.crypto, next, stored.hashed));
     if (!r.ok || r.rejected.length) return 'Password not accepted';
-    audit.critical(`login password of ${s.user} changed on the phone (stored in ${s.user}-phone.cfg)`);
+    audit.critical(`login password of ${party(s.user, 'user')} changed on the phone (stored in ${party(s.user, 'user')}-phone.cfg)`);
     return null;
   }
 
@@ -284,7 +285,7 @@ export class LoginService {
 
   private failed(user: string, source: LoginSource, detail: string): LoginResult {
     if (source === 'default') {
-      this.log.error(`default user ${user} could not log in: ${detail}`);
+      this.log.error(`default user ${party(user, 'user')} could not log in: ${detail}`);
       this.d.auth.audit.attempt({ prompt: 'default user login', menu: 'Login', who: user, result: 'failure', detail });
       return { ok: false, message: 'Default user login failed' };
     }
@@ -328,14 +329,14 @@ export class LoginService {
     try {
       writeSession(this.d.fs, s);
     } catch (e) {
-      this.log.error(`login of ${s.user}: cannot keep the session in flash (${(e as Error).message}); logged in until the next boot`);
+      this.log.error(`login of ${party(s.user, 'user')}: cannot keep the session in flash (${(e as Error).message}); logged in until the next boot`);
     }
     if (s.method === 'server') {
       this.d.provisioning.client.setUserCredentials({ user: s.user, password: s.password ?? '' });
       void this.d.provisioning.client.request('request');
     }
     this.armAutoLogout();
-    this.log.notice(`${s.user} logged in (${s.method} authentication${s.isDefault ? ', default user' : ''})`);
+    this.log.notice(`${party(s.user, 'user')} logged in (${s.method} authentication${s.isDefault ? ', default user' : ''})`);
     this.d.kernel.bus.emit('user:changed', { user: s.user, reason });
     this.d.changed?.(s.user);
   }
@@ -345,7 +346,7 @@ export class LoginService {
     this.session = s;
     if (s.method === 'server') this.d.provisioning.client.setUserCredentials({ user: s.user, password: s.password ?? '' });
     this.armAutoLogout();
-    this.log.notice(`${s.user} still logged in after the reboot (${why})`);
+    this.log.notice(`${party(s.user, 'user')} still logged in after the reboot (${why})`);
     this.d.kernel.bus.emit('user:changed', { user: s.user, reason: 'restored' });
   }
 
@@ -364,7 +365,7 @@ export class LoginService {
     this.autoLogoutTimer = this.d.kernel.timers.after(remaining, 'automatic logout', () => {
       this.autoLogoutTimer = null;
       if (this.session !== s) return;
-      this.log.notice(`automatic logout of ${s.user} after ${minutes} min (prov.login.automaticLogout)`);
+      this.log.notice(`automatic logout of ${party(s.user, 'user')} after ${minutes} min (prov.login.automaticLogout)`);
       this.logout('automatic logout');
     });
   }
@@ -390,7 +391,7 @@ export class LoginService {
       commitLogout(this.d.fs, user, reason, this.hal.clock.now());
       return;
     } catch (e) {
-      this.log.error(`${user}: logout not journaled (${(e as Error).message}): removing the session alone`);
+      this.log.error(`${party(user, 'user')}: logout not journaled (${(e as Error).message}): removing the session alone`);
     }
     try {
       if (this.d.fs.exists(SESSION_PATH)) this.d.fs.delete(SESSION_PATH);

@@ -11,8 +11,9 @@ import type { Crypto } from '../../hal/contract';
 import type { ConfigService } from '../config/config-service';
 import type { ComponentLogger } from '../kernel/logger';
 import type { ModuleRegistry } from '../kernel/module-registry';
-import { classKeyName, type DataClassId } from '../storage/data-classes';
+import { parseClassKeyName, type DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
+import { party } from '../kernel/party';
 
 export interface UserDataEraserDeps {
   fs: FileStore;
@@ -48,21 +49,21 @@ export class UserDataEraser {
       if (cls === 'callLists' && !this.holds(user, cls)) continue;
       try {
         const r = this.d.fs.eraseClass(cls, user);
-        this.d.log.info(`${user}: ${cls} erased (${r.blocksErased} blocks)`);
+        this.d.log.info(`${party(user, 'user')}: ${cls} erased (${r.blocksErased} blocks)`);
       } catch (e) {
-        this.d.log.error(`${user}: erasing ${cls} failed (${(e as Error).message}); finished at the next boot`);
+        this.d.log.error(`${party(user, 'user')}: erasing ${cls} failed (${(e as Error).message}); finished at the next boot`);
       }
     }
-    this.d.log.info(`${user}: data cleared from the phone (${reason})`);
+    this.d.log.info(`${party(user, 'user')}: data cleared from the phone (${reason})`);
   }
 
   /** Users other than `keep` who have data of a logout class on the phone (a file, or a key that may still seal stale records). */
   usersWithData(keep: string | null): string[] {
     const users = new Set<string>();
     const classes = this.classes();
-    for (const cls of classes) {
-      const prefix = `store.${cls}.u.`;
-      for (const key of this.d.crypto.listKeys(prefix)) users.add(key.slice(prefix.length));
+    for (const key of this.d.crypto.listKeys('store.')) {
+      const k = parseClassKeyName(key);
+      if (k && classes.includes(k.cls)) users.add(k.user);
     }
     for (const f of this.d.fs.list()) if (f.user && classes.includes(f.cls)) users.add(f.user);
     users.delete('');
@@ -71,6 +72,8 @@ export class UserDataEraser {
   }
 
   private holds(user: string, cls: DataClassId): boolean {
-    return this.d.crypto.hasKey(classKeyName(cls, user)) || this.d.fs.list().some((f) => f.cls === cls && f.user === user);
+    // Any key generation of theirs (a re-key appends one: firmware/storage/data-classes.ts).
+    const hasKey = this.d.crypto.listKeys(`store.${cls}.u.`).some((key) => { const k = parseClassKeyName(key); return !!k && k.cls === cls && k.user === user; });
+    return hasKey || this.d.fs.list().some((f) => f.cls === cls && f.user === user);
   }
 }

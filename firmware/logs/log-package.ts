@@ -2,7 +2,7 @@
  * The downloadable log package (spec: "Download Logs"): a `.tgz` holding
  * `<MAC>-app.log`, `<MAC>-boot.log` (all kept generations, oldest first,
  * GMT timestamps as logged), `<MAC>-cdr.jsonl` (the call detail records the
- * calls module keeps as `cdr/<slot>`, one JSON record per line, oldest
+ * calls module keeps as `cdr/<slot>` and `cdr/u.<user>/<slot>`, one JSON record per line, oldest
  * first) and `README.txt`. Never call lists, directory or user profiles:
  * only the paths named here are read. One function returning the bytes,
  * shared by the simulator CLI, the browser UI and the phone's web interface.
@@ -53,7 +53,8 @@ export function buildLogPackage(src: PackageSource): Uint8Array {
 function cdrLines(fs: FileStore): { text: string; count: number } {
   const records: { seq: number; text: string }[] = [];
   for (const f of fs.list(CDR_PREFIX)) {
-    if (!/^cdr\/\d+$/.test(f.path) || f.cls !== 'cdr') continue;
+    // The phone's records are cdr/<slot>, a user's cdr/u.<user>/<slot> (firmware/calls/cdr-store.ts).
+    if (!/^cdr\/(?:u\.[^/]+\/)?\d+$/.test(f.path) || f.cls !== 'cdr') continue;
     const text = utf8Decode(fs.read(f.path) ?? new Uint8Array(0)).replace(/[\r\n]+/g, ' ');
     let seq = Number.MAX_SAFE_INTEGER;
     try {

@@ -20,7 +20,8 @@ import { LogFlashWriter } from './log-flash-writer';
 import { buildLogPackage } from './log-package';
 import { LogRedactor, type RedactionSettings } from './log-redaction';
 import { LogUploader, type UploadOutcome } from './log-upload';
-import { loadRedactionKey } from './redaction-key';
+import { loadRedactionKey, REDACTION_KEY_PATH } from './redaction-key';
+import { ClearPartyWindow, CLEAR_PARTY_PARAMETER } from './clear-party-window';
 import { RotatingLogFile, type LogLimits, type LogName } from './rotating-log-file';
 import { UsbLogCopier, type UsbCopyOutcome } from './usb-log-copier';
 import { utf8Encode } from '../kernel/text-codec';
@@ -51,7 +52,38 @@ export interface LogService {
   packageBytes(): Uint8Array;
 }
 
-export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig }): LogService {
+/** The redaction filter, installed before anything logs party data (configuration included). */
+export interface LogRedaction {
+  redactor: LogRedactor;
+  settings: RedactionSettings;
+}
+
+/**
+ * Install the redaction filter on the logger right after the `fs` store is
+ * mounted: every later line, in every component, on every sink (the serial
+ * console too), is redacted. The key is made on the first token and
+ * forgotten when the logs class is erased (a reset), so tokens after the
+ * erase cannot be tied to tokens before it.
+ */
+export function startLogRedaction(kernel: Kernel, fs: FileStore): LogRedaction {
+  const { hal } = kernel;
+  const settings: RedactionSettings = { clearParty: false, keepMessageBodies: false };
+  let key: Uint8Array | null = null;
+  const redactor = new LogRedactor((data) => {
+    key ??= loadRedactionKey(fs, hal.crypto, (m) => kernel.log.component('logs').error(m));
+    return hal.crypto.hmacSha256(key, utf8Encode(data));
+  }, () => settings);
+  kernel.log.setTextFilter((component, level, text) => {
+    if (key !== null && !fs.exists(REDACTION_KEY_PATH)) {
+      key = null;
+      redactor.forgetTokens();
+    }
+    return redactor.filter(component, level, text);
+  });
+  return { redactor, settings };
+}
+
+export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig; redaction?: LogRedaction }): LogService {
   const { hal, timers, bus } = kernel;
   const log = kernel.log.component('logs');
   const mac = hal.board.mac.toLowerCase();
@@ -70,14 +102,20 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
     }
   };
   applyLevels();
-  // The key is made on the first token: a phone that never redacts keeps no key.
-  let key: Uint8Array | null = null;
-  let redaction: RedactionSettings = readRedaction(param);
-  const redactor = new LogRedactor((data) => {
-    key ??= loadRedactionKey(w.fs, hal.crypto, (m) => log.error(m));
-    return hal.crypto.hmacSha256(key, utf8Encode(data));
-  }, () => redaction);
-  kernel.log.setTextFilter(redactor.filter);
+  const redaction = w.redaction ?? startLogRedaction(kernel, w.fs);
+  redaction.settings.keepMessageBodies = param('log.render.messageBodies') === '1';
+  const clearParty = new ClearPartyWindow({
+    fs: w.fs, timers, now: () => hal.clock.now(), log,
+    onChange: (until) => {
+      redaction.settings.clearParty = until !== null;
+      kernel.log.setPartyInClearUntil(until);
+    },
+  });
+  clearParty.restore(Number(param(CLEAR_PARTY_PARAMETER)) || 0);
+  bus.on('user:changed', (p) => {
+    const user = (p as { user: string | null }).user;
+    if (user) redaction.redactor.rememberUser(user);
+  });
 
   // ── the flash sink: what was logged before the store was mounted goes first ──
   const writer = new LogFlashWriter(files, timers, {
@@ -153,7 +191,8 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
 
   w.config.onChange((changes) => {
     if (changes.some((c) => c.name.startsWith('log.level.change.'))) applyLevels();
-    if (changes.some((c) => c.name === 'log.redact.components' || c.name === 'log.render.messageBodies')) redaction = readRedaction(param);
+    if (changes.some((c) => c.name === 'log.render.messageBodies')) redaction.settings.keepMessageBodies = param('log.render.messageBodies') === '1';
+    if (changes.some((c) => c.name === CLEAR_PARTY_PARAMETER)) clearParty.changed(Number(param(CLEAR_PARTY_PARAMETER)) || 0);
     if (changes.some((c) => c.name === 'log.render.file.upload.period')) armPeriodic();
   });
 
@@ -174,9 +213,4 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
       return buildLogPackage({ fs: w.fs, mac, now: hal.clock.now(), firmwareVersion: kernel.version });
     },
   };
-}
-
-function readRedaction(param: (name: string) => string | undefined): RedactionSettings {
-  const list = (param('log.redact.components') ?? 'sip').split(',').map((s) => s.trim()).filter(Boolean);
-  return { components: new Set(list), keepMessageBodies: param('log.render.messageBodies') === '1' };
 }

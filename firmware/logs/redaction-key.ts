@@ -2,7 +2,9 @@
  * The key of the log redaction hash: 32 random bytes from the HAL, kept in
  * the flash store as `logs/redaction.key` in class `logs`, so it is sealed
  * under the keystore key of that class and goes with the logs: a reset that
- * erases the logs also makes old tokens uncorrelatable with new ones.
+ * erases the logs class (eraseClass('logs')) destroys it, and the redaction
+ * filter (./logs-module.ts) notices that and makes a new one, so tokens after
+ * the erase cannot be tied to tokens before it.
  */
 import type { Crypto } from '../../hal/contract';
 import type { FileStore } from '../storage/file-store';

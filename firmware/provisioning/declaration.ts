@@ -10,6 +10,8 @@ import type { ModuleDeclaration } from '../kernel/declaration';
 
 export const provisioningDeclaration: ModuleDeclaration = {
   name: 'provisioning',
+  // Uploads and errors go through configuration, the log and the screen.
+  dependsOn: ['config', 'logs', 'ui'],
   parameters: [
     { name: 'feature.uploadDir.enabled', type: 'boolean', default: true, description: 'Upload the call lists and the directory (<MAC>-calls.xml, <MAC>-directory.xml) to the provisioning server for backup (0: never uploaded).' },
     { name: 'voIpProt.SIP.specialEvent.checkSync.downloadDirectory', type: 'boolean', default: false, description: '0: a checksync NOTIFY also downloads the directory files; 1: directory files only with configuration updates, restarts and reboots.' },

@@ -9,14 +9,17 @@
  * validators of the last accepted copy), so a cycle in which nothing changed
  * costs a few 304s and no bodies.
  *
- * Failure rules:
- * - transfer failures (no answer, refused, TLS, 4xx/5xx, HTML page, body too
- *   large) are logged; the file's last good copy stays in force; the cycle
- *   is retried with exponential backoff;
- * - content failures (cannot decrypt, malformed) are logged and shown on the
- *   screen; the last good copy stays; no validators are kept for the bad copy,
- *   so every later cycle (poll, check-sync, boot) downloads and tries it again,
- *   until the server offers a readable one (spec: "Encryption").
+ * Failure rules — one bad file is refused alone, the cycle goes on to the next:
+ * - transfer failures (4xx/5xx, HTML page) are logged; the file's last good
+ *   copy stays in force; the cycle is retried with exponential backoff;
+ *   network failures (no answer, refused, TLS) also end the cycle, since
+ *   every further request would wait out the same failure;
+ * - content failures (body too large, cannot decrypt, malformed) are logged
+ *   and shown on the screen; the last good copy stays; no retry is scheduled
+ *   (the server works, the file would be the same) and no validators are kept
+ *   for the bad copy, so every later cycle (poll, check-sync, boot) downloads
+ *   and tries it again, until the server offers a readable one (spec:
+ *   "Encryption").
  */
 import type { Crypto, Net } from '../../hal/contract';
 import type { ComponentLogger } from '../kernel/logger';
@@ -88,6 +91,8 @@ export class ProvisioningClient {
   private userAuth: { user: string; password: string } | null = null;
   /** The server stopped answering during this cycle. */
   private serverGone = false;
+  /** URLs of optional directory files reported missing: one info line until the file appears again. */
+  private readonly missingDirectoryFiles = new Set<string>();
 
   constructor(private readonly d: ProvisioningClientDeps) {
     this.backoff = new RetryBackoff(macSeed(d.phone.mac));
@@ -256,6 +261,12 @@ export class ProvisioningClient {
       const key = `master:${name}`;
       const outcome = await this.get(server, r, url, key);
       if (outcome.kind === 'missing') continue;
+      if (outcome.kind === 'refused') {
+        const inForce = this.d.config.masterConfig();
+        this.contentError(r, key, `${outcome.reason}; ${inForce ? 'last good master file stays in force' : 'no master file in force yet'}`);
+        r.master = name;
+        return inForce;
+      }
       if (outcome.kind === 'failed') {
         // The server is not usable now: stop here rather than wait out every other file.
         r.transferErrors.push(outcome.reason);
@@ -307,16 +318,26 @@ export class ProvisioningClient {
     const key = `${role}:${name}`;
     if (this.serverGone) return; // already logged; each further request would wait out its timeout too
     const outcome = await this.get(server, r, url, key);
+    if (outcome.kind !== 'missing') this.missingDirectoryFiles.delete(url);
     if (outcome.kind === 'unchanged') {
       r.unchanged.push(name);
       return;
     }
     if (outcome.kind === 'missing') {
       // Override and directory files are optional; a listed config file must exist.
+      if (role === 'directory' && !this.missingDirectoryFiles.has(url)) {
+        // Where the phone looked, for the admin whose CONTACTS_DIRECTORY points elsewhere (credentials never logged).
+        this.missingDirectoryFiles.add(url);
+        this.d.log.info(`${name}: no such file on the server at ${redactedUrl(url)} (HTTP ${outcome.status}); ${this.d.cache.has(key) ? 'the last downloaded copy stays' : 'no directory file of this name'}`);
+      }
       if (role === 'config') {
         r.transferErrors.push(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status})`);
         this.d.log.error(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status}); last good copy stays in force`);
       }
+      return;
+    }
+    if (outcome.kind === 'refused') {
+      this.contentError(r, key, `${outcome.reason}; last good copy stays in force`);
       return;
     }
     if (outcome.kind === 'failed') {

@@ -34,6 +34,7 @@ import { serverAddressError } from './server-address';
 import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, redactedUrl } from './server-settings';
 import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
 import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
+import { RESTRICT_UPLOAD_SETTING } from '../reset/reset-variants';
 
 /** The module as registered; its screens work once startProvisioning has bound `runtime`. */
 export interface ProvisioningModule extends FirmwareModule {
@@ -108,6 +109,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     param: (name) => w.config.get(name),
     masterField: (field) => w.config.masterConfig()?.fields[field] ?? '',
     encryptionKey: () => client.encryptionKey(),
+    personalUploadsRestricted: () => w.settings.get(RESTRICT_UPLOAD_SETTING) === '1',
   });
 
   // ── the encryption key: from configuration into device settings ──

@@ -2,8 +2,10 @@
  * One conditional GET from the provisioning server, its answer sorted into
  * what the client acts on. Every way a server can go wrong — no answer,
  * refused connection, bad certificate, 4xx/5xx, an HTML page instead of the
- * file (captive portals, web servers' error pages), a body larger than the
- * phone accepts — ends as `failed` with a reason for the log; none throws.
+ * file (captive portals, web servers' error pages) — ends as `failed` with a
+ * reason for the log; a body larger than the phone accepts is `refused`: the
+ * server works, that one file is unusable, and asking again soon cannot
+ * help. None throws.
  */
 import type { Net, NetResponse } from '../../hal/contract';
 import type { Validators } from './download-cache';
@@ -17,7 +19,9 @@ export type DownloadOutcome =
   | { kind: 'unchanged' }
   | { kind: 'missing'; status: number }
   /** `network`: no HTTP answer at all (timeout, refused, TLS, link down): the rest of the cycle would fail the same way. */
-  | { kind: 'failed'; reason: string; network?: boolean };
+  | { kind: 'failed'; reason: string; network?: boolean }
+  /** The server answered with a file the phone does not take (too large): refused like a malformed file, the cycle goes on. */
+  | { kind: 'refused'; reason: string };
 
 export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators): Promise<DownloadOutcome> {
   const headers: Record<string, string> = {};
@@ -27,6 +31,8 @@ export async function download(net: Net, server: ProvisioningServer, url: string
   try {
     res = await net.request({ method: 'GET', url, headers, maxBodyBytes: MAX_DOWNLOAD_BYTES, ...requestBase(server) });
   } catch (e) {
+    // The HAL aborts a body past maxBodyBytes: the server did answer, so this is no network failure.
+    if (e instanceof Error && e.message.startsWith('too-large:')) return tooLarge(url);
     return { kind: 'failed', reason: describeNetError(e, url), network: true };
   }
   return classify(res, url);
@@ -38,12 +44,16 @@ function classify(res: NetResponse, url: string): DownloadOutcome {
   if (res.status === 404 || res.status === 410) return { kind: 'missing', status: res.status };
   if (res.status === 401 || res.status === 403) return { kind: 'failed', reason: `${where}: server refused the provisioning credentials (HTTP ${res.status})` };
   if (res.status < 200 || res.status > 299) return { kind: 'failed', reason: `${where}: HTTP ${res.status}` };
-  if (res.body.length > MAX_DOWNLOAD_BYTES) return { kind: 'failed', reason: `${where}: file of ${res.body.length} bytes exceeds ${MAX_DOWNLOAD_BYTES}` };
+  if (res.body.length > MAX_DOWNLOAD_BYTES) return tooLarge(url);
   if (looksLikeHtml(res)) return { kind: 'failed', reason: `${where}: server answered with an HTML page, not a provisioning file` };
   const validators: Validators = {};
   if (res.headers['etag']) validators.etag = res.headers['etag'];
   if (res.headers['last-modified']) validators.lastModified = res.headers['last-modified'];
   return { kind: 'fresh', body: res.body, validators };
+}
+
+function tooLarge(url: string): DownloadOutcome {
+  return { kind: 'refused', reason: `${redactedUrl(url)}: refused, file larger than ${MAX_DOWNLOAD_BYTES} bytes` };
 }
 
 /** An HTML page (error or login page) where a file was expected: by content type or by its first bytes. */

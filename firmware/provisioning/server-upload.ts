@@ -54,20 +54,24 @@ export interface UploaderDeps {
   /** APPLICATION field of the master file in force ('' when unset). */
   masterField: (field: MasterField) => string;
   encryptionKey: () => ConfigEncryptionKey | null;
+  /** Restrict Personal Data Upload is on: call lists, directory and logs stay on the phone. */
+  personalUploadsRestricted?: () => boolean;
 }
 
 interface Rule {
   directory: MasterField | null;
   gate: string | null;
   encryptParam: string | null;
+  /** Carries personal data (stopped by Restrict Personal Data Upload). */
+  personal: boolean;
 }
 
 const RULES: Record<UploadKind, Rule> = {
-  callList: { directory: 'CALL_LISTS_DIRECTORY', gate: 'feature.uploadDir.enabled', encryptParam: 'sec.encryption.upload.callLists' },
-  directory: { directory: 'CONTACTS_DIRECTORY', gate: 'feature.uploadDir.enabled', encryptParam: 'sec.encryption.upload.dir' },
-  overrides: { directory: 'OVERRIDES_DIRECTORY', gate: null, encryptParam: 'sec.encryption.upload.overrides' },
-  config: { directory: null, gate: null, encryptParam: 'sec.encryption.upload.config' },
-  log: { directory: 'LOG_FILE_DIRECTORY', gate: 'log.render.file', encryptParam: null },
+  callList: { directory: 'CALL_LISTS_DIRECTORY', gate: 'feature.uploadDir.enabled', encryptParam: 'sec.encryption.upload.callLists', personal: true },
+  directory: { directory: 'CONTACTS_DIRECTORY', gate: 'feature.uploadDir.enabled', encryptParam: 'sec.encryption.upload.dir', personal: true },
+  overrides: { directory: 'OVERRIDES_DIRECTORY', gate: null, encryptParam: 'sec.encryption.upload.overrides', personal: false },
+  config: { directory: null, gate: null, encryptParam: 'sec.encryption.upload.config', personal: false },
+  log: { directory: 'LOG_FILE_DIRECTORY', gate: 'log.render.file', encryptParam: null, personal: true },
 };
 
 interface Pending {
@@ -150,6 +154,11 @@ export class ServerUploader {
 
   private async upload(kind: UploadKind, name: string, text: string, append = false): Promise<UploadResult> {
     const rule = RULES[kind];
+    if (rule.personal && this.d.personalUploadsRestricted?.()) {
+      this.pending.delete(name);
+      this.d.log.info(`not uploading ${name}: Restrict Personal Data Upload is on`);
+      return { file: name, status: 'suppressed', reason: 'personal data upload restricted' };
+    }
     if (rule.gate && this.d.param(rule.gate) === '0') {
       this.pending.delete(name);
       this.d.log.info(`not uploading ${name}: ${rule.gate}=0`);

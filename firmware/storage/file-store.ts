@@ -16,7 +16,12 @@
  *   class left by older firmware are rewritten sealed by `sealClearRecords`; `eraseClass` commits an EraseIntent, destroys the
  *   key and erases every block holding a record of the class, moving the
  *   other classes' live records out first. A mount that finds an unfinished
- *   intent finishes the erase.
+ *   intent finishes the erase;
+ * - `rekeyClass` makes a user's delete an erase: the class's live records
+ *   are rewritten under a new key generation in one transaction with a
+ *   re-key intent (and the caller's deletes), then the older keys are
+ *   destroyed and every block holding records sealed under them erased,
+ *   the same way as a class erase (and finished at mount the same way).
  *
  * RAM (docs/storage-format.md, "RAM bound"): one entry per block, one entry
  * per path that still has a record on flash, and one reference per live
@@ -28,13 +33,14 @@
 import { bytesToHex } from '../kernel/hex';
 import type { Crypto, FlashPartition } from '../../hal/contract';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
-import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
+import { DATA_CLASSES, classByCode, classKeyName, parseClassKeyName, type DataClassId } from './data-classes';
 import { StorageFullError, StorageUsageError } from './errors';
 import {
-  ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, FLAG_ALL_USERS, FLAG_SEALED, RECORD_HEADER_BYTES, RecordKind, UNIT,
-  decodeBlockUnit, decodeMeta, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeRecord, restamp, walkRecords, withTxSeq,
+  ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, FLAG_ALL_USERS, FLAG_KEY_GENERATION, FLAG_REKEY, FLAG_SEALED, KEY_GENERATION_BYTES, RECORD_HEADER_BYTES, RecordKind, UNIT,
+  decodeBlockUnit, decodeMeta, decodeRecordHeader, encodeBlockUnit, encodeCommit, encodeGeneration, encodeRecord, get32, restamp, sealedGeneration, walkRecords, withTxSeq,
   type RecordHeader, type RecordMeta,
 } from './record-format';
+import { party } from '../kernel/party';
 
 /** Free blocks a data write must leave, so garbage collection always has room to copy into. */
 const RESERVE_BLOCKS = 2;
@@ -64,7 +70,7 @@ export interface MountOptions {
 
 export interface FileInfo { path: string; size: number; cls: DataClassId; user?: string }
 
-/** What a class erase cost, in flash operations. */
+/** What a class erase or re-key cost, in flash operations. */
 export interface EraseReport { blocksErased: number; recordsMoved: number; programOps: number; programBytes: number; eraseOps: number }
 
 export interface StoreStats {
@@ -104,6 +110,8 @@ interface RecordRef {
   size: number;
   /** Block holding the Commit that made this record valid: it must not be erased while this record stays elsewhere. */
   commitBlock: number;
+  /** Key generation that sealed it; -1 when not sealed. */
+  gen: number;
 }
 
 interface FileEntry {
@@ -137,10 +145,18 @@ interface Block {
   damaged: boolean;
 }
 
-interface EraseIntent { code: number; allUsers: boolean; userHash: Uint8Array; seq: number; ref: RecordRef }
+/** A class erase (rekeyGen null) or a re-key to generation rekeyGen. */
+interface EraseIntent { code: number; allUsers: boolean; userHash: Uint8Array; seq: number; ref: RecordRef; rekeyGen: number | null }
+
+/** Decides whether a record makes its block a victim of a scrub: class code, user, origSeq, sealing key generation (null: not sealed). */
+type ScrubMatch = (code: number, user: string, origSeq: number, sealedGen: number | null, header: RecordHeader) => boolean;
 
 /** A record ready to be programmed. */
 interface Outgoing { bytes: Uint8Array; header: RecordHeader; meta: RecordMeta; size: number }
+
+interface PathOps { items: Outgoing[]; nextChunk: number | null; cls: DataClassId; user: string; creates: boolean }
+
+interface StagedTransaction { ops: Map<string, PathOps>; out: Outgoing[]; created: number; onlyDeletes: boolean }
 
 type SpaceMode = 'data' | 'shrink';
 
@@ -159,6 +175,12 @@ export class FileStore {
   private activeIntent: EraseIntent | null = null;
   /** Mount saw a record of a sealed class in clear (an image from firmware that did not seal the class). */
   private clearRecordsSeen = false;
+  /** Current key generation per class and user (cache of what the keystore holds). */
+  private readonly generations = new Map<string, number>();
+  /** Newest key generation per class and user seen in records at mount. */
+  private readonly generationFloors = new Map<string, number>();
+  /** Re-key intents seen at mount: their classes and users never seal under a generation below theirs again. */
+  private rekeyIntents: EraseIntent[] = [];
 
   private constructor(private readonly part: FlashPartition, private readonly crypto: Crypto, private readonly log: (msg: string) => void, options: MountOptions) {
     if (part.progSize > UNIT || UNIT % part.progSize !== 0) throw new Error(`flash store needs a program size dividing ${UNIT}, got ${part.progSize}`);
@@ -222,8 +244,16 @@ export class FileStore {
    * transaction a later change to a path replaces an earlier one.
    */
   transaction(fn: (tx: Transaction) => void): void {
+    const staged = this.stage(fn);
+    if (staged.out.length === 0) return;
+    this.checkFileCap(staged.created);
+    this.commit(staged.out, staged.onlyDeletes ? 'shrink' : 'data');
+    this.afterCommit(staged.ops);
+  }
+
+  /** The records of a transaction's changes, encoded (and sealed) but not yet programmed. */
+  private stage(fn: (tx: Transaction) => void): StagedTransaction {
     const txSeq = this.nextTxSeq;
-    interface PathOps { items: Outgoing[]; nextChunk: number | null; cls: DataClassId; user: string; creates: boolean }
     const ops = new Map<string, PathOps>();
     const writeOps = (path: string, data: Uint8Array, opts: StoreOptions): void => {
       this.checkClass(opts.cls);
@@ -269,11 +299,16 @@ export class FileStore {
       if (op.creates) created++;
       if (op.nextChunk !== null) onlyDeletes = false;
     }
-    if (out.length === 0) return;
+    return { ops, out, created, onlyDeletes };
+  }
+
+  private checkFileCap(created: number): void {
     if (created > 0 && this.liveFileCount() + created > this.maxFiles) {
       throw new StorageFullError(`${this.maxFiles} files is the most this store keeps`);
     }
-    this.commit(out, onlyDeletes ? 'shrink' : 'data');
+  }
+
+  private afterCommit(ops: Map<string, PathOps>): void {
     for (const [path, op] of ops) if (op.nextChunk !== null && op.nextChunk > 1) this.mergeIfFragmented(path);
     this.trimDeletedEntries();
   }
@@ -308,13 +343,13 @@ export class FileStore {
     const allUsers = user === undefined;
     const code = DATA_CLASSES[cls].code;
     const userHash = allUsers ? new Uint8Array(0) : this.userHash(user!);
-    const intent = this.encodeIntent(code, allUsers, userHash, this.nextTxSeq);
+    const intent = this.encodeIntent(code, allUsers, userHash, this.nextTxSeq, null);
     const [ref] = this.commit([intent], 'shrink');
-    this.activeIntent = { code, allUsers, userHash, seq: ref.origSeq, ref };
+    this.activeIntent = { code, allUsers, userHash, seq: ref.origSeq, ref, rekeyGen: null };
     let done: { blocks: number; moved: number };
     try {
       this.destroyKeys(cls, user);
-      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${user}`}`);
+      this.log(`store: erasing class ${cls}${allUsers ? '' : ` of user ${party(user!, 'user')}`}`);
       done = this.scrub(
         (c, u, origSeq) => c === code && (allUsers || u === user) && origSeq < ref.origSeq,
         (f) => f.cls === cls && (allUsers || f.user === user),
@@ -347,7 +382,7 @@ export class FileStore {
       this.write(f.path, this.read(f.path)!, { cls: f.cls, ...(f.user ? { user: f.user } : {}) });
       rewritten++;
     }
-    const { blocks } = this.scrub((code, _user, _seq, h) => {
+    const { blocks } = this.scrub((code, _user, _seq, _gen, h) => {
       const cls = classByCode(code);
       return !!cls && isClearRecordOfSealedClass(cls, h);
     }, () => false);
@@ -368,6 +403,69 @@ export class FileStore {
   private isSealedRecord(r: RecordRef): boolean {
     const h = decodeRecordHeader(this.part.read(r.block * this.part.blockSize + r.offset, RECORD_HEADER_BYTES), 0);
     return (h.flags & FLAG_SEALED) !== 0;
+  }
+
+  /**
+   * Delete is erase: make everything of class `cls` of `user` ('' or
+   * absent: the phone's own) that is no longer live undecryptable and gone
+   * from flash. In ONE transaction: the caller's `changes` (typically the
+   * deletes the user asked for), every other live file of the class and
+   * user rewritten under a new key generation, and a re-key intent. Then
+   * the older generations' keys are destroyed and every block holding a
+   * record sealed under them is erased (other records moved out first), as
+   * in a class erase. A power cut before the Commit leaves the old state
+   * (changes not made); after it the new one, finished at mount.
+   */
+  rekeyClass(cls: DataClassId, user = '', changes?: (tx: Transaction) => void): EraseReport {
+    this.checkClass(cls);
+    if (!DATA_CLASSES[cls].sealed) throw new StorageUsageError(`class ${cls} is not sealed: nothing to re-key`);
+    this.checkUser(user);
+    const before = { ...this.counters };
+    const code = DATA_CLASSES[cls].code;
+    const generation = this.currentGeneration(cls, user) + 1;
+    this.crypto.generateKey(classKeyName(cls, user || undefined, generation));
+    this.generations.set(generationKey(cls, user), generation);
+    const userHash = this.userHash(user);
+    // A failure before the Commit (flash full) leaves the new key sealing nothing that counts; later writes simply use it.
+    const staged = this.stage((tx) => {
+      // Rewrites first: the caller's changes then replace, extend or delete them like any later change in a transaction.
+      for (const f of [...this.files.values()]) {
+        if (f.deleted || f.cls !== cls || f.user !== user) continue;
+        let data: Uint8Array | null;
+        try {
+          data = this.read(f.path);
+        } catch (e) {
+          // Unreadable already: it goes with the old generation.
+          this.log(`store: ${f.path} unreadable (${(e as Error).message}): not carried into the new key`);
+          continue;
+        }
+        if (data) tx.write(f.path, data, { cls, ...(user ? { user } : {}) });
+      }
+      changes?.(tx);
+    });
+    this.checkFileCap(staged.created);
+    const refs = this.commit([...staged.out, this.encodeIntent(code, false, userHash, this.nextTxSeq, generation)], 'data');
+    const intentRef = refs[refs.length - 1];
+    this.activeIntent = { code, allUsers: false, userHash, seq: intentRef.origSeq, ref: intentRef, rekeyGen: generation };
+    let done: { blocks: number; moved: number };
+    try {
+      this.destroyGenerationsBelow(cls, user, generation);
+      this.log(`store: re-keyed class ${cls}${user ? ` of user ${party(user, 'user')}` : ''} to generation ${generation}`);
+      done = this.scrub(
+        (c, u, _origSeq, gen) => c === code && u === user && gen !== null && gen < generation,
+        (f) => f.cls === cls && f.user === user && f.records.some((r) => r.gen >= 0 && r.gen < generation),
+      );
+    } finally {
+      this.activeIntent = null;
+    }
+    this.trimDeletedEntries();
+    return {
+      blocksErased: done.blocks,
+      recordsMoved: done.moved,
+      programOps: this.counters.programOps - before.programOps,
+      programBytes: this.counters.programBytes - before.programBytes,
+      eraseOps: this.counters.eraseOps - before.eraseOps,
+    };
   }
 
   stats(): StoreStats {
@@ -437,7 +535,9 @@ export class FileStore {
     let pending: Pending | null = null;
     let maxTx = 0;
     const intents: EraseIntent[] = [];
-    const orphanKeys = new Map<string, { code: number; user: string }>();
+    const orphanKeys = new Map<string, { code: number; user: string; gen: number }>();
+    /** Oldest key generation per (class code, user) among sealed records on flash: decides whether a re-key is finished. */
+    const oldestGen = new Map<string, { code: number; user: string; gen: number }>();
     /** Oldest origSeq per (class code, user) still on flash: decides whether an erase intent is finished. */
     const oldest = new Map<string, { code: number; user: string; origSeq: number }>();
     const holderCounts = new Map<string, { count: number; code: number; user: string; lastBlock: number }>();
@@ -451,7 +551,7 @@ export class FileStore {
           if (pending && pending.txSeq === h.txSeq) {
             for (const it of pending.items) {
               it.ref.commitBlock = block.index;
-              if (it.ref.kind === RecordKind.EraseIntent) intents.push({ code: it.code, allUsers: (it.flags & FLAG_ALL_USERS) !== 0, userHash: it.hash, seq: it.meta.origSeq, ref: it.ref });
+              if (it.ref.kind === RecordKind.EraseIntent) intents.push(intentOf(it.code, it.flags, it.hash, it.meta.origSeq, it.ref));
               else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
             }
           }
@@ -461,7 +561,8 @@ export class FileStore {
         if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
         if (!pending) pending = { txSeq: h.txSeq, items: [] };
         const meta = decodeMeta(bytes, at, h, utf8Decode);
-        const ref = this.refOf(block.index, at, extent, h, meta);
+        const gen = sealedGeneration(bytes, at, h, meta);
+        const ref = this.refOf(block.index, at, extent, h, meta, gen);
         const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
         pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
         if (h.kind === RecordKind.EraseIntent) return;
@@ -470,8 +571,13 @@ export class FileStore {
         if (!o || meta.origSeq < o.origSeq) oldest.set(key, { code: h.classCode, user: meta.user, origSeq: meta.origSeq });
         const cls = classByCode(h.classCode);
         if (cls && isClearRecordOfSealedClass(cls, h)) this.clearRecordsSeen = true;
-        if (cls && DATA_CLASSES[cls].sealed && h.flags & FLAG_SEALED && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined))) {
-          orphanKeys.set(key, { code: h.classCode, user: meta.user });
+        if (gen !== null) {
+          const g = oldestGen.get(key);
+          if (!g || gen < g.gen) oldestGen.set(key, { code: h.classCode, user: meta.user, gen });
+          if (cls) this.generationFloors.set(generationKey(cls, meta.user), Math.max(gen, this.generationFloors.get(generationKey(cls, meta.user)) ?? 0));
+          if (cls && DATA_CLASSES[cls].sealed && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined, gen))) {
+            orphanKeys.set(`${key}\u0000${gen}`, { code: h.classCode, user: meta.user, gen });
+          }
         }
         const hc = holderCounts.get(meta.path);
         if (!hc) holderCounts.set(meta.path, { count: 1, code: h.classCode, user: meta.user, lastBlock: block.index });
@@ -505,11 +611,13 @@ export class FileStore {
         f.deleted = true;
       }
     }
-    this.finishErases(intents, oldest, orphanKeys);
+    this.rekeyIntents = intents.filter((it) => it.rekeyGen !== null);
+    this.finishErases(intents, oldest, oldestGen, orphanKeys);
   }
 
   /** Finish class erases a power cut interrupted; scrub data whose key is gone. */
-  private finishErases(intents: EraseIntent[], oldest: Map<string, { code: number; user: string; origSeq: number }>, orphanKeys: Map<string, { code: number; user: string }>): void {
+  private finishErases(intents: EraseIntent[], oldest: Map<string, { code: number; user: string; origSeq: number }>,
+    oldestGen: Map<string, { code: number; user: string; gen: number }>, orphanKeys: Map<string, { code: number; user: string; gen: number }>): void {
     const newest = new Map<string, EraseIntent>();
     for (const it of intents) {
       const key = `${it.code}\u0000${it.allUsers ? '*' : bytesToHex(it.userHash)}`;
@@ -521,28 +629,39 @@ export class FileStore {
       const cls = classByCode(it.code);
       if (!cls) continue;
       const matchesUser = (user: string) => it.allUsers || bytesEqual(this.userHash(user), it.userHash);
+      const rekeyGen = it.rekeyGen;
       let leftovers = false;
-      for (const o of oldest.values()) if (o.code === it.code && o.origSeq < it.seq && matchesUser(o.user)) leftovers = true;
+      if (rekeyGen !== null) {
+        for (const o of oldestGen.values()) if (o.code === it.code && o.gen < rekeyGen && matchesUser(o.user)) leftovers = true;
+      } else {
+        for (const o of oldest.values()) if (o.code === it.code && o.origSeq < it.seq && matchesUser(o.user)) leftovers = true;
+      }
       // A torn erase or torn record may hold class data outside the log: scrub it even when the log is clean.
       if (!leftovers) {
         if (dirty === null) dirty = this.hasDirtyBlocks();
         if (!dirty) continue;
       }
-      this.log(`store: finishing interrupted erase of class ${cls}`);
+      this.log(`store: finishing interrupted ${rekeyGen === null ? 'erase' : 're-key'} of class ${cls}`);
       this.activeIntent = it;
-      if (leftovers) {
-        if (it.allUsers) this.destroyKeys(cls);
-        else for (const o of oldest.values()) if (o.code === it.code && matchesUser(o.user)) this.destroyKeys(cls, o.user);
+      if (rekeyGen !== null) {
+        if (leftovers) for (const o of oldestGen.values()) if (o.code === it.code && matchesUser(o.user)) this.destroyGenerationsBelow(cls, o.user, rekeyGen);
+        this.scrub((c, u, _origSeq, gen) => c === it.code && gen !== null && gen < rekeyGen && matchesUser(u),
+          (f) => f.cls === cls && matchesUser(f.user) && f.records.some((r) => r.gen >= 0 && r.gen < rekeyGen));
+      } else {
+        if (leftovers) {
+          if (it.allUsers) this.destroyKeys(cls);
+          else for (const o of oldest.values()) if (o.code === it.code && matchesUser(o.user)) this.destroyKeys(cls, o.user);
+        }
+        this.scrub((c, u, origSeq) => c === it.code && origSeq < it.seq && matchesUser(u), (f) => f.cls === cls && f.resetSeq < it.seq && matchesUser(f.user));
       }
-      this.scrub((c, u, origSeq) => c === it.code && origSeq < it.seq && matchesUser(u), (f) => f.cls === cls && f.resetSeq < it.seq && matchesUser(f.user));
       this.activeIntent = null;
       dirty = false;
     }
-    for (const { code, user } of orphanKeys.values()) {
+    for (const { code, user, gen } of orphanKeys.values()) {
       const cls = classByCode(code)!;
-      if (this.crypto.hasKey(classKeyName(cls, user || undefined))) continue;
-      this.log(`store: records of class ${cls}${user ? ` of user ${user}` : ''} have no key (erased): scrubbing them`);
-      this.scrub((c, u) => c === code && u === user, (f) => f.cls === cls && f.user === user);
+      if (this.crypto.hasKey(classKeyName(cls, user || undefined, gen))) continue;
+      this.log(`store: records of class ${cls}${user ? ` of user ${party(user, 'user')}` : ''} have no key (erased): scrubbing them`);
+      this.scrub((c, u, _origSeq, g) => c === code && u === user && g === gen, (f) => f.cls === cls && f.user === user && f.records.some((r) => r.gen === gen));
     }
   }
 
@@ -553,9 +672,10 @@ export class FileStore {
     return false;
   }
 
-  private refOf(block: number, offset: number, extent: number, h: RecordHeader, m: RecordMeta): RecordRef {
-    const data = h.kind === RecordKind.Delete || h.kind === RecordKind.EraseIntent ? 0 : m.dataLength - (h.flags & FLAG_SEALED ? SEAL_OVERHEAD : 0);
-    return { block, offset, extent, kind: h.kind, origSeq: m.origSeq, first: m.chunkFirst, last: m.chunkLast, size: Math.max(0, data), commitBlock: -1 };
+  private refOf(block: number, offset: number, extent: number, h: RecordHeader, m: RecordMeta, gen: number | null): RecordRef {
+    const overhead = h.flags & FLAG_SEALED ? SEAL_OVERHEAD + (h.flags & FLAG_KEY_GENERATION ? KEY_GENERATION_BYTES : 0) : 0;
+    const data = h.kind === RecordKind.Delete || h.kind === RecordKind.EraseIntent ? 0 : m.dataLength - overhead;
+    return { block, offset, extent, kind: h.kind, origSeq: m.origSeq, first: m.chunkFirst, last: m.chunkLast, size: Math.max(0, data), commitBlock: -1, gen: gen ?? -1 };
   }
 
   private newEntry(path: string, code: number, user: string): FileEntry {
@@ -619,21 +739,40 @@ export class FileStore {
     txSeq: number, first: number, last: number, plain: Uint8Array): Outgoing {
     const sealed = DATA_CLASSES[cls].sealed && kind !== RecordKind.Delete;
     let data = plain;
+    let flags = 0;
     if (sealed) {
-      const key = classKeyName(cls, user || undefined);
+      const generation = this.currentGeneration(cls, user);
+      const key = classKeyName(cls, user || undefined, generation);
       if (!this.crypto.hasKey(key)) this.crypto.generateKey(key);
       data = this.crypto.encrypt(key, plain, this.aad(cls, path));
+      flags = FLAG_SEALED;
+      if (generation > 0) {
+        // Generation 0 records carry no generation field: the format before re-keys existed.
+        const withGeneration = new Uint8Array(KEY_GENERATION_BYTES + data.length);
+        withGeneration.set(encodeGeneration(generation), 0);
+        withGeneration.set(data, KEY_GENERATION_BYTES);
+        data = withGeneration;
+        flags |= FLAG_KEY_GENERATION;
+      }
     }
     const meta = { path, user, origSeq: txSeq, chunkFirst: first, chunkLast: last, data };
-    const bytes = encodeRecord(kind, DATA_CLASSES[cls].code, sealed ? FLAG_SEALED : 0, txSeq, meta, pathBytes, userBytes);
+    const bytes = encodeRecord(kind, DATA_CLASSES[cls].code, flags, txSeq, meta, pathBytes, userBytes);
     const header = decodeRecordHeader(bytes, 0);
     return { bytes, header, meta: decodeMeta(bytes, 0, header, utf8Decode), size: plain.length };
   }
 
-  private encodeIntent(code: number, allUsers: boolean, userHash: Uint8Array, txSeq: number): Outgoing {
+  /** An erase intent, or (rekeyGen set) a re-key intent to that generation. */
+  private encodeIntent(code: number, allUsers: boolean, userHash: Uint8Array, txSeq: number, rekeyGen: number | null): Outgoing {
     const empty = new Uint8Array(0);
-    const bytes = encodeRecord(RecordKind.EraseIntent, code, allUsers ? FLAG_ALL_USERS : 0, txSeq,
-      { path: '', user: '', origSeq: txSeq, chunkFirst: 0, chunkLast: 0, data: userHash }, empty, empty);
+    let data = userHash;
+    if (rekeyGen !== null) {
+      data = new Uint8Array(USER_HASH_BYTES + KEY_GENERATION_BYTES);
+      data.set(userHash, 0);
+      data.set(encodeGeneration(rekeyGen), USER_HASH_BYTES);
+    }
+    const flags = (allUsers ? FLAG_ALL_USERS : 0) | (rekeyGen !== null ? FLAG_REKEY : 0);
+    const bytes = encodeRecord(RecordKind.EraseIntent, code, flags, txSeq,
+      { path: '', user: '', origSeq: txSeq, chunkFirst: 0, chunkLast: 0, data }, empty, empty);
     const header = decodeRecordHeader(bytes, 0);
     return { bytes, header, meta: decodeMeta(bytes, 0, header, utf8Decode), size: 0 };
   }
@@ -656,7 +795,7 @@ export class FileStore {
     });
     const refs = records.map((o) => {
       const at = this.place(o.bytes, o.header.kind === RecordKind.EraseIntent ? null : o.meta, o.header.classCode);
-      return this.refOf(at.block, at.offset, o.bytes.length, o.header, o.meta);
+      return this.refOf(at.block, at.offset, o.bytes.length, o.header, o.meta, sealedGeneration(o.bytes, 0, o.header, o.meta));
     });
     const committedIn = this.place(encodeCommit(txSeq, records.length), null, 0).block;
     for (const r of refs) r.commitBlock = committedIn;
@@ -868,7 +1007,7 @@ export class FileStore {
    * the others out. Victims with the most garbage go first, so the copies
    * always fit.
    */
-  private scrub(match: (code: number, user: string, origSeq: number, h: RecordHeader) => boolean, doomed: (f: FileEntry) => boolean): { blocks: number; moved: number } {
+  private scrub(match: ScrubMatch, doomed: (f: FileEntry) => boolean): { blocks: number; moved: number } {
     for (const f of [...this.files.values()]) {
       if (doomed(f) && !f.deleted) {
         f.records = [];
@@ -888,7 +1027,7 @@ export class FileStore {
       walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
         if (hit || h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent) return;
         const m = decodeMeta(bytes, at, h, utf8Decode);
-        if (match(h.classCode, m.user, m.origSeq, h)) hit = true;
+        if (match(h.classCode, m.user, m.origSeq, sealedGeneration(bytes, at, h, m), h)) hit = true;
       });
       if (hit) victims.push(b);
     }
@@ -986,7 +1125,9 @@ export class FileStore {
     const m = decodeMeta(bytes, 0, h, utf8Decode);
     const data = bytes.subarray(m.dataOffset, m.dataOffset + m.dataLength);
     if (!(h.flags & FLAG_SEALED)) return data.slice();
-    return this.crypto.decrypt(classKeyName(f.cls, f.user || undefined), data, this.aad(f.cls, f.path));
+    const gen = sealedGeneration(bytes, 0, h, m) ?? 0;
+    const sealed = h.flags & FLAG_KEY_GENERATION ? data.subarray(KEY_GENERATION_BYTES) : data;
+    return this.crypto.decrypt(classKeyName(f.cls, f.user || undefined, gen), sealed, this.aad(f.cls, f.path));
   }
 
   /** Keep appended files to a bounded number of records by merging the newest small ones. */
@@ -1030,7 +1171,7 @@ export class FileStore {
   private roomFor(cls: DataClassId, pathBytes: number, userBytes: number): number {
     // One record must fit in an empty block next to a Commit: header + path + user length + 3 numbers + data, padded.
     const room = this.capacity - RECORD_HEADER_BYTES - RECORD_HEADER_BYTES - pathBytes - 1 - userBytes - 12;
-    return Math.floor(room / UNIT) * UNIT - (DATA_CLASSES[cls].sealed ? SEAL_OVERHEAD : 0);
+    return Math.floor(room / UNIT) * UNIT - (DATA_CLASSES[cls].sealed ? SEAL_OVERHEAD + KEY_GENERATION_BYTES : 0);
   }
 
   private liveFile(path: string): FileEntry | undefined {
@@ -1050,9 +1191,43 @@ export class FileStore {
     return n;
   }
 
+  /** Every key generation of the class (all users, or one user: '' the phone's own). */
   private destroyKeys(cls: DataClassId, user?: string): void {
-    const keys = user !== undefined ? [classKeyName(cls, user || undefined)] : [classKeyName(cls), ...this.crypto.listKeys(`store.${cls}.u.`)];
-    for (const k of keys) this.crypto.destroyKey(k);
+    for (const k of this.classKeys(cls)) if (user === undefined || k.user === user) this.crypto.destroyKey(k.name);
+    if (user !== undefined) this.generations.delete(generationKey(cls, user));
+    else for (const key of [...this.generations.keys()]) if (key.startsWith(generationKey(cls, ''))) this.generations.delete(key);
+  }
+
+  private destroyGenerationsBelow(cls: DataClassId, user: string, generation: number): void {
+    for (const k of this.classKeys(cls)) if (k.user === user && k.generation < generation) this.crypto.destroyKey(k.name);
+  }
+
+  private classKeys(cls: DataClassId): { name: string; user: string; generation: number }[] {
+    const out: { name: string; user: string; generation: number }[] = [];
+    for (const name of this.crypto.listKeys(`store.${cls}`)) {
+      const k = parseClassKeyName(name);
+      if (k && k.cls === cls) out.push({ name, user: k.user, generation: k.generation });
+    }
+    return out;
+  }
+
+  /**
+   * The key generation new records of the class and user are sealed under:
+   * the newest key in the keystore, and never below a generation the flash
+   * already shows (a keystore restored or lost while the flash kept a re-key
+   * intent must not seal new records under a generation that intent dooms).
+   */
+  private currentGeneration(cls: DataClassId, user: string): number {
+    const cached = this.generations.get(generationKey(cls, user));
+    if (cached !== undefined) return cached;
+    let generation = this.generationFloors.get(generationKey(cls, user)) ?? 0;
+    const code = DATA_CLASSES[cls].code;
+    for (const it of this.rekeyIntents) {
+      if (it.code === code && it.rekeyGen !== null && (it.allUsers || bytesEqual(this.userHash(user), it.userHash))) generation = Math.max(generation, it.rekeyGen);
+    }
+    for (const k of this.classKeys(cls)) if (k.user === user) generation = Math.max(generation, k.generation);
+    this.generations.set(generationKey(cls, user), generation);
+    return generation;
   }
 
   private userHash(user: string): Uint8Array {
@@ -1078,6 +1253,20 @@ export class FileStore {
 
 const EMPTY = new Uint8Array(0);
 const VOID_UNIT = new Uint8Array(UNIT);
+
+function generationKey(cls: DataClassId, user: string): string {
+  return `${cls}\u0000${user}`;
+}
+
+/** An erase or re-key intent as read from flash (data: user hash, and for a re-key the generation). */
+function intentOf(code: number, flags: number, data: Uint8Array, seq: number, ref: RecordRef): EraseIntent {
+  const rekey = (flags & FLAG_REKEY) !== 0 && data.length >= USER_HASH_BYTES + KEY_GENERATION_BYTES;
+  return {
+    code, allUsers: (flags & FLAG_ALL_USERS) !== 0, seq, ref,
+    userHash: rekey ? data.slice(0, USER_HASH_BYTES) : data,
+    rekeyGen: rekey ? get32(data, USER_HASH_BYTES) : null,
+  };
+}
 
 /**
  * Insert a record into a file's chunk list (sorted, non-overlapping). Where

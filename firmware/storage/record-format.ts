@@ -33,6 +33,15 @@ export const enum RecordKind {
 export const FLAG_SEALED = 1;
 /** EraseIntent: every user of the class. */
 export const FLAG_ALL_USERS = 2;
+/** Sealed record: its data starts with the 4-byte key generation that sealed it (absent: generation 0). */
+export const FLAG_KEY_GENERATION = 4;
+/**
+ * EraseIntent of a re-key: data = 8-byte user hash + 4-byte generation G.
+ * Sealed records of the class and user under a generation below G must not
+ * survive, and the keys of those generations are destroyed.
+ */
+export const FLAG_REKEY = 8;
+export const KEY_GENERATION_BYTES = 4;
 export const RECORD_HEADER_BYTES = UNIT;
 
 export interface RecordHeader {
@@ -153,6 +162,19 @@ export function payloadFits(b: Uint8Array, at: number, h: RecordHeader): boolean
   if (h.pathLength + PAYLOAD_FIXED > h.length) return false;
   const userLength = b[at + RECORD_HEADER_BYTES + h.pathLength];
   return h.pathLength + PAYLOAD_FIXED + userLength <= h.length;
+}
+
+/** The key generation that sealed a record (0 without FLAG_KEY_GENERATION), or null when it is not sealed. */
+export function sealedGeneration(b: Uint8Array, at: number, h: RecordHeader, m: RecordMeta): number | null {
+  if (h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent || h.kind === RecordKind.Delete || !(h.flags & FLAG_SEALED)) return null;
+  if (!(h.flags & FLAG_KEY_GENERATION)) return 0;
+  return m.dataLength >= KEY_GENERATION_BYTES ? get32(b, at + m.dataOffset) : null;
+}
+
+export function encodeGeneration(generation: number): Uint8Array {
+  const out = new Uint8Array(KEY_GENERATION_BYTES);
+  put32(out, 0, generation);
+  return out;
 }
 
 /** Path, user and chunk fields of a record whose CRC checked out, without copying its data. */

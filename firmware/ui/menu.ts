@@ -15,6 +15,8 @@ export interface MenuNode {
   children: MenuNode[];
   /** Leaf: opens this screen. */
   open?: () => Screen;
+  /** Shown only while this boolean parameter is 1. */
+  shownWhen?: string;
 }
 
 /** Opens a guarded entry: asks for the password when needed, then calls `then`. */

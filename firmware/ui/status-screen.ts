@@ -18,7 +18,7 @@ export class StatusScreen implements Screen {
   /** At most three: soft1..soft3 (soft4 is Back). */
   private readonly pages: { label: string; open: () => Screen }[];
 
-  constructor(private readonly kernel: Kernel) {
+  constructor(private readonly kernel: Kernel, private readonly extra: () => string[] = () => []) {
     this.pages = kernel.modules.screens()
       .filter((s) => isStatusPage(s.menu) && s.screen && kernel.modules.screenFactory(s.screen))
       .slice(0, 3)
@@ -28,6 +28,7 @@ export class StatusScreen implements Screen {
   view(): ScreenText {
     const { board, power, clock } = this.kernel.hal;
     const uptimeS = Math.floor((clock.monotonic() - this.kernel.bootStartedAt) / 1000);
+    const clearUntil = this.kernel.log.partyInClearUntil();
     return {
       id: 'status',
       title: 'Status',
@@ -39,6 +40,9 @@ export class StatusScreen implements Screen {
         `Firmware: ${this.kernel.version}`,
         `Boot: ${power.lastBootReason()} #${power.bootCount()}`,
         `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
+        // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it.
+        ...(clearUntil !== null ? [`Party data logged IN CLEAR until ${new Date(clearUntil).toISOString().slice(0, 16).replace('T', ' ')} GMT`] : []),
+        ...this.extra(),
       ],
       softKeys: [0, 1, 2].map((i) => this.pages[i]?.label ?? '').concat('Back'),
       focus: -1,

@@ -20,6 +20,8 @@ import { StatusScreen, isStatusPage } from './status-screen';
 
 export const uiDeclaration: ModuleDeclaration = {
   name: 'ui',
+  // The password gate and menus read configuration; the log is up.
+  dependsOn: ['config', 'logs'],
   parameters: [],
   dataClasses: [],
   screens: [
@@ -42,6 +44,9 @@ export class PhoneUi {
   private session: Role | null = null;
   /** Set by the calls module: dialing and call-list keys on the idle screen. */
   idleExtension: IdleExtension | null = null;
+
+  private parameter: (name: string) => string | undefined = () => undefined;
+  private readonly statusExtras: (() => string)[] = [];
 
   /** Login hooks (user profiles): set by the login module once it runs. */
   private login: IdleLogin | null = null;
@@ -79,6 +84,7 @@ export class PhoneUi {
         access: decl.access,
         children: [],
         ...(factory ? { open: () => factory(this.kernel) } : {}),
+        ...(decl.shownWhen ? { shownWhen: decl.shownWhen } : {}),
       });
     }
   }
@@ -148,9 +154,24 @@ export class PhoneUi {
     ));
   };
 
-  /** Entries the current session may see (admin-only ones hidden from a user session). */
+  /** Entries the current session may see (admin-only ones hidden from a user session; `shownWhen` parameters at 1). */
   visible(node: MenuNode): MenuNode[] {
-    return node.children.filter((c) => !(this.session === 'user' && c.access === 'admin' && RANK[c.access] > RANK[this.session]));
+    return node.children.filter((c) => !(this.session === 'user' && c.access === 'admin' && RANK[c.access] > RANK[this.session])
+      && (!c.shownWhen || this.parameter(c.shownWhen) === '1'));
+  }
+
+  /** Parameter values for `shownWhen` (bound once configuration runs; before that, such entries stay hidden). */
+  setParameterLookup(lookup: (name: string) => string | undefined): void {
+    this.parameter = lookup;
+  }
+
+  /** A line a module adds to Settings > Status (e.g. Restrict Personal Data Upload). */
+  addStatusLine(line: () => string): void {
+    this.statusExtras.push(line);
+  }
+
+  statusLines(): string[] {
+    return this.statusExtras.map((l) => l());
   }
 }
 
@@ -165,9 +186,10 @@ export interface IdleLogin {
   blocksMenus(): boolean;
 }
 
-export function uiModule(): FirmwareModule {
+/** `statusLines`: lines other modules add to Settings > Status. */
+export function uiModule(statusLines: () => string[] = () => []): FirmwareModule {
   return {
     declaration: uiDeclaration,
-    screens: { status: (k) => new StatusScreen(k) },
+    screens: { status: (k) => new StatusScreen(k, statusLines) },
   };
 }

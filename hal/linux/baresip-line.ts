@@ -14,6 +14,7 @@
 import { connect, type Socket } from 'net';
 import type { CallEndCause, Line, LineEvent } from '../contract';
 import { encodeNetstring, NetstringDecoder } from './netstring';
+import { boundAddress, boundParty } from '../../firmware/calls/party-bounds';
 
 export interface BaresipLineOptions {
   host?: string;
@@ -213,6 +214,20 @@ export class BaresipLine implements Line {
     else p.reject(new Error(`io: baresip refused: ${(m.data ?? '').trim() || 'no reason'}`));
   }
 
+  /** The peer as the firmware may take it: peer URI and display name cut to the contract's limits, each cut logged (sizes only, no party data). */
+  private remote(id: string, m: BaresipMessage): { address: string; name: string } {
+    const b = boundParty(m.peeruri ?? '', m.peerdisplayname ?? '');
+    for (const c of b.cuts) this.log(`baresip: call ${id}: peer ${c}`);
+    return { address: b.address, name: b.name };
+  }
+
+  private bounded(id: string, address: string): string {
+    const cuts: string[] = [];
+    const out = boundAddress(address, cuts);
+    for (const c of cuts) this.log(`baresip: call ${id}: ${c}`);
+    return out;
+  }
+
   private event(m: BaresipMessage): void {
     if (m.type === 'REGISTER_OK') return this.emit({ type: 'registration', state: 'registered' });
     if (m.type === 'REGISTER_FAIL') return this.emit({ type: 'registration', state: 'failed', reason: m.param ?? '' });
@@ -223,7 +238,7 @@ export class BaresipLine implements Line {
       if (m.type === 'CALL_INCOMING') {
         call = { direction: 'incoming', established: false };
         this.calls.set(id, call);
-        return this.emit({ type: 'incoming', callId: id, remote: { address: m.peeruri ?? '', name: m.peerdisplayname ?? '' }, local: m.accountaor ?? '' });
+        return this.emit({ type: 'incoming', callId: id, remote: this.remote(id, m), local: this.bounded(id, m.accountaor ?? '') });
       }
       if (m.direction !== 'outgoing') return;
       call = { direction: 'outgoing', established: false };
@@ -239,9 +254,9 @@ export class BaresipLine implements Line {
         return this.emit({ type: 'ringing', callId: id });
       case 'CALL_ESTABLISHED':
         call.established = true;
-        return this.emit({ type: 'connected', callId: id, remote: { address: m.peeruri ?? '', name: m.peerdisplayname ?? '' } });
+        return this.emit({ type: 'connected', callId: id, remote: this.remote(id, m) });
       case 'CALL_TRANSFER':
-        return this.emit({ type: 'transferred', callId: id, target: m.param ?? '' });
+        return this.emit({ type: 'transferred', callId: id, target: this.bounded(id, m.param ?? '') });
       case 'CALL_CLOSED': {
         this.calls.delete(id);
         const { cause, sipCode } = endCause(call, m.param ?? '');

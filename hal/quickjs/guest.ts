@@ -70,6 +70,53 @@ function decodeReply(reply: HostReply): any {
   return typeof reply === 'string' ? decode(reply, []) : decode(reply[0], reply.slice(1) as ArrayBuffer[]);
 }
 
+/** Longest stack text sent with a budget error (a stack overflow's trace has thousands of frames). */
+const MAX_REPORTED_STACK = 16 * 1024;
+
+/**
+ * QuickJS's stack and memory limits throw InternalErrors ("stack overflow",
+ * "out of memory") that the firmware can catch like any error; in a promise
+ * job the error only rejects a promise that a `.catch(() => {})` ignores or
+ * nobody handles, and the host would never learn that a budget ran out. So
+ * every promise reaction is watched: a budget error handed to a rejection
+ * handler, or thrown by a reaction, is reported to the host once. (The CPU
+ * budget's "interrupted" the host knows by itself.) Not seen: such an error
+ * caught by try/catch inside one function, or rejecting a promise nobody ever
+ * calls `then` on.
+ */
+function watchBudgetErrors(report: (error: Error) => void): void {
+  const reported = new WeakSet<object>();
+  const note = (e: unknown): void => {
+    if (!(e instanceof Error) || e.name !== 'InternalError' || !/^(stack overflow|out of memory)$/.test(e.message) || reported.has(e)) return;
+    reported.add(e);
+    try {
+      report(e);
+    } catch {
+      // Out of memory again while reporting: the host learns of it from its own measurement, if at all.
+    }
+  };
+  const watched = (handler: unknown, rejection: boolean): unknown => {
+    if (typeof handler !== 'function') return handler;
+    return function (this: unknown, value: unknown): unknown {
+      if (rejection) note(value);
+      try {
+        return handler.call(this, value);
+      } catch (e) {
+        note(e);
+        throw e;
+      }
+    };
+  };
+  const original = Promise.prototype.then;
+  Object.defineProperty(Promise.prototype, 'then', {
+    value: function then(this: Promise<unknown>, onFulfilled?: unknown, onRejected?: unknown) {
+      return original.call(this, watched(onFulfilled, false) as never, watched(onRejected, true) as never);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
 /**
  * Build the guest HAL. Returns the HAL and the dispatcher the host must call
  * for every host→guest event.
@@ -79,6 +126,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     const { json, buffers } = encode(args);
     return decodeReply(bridge.call(device, method, json, ...buffers));
   };
+  watchBudgetErrors((e) => call('engine', 'budgetError', e.message, String(e.stack ?? '').slice(0, MAX_REPORTED_STACK)));
 
   let nextTicket = 1;
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
@@ -195,6 +243,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
         keyHandler = handler;
         call('keys', 'subscribe');
       },
+      heldAtPowerOn: () => call('keys', 'heldAtPowerOn'),
     },
     leds: { set: (led: LedName, state: LedState) => { call('leds', 'set', led, state); } },
     line: {

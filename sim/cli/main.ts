@@ -6,8 +6,10 @@ import { Command } from 'commander';
 import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
+import { dataCommand } from './commands/data';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
+import { resetMatrixCommand } from './commands/reset-matrix';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
@@ -19,8 +21,10 @@ export function createCli(): Command {
   program.addCommand(buildCommand());
   program.addCommand(configCommand());
   program.addCommand(cryptCommand());
+  program.addCommand(dataCommand());
   program.addCommand(inspectCommand());
   program.addCommand(logsCommand());
+  program.addCommand(resetMatrixCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(simCommand());
   return program;

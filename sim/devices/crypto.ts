@@ -6,6 +6,7 @@
 import * as nodeCrypto from 'crypto';
 import * as fs from 'fs';
 import type { Crypto } from '../../hal/contract';
+import { writeFileAtomic } from './atomic-file';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -17,16 +18,22 @@ export class Keystore {
   static load(path: string): Keystore {
     const ks = new Keystore();
     if (fs.existsSync(path)) {
-      const raw: Record<string, string> = JSON.parse(fs.readFileSync(path, 'utf8'));
+      let raw: Record<string, string>;
+      try {
+        raw = JSON.parse(fs.readFileSync(path, 'utf8'));
+      } catch (e) {
+        throw new Error(`keystore ${path} unreadable: ${(e as Error).message}`);
+      }
       for (const [name, hex] of Object.entries(raw)) ks.keys.set(name, Buffer.from(hex, 'hex'));
     }
     return ks;
   }
 
+  /** Replaced atomically (a torn keystore would make its flash image unreadable), owner-only. */
   save(path: string): void {
     const raw: Record<string, string> = {};
     for (const [name, key] of this.keys) raw[name] = key.toString('hex');
-    fs.writeFileSync(path, JSON.stringify(raw, null, 1), { mode: 0o600 });
+    writeFileAtomic(path, JSON.stringify(raw, null, 1), 0o600);
   }
 
   get(name: string): Buffer | undefined { return this.keys.get(name); }

@@ -3,6 +3,8 @@ import type { KeyEvent, KeyName, Keys } from '../../hal/contract';
 /** Keypad: the host presses keys; the firmware's one handler hears them. */
 export class VirtualKeys implements Keys {
   private handler: ((e: KeyEvent) => void) | null = null;
+  /** Keys the tester holds down through the next power-on (the updater's recovery combination). */
+  private held: KeyName[] = [];
 
   constructor(readonly available: KeyName[]) {}
 
@@ -14,6 +16,20 @@ export class VirtualKeys implements Keys {
   send(key: KeyName, down: boolean): void {
     if (!this.available.includes(key)) throw new Error(`this board has no "${key}" key`);
     this.handler?.({ key, down });
+  }
+
+  /** Hold these keys down through the next power-on; released once that boot has run. */
+  holdAtPowerOn(keys: KeyName[]): void {
+    for (const k of keys) if (!this.available.includes(k)) throw new Error(`this board has no "${k}" key`);
+    this.held = [...keys];
+  }
+
+  heldAtPowerOn(): KeyName[] {
+    return [...this.held];
+  }
+
+  release(): void {
+    this.held = [];
   }
 
   detach(): void {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import type { BootReason, Power } from '../../hal/contract';
+import { writeFileAtomic } from './atomic-file';
 
 export interface PowerRecord { bootCount: number; reason: BootReason; message: string }
 
@@ -20,7 +21,7 @@ export class VirtualPower implements Power {
   }
 
   save(path: string): void {
-    fs.writeFileSync(path, JSON.stringify(this.record));
+    writeFileAtomic(path, JSON.stringify(this.record));
   }
 
   /** Called by the host at every boot. */

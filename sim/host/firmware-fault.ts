@@ -2,7 +2,13 @@
 import type { FirmwareFault } from './event-gate';
 
 export class FaultError extends Error {
-  constructor(readonly kind: FirmwareFault['kind'], message: string, readonly guestStack: string) {
+  constructor(
+    readonly kind: FirmwareFault['kind'],
+    message: string,
+    readonly guestStack: string,
+    /** The firmware caught the error and ran on (a swallowed budget fault): it was not stopped. */
+    readonly firmwareCarriedOn = false,
+  ) {
     super(message);
     this.name = 'FaultError';
   }

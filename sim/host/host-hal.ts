@@ -23,7 +23,7 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
       clearTimer: (id) => clock.clearTimer(id),
     },
     display,
-    keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))) },
+    keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))), heldAtPowerOn: () => keys.heldAtPowerOn() },
     leds,
     line: {
       onEvent: (handler) => line.onEvent((e) => gate.deliver(`line ${e.type}`, () => handler(e))),

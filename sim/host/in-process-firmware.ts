@@ -8,6 +8,7 @@
 import type { BoardProfile } from '../../hal/boards';
 import { boardProfile } from '../../hal/boards';
 import type { BootedPhone } from '../../firmware/main';
+import { writeFileAtomic } from '../devices/atomic-file';
 import { Keystore } from '../devices/crypto';
 import { VirtualFlash } from '../devices/flash';
 import { VirtualPower } from '../devices/power';
@@ -55,8 +56,8 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
     devices,
     log: () => devices.serial.all(),
     save: (file) => {
-      require('fs').writeFileSync(file, devices.flash.image());
-      keystore.save(file + '.keys.json');
+      keystore.save(file + '.keys.json'); // keys first, as Phone.saveFlash
+      writeFileAtomic(file, devices.flash.image());
     },
   };
 }

@@ -21,6 +21,12 @@
  * would), abandons the runtime instead of freeing it, and later phones get a
  * fresh WASM module (the unwind leaks part of the module's shadow stack).
  *
+ * Budgets and promise jobs: the allowance of an entry (entry-budget.ts)
+ * covers the promise jobs pumped after it. A trip the firmware caught is still
+ * reported after the entry (QuickJS's "interrupted" rejects an async
+ * function's promise, which a `.catch` may swallow), as is a stack or memory
+ * error the guest bridge saw reach a promise reaction.
+ *
  * Handle discipline: the only guest handle kept across calls is the
  * dispatcher, disposed in `dispose()`; every other handle is released before
  * the host function that made it returns, so a runtime can be disposed after
@@ -30,7 +36,9 @@ import { getQuickJS, newQuickJSWASMModule, type QuickJSContext, type QuickJSHand
 import type { Hal, SocketConnection } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
 import type { FirmwareEngine } from './firmware-engine';
+import type { FirmwareFault } from './event-gate';
 import { FaultError, classifyFault } from './firmware-fault';
+import { EntryBudget } from './entry-budget';
 
 /** Methods the guest may call on each device: nothing else of the host is reachable. */
 const SYNC_METHODS: Record<string, string[]> = {
@@ -39,7 +47,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe'],
-  keys: ['subscribe'],
+  keys: ['subscribe', 'heldAtPowerOn'],
   leds: ['set'],
   line: ['subscribe'],
   net: ['linkUp', 'subscribe'],
@@ -47,6 +55,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
   serial: ['write'],
   socket: ['close'],
+  engine: ['budgetError'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
@@ -110,8 +119,8 @@ export class QuickJsEngine implements FirmwareEngine {
   private runtime: QuickJSRuntime;
   private vm: QuickJSContext;
   private dispatcher: QuickJSHandle | null = null;
-  private polls = 0;
-  private pollBudget: number;
+  /** CPU (and measured memory) allowance of the entry running now. */
+  private readonly budget = new EntryBudget();
   private inFlight = 0;
   /** Open socket connections by the id the guest knows them by. */
   private readonly sockets = new Map<number, SocketConnection>();
@@ -119,8 +128,14 @@ export class QuickJsEngine implements FirmwareEngine {
   private disposed = false;
   /** The runtime was left unusable (Node's stack ran out inside it): it is abandoned, never entered again. */
   crashed = false;
-  /** Set when the interrupt handler stopped the firmware for holding more memory than its budget. */
-  private memoryExceeded = 0;
+  /**
+   * A budget stopped the firmware at least once. QuickJS can leak objects of
+   * an async function interrupted while it held them (its runtime then aborts
+   * the WASM module when freed), so such a runtime is abandoned at dispose.
+   */
+  private interrupted = false;
+  /** A budget error the guest bridge saw the firmware catch (see watchBudgetErrors in hal/quickjs/guest.ts). */
+  private caughtByGuest: FirmwareFault | null = null;
   /** An over-budget state already reported after an event (reported again only after it went away). */
   private overBudgetReported = false;
   private entriesSinceMemoryCheck = 0;
@@ -139,14 +154,14 @@ export class QuickJsEngine implements FirmwareEngine {
     this.runtime = module.newRuntime();
     this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
     this.runtime.setMaxStackSize(profile.stackBudgetBytes);
-    this.pollBudget = profile.cpuBudget.pollsAtBoot;
+    this.budget.start(profile.cpuBudget.pollsAtBoot, profile.cpuBudget.msAtBoot, 'at boot');
     this.runtime.setInterruptHandler(() => {
-      if (++this.polls > this.pollBudget) return true;
-      if (this.polls % MEMORY_CHECK_POLLS === 0) {
+      if (this.budget.poll()) return (this.interrupted = true);
+      if (this.budget.pollCount % MEMORY_CHECK_POLLS === 0) {
         const used = this.memoryUsage();
         if (used > this.profile.memoryBudgetBytes) {
-          this.memoryExceeded = used;
-          return true;
+          this.budget.tripMemory(used, this.profile.memoryBudgetBytes);
+          return (this.interrupted = true);
         }
       }
       return false;
@@ -164,8 +179,7 @@ export class QuickJsEngine implements FirmwareEngine {
 
   private bootInVm(hal: Hal): void {
     this.installHostFunctions(hal);
-    this.polls = 0;
-    this.pollBudget = this.profile.cpuBudget.pollsAtBoot;
+    this.budget.start(this.profile.cpuBudget.pollsAtBoot, this.profile.cpuBudget.msAtBoot, 'at boot');
     this.evalOrThrow(this.code, 'firmware.js');
     this.dispatcher = this.evalOrThrow(
       '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
@@ -173,6 +187,7 @@ export class QuickJsEngine implements FirmwareEngine {
     );
     this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
     this.pump();
+    this.throwCaughtBudgetTrip();
     this.checkMemoryAfterEntry(true);
   }
 
@@ -196,15 +211,37 @@ export class QuickJsEngine implements FirmwareEngine {
   }
 
   private enterVm(fn: () => void): void {
-    this.polls = 0;
-    this.memoryExceeded = 0;
-    this.pollBudget = this.profile.cpuBudget.pollsPerEvent;
+    this.budget.start(this.profile.cpuBudget.pollsPerEvent, this.profile.cpuBudget.msPerEvent);
+    this.caughtByGuest = null;
     try {
       fn();
     } finally {
       this.pump();
     }
-    this.checkMemoryAfterEntry(this.polls > 0);
+    this.throwCaughtBudgetTrip();
+    this.checkMemoryAfterEntry(this.budget.pollCount > 0);
+  }
+
+  /**
+   * The interrupt stopped the firmware but no error reached the host: the
+   * firmware caught it (typically a promise job whose rejection a `.catch`
+   * handled or nobody handled). The budget was still exceeded: report it.
+   */
+  private throwCaughtBudgetTrip(): void {
+    const trip = this.budget.trip;
+    const caught = this.caughtByGuest;
+    this.budget.trip = null;
+    this.caughtByGuest = null;
+    if (trip) throw new FaultError(trip.kind, `${trip.message}; the firmware caught the interruption (e.g. in a promise job) and carried on`, '', true);
+    if (caught) throw new FaultError(caught.kind, caught.message, caught.stack, true);
+  }
+
+  /** The guest bridge saw the firmware catch a stack or memory budget error: reported after the entry, once. */
+  private noteCaughtByGuest(message: string, stack: string): void {
+    if (this.caughtByGuest) return;
+    const fault = classifyFault('InternalError', message, stack, false);
+    const what = fault.kind === 'stack-budget' ? 'stack budget exceeded' : 'memory budget exceeded';
+    this.caughtByGuest = { ...fault, message: `${what}: ${fault.message} reached a promise reaction; the firmware caught it and carried on` };
   }
 
   /**
@@ -242,8 +279,8 @@ export class QuickJsEngine implements FirmwareEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.crashed) {
-      // Freeing a runtime left mid-call aborts the WASM module: abandon it (its memory stays allocated).
+    if (this.crashed || this.interrupted) {
+      // Freeing a runtime left mid-call, or one that leaked objects when interrupted, aborts the WASM module: abandon it (its memory stays allocated).
       this.dispatcher = null;
       return;
     }
@@ -291,12 +328,13 @@ export class QuickJsEngine implements FirmwareEngine {
   private faultFrom(errorHandle: QuickJSHandle) {
     const e = this.vm.dump(errorHandle) as { name?: string; message?: string; stack?: string } | string;
     const err = typeof e === 'object' && e !== null ? e : { name: 'Error', message: String(e), stack: '' };
-    if (this.memoryExceeded > 0) {
-      const used = this.memoryExceeded;
-      this.memoryExceeded = 0;
-      return { kind: 'memory-budget' as const, message: `memory budget exceeded: the firmware used ${used} bytes, its board allows ${this.profile.memoryBudgetBytes}`, stack: err.stack ?? '' };
-    }
-    return classifyFault(err.name ?? 'Error', err.message ?? String(e), err.stack ?? '', this.polls > this.pollBudget);
+    const trip = this.budget.trip;
+    // This error reports the trip: it must not be reported a second time after the entry.
+    this.budget.trip = null;
+    if (trip?.kind === 'memory-budget') return { kind: trip.kind, message: trip.message, stack: err.stack ?? '' };
+    const fault = classifyFault(err.name ?? 'Error', err.message ?? String(e), err.stack ?? '', trip !== null);
+    if (trip && fault.kind === 'cpu-budget') fault.message = `${fault.message} (${trip.message})`;
+    return fault;
   }
 
   private installHostFunctions(hal: Hal): void {
@@ -323,7 +361,7 @@ export class QuickJsEngine implements FirmwareEngine {
     };
     const guestError = (e: unknown) => ({ error: vm.newError({ name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) }) });
 
-    const call = vm.newFunction('__hostCall', (deviceH, methodH, jsonH, ...bufHs) => {
+    const call = vm.newFunction('__hostCall', (deviceH, methodH, jsonH, ...bufHs) => this.budget.hostCall(() => {
       try {
         const device = vm.getString(deviceH);
         const method = vm.getString(methodH);
@@ -332,8 +370,8 @@ export class QuickJsEngine implements FirmwareEngine {
       } catch (e) {
         return guestError(e);
       }
-    });
-    const callAsync = vm.newFunction('__hostCallAsync', (ticketH, deviceH, methodH, jsonH, ...bufHs) => {
+    }));
+    const callAsync = vm.newFunction('__hostCallAsync', (ticketH, deviceH, methodH, jsonH, ...bufHs) => this.budget.hostCall(() => {
       try {
         const ticket = vm.getNumber(ticketH);
         const device = vm.getString(deviceH);
@@ -355,7 +393,7 @@ export class QuickJsEngine implements FirmwareEngine {
       } catch (e) {
         return guestError(e);
       }
-    });
+    }));
     vm.setProp(vm.global, '__hostCall', call);
     vm.setProp(vm.global, '__hostCallAsync', callAsync);
     call.dispose();
@@ -400,6 +438,9 @@ export class QuickJsEngine implements FirmwareEngine {
         const id: number = hal.clock.setTimer(args[0], () => this.dispatch('timer', { id }));
         return id;
       }
+      case 'engine.budgetError':
+        this.noteCaughtByGuest(String(args[0]), String(args[1] ?? ''));
+        return null;
       case 'keys.subscribe':
         return hal.keys.onKey((e) => this.dispatch('key', e));
       case 'line.subscribe':

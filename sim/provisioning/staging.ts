@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Crypto, Flash } from '../../hal/contract';
+import { WIZARD_STATE_SETTING } from '../../firmware/reset/reset-variants';
 import { DeviceSettings } from '../../firmware/settings/device-settings';
 import { FileStore } from '../../firmware/storage/file-store';
 import type { HostNet } from '../devices/net';
@@ -21,7 +22,10 @@ export interface ProvisioningStage {
   provisioningDir?: string | null;
   /** Device settings written into nvram before boot (e.g. `device.prov.serverName`, `device.prov.user`). */
   deviceSettings?: Record<string, string>;
+  /** Leave a blank phone's out-of-box wizard to run at first boot (default: a blank phone is staged past it). */
+  outOfBox?: boolean;
 }
+
 
 /** Serve the folder and stage settings. Returns a cleanup for the temporary copy (if one was made). */
 export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto: Crypto, net: HostNet): () => void {
@@ -37,7 +41,6 @@ export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto
   const wanted: Record<string, string> = { ...(stage.deviceSettings ?? {}) };
   if (dir !== null) net.serveFolder(BUILT_IN_PREFIX, dir);
   const explicit = Object.keys(wanted);
-  if (dir === null && explicit.length === 0) return cleanup;
 
   let settings: DeviceSettings;
   try {
@@ -50,6 +53,8 @@ export function stageProvisioning(stage: ProvisioningStage, flash: Flash, crypto
     }
     return cleanup;
   }
+  // A blank phone is staged past the out-of-box wizard, as a staging tool would, unless the wizard is what is tested.
+  if (stage.outOfBox !== true && settings.names().length === 0 && wanted[WIZARD_STATE_SETTING] === undefined) wanted[WIZARD_STATE_SETTING] = 'done';
   // The built-in folder is the default server: a server already in nvram (or given) wins.
   if (dir !== null && wanted[SERVER_SETTING] === undefined && !settings.get(SERVER_SETTING)) wanted[SERVER_SETTING] = BUILT_IN_PREFIX;
   for (const [name, value] of Object.entries(wanted)) if (settings.get(name) !== value) settings.set(name, value);

@@ -8,6 +8,7 @@ import { loginSteps } from './steps/login';
 import { logsSteps } from './steps/logs';
 import { phoneSteps } from './steps/phone';
 import { powerSteps } from './steps/power';
+import { resetSteps } from './steps/reset';
 
 const registry = new Map<string, StepKind>();
 
@@ -24,4 +25,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps, ...resetSteps]) registerStep(kind);

@@ -11,6 +11,7 @@ import { logPackageFromFlash } from '../logs/log-package-from-flash';
 import { HttpError } from './http-error';
 import { phoneSnapshot } from './phone-snapshot';
 import { optionalStringField, stringField } from './request-body';
+import { boundParty } from '../../firmware/calls/party-bounds';
 
 export interface RouteContext {
   phone: Phone;
@@ -76,12 +77,14 @@ export const ROUTES: Record<string, Route> = {
   },
 
   'POST /api/far-end/ring': async ({ phone, pacer, body }) => {
-    const from = stringField(body, 'from', 100);
-    if (!CALLER_ADDRESS.test(from)) throw new HttpError(400, `"from" must be a number or SIP address, got "${from}"`);
-    const name = optionalStringField(body, 'name', 40);
+    // Longer than a SIP phone accepts: cut to the line's limits (hal/contract.ts) and said so, as the other entries do.
+    const caller = boundParty(stringField(body, 'from', Infinity), optionalStringField(body, 'name', Infinity));
+    const { address: from, name } = caller;
+    if (!CALLER_ADDRESS.test(from)) throw new HttpError(400, `"from" must be a number or SIP address, got "${from.slice(0, 40)}"`);
     const callId = await pacer.run(async () => {
       requireRunning(phone);
       const id = phone.farEnd.ring(from, name);
+      for (const c of caller.cuts) farEndNote(phone, `caller ${c}`);
       farEndNote(phone, `rings from ${from}${name ? ` "${name}"` : ''} (${id})`);
       await phone.settle();
       return id;

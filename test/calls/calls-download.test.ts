@@ -42,6 +42,11 @@ test('login of a user with no lists on the phone: <user>-calls.xml is downloaded
     await settled(h, () => h.list('received').length > 0);
     assert.equal(h.list('received').map((r) => r.source.name), ['Santa']);
     assert.ok(h.phone.booted.fs.list('calls/u.alice/').every((f) => f.user === 'alice'));
+    // A user without a calls file on the server: an info line says where the phone looked.
+    h.phone.booted.kernel.bus.emit('user:changed', { user: 'bob', reason: 'login' });
+    const missing = (l: string) => l.includes('|calls|1|0|bob-calls.xml: no such file on the server at sim://prov/calls/bob-calls.xml (HTTP 404)');
+    await settled(h, () => h.phone.log().some(missing));
+    assert.ok(h.phone.log().some(missing), h.phone.log().slice(-5).join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

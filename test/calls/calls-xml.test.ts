@@ -5,9 +5,11 @@
  * line while the lists in force stay as they were. Uploads go to the
  * provisioning client as `prov:upload` once a call ended.
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exportCallsXml, importCallsXml } from '../../firmware/calls/calls-xml';
+import { MAX_CALLS_XML_DEPTH, exportCallsXml, importCallsXml } from '../../firmware/calls/calls-xml';
 import { isoDuration, parseIsoDuration } from '../../firmware/calls/call-record';
 import { bootCalls, removeImage, placeAnswered, type CallsHarness } from './calls-harness';
 
@@ -111,6 +113,71 @@ test('bad calls files: the phone logs each, never crashes, and keeps the lists i
   assert.ok(h.phone.log().some((l) => l.includes('cut off')));
 });
 
+/** A calls file as a server holds it: calls 2, 3, 4, 5 and 7 are wrong (see the file). */
+const FLEET_CALLS = readFileSync(join(__dirname, '../fixtures/calls/0004f2a1b2c3-calls.xml'), 'utf8');
+const FLEET_PROBLEMS = [
+  'call 2: direction "Inbound" is not In or Out: dropped',
+  'call 3: no startTime: dropped',
+  'call 4: disposition "Hung up" unknown: dropped',
+  'call 5: no source address: dropped',
+  'call 7: duration "5 minutes" is not an ISO-8601 PT…S duration: dropped',
+  'element <statistics> in <callList> ignored',
+  'element <codec> in <call> ignored',
+];
+
+test('a server\'s calls file: each call with a bad or missing element is dropped alone, the others load', () => {
+  const r = importCallsXml(FLEET_CALLS);
+  assert.is(r.calls, 8);
+  assert.equal(r.records.map((c) => [c.direction, c.disposition, c.startTime, c.duration, c.count, c.line]), [
+    ['In', 'Normal', '2025-11-03T09:12:44', 'PT2M10S', 1, 1],
+    ['Out', 'Normal', '2025-11-03T13:30:00', 'PT5M3S', 2, 2],
+    ['In', 'Busy', '2025-11-03T15:00:00', 'PT0S', 1, 1],
+  ]);
+  assert.is(r.records[0].source.name, 'Smith & Sons');
+  assert.is(r.records[1].destination.name, 'Ólafur');
+  assert.equal(r.problems, FLEET_PROBLEMS);
+  // Optional elements left out take their defaults; present ones must be valid.
+  const one = (inner: string) => importCallsXml(`<callList><call><direction>In</direction><startTime>2025-01-01T00:00:00</startTime><source><address>1</address></source>${inner}</call></callList>`);
+  assert.equal(one('').records.map((c) => [c.disposition, c.line, c.protocol, c.duration, c.count]), [['Normal', 1, 'SIP', 'PT0S', 1]]);
+  assert.equal(one('<line>0</line>').problems, ['call 1: line "0" is not a line number: dropped']);
+  assert.equal(one('<count>-3</count>').problems, ['call 1: count "-3" is not a positive number: dropped']);
+  assert.equal(one('<protocol>IAX</protocol>').problems, ['call 1: protocol "IAX" is not SIP or H323: dropped']);
+});
+
+test('a calls file\'s problems are logged once per file version (also after a reboot), at most 20 lines plus a count', async () => {
+  const h = bootCalls();
+  const calls = h.phone.booted.calls;
+  // Warnings and errors about the file (its info line "N calls imported" comes every import).
+  const problemLines = (log: string[]) => log.filter((l) => Number(l.split('|')[2]) >= 3).map((l) => l.split('|').slice(4).join('|')).filter((t) => t.startsWith('calls file: '));
+  let mark = h.phone.log().length;
+  assert.ok(calls.importXml(FLEET_CALLS));
+  assert.is(h.list('received').length + h.list('missed').length + h.list('placed').length, 3);
+  assert.equal(problemLines(h.phone.log().slice(mark)), ['calls file: 8 calls: 3 loaded, 5 dropped', ...FLEET_PROBLEMS.map((p) => `calls file: ${p}`)]);
+  // No party data in those lines.
+  for (const party of ['Bob', 'Carol', 'Dave', '2004', 'Anonymous', 'Eve', 'Ólafur']) assert.not.ok(problemLines(h.phone.log()).some((l) => l.includes(party)), party);
+  mark = h.phone.log().length;
+  assert.ok(calls.importXml(FLEET_CALLS));
+  assert.equal(problemLines(h.phone.log().slice(mark)), [], 'the same version again: nothing new');
+  const file = `/tmp/calls-problems-${process.pid}.bin`;
+  h.phone.save(file);
+  const again = bootCalls({ flashImage: file });
+  removeImage(file);
+  mark = again.phone.log().length;
+  assert.ok(again.phone.booted.calls.importXml(FLEET_CALLS));
+  assert.equal(problemLines(again.phone.log().slice(mark)), [], 'not again after a reboot');
+  // 1,000 bad calls and one good one: 20 problem lines and a count, the good call loaded.
+  const bad = '<call><direction>In</direction><startTime>yesterday</startTime><source><address>1</address></source></call>'.repeat(1000);
+  const good = '<call><direction>In</direction><startTime>2025-01-01T00:00:00</startTime><source><address>2</address></source></call>';
+  mark = again.phone.log().length;
+  assert.ok(again.phone.booted.calls.importXml(`<callList>${bad}${good}</callList>`));
+  const lines = problemLines(again.phone.log().slice(mark));
+  assert.is(lines.length, 22);
+  assert.is(lines[0], 'calls file: 1001 calls: 1 loaded, 1000 dropped');
+  assert.is(lines[1], 'calls file: call 1: startTime "yesterday" is not YYYY-MM-DDTHH:MM:SS: dropped');
+  assert.is(lines[21], 'calls file: and 980 more problems not listed');
+  assert.is(again.list('received').length + again.list('missed').length, 1);
+});
+
 test('a call ending uploads the calls file through prov:upload (debounced), for the logged-in user under their name', async () => {
   const h = bootCalls();
   const uploads: { kind: string; text: string; user?: string }[] = [];
@@ -132,6 +199,25 @@ test('a call ending uploads the calls file through prov:upload (debounced), for 
   await h.tick(2500);
   assert.is(uploads[1].user, 'alice');
   assert.is(importCallsXml(uploads[1].text).records.length, 1);
+});
+
+test('elements nested deeper than the calls format needs are refused whole, in time linear in the file', () => {
+  const call = `<call direction="In" startTime="2025-12-24T18:00:00"><source><address>2001</address></source></call>`;
+  const at16 = importCallsXml(`<callList>${'<x>'.repeat(MAX_CALLS_XML_DEPTH - 2)}${'</x>'.repeat(MAX_CALLS_XML_DEPTH - 2)}${call}</callList>`);
+  assert.is(at16.records.length, 1, `${MAX_CALLS_XML_DEPTH} levels are read`);
+  for (const xml of [
+    // 10,000 nested <call>: closing them walked the whole open-element stack per close tag.
+    '<callList>' + '<call>'.repeat(10000) + '</call>'.repeat(10000) + '</callList>',
+    // Close tags that match nothing open.
+    '<callList>' + '<a>'.repeat(10000) + '</b>'.repeat(10000) + '</callList>',
+  ]) {
+    const t0 = Date.now();
+    const r = importCallsXml(xml);
+    const ms = Date.now() - t0;
+    assert.equal(r.records, []);
+    assert.equal(r.problems, [`calls file nests elements deeper than ${MAX_CALLS_XML_DEPTH} levels: refused`]);
+    assert.ok(ms < 200, `refused in ${ms} ms`);
+  }
 });
 
 test('exportCallsXml of nothing is an empty callList', () => {

@@ -12,6 +12,13 @@ test('parameters are attributes on any element, in document order', () => {
   assert.equal(r.attributes.map((a) => [a.element, a.name, a.value]), [['polycomConfig', 'a.b', '1'], ['deep', 'c.d', 'two'], ['ALL', 'e.f', '3']]);
 });
 
+test('namespace and schema-instance attributes (xmlns, xmlns:*, xsi:*) are not parameters', () => {
+  const r = parseCfg('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<polycomConfig xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="polycomConfig.xsd">\n  <dir dir.local.readonly="1" xmlns="urn:x" xsi:type="t"/>\n</polycomConfig>\n');
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(r.attributes.map((a) => a.name), ['dir.local.readonly']);
+});
+
 test('entities are decoded; a bare & is read as a literal &', () => {
   const r = parseCfg('<c a="x &amp; y &lt;&#65;&#x42;" b="Tom & Jerry"/>');
   assert.ok(r.ok);

@@ -2,34 +2,31 @@
  * The spec is the requirement: every parameter name in its text is declared,
  * and each parameter's entry in the spec (default, range, length, "Change
  * causes system to restart or reboot") agrees with the declaration, except
- * the documented choices of docs/parameters.md. Also: docs/parameters.md is
- * the generator's current output.
+ * the documented choices of docs/parameters.md. The spec's facts come from
+ * spec-parameters.json, extracted from the spec by
+ * build/extract-spec-parameters.ts (the spec itself is not in the repository).
+ * Also: docs/parameters.md is the generator's current output.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PARAMETER_DOCS, renderParameterDocs } from '../../build/generate-parameter-docs';
 import { isProfileDefault } from '../../firmware/config/parameter-registry';
+import type { SpecParameters } from '../../build/extract-spec-parameters';
 import { allDeclarations } from './config-bench';
+import SPEC_TABLE from './spec-parameters.json';
 
-const SPEC = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'spec', 'poly-vvx-privacy-guide.txt'), 'utf8');
+const SPEC = SPEC_TABLE as SpecParameters;
 const declared = allDeclarations();
 const byLower = new Map(declared.map((p) => [p.name.toLowerCase(), p]));
-
-/** Dotted names in the spec that are parameters (not file names, host names or families like `prov.login*`). */
-function specParameterNames(): string[] {
-  const names = new Set(SPEC.match(/\b[a-zA-Z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9_]+)+\b/g) ?? []);
-  return [...names].filter((n) => !/\.(cfg|xml|log|enc|tgz|com)$/i.test(n) && !/^www\./.test(n));
-}
+const declaredAs = (name: string) => byLower.get(name.toLowerCase());
 
 /** Documented choices (docs/parameters.md) where the declaration departs from the spec's parameter entry. */
 const CHOSEN_DEFAULTS = new Set(['feature.callListMissed.enabled', 'feature.callListPlaced.enabled', 'feature.callListReceived.enabled']);
 
 test('every parameter named in the spec is declared (families such as prov.login* by their members)', () => {
-  const names = specParameterNames();
-  assert.ok(names.length >= 60, `found only ${names.length} names in the spec`);
-  const missing = names.filter((n) => !byLower.has(n.toLowerCase()) && !declared.some((p) => p.name.startsWith(n + '.')));
+  assert.ok(SPEC.names.length >= 60, `found only ${SPEC.names.length} names in the spec`);
+  const missing = SPEC.names.filter((n) => !declaredAs(n) && !declared.some((p) => p.name.startsWith(n + '.')));
   assert.equal(missing, []);
 });
 
@@ -38,28 +35,15 @@ test('each declared parameter has a one-line description, and names are unique',
   for (const p of declared) assert.ok(p.description.length > 10 && !p.description.includes('\n'), p.name);
 });
 
-interface SpecEntry { name: string; lines: string[] }
-
-/** The spec's parameter entries: a line holding just the name, then its text up to the next such line. */
-function specEntries(): SpecEntry[] {
-  const lines = SPEC.split('\n').map((l) => l.trim());
-  const heads: { at: number; name: string }[] = [];
-  lines.forEach((l, at) => {
-    const name = l.replace(/`/g, '').trim();
-    if (byLower.has(name.toLowerCase()) && /^[\w.]+$/.test(name)) heads.push({ at, name });
-  });
-  return heads.map((h, i) => ({ name: h.name, lines: lines.slice(h.at + 1, Math.min(heads[i + 1]?.at ?? lines.length, h.at + 30)) }));
-}
-
-test('the spec entries were found for most parameters', () => {
-  assert.ok(specEntries().length >= 50, `${specEntries().length} entries`);
+test('the spec entries were found for most parameters, and each is declared', () => {
+  assert.ok(SPEC.entries.length >= 50, `${SPEC.entries.length} entries`);
+  assert.equal(SPEC.entries.filter((e) => !declaredAs(e.name)).map((e) => e.name), []);
 });
 
 test('reboot flags match "Change causes system to restart or reboot" in each spec entry', () => {
   const wrong: string[] = [];
-  for (const e of specEntries()) {
-    const says = e.lines.some((l) => /Change causes system to restart or reboot/.test(l));
-    if (says !== !!byLower.get(e.name.toLowerCase())!.reboot) wrong.push(`${e.name}: spec ${says ? 'says' : 'does not say'} reboot`);
+  for (const e of SPEC.entries) {
+    if (e.reboot !== !!declaredAs(e.name)?.reboot) wrong.push(`${e.name}: spec ${e.reboot ? 'says' : 'does not say'} reboot`);
   }
   assert.equal(wrong, []);
 });
@@ -67,43 +51,47 @@ test('reboot flags match "Change causes system to restart or reboot" in each spe
 test('defaults match the "(default)" lines of each spec entry, Base Profile columns included', () => {
   const wrong: string[] = [];
   let checked = 0;
-  for (const e of specEntries()) {
-    const p = byLower.get(e.name.toLowerCase())!;
-    if (CHOSEN_DEFAULTS.has(p.name)) continue;
-    for (const l of e.lines) {
-      const m = /^(?:[-–•]\s*)?(?:(.*?)\s+-\s+)?([\w.]+)(?: minutes)? \((?:d|D)efault\)/.exec(l);
-      if (!m) continue;
-      const spec = /^null$/i.test(m[2]) ? '' : m[2];
-      const profile = /Lync|Skype/.test(m[1] ?? '') ? 'skype' : /Generic/.test(m[1] ?? '') ? 'generic' : null;
+  for (const e of SPEC.entries) {
+    const p = declaredAs(e.name);
+    if (!p || CHOSEN_DEFAULTS.has(p.name)) continue;
+    for (const spec of e.defaults) {
       const d = p.default;
-      const ours = isProfileDefault(d) ? d[profile ?? 'generic'] : d;
+      const ours = isProfileDefault(d) ? d[spec.profile ?? 'generic'] : d;
       const oursText = typeof ours === 'boolean' ? (ours ? '1' : '0') : String(ours);
       checked++;
-      if (oursText !== spec) wrong.push(`${p.name}${profile ? ` (${profile})` : ''}: spec ${JSON.stringify(spec)}, declared ${JSON.stringify(oursText)}`);
+      if (oursText !== spec.value) wrong.push(`${p.name}${spec.profile ? ` (${spec.profile})` : ''}: spec ${JSON.stringify(spec.value)}, declared ${JSON.stringify(oursText)}`);
     }
   }
   assert.ok(checked >= 45, `only ${checked} defaults checked`);
   assert.equal(wrong, []);
 });
 
+test('the documented default choices are still choices: the spec entry says otherwise', () => {
+  for (const name of CHOSEN_DEFAULTS) {
+    const entry = SPEC.entries.find((e) => e.name === name);
+    assert.ok(entry, `${name} has no spec entry`);
+    assert.ok(entry.defaults.some((d) => d.value !== (declaredAs(name)!.default ? '1' : '0')), `${name} agrees with the spec: drop it from CHOSEN_DEFAULTS`);
+  }
+});
+
 test('ranges and maximum lengths match the spec entries', () => {
   const wrong: string[] = [];
   let checked = 0;
-  for (const e of specEntries()) {
-    const p = byLower.get(e.name.toLowerCase())!;
-    for (const l of e.lines) {
-      const range = /^(\d+)\s*(?:-|–|to)\s*(\d+)\b(.*)$/.exec(l);
-      const maxChars = /maximum of (\d+) characters/.exec(l);
-      if (range && p.type === 'integer') {
+  for (const e of SPEC.entries) {
+    const p = declaredAs(e.name);
+    if (!p) continue;
+    for (const range of e.ranges) {
+      if (p.type === 'integer') {
         checked++;
-        if (p.min !== Number(range[1]) || p.max !== Number(range[2])) wrong.push(`${p.name}: spec ${range[1]}-${range[2]}, declared ${p.min}-${p.max}`);
-      } else if (range && p.type === 'string' && /characters/.test(range[3])) {
+        if (p.min !== range.min || p.max !== range.max) wrong.push(`${p.name}: spec ${range.min}-${range.max}, declared ${p.min}-${p.max}`);
+      } else if (p.type === 'string' && range.characters) {
         checked++;
-        if (p.maxLength !== Number(range[2])) wrong.push(`${p.name}: spec ≤ ${range[2]} characters, declared ${p.maxLength}`);
-      } else if (maxChars) {
-        checked++;
-        if (p.maxLength !== Number(maxChars[1])) wrong.push(`${p.name}: spec ≤ ${maxChars[1]} characters, declared ${p.maxLength}`);
+        if (p.maxLength !== range.max) wrong.push(`${p.name}: spec ≤ ${range.max} characters, declared ${p.maxLength}`);
       }
+    }
+    for (const max of e.maxCharacters) {
+      checked++;
+      if (p.maxLength !== max) wrong.push(`${p.name}: spec ≤ ${max} characters, declared ${p.maxLength}`);
     }
   }
   assert.ok(checked >= 7, `only ${checked} ranges checked`);

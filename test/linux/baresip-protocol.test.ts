@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server, type Socket } from 'net';
-import type { LineEvent } from '../../hal/contract';
+import { PARTY_ADDRESS_MAX, PARTY_NAME_MAX, type LineEvent } from '../../hal/contract';
 import { BaresipLine, endCause } from '../../hal/linux/baresip-line';
 import { encodeNetstring, NetstringDecoder } from '../../hal/linux/netstring';
 
@@ -75,6 +75,26 @@ test('incoming call: events become line events; answer selects the call then acc
   await until(() => events.length >= 3);
   assert.equal(events.slice(1).map((e) => e.type), ['connected', 'ended'], log.join('\n'));
   assert.is((events[2] as { cause: string }).cause, 'remote-hangup');
+  line.close();
+  fake.server.close();
+});
+
+test('a 300,000-character peer URI and display name are cut to the contract limits at the adapter, and the cut is logged', async () => {
+  const { fake, log, line, events, s } = await lineToAgreeableBaresip();
+  const uri = `sip:${'7'.repeat(300_000)}@x`;
+  s.write(event({ type: 'CALL_INCOMING', direction: 'incoming', peeruri: uri, peerdisplayname: 'N'.repeat(300_000), id: 'c1' }));
+  s.write(event({ type: 'CALL_ESTABLISHED', direction: 'incoming', peeruri: uri, peerdisplayname: 'N'.repeat(200), id: 'c1' }));
+  s.write(event({ type: 'CALL_TRANSFER', direction: 'incoming', param: `sip:${'t'.repeat(1000)}@x`, id: 'c1' }));
+  await until(() => events.length >= 3);
+  const incoming = events[0] as Extract<LineEvent, { type: 'incoming' }>;
+  assert.is(incoming.remote.address.length, PARTY_ADDRESS_MAX);
+  assert.is(incoming.remote.name.length, PARTY_NAME_MAX);
+  assert.is((events[1] as Extract<LineEvent, { type: 'connected' }>).remote!.name.length, PARTY_NAME_MAX);
+  assert.is((events[2] as Extract<LineEvent, { type: 'transferred' }>).target.length, PARTY_ADDRESS_MAX);
+  assert.ok(log.includes('baresip: call c1: peer address of 300006 characters cut to 256'), log.join('\n'));
+  assert.ok(log.includes('baresip: call c1: peer display name of 300000 characters cut to 128'), log.join('\n'));
+  assert.ok(log.includes('baresip: call c1: address of 1006 characters cut to 256'), log.join('\n'));
+  assert.ok(log.every((l) => l.length < 200), 'the log says how long, not what');
   line.close();
   fake.server.close();
 });

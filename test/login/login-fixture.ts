@@ -31,7 +31,16 @@ export interface ProfileFolder {
   remove(): void;
 }
 
-/** A provisioning folder: `site` parameters (prov.login.enabled=1 added), users' `<user>.cfg` in users/. */
+/**
+ * These suites check what the log says about a user (who logged in, which
+ * file was refused): they read it as an admin diagnosing a phone would, with
+ * the bounded clear-party window open (log.clearParty.hours; redaction
+ * itself is tested in test/logs/party-forensics.test.ts). Opens at the
+ * first provisioning cycle; a test that needs the default passes its own value.
+ */
+export const READ_LOGS_IN_CLEAR = { 'log.clearParty.hours': '72' };
+
+/** A provisioning folder: `site` parameters (prov.login.enabled=1 and READ_LOGS_IN_CLEAR added), users' `<user>.cfg` in users/. */
 export function profileFolder(site: Record<string, string>, users: Record<string, Record<string, string>> = { [USER]: { 'prov.login.localPassword': USER_PASSWORD } }): ProfileFolder {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'login-prov-'));
   const write = (name: string, text: string) => {
@@ -39,7 +48,7 @@ export function profileFolder(site: Record<string, string>, users: Record<string
     fs.writeFileSync(path.join(dir, name), text);
   };
   write('000000000000.cfg', MASTER);
-  write('site.cfg', cfg({ 'prov.login.enabled': '1', ...site }));
+  write('site.cfg', cfg({ 'prov.login.enabled': '1', ...READ_LOGS_IN_CLEAR, ...site }));
   for (const [user, attrs] of Object.entries(users)) write(`users/${user}.cfg`, cfg(attrs));
   return {
     dir,

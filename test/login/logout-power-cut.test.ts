@@ -8,7 +8,9 @@
  * logged in with all their data: only possible at the first few operations,
  * before the logout's own commit) or the user is logged out and no record
  * of their directory, call lists or profile is left on flash (live or
- * stale) and their keys are destroyed. QuickJS phone.
+ * stale) and their keys are destroyed. With device analytics on, that
+ * includes the user's CDR records (issue 12 point 3), while the phone's own
+ * CDR stays. QuickJS phone.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,18 +19,24 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BOARDS } from '../../hal/boards';
 import { exportCallsXml } from '../../firmware/calls/calls-xml';
+import { parseClassKeyName } from '../../firmware/storage/data-classes';
 import { FileStore } from '../../firmware/storage/file-store';
 import { inspectImage } from '../../sim/cli/commands/inspect';
+import { describeHit, findRawStrings } from '../../sim/forensics/scan';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
 import { VirtualFlash } from '../../sim/devices/flash';
 import type { Phone } from '../../sim/phone';
 import { directoryXml } from '../directory/directory-fixture';
 import { bootPhone } from '../helpers/sim';
-import { bootOn, idleNotice, loginAt, logLines, profileFolder, until, USER, USER_PASSWORD, type ProfileFolder } from './login-fixture';
+import { bootOn, idleNotice, loginAt, logLines, profileFolder, provisioned, until, USER, USER_PASSWORD, type ProfileFolder } from './login-fixture';
 
 const MAC = '0004f2a1b2c3';
-const PERSONAL_CLASSES = ['directory', 'callLists', 'userProfile'];
+const PERSONAL_CLASSES = ['directory', 'callLists', 'userProfile', 'cdr'];
 const CALLER = '5550444';
+/** A call the user receives while logged in (analytics on): in their CDR and lists. */
+const USER_CDR_CALLER = { number: '5550777', name: 'Ximena Cdrcaller' };
+/** A call the phone receives before anyone logs in: the phone's own CDR, which a logout keeps. */
+const PHONE_CDR_CALLER = { number: '5550888', name: 'Ottilie Phonecall' };
 
 /** Records of the user's personal classes in the fs partition, as `phone inspect` reads them (live and stale). */
 function userRecords(phone: Phone): { cls: string; path: string; live: boolean | null }[] {
@@ -37,14 +45,28 @@ function userRecords(phone: Phone): { cls: string; path: string; live: boolean |
   return part!.records.filter((r) => r.user === USER && PERSONAL_CLASSES.includes(r.cls));
 }
 
-/** The phone's own directory (from `<MAC>-directory.xml`) has live records: the logout took nobody else's data. */
-function phoneDirectoryKept(phone: Phone): boolean {
+/** The phone's own directory (from `<MAC>-directory.xml`) and CDR have live records: the logout took nobody else's data. */
+function phoneDataKept(phone: Phone): boolean {
   const part = inspectImage(phone.dumpFlash(), phone.profile).partitions.find((p) => p.name === 'fs');
-  return !!part && part.records.some((r) => r.cls === 'directory' && r.user === '' && r.live);
+  return !!part && ['directory', 'cdr'].every((cls) => part.records.some((r) => r.cls === cls && r.user === '' && r.live));
+}
+
+/** Raw occurrences of the user's CDR call (number, name) anywhere on flash, live or stale, any encoding. */
+function userCallHits(phone: Phone): string[] {
+  return findRawStrings(phone.dumpFlash(), [USER_CDR_CALLER.number, USER_CDR_CALLER.name], phone.profile.flash).map(describeHit);
+}
+
+/** A missed call from `caller`: rings, the far end gives up. */
+async function missedCall(phone: Phone, caller: { number: string; name: string }): Promise<void> {
+  const id = phone.farEnd.ring(caller.number, caller.name);
+  await phone.advance(1000);
+  phone.farEnd.hangup(id);
+  await phone.advance(1000);
 }
 
 function userKeys(phone: Phone): string[] {
-  return phone.devices.crypto.listKeys('store.').filter((k) => k.endsWith(`.u.${USER}`));
+  // Every key generation (a re-key appends `#<generation>`).
+  return phone.devices.crypto.listKeys('store.').filter((k) => parseClassKeyName(k)?.user === USER);
 }
 
 /** The idle screen after boot: the Login soft key and no "User: …". */
@@ -63,7 +85,8 @@ function loggedIn(phone: Phone): boolean {
  * own on flash. The caller removes `folder` and `scratch`.
  */
 async function loggedInImage(): Promise<{ folder: ProfileFolder; scratch: string; base: string }> {
-  const folder = profileFolder({ 'prov.login.persistent': '1' });
+  // Device analytics with the CDR service on (it takes a reboot to apply), so every call leaves a CDR record.
+  const folder = profileFolder({ 'prov.login.persistent': '1', 'feature.da.enabled': '1', 'da.supported.services': 'cdr' });
   folder.write(`contacts/${MAC}-directory.xml`, directoryXml([{ fn: 'Phoebe', ln: 'Frontdesk', ct: '5550100' }]));
   folder.write(`contacts/${USER}-directory.xml`, directoryXml([{ fn: 'Zebulon', ln: 'Quixote', ct: '5550917' }]));
   folder.write(`calls/${USER}-calls.xml`, exportCallsXml([{
@@ -74,9 +97,15 @@ async function loggedInImage(): Promise<{ folder: ProfileFolder; scratch: string
   const base = path.join(scratch, 'logged-in.img');
   const first = await bootOn(folder);
   try {
+    await first.reboot('analytics settings');
+    await until(first, () => provisioned(first), 'provisioning after the reboot');
+    await missedCall(first, PHONE_CDR_CALLER);
+    assert.ok(phoneDataKept(first), 'the phone\'s own call is in the CDR');
     assert.equal(await loginAt(first, USER, USER_PASSWORD), 'ok');
     await until(first, () => logLines(first, new RegExp(`${USER}-directory\\.xml downloaded as the local directory`)).length === 1, 'the user directory downloaded');
     await until(first, () => logLines(first, new RegExp(`${USER}-calls\\.xml: 1 calls imported`)).length === 1, 'the user call list downloaded');
+    await missedCall(first, USER_CDR_CALLER);
+    assert.ok(userCallHits(first).length === 0, 'the CDR and call list are sealed: no clear text of the call on flash');
     await first.advance(0);
     const held = new Set(userRecords(first).filter((r) => r.live).map((r) => r.cls));
     assert.equal([...held].sort(), [...PERSONAL_CLASSES].sort(), 'the user has live records of every personal class');
@@ -102,6 +131,8 @@ test('a power cut at any flash operation of a logout: after power-on the user is
       assert.ok(loggedOut(uncut), 'logged out');
       assert.equal(userRecords(uncut), [], 'nothing of the user left after an uncut logout');
       assert.equal(userKeys(uncut), [], 'no key of the user left after an uncut logout');
+      assert.equal(userCallHits(uncut), [], 'no trace of the user\'s call (CDR, call list) in the raw flash');
+      assert.ok(phoneDataKept(uncut), 'the phone\'s own CDR and directory stay');
     } finally {
       uncut.dispose();
     }
@@ -131,7 +162,8 @@ test('a power cut at any flash operation of a logout: after power-on the user is
         assert.ok(loggedOut(phone), `cut at operation ${k}: logged out after power-on, screen ${JSON.stringify(phone.screen())}`);
         assert.equal(userRecords(phone), [], `cut at operation ${k}: no record of the user's personal classes left`);
         assert.equal(userKeys(phone), [], `cut at operation ${k}: the user's keys are destroyed`);
-        assert.ok(phoneDirectoryKept(phone), `cut at operation ${k}: the phone's own directory is still on flash`);
+        assert.equal(userCallHits(phone), [], `cut at operation ${k}: no trace of the user's call in the raw flash`);
+        assert.ok(phoneDataKept(phone), `cut at operation ${k}: the phone's own directory and CDR are still on flash`);
         after++;
       } finally {
         phone.dispose();

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { guardedBefore } from '../helpers/guarded-setup';
 import { cfg, cycleLines, cycles, phoneAt, PASSWORD, USER as GENERIC } from '../provisioning/provisioning-fixture';
 import { NginxServer } from '../servers/nginx';
-import { idleNotice, loginAt, logLines, USER, USER_PASSWORD } from './login-fixture';
+import { idleNotice, loginAt, logLines, READ_LOGS_IN_CLEAR, USER, USER_PASSWORD } from './login-fixture';
 
 let server: NginxServer;
 
@@ -28,7 +28,7 @@ const MASTER = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 test('user credentials checked by the server, then used for provisioning; the generic account again after logout', async () => {
   server.put('000000000000.cfg', MASTER);
-  server.put('site.cfg', cfg({ 'prov.login.enabled': '1', 'prov.login.useProvAuth': '1', 'prov.login.persistent': '1' }));
+  server.put('site.cfg', cfg({ 'prov.login.enabled': '1', 'prov.login.useProvAuth': '1', 'prov.login.persistent': '1', ...READ_LOGS_IN_CLEAR }));
   server.put(`users/${USER}.cfg`, cfg({ 'up.echoPasswordDigits': '0' }));
   const phone = await phoneAt(server);
   try {
@@ -61,7 +61,7 @@ test('user credentials checked by the server, then used for provisioning; the ge
 
 test('a failing server (503, HTML page, no answer) refuses the login with a logged reason; nobody is logged in', async () => {
   server.put('000000000000.cfg', MASTER);
-  server.put('site.cfg', cfg({ 'prov.login.enabled': '1', 'prov.login.useProvAuth': '1' }));
+  server.put('site.cfg', cfg({ 'prov.login.enabled': '1', 'prov.login.useProvAuth': '1', ...READ_LOGS_IN_CLEAR }));
   server.put(`users/${USER}.cfg`, cfg({}));
   const phone = await phoneAt(server);
   try {

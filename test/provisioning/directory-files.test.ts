@@ -43,6 +43,18 @@ test('directory files: cached for the directory module, announced on the bus; ab
   assert.is(phone.booted.provisioning.directoryFile(`${MAC}-directory.xml`), null);
 });
 
+test('a missing directory file: one info line with the URL tried, without the credentials', async () => {
+  const phone = phoneAtServer({});
+  // Credentials written into the server URL, as some fleets do: moved to the auth fields, never logged.
+  phone.booted.settings.set('device.prov.serverName', server.httpUrl.replace('://', `://${USER}:${PASSWORD}@`));
+  await phone.booted.provisioning.client.request('request');
+  await phone.booted.provisioning.client.request('check-sync');
+  const lines = phone.log().filter((l) => l.includes(`${MAC}-directory.xml: no such file`));
+  assert.equal(lines.length, 1, 'once, not every cycle');
+  assert.ok(lines[0].includes(`|1|0|${MAC}-directory.xml: no such file on the server at ${server.httpUrl}contacts/${MAC}-directory.xml (HTTP 404); no directory file of this name`), lines[0]);
+  assert.not.ok(phone.log().some((l) => l.includes(PASSWORD)), 'no password in the log');
+});
+
 test('check-sync with downloadDirectory=0 (default) asks for the directory files again', async () => {
   const phone = phoneAtServer({});
   await phone.booted.provisioning.client.request('request');

@@ -14,6 +14,7 @@ import { DEFAULT_IMAGE, FlashImageError, createPhone, type Phone } from '../../p
 import type { EngineKind } from '../../phone-api';
 import { RealtimePacer } from '../../realtime-pacer';
 import { startWebServer, type WebServer } from '../../web/server';
+import { boundParty } from '../../../firmware/calls/party-bounds';
 
 interface SimOptions {
   board: string;
@@ -129,7 +130,7 @@ async function runSim(opts: SimOptions): Promise<void> {
   }
 }
 
-async function runStdinCommand(line: string, phone: Phone, pacer: RealtimePacer, opts: SimOptions, quit: () => void, showScreen: () => void): Promise<void> {
+export async function runStdinCommand(line: string, phone: Phone, pacer: RealtimePacer, opts: SimOptions, quit: () => void, showScreen: () => void): Promise<void> {
   const [command, ...args] = line.split(/\s+/);
   switch (command) {
     case '':
@@ -144,7 +145,9 @@ async function runStdinCommand(line: string, phone: Phone, pacer: RealtimePacer,
     case 'ring':
       if (!args[0]) throw new Error('usage: ring NUMBER [NAME]');
       return pacer.run(async () => {
-        console.log(`phone sim: far end rings from ${args[0]}: ${phone.farEnd.ring(args[0], args.slice(1).join(' '))}`);
+        const caller = boundParty(args[0], args.slice(1).join(' '));
+        for (const c of caller.cuts) console.log(`phone sim: ring: caller ${c}`);
+        console.log(`phone sim: far end rings from ${caller.address}: ${phone.farEnd.ring(caller.address, caller.name)}`);
         await phone.settle();
       });
     case 'answer':

@@ -7,6 +7,7 @@
 import type { CallEndCause } from '../../../hal/contract';
 import { asDuration, asString, asStringList, fields, optionalCount, optionalString } from '../argument';
 import type { StepContext, StepKind } from '../scenario';
+import { ringBounded } from './ring-bounded';
 
 const CAUSES: CallEndCause[] = ['local-hangup', 'remote-hangup', 'busy', 'rejected', 'no-answer', 'cancelled', 'transferred', 'forwarded', 'preempted', 'answered-elsewhere', 'error'];
 const LISTS = ['missed', 'received', 'placed'] as const;
@@ -63,7 +64,7 @@ export const missedCall: StepKind<{ from: string; name: string; ringFor: number 
   },
   label: (m) => `missed call from ${m.from}`,
   run: async (ctx, m) => {
-    const id = ctx.phone.farEnd.ring(m.from, m.name);
+    const id = ringBounded(ctx, m.from, m.name);
     await ctx.phone.advance(m.ringFor);
     ctx.phone.farEnd.hangup(id);
     await ctx.phone.settle();

@@ -2,6 +2,7 @@
 import type { FarEndBehaviour } from '../../phone-api';
 import { asObject, asString, fields, optionalCount, optionalString } from '../argument';
 import type { StepContext, StepKind } from '../scenario';
+import { ringBounded } from './ring-bounded';
 
 /** The far-end call a step means: a name a `ring` step gave, or else the newest live call. */
 function resolveCall(ctx: StepContext, name: string | undefined, direction?: 'incoming' | 'outgoing'): string {
@@ -27,7 +28,7 @@ export const ring: StepKind<RingArgs> = {
   },
   label: (r) => `ring from ${r.from}${r.name ? ` (${r.name})` : ''}`,
   run: async (ctx, r) => {
-    const id = ctx.phone.farEnd.ring(r.from, r.name);
+    const id = ringBounded(ctx, r.from, r.name);
     if (r.as) ctx.names.set(r.as, id);
     await ctx.phone.settle();
   },
