@@ -26,6 +26,7 @@ import type { ResetService } from './reset/reset-service';
 import { settingsDeclaration } from './settings/declaration';
 import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
+import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
 
 export const version: string = __FIRMWARE_VERSION__;
@@ -47,6 +48,7 @@ export interface BootedPhone {
   calls: CallsService;
   /** The one reset entry point (keypad menus, web interface). */
   resets: ResetService;
+  time: TimeService;
 }
 
 export function boot(hal: Hal): BootedPhone {
@@ -84,6 +86,7 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(directory);
   const reset = resetModule();
   kernel.modules.register(reset);
+  kernel.modules.register(timeModule());
   // Declaration-only until their behaviour lands: their parameters and data classes are in the registry already.
   for (const declaration of [settingsDeclaration]) {
     kernel.modules.register({ declaration });
@@ -115,6 +118,7 @@ export function boot(hal: Hal): BootedPhone {
   let provisioning!: ProvisioningService;
   let calls!: CallsService;
   let contacts!: DirectoryRuntime;
+  let time!: TimeService;
   const starters: Record<string, () => void> = {
     config: () => {
       // Party data is redacted from here on, configuration lines included (keyed tokens; docs/logging.md).
@@ -122,7 +126,7 @@ export function boot(hal: Hal): BootedPhone {
       config = startConfigService(kernel, fs);
     },
     // Right after configuration: log levels, the clear-party window and the flash log apply to everything after.
-    logs: () => { logs = startLogs(kernel, { fs, config, redaction }); },
+    logs: () => { logs = startLogs(kernel, { fs, config, redaction, trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1') }); },
     ui: () => {
       auth = startAuth(kernel, vault, { nvram, settings }, config);
       ui.setParameterLookup((n) => config.get(n));
@@ -132,8 +136,12 @@ export function boot(hal: Hal): BootedPhone {
       kernel.startModules();
       ui.start();
     },
-    // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile.
-    provisioning: () => { provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens }); },
+    // Local time and formats before the first screen is drawn again; the first SNTP query goes out on the first timer tick.
+    time: () => { time = startTime(kernel, { config, settings, ui }); },
+    // Downloads start once boot returns (first timer tick), on the cached configuration meanwhile; polling times in local time.
+    provisioning: () => {
+      provisioning = startProvisioning(kernel, { fs, settings, config, ui, module: provisioningScreens, localOffsetMs: (utc) => time.local(utc) - utc });
+    },
     // Before login: a restored session's user:changed selects that user's call lists.
     calls: () => {
       calls = startCalls(kernel, {
@@ -168,5 +176,5 @@ export function boot(hal: Hal): BootedPhone {
   };
   for (const m of kernel.modules.startOrder()) starters[m.declaration.name]?.();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);
-  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, directory: contacts, resets };
+  return { kernel, nvram, fs, settings, ui, config, provisioning, logs, login: login!, auth: auth!, calls, directory: contacts, resets, time };
 }

@@ -13,6 +13,10 @@
  * This file must stay free of Node and DOM types: it is compiled into the
  * firmware bundle as well as into the hosts.
  */
+import type { Datagram } from './datagram';
+import type { StreamClient } from './stream-client';
+export type { Datagram } from './datagram';
+export type { StreamClient, StreamOpenOptions } from './stream-client';
 
 // ───────────────────────────── board ─────────────────────────────
 
@@ -318,6 +322,24 @@ export interface Socket {
   connect(options: SocketConnectOptions): Promise<SocketConnection>;
 }
 
+// ───────────────────────────── UDP ─────────────────────────────
+
+/** One datagram out and the first datagram back (an SNTP query, RFC 4330). */
+export interface UdpExchange {
+  /** Host name or IPv4 address. */
+  host: string;
+  port: number;
+  payload: Uint8Array;
+  /** Give up when no answer came within this time. */
+  timeoutMs: number;
+}
+
+/** Rejection reason of `exchange`: an Error whose message starts with `timeout`, `dns`, `link-down` or `io`. */
+export interface Udp {
+  /** Send `payload` from a fresh local port and resolve with the first datagram answered from host:port. */
+  exchange(request: UdpExchange): Promise<Uint8Array>;
+}
+
 // ───────────────────────────── LDAP ─────────────────────────────
 
 /** One LDAP search (the corporate directory). The host binds, searches and unbinds; the firmware never sees the socket. */
@@ -402,6 +424,12 @@ export interface Hal {
   ldap?: Ldap;
   /** TCP/TLS client (MQTT to the analytics broker); absent on a board without one. */
   socket?: Socket;
+  /** UDP out (remote syslog); absent on a host without it. */
+  datagram?: Datagram;
+  /** TCP / TLS out (remote syslog); absent on a host without it. */
+  stream?: StreamClient;
+  /** Datagram client of the network stack (SNTP); absent on a board without one. */
+  udp?: Udp;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */

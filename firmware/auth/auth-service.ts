@@ -3,9 +3,9 @@
  * brute-force throttling and an audit line per attempt; every checked
  * attempt is recorded on flash before the check, attempt-throttle.ts), password changes
  * under the length rules, the forced change of the default admin password
- * before any admin access (SB-327), and `device.auth.localAdminPassword`
- * from configuration (the config service holds it back unless its `.set`
- * companion is 1).
+ * before any admin access (SB-327), and `device.auth.localAdminPassword`,
+ * `device.auth.localUserPassword` from configuration (the config service
+ * holds them back unless their `.set` companion is 1).
  */
 import type { ConfigReader } from '../login/config-reader';
 import type { AttemptThrottle, PromptKind } from './attempt-throttle';
@@ -20,6 +20,7 @@ export type PromptResult =
   | { kind: 'refused'; message: string };
 
 export const CONFIGURED_ADMIN = 'device.auth.localAdminPassword';
+export const CONFIGURED_USER = 'device.auth.localUserPassword';
 
 export class AuthService {
   constructor(
@@ -127,24 +128,25 @@ export class AuthService {
   }
 
   /**
-   * `device.auth.localAdminPassword` in force (the config service applies it
-   * only with `.set=1` and `device.set` not 0): hash it into the vault once.
+   * `device.auth.localAdminPassword` / `device.auth.localUserPassword` in
+   * force (the config service applies them only with `.set=1` and
+   * `device.set` not 0): called once per new value
+   * (settings/device-parameter-sync.ts), so a password changed at the phone
+   * later stands until the files bring a new one. The password rules in
+   * force apply (`sec.pwd.length.*`, never the default): a file raising
+   * `sec.pwd.length.user` can also replace the default user password.
    */
-  applyConfiguredAdminPassword(): void {
-    const value = this.config.get(CONFIGURED_ADMIN) ?? '';
-    if (this.config.get(`${CONFIGURED_ADMIN}.set`) !== '1' || value === '') return;
-    if (!this.vault.isDefault('admin') && this.vault.check(value) === 'admin') return; // already in force
-    const problem = newPasswordProblem('admin', value, 0);
+  applyConfiguredPassword(role: Role, value: string): { ok: true; changed: boolean } | { ok: false; reason: string } {
+    const parameter = role === 'admin' ? CONFIGURED_ADMIN : CONFIGURED_USER;
+    const problem = newPasswordProblem(role, value, this.minLength(role));
     if (problem) {
-      this.audit.critical(`${CONFIGURED_ADMIN} from configuration refused: ${problem.toLowerCase()}; admin password unchanged`);
-      return;
+      this.audit.critical(`${parameter} from configuration refused: ${problem.toLowerCase()}; ${role} password unchanged`);
+      return { ok: false, reason: problem.toLowerCase() };
     }
-    try {
-      this.vault.set('admin', value);
-      this.audit.critical(`admin password set from configuration (${CONFIGURED_ADMIN})`);
-    } catch (e) {
-      this.audit.critical(`${CONFIGURED_ADMIN} could not be stored (${(e as Error).message})`);
-    }
+    if (!this.vault.isDefault(role) && this.vault.check(value) === role) return { ok: true, changed: false };
+    this.vault.set(role, value); // a failed write throws: the sync logs it and tries again at the next change or boot
+    this.audit.critical(`${role} password set from configuration (${parameter})`);
+    return { ok: true, changed: true };
   }
 
   /** Resolve the attempt begun with beginAttempt as failed, log it (and a lockout), and say what the person at the phone sees. */

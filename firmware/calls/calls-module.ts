@@ -26,6 +26,7 @@ import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
 import { party } from '../kernel/party';
+import { boardLineCount, emergencyNumbers as configuredEmergencyNumbers } from '../login/emergency-numbers';
 
 export function callsModule(): FirmwareModule {
   return { declaration: callsDeclaration };
@@ -63,7 +64,6 @@ export interface CallsService {
 }
 
 const UPLOAD_DEBOUNCE_MS = 2000;
-const MAX_EMERGENCY_ENTRIES = 5;
 
 export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   const { hal, bus, timers } = kernel;
@@ -81,11 +81,8 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   let lookup: PartyNameLookup | undefined;
   let dialGate: ((n: string) => string | null) | null = null;
 
-  const emergencyNumbers = () => {
-    const out: string[] = [];
-    for (let i = 1; i <= MAX_EMERGENCY_ENTRIES; i++) for (const n of (w.config.get(`dialplan.routing.emergency.${i}.value`) ?? '').split(',')) if (n.trim()) out.push(n.trim());
-    return out;
-  };
+  // The login module's reading of the dial plans (generic and per line): one definition of what is an emergency number.
+  const emergencyNumbers = () => configuredEmergencyNumbers(w.config, boardLineCount(hal.board));
 
   const cdrWanted = () => analyticsEnabled((n) => w.config.get(n)) && enabledServices((n) => w.config.get(n))('cdr');
 

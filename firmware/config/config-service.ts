@@ -19,7 +19,8 @@
  *   onOverridesChanged(listener)    a change made on the phone/web altered an override file (upload it).
  *   get(name), getBoolean(name), getInteger(name), explain(name), onChange(listener)
  *   finishCycle()                   end of a provisioning cycle: reboots once (hal.power.reboot)
- *                                   when a reboot-flagged parameter changed since this boot.
+ *                                   when a reboot-flagged parameter changed since this boot,
+ *                                   or requestReboot(reason) was called (a device setting changed).
  * Every apply* returns what happened (ok / error text / rejected values); it never throws on
  * bad input: bad values are rejected one by one with a log line naming file, parameter and value.
  *
@@ -140,6 +141,7 @@ export class ConfigService {
   private readonly listeners: Listener[] = [];
   private readonly overrideListeners: ((layer: OverrideLayer) => void)[] = [];
   private readonly reboot: (reason: string) => void;
+  private pendingReboot: string[] = [];
 
   constructor(options: ConfigServiceOptions) {
     this.registry = options.registry;
@@ -244,6 +246,9 @@ export class ConfigService {
     for (const n of [...this.files.keys()]) if (!listed.includes(n)) this.files.delete(n);
     this.persist(name, () => this.cache.keepOnly(listed));
     this.log.info(`${name}: CONFIG_FILES ${listed.length ? listed.join(', ') : '(none)'}${parsed.master.modelSpecific.length ? ` (model ${this.phone.model}: ${parsed.master.modelSpecific.join(', ')})` : ''}`);
+    for (const where of parsed.master.ignored) {
+      this.log.warning(`${name}: ${where} ignored: the phone reads these fields as attributes of <APPLICATION>, or as <FIELD>_${this.phone.model} on <APPLICATION_${this.phone.model}>`);
+    }
     this.recompute();
     return { ok: true, applied: 0, rejected: [], unknown: [], master: parsed.master };
   }
@@ -377,25 +382,41 @@ export class ConfigService {
     const changed = this.registry.all()
       .filter((p) => p.reboot && this.effective.get(p.name) !== this.bootValues.get(p.name))
       .map((p) => p.name);
-    if (changed.length === 0) return { changed, rebooting: false };
-    const fingerprint = JSON.stringify(changed.map((n) => [n, this.effective.get(n)]));
-    if (this.cache.readText(REBOOT_MARKER) === fingerprint) {
-      this.log.error(`reboot-required change of ${changed.join(', ')} still not in force after rebooting for it: not rebooting again`);
-      return { changed, rebooting: false };
+    // Asked for by device settings that changed (device-parameter-sync.ts): held in RAM, so once.
+    const devices = this.pendingReboot;
+    this.pendingReboot = [];
+    if (changed.length === 0 && devices.length === 0) return { changed, rebooting: false };
+    if (changed.length > 0) {
+      const fingerprint = JSON.stringify(changed.map((n) => [n, this.effective.get(n)]));
+      if (this.cache.readText(REBOOT_MARKER) === fingerprint && devices.length === 0) {
+        this.log.error(`reboot-required change of ${changed.join(', ')} still not in force after rebooting for it: not rebooting again`);
+        return { changed, rebooting: false };
+      }
+      this.persist('reboot marker', () => this.cache.writeText(REBOOT_MARKER, fingerprint));
     }
-    this.persist('reboot marker', () => this.cache.writeText(REBOOT_MARKER, fingerprint));
-    const reason = `configuration change needs a reboot: ${changed.join(', ')}`;
+    const reason = changed.length > 0 ? `configuration change needs a reboot: ${[...changed, ...devices].join(', ')}` : `device settings change needs a reboot: ${devices.join(', ')}`;
     this.log.notice(reason);
     this.reboot(reason);
     return { changed, rebooting: true };
   }
 
+  /**
+   * A device setting adopted from configuration takes effect after a reboot
+   * (device-parameter-sync.ts): reboot at the end of this cycle. Kept in RAM
+   * only: the setting already changed on flash, so the next boot has it.
+   */
+  requestReboot(reason: string): void {
+    if (!this.pendingReboot.includes(reason)) this.pendingReboot.push(reason);
+  }
+
   // ── internals ──
 
-  /** A secret parameter's value (declared `secret`: passwords, keys, account codes) never reaches the log: only its length. */
+  /** A secret parameter's value (declared `secret`: passwords, keys, account codes) never reaches the log: only its length; nor do a URL's credentials. */
   private shown(name: string, value: string): string {
     if (value !== '' && PARTY_PARAMETERS.has(name)) return party(value, 'user');
-    return value !== '' && this.registry.lookup(name)?.secret ? `<${[...value].length} characters hidden>` : value;
+    if (value !== '' && this.registry.lookup(name)?.secret) return `<${[...value].length} characters hidden>`;
+    // A URL's inline credentials (device.prov.serverName "http://user:pw@host/") are a password too.
+    return value.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1<credentials hidden>@');
   }
 
   /**

@@ -4,6 +4,12 @@
  * of the provisioning server, with optional model children
  * `<APPLICATION_<MODEL> CONFIG_FILES_<MODEL>="..."/>` whose values win for
  * that model. `[PHONE_MAC_ADDRESS]` and `[PHONE_MODEL]` are substituted.
+ *
+ * Like Polycom phones, only those two places are read: a field written
+ * anywhere else (an unsuffixed `CONFIG_FILES` on `<APPLICATION_VVX500>`, a
+ * `<CONFIG_FILES>` element) is ignored, and named in `ignored` so the config
+ * service warns about it: a file list silently not read is a fleet-wide
+ * mystery otherwise.
  */
 import { parseCfg, type CfgElement } from './cfg-xml';
 
@@ -21,6 +27,8 @@ export interface MasterConfig {
   configFiles: string[];
   /** Which fields came from the model child. */
   modelSpecific: MasterField[];
+  /** Fields written where the phone does not read them, e.g. `CONFIG_FILES on <APPLICATION_VVX500>`. */
+  ignored: string[];
 }
 
 export type MasterParseResult = { ok: true; master: MasterConfig } | { ok: false; error: string };
@@ -59,5 +67,22 @@ export function parseMaster(text: string, phone: PhoneIdentity): MasterParseResu
     fields[f] = substitute(modelValue ?? app.attributes[f] ?? '', phone).trim();
   }
   const configFiles = fields.CONFIG_FILES.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { ok: true, master: { fields, configFiles, modelSpecific } };
+  return { ok: true, master: { fields, configFiles, modelSpecific, ignored: misplacedFields(parsed.root, app) } };
+}
+
+/** Master fields outside APPLICATION's own attributes and the `<FIELD>_<MODEL>` attributes of model children. */
+function misplacedFields(elements: CfgElement[], app: CfgElement): string[] {
+  const out: string[] = [];
+  const isField = (name: string): boolean => (MASTER_FIELDS as readonly string[]).includes(name);
+  const walk = (list: CfgElement[]) => {
+    for (const e of list) {
+      if (e !== app) {
+        if (isField(e.name)) out.push(`<${e.name}> element`);
+        for (const a of Object.keys(e.attributes)) if (isField(a)) out.push(`${a} on <${e.name}>`);
+      }
+      walk(e.children);
+    }
+  };
+  walk(elements);
+  return out;
 }

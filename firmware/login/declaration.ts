@@ -15,6 +15,8 @@ export const loginDeclaration: ModuleDeclaration = {
     { name: 'up.echoPasswordDigits', type: 'boolean', default: true, description: 'Briefly show password characters before masking them (0: asterisks only).' },
     { name: 'device.auth.localAdminPassword', type: 'string', default: '', maxLength: 32, secret: true, description: 'Local administrator password (0-32 characters; applied only with device.auth.localAdminPassword.set=1).' },
     { name: 'device.auth.localAdminPassword.set', type: 'boolean', default: false, description: 'Allow configuration files to overwrite the local admin password.' },
+    { name: 'device.auth.localUserPassword', type: 'string', default: '', maxLength: 32, secret: true, description: 'Local user password (up to 32 characters, at least sec.pwd.length.user, not the default 123; applied once per new value, only with device.auth.localUserPassword.set=1).' },
+    { name: 'device.auth.localUserPassword.set', type: 'boolean', default: false, description: 'Allow configuration files to overwrite the local user password.' },
     { name: 'prov.login.automaticLogout', type: 'integer', default: 0, min: 0, max: 46000, description: 'Minutes before a non-default user is logged out (0: never).' },
     // The spec's value text reads inverted ("0 - can't have users other than the default user"); this phone follows
     // the parameter's name, so the default configuration allows logins (see docs/security.md).

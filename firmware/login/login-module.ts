@@ -6,13 +6,14 @@
  * the config service and the provisioning client exist.
  */
 import { AttemptThrottle } from '../auth/attempt-throttle';
-import { AuthService, CONFIGURED_ADMIN } from '../auth/auth-service';
+import { AuthService, CONFIGURED_ADMIN, CONFIGURED_USER } from '../auth/auth-service';
 import { changePasswordScreen } from '../auth/change-password-screens';
 import { NvramAttemptRecords, type LegacySettings } from '../auth/nvram-attempt-records';
 import type { PasswordVault } from '../auth/password-vault';
 import { SecurityAudit } from '../auth/security-audit';
 import type { ConfigService } from '../config/config-service';
 import type { ProvisioningService } from '../provisioning/provisioning-module';
+import { syncDeviceParameters, type FingerprintStore } from '../settings/device-parameter-sync';
 import type { FileStore } from '../storage/file-store';
 import { describeError } from '../kernel/guard';
 import type { Kernel } from '../kernel/kernel';
@@ -98,18 +99,22 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
 }
 
 /**
- * Passwords: once configuration is loaded (`device.auth.localAdminPassword`
- * applies now and on each change). Attempts a restart interrupted count as
+ * Passwords: once configuration is loaded (`device.auth.localAdminPassword`,
+ * `device.auth.localUserPassword` apply now and on each new value). Attempts a restart interrupted count as
  * failures first.
  */
-export function startAuth(kernel: Kernel, vault: PasswordVault, store: { nvram: FileStore; settings: LegacySettings }, config: ConfigService): AuthService {
+export function startAuth(kernel: Kernel, vault: PasswordVault, store: { nvram: FileStore; settings: LegacySettings & FingerprintStore }, config: ConfigService): AuthService {
   const records = new NvramAttemptRecords(store.nvram, store.settings);
   const auth = new AuthService(vault, new AttemptThrottle(records, () => kernel.hal.clock.monotonic()), new SecurityAudit(kernel.log.component('auth')), config);
   kernel.guard('interrupted password attempts', () => auth.recoverInterruptedAttempts())();
-  kernel.guard('admin password from configuration', () => auth.applyConfiguredAdminPassword())();
-  config.onChange((changes) => {
-    if (changes.some((c) => c.name.startsWith(CONFIGURED_ADMIN))) auth.applyConfiguredAdminPassword();
-  });
+  // Admin and user passwords from configuration: once per new value (a later change at the phone stands until the next one).
+  kernel.guard('passwords from configuration', () => syncDeviceParameters(
+    { config, settings: store.settings, crypto: kernel.hal.crypto, log: kernel.log.component('auth') },
+    [
+      { parameter: CONFIGURED_ADMIN, apply: (value) => auth.applyConfiguredPassword('admin', value) },
+      { parameter: CONFIGURED_USER, apply: (value) => auth.applyConfiguredPassword('user', value) },
+    ],
+  ))();
   return auth;
 }
 

@@ -28,7 +28,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { ComponentLogger } from '../kernel/logger';
 import type { ProvisioningService } from '../provisioning/provisioning-module';
 import type { FileStore } from '../storage/file-store';
-import { isEmergencyNumber } from './emergency-numbers';
+import { boardLineCount, isEmergencyNumber } from './emergency-numbers';
 import { localPasswordMatches, storedForm, type LocalPassword } from './local-password';
 import { readSession, SESSION_PATH, writeSession, type LoginSession } from './login-session';
 import { commitLogout, pendingLogouts } from './logout-journal';
@@ -55,6 +55,8 @@ export interface LoginDeps {
 export class LoginService {
   private session: LoginSession | null = null;
   private autoLogoutTimer: number | null = null;
+  /** Monotonic time the session began (this boot's measure): the automatic logout counts from it, so a wall-clock step moves no deadline. */
+  private sessionStartMono = 0;
   private busy = false;
   private readonly log: ComponentLogger;
   private readonly hal: Hal;
@@ -85,9 +87,9 @@ export class LoginService {
     return this.enabled() && this.d.config.get('prov.login.required') === '1' && !this.session;
   }
 
-  /** Whether `number` may be dialled while the phone is locked (dialplan.routing.emergency.*). */
+  /** Whether `number` may be dialled while the phone is locked (dialplan.routing.emergency.*, dialplan.<line>.routing.emergency.*). */
   isDialAllowedWhileLoggedOut(number: string): boolean {
-    return isEmergencyNumber(this.d.config, number);
+    return isEmergencyNumber(this.d.config, number, boardLineCount(this.d.kernel.hal.board));
   }
 
   /** Soft-key label on idle: Login, Logout (not for the default user) or none. */
@@ -326,6 +328,7 @@ export class LoginService {
     if (texts.userCfg) this.d.config.applyUserConfig(texts.userCfg);
     if (texts.phoneCfg) this.d.config.applyOverrideFile('user', texts.phoneCfg);
     this.session = s;
+    this.sessionStartMono = this.hal.clock.monotonic();
     try {
       writeSession(this.d.fs, s);
     } catch (e) {
@@ -344,6 +347,8 @@ export class LoginService {
   private restore(s: LoginSession, why: string): void {
     if (!this.d.config.setUser(s.user)) return;
     this.session = s;
+    // Across a reboot only the wall clock measures the time logged in so far.
+    this.sessionStartMono = this.hal.clock.monotonic() - Math.max(0, this.hal.clock.now() - s.since);
     if (s.method === 'server') this.d.provisioning.client.setUserCredentials({ user: s.user, password: s.password ?? '' });
     this.armAutoLogout();
     this.log.notice(`${party(s.user, 'user')} still logged in after the reboot (${why})`);
@@ -361,7 +366,7 @@ export class LoginService {
     const s = this.session;
     const minutes = Number(this.d.config.get('prov.login.automaticLogout') ?? '0');
     if (!s || s.isDefault || !(minutes > 0)) return;
-    const remaining = Math.max(0, s.since + minutes * 60_000 - this.hal.clock.now());
+    const remaining = Math.max(0, this.sessionStartMono + minutes * 60_000 - this.hal.clock.monotonic());
     this.autoLogoutTimer = this.d.kernel.timers.after(remaining, 'automatic logout', () => {
       this.autoLogoutTimer = null;
       if (this.session !== s) return;

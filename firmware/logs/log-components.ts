@@ -25,6 +25,7 @@ export const LOG_COMPONENTS: readonly LogComponent[] = [
   { id: 'logs', description: 'the log files, uploads and USB copies' },
   { id: 'reset', description: 'resets' },
   { id: 'da', description: 'device analytics' },
+  { id: 'sntp', description: 'time: SNTP client, time zone' },
 ];
 
 /** Default threshold of every component: info and above (debug, e.g. SIP message dumps, is off). */

@@ -2,7 +2,10 @@
  * The logs module at boot: the logger's flash sink (boot.log during the boot
  * phase, app.log after), per-component levels from configuration,
  * redaction, uploads and USB copies on rotation and every
- * `log.render.file.upload.period` seconds, and the log package.
+ * `log.render.file.upload.period` seconds, the log package, and remote
+ * syslog (`device.syslog.*`: syslog-forwarder.ts). `log.render.level` is a
+ * floor under every component's level (Polycom: the lowest level rendered
+ * to the log files and syslog).
  * docs/logging.md describes the behaviour; ./declaration.ts the parameters.
  *
  * The boot phase ends at the first provisioning cycle (or BOOT_PHASE_MS
@@ -24,6 +27,8 @@ import { loadRedactionKey, REDACTION_KEY_PATH } from './redaction-key';
 import { ClearPartyWindow, CLEAR_PARTY_PARAMETER } from './clear-party-window';
 import { RotatingLogFile, type LogLimits, type LogName } from './rotating-log-file';
 import { UsbLogCopier, type UsbCopyOutcome } from './usb-log-copier';
+import { SyslogForwarder, type SyslogStats } from './syslog-forwarder';
+import { readSyslogSettings } from './syslog-settings';
 import { utf8Encode } from '../kernel/text-codec';
 
 export const BOOT_PHASE_MS = 120_000;
@@ -50,6 +55,8 @@ export interface LogService {
   copyToUsb(reason: string): UsbCopyOutcome;
   /** The `.tgz` log package (for the web interface's "Download Logs"). */
   packageBytes(): Uint8Array;
+  /** Remote syslog counters (sent, dropped, queued). */
+  syslog(): SyslogStats;
 }
 
 /** The redaction filter, installed before anything logs party data (configuration included). */
@@ -83,7 +90,16 @@ export function startLogRedaction(kernel: Kernel, fs: FileStore): LogRedaction {
   return { redactor, settings };
 }
 
-export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig; redaction?: LogRedaction }): LogService {
+export interface LogsWiring {
+  fs: FileStore;
+  config: LogsConfig;
+  /** The redaction filter installed right after the fs mount (startLogRedaction); made here when absent. */
+  redaction?: LogRedaction;
+  /** CA trusted for syslog over TLS (device setting device.sec.TLS.customCaCert1). */
+  trustedCaPem?: () => string | undefined;
+}
+
+export function startLogs(kernel: Kernel, w: LogsWiring): LogService {
   const { hal, timers, bus } = kernel;
   const log = kernel.log.component('logs');
   const mac = hal.board.mac.toLowerCase();
@@ -96,10 +112,13 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
 
   // ── levels and redaction first, so the lines below already follow them ──
   const applyLevels = () => {
+    const floorValue = Number(param('log.render.level') ?? '1');
+    const floor = Number.isInteger(floorValue) && floorValue >= 0 && floorValue <= 6 ? floorValue : 1;
     for (const c of LOG_COMPONENTS) {
       const v = Number(param(levelParameter(c.id)));
-      if (Number.isInteger(v) && v >= 0 && v <= 6) kernel.log.setLevel(c.id, v as LogLevel);
+      if (Number.isInteger(v) && v >= 0 && v <= 6) kernel.log.setLevel(c.id, Math.max(v, floor) as LogLevel);
     }
+    kernel.log.setDefaultLevel(floor as LogLevel);
   };
   applyLevels();
   const redaction = w.redaction ?? startLogRedaction(kernel, w.fs);
@@ -125,6 +144,20 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
   });
   for (const line of kernel.log.recent()) writer.sink(line);
   kernel.log.addSink(writer.sink);
+
+  // ── remote syslog: from here on (the lines before the network is set up stay local) ──
+  const syslog = new SyslogForwarder({
+    datagram: hal.datagram,
+    stream: hal.stream,
+    timers,
+    now: () => hal.clock.now(),
+    identity: { mac, appName: hal.board.model },
+    settings: () => readSyslogSettings(param),
+    trustedCaPem: () => w.trustedCaPem?.(),
+    note: (level, text) => log[level](text),
+  });
+  syslog.reconfigure();
+  kernel.log.addSink(syslog.sink);
 
   const uploader = new LogUploader({ store: w.fs, files, param, log, mac, send: (req) => bus.emit('prov:upload', req) });
   const usb = new UsbLogCopier(hal.usb, files, param, log, mac);
@@ -190,7 +223,8 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
   bus.on('rebooting', () => writer.flush());
 
   w.config.onChange((changes) => {
-    if (changes.some((c) => c.name.startsWith('log.level.change.'))) applyLevels();
+    if (changes.some((c) => c.name.startsWith('log.level.change.') || c.name === 'log.render.level')) applyLevels();
+    if (changes.some((c) => c.name.startsWith('device.syslog.'))) syslog.reconfigure();
     if (changes.some((c) => c.name === 'log.render.messageBodies')) redaction.settings.keepMessageBodies = param('log.render.messageBodies') === '1';
     if (changes.some((c) => c.name === CLEAR_PARTY_PARAMETER)) clearParty.changed(Number(param(CLEAR_PARTY_PARAMETER)) || 0);
     if (changes.some((c) => c.name === 'log.render.file.upload.period')) armPeriodic();
@@ -212,5 +246,6 @@ export function startLogs(kernel: Kernel, w: { fs: FileStore; config: LogsConfig
       writer.flush();
       return buildLogPackage({ fs: w.fs, mac, now: hal.clock.now(), firmwareVersion: kernel.version });
     },
+    syslog: () => syslog.stats(),
   };
 }

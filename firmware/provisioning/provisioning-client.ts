@@ -30,6 +30,7 @@ import { bytesToHex } from '../kernel/hex';
 import { ConfigDecryptError, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
 import type { DownloadCache } from './download-cache';
 import type { ProvisioningSink } from './provisioning-sink';
+import { ProvisioningPoller } from './provisioning-poller';
 import { RetryBackoff, macSeed } from './retry-backoff';
 import { download, type DownloadOutcome } from './server-download';
 import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } from './server-settings';
@@ -37,6 +38,8 @@ import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } f
 export const KEY_SETTING = 'device.sec.configEncryption.key';
 const DEFAULT_MASTER = '000000000000.cfg';
 const GLOBAL_DIRECTORY = '000000000000-directory.xml';
+/** Polycom's template of the global directory: never used as one (docs/directory.md). */
+const DIRECTORY_TEMPLATE = '000000000000-directory~.xml';
 
 export type CycleReason = 'boot' | 'poll' | 'check-sync' | 'retry' | 'request';
 
@@ -61,6 +64,10 @@ export interface ProvisioningClientDeps {
   onDirectoryFile?: (name: string, text: string) => void;
   /** After each cycle. */
   onCycle?: (report: CycleReport) => void;
+  /** UTC wall time, ms (polling in abs/random mode). */
+  nowUtc: () => number;
+  /** Local time minus UTC at an instant: polling times are local (0 = UTC). */
+  localOffsetMs: (utcMs: number) => number;
 }
 
 export interface CycleReport {
@@ -85,7 +92,7 @@ export class ProvisioningClient {
   private queued: CycleReason | null = null;
   private readonly backoff: RetryBackoff;
   private retryTimer: number | null = null;
-  private pollTimer: number | null = null;
+  private readonly poller: ProvisioningPoller;
   private lastReport: CycleReport | null = null;
   private keyError = '';
   private userAuth: { user: string; password: string } | null = null;
@@ -96,6 +103,11 @@ export class ProvisioningClient {
 
   constructor(private readonly d: ProvisioningClientDeps) {
     this.backoff = new RetryBackoff(macSeed(d.phone.mac));
+    this.poller = new ProvisioningPoller({
+      timers: d.timers, log: d.log, mac: d.phone.mac, param: (name) => d.config.get(name),
+      nowUtc: d.nowUtc, monotonic: d.monotonic, localOffsetMs: d.localOffsetMs,
+      poll: () => void this.request('poll'),
+    });
   }
 
   /** The server in use, or null. */
@@ -157,8 +169,8 @@ export class ProvisioningClient {
   /** Stop timers (shutdown, tests). */
   stop(): void {
     if (this.retryTimer !== null) this.d.timers.cancel(this.retryTimer);
-    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
-    this.retryTimer = this.pollTimer = null;
+    this.poller.stop();
+    this.retryTimer = null;
   }
 
   private after(r: CycleReport): void {
@@ -181,16 +193,14 @@ export class ProvisioningClient {
     this.d.onCycle?.(r);
   }
 
-  /** (Re)arm polling from the current `prov.polling.*` values. */
+  /** (Re)arm polling from the current `prov.polling.*` values (provisioning-poller.ts). */
   schedulePoll(): void {
-    if (this.pollTimer !== null) this.d.timers.cancel(this.pollTimer);
-    this.pollTimer = null;
-    if (this.d.config.get('prov.polling.enabled') !== '1') return;
-    const seconds = Number(this.d.config.get('prov.polling.period') ?? '86400');
-    this.pollTimer = this.d.timers.after(Math.max(60, seconds) * 1000, 'provisioning poll', () => {
-      this.pollTimer = null;
-      void this.request('poll');
-    });
+    this.poller.arm();
+  }
+
+  /** The armed poll, for tests and the status screen. */
+  nextPoll(): { clock: 'wall' | 'monotonic'; at: number } | null {
+    return this.poller.next();
   }
 
   private report(reason: CycleReason, outcome: CycleReport['outcome'], started: number, partial: Partial<CycleReport> = {}): CycleReport {
@@ -329,6 +339,7 @@ export class ProvisioningClient {
         // Where the phone looked, for the admin whose CONTACTS_DIRECTORY points elsewhere (credentials never logged).
         this.missingDirectoryFiles.add(url);
         this.d.log.info(`${name}: no such file on the server at ${redactedUrl(url)} (HTTP ${outcome.status}); ${this.d.cache.has(key) ? 'the last downloaded copy stays' : 'no directory file of this name'}`);
+        if (name === GLOBAL_DIRECTORY) await this.noticeDirectoryTemplate(server, r, url);
       }
       if (role === 'config') {
         r.transferErrors.push(`${name}: listed in CONFIG_FILES but not on the server (HTTP ${outcome.status})`);
@@ -372,6 +383,20 @@ export class ProvisioningClient {
       this.d.onDirectoryFile?.(name, text);
     } else this.d.cache.save(key, null, outcome.validators, 'config', digest);
     r.changed.push(name);
+  }
+
+  /**
+   * The global directory is missing: a server holding only the template
+   * `000000000000-directory~.xml` (as Polycom ships it) most likely means the
+   * admin forgot to rename it. Say so (docs/directory.md); it is never merged.
+   * Asked once per boot, with the missing-file line.
+   */
+  private async noticeDirectoryTemplate(server: ProvisioningServer, r: CycleReport, globalUrl: string): Promise<void> {
+    const url = globalUrl.replace(/000000000000-directory\.xml$/, encodeURIComponent(DIRECTORY_TEMPLATE));
+    const outcome = await this.get(server, r, url, `directory:${DIRECTORY_TEMPLATE}`);
+    if (outcome.kind === 'fresh' || outcome.kind === 'refused') {
+      this.d.log.notice(`directory: ${DIRECTORY_TEMPLATE} is on the server but is the template: not merged (remove the ~ from its name on the server to use it as the global directory)`);
+    }
   }
 
   private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string): Promise<DownloadOutcome> {

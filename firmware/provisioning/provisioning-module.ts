@@ -3,13 +3,19 @@
  * and the uploader, wired to the phone.
  *
  * - boot: one cycle as soon as the network link is up;
- * - `prov.polling.enabled=1`: a cycle every `prov.polling.period` seconds;
- * - a SIP NOTIFY `check-sync`: a cycle now;
+ * - `prov.polling.enabled=1`: cycles on the `prov.polling.mode` schedule
+ *   (abs / rel / random: polling-schedule.ts), in local time when a time zone
+ *   offset is wired in (`localOffsetMs`), else UTC;
+ * - a SIP NOTIFY `check-sync`: a cycle now, or a reboot (whose boot cycle
+ *   downloads everything) when `voIpProt.SIP.specialEvent.checkSync.alwaysReboot=1`;
  * - a new `device.sec.configEncryption.key` from a config file is validated
  *   and stored in device settings (nvram: survives Format File System, goes
  *   with Reset Device Settings); it is reboot-flagged, so the config service
  *   reboots the phone once at the end of the cycle and the next boot
  *   decrypts with it (spec key-change procedure);
+ * - `device.prov.serverName`, `.serverType`, `.user`, `.password` from
+ *   configuration become the device settings of the server
+ *   (server-from-configuration.ts); a new server reboots the phone once;
  * - override layers changed on the phone or the web are uploaded;
  * - its menu entries: Settings > Basic > Clear Uploaded Calls/Directory and
  *   Settings > Advanced > Provisioning Server (server address and credentials).
@@ -35,6 +41,8 @@ import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, red
 import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
 import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
 import { RESTRICT_UPLOAD_SETTING } from '../reset/reset-variants';
+import { provisioningServerBindings } from './server-from-configuration';
+import { syncDeviceParameters, type DeviceParameterConfig } from '../settings/device-parameter-sync';
 
 /** The module as registered; its screens work once startProvisioning has bound `runtime`. */
 export interface ProvisioningModule extends FirmwareModule {
@@ -64,11 +72,16 @@ export interface ProvisioningService {
 export interface ProvisioningWiring {
   fs: FileStore;
   settings: DeviceSettingsStore;
-  config: ProvisioningSink;
+  config: ProvisioningSink & DeviceParameterConfig;
   ui?: PhoneUi;
   /** The registered module, to bind its screens. */
   module?: ProvisioningModule;
+  /** Local time minus UTC at an instant, for polling times (default: UTC; the time-zone service plugs in here). */
+  localOffsetMs?: (utcMs: number) => number;
 }
+
+/** Polling times without a time zone: UTC. */
+export const UTC_OFFSET = (_utcMs: number): number => 0;
 
 const OVERRIDE_DEBOUNCE_MS = 2000;
 
@@ -88,6 +101,8 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     net: hal.net,
     crypto: hal.crypto,
     monotonic: () => hal.clock.monotonic(),
+    nowUtc: () => hal.clock.now(),
+    localOffsetMs: w.localOffsetMs ?? UTC_OFFSET,
     settings: w.settings,
     config: w.config,
     cache,
@@ -130,6 +145,9 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
   // A power cut between the config cache and the nvram write must not lose the key.
   adoptKey();
 
+  // ── device.prov.* from configuration into device settings (once per new value; a new server reboots once) ──
+  syncDeviceParameters({ config: w.config, settings: w.settings, crypto: hal.crypto, log }, provisioningServerBindings(w.settings));
+
   // ── override uploads: what the phone or web changed goes to OVERRIDES_DIRECTORY (debounced: a menu often sets several) ──
   const changedLayers = new Set<'local' | 'web' | 'user'>();
   let overrideTimer: number | null = null;
@@ -160,7 +178,14 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
   // ── triggers ──
   bus.on('line', (e) => {
     if (e.type === 'notify' && e.event.toLowerCase() === 'check-sync') {
-      log.notice(`check-sync NOTIFY${Object.keys(e.params).length ? ` (${Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}: provisioning again`);
+      const params = Object.keys(e.params).length ? ` (${Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+      if (w.config.get('voIpProt.SIP.specialEvent.checkSync.alwaysReboot') === '1') {
+        // Polycom: always reboot; the boot cycle then downloads every file.
+        log.notice(`check-sync NOTIFY${params}: rebooting (voIpProt.SIP.specialEvent.checkSync.alwaysReboot=1)`);
+        kernel.reboot('check-sync');
+        return;
+      }
+      log.notice(`check-sync NOTIFY${params}: provisioning again`);
       void client.request('check-sync');
     }
   });

@@ -6,7 +6,7 @@
  * Software:
  *
  * - `device.prov.serverName`: base URL (`https://host:port/path/`); a bare
- *   host means HTTP. Credentials in the URL (`http://user:pw@host/`) are
+ *   host means `device.prov.serverType` (HTTP unless HTTPS). Credentials in the URL (`http://user:pw@host/`) are
  *   accepted and moved to the auth fields.
  * - `device.prov.user`, `device.prov.password`: basic / digest credentials.
  * - `device.sec.TLS.customCaCert1`: PEM of the CA trusted for HTTPS.
@@ -31,13 +31,17 @@ export const USER_SETTING = 'device.prov.user';
 export const PASSWORD_SETTING = 'device.prov.password';
 export const CA_SETTING = 'device.sec.TLS.customCaCert1';
 export const TIMEOUT_SETTING = 'device.prov.timeoutMs';
+export const SERVER_TYPE_SETTING = 'device.prov.serverType';
+/** The server types this phone provisions with (Polycom's also lists FTP, TFTP, FTPS). */
+export const SUPPORTED_SERVER_TYPES = ['HTTP', 'HTTPS'];
 export const DEFAULT_TIMEOUT_MS = 10000;
 
 /** The configured server, or null when none is set (the phone then runs on its cached configuration). */
 export function provisioningServer(settings: SettingsReader): ProvisioningServer | null {
   let url = (settings.get(SERVER_SETTING) ?? '').trim();
   if (!url) return null;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = 'http://' + url;
+  // A scheme in the address wins over the server type (Polycom too).
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = (/^https$/i.test(settings.get(SERVER_TYPE_SETTING) ?? '') ? 'https://' : 'http://') + url;
   let user = settings.get(USER_SETTING) ?? '';
   let password = settings.get(PASSWORD_SETTING) ?? '';
   // The user info ends at the authority's last '@'; the password is everything after the first ':'.

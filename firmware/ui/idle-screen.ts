@@ -3,7 +3,8 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from './screen';
 
 export interface IdleState {
-  now(): number;
+  /** Today's local date, as configured (lcl.datetime.date.*). */
+  date(): string;
   lineState(): string;
   lineLabel(): string;
   /** User profiles (login module): Login / Logout soft key label, '' for none. */
@@ -17,20 +18,6 @@ export interface IdleState {
 export interface IdleExtension {
   softKeys(): [string, string];
   onKey(key: KeyName, nav: Navigator): boolean;
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-export function formatDate(ms: number): string {
-  const d = new Date(ms);
-  return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-}
-
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => (n < 10 ? '0' : '') + n;
-  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
 }
 
 export class IdleScreen implements Screen {
@@ -50,7 +37,7 @@ export class IdleScreen implements Screen {
     return {
       id: 'idle',
       title: this.state.lineLabel(),
-      lines: [formatDate(this.state.now()), `Line 1: ${this.state.lineState()}`, ...(this.state.notice?.() ? [this.state.notice!()] : [])],
+      lines: [this.state.date(), `Line 1: ${this.state.lineState()}`, ...(this.state.notice?.() ? [this.state.notice!()] : [])],
       softKeys: [this.state.loginKey?.() ?? '', ...(this.extension()?.softKeys() ?? ['', '']), 'Menu'],
       focus: -1,
     };

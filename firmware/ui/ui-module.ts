@@ -9,7 +9,8 @@ import type { FirmwareModule } from '../kernel/module-registry';
 import type { AuthService } from '../auth/auth-service';
 import { changePasswordScreen } from '../auth/change-password-screens';
 import type { Role } from '../auth/password-vault';
-import { IdleScreen, formatTime, type IdleExtension } from './idle-screen';
+import { DEFAULT_DATE_FORMAT, formatDate, formatTime } from '../time/date-time-format';
+import { IdleScreen, type IdleExtension } from './idle-screen';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
@@ -47,6 +48,9 @@ export class PhoneUi {
 
   private parameter: (name: string) => string | undefined = () => undefined;
   private readonly statusExtras: (() => string)[] = [];
+  /** Date and time as shown (local time, configured formats): set by the time module; GMT with Polycom's default formats until then. */
+  private clockText: ClockText = { date: (utc) => formatDate(utc, DEFAULT_DATE_FORMAT, true), time: (utc) => formatTime(utc, true) };
+  private cancelClockTick: (() => void) | null = null;
 
   /** Login hooks (user profiles): set by the login module once it runs. */
   private login: IdleLogin | null = null;
@@ -56,7 +60,7 @@ export class PhoneUi {
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
     const idle = () => new IdleScreen(
       {
-        now: () => kernel.hal.clock.now(), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model,
+        date: () => this.clockText.date(kernel.hal.clock.now()), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model,
         loginKey: () => this.login?.softKey() ?? '',
         loginPressed: (nav) => this.login?.pressed(nav),
         notice: () => this.login?.notice() ?? '',
@@ -70,7 +74,7 @@ export class PhoneUi {
       () => { this.session = null; },
       () => this.idleExtension,
     );
-    this.manager = new ScreenManager(renderer, layout, () => formatTime(kernel.hal.clock.now()), idle);
+    this.manager = new ScreenManager(renderer, layout, () => this.clockText.time(kernel.hal.clock.now()), idle);
   }
 
   /** Build the menu tree from every module's screen declarations. */
@@ -94,6 +98,18 @@ export class PhoneUi {
     this.manager.redraw();
   }
 
+  /** How the date and time are shown (the time module: time zone, DST, formats); redraws. */
+  setClockText(clock: ClockText): void {
+    this.clockText = clock;
+    this.manager.redraw();
+  }
+
+  /** The wall clock was stepped (SNTP): redraw now and realign the minute tick to the new time. */
+  clockStepped(): void {
+    this.manager.redraw();
+    this.startClockTick();
+  }
+
   /** Forget a password unlock (logout, automatic logout). */
   endSession(): void {
     this.session = null;
@@ -111,12 +127,20 @@ export class PhoneUi {
     });
     k.bus.on('redraw', () => this.manager.redraw());
     this.manager.home();
-    // Redraw at each minute boundary so the clock moves (only the status band is re-blitted).
+    this.startClockTick();
+  }
+
+  /** Redraw at each minute boundary so the clock moves (only the status band is re-blitted). */
+  private startClockTick(): void {
+    this.cancelClockTick?.();
+    const k = this.kernel;
+    let id: number | null = null;
     const tick = () => {
       this.manager.redraw();
-      k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
+      id = k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
     };
-    k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
+    id = k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
+    this.cancelClockTick = () => { if (id !== null) k.timers.cancel(id); };
   }
 
   private readonly gate: AccessGate = (access, nav, label, then) => {
@@ -173,6 +197,12 @@ export class PhoneUi {
   statusLines(): string[] {
     return this.statusExtras.map((l) => l());
   }
+}
+
+/** The date line and the status-bar clock for a UTC instant. */
+export interface ClockText {
+  date(utcMs: number): string;
+  time(utcMs: number): string;
 }
 
 /** What the login module shows on the idle screen and does with its soft key. */

@@ -9,6 +9,9 @@ import { VirtualLeds } from '../devices/leds';
 import { VirtualLine } from '../devices/line';
 import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
+import { HostDatagram } from '../devices/datagram';
+import { HostStreamClient } from '../devices/stream-client';
+import { HostUdp } from '../devices/udp';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
 import { HostSocket } from '../devices/socket';
@@ -23,7 +26,10 @@ export interface VirtualDevices {
   leds: VirtualLeds;
   line: VirtualLine;
   net: HostNet;
+  datagram: HostDatagram;
+  stream: HostStreamClient;
   ldap: HostLdap;
+  udp: HostUdp;
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
@@ -44,6 +50,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
   const net = new HostNet();
   const ldap = new HostLdap();
   ldap.followLink(() => net.linkUp());
+  const udp = new HostUdp();
+  udp.followLink(() => net.linkUp());
   return {
     flash: o.flash,
     crypto: new NodeCryptoEngine(o.keystore),
@@ -53,7 +61,10 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     leds: new VirtualLeds(),
     line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
     net,
+    datagram: new HostDatagram(() => net.linkUp()),
+    stream: new HostStreamClient(() => net.linkUp()),
     ldap,
+    udp,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),

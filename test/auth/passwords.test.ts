@@ -42,22 +42,15 @@ test('sec.pwd.length.user, 0 allows an empty password; over 32 characters refuse
   assert.equal(auth.change('user', '123', '123'), 'The default password is not allowed');
 });
 
-test('device.auth.localAdminPassword applies only with device.auth.localAdminPassword.set=1, never the default', () => {
-  const without = authRig({ 'device.auth.localAdminPassword': '' });
-  without.auth.applyConfiguredAdminPassword();
-  assert.ok(without.auth.vault.isDefault('admin'));
-  // The config service withholds a device.* value whose .set is not 1: the effective value is the default ''.
-  const held = authRig({ 'device.auth.localAdminPassword': '77001', 'device.auth.localAdminPassword.set': '0' });
-  held.auth.applyConfiguredAdminPassword();
-  assert.ok(held.auth.vault.isDefault('admin'));
-  const withSet = authRig({ 'device.auth.localAdminPassword': '77001', 'device.auth.localAdminPassword.set': '1' });
-  withSet.auth.applyConfiguredAdminPassword();
-  assert.equal(withSet.auth.tryMenuPassword('Advanced', 'admin', '77001'), { kind: 'granted', role: 'admin' });
-  const before = withSet.nvram.get('auth.admin');
-  withSet.auth.applyConfiguredAdminPassword();
-  assert.equal(withSet.nvram.get('auth.admin'), before, 'not re-hashed at every boot');
-  const dflt = authRig({ 'device.auth.localAdminPassword': '456', 'device.auth.localAdminPassword.set': '1' });
-  dflt.auth.applyConfiguredAdminPassword();
+test('device.auth.localAdminPassword (its .set and device.set are the config service\'s gate): set once, never the default', () => {
+  const rig = authRig();
+  assert.equal(rig.auth.applyConfiguredPassword('admin', '77001'), { ok: true, changed: true });
+  assert.equal(rig.auth.tryMenuPassword('Advanced', 'admin', '77001'), { kind: 'granted', role: 'admin' });
+  const before = rig.nvram.get('auth.admin');
+  assert.equal(rig.auth.applyConfiguredPassword('admin', '77001'), { ok: true, changed: false });
+  assert.equal(rig.nvram.get('auth.admin'), before, 'not re-hashed when already in force');
+  const dflt = authRig();
+  assert.equal(dflt.auth.applyConfiguredPassword('admin', '456'), { ok: false, reason: 'the default password is not allowed' });
   assert.ok(dflt.auth.vault.isDefault('admin'));
   assert.ok(dflt.lines.some((l) => /\|auth\|5\|.*refused: the default password is not allowed/.test(l)));
 });

@@ -92,6 +92,21 @@ test('master: the APPLICATION_<MODEL> child wins for that model only', () => {
   assert.equal(other.master.configFiles, ['site.cfg']);
 });
 
+test('master: fields written where phones do not read them (unsuffixed on a model child, as an element) are ignored and named', () => {
+  const text = `<APPLICATION APP_FILE_PATH="sip.ld" CONFIG_FILES="">
+    <APPLICATION_SPIP300 APP_FILE_PATH_SPIP300="sip_212.ld" CONFIG_FILES_SPIP300="phone1_212.cfg"/>
+    <APPLICATION_DESK500 CONFIG_FILES="desk500.cfg"/>
+    <CONFIG_FILES>site.cfg</CONFIG_FILES>
+  </APPLICATION>`;
+  const r = parseMaster(text, phone);
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(r.master.configFiles, [], 'neither is read');
+  assert.equal(r.master.ignored, ['CONFIG_FILES on <APPLICATION_DESK500>', '<CONFIG_FILES> element']);
+  const clean = parseMaster('<APPLICATION CONFIG_FILES="a.cfg"><APPLICATION_DESK500 CONFIG_FILES_DESK500="b.cfg"/><APPLICATION_SPIP300 CONFIG_FILES_SPIP300="c.cfg"/></APPLICATION>', phone);
+  assert.ok(clean.ok && clean.master.ignored.length === 0);
+});
+
 test('master: a file without APPLICATION, or malformed, is refused', () => {
   const none = parseMaster('<polycomConfig a.b="1"/>', phone);
   assert.is(none.ok, false);

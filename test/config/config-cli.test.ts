@@ -54,6 +54,28 @@ test('explain: an unknown name says so and sets exit code 2', async () => {
   assert.is(code, 2);
 });
 
+test('unknown: every parameter of the folder this phone does not have, by file, with the value length only', async () => {
+  const u = path.join(tmp, 'unknown');
+  fs.mkdirSync(path.join(u, 'overrides'), { recursive: true });
+  fs.writeFileSync(path.join(u, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg, sip.cfg" OVERRIDES_DIRECTORY="overrides"/>');
+  fs.writeFileSync(path.join(u, 'site.cfg'), '<polycomConfig><ALL dir.search.field="1" voice.volume.persist.handset="1" bg.color.selection="pool.ntp.org"/></polycomConfig>');
+  fs.writeFileSync(path.join(u, 'sip.cfg'), '<polycomConfig reg.99.auth.password="TopSecret-1"/>');
+  fs.writeFileSync(path.join(u, 'overrides', '0004f2a1b2c3-phone.cfg'), '<PHONE_CONFIG><OVERRIDES up.unheard.of="x"/></PHONE_CONFIG>');
+  fs.writeFileSync(path.join(u, 'unlisted.cfg'), '<polycomConfig feature.notListed="1"/>');
+  const out = await run('unknown', '--prov-dir', u);
+  assert.match(out, /^site\.cfg: 2 unknown parameters$/m);
+  assert.match(out, /^  voice\.volume\.persist\.handset\s+value 1 characters$/m);
+  assert.match(out, /^  bg\.color\.selection\s+value 12 characters$/m);
+  assert.match(out, /^sip\.cfg: 1 unknown parameters$/m);
+  assert.match(out, /^  reg\.99\.auth\.password\s+value 11 characters$/m);
+  assert.match(out, /^overrides\/0004f2a1b2c3-phone\.cfg: 1 unknown parameters$/m);
+  assert.match(out, /^4 unknown parameters in 3 files$/m);
+  assert.not.match(out, /TopSecret|pool\.ntp|dir\.search\.field|feature\.notListed/, 'no values, no known parameters, no unlisted files');
+  const all = await run('unknown', '--prov-dir', u, '--all');
+  assert.match(all, /^unlisted\.cfg: 1 unknown parameters$/m);
+  assert.not.match(all, /000000000000\.cfg:/);
+});
+
 test('params lists the registry; docs --check passes on the committed docs', async () => {
   const out = await run('params', '--module', 'analytics');
   assert.match(out, /da\.supported\.services\s+string ≤2048 default "all" \[reboot\]\s+\(analytics\)/);

@@ -1,8 +1,8 @@
-/** dialplan.routing.emergency.* numbers callable while logged out; prov.login.localPassword clear and SHA-1 forms. */
+/** dialplan.routing.emergency.* and dialplan.<line>.routing.emergency.* numbers callable while logged out; prov.login.localPassword clear and SHA-1 forms. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as crypto from 'crypto';
-import { emergencyNumbers, isEmergencyNumber } from '../../firmware/login/emergency-numbers';
+import { boardLineCount, emergencyNumbers, isEmergencyNumber } from '../../firmware/login/emergency-numbers';
 import { localPasswordMatches, storedForm } from '../../firmware/login/local-password';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
 
@@ -18,6 +18,19 @@ test('default emergency numbers 911 and 112; entries 1..5 comma-separated; separ
   assert.not.ok(isEmergencyNumber(c, '112'));
   assert.not.ok(isEmergencyNumber(c, '9110'));
   assert.not.ok(isEmergencyNumber(c, ''));
+});
+
+test('per-dial-plan emergency numbers dialplan.<line>.routing.emergency.<n>.value: added for the board\'s lines only', () => {
+  const c = config({
+    'dialplan.2.routing.emergency.1.value': '5550199, 112',
+    'dialplan.1.routing.emergency.5.value': '999',
+    'dialplan.3.routing.emergency.1.value': '3333',
+  });
+  assert.equal(emergencyNumbers(c, 4), ['911', '112', '999', '5550199', '3333']);
+  assert.equal(emergencyNumbers(c, 2), ['911', '112', '999', '5550199'], 'a 2-line board has no line 3 dial plan');
+  assert.ok(isEmergencyNumber(c, '555-0199', 2));
+  assert.not.ok(isEmergencyNumber(c, '3333', 2));
+  assert.is(boardLineCount({ keys: ['1', 'line1', 'line2', 'home'] }), 2);
 });
 
 test('prov.login.localPassword: clear text, or .hash=1 SHA-1 hex (any case)', () => {

@@ -199,6 +199,22 @@ test('prov.login.required=1: a call from the directory is refused while locked, 
   }
 });
 
+test('prov.login.required=1: a number of a line\'s dial plan (dialplan.2.routing.emergency.1.value) goes through while locked', async () => {
+  const folder = profileFolder({ 'prov.login.required': '1', 'dialplan.2.routing.emergency.1.value': '5550199' });
+  folder.write('contacts/000000000000-directory.xml', '<directory><item_list><item><fn>Phoebe</fn><ln>Frontdesk</ln><ct>5550100</ct></item><item><fn>Security</fn><ct>5550199</ct></item></item_list></directory>\n');
+  const phone = await bootOn(folder);
+  try {
+    await until(phone, () => logLines(phone, /\|dir\|.*merged 0 local and 2 global contacts/).length > 0, 'the global directory');
+    await phone.press('directory');
+    for (let i = 0; i < 3 && !(phone.screen().lines[phone.screen().focus] ?? '').includes('Security'); i++) await phone.press('down');
+    await phone.press('soft1'); // Call
+    assert.equal(phone.farEnd.calls().map((c) => c.remote), ['5550199'], 'the line 2 emergency number goes through');
+  } finally {
+    phone.dispose();
+    folder.remove();
+  }
+});
+
 test('prov.login.defaultUser / defaultPassword: logged in at boot and again after another user logs out', async () => {
   const folder = profileFolder({ 'prov.login.defaultUser': OTHER_USER, 'prov.login.defaultPassword': '555' }, {
     [USER]: { 'prov.login.localPassword': USER_PASSWORD },

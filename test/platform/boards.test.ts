@@ -65,7 +65,7 @@ for (const board of ['desk-500', 'desk-99']) {
         const s = phone.screen();
         assert.is(s.id, 'idle', engine);
         assert.is(s.title, BOARDS[board].model);
-        assert.is(s.lines[0], 'Thu 1 Jan 2026');
+        assert.is(s.lines[0], 'Thursday, 1 January');
         assert.ok(s.lines.includes('Line 1: registered'), s.lines.join(' | '));
         assert.is(s.softKeys[3], 'Menu');
         assert.is(s.status, '09:00');

@@ -55,6 +55,27 @@ test('a missing directory file: one info line with the URL tried, without the cr
   assert.not.ok(phone.log().some((l) => l.includes(PASSWORD)), 'no password in the log');
 });
 
+test('a server with only the template 000000000000-directory~.xml: the notice docs/directory.md promises, once; the template is not merged', async () => {
+  server.remove('contacts/000000000000-directory.xml');
+  server.put('contacts/000000000000-directory~.xml', GLOBAL);
+  const phone = phoneAtServer({});
+  const announced: string[] = [];
+  phone.booted.kernel.bus.on('prov:directory', (p) => announced.push((p as { name: string }).name));
+  await phone.booted.provisioning.client.request('request');
+  await phone.booted.provisioning.client.request('request');
+  const notices = phone.log().filter((l) => l.includes('directory: 000000000000-directory~.xml is on the server but is the template: not merged (remove the ~ from its name on the server to use it as the global directory)'));
+  assert.is(notices.length, 1, phone.log().filter((l) => /directory/.test(l)).join('\n'));
+  assert.equal(announced, [], 'the template is not handed to the directory');
+  assert.is(phone.booted.provisioning.directoryFile('000000000000-directory~.xml'), null);
+});
+
+test('a server with neither the global directory nor its template: no template notice', async () => {
+  server.remove('contacts/000000000000-directory.xml');
+  const phone = phoneAtServer({});
+  await phone.booted.provisioning.client.request('request');
+  assert.not.ok(phone.log().some((l) => l.includes('is the template')));
+});
+
 test('check-sync with downloadDirectory=0 (default) asks for the directory files again', async () => {
   const phone = phoneAtServer({});
   await phone.booted.provisioning.client.request('request');

@@ -26,7 +26,7 @@ provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) =>
   server = s;
 }, (s) => {
   s.put('000000000000.cfg', masterCfg('site.enc'));
-  s.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '700' })));
+  s.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '7000' })));
 });
 
 test('encrypted CONFIG_FILES entry and directory: decrypted with the phone key and applied', async () => {
@@ -36,7 +36,7 @@ test('encrypted CONFIG_FILES entry and directory: decrypted with the phone key a
     assert.match(cycleLines(phone)[0], 'provisioned from');
     assert.ok(logMatching(phone, /site\.enc: decrypted/).length === 1);
     assert.ok(logMatching(phone, /000000000000-directory\.xml: decrypted/).length === 1);
-    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "700" \(site\.enc\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "7000" \(site\.enc\)/).length === 1);
     assert.is(phone.screen().id, 'idle');
   } finally {
     phone.dispose();
@@ -44,9 +44,9 @@ test('encrypted CONFIG_FILES entry and directory: decrypted with the phone key a
 });
 
 for (const [kind, bad, reason] of [
-  ['wrong key (same name)', () => enc({ description: 'site2026', key: new Uint8Array(16).fill(9) }, cfg({ 'prov.polling.period': '900' })), 'wrong-key-or-corrupt'],
-  ['key of another name', () => enc(NEW_KEY, cfg({ 'prov.polling.period': '900' })), 'key-mismatch'],
-  ['truncated file', () => enc(OLD_KEY, cfg({ 'prov.polling.period': '900' })).subarray(0, 200), 'truncated'],
+  ['wrong key (same name)', () => enc({ description: 'site2026', key: new Uint8Array(16).fill(9) }, cfg({ 'prov.polling.period': '9000' })), 'wrong-key-or-corrupt'],
+  ['key of another name', () => enc(NEW_KEY, cfg({ 'prov.polling.period': '9000' })), 'key-mismatch'],
+  ['truncated file', () => enc(OLD_KEY, cfg({ 'prov.polling.period': '9000' })).subarray(0, 200), 'truncated'],
 ] as const) {
   test(`${kind}: logged, error on screen, last good copy stays until a readable file arrives`, async () => {
     const phone = await phoneAt(server, { settings: withOldKey });
@@ -58,16 +58,16 @@ for (const [kind, bad, reason] of [
       assert.is(phone.screen().id, 'message');
       assert.is(phone.screen().title, 'Provisioning error');
       assert.match(phone.screen().lines.join(' '), 'site.enc');
-      assert.is(logMatching(phone, /prov\.polling\.period: "700" -> "900"/).length, 0, 'bad copy not applied');
+      assert.is(logMatching(phone, /prov\.polling\.period: "7000" -> "9000"/).length, 0, 'bad copy not applied');
       // The same bad file again: asked for whole again (no validators kept), same error.
       phone.farEnd.notify('check-sync');
       await cycles(phone, 3);
       assert.is(logMatching(phone, /site\.enc: cannot decrypt/).length, 2);
       // A readable file: applied.
-      server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '900' })));
+      server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '9000' })));
       phone.farEnd.notify('check-sync');
       await cycles(phone, 4);
-      assert.ok(logMatching(phone, /prov\.polling\.period: "700" -> "900" \(site\.enc\)/).length === 1);
+      assert.ok(logMatching(phone, /prov\.polling\.period: "7000" -> "9000" \(site\.enc\)/).length === 1);
     } finally {
       phone.dispose();
     }
@@ -77,10 +77,10 @@ for (const [kind, bad, reason] of [
 test('a reboot with a bad file on the server keeps the cached good configuration', async () => {
   const phone = await phoneAt(server, { settings: withOldKey });
   try {
-    server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '900' })).subarray(0, 100));
+    server.put('site.enc', enc(OLD_KEY, cfg({ 'prov.polling.period': '9000' })).subarray(0, 100));
     await phone.powerOn();
     await cycles(phone, 2);
-    assert.ok(logMatching(phone, /prov\.polling\.period="700" from files \(site\.enc\)/).length >= 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period="7000" from files \(site\.enc\)/).length >= 1);
     assert.ok(logMatching(phone, /site\.enc: cannot decrypt \(truncated\)/).length === 1);
   } finally {
     phone.dispose();
@@ -100,9 +100,9 @@ test('encrypted master file refused (spec: the primary file cannot be encrypted)
 test('key change procedure: new-key files on the server, new key in a plain file, one reboot, new files in force', async () => {
   const phone = await phoneAt(server, { settings: withOldKey });
   try {
-    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "700"/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "7000"/).length === 1);
     // 1. Files encrypted with the new key placed on the server: the phone cannot read them yet.
-    server.put('site.enc', enc(NEW_KEY, cfg({ 'prov.polling.period': '1800' })));
+    server.put('site.enc', enc(NEW_KEY, cfg({ 'prov.polling.period': '18000' })));
     phone.farEnd.notify('check-sync');
     await cycles(phone, 2);
     assert.ok(logMatching(phone, /site\.enc: cannot decrypt \(key-mismatch\)/).length === 1);
@@ -119,7 +119,7 @@ test('key change procedure: new-key files on the server, new key in a plain file
     assert.is(phone.lastBootReason(), 'reboot');
     const reboots = logMatching(phone, /\[sim\] reboot requested/);
     assert.is(reboots.length, 1);
-    assert.ok(logMatching(phone, /prov\.polling\.period="1800" from files \(site\.enc\)/).length >= 1, 'new file in force after the reboot');
+    assert.ok(logMatching(phone, /prov\.polling\.period="18000" from files \(site\.enc\)/).length >= 1, 'new file in force after the reboot');
     assert.match(cycleLines(phone)[3], 'provisioned from');
     assert.is(logMatching(phone, /\[sim\] reboot requested/).length, 1, 'no second reboot');
   } finally {

@@ -18,7 +18,7 @@ provisioningServerFor(test, { auth: { user: USER, password: PASSWORD } }, (s) =>
   server = s;
 }, (s) => {
   s.put('000000000000.cfg', masterCfg('site.cfg'));
-  s.put('site.cfg', cfg({ 'prov.polling.period': '600' }));
+  s.put('site.cfg', cfg({ 'prov.polling.period': '6000' }));
 });
 
 test('5xx: logged, retried after 30 s then 60 s (exponential), provisioned once the server recovers', async () => {
@@ -48,7 +48,7 @@ test('5xx: logged, retried after 30 s then 60 s (exponential), provisioned once 
     assert.match(cycleLines(phone)[3], 'provisioned from 000000000000.cfg (retry)');
     // Running all along on the configuration it had.
     assert.equal(phone.faults, []);
-    assert.is(logMatching(phone, /prov\.polling\.period: "600" ->/).length, 0);
+    assert.is(logMatching(phone, /prov\.polling\.period: "6000" ->/).length, 0);
   } finally {
     phone.dispose();
   }
@@ -94,11 +94,11 @@ test('huge (every file larger than the phone takes): each refused and logged, co
     await phone.settle();
     assert.is(cycleLines(phone).length, 2);
     server.setFault(null);
-    server.put('site.cfg', cfg({ 'prov.polling.period': '900' }));
+    server.put('site.cfg', cfg({ 'prov.polling.period': '9000' }));
     phone.farEnd.notify('check-sync');
     await cycles(phone, 3);
     assert.match(cycleLines(phone)[2], 'provisioned from 000000000000.cfg (check-sync)');
-    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "900" \(site\.cfg\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "6000" -> "9000" \(site\.cfg\)/).length === 1);
     assert.equal(phone.faults, []);
   } finally {
     phone.dispose();
@@ -111,7 +111,7 @@ test('the server stops answering in mid-cycle: one timeout, the rest of the cycl
   const phone = await phoneAt(server);
   try {
     server.setFault('timeout', '/site.cfg');
-    server.put('site.cfg', cfg({ 'prov.polling.period': '900' }));
+    server.put('site.cfg', cfg({ 'prov.polling.period': '9000' }));
     await server.quiesce();
     const mark = server.accessLog().length;
     const t0 = Date.now();
@@ -125,7 +125,7 @@ test('the server stops answering in mid-cycle: one timeout, the rest of the cycl
     server.setFault(null);
     await phone.advance(34_000);
     await cycles(phone, 3);
-    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "900" \(site\.cfg\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "6000" -> "9000" \(site\.cfg\)/).length === 1);
   } finally {
     phone.dispose();
   }
@@ -137,7 +137,7 @@ test('a file listed in CONFIG_FILES missing on the server (404): logged, the oth
   try {
     assert.match(cycleLines(phone)[0], 'provisioning incomplete');
     assert.ok(logMatching(phone, /missing\.cfg: listed in CONFIG_FILES but not on the server \(HTTP 404\)/).length === 1);
-    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "600" \(site\.cfg\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "6000" \(site\.cfg\)/).length === 1);
     assert.ok(logMatching(phone, /retrying in 3\d s/).length === 1);
   } finally {
     phone.dispose();
@@ -152,7 +152,7 @@ test('a 5 MB file listed first in CONFIG_FILES is refused alone: the file after 
     assert.ok(logMatching(phone, /dir\.search\.field: "0" -> "1" \(big\.cfg\)/).length === 1, 'the good copy applied at boot');
     const big = cfg({ 'dir.search.field': '0' });
     server.put('big.cfg', big.replace('/>', ' '.repeat(5 * 1024 * 1024) + '/>'));
-    server.put('site.cfg', cfg({ 'prov.polling.period': '900' }));
+    server.put('site.cfg', cfg({ 'prov.polling.period': '9000' }));
     await server.quiesce();
     const mark = server.accessLog().length;
     const refusals = () => logMatching(phone, /\|prov\|4\|.*big\.cfg: refused, file larger than 262144 bytes; last good copy stays in force/);
@@ -161,7 +161,7 @@ test('a 5 MB file listed first in CONFIG_FILES is refused alone: the file after 
     await cycles(phone, 2);
     assert.match(cycleLines(phone)[1], 'provisioned from 000000000000.cfg (check-sync)');
     assert.is(refusals().length, 1, phone.log().slice(-12).join('\n'));
-    assert.ok(logMatching(phone, /prov\.polling\.period: "600" -> "900" \(site\.cfg\)/).length === 1, 'the file after the big one is applied');
+    assert.ok(logMatching(phone, /prov\.polling\.period: "6000" -> "9000" \(site\.cfg\)/).length === 1, 'the file after the big one is applied');
     assert.is(logMatching(phone, /dir\.search\.field: "1" ->/).length, 0, 'the big file\'s last good copy stays in force');
     assert.is(logMatching(phone, /skipping the rest of this cycle|retrying in/).length, 0, 'not a network failure, no backoff');
 
@@ -187,7 +187,7 @@ test('a file the server fails for alone (503) does not stop the files after it',
   const phone = await phoneAt(server);
   try {
     assert.ok(logMatching(phone, /broken\.cfg: HTTP 503; last good copy of broken\.cfg stays in force/).length === 1);
-    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "600" \(site\.cfg\)/).length === 1);
+    assert.ok(logMatching(phone, /prov\.polling\.period: "86400" -> "6000" \(site\.cfg\)/).length === 1);
   } finally {
     phone.dispose();
   }
@@ -196,14 +196,14 @@ test('a file the server fails for alone (503) does not stop the files after it',
 test('malformed config file: refused, error on screen, last good copy kept, no retry storm', async () => {
   const phone = await phoneAt(server);
   try {
-    server.put('site.cfg', '<polycomConfig prov.polling.period="900"');
+    server.put('site.cfg', '<polycomConfig prov.polling.period="9000"');
     phone.farEnd.notify('check-sync');
     await cycles(phone, 2);
     assert.match(cycleLines(phone)[1], 'provisioned from');
     assert.ok(logMatching(phone, /\|prov\|4\|.*site\.cfg: refused, malformed XML/).length === 1);
     assert.is(phone.screen().title, 'Provisioning error');
     assert.is(logMatching(phone, /retrying in/).length, 0, 'a bad file is not a server failure');
-    assert.is(logMatching(phone, /prov\.polling\.period: "600" ->/).length, 0);
+    assert.is(logMatching(phone, /prov\.polling\.period: "6000" ->/).length, 0);
   } finally {
     phone.dispose();
   }

@@ -46,7 +46,7 @@ test('the spec\'s wording holds: device settings go with Reset Device Settings a
   assert.equal(planReset('resetUserData', declared).removed.sort(), ['callLists', 'cdr', 'directory']);
   assert.equal(planReset('outOfBoxWizard', declared).removed, []);
   const personal = planReset('clearPersonalInfo', declared, 'alice');
-  assert.equal(personal.erases.filter((e) => e.user === 'alice').map((e) => e.cls).sort(), ['callLists', 'directory', 'userProfile']);
+  assert.equal(personal.erases.filter((e) => e.user === 'alice').map((e) => e.cls).sort(), ['callLists', 'cdr', 'directory', 'userProfile']);
 });
 
 test.run();

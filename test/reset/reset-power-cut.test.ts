@@ -65,7 +65,12 @@ function fingerprint(stores: { nvram: FileStore; fs: FileStore }, keystore: Keys
       out.push(`${name}:${f.path}:${f.cls}:${f.user ?? ''}:${content}`);
     }
   }
-  for (const k of keystore.names()) out.push(`key ${k} ${nodeCrypto.createHash('sha256').update(keystore.get(k)!).digest('hex')}`);
+  // A key made after the seeding (a sealed class written again, e.g. kept device settings) is random on every run: named, not hashed.
+  for (const k of keystore.names()) {
+    const seededKey = seeded.keystore.get(k);
+    const same = seededKey !== undefined && Buffer.from(seededKey).equals(Buffer.from(keystore.get(k)!));
+    out.push(`key ${k} ${same ? nodeCrypto.createHash('sha256').update(keystore.get(k)!).digest('hex') : 'made after seeding'}`);
+  }
   return out.sort().join('\n');
 }
 

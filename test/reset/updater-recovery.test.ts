@@ -90,7 +90,7 @@ for (const [recoveryType, adminKept] of [['PreserveAdmin', true], ['FullRecovery
     try {
       await openSettings(phone, ['Advanced']); // sets the admin password to ADMIN_PASSWORD (forced change of the default)
       assert.is(phone.screen().title, 'Advanced');
-      const nvram = () => new DeviceSettings(FileStore.mount(VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash()).open('nvram'), new NodeCryptoEngine(new Keystore())), () => {});
+      const nvram = () => new DeviceSettings(FileStore.mount(VirtualFlash.fromImage(phone.profile.flash, phone.dumpFlash()).open('nvram'), phone.devices.crypto), () => {});
       assert.is(nvram().get(RECOVERY_TYPE_SETTING), recoveryType, 'mirrored into nvram for the updater');
       phone.holdKeysAtBoot(['1', '3', '5']);
       await phone.reboot('recovery test');

@@ -37,7 +37,7 @@ function olderFirmwareImage(file: string): void {
     settings.set('device.prov.password', PROV_PASSWORD);
     const cache = new ConfigCache(FileStore.mount(flash.open('fs'), crypto), () => {});
     cache.saveMaster('000000000000.cfg', masterCfg('site.cfg'));
-    cache.saveFile('site.cfg', cfg({ 'dir.corp.password': LDAP_PASSWORD, 'prov.polling.period': '777' }));
+    cache.saveFile('site.cfg', cfg({ 'dir.corp.password': LDAP_PASSWORD, 'prov.polling.period': '7777' }));
   } finally {
     for (const cls of unsealed) DATA_CLASSES[cls].sealed = true;
   }
@@ -55,7 +55,7 @@ test('an image with clear settings and config cache boots, is sealed at mount, a
       const log = phone.log();
       assert.ok(log.some((l) => /nvram: store: 1 files of sealed classes were in clear: rewritten sealed/.test(l)), log.join('\n'));
       assert.ok(log.some((l) => /fs: store: \d+ files of sealed classes were in clear: rewritten sealed/.test(l)));
-      assert.ok(log.some((l) => /prov\.polling\.period="777" from files \(site\.cfg\)/.test(l)), 'the cached configuration is in force');
+      assert.ok(log.some((l) => /prov\.polling\.period="7777" from files \(site\.cfg\)/.test(l)), 'the cached configuration is in force');
       assert.ok(log.some((l) => l.includes(`dir.corp.password="<${LDAP_PASSWORD.length} characters hidden>" from files (site.cfg)`)));
       const dump = phone.dumpFlash();
       assert.equal(findRawStrings(dump, [PROV_PASSWORD, LDAP_PASSWORD], profile.flash), [], 'no clear copy left');

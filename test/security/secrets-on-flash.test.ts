@@ -4,7 +4,8 @@
  * list) set to a unique canary, with a provisioning password and a config
  * encryption key staged in its device settings; a new encryption key from
  * configuration makes it reboot (reboot marker), after which a file
- * encrypted with that key still decrypts. Then the raw dump of every
+ * encrypted with that key still decrypts; the device parameters among them
+ * (`.set=1`) land in device settings. Then the raw dump of every
  * partition holds none of the canaries, in UTF-8 or UTF-16, nor any stored
  * secret device setting (password hashes included); `phone inspect` finds
  * none; and the phone's log and its uploads carry none.
@@ -71,7 +72,12 @@ const needles = [
 function provisioningFolder(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-prov-'));
   const siteValues: Record<string, string> = { 'device.set': '1', 'device.auth.localAdminPassword.set': '1' };
-  for (const [name, value] of parameterValues) if (name !== KEY_PARAMETER) siteValues[name] = value;
+  for (const [name, value] of parameterValues) {
+    if (name === KEY_PARAMETER) continue;
+    siteValues[name] = value;
+    // Device parameters (device.prov.password, device.auth.local*Password) apply, and land in device settings, only with their .set.
+    if (name.startsWith('device.')) siteValues[`${name}.set`] = '1';
+  }
   fs.writeFileSync(path.join(dir, '000000000000.cfg'), masterCfg('key.cfg,site.cfg,sealed.enc'));
   fs.writeFileSync(path.join(dir, 'key.cfg'), cfg({ 'device.set': '1', [KEY_PARAMETER]: parameterValues.get(KEY_PARAMETER)!, [`${KEY_PARAMETER}.set`]: '1' }));
   fs.writeFileSync(path.join(dir, 'site.cfg'), cfg(siteValues));
@@ -124,6 +130,13 @@ test('a phone configured with every secret keeps none of them in clear on flash,
     const stored = inventory.deviceSettings.map((d) => settings.get(d.name)).filter((v): v is string => !!v);
     assert.ok(stored.some((v) => v.startsWith('pbkdf2-sha256$')), 'the admin password hash is among the stored secrets');
     assert.is(settings.get(KEY_PARAMETER), formatEncryptionKey(CONFIGURED_KEY));
+    // Device parameters from configuration: the provisioning password and the user password (as a hash) are in
+    // device settings, with the fingerprints of the values applied (applied.*); none of them in clear either.
+    assert.is(settings.get('device.prov.password'), parameterValues.get('device.prov.password'));
+    assert.ok(settings.get('auth.user')?.startsWith('pbkdf2-sha256$'), 'the configured user password is stored, as a hash');
+    const fingerprints = settings.names().filter((n) => n.startsWith('applied.')).map((n) => settings.get(n)!);
+    assert.ok(fingerprints.length >= 2, settings.names().join(', '));
+    stored.push(...fingerprints);
     assert.equal(findRawStrings(dump, stored.flatMap((v) => [v, ...v.split('$').filter((part) => part.length >= 16)]), phone.profile.flash), []);
 
     // `phone inspect` on the dump finds none either, and shows none.

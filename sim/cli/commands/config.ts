@@ -1,6 +1,7 @@
 /**
  * `phone config`: the parameter registry and where a value comes from.
  *   phone config explain NAME [--flash IMAGE] [--prov-dir DIR] [--board B]
+ *   phone config unknown --prov-dir DIR [--board B] [--all] [--json]
  *   phone config params [--module M] [--json]
  *   phone config docs [--check]
  * `explain` boots the firmware in this process (sim/host/in-process-firmware.ts)
@@ -12,6 +13,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PARAMETER_DOCS, declaredParameters, renderParameterDocs } from '../../../build/generate-parameter-docs';
+import { parseCfg } from '../../../firmware/config/cfg-xml';
 import type { ConfigService, Explanation } from '../../../firmware/config/config-service';
 import { bootInProcess } from '../../host/in-process-firmware';
 
@@ -45,6 +47,46 @@ export function provisionFromFolder(config: ConfigService, dir: string, mac: str
     read.push(`${rel}${r.ok ? '' : ` (rejected: ${r.error})`}`);
   }
   return read;
+}
+
+export interface UnknownParameter {
+  file: string;
+  name: string;
+  /** Characters of the value: the value itself may be a secret of a parameter this phone does not know. */
+  valueLength: number;
+}
+
+/**
+ * Every parameter of a provisioning folder this phone does not have, file by
+ * file: the files the phone reads (the master's CONFIG_FILES and the override
+ * files), or with `all` every `.cfg` below the folder but the master files.
+ */
+export function unknownParameters(config: ConfigService, dir: string, mac: string, all = false): { files: string[]; unknown: UnknownParameter[]; errors: string[] } {
+  let files: string[];
+  if (all) {
+    const walk = (rel: string): string[] => fs.readdirSync(path.join(dir, rel), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(rel, e.name)) : e.name.endsWith('.cfg') ? [path.join(rel, e.name)] : []));
+    files = walk('').filter((f) => f !== `${mac}.cfg` && f !== '000000000000.cfg').sort();
+  } else {
+    provisionFromFolder(config, dir, mac); // reads the master the way the phone does (model child, substitution)
+    const master = config.masterConfig();
+    const overrides = master?.fields.OVERRIDES_DIRECTORY ?? '';
+    files = [...(master?.configFiles ?? []), path.join(overrides, `${mac}-phone.cfg`), path.join(overrides, `${mac}-web.cfg`)]
+      .filter((f) => !/^[a-z]+:\/\//i.test(f) && fs.existsSync(path.join(dir, f)));
+  }
+  const unknown: UnknownParameter[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    const parsed = parseCfg(fs.readFileSync(path.join(dir, file), 'utf8'));
+    if (!parsed.ok) {
+      errors.push(`${file}: not read (${parsed.error})`);
+      continue;
+    }
+    for (const a of parsed.attributes) {
+      if (!config.registry.lookup(a.name)) unknown.push({ file, name: a.name, valueLength: [...a.value].length });
+    }
+  }
+  return { files, unknown, errors };
 }
 
 export function formatExplanation(e: Explanation): string {
@@ -86,6 +128,28 @@ export function configCommand(): Command {
       for (const n of names) console.log(formatExplanation(config.explain(n)));
       if (opts.save) phone.save(opts.flash!);
       if (names.some((n) => !config.explain(n).known)) process.exitCode = 2;
+    });
+
+  cmd.command('unknown')
+    .description('list every parameter of a provisioning folder this phone does not have: file, parameter, value length (values are not shown)')
+    .requiredOption('-p, --prov-dir <dir>', 'provisioning folder: <MAC>.cfg or 000000000000.cfg and its CONFIG_FILES, OVERRIDES_DIRECTORY/<MAC>-phone.cfg and -web.cfg')
+    .option('-b, --board <id>', 'board profile (desk-500, desk-99)', 'desk-500')
+    .option('-a, --all', 'every .cfg below the folder (but the master files), not only those the phone reads')
+    .option('--json', 'print JSON')
+    .action((opts: { provDir: string; board: string; all?: boolean; json?: boolean }) => {
+      const phone = bootInProcess({ board: opts.board });
+      const r = unknownParameters(phone.booted.config, opts.provDir, phone.profile.mac, opts.all);
+      if (opts.json) {
+        console.log(JSON.stringify(r, null, 2));
+        return;
+      }
+      for (const e of r.errors) console.log(e);
+      for (const file of r.files) {
+        const mine = r.unknown.filter((u) => u.file === file);
+        console.log(`${file}: ${mine.length} unknown parameters`);
+        for (const u of mine) console.log(`  ${u.name.padEnd(56)} value ${u.valueLength} characters`);
+      }
+      console.log(`${r.unknown.length} unknown parameters in ${r.files.length} files`);
     });
 
   cmd.command('params')
