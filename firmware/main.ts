@@ -6,7 +6,7 @@
  * timers, line events, network answers).
  */
 import type { Hal } from '../hal/contract';
-import { analyticsDeclaration } from './analytics/declaration';
+import { analyticsModule, startAnalytics } from './analytics/analytics-module';
 import { PasswordVault } from './auth/password-vault';
 import { callListFetcher } from './calls/call-list-download';
 import { callsModule, startCalls, type CallsService } from './calls/calls-module';
@@ -91,9 +91,10 @@ export function boot(hal: Hal): BootedPhone {
   kernel.modules.register(reset);
   kernel.modules.register(timeModule());
   // Declaration-only until their behaviour lands: their parameters and data classes are in the registry already.
-  for (const declaration of [settingsDeclaration, analyticsDeclaration]) {
+  for (const declaration of [settingsDeclaration]) {
     kernel.modules.register({ declaration });
   }
+  kernel.modules.register(analyticsModule());
 
   let nvram: FileStore;
   let fs: FileStore;
@@ -174,6 +175,8 @@ export function boot(hal: Hal): BootedPhone {
       calls.setIncomingPolicy(contacts.service.incomingCallPolicy);
       calls.setNameLookup(contacts.service.partyName);
     },
+    // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
+    analytics: () => { startAnalytics(kernel, { fs, config }); },
     // After the idle screen is up: the out-of-box wizard shows over it.
     reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
   };

@@ -326,6 +326,42 @@ export interface Net {
   onLink(handler: (up: boolean) => void): void;
 }
 
+// ───────────────────────────── socket ─────────────────────────────
+
+/** TLS of a socket: without `caPem` the host refuses to connect (no system trust store on a phone). */
+export interface SocketTls {
+  /** PEM CA certificates the server's chain must lead to. */
+  caPem: string;
+  /** Client certificate and key (PEM) when the server asks for one. */
+  certPem?: string;
+  keyPem?: string;
+  /** Name checked against the server certificate (default: `host`). */
+  servername?: string;
+}
+
+export interface SocketConnectOptions {
+  host: string;
+  port: number;
+  /** Absent: plain TCP. */
+  tls?: SocketTls;
+  timeoutMs?: number;
+}
+
+/** One open TCP (or TLS) connection. Bytes arrive through `onData` in order; `onClose` is called once. */
+export interface SocketConnection {
+  /** Resolves once the bytes are handed to the network stack; rejects `closed` after the connection ended. */
+  write(bytes: Uint8Array): Promise<void>;
+  onData(handler: (bytes: Uint8Array) => void): void;
+  /** `reason` is '' for an orderly close by the peer, else an error code and text (`io: ...`). */
+  onClose(handler: (reason: string) => void): void;
+  close(): void;
+}
+
+/** TCP client with TLS (the analytics broker). `connect` rejects with an Error whose message starts with `timeout`, `refused`, `dns`, `tls`, `link-down` or `io`. */
+export interface Socket {
+  connect(options: SocketConnectOptions): Promise<SocketConnection>;
+}
+
 // ───────────────────────────── UDP ─────────────────────────────
 
 /** One datagram out and the first datagram back (an SNTP query, RFC 4330). */
@@ -426,6 +462,8 @@ export interface Hal {
   serial: Serial;
   /** LDAP client of the network stack (corporate directory); absent on a board without one. */
   ldap?: Ldap;
+  /** TCP/TLS client (MQTT to the analytics broker); absent on a board without one. */
+  socket?: Socket;
   /** UDP out (remote syslog); absent on a host without it. */
   datagram?: Datagram;
   /** TCP / TLS out (remote syslog); absent on a host without it. */

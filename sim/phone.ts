@@ -164,10 +164,10 @@ export class Phone implements SimulatedPhone {
   async settle(): Promise<void> {
     for (let rounds = 0; rounds < 10000; rounds++) {
       await new Promise((r) => setImmediate(r));
-      const pending = this.engineInstance?.pendingHostCalls() ?? 0;
+      const pending = (this.engineInstance?.pendingHostCalls() ?? 0) + this.devices.socket.awaitingReplies();
       if (pending === 0) {
         await new Promise((r) => setImmediate(r));
-        if ((this.engineInstance?.pendingHostCalls() ?? 0) === 0) return;
+        if ((this.engineInstance?.pendingHostCalls() ?? 0) + this.devices.socket.awaitingReplies() === 0) return;
       } else {
         await new Promise((r) => setTimeout(r, 1));
       }
@@ -315,6 +315,7 @@ export class Phone implements SimulatedPhone {
     this.devices.net.detach();
     // A reboot ends the phone's connections, as on a board.
     this.devices.stream.dispose();
+    this.devices.socket.closeAll();
     this.devices.display.off();
     this.phoneState = 'off';
   }

@@ -20,6 +20,8 @@ import { CallScreen } from './call-screen';
 import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import { exportCallsXml, importCallsXml } from './calls-xml';
 import { CdrStore } from './cdr-store';
+import { analyticsEnabled, enabledServices } from '../analytics/analytics-enablement';
+import { CDR_EVENT } from '../analytics/analytics-cdr-event';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
@@ -82,11 +84,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   // The login module's reading of the dial plans (generic and per line): one definition of what is an emergency number.
   const emergencyNumbers = () => configuredEmergencyNumbers(w.config, boardLineCount(hal.board));
 
-  const cdrWanted = () => {
-    const analytics = on('feature.da.enabled') || (on('device.da.enabled.set') && on('device.da.enabled'));
-    const services = (w.config.get('da.supported.services') ?? '').split(',').map((x) => x.trim());
-    return analytics && (services.includes('all') || services.includes('cdr'));
-  };
+  const cdrWanted = () => analyticsEnabled((n) => w.config.get(n)) && enabledServices((n) => w.config.get(n))('cdr');
 
   let uploadTimer: number | null = null;
   const upload = () => {
@@ -105,7 +103,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     monotonic: () => hal.clock.monotonic(),
     recorder,
     // The CDR exists for device analytics only: nothing is kept unless analytics with the cdr service is on.
-    cdr: { add: (r) => { if (cdrWanted()) cdr.add(r); } },
+    cdr: { add: (r) => { if (cdrWanted()) { cdr.add(r); bus.emit(CDR_EVENT, r); } } },
     policy: () => policy,
     lookup: () => lookup,
     emergencyNumbers,

@@ -1,10 +1,29 @@
-/** Settings > Status: what the phone is and how it booted. */
+/**
+ * Settings > Status: what the phone is and how it booted. Modules add status
+ * pages of their own by declaring a screen under ['Settings', 'Status']
+ * (e.g. Status > Analytics): each opens from a soft key here.
+ */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Kernel } from '../kernel/kernel';
 import type { Navigator, Screen } from './screen';
 
+/** The menu path under which a module's screen is a page of Status. */
+export const STATUS_PAGE_PATH = ['Settings', 'Status'];
+
+export function isStatusPage(menu: string[]): boolean {
+  return menu.length === STATUS_PAGE_PATH.length && menu.every((m, i) => m === STATUS_PAGE_PATH[i]);
+}
+
 export class StatusScreen implements Screen {
-  constructor(private readonly kernel: Kernel, private readonly extra: () => string[] = () => []) {}
+  /** At most three: soft1..soft3 (soft4 is Back). */
+  private readonly pages: { label: string; open: () => Screen }[];
+
+  constructor(private readonly kernel: Kernel, private readonly extra: () => string[] = () => []) {
+    this.pages = kernel.modules.screens()
+      .filter((s) => isStatusPage(s.menu) && s.screen && kernel.modules.screenFactory(s.screen))
+      .slice(0, 3)
+      .map((s) => ({ label: s.label, open: () => kernel.modules.screenFactory(s.screen!)!(kernel) }));
+  }
 
   view(): ScreenText {
     const { board, power, clock } = this.kernel.hal;
@@ -25,7 +44,7 @@ export class StatusScreen implements Screen {
         ...(clearUntil !== null ? [`Party data logged IN CLEAR until ${new Date(clearUntil).toISOString().slice(0, 16).replace('T', ' ')} GMT`] : []),
         ...this.extra(),
       ],
-      softKeys: ['', '', '', 'Back'],
+      softKeys: [0, 1, 2].map((i) => this.pages[i]?.label ?? '').concat('Back'),
       focus: -1,
     };
   }
@@ -33,6 +52,11 @@ export class StatusScreen implements Screen {
   onKey(key: KeyName, nav: Navigator): boolean {
     if (key === 'soft4') {
       nav.pop();
+      return true;
+    }
+    const page = this.pages[['soft1', 'soft2', 'soft3'].indexOf(key)];
+    if (page) {
+      nav.push(page.open());
       return true;
     }
     return false;

@@ -18,7 +18,7 @@ import type { Navigator } from './screen';
 import type { KeyName } from '../../hal/contract';
 import { ScreenRenderer } from './renderer';
 import { ScreenManager } from './screen-manager';
-import { StatusScreen } from './status-screen';
+import { StatusScreen, isStatusPage } from './status-screen';
 
 export const uiDeclaration: ModuleDeclaration = {
   name: 'ui',
@@ -85,6 +85,8 @@ export class PhoneUi {
   /** Build the menu tree from every module's screen declarations. */
   buildMenus(): void {
     for (const decl of this.kernel.modules.screens()) {
+      // Pages of Status open from its soft keys, not from a menu of their own.
+      if (isStatusPage(decl.menu)) continue;
       const factory = decl.screen ? this.kernel.modules.screenFactory(decl.screen) : undefined;
       addMenuEntry(this.menuRoot, decl.menu, {
         label: decl.label,

@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, StreamOpenOptions, TimerId, UdpExchange,
+  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, SocketConnection, StreamOpenOptions, TimerId, UdpExchange,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -27,7 +27,7 @@ export interface HostBridge {
 }
 
 /** Channel names the host dispatches on. */
-export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle';
+export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket';
 
 export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: ArrayBuffer[]) => void;
 
@@ -150,6 +150,30 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
 
   const board: BoardInfo = call('board', 'info');
 
+  // Socket connections by host id; events may arrive before the firmware sets its handlers: kept until then.
+  interface GuestSocket { data: ((b: Uint8Array) => void) | null; close: ((r: string) => void) | null; early: Uint8Array[]; closed: string | null }
+  const sockets = new Map<number, GuestSocket>();
+  const socketState = (id: number): GuestSocket => {
+    let s = sockets.get(id);
+    if (!s) sockets.set(id, s = { data: null, close: null, early: [], closed: null });
+    return s;
+  };
+  const guestConnection = (id: number): SocketConnection => {
+    const s = socketState(id);
+    return {
+      write: (bytes) => callAsync('socket', 'write', id, bytes),
+      onData(handler) {
+        s.data = handler;
+        for (const b of s.early.splice(0)) handler(b);
+      },
+      onClose(handler) {
+        s.close = handler;
+        if (s.closed !== null) { sockets.delete(id); handler(s.closed); }
+      },
+      close: () => { call('socket', 'close', id); },
+    };
+  };
+
   const partitions = new Map<string, FlashPartition>();
   const flash: Flash = {
     partitions: () => call('flash', 'partitions'),
@@ -259,6 +283,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     },
     serial: { write: (line) => { call('serial', 'write', line); } },
     ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
+    socket: { connect: (options) => callAsync('socket', 'connect', options).then((id: number) => guestConnection(id)) },
     datagram: { send: (host: string, port: number, text: string): Promise<void> => callAsync('datagram', 'send', host, port, text) },
     stream: {
       open: (o: StreamOpenOptions): Promise<number> => callAsync('stream', 'open', o),
@@ -288,6 +313,18 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       case 'link':
         if (linkHandler) linkHandler(payload.up);
         return;
+      case 'socket': {
+        const s = socketState(payload.id);
+        if (payload.event === 'data') {
+          if (s.data) s.data(payload.bytes);
+          else s.early.push(payload.bytes);
+        } else {
+          const reason: string = payload.reason ?? '';
+          s.closed = reason;
+          if (s.close) { sockets.delete(payload.id); s.close(reason); }
+        }
+        return;
+      }
       case 'settle': {
         const p = pending.get(payload.ticket);
         if (!p) return;

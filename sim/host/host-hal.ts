@@ -9,7 +9,7 @@ import type { EventGate } from './event-gate';
 import type { VirtualDevices } from './virtual-devices';
 
 export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, datagram, stream, udp } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, datagram, stream, udp, socket } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -47,6 +47,17 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
     power,
     serial,
     ldap: { search: (req) => ldap.search(req) },
+    socket: {
+      connect: async (options) => {
+        const c = await socket.connect(options);
+        return {
+          write: (bytes) => c.write(bytes),
+          onData: (handler) => c.onData((bytes) => gate.deliver('socket data', () => handler(bytes))),
+          onClose: (handler) => c.onClose((reason) => gate.deliver('socket close', () => handler(reason))),
+          close: () => c.close(),
+        };
+      },
+    },
     datagram: { send: (host, port, text) => datagram.send(host, port, text) },
     stream: { open: (o) => stream.open(o), write: (id, text) => stream.write(id, text), close: (id) => stream.close(id) },
     udp: { exchange: (req) => udp.exchange(req) },

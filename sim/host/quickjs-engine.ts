@@ -33,7 +33,7 @@
  * any length of run without the WASM module aborting.
  */
 import { getQuickJS, newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
-import type { Hal } from '../../hal/contract';
+import type { Hal, SocketConnection } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
 import type { FirmwareEngine } from './firmware-engine';
 import type { FirmwareFault } from './event-gate';
@@ -54,6 +54,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   usb: ['present', 'writeFile', 'freeBytes'],
   power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
   serial: ['write'],
+  socket: ['close'],
   stream: ['close'],
   engine: ['budgetError'],
 };
@@ -61,6 +62,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
   line: ['register', 'unregister', 'dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
   net: ['request'],
   ldap: ['search'],
+  socket: ['connect', 'write'],
   datagram: ['send'],
   stream: ['open', 'write'],
   udp: ['exchange'],
@@ -124,6 +126,9 @@ export class QuickJsEngine implements FirmwareEngine {
   /** CPU (and measured memory) allowance of the entry running now. */
   private readonly budget = new EntryBudget();
   private inFlight = 0;
+  /** Open socket connections by the id the guest knows them by. */
+  private readonly sockets = new Map<number, SocketConnection>();
+  private nextSocketId = 1;
   private disposed = false;
   /** The runtime was left unusable (Node's stack ran out inside it): it is abandoned, never entered again. */
   crashed = false;
@@ -379,7 +384,7 @@ export class QuickJsEngine implements FirmwareEngine {
         const args = readArgs(jsonH, bufHs);
         this.inFlight++;
         Promise.resolve()
-          .then(() => (hal as any)[device][method](...args))
+          .then(() => (device === 'socket' ? this.socketCall(hal, method, args) : (hal as any)[device][method](...args)))
           .then(
             (value) => ({ ticket, ok: true, value }),
             (e: Error) => ({ ticket, ok: false, error: e?.message ?? String(e) }),
@@ -397,6 +402,26 @@ export class QuickJsEngine implements FirmwareEngine {
     vm.setProp(vm.global, '__hostCallAsync', callAsync);
     call.dispose();
     callAsync.dispose();
+  }
+
+  /** Socket connections live on the host; the guest holds their ids (hal/quickjs/guest.ts). */
+  private async socketCall(hal: Hal, method: string, args: any[]): Promise<unknown> {
+    if (!hal.socket) throw new Error('io: this board has no socket device');
+    if (method === 'connect') {
+      const c = await hal.socket.connect(args[0]);
+      const id = this.nextSocketId++;
+      this.sockets.set(id, c);
+      c.onData((bytes) => this.dispatch('socket', { id, event: 'data', bytes }));
+      c.onClose((reason) => {
+        this.sockets.delete(id);
+        this.dispatch('socket', { id, event: 'close', reason });
+      });
+      return id;
+    }
+    const c = this.sockets.get(args[0]);
+    if (!c) throw new Error('closed: the connection has ended');
+    await c.write(args[1]);
+    return null;
   }
 
   private callSync(hal: Hal, device: string, method: string, args: any[]): unknown {
@@ -424,6 +449,11 @@ export class QuickJsEngine implements FirmwareEngine {
         return hal.keys.onKey((e) => this.dispatch('key', e));
       case 'line.subscribe':
         return hal.line.onEvent((e) => this.dispatch('line', e));
+      case 'socket.close': {
+        const c = this.sockets.get(args[0]);
+        c?.close();
+        return null;
+      }
       case 'net.subscribe':
         return hal.net.onLink((up) => this.dispatch('link', { up }));
       default:

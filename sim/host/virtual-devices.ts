@@ -14,6 +14,7 @@ import { HostStreamClient } from '../devices/stream-client';
 import { HostUdp } from '../devices/udp';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
+import { HostSocket } from '../devices/socket';
 import { FolderUsb } from '../devices/usb';
 
 export interface VirtualDevices {
@@ -32,6 +33,7 @@ export interface VirtualDevices {
   usb: FolderUsb;
   power: VirtualPower;
   serial: VirtualSerial;
+  socket: HostSocket;
 }
 
 export interface DeviceOptions {
@@ -66,5 +68,6 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     usb: new FolderUsb(o.usbDir),
     power: o.power,
     serial: new VirtualSerial(),
+    socket: new HostSocket(() => net.linkUp()),
   };
 }

@@ -6,9 +6,11 @@
  * the framebuffer was redrawn; `frame` is a counter the page appends to the
  * PNG URL), `state` (power state, boot reason), `calls` (far-end calls),
  * `log` (new log lines, batched), `flash` (flash operations happened; the page
- * refetches the wear map, at most once per `flashPollMs`).
+ * refetches the wear map, at most once per `flashPollMs`), `broker` (the phone's
+ * socket traffic to the analytics broker, batched, with its counters).
  */
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { SocketTraffic } from '../devices/socket';
 import type { Phone } from '../phone';
 import { phoneSnapshot } from './phone-snapshot';
 
@@ -23,11 +25,14 @@ export class PhoneEventStream {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribeLog: () => void;
   private pendingLog: string[] = [];
+  private pendingTraffic: SocketTraffic[] = [];
+  private readonly unsubscribeTraffic: () => void;
   private frame = 0;
   private seen = { blits: -1, screen: '', state: '', calls: '', flashOps: -1 };
 
   constructor(private readonly phone: Phone, options: EventStreamOptions = {}) {
     this.unsubscribeLog = phone.onLog((line) => this.pendingLog.push(line));
+    this.unsubscribeTraffic = phone.devices.socket.onTraffic((t) => this.pendingTraffic.push(t));
     this.timers.push(setInterval(() => this.poll(), options.pollMs ?? 100));
     this.timers.push(setInterval(() => this.pollFlash(), options.flashPollMs ?? 1000));
     this.timers.push(setInterval(() => this.comment('heartbeat'), options.heartbeatMs ?? 15000));
@@ -46,12 +51,13 @@ export class PhoneEventStream {
     this.poll();
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
-    this.sendTo(res, 'hello', { ...phoneSnapshot(this.phone), frame: this.frame, log: this.phone.log() });
+    this.sendTo(res, 'hello', { ...phoneSnapshot(this.phone), frame: this.frame, log: this.phone.log(), broker: { counters: this.phone.devices.socket.counters, entries: this.phone.devices.socket.traffic.slice(-100) } });
   }
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
     this.unsubscribeLog();
+    this.unsubscribeTraffic();
     for (const res of this.clients) res.end();
     this.clients.clear();
   }
@@ -75,6 +81,10 @@ export class PhoneEventStream {
     if (calls !== this.seen.calls) {
       this.seen.calls = calls;
       this.broadcast('calls', JSON.parse(calls));
+    }
+    if (this.pendingTraffic.length) {
+      this.broadcast('broker', { counters: phone.devices.socket.counters, entries: this.pendingTraffic });
+      this.pendingTraffic = [];
     }
     if (this.pendingLog.length) {
       this.broadcast('log', { lines: this.pendingLog });

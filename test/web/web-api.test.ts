@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as http from 'http';
+import * as net from 'net';
 import { PNG } from 'pngjs';
 import type { Phone } from '../../sim/phone';
 import { startWebServer, type WebServer } from '../../sim/web/server';
@@ -165,6 +166,25 @@ test('event stream: hello with the log, then screen and log events after a key p
   assert.ok(events.some((e) => e.event === 'log' && e.data.lines.some((l: string) => l.includes('rings from 3003'))));
   await call(web, 'POST', '/api/far-end/hangup', {});
   await call(web, 'POST', '/api/key', { key: 'back' });
+});
+
+test('event stream: the phone broker traffic (socket device) with its counters, for the traffic panel', async ({ web, phone }) => {
+  const server = net.createServer((c) => c.on('data', () => c.write(Buffer.from([0x20, 0x02, 0x00, 0x00]))));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const done = readEvents(web.url, (evs) => evs.some((e) => e.event === 'broker' && e.data.entries.some((t: any) => t.kind === 'received')));
+    await new Promise((r) => setTimeout(r, 200));
+    const conn = await phone.devices.socket.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+    await conn.write(new Uint8Array([0x10, 0x00]));
+    const events = await done;
+    const entries = events.filter((e) => e.event === 'broker').flatMap((e) => e.data.entries);
+    assert.equal(entries.map((t: any) => t.kind), ['connect', 'sent', 'received']);
+    assert.is(entries[1].head, '1000');
+    assert.ok(events.at(-1)!.data.counters.bytesSent >= 2);
+    conn.close();
+  } finally {
+    server.close();
+  }
 });
 
 test('the pacer moves the virtual clock with real time', async ({ phone }) => {

@@ -221,6 +221,25 @@ function appendLog(lines) {
   if ($('#log-follow').checked) pre.scrollTop = pre.scrollHeight;
 }
 
+// ── broker traffic (the phone's MQTT connection to the analytics broker) ──
+
+const MQTT_TYPES = { 1: 'CONNECT', 2: 'CONNACK', 3: 'PUBLISH', 4: 'PUBACK', 12: 'PINGREQ', 13: 'PINGRESP', 14: 'DISCONNECT' };
+
+function appendBroker(b) {
+  const c = b.counters;
+  $('#broker-counters').textContent = `${c.connections} connections · ${c.bytesSent} B sent · ${c.bytesReceived} B received`;
+  const pre = $('#broker');
+  for (const t of b.entries) {
+    const div = document.createElement('div');
+    const type = t.head ? MQTT_TYPES[parseInt(t.head.slice(0, 2), 16) >> 4] ?? '?' : '';
+    const what = t.kind === 'sent' ? `→ ${type} ${t.bytes} B` : t.kind === 'received' ? `← ${type} ${t.bytes} B` : `${t.kind}${t.reason ? `: ${t.reason}` : ''}`;
+    div.textContent = `${new Date(t.at).toISOString().slice(11, 23)} ${t.peer} ${what}`;
+    pre.appendChild(div);
+  }
+  while (pre.childElementCount > MAX_LOG_LINES) pre.firstElementChild.remove();
+  pre.scrollTop = pre.scrollHeight;
+}
+
 // ── keyboard ──
 
 document.addEventListener('keydown', (ev) => {
@@ -262,6 +281,8 @@ function connect() {
     renderCalls(s.calls);
     $('#log').textContent = '';
     appendLog(s.log);
+    $('#broker').textContent = '';
+    appendBroker(s.broker);
     refreshWear();
   });
   events.addEventListener('screen', (ev) => {
@@ -272,6 +293,7 @@ function connect() {
   events.addEventListener('calls', (ev) => renderCalls(JSON.parse(ev.data)));
   events.addEventListener('log', (ev) => appendLog(JSON.parse(ev.data).lines));
   events.addEventListener('flash', () => refreshWear());
+  events.addEventListener('broker', (ev) => appendBroker(JSON.parse(ev.data)));
 }
 
 connect();
