@@ -15,6 +15,7 @@ import { BaresipLine } from '../../hal/linux/baresip-line';
 import type { BootedPhone } from '../../firmware/main';
 import { Keystore } from '../../sim/devices/crypto';
 import { VirtualFlash } from '../../sim/devices/flash';
+import { stageProvisioning } from '../../sim/provisioning/staging';
 import { VirtualPower } from '../../sim/devices/power';
 import { EventGate } from '../../sim/host/event-gate';
 import { createHostHal } from '../../sim/host/host-hal';
@@ -116,6 +117,8 @@ export async function bootOnBaresip(ctrlPort: number, board = 'desk-500'): Promi
   const power = new VirtualPower();
   power.booting('power-on');
   const devices = createVirtualDevices(profile, { flash: new VirtualFlash(profile.flash), keystore: new Keystore(), power, startTime: DEFAULT_START_TIME, usbDir: null, mac: profile.mac });
+  // Staged past the out-of-box wizard, as the simulator stages a blank phone (sim/provisioning/staging.ts).
+  stageProvisioning({ provisioningDir: null }, devices.flash, devices.crypto, devices.net)();
   const serial: string[] = [];
   const line = await BaresipLine.connect({ port: ctrlPort, log: (l) => serial.push(`line: ${l}`) });
   (devices as { line: unknown }).line = line;
