@@ -107,8 +107,11 @@ export interface PhoneOnBaresip {
   log(): string[];
 }
 
-/** The firmware (TypeScript sources, this process) on virtual devices except the line: baresip's. */
-export async function bootOnBaresip(ctrlPort: number, board = 'desk-500'): Promise<PhoneOnBaresip> {
+/**
+ * The firmware (TypeScript sources, this process) on virtual devices except the line: baresip's.
+ * `deviceSettings` are staged in nvram before boot (e.g. `device.prov.serverName` of a real server).
+ */
+export async function bootOnBaresip(ctrlPort: number, board = 'desk-500', deviceSettings?: Record<string, string>): Promise<PhoneOnBaresip> {
   const g = globalThis as { __FIRMWARE_VERSION__?: string };
   g.__FIRMWARE_VERSION__ ??= 'host';
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -118,7 +121,7 @@ export async function bootOnBaresip(ctrlPort: number, board = 'desk-500'): Promi
   power.booting('power-on');
   const devices = createVirtualDevices(profile, { flash: new VirtualFlash(profile.flash), keystore: new Keystore(), power, startTime: DEFAULT_START_TIME, usbDir: null, mac: profile.mac });
   // Staged past the out-of-box wizard, as the simulator stages a blank phone (sim/provisioning/staging.ts).
-  stageProvisioning({ provisioningDir: null }, devices.flash, devices.crypto, devices.net)();
+  stageProvisioning({ provisioningDir: null, deviceSettings }, devices.flash, devices.crypto, devices.net)();
   const serial: string[] = [];
   const line = await BaresipLine.connect({ port: ctrlPort, log: (l) => serial.push(`line: ${l}`) });
   (devices as { line: unknown }).line = line;
