@@ -142,7 +142,12 @@ test('the idle clock shows local time from chronyd: GMT+1 with the EU summer-tim
   const now = phone.devices.clock.now();
   const candidates = [-60_000, 0].map((d) => now + d);
   const expected = candidates.map((t) => hhmm(localMs(t)));
-  assert.ok(expected.includes(screen().status), `status "${screen().status}", expected ${expected[1]}`);
+  assert.ok(expected.includes(screen().status ?? ''), `status "${screen().status}", expected ${expected[1]}`);
+  // lcl.datetime.date.format D,dM with long names: "Friday, 27 November".
+  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const dates = candidates.map((t) => new Date(localMs(t))).map((d) => `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`);
+  assert.ok(dates.includes(screen().lines[0]), `date "${screen().lines[0]}", expected ${dates[1]}`);
   // The test's own arithmetic agrees with Node's time-zone data for a zone with that rule.
   const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   for (const t of candidates) assert.is(hhmm(localMs(t)), berlin.format(t));
