@@ -14,7 +14,7 @@ import type { CdrRecord } from '../calls/cdr-store';
 import { CDR_EVENT } from './analytics-cdr-event';
 import { brokerSettings } from './analytics-broker';
 import { enabledServices } from './analytics-enablement';
-import { assetDetails, cdrData, redactLogText, type Envelope } from './analytics-messages';
+import { assetDetails, cdrData, hardwareData, redactLogText, type Envelope } from './analytics-messages';
 import { AnalyticsQueue } from './analytics-queue';
 import { AnalyticsUploader } from './analytics-uploader';
 import type { AnalyticsStatus, AnalyticsWiring } from './analytics-module';
@@ -91,11 +91,7 @@ export function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enab
   const health = () => {
     const uptimeSeconds = Math.floor((hal.clock.monotonic() - kernel.bootStartedAt) / 1000);
     enqueue('uptimeanalytics', 'uptimeanalytics', { uptimeSeconds, bootCount: hal.power.bootCount(), lastBootReason: reason });
-    const flash = (name: string, store: FileStore) => {
-      const s = store.stats();
-      return { partition: name, blocks: s.blocks, freeBlocks: s.freeBlocks, maxEraseCount: Math.max(0, ...s.eraseCounts), totalErases: s.eraseCounts.reduce((a, b) => a + b, 0) };
-    };
-    enqueue('hardwareanalytics', 'hardwareanalytics', { memoryBudgetBytes: hal.board.memoryBudgetBytes, flash: [flash('fs', w.fs)] });
+    enqueue('hardwareanalytics', 'hardwareanalytics', hardwareData(hal.board.memoryBudgetBytes, hal.runtime, [{ partition: 'fs', stats: w.fs.stats() }]));
   };
   unsubscribe.push(timers.every(w.config.getInteger('analytics.healthPeriod') * 3600000, 'analytics health', health));
 
