@@ -16,6 +16,7 @@ import { brokerSettings } from './analytics-broker';
 import { enabledServices } from './analytics-enablement';
 import { assetDetails, cdrData, hardwareData, redactLogText, type Envelope } from './analytics-messages';
 import { AnalyticsQueue } from './analytics-queue';
+import { acknowledgeFinishedReset, finishedReset } from '../reset/finished-reset';
 import { AnalyticsUploader } from './analytics-uploader';
 import type { AnalyticsStatus, AnalyticsWiring } from './analytics-module';
 
@@ -23,6 +24,8 @@ const PSEUDONYM_KEY_PATH = 'analytics/pseudonym.key';
 const CONFIG_DEBOUNCE_MS = 5000;
 /** Error lines sent per hour at most: a log storm must not flood the queue. */
 const MAX_LOG_MESSAGES_PER_HOUR = 10;
+/** Reset variants reported as `resettofactory`. */
+const FACTORY_VARIANTS = ['resetToFactory', 'resetToFactoryPartial'];
 
 export interface ActiveAnalytics {
   status(): AnalyticsStatus;
@@ -81,8 +84,17 @@ export function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enab
     board: hal.board, firmwareVersion: kernel.version, bootReason: reason, note: get('deviceAnalytics.note') ?? '',
     offsetGmtMinutes: 0,
   }, new Date(hal.clock.now()).toISOString()));
-  const bootEvent = /factory/i.test(message) ? 'resettofactory' : reason === 'reboot' ? 'restart' : 'reboot';
-  if (why === 'boot') enqueue(bootEvent, bootEvent, { bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount() });
+  // A factory reset is told by the reset module (its notice may be some boots old: analytics comes back on only once configured again).
+  const reset = finishedReset(w.settings);
+  const factoryReset = reset && FACTORY_VARIANTS.includes(reset.variant) ? reset : null;
+  const bootEvent = factoryReset ? 'resettofactory' : reason === 'reboot' ? 'restart' : 'reboot';
+  if (why === 'boot' || factoryReset) {
+    enqueue(bootEvent, bootEvent, {
+      bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount(),
+      ...(factoryReset ? { variant: factoryReset.variant, requestedBy: factoryReset.by, requestedAt: new Date(factoryReset.at).toISOString() } : {}),
+    });
+  }
+  if (reset) kernel.guard('analytics reset notice', () => acknowledgeFinishedReset(w.settings))();
 
   unsubscribe.push(bus.on(CDR_EVENT, (r) => {
     enqueue('cdr', 'cdr', cdrData(r as Omit<CdrRecord, 'seq'>, pseudonym, get('analytics.cdr.remotePartyInClear') === '1'));
