@@ -176,7 +176,7 @@ export function boot(hal: Hal): BootedPhone {
       calls.setNameLookup(contacts.service.partyName);
     },
     // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
-    analytics: () => { startAnalytics(kernel, { fs, config }); },
+    analytics: () => { startAnalytics(kernel, { fs, config, settings }); },
     // After the idle screen is up: the out-of-box wizard shows over it.
     reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
   };

@@ -438,6 +438,14 @@ export interface Power {
   lastRebootMessage(): string;
 }
 
+// ───────────────────────────── runtime ─────────────────────────────
+
+/** The JavaScript engine running the firmware (device analytics reports its heap). */
+export interface Runtime {
+  /** Heap the engine holds now and the limit it enforces (0: none), bytes. */
+  memoryUsage(): { heapBytes: number; limitBytes: number };
+}
+
 // ───────────────────────────── serial console ─────────────────────────────
 
 /** The board's UART debug console: the log of last resort, always present. */
@@ -464,6 +472,8 @@ export interface Hal {
   ldap?: Ldap;
   /** TCP/TLS client (MQTT to the analytics broker); absent on a board without one. */
   socket?: Socket;
+  /** The engine's heap figures; absent on a host that cannot tell. */
+  runtime?: Runtime;
   /** UDP out (remote syslog); absent on a host without it. */
   datagram?: Datagram;
   /** TCP / TLS out (remote syslog); absent on a host without it. */

@@ -5,7 +5,8 @@
  * and remote party go as keyed-hash pseudonyms (the party in clear only when
  * an admin asks), never a name from the directory or a call list.
  */
-import type { BoardInfo } from '../../hal/contract';
+import type { BoardInfo, Runtime } from '../../hal/contract';
+import type { StoreStats } from '../storage/file-store';
 import type { CdrRecord } from '../calls/cdr-store';
 
 export interface Envelope {
@@ -55,6 +56,22 @@ export function assetDetails(f: AssetFacts, uploadTime: string): Record<string, 
   };
 }
 
+/**
+ * Hardware health: the board's memory budget, the engine's heap (QuickJS in
+ * the simulator; absent where the host cannot tell) and flash free space and
+ * wear per partition.
+ */
+export function hardwareData(memoryBudgetBytes: number, runtime: Runtime | undefined, flash: { partition: string; stats: StoreStats }[]): Record<string, unknown> {
+  const heap = runtime?.memoryUsage();
+  return {
+    memoryBudgetBytes,
+    ...(heap ? { heapBytes: heap.heapBytes, heapLimitBytes: heap.limitBytes } : {}),
+    flash: flash.map(({ partition, stats: s }) => ({
+      partition, blocks: s.blocks, freeBlocks: s.freeBlocks, maxEraseCount: Math.max(0, ...s.eraseCounts), totalErases: s.eraseCounts.reduce((a, b) => a + b, 0),
+    })),
+  };
+}
+
 /** The spec's CDR fields; `pseudonym` hashes an identifier with the phone's analytics key. */
 export function cdrData(r: Omit<CdrRecord, 'seq'>, pseudonym: (id: string) => string, partyInClear: boolean): Record<string, unknown> {
   return {
@@ -76,12 +93,20 @@ export function cdrData(r: Omit<CdrRecord, 'seq'>, pseudonym: (id: string) => st
   };
 }
 
+/** A token of the log's own redaction (firmware/logs/log-redaction.ts): already safe, and kept whole so lines still correlate. */
+const LOG_TOKEN = /(\[(?:num|user|name):[0-9a-f]{8}\])/;
+
 /**
  * Error lines go out with anything that looks like a party removed, on top
  * of the log's own redaction: numbers of 4+ digits, SIP/tel URIs, e-mail
- * addresses and quoted text.
+ * addresses and quoted text. The log's tokens pass as they are (their hex
+ * would otherwise be cut into "[number]" fragments).
  */
 export function redactLogText(text: string): string {
+  return text.split(LOG_TOKEN).map((part, i) => (i % 2 === 1 ? part : redactFreeText(part))).join('');
+}
+
+function redactFreeText(text: string): string {
   return text
     .replace(/\b(?:sips?|tel):[^\s,;>]+/gi, '[uri]')
     .replace(/[^\s@<>"]+@[^\s@<>",;]+/g, '[address]')

@@ -13,6 +13,7 @@ import type { ConfigService } from '../config/config-service';
 import type { Kernel } from '../kernel/kernel';
 import type { FirmwareModule } from '../kernel/module-registry';
 import type { FileStore } from '../storage/file-store';
+import type { DeviceSettings } from '../settings/device-settings';
 import { analyticsDeclaration } from './declaration';
 import { analyticsEnabled } from './analytics-enablement';
 import type { UploaderStatus } from './analytics-uploader';
@@ -45,6 +46,8 @@ export function analyticsModule(): FirmwareModule {
 export interface AnalyticsWiring {
   fs: FileStore;
   config: ConfigService;
+  /** Device settings: the reset module's notice of a finished factory reset (firmware/reset/finished-reset.ts). */
+  settings: DeviceSettings;
 }
 
 export function startAnalytics(kernel: Kernel, w: AnalyticsWiring): AnalyticsService {

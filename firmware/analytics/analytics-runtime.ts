@@ -14,8 +14,9 @@ import type { CdrRecord } from '../calls/cdr-store';
 import { CDR_EVENT } from './analytics-cdr-event';
 import { brokerSettings } from './analytics-broker';
 import { enabledServices } from './analytics-enablement';
-import { assetDetails, cdrData, redactLogText, type Envelope } from './analytics-messages';
+import { assetDetails, cdrData, hardwareData, redactLogText, type Envelope } from './analytics-messages';
 import { AnalyticsQueue } from './analytics-queue';
+import { acknowledgeFinishedReset, finishedReset } from '../reset/finished-reset';
 import { AnalyticsUploader } from './analytics-uploader';
 import type { AnalyticsStatus, AnalyticsWiring } from './analytics-module';
 
@@ -23,6 +24,8 @@ const PSEUDONYM_KEY_PATH = 'analytics/pseudonym.key';
 const CONFIG_DEBOUNCE_MS = 5000;
 /** Error lines sent per hour at most: a log storm must not flood the queue. */
 const MAX_LOG_MESSAGES_PER_HOUR = 10;
+/** Reset variants reported as `resettofactory`. */
+const FACTORY_VARIANTS = ['resetToFactory', 'resetToFactoryPartial'];
 
 export interface ActiveAnalytics {
   status(): AnalyticsStatus;
@@ -81,8 +84,17 @@ export function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enab
     board: hal.board, firmwareVersion: kernel.version, bootReason: reason, note: get('deviceAnalytics.note') ?? '',
     offsetGmtMinutes: 0,
   }, new Date(hal.clock.now()).toISOString()));
-  const bootEvent = /factory/i.test(message) ? 'resettofactory' : reason === 'reboot' ? 'restart' : 'reboot';
-  if (why === 'boot') enqueue(bootEvent, bootEvent, { bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount() });
+  // A factory reset is told by the reset module (its notice may be some boots old: analytics comes back on only once configured again).
+  const reset = finishedReset(w.settings);
+  const factoryReset = reset && FACTORY_VARIANTS.includes(reset.variant) ? reset : null;
+  const bootEvent = factoryReset ? 'resettofactory' : reason === 'reboot' ? 'restart' : 'reboot';
+  if (why === 'boot' || factoryReset) {
+    enqueue(bootEvent, bootEvent, {
+      bootReason: reason, reason: redactLogText(message), bootCount: hal.power.bootCount(),
+      ...(factoryReset ? { variant: factoryReset.variant, requestedBy: factoryReset.by, requestedAt: new Date(factoryReset.at).toISOString() } : {}),
+    });
+  }
+  if (reset) kernel.guard('analytics reset notice', () => acknowledgeFinishedReset(w.settings))();
 
   unsubscribe.push(bus.on(CDR_EVENT, (r) => {
     enqueue('cdr', 'cdr', cdrData(r as Omit<CdrRecord, 'seq'>, pseudonym, get('analytics.cdr.remotePartyInClear') === '1'));
@@ -91,11 +103,7 @@ export function activate(kernel: Kernel, w: AnalyticsWiring, why: 'boot' | 'enab
   const health = () => {
     const uptimeSeconds = Math.floor((hal.clock.monotonic() - kernel.bootStartedAt) / 1000);
     enqueue('uptimeanalytics', 'uptimeanalytics', { uptimeSeconds, bootCount: hal.power.bootCount(), lastBootReason: reason });
-    const flash = (name: string, store: FileStore) => {
-      const s = store.stats();
-      return { partition: name, blocks: s.blocks, freeBlocks: s.freeBlocks, maxEraseCount: Math.max(0, ...s.eraseCounts), totalErases: s.eraseCounts.reduce((a, b) => a + b, 0) };
-    };
-    enqueue('hardwareanalytics', 'hardwareanalytics', { memoryBudgetBytes: hal.board.memoryBudgetBytes, flash: [flash('fs', w.fs)] });
+    enqueue('hardwareanalytics', 'hardwareanalytics', hardwareData(hal.board.memoryBudgetBytes, hal.runtime, [{ partition: 'fs', stats: w.fs.stats() }]));
   };
   unsubscribe.push(timers.every(w.config.getInteger('analytics.healthPeriod') * 3600000, 'analytics health', health));
 

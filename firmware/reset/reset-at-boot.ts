@@ -8,8 +8,9 @@
  * 2. finishes a committed reset intent: formats the partitions whose every
  *    class the variant removes (raw block erase, before mounting them, so a
  *    corrupt fs is no obstacle), mounts fs, erases the other classes one by
- *    one, writes back the kept settings, resets the wizard, and clears the
- *    intent last (reset-journal.ts).
+ *    one, writes back the kept settings, resets the wizard, leaves the notice
+ *    of the finished reset (finished-reset.ts), and clears the intent last
+ *    (reset-journal.ts).
  * Every step is idempotent: a power cut anywhere makes the next boot run
  * them again from the start.
  */
@@ -21,6 +22,7 @@ import { party } from '../kernel/party';
 import type { FileStore } from '../storage/file-store';
 import { commitResetIntent, pendingResetIntent, RESET_INTENT_PATH, type ResetIntent } from './reset-journal';
 import { planReset, type ResetPlan } from './reset-plan';
+import { recordFinishedReset } from './finished-reset';
 import { ADMIN_PASSWORD_SETTING, RECOVERY_TYPE_SETTING, resetVariant, WIZARD_PENDING, WIZARD_STATE_SETTING } from './reset-variants';
 
 export interface BootResetLog {
@@ -122,6 +124,8 @@ function finishSettings(nvram: FileStore, intent: ResetIntent, log: BootResetLog
   const settings = new DeviceSettings(nvram, (m) => log.error(m));
   for (const [name, value] of Object.entries(intent.keep)) if (settings.get(name) !== value) settings.set(name, value);
   if (resetVariant(intent.variant)!.resetsWizard && settings.get(WIZARD_STATE_SETTING) !== WIZARD_PENDING) settings.set(WIZARD_STATE_SETTING, WIZARD_PENDING);
+  // For analytics' resettofactory event, possibly some boots later (./finished-reset.ts).
+  recordFinishedReset(settings, intent);
 }
 
 /** Erase every block of a partition (format); returns the erase operations. */

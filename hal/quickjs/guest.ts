@@ -282,6 +282,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       lastRebootMessage: () => call('power', 'lastRebootMessage'),
     },
     serial: { write: (line) => { call('serial', 'write', line); } },
+    runtime: { memoryUsage: () => call('engine', 'memoryUsage') },
     ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
     socket: { connect: (options) => callAsync('socket', 'connect', options).then((id: number) => guestConnection(id)) },
     datagram: { send: (host: string, port: number, text: string): Promise<void> => callAsync('datagram', 'send', host, port, text) },

@@ -61,6 +61,8 @@ export class NodeEngine implements FirmwareEngine {
     const line = hal.line;
     return {
       ...hal,
+      // Node enforces no limit of its own here (QuickJS does the board's).
+      runtime: { memoryUsage: () => ({ heapBytes: process.memoryUsage().heapUsed, limitBytes: 0 }) },
       net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
       ...(hal.datagram ? { datagram: { send: wrap(hal.datagram.send.bind(hal.datagram)) } } : {}),

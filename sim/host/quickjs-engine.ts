@@ -56,7 +56,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   serial: ['write'],
   socket: ['close'],
   stream: ['close'],
-  engine: ['budgetError'],
+  engine: ['budgetError', 'memoryUsage'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['register', 'unregister', 'dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
@@ -442,6 +442,8 @@ export class QuickJsEngine implements FirmwareEngine {
         const id: number = hal.clock.setTimer(args[0], () => this.dispatch('timer', { id }));
         return id;
       }
+      case 'engine.memoryUsage':
+        return { heapBytes: this.memoryUsage(), limitBytes: this.profile.memoryBudgetBytes };
       case 'engine.budgetError':
         this.noteCaughtByGuest(String(args[0]), String(args[1] ?? ''));
         return null;

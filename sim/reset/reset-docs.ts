@@ -28,6 +28,8 @@ export function renderResetDocs(declared: readonly Declared[]): string {
     '',
     'Every reset goes through one entry point: the intent is committed to nvram (class `resetJournal`, which no reset removes), the phone reboots, and the boot finishes the variant before any module uses the flash (firmware/reset/reset-at-boot.ts). A power cut at any flash operation leaves either nothing done (before the intent commits) or a reset the next boot completes.',
     '',
+    'The boot that finishes a reset leaves a notice in the device settings (`reset.finished`: variant, requester kind, request time; firmware/reset/finished-reset.ts) before clearing the intent. Device analytics reports it as its `resettofactory` event (factory variants) the first time it runs afterwards, which after Reset to Factory is once configuration turns analytics on again, and then removes the notice ([analytics.md](analytics.md)).',
+    '',
     '- **removed (format)**: the variant removes every class of that partition, so the partition is formatted (every block erased) and the classes\' keys are destroyed.',
     '- **removed**: the class is erased on its own (its keys destroyed, then every block holding any of its records erased after moving other classes\' records out).',
     '- **removed (user)**: only the logged-in user\'s records (or the phone\'s own when nobody is logged in).',

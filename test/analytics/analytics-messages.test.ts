@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cdrData, redactLogText } from '../../firmware/analytics/analytics-messages';
+import { cdrData, hardwareData, redactLogText } from '../../firmware/analytics/analytics-messages';
 import { normalisePem, brokerSettings } from '../../firmware/analytics/analytics-broker';
 import { analyticsEnabled } from '../../firmware/analytics/analytics-enablement';
 import * as crypto from 'crypto';
@@ -36,10 +36,21 @@ test('CDR: an emergency call carries its location; other calls none', () => {
   assert.not.ok('emergency' in cdrData(record, keyed('k'), false));
 });
 
+test('hardware: the engine heap beside the budget and flash wear; no heap fields where the host cannot tell', () => {
+  const stats = { blocks: 8, freeBlocks: 5, files: 3, liveBytes: 900, eraseCounts: [2, 7, 0], programOps: 0, programBytes: 0, eraseOps: 0, gcRuns: 0, wearMoves: 0, index: { entries: 0, refs: 0 } };
+  const hw = hardwareData(4 << 20, { memoryUsage: () => ({ heapBytes: 1234567, limitBytes: 4 << 20 }) }, [{ partition: 'fs', stats }]);
+  assert.equal(hw, {
+    memoryBudgetBytes: 4 << 20, heapBytes: 1234567, heapLimitBytes: 4 << 20,
+    flash: [{ partition: 'fs', blocks: 8, freeBlocks: 5, maxEraseCount: 7, totalErases: 9 }],
+  });
+  assert.not.ok('heapBytes' in hardwareData(1, undefined, []));
+});
+
 test('error lines: numbers, URIs, addresses and quoted text removed', () => {
   assert.is(redactLogText('call to sip:alice@pbx.local failed, dialed +49 30 123456 "Alice" code 486'),
     'call to [uri] failed, dialed [number] "[text]" code 486');
   assert.is(redactLogText('mail bob@example.com'), 'mail [address]');
+  assert.is(redactLogText('login of [user:12345a6b]: [user:12345a6b].cfg refused near 5551234'), 'login of [user:12345a6b]: [user:12345a6b].cfg refused near [number]', "the log's tokens stay whole");
 });
 
 test('enablement: either switch name; device.da.enabled with .set vetoes; off by default', () => {

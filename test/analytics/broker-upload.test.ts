@@ -50,6 +50,8 @@ test('asset details and the boot event at enable, a CDR per call, health periodi
     assert.ok(uptime.data.uptimeSeconds >= 24 * 3600 - 60);
     const hw = sub.json().find((m) => m.service === 'hardwareanalytics');
     assert.ok(hw.data.flash[0].freeBlocks > 0);
+    assert.ok(hw.data.heapBytes > 100000 && hw.data.heapBytes < hw.data.heapLimitBytes, `QuickJS heap ${hw.data.heapBytes} of ${hw.data.heapLimitBytes}`);
+    assert.is(hw.data.heapLimitBytes, hw.data.memoryBudgetBytes, 'the simulator enforces the board budget as the QuickJS limit');
 
     await openMenu(phone, ['Settings', 'Status']);
     assert.equal(phone.screen().softKeys, ['Analytics', '', '', 'Back'], 'Status > Analytics');
