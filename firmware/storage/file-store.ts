@@ -358,13 +358,7 @@ export class FileStore {
       // Unfinished (no space to move other records, power cut): the committed intent makes the next mount finish it.
       this.activeIntent = null;
     }
-    return {
-      blocksErased: done.blocks,
-      recordsMoved: done.moved,
-      programOps: this.counters.programOps - before.programOps,
-      programBytes: this.counters.programBytes - before.programBytes,
-      eraseOps: this.counters.eraseOps - before.eraseOps,
-    };
+    return this.eraseReport(before, done);
   }
 
   /**
@@ -459,6 +453,11 @@ export class FileStore {
       this.activeIntent = null;
     }
     this.trimDeletedEntries();
+    return this.eraseReport(before, done);
+  }
+
+  /** What an erase or re-key cost, from the counters before it and the scrub's result. */
+  private eraseReport(before: { programOps: number; programBytes: number; eraseOps: number }, done: { blocks: number; moved: number }): EraseReport {
     return {
       blocksErased: done.blocks,
       recordsMoved: done.moved,
