@@ -13,7 +13,7 @@ import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
 import { FileStore } from '../../firmware/storage/file-store';
 import { ScatterTornPartition } from './scatter-torn-partition';
 import {
-  SMALL_GEOMETRY, applyToModel, cloneKeystore, content, diff, mountStore, newFlash, realisticWorkload, runOp, type Model, type Op,
+  SMALL_GEOMETRY, applyToModel, cloneKeystore, content, diff, mountStore, newFlash, realisticWorkload, runOp, sweepFinishingMount, type Model, type Op,
 } from './store-harness';
 
 interface Checkpoint { index: number; image: Uint8Array; keys: Keystore; model: Model }
@@ -90,24 +90,10 @@ test('a power cut after every program and every erase leaves acknowledged commit
         const candidates = [models[k], models[k + 1]];
         if (ops[k].kind === 'eraseClass') {
           // The mount finishing an interrupted erase can be cut too: cut it at each of its operations.
-          const image = flash.image();
-          const keys = cloneKeystore(ks);
-          for (let r = 1; ; r++) {
-            const f2 = newFlash(SMALL_GEOMETRY, image);
-            const c2 = new NodeCryptoEngine(cloneKeystore(keys));
-            f2.cutPowerAfter(r);
-            try {
-              mountStore(f2.open('fs'), c2);
-              break;
-            } catch (e) {
-              if (!(e instanceof PowerCutError)) throw e;
-            }
-            recoveryCuts++;
-            f2.restorePower();
-            const again = mountStore(f2.open('fs'), c2);
+          recoveryCuts += sweepFinishingMount(flash.image(), cloneKeystore(ks), (again, _f, _c, r) => {
             const bad = agreesWithOneOf(again, candidates);
             if (bad) assert.unreachable(`erase at op ${k}, cut ${j}, recovery cut ${r}: ${bad.join('; ')}`);
-          }
+          });
         }
         store = mountStore(flash.open('fs'), crypto);
         const bad = agreesWithOneOf(store, candidates);

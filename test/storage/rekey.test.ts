@@ -16,7 +16,7 @@ import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
 import { PowerCutError } from '../../sim/devices/flash';
 import { findRawStrings } from '../../sim/forensics/scan';
 import { decryptableMentions, decryptableRecords } from '../helpers/decryptable-records';
-import { SMALL_GEOMETRY, applyToModel, cloneKeystore, content, diff, mountStore, newFlash, type Model, type Op } from './store-harness';
+import { SMALL_GEOMETRY, applyToModel, cloneKeystore, content, diff, mountStore, newFlash, sweepFinishingMount, type Model, type Op } from './store-harness';
 
 const USER = 'alice';
 const entry = (i: number) => `calls/u.${USER}/missed/${i}`;
@@ -111,23 +111,11 @@ test('a power cut at every flash operation of a re-key (and of the mount finishi
     const cutImage = f.image();
     const cutKeys = cloneKeystore(c.keystore);
     // The mount that finishes the re-key, itself cut at each of its operations.
-    for (let r = 1; ; r++) {
-      const f2 = newFlash(SMALL_GEOMETRY, cutImage);
-      const c2 = new NodeCryptoEngine(cloneKeystore(cutKeys));
-      f2.cutPowerAfter(r);
-      try {
-        mountStore(f2.open('fs'), c2);
-        break;
-      } catch (e) {
-        if (!(e instanceof PowerCutError)) throw e;
-      }
-      recoveryCuts++;
-      f2.restorePower();
-      const again = mountStore(f2.open('fs'), c2);
+    recoveryCuts += sweepFinishingMount(cutImage, cutKeys, (again, f2, c2, r) => {
       const isOld = diff(again, before).length === 0;
       assert.ok(isOld || diff(again, after).length === 0, `cut ${j}, recovery cut ${r}: ${diff(again, after).join('; ')}`);
       if (!isOld) assert.equal(decryptableMentions(decryptableRecords(f2.image(), SMALL_GEOMETRY, c2), doomed), [], `cut ${j}, recovery cut ${r}: deleted data decrypts`);
-    }
+    });
     const store = mountStore(f.open('fs'), c);
     const isOld = diff(store, before).length === 0;
     if (isOld) {

@@ -6,7 +6,7 @@
 import { FileStore, type MountOptions } from '../../firmware/storage/file-store';
 import type { DataClassId } from '../../firmware/storage/data-classes';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
-import { VirtualFlash, type FlashGeometry } from '../../sim/devices/flash';
+import { PowerCutError, VirtualFlash, type FlashGeometry } from '../../sim/devices/flash';
 import type { FlashPartition } from '../../hal/contract';
 
 export const SMALL_GEOMETRY: FlashGeometry = { blockSize: 1024, progSize: 16, partitions: [{ name: 'fs', size: 24 * 1024 }] };
@@ -160,4 +160,27 @@ export function realisticWorkload(seed: number, count: number): Op[] {
     } else ops.push({ kind: 'remount' });
   }
   return ops;
+}
+
+/**
+ * The mount that finishes an interrupted erase or re-key, itself cut at each
+ * of its flash operations in turn: `check` sees the store mounted again after
+ * each cut (with its flash and crypto). Returns how many cuts were made.
+ */
+export function sweepFinishingMount(image: Uint8Array, keys: Keystore, check: (store: FileStore, flash: VirtualFlash, crypto: NodeCryptoEngine, cut: number) => void, geometry: FlashGeometry = SMALL_GEOMETRY): number {
+  let cuts = 0;
+  for (let r = 1; ; r++) {
+    const flash = newFlash(geometry, image);
+    const crypto = new NodeCryptoEngine(cloneKeystore(keys));
+    flash.cutPowerAfter(r);
+    try {
+      mountStore(flash.open('fs'), crypto);
+      return cuts;
+    } catch (e) {
+      if (!(e instanceof PowerCutError)) throw e;
+    }
+    cuts++;
+    flash.restorePower();
+    check(mountStore(flash.open('fs'), crypto), flash, crypto, r);
+  }
 }
