@@ -63,9 +63,7 @@ export class NodeEngine implements FirmwareEngine {
       ...hal,
       net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
-      ...(hal.datagram ? { datagram: { send: wrap(hal.datagram.send.bind(hal.datagram)) } } : {}),
-      ...(hal.stream ? { stream: { open: wrap(hal.stream.open.bind(hal.stream)), write: wrap(hal.stream.write.bind(hal.stream)), close: hal.stream.close.bind(hal.stream) } } : {}),
-      ...(hal.udp ? { udp: { exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
+      ...(hal.udp ? { udp: { send: wrap(hal.udp.send.bind(hal.udp)), exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
         register: wrap(line.register.bind(line)),
