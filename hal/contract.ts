@@ -13,11 +13,6 @@
  * This file must stay free of Node and DOM types: it is compiled into the
  * firmware bundle as well as into the hosts.
  */
-import type { Datagram } from './datagram';
-import type { StreamClient } from './stream-client';
-export type { Datagram } from './datagram';
-export type { StreamClient, StreamOpenOptions } from './stream-client';
-
 // ───────────────────────────── board ─────────────────────────────
 
 /** Pixel layout of the framebuffer. */
@@ -345,6 +340,8 @@ export interface SocketConnectOptions {
   /** Absent: plain TCP. */
   tls?: SocketTls;
   timeoutMs?: number;
+  /** The firmware never reads (remote syslog): what the peer sends is dropped, no reply is awaited. */
+  writeOnly?: boolean;
 }
 
 /** One open TCP (or TLS) connection. Bytes arrive through `onData` in order; `onClose` is called once. */
@@ -357,7 +354,7 @@ export interface SocketConnection {
   close(): void;
 }
 
-/** TCP client with TLS (the analytics broker). `connect` rejects with an Error whose message starts with `timeout`, `refused`, `dns`, `tls`, `link-down` or `io`. */
+/** TCP client with TLS (the analytics broker, remote syslog over TCP / TLS). `connect` rejects with an Error whose message starts with `timeout`, `refused`, `dns`, `tls`, `link-down` or `io`. */
 export interface Socket {
   connect(options: SocketConnectOptions): Promise<SocketConnection>;
 }
@@ -374,9 +371,15 @@ export interface UdpExchange {
   timeoutMs: number;
 }
 
-/** Rejection reason of `exchange`: an Error whose message starts with `timeout`, `dns`, `link-down` or `io`. */
+/** Datagrams (UDP). Rejections: an Error whose message starts with `timeout`, `dns`, `too-big`, `link-down` or `io`. */
 export interface Udp {
-  /** Send `payload` from a fresh local port and resolve with the first datagram answered from host:port. */
+  /**
+   * Fire and forget (remote syslog): one datagram, `text` as UTF-8, to
+   * host:port. Resolving means the datagram left the phone, not that anyone
+   * received it.
+   */
+  send(host: string, port: number, text: string): Promise<void>;
+  /** Send `payload` from a fresh local port and resolve with the first datagram answered from host:port (SNTP). */
   exchange(request: UdpExchange): Promise<Uint8Array>;
 }
 
@@ -470,15 +473,11 @@ export interface Hal {
   serial: Serial;
   /** LDAP client of the network stack (corporate directory); absent on a board without one. */
   ldap?: Ldap;
-  /** TCP/TLS client (MQTT to the analytics broker); absent on a board without one. */
+  /** TCP/TLS client (MQTT to the analytics broker, remote syslog over TCP / TLS); absent on a board without one. */
   socket?: Socket;
   /** The engine's heap figures; absent on a host that cannot tell. */
   runtime?: Runtime;
-  /** UDP out (remote syslog); absent on a host without it. */
-  datagram?: Datagram;
-  /** TCP / TLS out (remote syslog); absent on a host without it. */
-  stream?: StreamClient;
-  /** Datagram client of the network stack (SNTP); absent on a board without one. */
+  /** Datagram client of the network stack (SNTP, remote syslog over UDP); absent on a board without one. */
   udp?: Udp;
 }
 

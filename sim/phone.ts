@@ -221,7 +221,7 @@ export class Phone implements SimulatedPhone {
 
   dispose(): void {
     this.teardown();
-    this.devices.datagram.dispose();
+    this.devices.udp.dispose();
     for (const d of this.disposers.splice(0)) d();
   }
 
@@ -314,7 +314,6 @@ export class Phone implements SimulatedPhone {
     this.devices.line.detach();
     this.devices.net.detach();
     // A reboot ends the phone's connections, as on a board.
-    this.devices.stream.dispose();
     this.devices.socket.closeAll();
     this.devices.display.off();
     this.phoneState = 'off';

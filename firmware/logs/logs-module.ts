@@ -147,8 +147,8 @@ export function startLogs(kernel: Kernel, w: LogsWiring): LogService {
 
   // ── remote syslog: from here on (the lines before the network is set up stay local) ──
   const syslog = new SyslogForwarder({
-    datagram: hal.datagram,
-    stream: hal.stream,
+    udp: hal.udp,
+    socket: hal.socket,
     timers,
     now: () => hal.clock.now(),
     identity: { mac, appName: hal.board.model },

@@ -1,8 +1,8 @@
 /**
  * Remote syslog: a logger sink that sends every line at or above
  * `device.syslog.renderLevel` to `device.syslog.serverName` as an RFC 5424
- * message (syslog-message.ts), over UDP (HAL `datagram`) or TCP / TLS (HAL
- * `stream`, RFC 6587 / 5425 octet-counting framing).
+ * message (syslog-message.ts), over UDP (HAL `udp`, fire and forget) or TCP / TLS (HAL `socket`, opened
+ * write-only: syslog never reads; RFC 6587 / 5425 octet-counting framing).
  *
  * The text sent is the line's text as logged locally, after redaction: the
  * server gets no party data the local log would not hold.
@@ -12,7 +12,7 @@
  * dropped first, drops counted and reported to the server and the local log
  * once it answers again); sending is retried with backoff.
  */
-import type { Datagram, StreamClient } from '../../hal/contract';
+import type { Socket, SocketConnection, Udp } from '../../hal/contract';
 import type { LogRecord } from '../kernel/logger';
 import type { Timers } from '../kernel/timers';
 import { utf8Encode } from '../kernel/text-codec';
@@ -25,8 +25,8 @@ const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 300_000;
 
 export interface SyslogForwarderDeps {
-  datagram?: Datagram;
-  stream?: StreamClient;
+  udp?: Udp;
+  socket?: Socket;
   timers: Timers;
   now: () => number;
   identity: SyslogIdentity;
@@ -53,7 +53,7 @@ export class SyslogForwarder {
   private reachable = true;
   private droppedSinceReport = 0;
   private readonly totals = { sent: 0, dropped: 0 };
-  private connection: number | null = null;
+  private connection: SocketConnection | null = null;
   /** Bumped on reconfiguration: an answer of the old configuration is ignored. */
   private generation = 0;
   private s: SyslogSettings;
@@ -81,7 +81,7 @@ export class SyslogForwarder {
     this.reachable = true;
     this.retryMs = RETRY_FIRST_MS;
     this.s = this.d.settings();
-    if (this.active() && !this.hasTransport()) this.defer('warning', `remote syslog over ${this.s.transport} to ${this.s.host} not possible: this phone has no ${this.s.transport === 'UDPOnly' ? 'datagram' : 'stream'} device`);
+    if (this.active() && !this.hasTransport()) this.defer('warning', `remote syslog over ${this.s.transport} to ${this.s.host} not possible: this phone has no ${this.s.transport === 'UDPOnly' ? 'udp' : 'socket'} device`);
   }
 
   stats(): SyslogStats {
@@ -93,7 +93,7 @@ export class SyslogForwarder {
   }
 
   private hasTransport(): boolean {
-    return this.s.transport === 'UDPOnly' ? !!this.d.datagram : !!this.d.stream;
+    return this.s.transport === 'UDPOnly' ? !!this.d.udp : !!this.d.socket;
   }
 
   private enqueue(message: string): void {
@@ -149,17 +149,28 @@ export class SyslogForwarder {
 
   private async send(message: string): Promise<void> {
     const s = this.s;
-    if (s.transport === 'UDPOnly') return this.d.datagram!.send(s.host, s.port, message);
-    const stream = this.d.stream!;
+    if (s.transport === 'UDPOnly') return this.d.udp!.send(s.host, s.port, message);
     if (this.connection === null) {
-      this.connection = await stream.open({ host: s.host, port: s.port, tls: s.transport === 'TLS', trustedCaPem: this.d.trustedCaPem() || undefined, timeoutMs: 10_000 });
+      const generation = this.generation;
+      // TLS: the server certificate must chain to the provisioned CA (no CA: the socket refuses, reported as unreachable).
+      const tls = s.transport === 'TLS' ? { caPem: this.d.trustedCaPem() ?? '' } : undefined;
+      const connection = await this.d.socket!.connect({ host: s.host, port: s.port, tls, timeoutMs: 10_000, writeOnly: true });
+      if (generation !== this.generation) {
+        // Reconfigured while connecting: this connection belongs to the old server.
+        connection.close();
+        throw new Error('reconfigured');
+      }
+      // The server ended it: the next message connects again rather than failing on a dead connection.
+      connection.onClose(() => { if (this.connection === connection) this.connection = null; });
+      this.connection = connection;
     }
     // Octet counting (RFC 6587 3.4.1, RFC 5425): the length in bytes of the UTF-8 message.
-    await stream.write(this.connection, `${utf8Encode(message).length} ${message}`);
+    const frame = utf8Encode(`${utf8Encode(message).length} ${message}`);
+    await this.connection.write(frame);
   }
 
   private closeConnection(): void {
-    if (this.connection !== null) this.d.stream?.close(this.connection);
+    this.connection?.close();
     this.connection = null;
   }
 

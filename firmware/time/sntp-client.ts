@@ -33,7 +33,7 @@ export function parseSntpServer(text: string): { server: SntpServer | null; prob
 
 export interface SntpClientDeps {
   clock: Clock;
-  udp: Udp | undefined;
+  udp: Pick<Udp, 'exchange'> | undefined;
   timers: Timers;
   log: ComponentLogger;
   /** The server in force now (re-read at each attempt). */

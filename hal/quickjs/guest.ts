@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, SocketConnection, StreamOpenOptions, TimerId, UdpExchange,
+  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, SocketConnection, TimerId, UdpExchange,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -285,13 +285,10 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     runtime: { memoryUsage: () => call('engine', 'memoryUsage') },
     ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
     socket: { connect: (options) => callAsync('socket', 'connect', options).then((id: number) => guestConnection(id)) },
-    datagram: { send: (host: string, port: number, text: string): Promise<void> => callAsync('datagram', 'send', host, port, text) },
-    stream: {
-      open: (o: StreamOpenOptions): Promise<number> => callAsync('stream', 'open', o),
-      write: (id: number, text: string): Promise<void> => callAsync('stream', 'write', id, text),
-      close: (id: number) => { call('stream', 'close', id); },
+    udp: {
+      send: (host: string, port: number, text: string): Promise<void> => callAsync('udp', 'send', host, port, text),
+      exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req),
     },
-    udp: { exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req) },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {

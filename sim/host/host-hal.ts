@@ -9,7 +9,7 @@ import type { EventGate } from './event-gate';
 import type { VirtualDevices } from './virtual-devices';
 
 export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, datagram, stream, udp, socket } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -58,8 +58,6 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
         };
       },
     },
-    datagram: { send: (host, port, text) => datagram.send(host, port, text) },
-    stream: { open: (o) => stream.open(o), write: (id, text) => stream.write(id, text), close: (id) => stream.close(id) },
-    udp: { exchange: (req) => udp.exchange(req) },
+    udp: { send: (host, port, text) => udp.send(host, port, text), exchange: (req) => udp.exchange(req) },
   };
 }

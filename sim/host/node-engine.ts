@@ -4,7 +4,7 @@
  * benchmarks. No memory or CPU budget is enforced here (QuickJS does that).
  */
 import * as vm from 'vm';
-import type { FirmwareImage, Hal } from '../../hal/contract';
+import type { FirmwareImage, Hal, SocketConnectOptions } from '../../hal/contract';
 import type { FirmwareEngine } from './firmware-engine';
 import { FaultError, classifyFault } from './firmware-fault';
 
@@ -65,9 +65,9 @@ export class NodeEngine implements FirmwareEngine {
       runtime: { memoryUsage: () => ({ heapBytes: process.memoryUsage().heapUsed, limitBytes: 0 }) },
       net: { ...hal.net, request: wrap(hal.net.request.bind(hal.net)) },
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
-      ...(hal.datagram ? { datagram: { send: wrap(hal.datagram.send.bind(hal.datagram)) } } : {}),
-      ...(hal.stream ? { stream: { open: wrap(hal.stream.open.bind(hal.stream)), write: wrap(hal.stream.write.bind(hal.stream)), close: hal.stream.close.bind(hal.stream) } } : {}),
-      ...(hal.udp ? { udp: { exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
+      ...(hal.udp ? { udp: { send: wrap(hal.udp.send.bind(hal.udp)), exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
+      // As through the QuickJS bridge: connect and write are host calls whose answers come through the gate.
+      ...(hal.socket ? { socket: { connect: (o: SocketConnectOptions) => wrap(hal.socket!.connect.bind(hal.socket))(o).then((c) => ({ ...c, write: wrap(c.write) })) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),
         register: wrap(line.register.bind(line)),

@@ -55,7 +55,6 @@ const SYNC_METHODS: Record<string, string[]> = {
   power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
   serial: ['write'],
   socket: ['close'],
-  stream: ['close'],
   engine: ['budgetError', 'memoryUsage'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
@@ -63,9 +62,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
   net: ['request'],
   ldap: ['search'],
   socket: ['connect', 'write'],
-  datagram: ['send'],
-  stream: ['open', 'write'],
-  udp: ['exchange'],
+  udp: ['send', 'exchange'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */

@@ -9,8 +9,6 @@ import { VirtualLeds } from '../devices/leds';
 import { VirtualLine } from '../devices/line';
 import { HostLdap } from '../devices/ldap';
 import { HostNet } from '../devices/net';
-import { HostDatagram } from '../devices/datagram';
-import { HostStreamClient } from '../devices/stream-client';
 import { HostUdp } from '../devices/udp';
 import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
@@ -26,8 +24,6 @@ export interface VirtualDevices {
   leds: VirtualLeds;
   line: VirtualLine;
   net: HostNet;
-  datagram: HostDatagram;
-  stream: HostStreamClient;
   ldap: HostLdap;
   udp: HostUdp;
   usb: FolderUsb;
@@ -61,8 +57,6 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     leds: new VirtualLeds(),
     line: new VirtualLine(clock, `sip:${o.mac}@pbx.local`),
     net,
-    datagram: new HostDatagram(() => net.linkUp()),
-    stream: new HostStreamClient(() => net.linkUp()),
     ldap,
     udp,
     usb: new FolderUsb(o.usbDir),

@@ -1,4 +1,4 @@
-/** The simulator's datagram device (HAL `udp`): one exchange, timeouts, link down, answers only from the server asked. */
+/** The simulator's datagram device (HAL `udp`): one exchange, timeouts, link down, answers only from the server asked; send. */
 import * as dgram from 'dgram';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -49,6 +49,26 @@ test('link down: refused at once; bad port and unknown host: io / dns', async ()
   assert.match((bad as Error).message, /^io: bad port/);
   const dns = await up.exchange({ host: 'no-such-host.invalid', port: 123, payload: new Uint8Array(1), timeoutMs: 100 }).catch((x: Error) => x);
   assert.match((dns as Error).message, /^dns:/);
+});
+
+test('send: recorded once sent; link down refuses without sending', async () => {
+  const got: string[] = [];
+  const s = await server((m) => got.push(m.toString()));
+  let up = true;
+  const udp = new HostUdp();
+  udp.followLink(() => up);
+  try {
+    await udp.send('127.0.0.1', s.port, 'hi');
+    up = false;
+    const down = await udp.send('127.0.0.1', s.port, 'lost').catch((x: Error) => x);
+    assert.match((down as Error).message, /^link-down:/);
+    for (let i = 0; i < 100 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(got, ['hi']);
+    assert.equal(udp.sent, [{ host: '127.0.0.1', port: s.port, bytes: 2 }]);
+  } finally {
+    udp.dispose();
+    s.close();
+  }
 });
 
 test.run();

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { StreamClient, StreamOpenOptions } from '../../hal/contract';
+import type { Socket, SocketConnectOptions, SocketConnection } from '../../hal/contract';
 import { VirtualClock } from '../../sim/devices/clock';
 import { Logger, type LogRecord } from '../../firmware/kernel/logger';
 import { Timers } from '../../firmware/kernel/timers';
@@ -35,30 +35,40 @@ test('settings: Polycom defaults (UDPOnly, local0, render level 6, MAC prepended
   assert.equal({ ...readSyslogSettings(get({ 'device.syslog.serverName': '[fd00::1]:600' })) }.host, 'fd00::1');
 });
 
-/** A stream device whose server can be up or down; frames written are kept. */
-class FakeStream implements StreamClient {
+/** A socket device whose server can be up or down; frames written are kept (as text); the server can end a connection. */
+class FakeSocket implements Socket {
   up = true;
-  opens: StreamOpenOptions[] = [];
+  opens: SocketConnectOptions[] = [];
   written: string[] = [];
-  open(o: StreamOpenOptions): Promise<number> {
+  private closers: ((reason: string) => void)[] = [];
+  connect(o: SocketConnectOptions): Promise<SocketConnection> {
     this.opens.push(o);
-    return this.up ? Promise.resolve(this.opens.length) : Promise.reject(new Error('refused: connection refused'));
+    if (!this.up) return Promise.reject(new Error('refused: connection refused'));
+    let ended = false;
+    return Promise.resolve({
+      write: (bytes: Uint8Array) => {
+        if (!this.up || ended) return Promise.reject(new Error('closed: reset'));
+        this.written.push(Buffer.from(bytes).toString('utf8'));
+        return Promise.resolve();
+      },
+      onData: () => {},
+      onClose: (handler: (reason: string) => void) => { this.closers.push((r) => { ended = true; handler(r); }); },
+      close: () => { ended = true; },
+    });
   }
-  write(_id: number, text: string): Promise<void> {
-    if (!this.up) return Promise.reject(new Error('closed: reset'));
-    this.written.push(text);
-    return Promise.resolve();
+  /** The server ends every open connection. */
+  hangUp(): void {
+    for (const c of this.closers.splice(0)) c('');
   }
-  close(): void {}
 }
 
 function rig(settings: Partial<SyslogSettings>) {
   const clock = new VirtualClock(T);
   const timers = new Timers(clock, (_l, fn) => fn);
-  const stream = new FakeStream();
+  const socket = new FakeSocket();
   const notes: string[] = [];
   const s: SyslogSettings = { host: '127.0.0.1', port: 6514, transport: 'TLS', facility: 16, renderLevel: 1, prependMac: false, ...settings };
-  const f = new SyslogForwarder({ stream, timers, now: () => clock.now(), identity: ID, settings: () => s, trustedCaPem: () => 'CA', note: (_l, t) => notes.push(t) });
+  const f = new SyslogForwarder({ socket, timers, now: () => clock.now(), identity: ID, settings: () => s, trustedCaPem: () => 'CA', note: (_l, t) => notes.push(t) });
   const logger = new Logger(() => clock.now(), 0);
   logger.addSink(f.sink);
   const settle = async () => {
@@ -68,7 +78,7 @@ function rig(settings: Partial<SyslogSettings>) {
     clock.advance(ms);
     await settle();
   };
-  return { f, stream, notes, log: logger.component('prov'), settle, advance };
+  return { f, socket, notes, log: logger.component('prov'), settle, advance };
 }
 
 test('TCP/TLS: octet-counted frames (byte length of the UTF-8 message), one connection, the CA passed; renderLevel filters', async () => {
@@ -77,17 +87,17 @@ test('TCP/TLS: octet-counted frames (byte length of the UTF-8 message), one conn
   r.log.notice('Zürich office');
   r.log.error('second');
   await r.settle();
-  assert.is(r.stream.opens.length, 1);
-  assert.equal(r.stream.opens[0], { host: '127.0.0.1', port: 6514, tls: true, trustedCaPem: 'CA', timeoutMs: 10000 });
-  assert.is(r.stream.written.length, 2);
-  const [len, ...rest] = r.stream.written[0].split(' ');
+  assert.is(r.socket.opens.length, 1);
+  assert.equal(r.socket.opens[0], { host: '127.0.0.1', port: 6514, tls: { caPem: 'CA' }, timeoutMs: 10000, writeOnly: true });
+  assert.is(r.socket.written.length, 2);
+  const [len, ...rest] = r.socket.written[0].split(' ');
   assert.is(Number(len), Buffer.byteLength(rest.join(' '), 'utf8'));
-  assert.match(r.stream.written[0], /Zürich office$/);
+  assert.match(r.socket.written[0], /Zürich office$/);
 });
 
 test('server unreachable: a bounded queue, oldest dropped and counted; sent in order when it answers, drops reported once', async () => {
   const r = rig({});
-  r.stream.up = false;
+  r.socket.up = false;
   for (let i = 0; i < SYSLOG_QUEUE_MAX_MESSAGES + 40; i++) r.log.info(`event ${i}`);
   await r.settle();
   await r.advance(0);
@@ -95,14 +105,28 @@ test('server unreachable: a bounded queue, oldest dropped and counted; sent in o
   assert.is(r.f.stats().dropped, 40);
   assert.is(r.f.stats().reachable, false);
   assert.is(r.notes.filter((n) => n.includes('unreachable')).length, 1);
-  r.stream.up = true;
+  r.socket.up = true;
   await r.advance(5_000);
   await r.advance(0);
   assert.is(r.f.stats().queued, 0);
-  assert.is(r.stream.written.length, SYSLOG_QUEUE_MAX_MESSAGES);
-  assert.match(r.stream.written[0], /event 40$/);
-  assert.match(r.stream.written[SYSLOG_QUEUE_MAX_MESSAGES - 1], new RegExp(`event ${SYSLOG_QUEUE_MAX_MESSAGES + 39}$`));
+  assert.is(r.socket.written.length, SYSLOG_QUEUE_MAX_MESSAGES);
+  assert.match(r.socket.written[0], /event 40$/);
+  assert.match(r.socket.written[SYSLOG_QUEUE_MAX_MESSAGES - 1], new RegExp(`event ${SYSLOG_QUEUE_MAX_MESSAGES + 39}$`));
   assert.ok(r.notes.some((n) => /reachable again; 40 messages dropped while it was not/.test(n)), r.notes.join('\n'));
+});
+
+test('the server ends the connection between messages: the next message connects again, no message lost, no warning', async () => {
+  const r = rig({ transport: 'TCPOnly', port: 514 });
+  r.log.notice('before');
+  await r.settle();
+  r.socket.hangUp();
+  r.log.notice('after');
+  await r.settle();
+  assert.is(r.socket.opens.length, 2);
+  assert.equal(r.socket.opens[1].tls, undefined, 'TCPOnly: no TLS');
+  assert.is(r.socket.written.length, 2);
+  assert.match(r.socket.written[1], /after$/);
+  assert.is(r.notes.length, 0, r.notes.join('\n'));
 });
 
 test('transport None or no server name: nothing queued or sent', async () => {
@@ -110,7 +134,7 @@ test('transport None or no server name: nothing queued or sent', async () => {
     const r = rig(s);
     r.log.error('x');
     await r.settle();
-    assert.is(r.stream.opens.length, 0);
+    assert.is(r.socket.opens.length, 0);
     assert.is(r.f.stats().queued, 0);
   }
 });
