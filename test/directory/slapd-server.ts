@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'ldapts';
-import { DaemonProcess, freeTcpPort, requireProgram } from '../servers/daemon-process';
+import { DaemonProcess, freeTcpPort, readyOrStopped, requireProgram } from '../servers/daemon-process';
 
 export const BASE_DN = 'ou=people,dc=example,dc=com';
 export const ADMIN_DN = 'cn=admin,dc=example,dc=com';
@@ -116,11 +116,6 @@ export async function startSlapd(people = 3000): Promise<SlapdServer> {
       await c.unbind().catch(() => {});
     }
   };
-  try {
-    await daemon.waitUntil(answersSearch, () => `answer an authenticated search on ${url} (last error: ${lastError})`, { intervalMs: 100 });
-  } catch (e) {
-    stop();
-    throw e;
-  }
-  return { url, port, ldapsUrl, ldapsPort, caPem, people, stop };
+  const server: SlapdServer = { url, port, ldapsUrl, ldapsPort, caPem, people, stop };
+  return readyOrStopped(server, () => daemon.waitUntil(answersSearch, () => `answer an authenticated search on ${url} (last error: ${lastError})`, { intervalMs: 100 }));
 }

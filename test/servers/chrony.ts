@@ -11,7 +11,7 @@ import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DaemonProcess, freeUdpPort, requireProgram } from './daemon-process';
+import { DaemonProcess, freeUdpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const CHRONYD_BINARY = '/usr/sbin/chronyd';
 
@@ -43,14 +43,8 @@ export class ChronyServer {
     if (process.getuid?.() === 0) args.push('-u', 'root', '-U');
     const daemon = DaemonProcess.spawn('chronyd', CHRONYD_BINARY, args);
     const server = new ChronyServer(dir, port, daemon);
-    try {
-      // Ask it for the time the way a client does, until it answers (chronyd binds shortly after start).
-      await daemon.waitUntil(() => answersNtp(port, 300), `answer NTP on 127.0.0.1:${port}`, { intervalMs: 0 });
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    // Ask it for the time the way a client does, until it answers (chronyd binds shortly after start).
+    return readyOrStopped(server, () => daemon.waitUntil(() => answersNtp(port, 300), `answer NTP on 127.0.0.1:${port}`, { intervalMs: 0 }));
   }
 
   /** What chronyd printed (for failure messages). */

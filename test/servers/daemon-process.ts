@@ -65,6 +65,20 @@ export function acceptsTcp(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Resolve with `server` once `ready` has resolved; a server that does not
+ * come up is stopped (daemon killed, temp dir removed) and the error rethrown.
+ */
+export async function readyOrStopped<S extends { stop(): Promise<void> | void }>(server: S, ready: () => Promise<void>): Promise<S> {
+  try {
+    await ready();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return server;
+}
+
 export interface WaitOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { DaemonProcess, freeTcpPort, requireProgram } from './daemon-process';
+import { DaemonProcess, freeTcpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
@@ -91,14 +91,10 @@ export class NginxServer {
 
     const daemon = DaemonProcess.spawn('nginx', NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;']);
     const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, daemon, blackhole, held);
-    try {
+    return readyOrStopped(server, async () => {
       await daemon.waitForPort(httpPort);
       await daemon.waitForPort(httpsPort);
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    });
   }
 
   /** Put a file into the document root (as an admin would). */

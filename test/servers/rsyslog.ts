@@ -10,7 +10,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DaemonProcess, freeTcpPort, freeUdpPort, requireProgram } from './daemon-process';
+import { DaemonProcess, freeTcpPort, freeUdpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const RSYSLOGD_BINARY = '/usr/sbin/rsyslogd';
 const GTLS_DRIVER = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
@@ -55,14 +55,10 @@ action(type="omfile" file="${received}" template="raw" flushOnTXEnd="on" asyncWr
 `);
     const daemon = DaemonProcess.spawn('rsyslogd', RSYSLOGD_BINARY, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslogd.pid')]);
     const server = new RsyslogServer(dir, udpPort, tlsPort, tcpPort, ca, daemon);
-    try {
+    return readyOrStopped(server, async () => {
       await daemon.waitForPort(tlsPort);
       await daemon.waitForPort(tcpPort);
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    });
   }
 
   /** Raw messages received so far (one per line, as sent by the phone). */
