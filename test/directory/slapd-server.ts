@@ -5,12 +5,12 @@
  * child in the foreground and stopped by its PID. A missing slapd is an
  * error (install Debian `slapd` and `ldap-utils`), never a skip.
  */
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'ldapts';
+import { DaemonProcess, freeTcpPort, readyOrStopped, requireProgram } from '../servers/daemon-process';
 
 export const BASE_DN = 'ou=people,dc=example,dc=com';
 export const ADMIN_DN = 'cn=admin,dc=example,dc=com';
@@ -41,17 +41,6 @@ export interface SlapdServer {
   stop(): void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function ldif(people: number): string {
   const out = [
     'dn: dc=example,dc=com', 'objectClass: dcObject', 'objectClass: organization', 'dc: example', 'o: Example', '',
@@ -79,9 +68,7 @@ function certificates(dir: string): { ca: string; cert: string; key: string } {
 }
 
 export async function startSlapd(people = 3000): Promise<SlapdServer> {
-  if (!fs.existsSync(SLAPD) || !fs.existsSync(SLAPADD)) {
-    throw new Error(`OpenLDAP not installed (${SLAPD}): apt-get install -y slapd ldap-utils${process.env.CI === 'true' ? ' (required under CI)' : ''}`);
-  }
+  requireProgram('OpenLDAP', [SLAPD, SLAPADD], 'slapd ldap-utils');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slapd-'));
   fs.mkdirSync(path.join(dir, 'db'));
   const conf = path.join(dir, 'slapd.conf');
@@ -103,35 +90,32 @@ export async function startSlapd(people = 3000): Promise<SlapdServer> {
   fs.writeFileSync(path.join(dir, 'people.ldif'), ldif(people));
   const load = spawnSync(SLAPADD, ['-f', conf, '-l', path.join(dir, 'people.ldif'), '-q'], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`slapadd failed: ${load.stderr}`);
-  const port = await freePort();
-  const ldapsPort = await freePort();
+  const port = await freeTcpPort();
+  const ldapsPort = await freeTcpPort();
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
   const caPem = fs.readFileSync(tls.ca, 'utf8');
-  const child: ChildProcess = spawn(SLAPD, ['-h', `${url}/ ${ldapsUrl}/`, '-f', conf, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += String(d); });
+  const daemon = DaemonProcess.spawn('slapd', SLAPD, ['-h', `${url}/ ${ldapsUrl}/`, '-f', conf, '-d', '0']);
+  // Synchronous (the tests call it so): SIGTERM by PID, then the temp dir goes.
   const stop = () => {
-    if (child.pid && child.exitCode === null) {
-      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    }
+    daemon.terminate();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   // Ready when an authenticated search answers (at most 10 s).
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    if (child.exitCode !== null) { stop(); throw new Error(`slapd exited ${child.exitCode}: ${stderr}`); }
+  let lastError = '';
+  const answersSearch = async () => {
     const c = new Client({ url, timeout: 1000, connectTimeout: 1000 });
     try {
       await c.bind(READER_DN, READER_PASSWORD);
       await c.search(BASE_DN, { scope: 'one', filter: '(uid=p0)' });
-      break;
+      return true;
     } catch (e) {
-      if (Date.now() > deadline) { stop(); throw new Error(`slapd on ${url} not ready: ${(e as Error).message} ${stderr}`); }
-      await new Promise((r) => setTimeout(r, 100));
+      lastError = (e as Error).message;
+      return false;
     } finally {
       await c.unbind().catch(() => {});
     }
-  }
-  return { url, port, ldapsUrl, ldapsPort, caPem, people, stop };
+  };
+  const server: SlapdServer = { url, port, ldapsUrl, ldapsPort, caPem, people, stop };
+  return readyOrStopped(server, () => daemon.waitUntil(answersSearch, () => `answer an authenticated search on ${url} (last error: ${lastError})`, { intervalMs: 100 }));
 }

@@ -7,11 +7,11 @@
  * As root it would drop privileges to the `_chrony` user; `-U`/`-u root`
  * keeps it as the user running the tests (the temp dir stays writable).
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DaemonProcess, freeUdpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const CHRONYD_BINARY = '/usr/sbin/chronyd';
 
@@ -20,14 +20,11 @@ export class ChronyServer {
     readonly dir: string,
     /** UDP port chronyd answers NTP on (127.0.0.1). */
     readonly port: number,
-    private readonly child: ChildProcess,
-    private readonly output: () => string,
+    private readonly daemon: DaemonProcess,
   ) {}
 
   static async start(): Promise<ChronyServer> {
-    if (!fs.existsSync(CHRONYD_BINARY)) {
-      throw new Error(`chronyd is not installed (${CHRONYD_BINARY} missing): apt-get install -y chrony${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
+    requireProgram('chronyd', CHRONYD_BINARY, 'chrony');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ntp-chrony-'));
     const port = await freeUdpPort();
     const conf = path.join(dir, 'chrony.conf');
@@ -44,57 +41,22 @@ export class ChronyServer {
     const args = ['-d', '-x', '-f', conf];
     // As root chronyd switches to its own user by default; stay root so it can use the temp dir.
     if (process.getuid?.() === 0) args.push('-u', 'root', '-U');
-    let output = '';
-    const child = spawn(CHRONYD_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-    const server = new ChronyServer(dir, port, child, () => output);
-    liveServers.add(server);
-    try {
-      await server.waitUntilServing();
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    const daemon = DaemonProcess.spawn('chronyd', CHRONYD_BINARY, args);
+    const server = new ChronyServer(dir, port, daemon);
+    // Ask it for the time the way a client does, until it answers (chronyd binds shortly after start).
+    return readyOrStopped(server, () => daemon.waitUntil(() => answersNtp(port, 300), `answer NTP on 127.0.0.1:${port}`, { intervalMs: 0 }));
   }
 
   /** What chronyd printed (for failure messages). */
   log(): string {
-    return this.output();
-  }
-
-  /** Ask it for the time the way a client does, until it answers (chronyd binds shortly after start). */
-  private async waitUntilServing(): Promise<void> {
-    const deadline = Date.now() + 10000;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`chronyd exited with ${this.child.exitCode}: ${this.output()}`);
-      if (await answersNtp(this.port, 300)) return;
-    }
-    throw new Error(`chronyd does not answer NTP on 127.0.0.1:${this.port}: ${this.output()}`);
+    return this.daemon.output();
   }
 
   async stop(): Promise<void> {
-    liveServers.delete(this);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-      process.kill(this.child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => { if (this.child.exitCode === null) process.kill(this.child.pid!, 'SIGKILL'); }, 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.daemon.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-const liveServers = new Set<ChronyServer>();
-process.on('exit', () => {
-  for (const s of liveServers) {
-    try {
-      process.kill((s as unknown as { child: ChildProcess }).child.pid!, 'SIGKILL');
-    } catch { /* already gone */ }
-  }
-});
 
 /** A minimal SNTP client request (version 4, mode 3): true when a server-mode answer comes back. */
 function answersNtp(port: number, timeoutMs: number): Promise<boolean> {
@@ -111,16 +73,5 @@ function answersNtp(port: number, timeoutMs: number): Promise<boolean> {
     const request = Buffer.alloc(48);
     request[0] = (4 << 3) | 3;
     socket.send(request, port, '127.0.0.1');
-  });
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.on('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
   });
 }

@@ -10,12 +10,11 @@
  * `stop()` then `start()` again keeps the port: the registrar going away and
  * coming back at the same address, as the tests need.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DaemonProcess, freeUdpAndTcpPort, requireProgram } from './daemon-process';
 
 export const KAMAILIO_BINARY = '/usr/sbin/kamailio';
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
@@ -26,18 +25,17 @@ export interface SipUser {
 }
 
 export class KamailioServer {
-  private child: ChildProcess | null = null;
-  private output = '';
+  private daemon: DaemonProcess | null = null;
+  /** What earlier runs printed (the registrar may have been paused and resumed). */
+  private earlierOutput = '';
 
   private constructor(readonly dir: string, readonly port: number) {}
 
   /** Write the config for these users and start kamailio on a free UDP port. */
   static async start(users: SipUser[]): Promise<KamailioServer> {
-    if (!fs.existsSync(KAMAILIO_BINARY)) {
-      throw new Error(`kamailio is not installed (${KAMAILIO_BINARY} missing): apt-get install -y kamailio${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
+    requireProgram('kamailio', KAMAILIO_BINARY, 'kamailio');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamailio-'));
-    const server = new KamailioServer(dir, await freeUdpPort());
+    const server = new KamailioServer(dir, await freeUdpAndTcpPort());
     fs.mkdirSync(path.join(dir, 'db'));
     fs.mkdirSync(path.join(dir, 'run'));
     fs.writeFileSync(path.join(dir, 'db', 'version'), 'id(int,auto) table_name(string) table_version(int) \n0:subscriber:7\n0:location:9\n');
@@ -50,73 +48,40 @@ export class KamailioServer {
       for (const d of [dir, path.join(dir, 'db')]) fs.chmodSync(d, 0o755);
       fs.chmodSync(path.join(dir, 'run'), 0o777);
     }
-    live.add(server);
     await server.resume();
     return server;
   }
 
   /** What kamailio printed (stderr: -E), for failure messages. */
   log(): string {
-    return this.output;
+    return this.earlierOutput + (this.daemon?.output() ?? '');
   }
 
   running(): boolean {
-    return this.child !== null;
+    return this.daemon?.running() ?? false;
   }
 
   /** Start (again) on the same port: a registrar coming back. Its locations start empty. */
   async resume(): Promise<void> {
-    if (this.child) return;
+    if (this.running()) return;
+    this.earlierOutput = this.log();
     const unprivileged = process.getuid?.() === 0 ? ['-u', 'nobody', '-g', 'nogroup'] : [];
-    const child = spawn(KAMAILIO_BINARY, ['-f', path.join(this.dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', path.join(this.dir, 'run'), '-w', this.dir, ...unprivileged], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    child.on('exit', () => { if (this.child === child) this.child = null; });
-    await this.waitUntilAnswering();
+    const daemon = DaemonProcess.spawn('kamailio', KAMAILIO_BINARY, ['-f', path.join(this.dir, 'kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '8', '-Y', path.join(this.dir, 'run'), '-w', this.dir, ...unprivileged]);
+    this.daemon = daemon;
+    // Send OPTIONS until kamailio answers (it is up once it does).
+    await daemon.waitUntil(() => optionsAnswered(this.port), `answer on 127.0.0.1:${this.port}`, { intervalMs: 100 });
   }
 
   /** Stop kamailio (SIGTERM, then SIGKILL after 3 s), keeping the dir: a registrar going away. */
   async pause(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = null;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      process.kill(child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL'); }, 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.daemon?.stop();
   }
 
   async stop(): Promise<void> {
-    live.delete(this);
     await this.pause();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-
-  /** Send OPTIONS until kamailio answers (it is up once it does). */
-  private async waitUntilAnswering(): Promise<void> {
-    const deadline = Date.now() + 10000;
-    while (Date.now() < deadline) {
-      if (!this.child) throw new Error(`kamailio exited: ${this.output.slice(-2000)}`);
-      if (await optionsAnswered(this.port)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`kamailio did not answer on 127.0.0.1:${this.port} within 10 s: ${this.output.slice(-2000)}`);
-  }
 }
-
-const live = new Set<KamailioServer>();
-process.on('exit', () => {
-  for (const s of live) {
-    const child = (s as unknown as { child: ChildProcess | null }).child;
-    try {
-      if (child) process.kill(child.pid!, 'SIGKILL');
-    } catch { /* already gone */ }
-  }
-});
 
 /** db_text escapes ':' and '\\' in string columns. */
 function dbText(value: string): string {
@@ -179,26 +144,6 @@ request_route {
   t_relay();
 }
 `;
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 right now. */
-async function freeUdpPort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = dgram.createSocket('udp4');
-      s.once('error', reject);
-      s.bind(0, '127.0.0.1', () => {
-        const p = s.address().port;
-        s.close(() => resolve(p));
-      });
-    });
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (tcpFree) return port;
-  }
 }
 
 /** One OPTIONS request; true when a SIP answer comes back within 300 ms. */

@@ -11,9 +11,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DaemonProcess, freeTcpPort, requireProgram } from './daemon-process';
 
 export const MOSQUITTO_BINARY = '/usr/sbin/mosquitto';
 export const READER = { user: 'reader', password: 'reader-secret' };
@@ -23,8 +23,7 @@ export interface BrokerAccount { user: string; password: string }
 export interface Received { topic: string; payload: string }
 
 export class MosquittoBroker {
-  private child: ChildProcess | null = null;
-  private stderr = '';
+  private daemon: DaemonProcess | null = null;
   private readonly subscribers = new Set<ChildProcess>();
 
   private constructor(readonly dir: string, readonly port: number, readonly caPem: string, readonly otherCaPem: string, readonly prefix: string) {}
@@ -34,9 +33,7 @@ export class MosquittoBroker {
   }
 
   static async start(accounts: BrokerAccount[], prefix = 'phones'): Promise<MosquittoBroker> {
-    if (!fs.existsSync(MOSQUITTO_BINARY)) {
-      throw new Error(`mosquitto is not installed (${MOSQUITTO_BINARY} missing): apt-get install -y mosquitto mosquitto-clients${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
+    requireProgram('mosquitto', MOSQUITTO_BINARY, 'mosquitto mosquitto-clients');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'analytics-mosquitto-'));
     const tls = makeTls(dir);
     const passwd = path.join(dir, 'passwd');
@@ -47,7 +44,7 @@ export class MosquittoBroker {
       // Any other account: its own subtree, write only.
       `pattern write ${prefix}/%u/#`, '',
     ].join('\n'));
-    const port = await freePort();
+    const port = await freeTcpPort();
     const broker = new MosquittoBroker(dir, port, tls.caPem, tls.otherCaPem, prefix);
     fs.writeFileSync(path.join(dir, 'mosquitto.conf'), [
       'per_listener_settings false',
@@ -72,22 +69,17 @@ export class MosquittoBroker {
 
   /** Start (again) on the same port: after `pause()`, the broker comes back. */
   async resume(): Promise<void> {
-    if (this.child) return;
-    const child = spawn(MOSQUITTO_BINARY, ['-c', path.join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (d) => { this.stderr += d.toString(); });
-    this.child = child;
-    await waitForPort(this.port, child, () => this.stderr);
+    if (this.daemon) return;
+    this.daemon = DaemonProcess.spawn('mosquitto', MOSQUITTO_BINARY, ['-c', path.join(this.dir, 'mosquitto.conf')]);
+    await this.daemon.waitForPort(this.port);
   }
 
   /** Stop the broker (the phone's connection drops, new ones are refused). */
   async pause(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = null;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      process.kill(child.pid!, 'SIGTERM');
-    });
+    const daemon = this.daemon;
+    if (!daemon) return;
+    this.daemon = null;
+    await daemon.stop();
   }
 
   /**
@@ -191,29 +183,4 @@ function makeTls(dir: string): { caPem: string; otherCaPem: string } {
   fs.writeFileSync(path.join(t, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
   return { caPem: fs.readFileSync(path.join(t, 'ca.crt'), 'utf8'), otherCaPem: fs.readFileSync(path.join(t, 'other-ca.crt'), 'utf8') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`mosquitto did not listen on ${port}: ${stderr()}`);
 }

@@ -12,12 +12,13 @@
  * The access log records, per request, the bytes the phone sent and the bytes
  * nginx answered with, so tests and the bench measure traffic at the server.
  */
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DaemonProcess, freeTcpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
@@ -57,16 +58,13 @@ export class NginxServer {
     readonly httpUrl: string,
     readonly httpsUrl: string,
     readonly tls: TlsMaterial,
-    private readonly child: ChildProcess,
+    private readonly daemon: DaemonProcess,
     private readonly blackhole: net.Server,
     private readonly blackholeSockets: Set<net.Socket>,
-    private readonly stderr: () => string,
   ) {}
 
   static async start(options: NginxOptions = {}): Promise<NginxServer> {
-    if (!fs.existsSync(NGINX_BINARY)) {
-      throw new Error(`nginx is not installed (${NGINX_BINARY} missing): apt-get install -y nginx${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
+    requireProgram('nginx', NGINX_BINARY, 'nginx');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prov-nginx-'));
     const root = path.join(dir, 'www');
     for (const d of ['www', 'faults', 'fault-pages', 'tmp', 'logs']) fs.mkdirSync(path.join(dir, d));
@@ -87,23 +85,16 @@ export class NginxServer {
     });
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     const blackholePort = (blackhole.address() as net.AddressInfo).port;
-    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const [httpPort, httpsPort] = [await freeTcpPort(), await freeTcpPort()];
     const conf = path.join(dir, 'nginx.conf');
     fs.writeFileSync(conf, nginxConf({ dir, root, httpPort, httpsPort, blackholePort, auth: !!options.auth, validators: options.validators !== false }));
 
-    let stderr = '';
-    const child = spawn(NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, child, blackhole, held, () => stderr);
-    liveServers.add(server);
-    try {
-      await waitForPort(httpPort, child, () => stderr);
-      await waitForPort(httpsPort, child, () => stderr);
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    const daemon = DaemonProcess.spawn('nginx', NGINX_BINARY, ['-p', dir, '-c', conf, '-e', path.join(dir, 'logs', 'error.log'), '-g', 'daemon off;']);
+    const server = new NginxServer(dir, root, `http://127.0.0.1:${httpPort}/`, `https://127.0.0.1:${httpsPort}/`, tls, daemon, blackhole, held);
+    return readyOrStopped(server, async () => {
+      await daemon.waitForPort(httpPort);
+      await daemon.waitForPort(httpsPort);
+    });
   }
 
   /** Put a file into the document root (as an admin would). */
@@ -174,19 +165,12 @@ export class NginxServer {
 
   errorLog(): string {
     const file = path.join(this.dir, 'logs', 'error.log');
-    return (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') + this.stderr();
+    return (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') + this.daemon.output();
   }
 
   /** Stop nginx (by its PID), the black-hole listener, and remove the temp dir. */
   async stop(): Promise<void> {
-    liveServers.delete(this);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-      process.kill(this.child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => { if (this.child.exitCode === null) process.kill(this.child.pid!, 'SIGKILL'); }, 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.daemon.stop();
     await new Promise<void>((r) => {
       this.blackhole.close(() => r());
       for (const socket of this.blackholeSockets) socket.destroy();
@@ -194,16 +178,6 @@ export class NginxServer {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-/** Servers still running when the test process exits are killed by PID (a failing test must not leave nginx behind). */
-const liveServers = new Set<NginxServer>();
-process.on('exit', () => {
-  for (const s of liveServers) {
-    try {
-      process.kill((s as unknown as { child: ChildProcess }).child.pid!, 'SIGKILL');
-    } catch { /* already gone */ }
-  }
-});
 
 function nginxConf(o: { dir: string; root: string; httpPort: number; httpsPort: number; blackholePort: number; auth: boolean; validators: boolean }): string {
   const p = (...parts: string[]) => path.join(o.dir, ...parts);
@@ -274,29 +248,4 @@ function sshaHash(password: string): string {
   const salt = crypto.randomBytes(8);
   const digest = crypto.createHash('sha1').update(password).update(salt).digest();
   return '{SSHA}' + Buffer.concat([digest, salt]).toString('base64');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s: ${stderr()}`);
 }

@@ -6,12 +6,11 @@
  * dir. Started as a child (`rsyslogd -n`), killed by PID. Under CI=true a
  * missing rsyslogd or gtls driver fails the suite.
  */
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
-import * as dgram from 'dgram';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DaemonProcess, freeTcpPort, freeUdpPort, readyOrStopped, requireProgram } from './daemon-process';
 
 export const RSYSLOGD_BINARY = '/usr/sbin/rsyslogd';
 const GTLS_DRIVER = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
@@ -25,17 +24,13 @@ export class RsyslogServer {
     readonly tcpPort: number,
     /** CA that signed the server certificate (PEM): the phone trusts it. */
     readonly caPem: string,
-    private readonly child: ChildProcess,
-    private readonly stderr: () => string,
+    private readonly daemon: DaemonProcess,
   ) {}
 
   static async start(): Promise<RsyslogServer> {
-    if (!fs.existsSync(RSYSLOGD_BINARY)) {
-      throw new Error(`rsyslog is not installed (${RSYSLOGD_BINARY} missing): apt-get install -y rsyslog rsyslog-gnutls${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
-    if (!fs.existsSync(GTLS_DRIVER) && !fs.existsSync(GTLS_DRIVER.replace('x86_64-linux-gnu', 'aarch64-linux-gnu'))) {
-      throw new Error(`rsyslog's gtls driver is not installed: apt-get install -y rsyslog-gnutls${process.env.CI === 'true' ? ' — required under CI' : ''}`);
-    }
+    requireProgram('rsyslog', RSYSLOGD_BINARY, 'rsyslog rsyslog-gnutls');
+    const aarch64Driver = GTLS_DRIVER.replace('x86_64-linux-gnu', 'aarch64-linux-gnu');
+    requireProgram("rsyslog's gtls driver", fs.existsSync(aarch64Driver) ? aarch64Driver : GTLS_DRIVER, 'rsyslog-gnutls');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rsyslog-'));
     const ca = makeTls(dir);
     const udpPort = await freeUdpPort();
@@ -58,20 +53,12 @@ input(type="imtcp" address="127.0.0.1" port="${tcpPort}" streamDriver.name="ptcp
 template(name="raw" type="string" string="%rawmsg%\\n")
 action(type="omfile" file="${received}" template="raw" flushOnTXEnd="on" asyncWriting="off")
 `);
-    let stderr = '';
-    const child = spawn(RSYSLOGD_BINARY, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const server = new RsyslogServer(dir, udpPort, tlsPort, tcpPort, ca, child, () => stderr);
-    liveServers.add(server);
-    try {
-      await waitForPort(tlsPort, child, () => stderr);
-      await waitForPort(tcpPort, child, () => stderr);
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return server;
+    const daemon = DaemonProcess.spawn('rsyslogd', RSYSLOGD_BINARY, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslogd.pid')]);
+    const server = new RsyslogServer(dir, udpPort, tlsPort, tcpPort, ca, daemon);
+    return readyOrStopped(server, async () => {
+      await daemon.waitForPort(tlsPort);
+      await daemon.waitForPort(tcpPort);
+    });
   }
 
   /** Raw messages received so far (one per line, as sent by the phone). */
@@ -86,33 +73,16 @@ action(type="omfile" file="${received}" template="raw" flushOnTXEnd="on" asyncWr
     for (;;) {
       const hit = this.messages().find((m) => pattern.test(m));
       if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`rsyslog received no message matching ${pattern} within ${timeoutMs} ms; received:\n${this.messages().slice(-10).join('\n')}\nrsyslogd: ${this.stderr()}`);
+      if (Date.now() > deadline) throw new Error(`rsyslog received no message matching ${pattern} within ${timeoutMs} ms; received:\n${this.messages().slice(-10).join('\n')}\nrsyslogd: ${this.daemon.output()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   async stop(): Promise<void> {
-    liveServers.delete(this);
-    if (this.child.exitCode === null && this.child.pid) {
-      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-      process.kill(this.child.pid, 'SIGTERM');
-      const timer = setTimeout(() => { if (this.child.exitCode === null) process.kill(this.child.pid!, 'SIGKILL'); }, 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.daemon.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-/** Servers still running when the test process exits are killed by PID. */
-const liveServers = new Set<RsyslogServer>();
-process.on('exit', () => {
-  for (const s of liveServers) {
-    try {
-      process.kill((s as unknown as { child: ChildProcess }).child.pid!, 'SIGKILL');
-    } catch { /* already gone */ }
-  }
-});
 
 /** A CA and a server certificate for 127.0.0.1 signed by it (openssl CLI); returns the CA PEM. */
 function makeTls(dir: string): string {
@@ -125,40 +95,4 @@ function makeTls(dir: string): string {
   fs.writeFileSync(path.join(t, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
   return fs.readFileSync(path.join(t, 'ca.crt'), 'utf8');
-}
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.on('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`rsyslogd exited with ${child.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`rsyslogd did not listen on 127.0.0.1:${port} within 10 s: ${stderr()}`);
 }
