@@ -4,13 +4,18 @@
  * abs/random polls are wall-clock times, and the wall clock may jump (NTP,
  * time zone change): the poller never sleeps longer than an hour, and on each
  * wake compares the wall clock with the target again, so a jump moves the
- * poll with it instead of firing at a stale instant.
+ * poll with it instead of firing at a stale instant. A forward jump that
+ * skips the target altogether (the first NTP sync of a phone whose clock
+ * started months behind) re-arms for the next window instead of polling at
+ * once, outside it.
  */
 import type { ComponentLogger } from '../kernel/logger';
 import type { Timers } from '../kernel/timers';
 import { nextCalendarPollUtc, nextRelativePollMonotonic, readPollingSettings } from './polling-schedule';
 
 const MAX_SLEEP_MS = 3_600_000;
+/** Timer lateness that is not a clock step. */
+const JUMP_TOLERANCE_MS = 60_000;
 
 export interface PollerDeps {
   timers: Timers;
@@ -29,6 +34,10 @@ export class ProvisioningPoller {
   private lastProblems = '';
   /** The armed target: wall (abs/random, UTC ms) or monotonic (rel) ms. */
   private target: { clock: 'wall' | 'monotonic'; at: number } | null = null;
+  /** Monotonic time of the last look at the clocks (start of the current sleep). */
+  private lookedAt = 0;
+  /** This look follows a sleep (not an arm): only then can the target have been jumped over. */
+  private slept = false;
 
   constructor(private readonly d: PollerDeps) {}
 
@@ -66,6 +75,15 @@ export class ProvisioningPoller {
     if (!target) return;
     const now = target.clock === 'wall' ? this.d.nowUtc() : this.d.monotonic();
     const remaining = target.at - now;
+    const monotonic = this.d.monotonic();
+    // The wall time this sleep began at, read on today's clock: a target before it was jumped over, not slept through.
+    if (remaining <= 0 && target.clock === 'wall' && this.timer === null && this.slept && target.at < now - (monotonic - this.lookedAt) - JUMP_TOLERANCE_MS) {
+      this.d.log.info(`wall clock stepped past the poll at ${new Date(target.at).toISOString()}: next window instead`);
+      this.arm();
+      return;
+    }
+    this.lookedAt = monotonic;
+    this.slept = false;
     if (remaining <= 0) {
       this.target = null;
       this.d.poll();
@@ -73,6 +91,7 @@ export class ProvisioningPoller {
     }
     this.timer = this.d.timers.after(Math.min(remaining, MAX_SLEEP_MS), 'provisioning poll', () => {
       this.timer = null;
+      this.slept = true;
       this.sleep();
     });
   }

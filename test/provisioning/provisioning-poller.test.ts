@@ -33,6 +33,23 @@ test('abs: the wall clock set forward (NTP) before the poll: it polls at 03:00 o
   assert.is(r.polls[1] - r.polls[0], 24 * HOUR);
 });
 
+test('random: a first NTP sync that steps the clock months forward, past the armed poll: the next window, not a poll at once', () => {
+  const r = rig({ 'prov.polling.enabled': '1', 'prov.polling.mode': 'random', 'prov.polling.time': '02:00', 'prov.polling.timeRandomEnd': '04:00' });
+  r.clock.setWallTime(Date.UTC(2026, 0, 1, 9, 0, 0));
+  r.poller.arm();
+  const armed = r.poller.next()!.at;
+  assert.ok(new Date(armed).getUTCHours() >= 2 && new Date(armed).getUTCHours() < 4);
+  r.clock.advance(HOUR / 4);
+  r.clock.setWallTime(Date.UTC(2026, 10, 27, 3, 32, 30)); // NTP: months later, 03:32
+  r.clock.advance(2 * HOUR); // the poller wakes at 04:47 and later
+  assert.equal(r.polls, [], 'no poll outside the window');
+  assert.ok(r.poller.next()!.at > Date.UTC(2026, 10, 27, 12), 're-armed for the next window');
+  r.clock.advance(24 * HOUR);
+  assert.is(r.polls.length, 1);
+  const hour = new Date(r.polls[0]).getUTCHours();
+  assert.ok(hour >= 2 && hour < 4, `polled at ${new Date(r.polls[0]).toISOString()}`);
+});
+
 test('abs with a time-zone offset (UTC-5): 03:00 local is 08:00 UTC', () => {
   const r = rig({ 'prov.polling.enabled': '1', 'prov.polling.time': '03:00' }, -5 * HOUR);
   r.poller.arm();
