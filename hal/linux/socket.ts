@@ -10,6 +10,7 @@
 import * as net from 'net';
 import * as tls from 'tls';
 import type { Socket, SocketConnectOptions, SocketConnection } from '../contract';
+import { HeldConnectionEvents } from './held-connection-events';
 
 const DEFAULT_TIMEOUT_MS = 10000;
 
@@ -74,41 +75,28 @@ export class LinuxSocket implements Socket {
   }
 
   private connection(socket: net.Socket, writeOnly: boolean): SocketConnection {
-    let dataHandler: ((b: Uint8Array) => void) | null = null;
-    let closeHandler: ((reason: string) => void) | null = null;
-    const early: Uint8Array[] = [];
-    let closedWith: string | null = null;
+    const events = new HeldConnectionEvents();
     let lastError = '';
     socket.removeAllListeners('error');
     socket.on('error', (e: Error & { code?: string }) => { lastError = `io: ${e.code ?? ''} ${e.message}`.trim(); });
     socket.on('data', (chunk: Buffer) => {
       // A write-only connection (syslog) drops what the peer sends instead of keeping it.
-      if (writeOnly) return;
-      const bytes = new Uint8Array(chunk);
-      if (dataHandler) dataHandler(bytes);
-      else early.push(bytes);
+      if (!writeOnly) events.data(new Uint8Array(chunk));
     });
     socket.on('close', () => {
       this.open.delete(socket);
-      closedWith = lastError;
-      closeHandler?.(closedWith);
+      events.closed(lastError);
     });
     return {
       write: (bytes) => new Promise<void>((resolve, reject) => {
-        if (closedWith !== null || socket.destroyed || !socket.writable) {
+        if (events.closedReason !== null || socket.destroyed || !socket.writable) {
           reject(new Error('closed: the connection has ended'));
           return;
         }
         socket.write(bytes, (e) => (e ? reject(new Error(`closed: ${e.message}`)) : resolve()));
       }),
-      onData: (handler) => {
-        dataHandler = handler;
-        for (const b of early.splice(0)) handler(b);
-      },
-      onClose: (handler) => {
-        closeHandler = handler;
-        if (closedWith !== null) handler(closedWith);
-      },
+      onData: (handler) => events.onData(handler),
+      onClose: (handler) => events.onClose(handler),
       close: () => {
         socket.end();
         socket.destroySoon?.();

@@ -13,6 +13,7 @@
  * A write-only connection (syslog) expects no reply and is not waited for.
  */
 import type * as net from 'net';
+import { HeldConnectionEvents } from '../../hal/linux/held-connection-events';
 import type { Socket, SocketConnectOptions, SocketConnection } from '../../hal/contract';
 import { LinuxSocket } from '../../hal/linux/socket';
 
@@ -115,40 +116,30 @@ export class HostSocket implements Socket {
   }
 
   private counted(c: SocketConnection, peer: string, writeOnly: boolean): SocketConnection {
-    let dataHandler: ((b: Uint8Array) => void) | null = null;
-    const early: Uint8Array[] = [];
+    // Subscribed at once, to count and record; handed on to the firmware when it subscribes.
+    const events = new HeldConnectionEvents();
     c.onData((bytes) => {
       this.answered(c);
       this.counters.bytesReceived += bytes.length;
       this.record({ peer, kind: 'received', bytes: bytes.length, head: Buffer.from(bytes.subarray(0, 16)).toString('hex') });
-      if (dataHandler) dataHandler(bytes);
-      else early.push(bytes);
+      events.data(bytes);
     });
-    let closeHandler: ((reason: string) => void) | null = null;
-    let closedWith: string | null = null;
     c.onClose((reason) => {
       this.answered(c);
-      closedWith = reason;
       this.record({ peer, kind: 'closed', bytes: 0, reason: reason || undefined });
-      closeHandler?.(reason);
+      events.closed(reason);
     });
     return {
       write: (bytes) => {
-        if (closedWith === null) {
+        if (events.closedReason === null) {
           this.counters.bytesSent += bytes.length;
           this.record({ peer, kind: 'sent', bytes: bytes.length, head: Buffer.from(bytes.subarray(0, 16)).toString('hex') });
           if (!writeOnly) this.expectReply(c);
         }
         return c.write(bytes);
       },
-      onData: (handler) => {
-        dataHandler = handler;
-        for (const b of early.splice(0)) handler(b);
-      },
-      onClose: (handler) => {
-        closeHandler = handler;
-        if (closedWith !== null) handler(closedWith);
-      },
+      onData: (handler) => events.onData(handler),
+      onClose: (handler) => events.onClose(handler),
       close: () => {
         this.answered(c);
         c.close();
