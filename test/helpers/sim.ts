@@ -25,3 +25,14 @@ export async function withPhone<T>(options: Partial<PhoneOptions>, body: (phone:
     phone.dispose();
   }
 }
+
+/** Run virtual time a second at a time (with the host's answers settled) until `done`; fails after 15 s of real time with the log's tail. */
+export async function advanceUntil(phone: Phone, what: string, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log:\n${phone.log().slice(-30).join('\n')}`);
+    await phone.advance(1000);
+    await phone.settle();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -8,9 +8,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Phone } from '../../sim/phone';
 import { NginxServer } from '../servers/nginx';
 import { guardedBefore } from '../helpers/guarded-setup';
+import { advanceUntil } from '../helpers/sim';
 import { PASSWORD, USER, cfg, cycleLines, masterCfg, phoneAt } from './provisioning-fixture';
 
 const B_USER = 'second';
@@ -27,16 +27,6 @@ test.after(async () => {
   await b?.stop();
 });
 
-async function until(phone: Phone, what: string, done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log:\n${phone.log().slice(-30).join('\n')}`);
-    await phone.advance(1000);
-    await phone.settle();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 test('device.prov.serverName from server A: stored, one reboot, then the phone provisions from server B with B\'s credentials', async () => {
   a!.put('000000000000.cfg', masterCfg('site.cfg'));
   a!.put('site.cfg', cfg({
@@ -49,7 +39,7 @@ test('device.prov.serverName from server A: stored, one reboot, then the phone p
   b!.put('b.cfg', cfg({ 'prov.polling.period': '4321' }));
   const phone = await phoneAt(a!);
   try {
-    await until(phone, 'the reboot and a cycle with server B', () => phone.lastBootReason() === 'reboot' && cycleLines(phone).length >= 2);
+    await advanceUntil(phone, 'the reboot and a cycle with server B', () => phone.lastBootReason() === 'reboot' && cycleLines(phone).length >= 2);
     const log = phone.log();
     assert.is(log.filter((l) => /\[sim\] reboot requested/.test(l)).length, 1, 'one reboot');
     assert.ok(log.some((l) => /device settings change needs a reboot: device\.prov\.serverName changed/.test(l)), log.filter((l) => /reboot/.test(l)).join('\n'));

@@ -22,9 +22,8 @@ import { formatInspection, inspectImage } from '../../sim/cli/commands/inspect';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { VirtualFlash } from '../../sim/devices/flash';
 import { findRawStrings } from '../../sim/forensics/scan';
-import type { Phone } from '../../sim/phone';
 import { cfg, cycleLines, masterCfg } from '../provisioning/provisioning-fixture';
-import { bootPhone } from '../helpers/sim';
+import { advanceUntil, bootPhone } from '../helpers/sim';
 import { secretInventory } from './secret-inventory';
 
 const hostCrypto = new NodeCryptoEngine();
@@ -86,16 +85,6 @@ function provisioningFolder(): string {
   return dir;
 }
 
-async function until(phone: Phone, what: string, done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log:\n${phone.log().slice(-30).join('\n')}`);
-    await phone.advance(1000);
-    await phone.settle();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Every file below `dir` (what the phone uploaded next to the configuration). */
 function filesBelow(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesBelow(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -107,7 +96,7 @@ test('a phone configured with every secret keeps none of them in clear on flash,
   const phone = await bootPhone({ engine: 'quickjs', provisioningDir: dir, deviceSettings: stagedSettings });
   try {
     // The configured key differs from the staged one and needs a reboot; after it the encrypted file decrypts.
-    await until(phone, 'the reboot for the new key and a cycle after it', () => phone.lastBootReason() === 'reboot' && cycleLines(phone).length >= 2);
+    await advanceUntil(phone, 'the reboot for the new key and a cycle after it', () => phone.lastBootReason() === 'reboot' && cycleLines(phone).length >= 2);
     const log = phone.log();
     assert.ok(log.some((l) => /new configuration encryption key "CANARY-configured-7f3a" stored in device settings/.test(l)), 'the configured key was adopted');
     assert.is(log.filter((l) => /\[sim\] reboot requested/.test(l)).length, 1, 'one reboot');
