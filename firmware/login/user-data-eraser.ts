@@ -11,7 +11,7 @@ import type { Crypto } from '../../hal/contract';
 import type { ConfigService } from '../config/config-service';
 import type { ComponentLogger } from '../kernel/logger';
 import type { ModuleRegistry } from '../kernel/module-registry';
-import { parseClassKeyName, type DataClassId } from '../storage/data-classes';
+import { classKeysOf, parseClassKeyName, type DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
 import { party } from '../kernel/party';
 
@@ -73,7 +73,7 @@ export class UserDataEraser {
 
   private holds(user: string, cls: DataClassId): boolean {
     // Any key generation of theirs (a re-key appends one: firmware/storage/data-classes.ts).
-    const hasKey = this.d.crypto.listKeys(`store.${cls}.u.`).some((key) => { const k = parseClassKeyName(key); return !!k && k.cls === cls && k.user === user; });
+    const hasKey = classKeysOf(this.d.crypto, cls).some((k) => k.user === user);
     return hasKey || this.d.fs.list().some((f) => f.cls === cls && f.user === user);
   }
 }

@@ -17,7 +17,7 @@
 import type { Crypto, Flash, KeyName } from '../../hal/contract';
 import type { DataClassDeclaration, DataPartition } from '../kernel/declaration';
 import { DeviceSettings } from '../settings/device-settings';
-import { classKeyName, parseClassKeyName, type DataClassId } from '../storage/data-classes';
+import { classKeysOf, type DataClassId } from '../storage/data-classes';
 import { party } from '../kernel/party';
 import type { FileStore } from '../storage/file-store';
 import { commitResetIntent, pendingResetIntent, RESET_INTENT_PATH, type ResetIntent } from './reset-journal';
@@ -138,10 +138,7 @@ export function formatPartition(flash: Pick<Flash, 'open'>, name: DataPartition)
 
 /** A class's keys in the crypto device: its store keys of every key generation (all users, or one) and any it declares. */
 function destroyClassKeys(crypto: Crypto, cls: string, user: string | undefined, deviceKeys: readonly string[]): void {
-  const names = crypto.listKeys(classKeyName(cls as DataClassId)).filter((n) => {
-    const k = parseClassKeyName(n);
-    return k !== null && k.cls === cls && (user === undefined || k.user === user);
-  });
+  const names = classKeysOf(crypto, cls as DataClassId).filter((k) => user === undefined || k.user === user).map((k) => k.name);
   if (user === undefined) for (const prefix of deviceKeys) names.push(...crypto.listKeys(prefix));
   for (const n of names) crypto.destroyKey(n);
 }

@@ -63,3 +63,13 @@ export function parseClassKeyName(name: string): ClassKey | null {
   if (!m || !Object.prototype.hasOwnProperty.call(DATA_CLASSES, m[1])) return null;
   return { cls: m[1] as DataClassId, user: m[2] ?? '', generation: m[3] ? Number(m[3]) : 0 };
 }
+
+/** The keystore keys that seal class `cls` (every user, every generation), read back from their names. */
+export function classKeysOf(keystore: { listKeys(prefix?: string): string[] }, cls: DataClassId): (ClassKey & { name: string })[] {
+  const out: (ClassKey & { name: string })[] = [];
+  for (const name of keystore.listKeys(`store.${cls}`)) {
+    const k = parseClassKeyName(name);
+    if (k && k.cls === cls) out.push({ ...k, name });
+  }
+  return out;
+}

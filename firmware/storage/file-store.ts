@@ -33,7 +33,7 @@
 import { bytesToHex } from '../kernel/hex';
 import type { Crypto, FlashPartition } from '../../hal/contract';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
-import { DATA_CLASSES, classByCode, classKeyName, parseClassKeyName, type DataClassId } from './data-classes';
+import { DATA_CLASSES, classByCode, classKeyName, classKeysOf, type ClassKey, type DataClassId } from './data-classes';
 import { StorageFullError, StorageUsageError } from './errors';
 import {
   ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, FLAG_ALL_USERS, FLAG_KEY_GENERATION, FLAG_REKEY, FLAG_SEALED, KEY_GENERATION_BYTES, RECORD_HEADER_BYTES, RecordKind, UNIT,
@@ -1201,13 +1201,8 @@ export class FileStore {
     for (const k of this.classKeys(cls)) if (k.user === user && k.generation < generation) this.crypto.destroyKey(k.name);
   }
 
-  private classKeys(cls: DataClassId): { name: string; user: string; generation: number }[] {
-    const out: { name: string; user: string; generation: number }[] = [];
-    for (const name of this.crypto.listKeys(`store.${cls}`)) {
-      const k = parseClassKeyName(name);
-      if (k && k.cls === cls) out.push({ name, user: k.user, generation: k.generation });
-    }
-    return out;
+  private classKeys(cls: DataClassId): (ClassKey & { name: string })[] {
+    return classKeysOf(this.crypto, cls);
   }
 
   /**
