@@ -77,7 +77,7 @@ export class ProvisioningPoller {
     const remaining = target.at - now;
     const monotonic = this.d.monotonic();
     // The wall time this sleep began at, read on today's clock: a target before it was jumped over, not slept through.
-    if (remaining <= 0 && target.clock === 'wall' && this.timer === null && this.slept && target.at < now - (monotonic - this.lookedAt) - JUMP_TOLERANCE_MS) {
+    if (remaining <= 0 && target.clock === 'wall' && this.slept && target.at < now - (monotonic - this.lookedAt) - JUMP_TOLERANCE_MS) {
       this.d.log.info(`wall clock stepped past the poll at ${new Date(target.at).toISOString()}: next window instead`);
       this.arm();
       return;
