@@ -11,7 +11,19 @@ import { writeFileAtomic } from './atomic-file';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class Keystore {
+/**
+ * Where named keys live: the simulator's in-memory `Keystore`, or a board's
+ * root-only directory (hal/linux/directory-keystore.ts). `delete` must leave
+ * nothing of the key behind.
+ */
+export interface KeyStorage {
+  get(name: string): Buffer | undefined;
+  set(name: string, key: Buffer): void;
+  delete(name: string): void;
+  names(): string[];
+}
+
+export class Keystore implements KeyStorage {
   private keys = new Map<string, Buffer>();
 
   /** Load from a side file (`<image>.keys.json`); absent file = empty keystore. */
@@ -47,7 +59,7 @@ export class Keystore {
 }
 
 export class NodeCryptoEngine implements Crypto {
-  constructor(readonly keystore: Keystore = new Keystore()) {}
+  constructor(readonly keystore: KeyStorage = new Keystore()) {}
 
   sha1(data: Uint8Array): Uint8Array { return digest('sha1', data); }
   sha256(data: Uint8Array): Uint8Array { return digest('sha256', data); }
