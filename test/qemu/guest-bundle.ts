@@ -1,0 +1,27 @@
+/**
+ * Guest-side scripts are bundled to plain JS at test time: compiling TypeScript with ts-node inside a TCG guest
+ * takes minutes, Node running a bundle starts in about 3 s. Native and WASM packages stay external and are found
+ * through NODE_PATH (the repository's node_modules, visible in the guest over the read-only 9p root).
+ */
+import { buildSync } from 'esbuild';
+import * as path from 'path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** Packages that load files next to their own code (a .node binary, a .wasm module): not bundled. */
+const EXTERNAL = ['koffi', 'quickjs-emscripten', 'quickjs-emscripten-core', '@jitl/*', 'playwright-core', 'fsevents'];
+
+/** Bundle `entry` (a .ts file) to `outFile` (CommonJS for Node). */
+export function bundleForGuest(entry: string, outFile: string): string {
+  buildSync({
+    entryPoints: [entry], outfile: outFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    external: EXTERNAL, logLevel: 'error', sourcemap: 'inline',
+  });
+  return outFile;
+}
+
+/** The shell line that runs a bundle in the guest with the repository's node_modules on NODE_PATH. */
+export function guestNode(bundle: string, args: string[] = []): string {
+  const quoted = [bundle, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return `NODE_PATH='${path.join(REPO_ROOT, 'node_modules')}' ${process.execPath} --enable-source-maps ${quoted}`;
+}
