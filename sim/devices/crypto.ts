@@ -58,8 +58,13 @@ export class Keystore implements KeyStorage {
   names(): string[] { return [...this.keys.keys()].sort(); }
 }
 
-export class NodeCryptoEngine implements Crypto {
-  constructor(readonly keystore: KeyStorage = new Keystore()) {}
+/** `K`: where the named keys live (the simulator's Keystore by default, a board's DirectoryKeystore). */
+export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto {
+  readonly keystore: K;
+
+  constructor(keystore?: K) {
+    this.keystore = keystore ?? (new Keystore() as KeyStorage as K);
+  }
 
   sha1(data: Uint8Array): Uint8Array { return digest('sha1', data); }
   sha256(data: Uint8Array): Uint8Array { return digest('sha256', data); }

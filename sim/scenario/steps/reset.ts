@@ -13,7 +13,7 @@ import { ResetService } from '../../../firmware/reset/reset-service';
 import { RESET_VARIANTS, resetVariant, type ResetVariantId } from '../../../firmware/reset/reset-variants';
 import { DeviceSettings } from '../../../firmware/settings/device-settings';
 import { FileStore } from '../../../firmware/storage/file-store';
-import { Keystore, NodeCryptoEngine, type KeyStorage } from '../../devices/crypto';
+import { Keystore, NodeCryptoEngine } from '../../devices/crypto';
 import { VirtualFlash } from '../../devices/flash';
 import type { Phone } from '../../phone';
 import { resetByMenu, toIdle } from '../../reset/menu-driver';
@@ -27,7 +27,7 @@ interface Snapshot { files: { cls: string; user: string; path: string; hash: str
 
 const snapshots = new WeakMap<Phone, Snapshot>();
 
-function copyKeystore(from: KeyStorage): Keystore {
+function copyKeystore(from: Keystore): Keystore {
   const ks = new Keystore();
   for (const n of from.names()) ks.set(n, Buffer.from(from.get(n)!));
   return ks;
