@@ -7,6 +7,7 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+ip link set lo up
 echo "guest: init started $(cut -d' ' -f1 /proc/uptime)s after kernel start"
 # Modules needed to reach the host root (listed in dependency order by the builder).
 while read -r m; do insmod "/modules/$m" || echo "guest: insmod $m failed"; done < /modules/order
