@@ -20,9 +20,9 @@ import { reportGuestRun, requireGuest } from './guest-session';
 import { mtdramScript } from './mtd-setup';
 import { framebufferRegion, pixelDifference, simulatorPicture } from './simulator-picture';
 import { writeTestBoardFile } from './test-board-file';
+import { FB_BITS, vfbMode } from './vfb-setup';
 
 const BOARD = 'desk-500';
-const FB_BITS = 16;
 /** Menu, move down, open Contacts: screens without the line's state (the guest has no SIP server). */
 const TAPS: KeyName[] = ['soft4', 'down', 'select'];
 const START_TIME = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -57,7 +57,6 @@ async function runSession(): Promise<void> {
   requireGuest();
   if (!fs.existsSync(DEFAULT_IMAGE)) throw new Error(`no firmware image at ${DEFAULT_IMAGE}: run "node bin/phone.js build" first`);
   ctx.results = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-board-'));
-  const { width, height } = boardProfile(BOARD).display;
   const session = bundleForGuest(path.join(__dirname, 'guest-scripts/board-session.ts'), path.join(ctx.results, 'board-session.js'));
   const boardFile = path.join(ctx.results, 'board.json');
   writeTestBoardFile(boardFile, BOARD, { stateDir: '/tmp/phone', writeThrough: false });
@@ -65,7 +64,7 @@ async function runSession(): Promise<void> {
   fs.writeFileSync(plan, JSON.stringify({
     // Node runs the image in the guest: under TCG QuickJS exceeds the boot's CPU-time budget (10 s) mounting the store.
     image: DEFAULT_IMAGE, engine: 'node', boardFile, report: path.join(ctx.results, 'report.json'), results: ctx.results,
-    fbMode: `${width}x${height}-${FB_BITS}`, taps: TAPS, afterReplug: 'back', startTime: START_TIME,
+    fbMode: vfbMode(BOARD), taps: TAPS, afterReplug: 'back', startTime: START_TIME,
   }));
   ctx.run = await bootGuest({
     resultsDir: ctx.results, timeoutMs: 240_000,

@@ -14,9 +14,11 @@ import * as path from 'path';
 import type { KeyName, ScreenText } from '../../../hal/contract';
 import { boardProfile } from '../../../hal/boards';
 import { parseBoardFile } from '../../../hal/linux/board-file';
-import { bootBoard, type RunningBoard } from '../../../hal/linux/board-host';
+import { bootBoard } from '../../../hal/linux/board-host';
 import { MtdFlash } from '../../../hal/linux/mtd-flash';
+import { readFramebuffer, unbindFramebufferConsole } from './framebuffer';
 import { UinputKeypad } from './uinput-keypad';
+import { sleep, waitScreen } from './wait-screen';
 
 export interface BoardSessionPlan {
   image: string;
@@ -34,49 +36,6 @@ export interface BoardSessionPlan {
   afterReplug: KeyName;
   /** The guest's clock is set to this (ms since the epoch) before the firmware starts, as the simulator's. */
   startTime: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function waitScreen(board: RunningBoard, what: string, match: (s: ScreenText) => boolean, timeoutMs: number): Promise<ScreenText> {
-  const deadline = Date.now() + timeoutMs;
-  while (!match(board.screen())) {
-    if (Date.now() > deadline || board.state !== 'running') {
-      throw new Error(`no ${what} screen after ${timeoutMs} ms (board ${board.state}); last ${JSON.stringify(board.screen())}; log:\n${board.log().slice(-20).join('\n')}`);
-    }
-    await sleep(50);
-  }
-  return board.screen();
-}
-
-/**
- * The kernel's framebuffer console takes every new fb device and blinks its text cursor into the picture: a board
- * image leaves it out (CONFIG_FRAMEBUFFER_CONSOLE) or unbinds it, as here.
- */
-function unbindFramebufferConsole(): void {
-  const dir = '/sys/class/vtconsole';
-  for (const con of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    if (/frame buffer/i.test(fs.readFileSync(path.join(dir, con, 'name'), 'utf8'))) fs.writeFileSync(path.join(dir, con, 'bind'), '0');
-  }
-}
-
-/** The visible picture of an fbdev device (copyFileSync copies nothing: a character device has no size). */
-function readFramebuffer(device: string, sysfsDir: string): Buffer {
-  const stride = Number(fs.readFileSync(path.join(sysfsDir, 'stride'), 'utf8'));
-  const rows = Number(fs.readFileSync(path.join(sysfsDir, 'virtual_size'), 'utf8').split(',')[1]);
-  const out = Buffer.alloc(stride * rows);
-  const fd = fs.openSync(device, 'r');
-  try {
-    let at = 0;
-    while (at < out.length) {
-      const n = fs.readSync(fd, out, at, out.length - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return out.subarray(0, at);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 async function main(): Promise<void> {
