@@ -129,11 +129,6 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
     throw new BoardStartError(`${what}: ${(e as Error).message ?? e}`);
   };
 
-  try {
-    fs.mkdirSync(bf.stateDir, { recursive: true });
-  } catch (e) {
-    fail(`state directory ${bf.stateDir}`, e);
-  }
   let flash: BoardFlash, display: BoardDisplay, keys: BoardKeys, keystore: DirectoryKeystore;
   try {
     flash = o.devices?.flash ?? openMtdFlash(bf, profile);
@@ -152,6 +147,12 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
     closers.push(() => keys.close?.());
   } catch (e) {
     return fail('keys', e);
+  }
+  try {
+    // After the devices: a board that cannot run leaves nothing behind.
+    fs.mkdirSync(bf.stateDir, { recursive: true });
+  } catch (e) {
+    return fail(`state directory ${bf.stateDir}`, e);
   }
   try {
     keystore = DirectoryKeystore.open(bf.keystore.dir);
