@@ -51,4 +51,16 @@ test('a missing flash device is a clear message and exit 69, no state left behin
   }
 });
 
+test('the systemd unit runs `phone run`, never restarts a bad board file and gives up after a few failed starts', () => {
+  const unit = fs.readFileSync(path.resolve(__dirname, '..', '..', 'systemd', 'phone.service'), 'utf8');
+  const setting = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(unit)?.[1];
+  assert.match(setting('ExecStart') ?? '', /bin\/phone\.js run --board \$\{PHONE_BOARD\} --board-file \$\{PHONE_BOARD_FILE\}/);
+  assert.is(setting('Restart'), 'on-failure');
+  assert.is(setting('RestartPreventExitStatus'), String(EXIT_BAD_BOARD_FILE));
+  assert.ok(Number(setting('StartLimitBurst')) > 0 && Number(setting('StartLimitIntervalSec')) > 0);
+  const verify = spawnSync('systemd-analyze', ['verify', path.resolve(__dirname, '..', '..', 'systemd', 'phone.service')], { encoding: 'utf8' });
+  if (verify.error) return; // no systemd-analyze on this host
+  assert.is(verify.stderr.trim(), '', 'systemd-analyze verify finds nothing wrong');
+});
+
 test.run();
