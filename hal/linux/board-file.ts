@@ -30,12 +30,13 @@ export interface BoardFile {
     /** Close and reopen the MTD device after every program/erase (block2mtd reaches its disk only then). */
     writeThrough: boolean;
   };
-  display: { device: string };
+  /** `backlight`: a /sys/class/backlight/<name> directory; absent: no backlight control. */
+  display: { device: string; backlight?: string };
   keys: {
     /** Input device name as in /sys/class/input/event* /device/name. */
     deviceName: string;
-    /** Linux KEY_* code (decimal, as a string) → key of the board. */
-    keymap: Record<string, KeyName>;
+    /** Linux KEY_* code (decimal, as a string) → key of the board; absent: the board's default (hal/linux/keymaps.ts). */
+    keymap?: Record<string, KeyName>;
   };
   keystore: { dir: string };
   /** HAL LED → name under /sys/class/leds; an LED not listed is not fitted. */
@@ -115,13 +116,13 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
   for (const p of profile.flash.partitions) if (!(p.name in partitions)) r.fail(`flash.partitions.${p.name}`, 'missing (the MTD partition name that holds it)');
 
   const display = r.object(top.display, 'display');
-  r.known(display, 'display', ['device']);
+  r.known(display, 'display', ['device', 'backlight']);
 
   const keys = r.object(top.keys, 'keys');
   r.known(keys, 'keys', ['deviceName', 'keymap']);
-  const keymapRaw = r.object(keys.keymap, 'keys.keymap');
+  const keymapRaw = keys.keymap === undefined ? undefined : r.object(keys.keymap, 'keys.keymap');
   const keymap: Record<string, KeyName> = {};
-  for (const [code, key] of Object.entries(keymapRaw)) {
+  for (const [code, key] of Object.entries(keymapRaw ?? {})) {
     const field = `keys.keymap.${code}`;
     if (!/^\d+$/.test(code) || Number(code) > 0x2ff) r.fail(field, `"${code}" is not a Linux KEY_* code (a decimal number up to 767)`);
     if (typeof key !== 'string' || !(profile.keys as string[]).includes(key)) {
@@ -173,8 +174,8 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
     ...(serialNumber !== undefined ? { serialNumber } : {}),
     stateDir: r.string(top, 'stateDir'),
     flash: { partitions, writeThrough: r.optionalBoolean(flash, 'writeThrough', 'flash.writeThrough') ?? false },
-    display: { device: r.string(display, 'device', 'display.device') },
-    keys: { deviceName: r.string(keys, 'deviceName', 'keys.deviceName'), keymap },
+    display: { device: r.string(display, 'device', 'display.device'), ...withDefined('backlight', r.optionalString(display, 'backlight', 'display.backlight')) },
+    keys: { deviceName: r.string(keys, 'deviceName', 'keys.deviceName'), ...(keymapRaw ? { keymap } : {}) },
     keystore: { dir: r.string(keystore, 'dir', 'keystore.dir') },
     leds,
     ...withDefined('usb', optionalDevice('usb', 'mountPoint')),

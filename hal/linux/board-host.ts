@@ -17,7 +17,7 @@
  *
  * Flash, display and keys need the kernel's MTD, fbdev and evdev; a host
  * without them (these tests, a laptop) passes already-made devices in
- * `devices`, and the drivers' modules (and koffi) are then never loaded.
+ * `devices` (the drivers, and koffi, are then never used).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -35,6 +35,8 @@ import { condenseStack } from '../../sim/source-map';
 import type { BoardFile } from './board-file';
 import { BoardLine } from './board-line';
 import { DirectoryKeystore } from './directory-keystore';
+import { EvdevKeys } from './evdev-keys';
+import { FbDisplay } from './fb-display';
 import { HardwareWatchdog } from './hardware-watchdog';
 import { HostLdap } from './host-ldap';
 import { HostNet } from './host-net';
@@ -46,6 +48,8 @@ import { SerialConsole } from './serial-console';
 import { LinuxSocket } from './socket';
 import { SysfsLeds } from './sysfs-leds';
 import { LinuxUdp } from './udp';
+import { defaultKeymap } from './keymaps';
+import { MtdFlash } from './mtd-flash';
 
 /** What the runner needs of a display beyond the HAL: the text model it publishes. */
 export type BoardDisplay = Display & { text(): ScreenText; onScreen(listener: (s: ScreenText) => void): () => void; close?(): void };
@@ -125,11 +129,6 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
     throw new BoardStartError(`${what}: ${(e as Error).message ?? e}`);
   };
 
-  try {
-    fs.mkdirSync(bf.stateDir, { recursive: true });
-  } catch (e) {
-    fail(`state directory ${bf.stateDir}`, e);
-  }
   let flash: BoardFlash, display: BoardDisplay, keys: BoardKeys, keystore: DirectoryKeystore;
   try {
     flash = o.devices?.flash ?? openMtdFlash(bf, profile);
@@ -138,7 +137,7 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
     return fail('flash', e);
   }
   try {
-    display = o.devices?.display ?? openFbDisplay(bf, profile);
+    display = o.devices?.display ?? openFbDisplay(bf, profile, hostLog);
     closers.push(() => display.close?.());
   } catch (e) {
     return fail('display', e);
@@ -148,6 +147,12 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
     closers.push(() => keys.close?.());
   } catch (e) {
     return fail('keys', e);
+  }
+  try {
+    // After the devices: a board that cannot run leaves nothing behind.
+    fs.mkdirSync(bf.stateDir, { recursive: true });
+  } catch (e) {
+    return fail(`state directory ${bf.stateDir}`, e);
   }
   try {
     keystore = DirectoryKeystore.open(bf.keystore.dir);
@@ -359,31 +364,18 @@ const NO_USB: Usb = {
   writeFile: () => { throw new Error('absent: this board has no USB port'); },
 };
 
-// ── the kernel-ABI drivers (hal/linux/mtd-flash.ts, fb-display.ts, evdev-keys.ts), loaded only when used ──
-
-interface MtdFlashModule {
-  MtdFlash: { open(o: { geometry: BoardProfile['flash']; partitions: Record<string, string>; writeThrough?: boolean }): BoardFlash };
-}
-interface FbDisplayModule {
-  FbDisplay: { open(o: { device: string; width: number; height: number; format: BoardProfile['display']['format'] }): BoardDisplay };
-}
-interface EvdevKeysModule {
-  EvdevKeys: new (o: { deviceName: string; keymap: Record<number, KeyName>; log: (line: string) => void }) => BoardKeys;
-}
+// ── the kernel-ABI drivers (koffi is loaded by kernel-abi.ts only at the first ioctl) ──
 
 function openMtdFlash(bf: BoardFile, profile: BoardProfile): BoardFlash {
-  const { MtdFlash } = require('./mtd-flash') as MtdFlashModule;
   return MtdFlash.open({ geometry: profile.flash, partitions: bf.flash.partitions, writeThrough: bf.flash.writeThrough });
 }
 
-function openFbDisplay(bf: BoardFile, profile: BoardProfile): BoardDisplay {
-  const { FbDisplay } = require('./fb-display') as FbDisplayModule;
-  return FbDisplay.open({ device: bf.display.device, ...profile.display });
+function openFbDisplay(bf: BoardFile, profile: BoardProfile, log: (line: string) => void): BoardDisplay {
+  return FbDisplay.open({ device: bf.display.device, ...(bf.display.backlight ? { backlightDir: bf.display.backlight } : {}), ...profile.display, log });
 }
 
 function openEvdevKeys(bf: BoardFile, log: (line: string) => void): BoardKeys {
-  const { EvdevKeys } = require('./evdev-keys') as EvdevKeysModule;
-  const keymap: Record<number, KeyName> = {};
-  for (const [code, key] of Object.entries(bf.keys.keymap)) keymap[Number(code)] = key;
+  const keymap: Record<number, KeyName> = bf.keys.keymap ? {} : defaultKeymap(bf.board);
+  for (const [code, key] of Object.entries(bf.keys.keymap ?? {})) keymap[Number(code)] = key;
   return new EvdevKeys({ deviceName: bf.keys.deviceName, keymap, log });
 }

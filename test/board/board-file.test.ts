@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BoardFileError, loadBoardFile, parseBoardFile, BOARD_FILES_DIR } from '../../hal/linux/board-file';
 import { BOARDS } from '../../hal/boards';
+import { defaultKeymap } from '../../hal/linux/keymaps';
 
 const shipped = (id: string) => JSON.parse(fs.readFileSync(path.join(BOARD_FILES_DIR, `${id}.json`), 'utf8'));
 
@@ -17,11 +18,12 @@ function refused(raw: unknown, pattern: RegExp): void {
   });
 }
 
-test('the shipped board files load, map every key of their board and keep the defaults', () => {
+test("the shipped board files load, use the board's default keymap (every key of the board) and keep the defaults", () => {
   for (const id of Object.keys(BOARDS)) {
     const b = loadBoardFile(undefined, id);
     assert.is(b.board, id);
-    assert.equal([...new Set(Object.values(b.keys.keymap))].sort(), [...BOARDS[id].keys].sort());
+    assert.is(b.keys.keymap, undefined);
+    assert.equal([...new Set(Object.values(defaultKeymap(id)))].sort(), [...BOARDS[id].keys].sort());
     assert.equal(b.power.rebootCommand, ['systemctl', 'reboot']);
     assert.is(b.flash.writeThrough, false);
     assert.is(b.line.baresip.port, 4444);
@@ -58,6 +60,11 @@ test('an unreadable or non-JSON board file is refused naming the file', () => {
   }
 });
 
+test('a keymap of its own replaces the default', () => {
+  const b = shipped('desk-99');
+  assert.equal(parseBoardFile({ ...b, keys: { ...b.keys, keymap: { 2: '1', 59: 'soft1' } } }, 'b.json').keys.keymap, { 2: '1', 59: 'soft1' });
+});
+
 test('a keymap entry naming a key the board lacks, or no key at all, is refused with its code', () => {
   const b = shipped('desk-99');
   refused({ ...b, keys: { ...b.keys, keymap: { ...b.keys.keymap, 102: 'home' } } }, /field "keys.keymap.102": "home" is not a key of board desk-99/);
@@ -70,7 +77,7 @@ test('each missing required field is refused by its dotted name', () => {
   refused({ ...b, stateDir: undefined }, /field "stateDir": missing/);
   refused({ ...b, display: {} }, /field "display.device": missing/);
   refused({ ...b, keys: { keymap: b.keys.keymap } }, /field "keys.deviceName": missing/);
-  refused({ ...b, keys: { deviceName: 'x' } }, /field "keys.keymap": missing/);
+  refused({ ...b, keys: { deviceName: 'x', keymap: [] } }, /field "keys.keymap": expected an object/);
   refused({ ...b, keystore: undefined }, /field "keystore": missing/);
   refused({ ...b, line: { baresip: { host: '127.0.0.1' } } }, /field "line.baresip.port": undefined is not a TCP port/);
   refused({ ...b, flash: { partitions: { nvram: 'nvram', fs: 'fs' } } }, /field "flash.partitions.updater": missing/);
