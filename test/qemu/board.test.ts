@@ -14,7 +14,7 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import { boardProfile } from '../../hal/boards';
 import { DEFAULT_IMAGE } from '../../sim/phone';
 import { inspectImage } from '../../sim/cli/commands/inspect';
-import { bundleForGuest, guestNode } from './guest-bundle';
+import { bundleForGuest, guestNode, PHONE_CLI } from './guest-bundle';
 import { bootGuest, type GuestRun } from './guest';
 import { reportGuestRun, requireGuest } from './guest-session';
 import { mtdramScript } from './mtd-setup';
@@ -29,14 +29,14 @@ const START_TIME = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 interface SessionReport {
   misalignedErase: string | null;
-  noFb: string | null;
+  noFb: { code: number | null; signal: string | null; ms: number; output: string[] };
   firstScreen?: { screen: ScreenText; ms: number };
   idle?: { screen: ScreenText; ms: number };
   taps?: { key: KeyName; screen: ScreenText; fb: string; ms: number }[];
-  replug?: { answered: boolean; ms: number; screen: ScreenText; log: string[] };
-  state?: string;
-  faults?: unknown[];
-  log?: string[];
+  replug?: { answered: boolean; ms: number; screen: ScreenText; output: string[] };
+  runningAfterReplug?: boolean;
+  stop?: { code: number | null; signal: string | null };
+  output?: string[];
 }
 
 const ctx = { results: '', run: null as GuestRun | null, report: null as SessionReport | null };
@@ -57,13 +57,14 @@ async function runSession(): Promise<void> {
   requireGuest();
   if (!fs.existsSync(DEFAULT_IMAGE)) throw new Error(`no firmware image at ${DEFAULT_IMAGE}: run "node bin/phone.js build" first`);
   ctx.results = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-board-'));
+  const cli = bundleForGuest(PHONE_CLI, path.join(ctx.results, 'phone.js'), { sourceMap: false });
   const session = bundleForGuest(path.join(__dirname, 'guest-scripts/board-session.ts'), path.join(ctx.results, 'board-session.js'));
   const boardFile = path.join(ctx.results, 'board.json');
   writeTestBoardFile(boardFile, BOARD, { stateDir: '/tmp/phone', writeThrough: false });
   const plan = path.join(ctx.results, 'plan.json');
   fs.writeFileSync(plan, JSON.stringify({
     // Node runs the image in the guest: under TCG QuickJS exceeds the boot's CPU-time budget (10 s) mounting the store.
-    image: DEFAULT_IMAGE, engine: 'node', boardFile, report: path.join(ctx.results, 'report.json'), results: ctx.results,
+    cli, image: DEFAULT_IMAGE, engine: 'node', boardFile, report: path.join(ctx.results, 'report.json'), results: ctx.results,
     fbMode: vfbMode(BOARD), taps: TAPS, afterReplug: 'back', startTime: START_TIME,
   }));
   ctx.run = await bootGuest({
@@ -104,8 +105,13 @@ board('a misaligned erase is refused by the kernel and MtdFlash says so', () => 
   assert.match(message, /4096-byte erase blocks/);
 });
 
-board('without a framebuffer the board does not start and names the device', () => {
-  assert.match(ctx.report?.noFb ?? '', /\/dev\/fb0/);
+board('without a framebuffer phone run exits once, naming the device', () => {
+  const r = ctx.report!.noFb;
+  assert.is(r.code, 69, `exit status EX_UNAVAILABLE: ${JSON.stringify(r)}`);
+  const errors = r.output.filter((l) => l.startsWith('phone run:'));
+  assert.is(errors.length, 1, `one message: ${JSON.stringify(r.output)}`);
+  assert.match(errors[0], /\/dev\/fb0/);
+  console.log(`  [qemu] phone run without fb exits in ${(r.ms / 1000).toFixed(1)} s: ${errors[0]}`);
 });
 
 board('the firmware reaches idle and uinput keys change the screen', () => {
@@ -113,8 +119,8 @@ board('the firmware reaches idle and uinput keys change the screen', () => {
   assert.is(r.firstScreen?.screen.id, 'wizard', 'a blank flash boots into the out-of-box wizard');
   assert.is(r.idle?.screen.id, 'idle');
   assert.equal(r.taps?.map((t) => [t.key, t.screen.title, t.screen.focus]), [['soft4', 'Menu', 0], ['down', 'Menu', 1], ['select', 'Contacts', 0]]);
-  assert.is(r.state, 'running');
-  assert.equal(r.faults, []);
+  assert.equal((r.output ?? []).filter((l) => /firmware fault/i.test(l)), [], 'no firmware fault');
+  assert.equal(r.stop, { code: 0, signal: null }, 'phone run stops cleanly on SIGTERM');
   console.log(`  [qemu] idle after ${((r.idle?.ms ?? 0) / 1000).toFixed(1)} s; key to screen ${r.taps?.map((t) => `${t.ms} ms`).join(', ')}`);
 });
 
@@ -142,11 +148,12 @@ board('the flash read through the MTD device is a store phone inspect reads', ()
 
 board('an unplugged keypad is logged, and keys work again once it is plugged back', () => {
   const r = ctx.report!;
-  const unplugged = (r.replug?.log ?? []).filter((l) => /"desk-500 keypad".*unplugged/.test(l));
-  assert.is(unplugged.length, 1, `one clear line names the unplugged keypad (no loop): ${JSON.stringify(r.replug?.log)}`);
+  const output = r.replug?.output ?? [];
+  const unplugged = output.filter((l) => /"desk-500 keypad".*unplugged/.test(l));
+  assert.is(unplugged.length, 1, `one clear line names the unplugged keypad (no loop): ${JSON.stringify(output)}`);
   assert.ok(r.replug?.answered, `the screen answered a key after the replug: ${JSON.stringify(r.replug)}`);
-  assert.ok((r.replug?.log ?? []).some((l) => /"desk-500 keypad" is \/dev\/input\/event\d+ \(grabbed\)/.test(l)), 'grabbed again');
-  assert.is(r.state, 'running');
+  assert.ok(output.some((l) => /"desk-500 keypad" is \/dev\/input\/event\d+ \(grabbed\)/.test(l)), 'grabbed again');
+  assert.ok(r.runningAfterReplug, 'phone run kept running');
 });
 
 board.run();

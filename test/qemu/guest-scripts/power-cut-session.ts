@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import type { KeyName } from '../../../hal/contract';
 import { parseBoardFile } from '../../../hal/linux/board-file';
 import { bootBoard } from '../../../hal/linux/board-host';
+import { keypadCodes } from './board-keymap';
 import { UinputKeypad } from './uinput-keypad';
 import { sleep, waitScreen } from './wait-screen';
 
@@ -28,12 +29,12 @@ const HANG_UP: KeyName = 'hook';
 async function main(): Promise<void> {
   const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as PowerCutPlan;
   const boardFile = parseBoardFile(JSON.parse(fs.readFileSync(plan.boardFile, 'utf8')), plan.boardFile);
-  const codeOf = new Map(Object.entries(boardFile.keys.keymap).map(([code, key]) => [key, Number(code)]));
-  const tap = (key: KeyName): void => keypad.tap(codeOf.get(key) ?? -1);
+  const codes = keypadCodes(boardFile);
+  const tap = (key: KeyName): void => keypad.tap(codes.of(key));
   const report: Record<string, unknown> = { phase: plan.phase };
   const save = (): void => fs.writeFileSync(plan.report, JSON.stringify(report, null, 2));
   const log: string[] = [];
-  const keypad = UinputKeypad.create(boardFile.keys.deviceName, [...codeOf.values()]);
+  const keypad = UinputKeypad.create(boardFile.keys.deviceName, codes.all);
   const t0 = Date.now();
   const board = await bootBoard({ boardFile, image: plan.image, engine: 'node', onLog: (l) => log.push(l) });
   try {
