@@ -25,6 +25,7 @@ export async function withGuestResults<T>(body: (resultsDir: string) => Promise<
 
 /** One line per run: the guest's boot time and the run's total, for the suite's timing record. */
 export function reportGuestRun(name: string, run: GuestRun): void {
-  const boot = run.bootMs === null ? 'did not boot' : `boot ${(run.bootMs / 1000).toFixed(1)} s`;
+  const boot = run.bootMs === null ? 'did not boot'
+    : `boot ${(run.bootMs / 1000).toFixed(1)} s (kernel start to test script ${((run.kernelBootMs ?? 0) / 1000).toFixed(1)} s)`;
   console.log(`  [qemu] ${name}: ${boot}, total ${(run.totalMs / 1000).toFixed(1)} s${run.failure ? ` (${run.failure})` : ''}`);
 }

@@ -39,8 +39,10 @@ export interface GuestRun {
   /** Why exitCode is null. */
   failure: string | null;
   console: string;
-  /** From QEMU's start to the script's start: the guest's boot time. */
+  /** From QEMU's start to the script's start: the guest's boot time (firmware, kernel, init, 9p mounts). */
   bootMs: number | null;
+  /** The kernel's part of it: its uptime when the script started. */
+  kernelBootMs: number | null;
   totalMs: number;
 }
 
@@ -83,6 +85,7 @@ export function startGuest(o: GuestOptions): RunningGuest {
   let consoleText = '';
   let pending = '';
   let bootMs: number | null = null;
+  let kernelBootMs: number | null = null;
   let killedFor: string | null = null;
   const onText = (chunk: Buffer): void => {
     const text = chunk.toString('utf8').replace(/\r/g, '');
@@ -91,7 +94,11 @@ export function startGuest(o: GuestOptions): RunningGuest {
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
-      if (bootMs === null && line.includes('guest: command starts')) bootMs = Date.now() - started;
+      const commandStarts = /guest: command starts ([\d.]+)s after kernel start/.exec(line);
+      if (commandStarts && bootMs === null) {
+        bootMs = Date.now() - started;
+        kernelBootMs = Math.round(Number(commandStarts[1]) * 1000);
+      }
       o.onConsole?.(line);
     }
   };
@@ -118,7 +125,7 @@ export function startGuest(o: GuestOptions): RunningGuest {
       const failure = exitCode !== null ? null
         : spawnError ? `cannot start ${QEMU}: ${spawnError.message}`
           : killedFor ?? `guest stopped before the script finished (QEMU exit ${qemu.exitCode ?? qemu.signalCode})`;
-      resolve({ exitCode, failure, console: consoleText, bootMs, totalMs: Date.now() - started });
+      resolve({ exitCode, failure, console: consoleText, bootMs, kernelBootMs, totalMs: Date.now() - started });
     };
     qemu.on('error', (err) => finish(err));
     qemu.on('exit', () => finish());
