@@ -48,7 +48,6 @@ import { SerialConsole } from './serial-console';
 import { LinuxSocket } from './socket';
 import { SysfsLeds } from './sysfs-leds';
 import { LinuxUdp } from './udp';
-import { defaultKeymap } from './keymaps';
 import { MtdFlash } from './mtd-flash';
 
 /** What the runner needs of a display beyond the HAL: the text model it publishes. */
@@ -375,7 +374,7 @@ function openFbDisplay(bf: BoardFile, profile: BoardProfile, log: (line: string)
 }
 
 function openEvdevKeys(bf: BoardFile, log: (line: string) => void): BoardKeys {
-  const keymap: Record<number, KeyName> = bf.keys.keymap ? {} : defaultKeymap(bf.board);
-  for (const [code, key] of Object.entries(bf.keys.keymap ?? {})) keymap[Number(code)] = key;
+  const keymap: Record<number, KeyName> = {};
+  for (const [code, key] of Object.entries(bf.keys.keymap)) keymap[Number(code)] = key;
   return new EvdevKeys({ deviceName: bf.keys.deviceName, keymap, log });
 }
