@@ -6,7 +6,7 @@
  *
  * Around the firmware it does what a board's supervisor does:
  * - the hardware watchdog is fed after every entry into the firmware and by
- *   an idle timer while the firmware is healthy (hardware-watchdog.ts);
+ *   an idle timer while the event gate is not stuck (hardware-watchdog.ts);
  * - `power.reboot()` is acted on after the event returns: the reason is
  *   recorded in the state directory, the devices are closed cleanly and the
  *   board file's reboot command runs (`[]`: the firmware restarts in-process);
@@ -202,8 +202,12 @@ class BoardRunner implements RunningBoard {
     this.link.start();
     this.line = new BoardLine({ host: bf.line.baresip.host, port: bf.line.baresip.port, log: hostLog });
     void this.line.start();
+    // The idle feed asks whether the gate is stuck in an entry (a runaway loop blocks Node's
+    // event loop, so the timer stops with it) or the engine is unusable. A firmware whose boot
+    // failed is not stuck: its fault is on the serial log, and the board stays up for diagnosis
+    // instead of resetting into the same failure again and again.
     this.watchdog = bf.watchdog
-      ? new HardwareWatchdog({ device: bf.watchdog.device, log: hostLog, healthy: () => this.state === 'running' && !this.engine?.crashed })
+      ? new HardwareWatchdog({ device: bf.watchdog.device, log: hostLog, healthy: () => !this.gate.busy && !this.engine?.crashed })
       : null;
     const usb: Usb = bf.usb ? new MountedUsb({ mountPoint: bf.usb.mountPoint, procMounts: o.paths?.procMounts }) : NO_USB;
     const info = { ...this.profile, mac: bf.mac ?? this.profile.mac, serial: bf.serialNumber ?? this.profile.serial };
