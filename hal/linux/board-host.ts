@@ -114,7 +114,10 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
   if (o.onLog) serial.onLine(o.onLog);
   const hostLog = (line: string) => serial.write(`[board] ${line}`);
 
-  if (!fs.existsSync(o.image)) throw new BoardStartError(`no firmware image at ${o.image}: run "phone build" first`);
+  if (!fs.existsSync(o.image)) {
+    serial.close();
+    throw new BoardStartError(`no firmware image at ${o.image}: run "phone build" first`);
+  }
   const image = loadFirmwareImage(o.image);
   const engineKind = o.engine ?? 'quickjs';
   const quickjs = engineKind === 'quickjs' ? await quickJsModule() : null;
