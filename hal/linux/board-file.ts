@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { KeyName, LedName } from '../contract';
 import { BOARDS, isBoardId } from '../boards';
+import { defaultKeymap } from './keymaps';
 
 export interface BoardFile {
   /** Board profile id (hal/boards.ts), e.g. `desk-500`. */
@@ -35,8 +36,8 @@ export interface BoardFile {
   keys: {
     /** Input device name as in /sys/class/input/event* /device/name. */
     deviceName: string;
-    /** Linux KEY_* code (decimal, as a string) → key of the board; absent: the board's default (hal/linux/keymaps.ts). */
-    keymap?: Record<string, KeyName>;
+    /** Linux KEY_* code (decimal, as a string) → key of the board; absent in the file: the board's default (hal/linux/keymaps.ts), filled in here. */
+    keymap: Record<string, KeyName>;
   };
   keystore: { dir: string };
   /** HAL LED → name under /sys/class/leds; an LED not listed is not fitted. */
@@ -175,7 +176,7 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
     stateDir: r.string(top, 'stateDir'),
     flash: { partitions, writeThrough: r.optionalBoolean(flash, 'writeThrough', 'flash.writeThrough') ?? false },
     display: { device: r.string(display, 'device', 'display.device'), ...withDefined('backlight', r.optionalString(display, 'backlight', 'display.backlight')) },
-    keys: { deviceName: r.string(keys, 'deviceName', 'keys.deviceName'), ...(keymapRaw ? { keymap } : {}) },
+    keys: { deviceName: r.string(keys, 'deviceName', 'keys.deviceName'), keymap: keymapRaw ? keymap : { ...defaultKeymap(boardId) } },
     keystore: { dir: r.string(keystore, 'dir', 'keystore.dir') },
     leds,
     ...withDefined('usb', optionalDevice('usb', 'mountPoint')),

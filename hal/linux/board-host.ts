@@ -6,7 +6,7 @@
  *
  * Around the firmware it does what a board's supervisor does:
  * - the hardware watchdog is fed after every entry into the firmware and by
- *   an idle timer while the firmware is healthy (hardware-watchdog.ts);
+ *   an idle timer while the event gate is not stuck (hardware-watchdog.ts);
  * - `power.reboot()` is acted on after the event returns: the reason is
  *   recorded in the state directory, the devices are closed cleanly and the
  *   board file's reboot command runs (`[]`: the firmware restarts in-process);
@@ -48,7 +48,6 @@ import { SerialConsole } from './serial-console';
 import { LinuxSocket } from './socket';
 import { SysfsLeds } from './sysfs-leds';
 import { LinuxUdp } from './udp';
-import { defaultKeymap } from './keymaps';
 import { MtdFlash } from './mtd-flash';
 
 /** What the runner needs of a display beyond the HAL: the text model it publishes. */
@@ -115,7 +114,10 @@ export async function bootBoard(o: BootBoardOptions): Promise<RunningBoard> {
   if (o.onLog) serial.onLine(o.onLog);
   const hostLog = (line: string) => serial.write(`[board] ${line}`);
 
-  if (!fs.existsSync(o.image)) throw new BoardStartError(`no firmware image at ${o.image}: run "phone build" first`);
+  if (!fs.existsSync(o.image)) {
+    serial.close();
+    throw new BoardStartError(`no firmware image at ${o.image}: run "phone build" first`);
+  }
   const image = loadFirmwareImage(o.image);
   const engineKind = o.engine ?? 'quickjs';
   const quickjs = engineKind === 'quickjs' ? await quickJsModule() : null;
@@ -203,8 +205,12 @@ class BoardRunner implements RunningBoard {
     this.link.start();
     this.line = new BoardLine({ host: bf.line.baresip.host, port: bf.line.baresip.port, log: hostLog });
     void this.line.start();
+    // The idle feed asks whether the gate is stuck in an entry (a runaway loop blocks Node's
+    // event loop, so the timer stops with it) or the engine is unusable. A firmware whose boot
+    // failed is not stuck: its fault is on the serial log, and the board stays up for diagnosis
+    // instead of resetting into the same failure again and again.
     this.watchdog = bf.watchdog
-      ? new HardwareWatchdog({ device: bf.watchdog.device, log: hostLog, healthy: () => this.state === 'running' && !this.engine?.crashed })
+      ? new HardwareWatchdog({ device: bf.watchdog.device, log: hostLog, healthy: () => !this.gate.busy && !this.engine?.crashed })
       : null;
     const usb: Usb = bf.usb ? new MountedUsb({ mountPoint: bf.usb.mountPoint, procMounts: o.paths?.procMounts }) : NO_USB;
     const info = { ...this.profile, mac: bf.mac ?? this.profile.mac, serial: bf.serialNumber ?? this.profile.serial };
@@ -375,7 +381,7 @@ function openFbDisplay(bf: BoardFile, profile: BoardProfile, log: (line: string)
 }
 
 function openEvdevKeys(bf: BoardFile, log: (line: string) => void): BoardKeys {
-  const keymap: Record<number, KeyName> = bf.keys.keymap ? {} : defaultKeymap(bf.board);
-  for (const [code, key] of Object.entries(bf.keys.keymap ?? {})) keymap[Number(code)] = key;
+  const keymap: Record<number, KeyName> = {};
+  for (const [code, key] of Object.entries(bf.keys.keymap)) keymap[Number(code)] = key;
   return new EvdevKeys({ deviceName: bf.keys.deviceName, keymap, log });
 }

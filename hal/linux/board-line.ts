@@ -7,6 +7,8 @@
  * answered with the same failure (the firmware retries with its backoff) and
  * call commands reject `io:`. Connecting is retried every RETRY_MS, and again
  * after a lost connection; each change is logged once, not at every retry.
+ * Once connected, line 1 is reported `unregistered` (no longer failed) until
+ * a registration says more.
  */
 import type { Line, LineEvent, SipAccount } from '../contract';
 import { BaresipLine } from './baresip-line';
@@ -86,9 +88,12 @@ export class BoardLine implements Line {
         return;
       }
       this.line = line;
+      const wasReported = this.unreachable !== null;
       this.unreachable = null;
       this.o.log(`line: connected to baresip ctrl_tcp at ${this.where}`);
       line.onEvent((e) => this.handler?.(e));
+      // Line 1 no longer "failed": not registered until baresip says otherwise (its own account) or the firmware's retry registers it.
+      if (wasReported) this.handler?.({ type: 'registration', state: 'unregistered' });
       line.onLost((why) => {
         this.line = null;
         this.becameUnreachable(`baresip connection lost (${why})`);

@@ -2,9 +2,10 @@
  * The hardware watchdog (/dev/watchdog): once opened, the board resets unless
  * it is written to within the driver's timeout. The runner feeds it after
  * every entry into the firmware (event gate), and a timer feeds it while the
- * phone is idle — but only while the runner says the firmware is healthy, so
- * a firmware that is stuck or crashed lets the watchdog reset the board
- * (Node's event loop being blocked by a runaway loop stops the timer too).
+ * phone is idle — but only while the runner says the firmware is not stuck
+ * (its event gate is not inside an entry, its engine is usable), so a stuck
+ * firmware lets the watchdog reset the board (Node's event loop being
+ * blocked by a runaway loop stops the timer too).
  * A clean stop writes the magic 'V' before closing, which disarms it on
  * drivers without nowayout.
  */

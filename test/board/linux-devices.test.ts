@@ -19,12 +19,13 @@ test('clock: setWallTime keeps an offset in the state directory that the next ru
   const dir = temp();
   try {
     const clock = new LinuxClock({ stateDir: dir, setSystemTime: false, log: () => {} });
-    assert.ok(Math.abs(clock.now() - Date.now()) < 50);
+    // Tolerances of a second: setWallTime fsyncs its state file, which a busy disk may take a while for.
+    assert.ok(Math.abs(clock.now() - Date.now()) < 1000);
     const target = Date.UTC(2031, 5, 1);
     const mono = clock.monotonic();
     clock.setWallTime(target);
-    assert.ok(Math.abs(clock.now() - target) < 50);
-    assert.ok(clock.monotonic() >= mono && clock.monotonic() - mono < 50, 'monotonic does not follow the wall clock');
+    assert.ok(Math.abs(clock.now() - target) < 1000);
+    assert.ok(clock.monotonic() >= mono && clock.monotonic() - mono < 1000, 'monotonic does not follow the wall clock');
     const next = new LinuxClock({ stateDir: dir, setSystemTime: false, log: () => {} });
     assert.ok(Math.abs(next.now() - target) < 1000, 'the offset survives a restart');
   } finally {
@@ -158,10 +159,12 @@ test('line: failed while baresip is away (registration answered failed, calls re
       for (let i = 0; i < 100 && !log.some((l) => l.startsWith('line: connected')); i++) await sleep(20);
       assert.ok(log.some((l) => l === `line: connected to baresip ctrl_tcp at 127.0.0.1:${port}`), log.join('\n'));
       assert.is(log.filter((l) => l.includes('not reachable')).length, 1, 'the retries are not logged one by one');
+      assert.equal(events[2], { type: 'registration', state: 'unregistered' }, 'line 1 is no longer shown failed');
       // baresip goes away again: failed once more, with the reason.
+      for (let i = 0; i < 100 && accepted.length === 0; i++) await sleep(20);
       for (const s of accepted) s.destroy();
-      for (let i = 0; i < 100 && events.length < 3; i++) await sleep(20);
-      assert.equal(events[2], { type: 'registration', state: 'failed', reason: 'baresip connection lost (connection to baresip closed)' });
+      for (let i = 0; i < 100 && events.length < 4; i++) await sleep(20);
+      assert.equal(events[3], { type: 'registration', state: 'failed', reason: 'baresip connection lost (connection to baresip closed)' });
     } finally {
       line.close();
       await new Promise((r) => baresip.close(r));

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BOARD_FILES_DIR } from '../../hal/linux/board-file';
-import { EXIT_BAD_BOARD_FILE, EXIT_DEVICE_UNAVAILABLE } from '../../sim/cli/commands/run';
+import { EXIT_BAD_BOARD_FILE, EXIT_DEVICE_UNAVAILABLE, ScreenReporter } from '../../sim/cli/commands/run';
 
 const PHONE = path.resolve(__dirname, '..', '..', 'bin', 'phone.js');
 
@@ -61,6 +61,28 @@ test('the systemd unit runs `phone run`, never restarts a bad board file and giv
   const verify = spawnSync('systemd-analyze', ['verify', path.resolve(__dirname, '..', '..', 'systemd', 'phone.service')], { encoding: 'utf8' });
   if (verify.error) return; // no systemd-analyze on this host
   assert.is(verify.stderr.trim(), '', 'systemd-analyze verify finds nothing wrong');
+});
+
+test('each new screen is printed once and kept whole in --screen-json', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phone-run-'));
+  try {
+    const file = path.join(dir, 'screen.json');
+    const printed: string[] = [];
+    const reporter = new ScreenReporter((t) => printed.push(t), file);
+    const idle = { id: 'idle', title: 'DESK500', lines: ['Line 1: failed: baresip not reachable at 127.0.0.1:4444'], softKeys: ['', 'Calls', 'Missed', 'Menu'], focus: -1, status: '09:00' };
+    reporter.show(idle);
+    reporter.show({ ...idle });
+    assert.is(printed.length, 1);
+    assert.match(printed[0], /── screen idle · DESK500 · 09:00 ──\n  Line 1: failed/);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')), idle);
+    const menu = { id: 'menu', title: 'Menu', lines: ['1. Settings'], softKeys: ['Select', '', '', 'Back'], focus: 0 };
+    reporter.show(menu);
+    assert.is(printed.length, 2);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')), menu);
+    assert.equal(fs.readdirSync(dir), ['screen.json'], 'no temporary file left');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

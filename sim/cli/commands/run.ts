@@ -44,7 +44,10 @@ export function runCommand(): Command {
 Exit status: 0 stopped (SIGTERM, Ctrl-C) or reboot handed to the OS; ${EXIT_BAD_BOARD_FILE} bad board file;
 ${EXIT_DEVICE_UNAVAILABLE} a device could not be opened; 1 the reboot command failed. README "Bring up a dev board".`)
     .action(async (opts: RunOptions) => {
-      process.exitCode = await runBoard(opts);
+      const code = await runBoard(opts);
+      process.exitCode = code;
+      // Output is flushed by then; a socket or timer some library keeps open must not hold a stopped phone.
+      setTimeout(() => process.exit(code), 2000).unref();
     });
 }
 
@@ -67,22 +70,9 @@ export async function runBoard(opts: RunOptions): Promise<number> {
     return EXIT_DEVICE_UNAVAILABLE;
   }
 
-  let last = '';
-  const show = (screen: ScreenText) => {
-    const text = formatScreen(screen);
-    if (text === last) return;
-    last = text;
-    console.log(text);
-    if (opts.screenJson) {
-      try {
-        writeFileAtomic(opts.screenJson, JSON.stringify(screen));
-      } catch (e) {
-        console.error(`phone run: cannot write ${opts.screenJson}: ${(e as Error).message}`);
-      }
-    }
-  };
-  board.onScreen(show);
-  show(board.screen());
+  const reporter = new ScreenReporter((text) => console.log(text), opts.screenJson);
+  board.onScreen((screen) => reporter.show(screen));
+  reporter.show(board.screen());
 
   const stopOn = (signal: NodeJS.Signals) => process.once(signal, () => {
     console.log(`phone run: ${signal}: stopping`);
@@ -99,4 +89,24 @@ export async function runBoard(opts: RunOptions): Promise<number> {
     console.log('phone run: stopped');
   }
   return 0;
+}
+
+/** Prints each new screen's text model (a redraw of the same screen is not news) and keeps the latest as JSON in `jsonFile`. */
+export class ScreenReporter {
+  private last = '';
+
+  constructor(private readonly print: (text: string) => void, private readonly jsonFile?: string) {}
+
+  show(screen: ScreenText): void {
+    const text = formatScreen(screen);
+    if (text === this.last) return;
+    this.last = text;
+    this.print(text);
+    if (!this.jsonFile) return;
+    try {
+      writeFileAtomic(this.jsonFile, JSON.stringify(screen));
+    } catch (e) {
+      this.print(`phone run: cannot write ${this.jsonFile}: ${(e as Error).message}`);
+    }
+  }
 }
