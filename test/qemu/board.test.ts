@@ -48,7 +48,6 @@ board.before(async () => {
   } catch (e) {
     // uvu prints nothing for a failing before-hook (the run counts it as "0 / N"): say why here.
     console.error(`\n  board session failed: ${(e as Error).message}`);
-    removeResults(); // uvu runs no after-hook when a before-hook throws
     throw e;
   }
 });

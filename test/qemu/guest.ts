@@ -7,7 +7,7 @@
  * `modprobe mtdram total_size=1600 erase_size=4`).
  *
  * Guard rails: an overall timeout kills QEMU (by its PID) and the run reports it; the initramfs lives in a temp dir
- * removed when the guest exits.
+ * removed when the guest exits, or when the test process exits first (QEMU is killed then too).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -110,10 +110,17 @@ export function startGuest(o: GuestOptions): RunningGuest {
     if (qemu.pid !== undefined) process.kill(qemu.pid, 'SIGKILL');
   };
   const timer = setTimeout(() => kill(`timed out after ${o.timeoutMs} ms`), o.timeoutMs);
+  // A test process that exits early (process.exit in a failing suite) takes its guest and temp dir with it.
+  const onProcessExit = (): void => {
+    kill('the test process exited');
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('exit', onProcessExit);
 
   const done = new Promise<GuestRun>((resolve) => {
     const finish = (spawnError?: Error): void => {
       clearTimeout(timer);
+      process.removeListener('exit', onProcessExit);
       fs.rmSync(workDir, { recursive: true, force: true });
       if (pending) o.onConsole?.(pending);
       let exitCode: number | null = null;

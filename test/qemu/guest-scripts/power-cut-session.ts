@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const first = await waitScreen(board, 'wizard or idle', (s) => s.id === 'wizard' || s.id === 'idle', 120_000);
     report.firstScreen = first;
     report.bootMs = Date.now() - t0;
-    report.mounts = log.filter((l) => /\|store\|/.test(l));
+    report.bootLines = log.filter((l) => /\|store\|/.test(l) || /\|calls\|.*call lists: \d+ entries/.test(l));
     save();
     if (plan.phase === 'check') return;
 
