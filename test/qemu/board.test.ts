@@ -27,9 +27,12 @@ const BOARD = 'desk-500';
 const TAPS: KeyName[] = ['soft4', 'down', 'select'];
 const START_TIME = Date.UTC(2026, 0, 1, 9, 0, 0);
 
+interface PhoneRunExit { code: number | null; signal: string | null; ms: number; output: string[] }
+
 interface SessionReport {
   misalignedErase: string | null;
-  noFb: { code: number | null; signal: string | null; ms: number; output: string[] };
+  noFb: PhoneRunExit;
+  wrongFbFormat: PhoneRunExit;
   firstScreen?: { screen: ScreenText; ms: number };
   idle?: { screen: ScreenText; ms: number };
   taps?: { key: KeyName; screen: ScreenText; fb: string; ms: number }[];
@@ -64,7 +67,7 @@ async function runSession(): Promise<void> {
   fs.writeFileSync(plan, JSON.stringify({
     // Node runs the image in the guest: under TCG QuickJS exceeds the boot's CPU-time budget (10 s) mounting the store.
     cli, image: DEFAULT_IMAGE, engine: 'node', boardFile, report: path.join(ctx.results, 'report.json'), results: ctx.results,
-    fbMode: vfbMode(BOARD), taps: TAPS, afterReplug: 'back', startTime: START_TIME,
+    fbMode: vfbMode(BOARD), wrongFbMode: vfbMode(BOARD, 24), taps: TAPS, afterReplug: 'back', startTime: START_TIME,
   }));
   ctx.run = await bootGuest({
     resultsDir: ctx.results, timeoutMs: 240_000,
@@ -104,13 +107,18 @@ board('a misaligned erase is refused by the kernel and MtdFlash says so', () => 
   assert.match(message, /4096-byte erase blocks/);
 });
 
-board('without a framebuffer phone run exits once, naming the device', () => {
-  const r = ctx.report!.noFb;
-  assert.is(r.code, 69, `exit status EX_UNAVAILABLE: ${JSON.stringify(r)}`);
-  const errors = r.output.filter((l) => l.startsWith('phone run:'));
-  assert.is(errors.length, 1, `one message: ${JSON.stringify(r.output)}`);
-  assert.match(errors[0], /\/dev\/fb0/);
-  console.log(`  [qemu] phone run without fb exits in ${(r.ms / 1000).toFixed(1)} s: ${errors[0]}`);
+board('without a framebuffer, or with one of another pixel format, phone run exits once, naming the device', () => {
+  const cases: [string, PhoneRunExit, RegExp][] = [
+    ['no fb', ctx.report!.noFb, /\/dev\/fb0/],
+    ['24 bpp fb', ctx.report!.wrongFbFormat, /\/dev\/fb0.*24 bits per pixel/],
+  ];
+  for (const [what, r, message] of cases) {
+    assert.is(r.code, 69, `${what}: exit status EX_UNAVAILABLE: ${JSON.stringify(r)}`);
+    const errors = r.output.filter((l) => l.startsWith('phone run:'));
+    assert.is(errors.length, 1, `${what}: one message: ${JSON.stringify(r.output)}`);
+    assert.match(errors[0], message);
+    console.log(`  [qemu] phone run with ${what} exits in ${(r.ms / 1000).toFixed(1)} s: ${errors[0]}`);
+  }
 });
 
 board('the firmware reaches idle and uinput keys change the screen', () => {

@@ -4,10 +4,10 @@ import { boardProfile } from '../../hal/boards';
 /** Bits per pixel of the test framebuffer: RGB565, as the desk-500's panel. */
 export const FB_BITS = 16;
 
-/** vfb's `mode_option` for a board: its display's size at FB_BITS. */
-export function vfbMode(board: string): string {
+/** vfb's `mode_option` for a board: its display's size at `bits` per pixel. */
+export function vfbMode(board: string, bits = FB_BITS): string {
   const { width, height } = boardProfile(board).display;
-  return `${width}x${height}-${FB_BITS}`;
+  return `${width}x${height}-${bits}`;
 }
 
 /** Shell line loading vfb for a board. */

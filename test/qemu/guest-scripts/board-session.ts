@@ -2,7 +2,8 @@
  * Guest side of test/qemu/board.test.ts: one guest boot, several checks of `phone run` (the bundled CLI, as a
  * board's systemd unit starts it) on the kernel's own devices (mtdram partitions, vfb, a uinput keypad), in order:
  *   1. a misaligned MEMERASE through MtdFlash is refused by the kernel and reported;
- *   2. with no framebuffer (vfb not loaded yet) `phone run` exits once, with a clear message;
+ *   2. with no framebuffer (vfb not loaded yet), then with one of a pixel format the driver does not know (24 bpp),
+ *      `phone run` exits once, with a clear message;
  *   3. with vfb loaded the firmware shows the out-of-box wizard, Finish on the keypad reaches idle; each tap
  *      changes the screen (read from --screen-json), and after each the framebuffer is copied to the results dir
  *      (the host compares it with the simulator's picture);
@@ -34,6 +35,8 @@ export interface BoardSessionPlan {
   results: string;
   /** vfb's mode_option, e.g. 320x240-16. */
   fbMode: string;
+  /** A mode whose pixel format the display driver refuses, e.g. 320x240-24. */
+  wrongFbMode: string;
   /** Keys tapped after idle; the framebuffer is saved after each as fb-<i>.raw. */
   taps: KeyName[];
   /** The key tapped after the keypad is plugged again. */
@@ -65,12 +68,20 @@ async function main(): Promise<void> {
   }
   save();
 
-  // 2. No framebuffer: one clear message, one exit.
-  const noFb = phoneRun('no-fb');
-  const giveUp = setTimeout(() => void noFb.stop(), 60_000);
-  const noFbExit = await noFb.exited;
-  clearTimeout(giveUp);
-  report.noFb = { ...noFbExit, ms: Date.now() - noFb.startedAt, output: noFb.output };
+  // 2. No framebuffer, then a framebuffer of another pixel format: one clear message, one exit each.
+  const runUntilExit = async (name: string): Promise<unknown> => {
+    const run = phoneRun(name);
+    const giveUp = setTimeout(() => void run.stop(), 60_000);
+    const exit = await run.exited;
+    clearTimeout(giveUp);
+    return { ...exit, ms: Date.now() - run.startedAt, output: run.output };
+  };
+  report.noFb = await runUntilExit('no-fb');
+  save();
+  execFileSync('modprobe', ['vfb', 'vfb_enable=1', `mode_option=${plan.wrongFbMode}`]);
+  unbindFramebufferConsole();
+  report.wrongFbFormat = await runUntilExit('wrong-fb-format');
+  execFileSync('rmmod', ['vfb']);
   save();
 
   // 3. With vfb: the wizard, idle, then keys.
