@@ -16,6 +16,7 @@ import { DEFAULT_IMAGE } from '../../sim/phone';
 import { inspectImage } from '../../sim/cli/commands/inspect';
 import { bundleForGuest, guestNode, PHONE_CLI } from './guest-bundle';
 import { bootGuest, type GuestRun } from './guest';
+import type { BoardSessionPlan } from './guest-scripts/board-session';
 import { reportGuestRun, requireGuest } from './guest-session';
 import { mtdramScript } from './mtd-setup';
 import { framebufferRegion, pixelDifference, simulatorPicture } from './simulator-picture';
@@ -64,11 +65,12 @@ async function runSession(): Promise<void> {
   const boardFile = path.join(ctx.results, 'board.json');
   writeTestBoardFile(boardFile, BOARD, { stateDir: '/tmp/phone', writeThrough: false });
   const plan = path.join(ctx.results, 'plan.json');
-  fs.writeFileSync(plan, JSON.stringify({
+  const planned: BoardSessionPlan = {
     // Node runs the image in the guest: under TCG QuickJS exceeds the boot's CPU-time budget (10 s) mounting the store.
     cli, image: DEFAULT_IMAGE, engine: 'node', boardFile, report: path.join(ctx.results, 'report.json'), results: ctx.results,
     fbMode: vfbMode(BOARD), wrongFbMode: vfbMode(BOARD, 24), taps: TAPS, afterReplug: 'back', startTime: START_TIME,
-  }));
+  };
+  fs.writeFileSync(plan, JSON.stringify(planned));
   ctx.run = await bootGuest({
     resultsDir: ctx.results, timeoutMs: 240_000,
     script: [

@@ -15,6 +15,7 @@ import { DEFAULT_IMAGE } from '../../sim/phone';
 import { inspectImage } from '../../sim/cli/commands/inspect';
 import { bundleForGuest, guestNode } from './guest-bundle';
 import { startGuest, type GuestRun } from './guest';
+import type { PowerCutPlan } from './guest-scripts/power-cut-session';
 import { reportGuestRun, requireGuest } from './guest-session';
 import { block2mtdScript, flashBytes } from './mtd-setup';
 import { writeTestBoardFile } from './test-board-file';
@@ -68,7 +69,8 @@ async function runPhases(): Promise<void> {
   const phase = async (name: 'write' | 'check'): Promise<{ run: GuestRun; report: PhaseReport }> => {
     const plan = path.join(ctx.results, `plan-${name}.json`);
     const report = path.join(ctx.results, `report-${name}.json`);
-    fs.writeFileSync(plan, JSON.stringify({ phase: name, image: DEFAULT_IMAGE, boardFile, report, writingMarker: WRITING }));
+    const planned: PowerCutPlan = { phase: name, image: DEFAULT_IMAGE, boardFile, report, writingMarker: WRITING };
+    fs.writeFileSync(plan, JSON.stringify(planned));
     const guest = startGuest({
       resultsDir: ctx.results, disks: [ctx.disk], timeoutMs: 180_000,
       script: [...block2mtdScript(BOARD, '/dev/vda'), 'modprobe uinput && modprobe evdev || exit 11', vfbScript(BOARD), guestNode(session, [plan])].join('\n'),
