@@ -263,7 +263,7 @@ class BoardRunner implements RunningBoard {
     this.devices.display.setBacklight(100);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     const engine: FirmwareEngine = this.quickjs
-      ? new QuickJsEngine(this.quickjs, this.profile, this.image.code, deliver)
+      ? new QuickJsEngine(this.quickjs, boardCpuBudget(this.profile), this.image.code, deliver)
       : new NodeEngine(this.image.code, deliver);
     this.engine = engine;
     this.gate.deliver('boot', () => {
@@ -384,4 +384,14 @@ function openEvdevKeys(bf: BoardFile, log: (line: string) => void): BoardKeys {
   const keymap: Record<number, KeyName> = {};
   for (const [code, key] of Object.entries(bf.keys.keymap)) keymap[Number(code)] = key;
   return new EvdevKeys({ deviceName: bf.keys.deviceName, keymap, log });
+}
+
+/**
+ * The budgets a board enforces on the firmware: the poll count (deterministic, the same on any CPU)
+ * but not the simulator's CPU-milliseconds backstop, which is tuned for a desktop host: a slower SoC
+ * (or QEMU without KVM, where mounting a full store takes over 10 s) would trip it on healthy
+ * firmware. A firmware stuck on a board is what the hardware watchdog is for.
+ */
+export function boardCpuBudget(profile: BoardProfile): BoardProfile {
+  return { ...profile, cpuBudget: { ...profile.cpuBudget, msAtBoot: Infinity, msPerEvent: Infinity } };
 }

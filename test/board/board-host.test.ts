@@ -14,7 +14,7 @@ import * as path from 'path';
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { boardProfile } from '../../hal/boards';
 import { loadBoardFile, type BoardFile } from '../../hal/linux/board-file';
-import { bootBoard, BoardStartError, type RunningBoard } from '../../hal/linux/board-host';
+import { bootBoard, boardCpuBudget, BoardStartError, type RunningBoard } from '../../hal/linux/board-host';
 import { VirtualDisplay } from '../../sim/devices/display';
 import { VirtualFlash } from '../../sim/devices/flash';
 import { VirtualKeys } from '../../sim/devices/keys';
@@ -199,6 +199,16 @@ test('with rebootCommand [] a reboot restarts the firmware in-process; an unclea
   } finally {
     fs.rmSync(b.root, { recursive: true, force: true });
   }
+});
+
+test('a board keeps the deterministic poll budget but not the desktop-tuned CPU-milliseconds backstop', () => {
+  const profile = boardProfile('desk-500');
+  const budget = boardCpuBudget(profile).cpuBudget;
+  assert.is(budget.pollsAtBoot, profile.cpuBudget.pollsAtBoot);
+  assert.is(budget.pollsPerEvent, profile.cpuBudget.pollsPerEvent);
+  assert.is(budget.msAtBoot, Infinity);
+  assert.is(budget.msPerEvent, Infinity);
+  assert.is(profile.cpuBudget.msAtBoot, 10000, 'the simulator profile itself is unchanged');
 });
 
 test('a device that cannot be opened stops the start with its message, nothing booted', async () => {
