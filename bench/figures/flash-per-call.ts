@@ -11,7 +11,7 @@ import * as path from 'path';
 export interface PerCallRatios { ratios: Record<string, number>; source: string }
 
 /** Accepts a number, an array of `{ kind|disposition, ratio }`, or a record of numbers or `{ ratio }`. */
-function ratiosOf(value: unknown): Record<string, number> {
+export function ratiosOf(value: unknown): Record<string, number> {
   if (typeof value === 'number') return { worst: value };
   const out: Record<string, number> = {};
   const entries: [string, unknown][] = Array.isArray(value)

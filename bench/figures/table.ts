@@ -10,6 +10,7 @@ import { keystrokeTimes } from './directory-keystroke';
 import { flashPerCall } from './flash-per-call';
 import { fullDataImage, type FullDataImage } from './full-data-source';
 import { officeMonth } from './office-month';
+import { parseCost } from './parse';
 import { phonesPerGiB } from './phones-per-gib';
 
 const MIB = 1024 * 1024;
@@ -28,6 +29,7 @@ const ratio = (q: number, n: number) => `QuickJS/Node ${(q / n).toFixed(1)}x`;
 const MEASURES: Record<Group, Measure> = {
   async boot(data) {
     const blank = await bootTimes({ board: 'desk-500' }, BLANK_BOOTS);
+    const parse = await parseCost();
     const image = await data();
     const full = await bootTimes({ board: 'desk-500', flashImage: image.flashImage, provisioningDir: null }, FULL_BOOTS);
     const how = `desk-500, ${image.describe}, median of ${FULL_BOOTS}`;
@@ -38,6 +40,9 @@ const MEASURES: Record<Group, Measure> = {
       { id: 'boot.blank.quickjs.ms', value: blank.quickjs, unit: 'ms', goal: null, note: `desk-500 blank flash, built-in provisioning folder, median of ${BLANK_BOOTS}` },
       { id: 'boot.blank.node.ms', value: blank.node, unit: 'ms', goal: null },
       { id: 'boot.blank.ratio', value: blank.ratio, unit: 'x', goal: { op: '<=', bound: 4 }, note: 'QuickJS/Node, blank' },
+      { id: 'boot.parse.quickjs.ms', value: parse.quickjsMs, unit: 'ms', goal: null,
+        note: `compile-only of the ${(parse.imageBytes / 1024).toFixed(0)} KiB image in a fresh runtime, paid on every boot (no bytecode in quickjs-emscripten 0.32); holds ${(parse.heldBytes / 1024).toFixed(0)} KiB per phone` },
+      { id: 'boot.parse.node.ms', value: parse.nodeMs, unit: 'ms', goal: null, note: 'vm.Script of the same text' },
     ];
   },
   async heap(data) {

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkExitCode, formatTable, missedGoals, REQUIRED_IDS, toResults, type Figure } from '../../bench/results';
+import { ratiosOf } from '../../bench/figures/flash-per-call';
 
 const allMet = (): Figure[] => REQUIRED_IDS.map((id) => ({ id, value: 1, unit: 'x', goal: { op: '<=', bound: 2 } }));
 
@@ -64,6 +65,12 @@ test('checking a written results.json exits non-zero on a missed goal and names 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('per-call flash ratios are read from the shapes measureFlashPerCall() may return', () => {
+  assert.equal(ratiosOf({ placed: 1.69, missed: 1.52, received: 1.91, withLogs: { placed: 2.1, missed: 2, received: 2.3 } }), { placed: 1.69, missed: 1.52, received: 1.91 });
+  assert.equal(ratiosOf([{ kind: 'placed', ratio: 1.5 }, { disposition: 'missed', ratio: 2.5 }]), { placed: 1.5, missed: 2.5 });
+  assert.equal(ratiosOf(1.8), { worst: 1.8 });
 });
 
 test.run();
