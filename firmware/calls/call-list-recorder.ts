@@ -2,9 +2,11 @@
  * The call-list recorder: keeps the Missed, Received and Placed lists of the
  * current owner (the phone, or the logged-in user) in RAM and on flash.
  *
- * - a call's record is written as `Partial` when the call starts, moved
- *   when it changes list (an incoming call goes from Missed to Received
- *   when answered) and completed when it ends;
+ * - a call's record is written as `Partial` when the call starts (a power
+ *   cut mid-call keeps the call), changed when it changes list (an incoming
+ *   call goes from Missed to Received when answered) and completed when it
+ *   ends; changes append only the fields that changed to the entry's file
+ *   (flash cost per call: the entry once, plus its changes);
  * - `feature.callList.enabled=0` writes nothing at all; a disabled list
  *   keeps nothing;
  * - `callLists.collapseDuplicates`: a call that ends incomplete (never
@@ -14,7 +16,7 @@
  *   if it was joined into a conference.
  */
 import { listOf, remoteOf, type CallListName, type CallRecord } from './call-record';
-import { MAX_ENTRIES_PER_LIST, type CallListOps, type CallListStore, type StoredEntry } from './call-list-store';
+import { MAX_ENTRIES_PER_LIST, MAX_PATCHES_PER_ENTRY, type CallListOps, type CallListStore, type StoredEntry } from './call-list-store';
 
 export interface RecorderSettings {
   /** feature.callList.enabled and the list's own enable. */
@@ -27,7 +29,8 @@ export interface RecorderSettings {
 export interface RecordHandle {
   /** Whose lists the call was opened in: after a login/logout mid-call it is no longer written (it would land in, and overwrite a slot of, the next owner's lists). */
   owner: string | null;
-  at: { list: CallListName; slot: number } | null;
+  /** The entry's slot file. */
+  at: string | null;
   consultation: boolean;
   conferenced: boolean;
 }
@@ -85,7 +88,7 @@ export class CallListRecorder {
    */
   update(handle: RecordHandle, record: CallRecord): void {
     if (this.ownerChanged(handle)) return;
-    if (handle.at && handle.at.list === listOf(record)) return;
+    if (handle.at && this.entryAt(handle.at)?.list === listOf(record)) return;
     this.place(handle, record);
   }
 
@@ -106,9 +109,9 @@ export class CallListRecorder {
         const folded: CallRecord = { ...record, seq: this.nextSeq++, count: previous.record.count + record.count };
         this.commit((ops) => {
           if (handle.at) this.remove(ops, handle.at);
-          this.put(ops, previous.list, previous.slot, folded);
+          this.put(ops, previous.slot, folded);
         });
-        handle.at = { list, slot: previous.slot };
+        handle.at = previous.slot;
         return;
       }
     }
@@ -118,13 +121,13 @@ export class CallListRecorder {
   /** Delete one entry of a list (index in newest-first order): erased, not only hidden (one re-key of the owner's lists). */
   deleteEntry(list: CallListName, index: number): void {
     const entry = this.entries.filter((e) => e.list === list).reverse()[index];
-    if (entry) this.commit((ops) => this.remove(ops, entry), 'erase');
+    if (entry) this.commit((ops) => this.remove(ops, entry.slot), 'erase');
   }
 
   /** Clear one list, or all of them: erased, not only hidden (one re-key of the owner's lists). */
   clear(list?: CallListName): void {
     const doomed = this.entries.filter((e) => !list || e.list === list);
-    if (doomed.length > 0) this.commit((ops) => doomed.forEach((e) => this.remove(ops, e)), 'erase');
+    if (doomed.length > 0) this.commit((ops) => doomed.forEach((e) => this.remove(ops, e.slot)), 'erase');
   }
 
   /** Replace the owner's lists with imported records (one transaction; newest MAX_ENTRIES_PER_LIST per list). */
@@ -136,9 +139,10 @@ export class CallListRecorder {
       if (!this.settings.listEnabled(list)) continue;
       keep.set(list, [...(keep.get(list) ?? []), r].slice(-MAX_ENTRIES_PER_LIST));
     }
+    let slot = 0;
     this.commit((ops) => {
-      old.forEach((e) => this.remove(ops, e));
-      for (const [list, rs] of keep) rs.forEach((r, slot) => this.put(ops, list, slot, { ...r, seq: this.nextSeq++ }));
+      old.forEach((e) => this.remove(ops, e.slot));
+      for (const rs of keep.values()) rs.forEach((r) => this.put(ops, String(slot++), { ...r, seq: this.nextSeq++ }));
     });
   }
 
@@ -151,7 +155,12 @@ export class CallListRecorder {
     return true;
   }
 
-  /** Write `record` to the list it belongs to now (moving it if its list changed). */
+  /**
+   * Write `record` where its call's entry is: its changed fields appended to
+   * the entry's file, or (new, or patched MAX_PATCHES_PER_ENTRY times) the
+   * whole entry. Its list may have grown past the cap: the list's oldest
+   * entry goes in the same transaction.
+   */
   private place(handle: RecordHandle, record: CallRecord): void {
     const list = listOf(record);
     const wanted = this.settings.listEnabled(list) && !(handle.consultation && !handle.conferenced && !this.settings.logConsultationCalls());
@@ -160,42 +169,65 @@ export class CallListRecorder {
       handle.at = null;
       return;
     }
-    const stay = handle.at && handle.at.list === list ? handle.at : null;
-    const slot = stay ? stay.slot : this.freeSlot(list);
-    const rec = { ...record, seq: stay ? this.entryAt(stay)?.record.seq ?? this.nextSeq++ : this.nextSeq++ };
+    const current = this.entryAt(handle.at);
+    const slot = current ? current.slot : this.slotFor(list);
+    const rec = { ...record, seq: current ? current.record.seq : this.nextSeq++ };
     this.commit((ops) => {
-      if (handle.at && !stay) this.remove(ops, handle.at);
-      this.put(ops, list, slot, rec);
+      if (current) this.change(ops, current, rec);
+      else this.put(ops, slot, rec);
+      const others = this.entries.filter((e) => e.list === list && e.slot !== slot);
+      for (const e of others.slice(0, Math.max(0, others.length - (MAX_ENTRIES_PER_LIST - 1)))) this.remove(ops, e.slot);
     });
-    handle.at = { list, slot };
+    handle.at = slot;
   }
 
-  /** A free slot, or the oldest entry's (dropped). */
-  private freeSlot(list: CallListName): number {
+  /** A new entry's slot: the list's oldest entry's when the list is full (overwritten, no delete needed), else a free one. */
+  private slotFor(list: CallListName): string {
     const used = this.entries.filter((e) => e.list === list);
-    for (let s = 0; s < MAX_ENTRIES_PER_LIST; s++) if (!used.some((e) => e.slot === s)) return s;
-    return used[0].slot;
+    if (used.length >= MAX_ENTRIES_PER_LIST) return used[0].slot;
+    for (let s = 0; ; s++) if (!this.entries.some((e) => e.slot === String(s))) return String(s);
   }
 
-  private entryAt(at: { list: CallListName; slot: number } | null): StoredEntry | undefined {
-    return at ? this.entries.find((e) => e.list === at.list && e.slot === at.slot) : undefined;
+  private entryAt(slot: string | null): StoredEntry | undefined {
+    return slot === null ? undefined : this.entries.find((e) => e.slot === slot);
   }
 
   private pending: (() => void)[] = [];
 
-  private put(ops: CallListOps, list: CallListName, slot: number, record: CallRecord): void {
-    ops.put(list, slot, record);
+  private put(ops: CallListOps, slot: string, record: CallRecord): void {
+    ops.put(slot, record);
+    this.keep(slot, record, 0);
+  }
+
+  /** The fields of `record` that differ from the entry's, appended; the whole entry when that is no smaller or the file has enough patches. */
+  private change(ops: CallListOps, entry: StoredEntry, record: CallRecord): void {
+    const fields: Partial<CallRecord> = {};
+    const was = entry.record as unknown as Record<string, unknown>;
+    const now = record as unknown as Record<string, unknown>;
+    for (const k of Object.keys(now)) if (JSON.stringify(was[k]) !== JSON.stringify(now[k])) (fields as Record<string, unknown>)[k] = now[k];
+    if (Object.keys(fields).length === 0) return;
+    if (entry.patches >= MAX_PATCHES_PER_ENTRY || Object.keys(was).some((k) => now[k] === undefined) || JSON.stringify(fields).length >= JSON.stringify(record).length) {
+      this.put(ops, entry.slot, record);
+      return;
+    }
+    ops.patch(entry.slot, fields);
+    this.keep(entry.slot, record, entry.patches + 1);
+  }
+
+  /** RAM follows once the transaction commits, with a copy of what was written (the controller keeps changing its record: the next change is diffed against this). */
+  private keep(slot: string, written: CallRecord, patches: number): void {
+    const record = JSON.parse(JSON.stringify(written)) as CallRecord;
     this.pending.push(() => {
-      this.entries = this.entries.filter((e) => !(e.list === list && e.slot === slot));
-      this.entries.push({ list, slot, record });
+      this.entries = this.entries.filter((e) => e.slot !== slot);
+      this.entries.push({ list: listOf(record), slot, record, patches });
       this.entries.sort((a, b) => a.record.seq - b.record.seq);
     });
   }
 
-  private remove(ops: CallListOps, at: { list: CallListName; slot: number }): void {
-    if (!this.entryAt(at)) return;
-    ops.remove(at.list, at.slot);
-    this.pending.push(() => { this.entries = this.entries.filter((e) => !(e.list === at.list && e.slot === at.slot)); });
+  private remove(ops: CallListOps, slot: string): void {
+    if (!this.entryAt(slot)) return;
+    ops.remove(slot);
+    this.pending.push(() => { this.entries = this.entries.filter((e) => e.slot !== slot); });
   }
 
   /** One store transaction (with 'erase': and a re-key); RAM follows only once it committed (a failed write keeps the last good lists). */

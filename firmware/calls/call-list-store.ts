@@ -1,13 +1,20 @@
 /**
- * Call lists on flash: one record per entry in a ring of slot files
- * `calls/<owner>/<list>/<slot>` (class `callLists`, sealed per user), so
- * recording a call rewrites one small file instead of appending to a big
- * one, and every change is one store transaction (a power cut leaves the
- * old or the new entry, never half of one).
+ * Call lists on flash: one file per entry in a pool of slot files
+ * `calls/<owner>/<slot>` (class `callLists`, sealed per user), so recording a
+ * call writes one small file instead of rewriting a big one, and every change
+ * is one store transaction (a power cut leaves the old or the new entry,
+ * never half of one).
+ *
+ * A slot file holds the entry's JSON as first written, then, one per line,
+ * the fields a later change replaced (appended, not rewritten: completing a
+ * call programs its changes, not the whole entry again). Which list an entry
+ * is in follows from the record itself (`listOf`), so an answered call moves
+ * from Missed to Received without moving its file. Firmware before the pool
+ * kept `calls/<owner>/<list>/<slot>`: those files are read the same way.
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { FileStore, Transaction } from '../storage/file-store';
-import { CALL_LIST_NAMES, DISPOSITIONS, type CallListName, type CallRecord } from './call-record';
+import { CALL_LIST_NAMES, DISPOSITIONS, listOf, type CallListName, type CallRecord } from './call-record';
 
 /** Entries kept per list; the oldest is dropped past it. 3 lists × 30 slots keeps the fs index (512 files) free for other modules. */
 export const MAX_ENTRIES_PER_LIST = 30;
@@ -15,7 +22,33 @@ export const MAX_ENTRIES_PER_LIST = 30;
 /** Beside the list folders: which calls file versions were reported (not a list, so load() skips it). */
 const REPORTED_FILE = 'reported';
 
-export interface StoredEntry { list: CallListName; slot: number; record: CallRecord }
+/** Patches appended to an entry before the next change rewrites it whole (bounds the file and its read cost). */
+export const MAX_PATCHES_PER_ENTRY = 3;
+
+/** `slot`: the file below the owner's folder (`7`, or `missed/3` as older firmware named it). */
+export interface StoredEntry { list: CallListName; slot: string; record: CallRecord; patches: number }
+
+/**
+ * Fields a slot file leaves out when they hold these values: what a call's
+ * record holds when it starts (the completion writes them if they change),
+ * so the entry written at the ring costs less flash.
+ */
+const UNWRITTEN_DEFAULTS: Partial<CallRecord> = { disposition: 'Partial', duration: 'PT0S', count: 1, connections: [] };
+
+/** An entry as its slot file's first line: the record without the fields that hold their default. */
+export function encodeEntry(record: CallRecord): string {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (JSON.stringify(v) !== JSON.stringify((UNWRITTEN_DEFAULTS as Record<string, unknown>)[k])) out[k] = v;
+  return JSON.stringify(out);
+}
+
+/** A slot file's bytes as a record: the entry's JSON (defaults filled in), then each line's fields replacing the earlier ones. */
+export function parseEntry(bytes: Uint8Array): { record: CallRecord; patches: number } {
+  const lines = utf8Decode(bytes).split('\n');
+  const record = { ...UNWRITTEN_DEFAULTS, connections: [], ...(JSON.parse(lines[0]) as Partial<CallRecord>) } as CallRecord;
+  for (const line of lines.slice(1)) Object.assign(record, JSON.parse(line) as Partial<CallRecord>);
+  return { record, patches: lines.length - 1 };
+}
 
 /** A path-safe form of a user id (user ids come from outside and become file names). */
 export function userPathSegment(user: string): string {
@@ -34,14 +67,15 @@ export class CallListStore {
     const dir = ownerDir(user);
     const out: StoredEntry[] = [];
     for (const f of this.fs.list(dir + '/')) {
-      const rest = f.path.slice(dir.length + 1).split('/');
-      const list = rest[0] as CallListName;
-      const slot = Number(rest[1]);
-      if (rest.length !== 2 || !CALL_LIST_NAMES.includes(list) || !Number.isInteger(slot)) continue;
+      const slot = f.path.slice(dir.length + 1);
+      const rest = slot.split('/');
+      const pooled = rest.length === 1 && /^\d+$/.test(slot);
+      const legacy = rest.length === 2 && CALL_LIST_NAMES.includes(rest[0] as CallListName) && /^\d+$/.test(rest[1]);
+      if (!pooled && !legacy) continue;
       try {
-        const record = JSON.parse(utf8Decode(this.fs.read(f.path) ?? new Uint8Array(0))) as CallRecord;
-        if (typeof record.seq !== 'number' || !DISPOSITIONS.includes(record.disposition)) throw new Error('not a call record');
-        out.push({ list, slot, record });
+        const { record, patches } = parseEntry(this.fs.read(f.path) ?? new Uint8Array(0));
+        if (typeof record.seq !== 'number' || !DISPOSITIONS.includes(record.disposition) || !Array.isArray(record.connections)) throw new Error('not a call record');
+        out.push({ list: listOf(record), slot, record, patches });
       } catch (e) {
         this.log(`call list entry ${f.path} unreadable (${(e as Error).message}): skipped`);
       }
@@ -68,8 +102,9 @@ export class CallListStore {
     const dir = ownerDir(user);
     const opts = { cls: 'callLists' as const, ...(user ? { user } : {}) };
     return {
-      put: (list, slot, record) => tx.write(`${dir}/${list}/${slot}`, utf8Encode(JSON.stringify(record)), opts),
-      remove: (list, slot) => tx.delete(`${dir}/${list}/${slot}`),
+      put: (slot, record) => tx.write(`${dir}/${slot}`, utf8Encode(encodeEntry(record)), opts),
+      patch: (slot, fields) => tx.append(`${dir}/${slot}`, utf8Encode('\n' + JSON.stringify(fields)), opts),
+      remove: (slot) => tx.delete(`${dir}/${slot}`),
     };
   }
 
@@ -96,6 +131,8 @@ export class CallListStore {
 }
 
 export interface CallListOps {
-  put(list: CallListName, slot: number, record: CallRecord): void;
-  remove(list: CallListName, slot: number): void;
+  put(slot: string, record: CallRecord): void;
+  /** Append the fields that changed to the entry in `slot`. */
+  patch(slot: string, fields: Partial<CallRecord>): void;
+  remove(slot: string): void;
 }

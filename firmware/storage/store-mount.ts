@@ -1,0 +1,135 @@
+/**
+ * Mount: rebuild the RAM index from flash. Reads every block header (wear,
+ * log order), walks the records of active blocks in log order applying each
+ * committed transaction, notes damaged tails, then finishes class erases
+ * and re-keys that a power cut interrupted.
+ */
+import { utf8Decode } from '../kernel/text-codec';
+import { DATA_CLASSES, classByCode, classKeyName } from './data-classes';
+import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
+import type { Block, EraseIntent, RecordRef } from './store-types';
+import { ErasingStore } from './class-erase';
+import { generationKey } from './record-sealing';
+import { isClean } from './flash-log';
+import { intentOf, isClearRecordOfSealedClass } from './class-erase';
+
+const EMPTY = new Uint8Array(0);
+
+export abstract class MountingStore extends ErasingStore {
+
+  protected scan(): void {
+    const active: Block[] = [];
+    let knownCounts = 0;
+    let countSum = 0;
+    const lostCounts: Block[] = [];
+    for (const b of this.blocks) {
+      const h = this.part.read(b.index * this.part.blockSize, BLOCK_HEADER_BYTES);
+      const eraseCount = decodeBlockUnit(h, 0, ERASE_MAGIC);
+      const seq = decodeBlockUnit(h, UNIT, ACTIVE_MAGIC);
+      if (eraseCount !== null) {
+        b.eraseCount = eraseCount;
+        knownCounts++;
+        countSum += eraseCount;
+      } else {
+        lostCounts.push(b);
+      }
+      if (seq !== null) {
+        b.state = 'active';
+        b.seq = seq;
+        active.push(b);
+      } else {
+        // Free if cleanly erased; otherwise (blank, torn erase, voided, damaged header) erased before use.
+        b.state = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? 'free' : 'unknown';
+        // A block voided by a garbage collection or erase that a power cut stopped still holds its records.
+        if (b.state === 'unknown' && !isClean(h, 0, BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
+      }
+    }
+    // A block whose wear record was lost in a torn erase is assumed as worn as the average.
+    const average = knownCounts ? Math.round(countSum / knownCounts) : 0;
+    for (const b of lostCounts) b.eraseCount = average;
+
+    active.sort((a, b) => a.seq - b.seq);
+    interface Pending { txSeq: number; items: { ref: RecordRef; code: number; meta: RecordMeta; flags: number; hash: Uint8Array }[] }
+    let pending: Pending | null = null;
+    let maxTx = 0;
+    const intents: EraseIntent[] = [];
+    const orphanKeys = new Map<string, { code: number; user: string; gen: number }>();
+    /** Oldest key generation per (class code, user) among sealed records on flash: decides whether a re-key is finished. */
+    const oldestGen = new Map<string, { code: number; user: string; gen: number }>();
+    /** Oldest origSeq per (class code, user) still on flash: decides whether an erase intent is finished. */
+    const oldest = new Map<string, { code: number; user: string; origSeq: number }>();
+    const holderCounts = new Map<string, { count: number; code: number; user: string; lastBlock: number }>();
+    for (const block of active) {
+      this.nextBlockSeq = Math.max(this.nextBlockSeq, block.seq + 1);
+      const bytes = this.part.read(block.index * this.part.blockSize, this.part.blockSize);
+      const walk = walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h, extent) => {
+        maxTx = Math.max(maxTx, h.txSeq);
+        if (h.kind === RecordKind.Commit) {
+          // Records of a committed transaction that GC has since moved out of an erased block are simply absent here.
+          if (pending && pending.txSeq === h.txSeq) {
+            for (const it of pending.items) {
+              it.ref.commitBlock = block.index;
+              if (it.ref.kind === RecordKind.EraseIntent) intents.push(intentOf(it.code, it.flags, it.hash, it.meta.origSeq, it.ref));
+              else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
+            }
+          }
+          pending = null;
+          return;
+        }
+        if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
+        if (!pending) pending = { txSeq: h.txSeq, items: [] };
+        const meta = decodeMeta(bytes, at, h, utf8Decode);
+        const gen = sealedGeneration(bytes, at, h, meta);
+        const ref = this.refOf(block.index, at, extent, h, meta, gen);
+        const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
+        pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
+        if (h.kind === RecordKind.EraseIntent) return;
+        const key = `${h.classCode}\u0000${meta.user}`;
+        const o = oldest.get(key);
+        if (!o || meta.origSeq < o.origSeq) oldest.set(key, { code: h.classCode, user: meta.user, origSeq: meta.origSeq });
+        const cls = classByCode(h.classCode);
+        if (cls && isClearRecordOfSealedClass(cls, h)) this.clearRecordsSeen = true;
+        if (gen !== null) {
+          const g = oldestGen.get(key);
+          if (!g || gen < g.gen) oldestGen.set(key, { code: h.classCode, user: meta.user, gen });
+          if (cls) this.generationFloors.set(generationKey(cls, meta.user), Math.max(gen, this.generationFloors.get(generationKey(cls, meta.user)) ?? 0));
+          if (cls && DATA_CLASSES[cls].sealed && !this.crypto.hasKey(classKeyName(cls, meta.user || undefined, gen))) {
+            orphanKeys.set(`${key}\u0000${gen}`, { code: h.classCode, user: meta.user, gen });
+          }
+        }
+        const hc = holderCounts.get(meta.path);
+        if (!hc) holderCounts.set(meta.path, { count: 1, code: h.classCode, user: meta.user, lastBlock: block.index });
+        else if (hc.lastBlock !== block.index) {
+          hc.count++;
+          hc.lastBlock = block.index;
+        }
+      });
+      block.end = walk.end;
+      if (walk.damage) {
+        this.log(`store: block ${block.index}: ${walk.damage}; the rest of the block is ignored`);
+        block.closed = true;
+        block.damaged = true;
+      }
+    }
+    this.nextTxSeq = maxTx + 1;
+    const last = active.length ? active[active.length - 1] : null;
+    this.head = last && !last.closed ? last : null;
+    for (const b of active) if (b !== this.head) b.closed = true;
+
+    // Every path with a record on flash gets an entry, so garbage collection can count its holders.
+    for (const [path, hc] of holderCounts) {
+      const f = this.files.get(path) ?? this.newEntry(path, hc.code, hc.user);
+      f.holders = hc.count;
+      f.lastHolder = this.head && hc.lastBlock === this.head.index ? hc.lastBlock : -1;
+    }
+    for (const f of this.files.values()) {
+      if (f.resetSeq < 0 && f.records.length) this.log(`store: ${f.path}: appended records without the write they extend; ignored`);
+      if (f.resetSeq < 0 || f.deleted) {
+        f.records = [];
+        f.deleted = true;
+      }
+    }
+    this.rekeyIntents = intents.filter((it) => it.rekeyGen !== null);
+    this.finishErases(intents, oldest, oldestGen, orphanKeys);
+  }
+}
