@@ -41,15 +41,19 @@ function siteCfg(kib: number): string {
   return `${head}${lines.join('\n')}\n</polycomConfig>\n`;
 }
 
+/** A provisioning folder serving the data: master, site file, the personal (500) and the global directory files. */
+export function writeDataFolder(prov: string, board: string, globalEntries: number, site: string, xml: typeof directoryXml = directoryXml): void {
+  fs.mkdirSync(prov, { recursive: true });
+  fs.writeFileSync(path.join(prov, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg" CALL_LISTS_DIRECTORY="calls" LOG_FILE_DIRECTORY="logs"/>\n');
+  fs.writeFileSync(path.join(prov, 'site.cfg'), site);
+  fs.writeFileSync(path.join(prov, `${boardProfile(board).mac}-directory.xml`), xml(500, 20000, 'P'));
+  fs.writeFileSync(path.join(prov, '000000000000-directory.xml'), xml(globalEntries, 0, 'G'));
+}
+
 export async function buildFallbackImage(board = 'desk-500'): Promise<FullDataImage> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'full-data-'));
   const prov = path.join(dir, 'prov');
-  fs.mkdirSync(prov);
-  const mac = boardProfile(board).mac;
-  fs.writeFileSync(path.join(prov, '000000000000.cfg'), '<APPLICATION CONFIG_FILES="site.cfg" CALL_LISTS_DIRECTORY="calls" LOG_FILE_DIRECTORY="logs"/>\n');
-  fs.writeFileSync(path.join(prov, 'site.cfg'), siteCfg(CONFIG_KIB));
-  fs.writeFileSync(path.join(prov, `${mac}-directory.xml`), directoryXml(500, 20000, 'P'));
-  fs.writeFileSync(path.join(prov, '000000000000-directory.xml'), directoryXml(FALLBACK_GLOBAL_ENTRIES, 0, 'G'));
+  writeDataFolder(prov, board, FALLBACK_GLOBAL_ENTRIES, siteCfg(CONFIG_KIB));
   const flashImage = path.join(dir, 'flash.img');
   const phone = await createPhone({ board, engine: 'node', provisioningDir: prov, flashImage });
   try {
@@ -83,7 +87,7 @@ export async function buildFallbackImage(board = 'desk-500'): Promise<FullDataIm
   return {
     flashImage,
     provisioningDir: prov,
-    describe: `500 local + ${FALLBACK_GLOBAL_ENTRIES} global contacts (fallback builder: 10,000 not loadable yet), 300 call-list entries, ${CONFIG_KIB} KiB config (150 KiB does not fit the 1 MiB fs beside them yet)`,
+    describe: `500 local + ${FALLBACK_GLOBAL_ENTRIES} global contacts (fallback builder: 10,000 not loadable yet), 300 calls through the call lists, ${CONFIG_KIB} KiB config (150 KiB does not fit the 1 MiB fs beside them yet)`,
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
