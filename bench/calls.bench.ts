@@ -16,7 +16,8 @@ import { bootCalls, placeAnswered, type CallsHarness } from '../test/calls/calls
 
 const CALLS = 60;
 
-type Kind = 'missed' | 'received' | 'placed';
+export type Kind = 'missed' | 'received' | 'placed';
+export const CALLS_PER_KIND = CALLS;
 
 async function oneCall(h: CallsHarness, kind: Kind, i: number): Promise<void> {
   const number = `+4930${1000000 + i}`;
@@ -36,7 +37,7 @@ async function oneCall(h: CallsHarness, kind: Kind, i: number): Promise<void> {
   await h.tick(3000);
 }
 
-async function flashBytes(kind: Kind, listsOn: boolean): Promise<{ bytes: number; payload: number }> {
+export async function flashBytes(kind: Kind, listsOn: boolean): Promise<{ bytes: number; payload: number }> {
   const h = bootCalls();
   h.set('callLists.collapseDuplicates', '0');
   if (!listsOn) h.set('feature.callList.enabled', '0');

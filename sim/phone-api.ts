@@ -28,6 +28,8 @@ export interface PhoneOptions {
   deviceSettings?: Record<string, string>;
   /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
   outOfBox?: boolean;
+  /** QuickJS: measure the heap at every interrupt poll so `heapPeak()` sees the peak, not an after-boot value (slower: benchmarks only). */
+  sampleHeapPeak?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */

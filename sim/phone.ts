@@ -219,6 +219,12 @@ export class Phone implements SimulatedPhone {
     return this.engineInstance?.memoryUsage() ?? 0;
   }
 
+  /** Most bytes the QuickJS runtime of this boot was seen holding (at every interrupt poll with `sampleHeapPeak`); 0 under Node. */
+  heapPeak(): number {
+    const e = this.engineInstance;
+    return e instanceof QuickJsEngine ? Math.max(e.heapPeakBytes, e.memoryUsage()) : 0;
+  }
+
   dispose(): void {
     this.teardown();
     this.devices.udp.dispose();
@@ -240,7 +246,7 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver)
+      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver, this.options.sampleHeapPeak ?? false)
       : new NodeEngine(this.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {

@@ -18,7 +18,24 @@ function mmss(ms: number): string {
 }
 
 export class CallScreen implements Screen {
-  constructor(private readonly calls: CallController, private readonly monotonic: () => number) {}
+  constructor(
+    private readonly calls: CallController,
+    private readonly monotonic: () => number,
+    /** Told when the screen is shown again (back from a transfer target, say): the call timer resumes. */
+    private readonly shown: () => void = () => {},
+  ) {}
+
+  onShow(): void {
+    this.shown();
+  }
+
+  /** Milliseconds until the call timer on this screen shows another second; null when it shows none. */
+  nextChangeIn(): number | null {
+    const call = this.calls.focused();
+    if (!call || call.connectedAt === null || call.state === 'ended') return null;
+    const elapsed = this.monotonic() - call.connectedAt;
+    return elapsed < 0 ? -elapsed : 1000 - (elapsed % 1000);
+  }
 
   view(): ScreenText {
     const call = this.calls.focused();

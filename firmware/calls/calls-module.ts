@@ -113,7 +113,23 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     changed: () => showCalls(),
     ended: () => scheduleUpload(),
   });
-  const callScreen = new CallScreen(controller, () => hal.clock.monotonic());
+  const CALL_SCREENS = ['call', 'incoming'];
+  // The call timer: one timer at the instant the second shown changes, armed only while the call screen is on top.
+  let tick: ReturnType<typeof timers.after> | null = null;
+  const armCallTimer = () => {
+    if (tick !== null) timers.cancel(tick);
+    tick = null;
+    const ui = w.ui;
+    if (!ui || !CALL_SCREENS.includes(ui.manager.current()?.id ?? '')) return;
+    const inMs = callScreen.nextChangeIn();
+    if (inMs === null) return;
+    tick = timers.after(inMs, 'call timer', () => {
+      tick = null;
+      ui.manager.redraw();
+      armCallTimer();
+    });
+  };
+  const callScreen = new CallScreen(controller, () => hal.clock.monotonic(), () => armCallTimer());
 
   const dial = (number: string, nav?: Navigator) => {
     const refusal = dialGate?.(number) ?? null;
@@ -126,21 +142,14 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   };
 
   // ── screens ──
-  const CALL_SCREENS = ['call', 'incoming'];
-  // The call timer on screen moves once a second while there is a call.
-  let stopTicker: (() => void) | null = null;
   const showCalls = () => {
     const ui = w.ui;
     if (!ui) return;
-    if (controller.calls().length > 0 && !stopTicker) stopTicker = timers.every(1000, 'call timer', () => { if (CALL_SCREENS.includes(ui.manager.current()?.id ?? '')) ui.manager.redraw(); });
-    if (controller.calls().length === 0 && stopTicker) {
-      stopTicker();
-      stopTicker = null;
-    }
     const shown = ui.manager.current()?.id ?? '';
     if (controller.calls().length > 0 && !CALL_SCREENS.includes(shown) && shown !== 'target' && shown !== 'dial') ui.manager.push(callScreen);
     else if (controller.calls().length === 0 && CALL_SCREENS.includes(shown)) ui.manager.home();
     else ui.manager.redraw();
+    armCallTimer();
   };
   const enabledLists = () => CALL_LIST_NAMES.filter(listEnabled);
   const openList = (list: CallListName, nav: Navigator) => nav.push(new CallListScreen(list, recorder, (a) => dial(a, nav), () => lookup));

@@ -143,6 +143,8 @@ export class QuickJsEngine implements FirmwareEngine {
   /** Size of the shared WASM heap at the last check: when it grows, something allocated a lot. */
   private heapBytesSeen = 0;
   private readonly wasmMemory: ReturnType<QuickJSWASMModule['getWasmMemory']> | null;
+  /** Most bytes the runtime was seen holding: at every measurement, and with `sampleHeap` at every interrupt poll. */
+  heapPeakBytes = 0;
 
   constructor(
     private readonly module: QuickJSWASMModule,
@@ -150,6 +152,8 @@ export class QuickJsEngine implements FirmwareEngine {
     private readonly code: string,
     /** Deliver a host→guest event through the phone's event gate. */
     private readonly deliver: (label: string, fn: () => void) => void,
+    /** Measure the heap at every interrupt poll (~10,000 bytecode operations): a peak, for benchmarks; it costs time. */
+    private readonly sampleHeap = false,
   ) {
     this.wasmMemory = typeof module.getWasmMemory === 'function' ? module.getWasmMemory() : null;
     this.runtime = module.newRuntime();
@@ -158,6 +162,8 @@ export class QuickJsEngine implements FirmwareEngine {
     this.budget.start(profile.cpuBudget.pollsAtBoot, profile.cpuBudget.msAtBoot, 'at boot');
     this.runtime.setInterruptHandler(() => {
       if (this.budget.poll()) return (this.interrupted = true);
+      // The measurement's time is the host's: it must not spend the firmware's CPU allowance.
+      if (this.sampleHeap) this.budget.hostCall(() => this.memoryUsage());
       if (this.budget.pollCount % MEMORY_CHECK_POLLS === 0) {
         const used = this.memoryUsage();
         if (used > this.profile.memoryBudgetBytes) {
@@ -274,6 +280,7 @@ export class QuickJsEngine implements FirmwareEngine {
     const bytes = this.vm.getNumber(used);
     used.dispose();
     h.dispose();
+    if (bytes > this.heapPeakBytes) this.heapPeakBytes = bytes;
     return bytes;
   }
 

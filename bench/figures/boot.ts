@@ -1,0 +1,50 @@
+/**
+ * Cold boot to the idle screen, QuickJS and Node side by side in one run
+ * (alternating, so both see the same machine state), and the QuickJS heap
+ * peak of that boot sampled at every interrupt poll.
+ */
+import { createPhone } from '../../sim/phone';
+import type { EngineKind, PhoneOptions } from '../../sim/phone-api';
+import { median } from './statistics';
+
+export interface BootTimes { quickjs: number; node: number; ratio: number }
+
+async function coldBootMs(options: PhoneOptions): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const phone = await createPhone(options);
+  await phone.boot();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ok = phone.screen().id === 'idle' && phone.faults.length === 0;
+  const why = ok ? '' : `${JSON.stringify(phone.screen())} ${phone.faults.map((f) => f.message).join('; ')}`;
+  phone.dispose();
+  if (!ok) throw new Error(`${options.engine} did not boot cleanly to idle: ${why}`);
+  return ms;
+}
+
+/** Median cold boot of `runs` boots per engine (the QuickJS WASM module is loaded before, once per process). */
+export async function bootTimes(options: Omit<PhoneOptions, 'engine'>, runs: number): Promise<BootTimes> {
+  const times: Record<EngineKind, number[]> = { quickjs: [], node: [] };
+  for (let i = 0; i < runs; i++) for (const engine of ['quickjs', 'node'] as const) times[engine].push(await coldBootMs({ ...options, engine }));
+  const quickjs = median(times.quickjs);
+  const node = median(times.node);
+  return { quickjs, node, ratio: quickjs / node };
+}
+
+export interface HeapPeak { bytes: number; faults: string[] }
+
+/**
+ * Most bytes the QuickJS runtime holds during a boot (and the downloads and
+ * merges it runs until settled), plus `afterMs` of virtual time. Faults are
+ * returned, not thrown: a merge stopped by its CPU budget still shows the
+ * peak it reached, and the figure says it was stopped.
+ */
+export async function heapPeakOfBoot(options: Omit<PhoneOptions, 'engine' | 'sampleHeapPeak'>, afterMs = 0): Promise<HeapPeak> {
+  const phone = await createPhone({ ...options, engine: 'quickjs', sampleHeapPeak: true });
+  try {
+    await phone.boot();
+    if (afterMs > 0) await phone.advance(afterMs);
+    return { bytes: phone.heapPeak(), faults: phone.faults.map((f) => f.message.split(' (')[0]) };
+  } finally {
+    phone.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Idle desk-500 phones per GiB of host memory in one process: RSS growth
+ * over N booted idle phones, in a fresh child process (RSS never shrinks back
+ * after phones are disposed: the WASM heap keeps its pages).
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import { createPhone, type Phone } from '../../sim/phone';
+
+const GIB = 1024 * 1024 * 1024;
+
+export interface Fleet { phones: number; bytesPerPhone: number; perGiB: number }
+
+async function measureHere(phones: number, flashImage: string | undefined): Promise<Fleet> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  // The module and the first phone's one-time costs are not per phone.
+  (await createPhone({ board: 'desk-500', provisioningDir: null, flashImage })).dispose();
+  gc();
+  const before = process.memoryUsage().rss;
+  const kept: Phone[] = [];
+  for (let i = 0; i < phones; i++) {
+    const p = await createPhone({ board: 'desk-500', mac: `0004f2${i.toString(16).padStart(6, '0')}`, flashImage, provisioningDir: flashImage ? null : undefined });
+    await p.boot();
+    if (p.screen().id !== 'idle') throw new Error(`phone ${i} did not reach idle`);
+    kept.push(p);
+  }
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  const bytesPerPhone = (process.memoryUsage().rss - before) / phones;
+  for (const p of kept) p.dispose();
+  return { phones, bytesPerPhone, perGiB: Math.floor(GIB / bytesPerPhone) };
+}
+
+/** Boots `phones` idle phones (blank, or all from `flashImage`) in a child process and reports its RSS growth. */
+export function phonesPerGiB(phones: number, flashImage?: string): Fleet {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--fleet', String(phones), flashImage ?? ''], {
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..'),
+  });
+  if (r.status !== 0) throw new Error(`fleet child failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Fleet;
+}
+
+if (require.main === module && process.argv[2] === '--fleet') {
+  measureHere(Number(process.argv[3]), process.argv[4] || undefined)
+    .then((f) => console.log(JSON.stringify(f)))
+    .catch((e) => { console.error(e); process.exit(1); });
+}
