@@ -8,7 +8,7 @@ import type { BootReason, KeyName, ScreenText } from '../hal/contract';
 import { boardProfile, type BoardProfile } from '../hal/boards';
 import { writeFileAtomic } from './devices/atomic-file';
 import { Keystore } from './devices/crypto';
-import { VirtualFlash } from './devices/flash';
+import { PowerCutError, VirtualFlash } from './devices/flash';
 import { VirtualPower } from './devices/power';
 import { EventGate, type FirmwareFault } from './host/event-gate';
 import type { FirmwareEngine } from './host/firmware-engine';
@@ -17,6 +17,7 @@ import { loadFirmwareImage } from './host/firmware-image-cache';
 import { createHostHal } from './host/host-hal';
 import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
+import { loadBootImage } from './host/slot-boot-loader';
 import { createVirtualDevices, type VirtualDevices } from './host/virtual-devices';
 import type { EngineKind, FarEnd, FlashStats, PhoneOptions, PhoneState, SimulatedPhone } from './phone-api';
 import { stageProvisioning } from './provisioning/staging';
@@ -66,6 +67,8 @@ export class Phone implements SimulatedPhone {
   private readonly keystore: Keystore;
   private readonly power: VirtualPower;
   private readonly disposers: (() => void)[] = [];
+  /** Source map of the image running now (none for an image booted from an update slot). */
+  private runningSourceMap: BundleSourceMap;
 
   constructor(
     readonly profile: BoardProfile,
@@ -83,6 +86,7 @@ export class Phone implements SimulatedPhone {
       usbDir: options.usbDir ?? null, mac: options.mac ?? profile.mac,
     });
     this.gate = new EventGate((label, fn) => this.runEntry(label, fn), () => this.afterEntry());
+    this.runningSourceMap = sourceMap;
     flash.onPowerCut(() => { this.powerWasCut = true; });
   }
 
@@ -233,6 +237,19 @@ export class Phone implements SimulatedPhone {
   // ── internals ──
 
   private start(reason: BootReason, message = ''): void {
+    // The boot loader: the updater partition's boot record picks the factory image or an A/B slot.
+    let image;
+    try {
+      image = loadBootImage(this.devices.flash, { code: this.code, sourceMap: this.sourceMap });
+    } catch (e) {
+      if (!(e instanceof PowerCutError)) throw e;
+      this.host('power cut in the boot loader');
+      this.phoneState = 'off';
+      return;
+    }
+    for (const note of image.notes) this.host(`boot loader: ${note}`);
+    if (image.label !== 'factory image') this.host(`boot loader: booting ${image.label}`);
+    this.runningSourceMap = image.sourceMap;
     this.power.booting(reason, message);
     this.powerWasCut = false;
     this.phoneState = 'running';
@@ -240,8 +257,8 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver)
-      : new NodeEngine(this.code, deliver);
+      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver)
+      : new NodeEngine(image.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {
       try {
@@ -295,8 +312,8 @@ export class Phone implements SimulatedPhone {
   private report(label: string, e: unknown): void {
     if (this.powerWasCut) return;
     const fault: FirmwareFault = e instanceof FaultError
-      ? { kind: e.kind, message: e.message, stack: condenseStack(this.sourceMap.mapStack(e.guestStack)) }
-      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: condenseStack(this.sourceMap.mapStack(String((e as Error)?.stack ?? ''))) };
+      ? { kind: e.kind, message: e.message, stack: condenseStack(this.runningSourceMap.mapStack(e.guestStack)) }
+      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: condenseStack(this.runningSourceMap.mapStack(String((e as Error)?.stack ?? ''))) };
     this.faults.push(fault);
     this.host(`firmware fault (${fault.kind}) in ${label}: ${fault.message}${fault.stack ? '\n' + fault.stack : ''}`);
   }

@@ -135,6 +135,7 @@ export class QuickJsEngine implements FirmwareEngine {
    * the WASM module when freed), so such a runtime is abandoned at dispose.
    */
   private interrupted = false;
+  private bootThrew = false;
   /** A budget error the guest bridge saw the firmware catch (see watchBudgetErrors in hal/quickjs/guest.ts). */
   private caughtByGuest: FirmwareFault | null = null;
   /** An over-budget state already reported after an event (reported again only after it went away). */
@@ -186,7 +187,14 @@ export class QuickJsEngine implements FirmwareEngine {
       '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
       'bootstrap.js',
     );
-    this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
+    try {
+      this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
+    } catch (e) {
+      // A boot that threw leaves objects of its half-built phone the runtime cannot free (freeing it
+      // aborts the WASM module, as for an interrupted one): abandon the runtime at dispose.
+      this.bootThrew = true;
+      throw e;
+    }
     this.pump();
     this.throwCaughtBudgetTrip();
     this.checkMemoryAfterEntry(true);
@@ -280,7 +288,7 @@ export class QuickJsEngine implements FirmwareEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.crashed || this.interrupted) {
+    if (this.crashed || this.interrupted || this.bootThrew) {
       // Freeing a runtime left mid-call, or one that leaked objects when interrupted, aborts the WASM module: abandon it (its memory stays allocated).
       this.dispatcher = null;
       return;

@@ -36,9 +36,10 @@ export function standInBundle(version: string): string {
   return `var PhoneFirmware={version:${JSON.stringify(version)},boot:function(hal){hal.serial.write("stand-in firmware "+${JSON.stringify(version)})}};`;
 }
 
-/** A bundle that throws at boot: it never reaches idle. */
+/** The real bundle (its guest bridge included) with a boot that throws: it never reaches idle. */
 export function brokenBundle(version: string): string {
-  return `var PhoneFirmware={version:${JSON.stringify(version)},boot:function(){throw new Error("broken image "+${JSON.stringify(version)})}};`;
+  return fs.readFileSync(DEFAULT_IMAGE, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '') +
+    `\n;PhoneFirmware=Object.assign({},PhoneFirmware,{version:${JSON.stringify(version)},boot:function(){throw new Error("broken image "+${JSON.stringify(version)})}});\n`;
 }
 
 let newer: Promise<string> | null = null;
