@@ -67,6 +67,7 @@ export class BaresipLine implements Line {
   private readonly accounts = new Map<number, string>();
   private readonly log: (line: string) => void;
   private readonly timeoutMs: number;
+  private lostListener: ((why: string) => void) | null = null;
 
   private constructor(private readonly socket: Socket, options: BaresipLineOptions) {
     this.log = options.log ?? (() => {});
@@ -97,6 +98,11 @@ export class BaresipLine implements Line {
   close(): void {
     this.closed = true;
     this.socket.destroy();
+  }
+
+  /** Called once when the connection to baresip ends without `close()` (the board's line reconnects). */
+  onLost(listener: (why: string) => void): void {
+    this.lostListener = listener;
   }
 
   // ── HAL Line ──
@@ -340,7 +346,8 @@ export class BaresipLine implements Line {
   }
 
   private lost(why: string): void {
-    if (!this.closed) this.log(`baresip ctrl_tcp: ${why}`);
+    const unexpected = !this.closed;
+    if (unexpected) this.log(`baresip ctrl_tcp: ${why}`);
     this.closed = true;
     for (const [token, p] of this.pending) {
       clearTimeout(p.timer);
@@ -355,6 +362,7 @@ export class BaresipLine implements Line {
       this.calls.delete(id);
       this.emit({ type: 'ended', callId: id, cause: 'error' });
     }
+    if (unexpected) this.lostListener?.(why);
   }
 
   private emit(e: LineEvent): void {

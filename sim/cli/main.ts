@@ -10,12 +10,13 @@ import { dataCommand } from './commands/data';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { resetMatrixCommand } from './commands/reset-matrix';
+import { runCommand } from './commands/run';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
 export function createCli(): Command {
   const program = new Command('phone')
-    .description('Desk phone firmware: build the image, run simulated phones, run QA scenarios, inspect flash dumps')
+    .description('Desk phone firmware: build the image, run simulated phones or the image on a Linux board, run QA scenarios, inspect flash dumps')
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   program.addCommand(buildCommand());
@@ -25,6 +26,7 @@ export function createCli(): Command {
   program.addCommand(inspectCommand());
   program.addCommand(logsCommand());
   program.addCommand(resetMatrixCommand());
+  program.addCommand(runCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(simCommand());
   return program;

@@ -11,7 +11,19 @@ import { writeFileAtomic } from './atomic-file';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class Keystore {
+/**
+ * Where named keys live: the simulator's in-memory `Keystore`, or a board's
+ * root-only directory (hal/linux/directory-keystore.ts). `delete` must leave
+ * nothing of the key behind.
+ */
+export interface KeyStorage {
+  get(name: string): Buffer | undefined;
+  set(name: string, key: Buffer): void;
+  delete(name: string): void;
+  names(): string[];
+}
+
+export class Keystore implements KeyStorage {
   private keys = new Map<string, Buffer>();
 
   /** Load from a side file (`<image>.keys.json`); absent file = empty keystore. */
@@ -46,8 +58,13 @@ export class Keystore {
   names(): string[] { return [...this.keys.keys()].sort(); }
 }
 
-export class NodeCryptoEngine implements Crypto {
-  constructor(readonly keystore: Keystore = new Keystore()) {}
+/** `K`: where the named keys live (the simulator's Keystore by default, a board's DirectoryKeystore). */
+export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto {
+  readonly keystore: K;
+
+  constructor(keystore?: K) {
+    this.keystore = keystore ?? (new Keystore() as KeyStorage as K);
+  }
 
   sha1(data: Uint8Array): Uint8Array { return digest('sha1', data); }
   sha256(data: Uint8Array): Uint8Array { return digest('sha256', data); }

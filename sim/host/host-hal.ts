@@ -1,14 +1,15 @@
 /**
- * The HAL the simulator hands to the firmware (directly under Node, or through
- * the QuickJS bridge): the virtual devices, with every callback into the
+ * The HAL a host hands to the firmware (directly under Node, or through the
+ * QuickJS bridge): the simulator's virtual devices or the board's drivers, with every callback into the
  * firmware routed through the event gate.
  */
-import type { Hal } from '../../hal/contract';
-import type { BoardProfile } from '../../hal/boards';
+import type { BoardInfo, Hal, Ldap, Socket, Udp } from '../../hal/contract';
 import type { EventGate } from './event-gate';
-import type { VirtualDevices } from './virtual-devices';
 
-export function createHostHal(profile: BoardProfile, devices: VirtualDevices, gate: EventGate): Hal {
+/** The devices a host hands over: the simulator's virtual ones, or the Linux board's drivers (hal/linux/board-host.ts). */
+export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime'> & { ldap: Ldap; socket: Socket; udp: Udp };
+
+export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate): Hal {
   const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
@@ -23,7 +24,7 @@ export function createHostHal(profile: BoardProfile, devices: VirtualDevices, ga
       clearTimer: (id) => clock.clearTimer(id),
     },
     display,
-    keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))), heldAtPowerOn: () => keys.heldAtPowerOn() },
+    keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))), heldAtPowerOn: () => keys.heldAtPowerOn?.() ?? [] },
     leds,
     line: {
       onEvent: (handler) => line.onEvent((e) => gate.deliver(`line ${e.type}`, () => handler(e))),
