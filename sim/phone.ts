@@ -2,10 +2,12 @@
  * A simulated desk phone: the firmware image running in QuickJS (or Node)
  * over virtual devices built from a board profile. See sim/phone-api.ts.
  */
+import * as nodeCrypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BootReason, KeyName, ScreenText } from '../hal/contract';
 import { boardProfile, type BoardProfile } from '../hal/boards';
+import { readUpdateKey, writeUpdateKey } from '../firmware/updater/update-key';
 import { writeFileAtomic } from './devices/atomic-file';
 import { Keystore } from './devices/crypto';
 import { PowerCutError, VirtualFlash } from './devices/flash';
@@ -44,12 +46,24 @@ export function loadFlashImage(file: string, profile: BoardProfile): VirtualFlas
   }
 }
 
+/** The factory step: the update key into the updater partition, unless it holds one already (a phone trusts one key for life). */
+function stageUpdateKey(flash: VirtualFlash, pem: string): void {
+  if (!flash.partitions().includes('updater')) return;
+  const part = flash.open('updater');
+  if (readUpdateKey(part)) return;
+  const key = nodeCrypto.createPublicKey(pem);
+  const algorithm = key.asymmetricKeyType === 'ed25519' ? 'ed25519' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : null;
+  if (!algorithm) throw new Error(`update key: a ${key.asymmetricKeyType} key; update keys are Ed25519 or ECDSA P-256`);
+  writeUpdateKey(part, { algorithm, publicKeyDer: key.export({ format: 'der', type: 'spki' }) });
+}
+
 export async function createPhone(options: PhoneOptions): Promise<Phone> {
   const profile = boardProfile(options.board);
   const engine = options.engine ?? 'quickjs';
   const imagePath = options.image ?? DEFAULT_IMAGE;
   if (!fs.existsSync(imagePath)) throw new Error(`no firmware image at ${imagePath}: run "phone build" first`);
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
+  if (options.updateKeyPem) stageUpdateKey(flash, options.updateKeyPem);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
   const phone = new Phone(profile, engine, loadFirmwareImage(imagePath).code, loadFirmwareImage(imagePath).sourceMap, flash, options, module);
   // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.

@@ -108,6 +108,8 @@ async function stageTree(tree: string, input: BoardImageInput): Promise<void> {
   if (fs.existsSync(input.bundle + '.map')) put('opt/phone/dist/firmware.js.map', input.bundle + '.map');
   put('etc/phone/board.json', input.boardFile);
   put('etc/systemd/system/phone.service', path.join(ROOT, 'systemd', 'phone.service'));
+  put('opt/phone/rauc-boot-backend', path.join(ROOT, 'systemd', 'rauc-boot-backend'));
+  fs.chmodSync(path.join(opt, 'rauc-boot-backend'), 0o755);
   fs.mkdirSync(path.join(tree, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
   fs.symlinkSync('../phone.service', path.join(tree, 'etc/systemd/system/multi-user.target.wants/phone.service'));
   for (const f of fs.readdirSync(path.join(ROOT, 'boards'))) put(`opt/phone/boards/${f}`, path.join(ROOT, 'boards', f));

@@ -14,8 +14,7 @@ import * as fs from 'fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readBootRecord } from '../../firmware/updater/boot-record';
-import { writeUpdateKey } from '../../firmware/updater/update-key';
-import { generateSigningKey } from '../../build/image/signing-key';
+import { generateSigningKey, publicKeyPem } from '../../build/image/signing-key';
 import { createPhone, type Phone } from '../../sim/phone';
 import { advanceUntil } from '../helpers/sim';
 import { NginxServer } from '../servers/nginx';
@@ -36,8 +35,8 @@ async function factoryPhone(): Promise<Phone> {
   const phone = await createPhone({
     board: 'desk-500', engine: 'quickjs', provisioningDir: null,
     deviceSettings: { 'device.prov.serverName': server.httpUrl, 'device.prov.user': USER, 'device.prov.password': PASSWORD, 'device.prov.timeoutMs': '3000' },
+    updateKeyPem: publicKeyPem(phoneKey),
   });
-  writeUpdateKey(phone.devices.flash.open('updater'), { algorithm: phoneKey.algorithm, publicKeyDer: phoneKey.publicKeyDer });
   await phone.boot();
   return phone;
 }
