@@ -1,6 +1,6 @@
 /**
- * The simulator's boot loader: what a board's boot ROM and updater stage do
- * before the application starts. It reads the boot record in the `updater`
+ * The boot loader of the simulator and of `phone run` on a board: what a
+ * boot ROM and updater stage do before the application starts. It reads the boot record in the `updater`
  * partition (firmware/updater/boot-selection.ts: trial-boot accounting and
  * rollback, written to the virtual flash like any firmware write) and loads
  * the chosen slot's update file: its stored hash checked against the record,
@@ -9,12 +9,11 @@
  */
 import * as nodeCrypto from 'crypto';
 import { inflateSync } from 'fflate';
-import type { FlashPartition } from '../../hal/contract';
+import type { Flash, FlashPartition } from '../../hal/contract';
 import type { SlotInfo } from '../../firmware/updater/boot-record';
 import { chooseBootSlot } from '../../firmware/updater/boot-selection';
 import { parseUpdateFile } from '../../firmware/updater/update-file';
 import { updaterLayout, type SlotName } from '../../firmware/updater/updater-layout';
-import type { VirtualFlash } from '../devices/flash';
 import { BundleSourceMap } from '../source-map';
 import type { LoadedImage } from './firmware-image-cache';
 
@@ -29,8 +28,8 @@ export interface BootImage extends LoadedImage {
 const inflated = new Map<string, string>();
 const NO_SOURCE_MAP = new BundleSourceMap('');
 
-/** Throws PowerCutError when the power goes while the boot record is written. */
-export function loadBootImage(flash: VirtualFlash, factory: LoadedImage): BootImage {
+/** Throws what the flash throws while the boot record is written (PowerCutError in the simulator). */
+export function loadBootImage(flash: Flash, factory: LoadedImage): BootImage {
   if (!flash.partitions().includes('updater')) return { ...factory, label: 'factory image', notes: [] };
   const part = flash.open('updater');
   const choice = chooseBootSlot(part, (slot, info) => slotBundle(part, slot, info) !== null);
