@@ -46,39 +46,36 @@ function phoneOnVersion1(): VirtualFlash {
   return flash;
 }
 
-/** Install version 2, boot it on trial, mark it good: every flash operation the update makes. */
-function updateToVersion2(flash: VirtualFlash): void {
-  installToInactiveSlot(flash.open('updater'), crypto, FILE2, '2.0.0');
-  const booted = loadBootImage(flash, FACTORY);
-  if (booted.code === V2) markGood(flash, '2.0.0');
+/** Install `file`, boot it on trial, mark it good: every flash operation an update makes. */
+function update(flash: VirtualFlash, file: Buffer, version: string, code: string): void {
+  installToInactiveSlot(flash.open('updater'), crypto, file, version);
+  if (loadBootImage(flash, FACTORY).code === code) markGood(flash, version);
 }
 
 /** The boot loader's record write that uses up the trial boot: one erase, one program. */
 const TRIAL_BOOT_OPS = 2;
 
-test('power cut at every flash operation of an install, trial boot and mark-good: version 1 or 2 always boots', () => {
-  const base = phoneOnVersion1();
-  const image = base.image();
-  const geometry = boardProfile(BOARD).flash;
+interface Update { file: Buffer; version: string; code: string }
 
+/** Cut the power at each flash operation of `next` over a phone running `old`: old or new always boots. */
+function cutAtEveryOperation(image: Uint8Array, old: Update, next: Update): string {
+  const geometry = boardProfile(BOARD).flash;
   const reference = VirtualFlash.fromImage(geometry, image);
   const before = reference.stats().find((p) => p.name === 'updater')!;
   const opsBefore = reference.operationCount();
-  installToInactiveSlot(reference.open('updater'), crypto, FILE2, '2.0.0');
+  installToInactiveSlot(reference.open('updater'), crypto, next.file, next.version);
   const activationOps = reference.operationCount() - opsBefore;
   const installed = reference.stats().find((p) => p.name === 'updater')!;
-  loadBootImage(reference, FACTORY);
-  markGood(reference, '2.0.0');
+  assert.is(loadBootImage(reference, FACTORY).code, next.code);
+  markGood(reference, next.version);
   const total = reference.operationCount() - opsBefore;
-  assert.is(readBootRecord(reference.open('updater'))!.slots.B.state, 'good');
-  console.log(`  install of a ${FILE2.length}-byte update file: ${installed.eraseOps - before.eraseOps} erases, ${installed.programBytes - before.programBytes} bytes programmed in ${installed.programOps - before.programOps} programs; ${total} flash operations with trial boot and mark-good`);
 
-  const booted = { v1: 0, v2: 0 };
+  const booted = { old: 0, next: 0 };
   for (let cut = 1; cut <= total; cut++) {
     const flash = VirtualFlash.fromImage(geometry, image);
     flash.cutPowerAfter(cut);
     try {
-      updateToVersion2(flash);
+      update(flash, next.file, next.version, next.code);
       assert.unreachable(`no power cut at operation ${cut} of ${total}`);
     } catch (e) {
       if (!(e instanceof PowerCutError)) throw e;
@@ -87,17 +84,37 @@ test('power cut at every flash operation of an install, trial boot and mark-good
     // Power on, twice: the boot after a cut, and the one after that (a trial used up falls back, never to nothing).
     for (let boot = 0; boot < 2; boot++) {
       const code = loadBootImage(flash, FACTORY).code;
-      const which = code === V1 ? 'version 1' : code === V2 ? 'version 2' : code === FACTORY.code ? 'the factory image' : 'something else';
-      assert.ok(code === V1 || code === V2, `cut at operation ${cut}: boots ${which}`);
-      // Activated and its trial boot not yet used up: version 2 gets its trial. A cut once the trial
-      // boot has begun (before mark-good) is a boot that did not reach idle: version 1 again.
-      if (boot === 0 && cut > activationOps && cut <= activationOps + TRIAL_BOOT_OPS) assert.ok(code === V2, `cut at ${cut}, after activation: boots ${which}`);
-      if (boot === 0 && cut <= activationOps) assert.ok(code === V1, `cut at ${cut}, before activation: boots ${which}`);
-      if (code === V1) booted.v1++;
-      else booted.v2++;
+      const which = code === old.code ? `version ${old.version}` : code === next.code ? `version ${next.version}` : code === FACTORY.code ? 'the factory image' : 'something else';
+      assert.ok(code === old.code || code === next.code, `cut at operation ${cut}: boots ${which}`);
+      // Activated and its trial boot not yet used up: the new version gets its trial. A cut once the trial
+      // boot has begun (before mark-good) is a boot that did not reach idle: the old version again.
+      if (boot === 0 && cut > activationOps && cut <= activationOps + TRIAL_BOOT_OPS) assert.ok(code === next.code, `cut at ${cut}, after activation: boots ${which}`);
+      if (boot === 0 && cut <= activationOps) assert.ok(code === old.code, `cut at ${cut}, before activation: boots ${which}`);
+      if (code === old.code) booted.old++;
+      else booted.next++;
     }
   }
-  assert.ok(booted.v1 > 0 && booted.v2 > 0);
+  assert.ok(booted.old > 0 && booted.next > 0);
+  return `${installed.eraseOps - before.eraseOps} erases, ${installed.programBytes - before.programBytes} bytes programmed in ${installed.programOps - before.programOps} programs for the install; ${total} flash operations with trial boot and mark-good, each cut`;
+}
+
+const V3 = V2.replace("'2.0.0'", "'3.0.0'").replace('"2.0.0"', '"3.0.0"');
+const ONE = { file: FILE1, version: '1.0.0', code: V1 };
+const TWO = { file: FILE2, version: '2.0.0', code: V2 };
+const THREE = { file: updateFile({ version: '3.0.0', bundle: V3 }), version: '3.0.0', code: V3 };
+
+test('power cut at every flash operation: version 2 into the empty slot B while version 1 runs from A', () => {
+  const figures = cutAtEveryOperation(phoneOnVersion1().image(), ONE, TWO);
+  console.log(`  update file of ${FILE2.length} bytes into an empty slot: ${figures}`);
+});
+
+test('power cut at every flash operation: version 3 over the fallback slot A while version 2 runs from B', () => {
+  const flash = phoneOnVersion1();
+  update(flash, TWO.file, TWO.version, TWO.code);
+  const r = readBootRecord(flash.open('updater'))!;
+  assert.equal([r.active, r.fallback, r.slots.A.state, r.slots.B.state], ['B', 'A', 'good', 'good']);
+  const figures = cutAtEveryOperation(flash.image(), TWO, THREE);
+  console.log(`  update file of ${THREE.file.length} bytes over the fallback slot: ${figures}`);
 });
 
 test.run();
