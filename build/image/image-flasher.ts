@@ -62,7 +62,12 @@ export function writeAndVerify(file: string, target: string, progress: (done: nu
       while (written < n) written += fs.writeSync(fd, data, at + written, n - written, at + written);
       progress(at + n, data.length, 'write');
     }
-    fs.fsyncSync(fd);
+    try {
+      fs.fsyncSync(fd);
+    } catch (e) {
+      // MTD character devices have no fsync (EINVAL): their close() syncs the flash (mtd_sync).
+      if ((e as NodeJS.ErrnoException).code !== 'EINVAL') throw e;
+    }
   } finally {
     fs.closeSync(fd);
   }
