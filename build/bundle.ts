@@ -37,9 +37,16 @@ const forbidNodeBuiltins: esbuild.Plugin = {
   },
 };
 
-/** `entry` exists for test images (e.g. deliberately faulty firmware); the product image uses the default. */
-export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY): Promise<BuildReport> {
-  const version: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+/** The version images are built with: package.json's. */
+export function packageVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+}
+
+/**
+ * `entry` exists for test images (e.g. deliberately faulty firmware), `version` for update
+ * tests that need a newer image than the one running; the product image uses the defaults.
+ */
+export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY, version = packageVersion()): Promise<BuildReport> {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const result = await esbuild.build({
     entryPoints: [entry],

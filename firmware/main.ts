@@ -29,6 +29,7 @@ import { DeviceSettings } from './settings/device-settings';
 import { FileStore } from './storage/file-store';
 import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
+import { startUpdater, updaterModule } from './updater/updater-module';
 
 export const version: string = __FIRMWARE_VERSION__;
 
@@ -95,6 +96,7 @@ export function boot(hal: Hal): BootedPhone {
     kernel.modules.register({ declaration });
   }
   kernel.modules.register(analyticsModule());
+  kernel.modules.register(updaterModule());
 
   let nvram: FileStore;
   let fs: FileStore;
@@ -177,6 +179,8 @@ export function boot(hal: Hal): BootedPhone {
     },
     // After calls (its CDRs) and logs (its redaction filter); off unless enabled.
     analytics: () => { startAnalytics(kernel, { fs, config, settings }); },
+    // After provisioning: checks APP_FILE_PATH after each cycle; marks the running slot good at idle.
+    updater: () => { startUpdater(kernel, { provisioning, config }); },
     // After the idle screen is up: the out-of-box wizard shows over it.
     reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
   };

@@ -129,7 +129,17 @@ export interface Crypto {
   encrypt(keyName: string, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
   /** Throws if the key is missing or the data was tampered with. */
   decrypt(keyName: string, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /**
+   * Check a signature over `data` with a public key (DER SubjectPublicKeyInfo):
+   * `ed25519` (64-byte signature) or `ecdsa-p256` (SHA-256, DER signature).
+   * False for a wrong or malformed signature; throws only for a key that is
+   * not of `algorithm`. Firmware update files are checked this way.
+   */
+  verify(algorithm: SignatureAlgorithm, publicKeyDer: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
 }
+
+/** Signature schemes of `Crypto.verify`. */
+export type SignatureAlgorithm = 'ed25519' | 'ecdsa-p256';
 
 // ───────────────────────────── clock ─────────────────────────────
 

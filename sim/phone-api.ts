@@ -26,6 +26,8 @@ export interface PhoneOptions {
   provisioningDir?: string | null;
   /** Device settings staged into nvram before boot (provisioning server, credentials, trusted CA: see firmware/provisioning/server-settings.ts). */
   deviceSettings?: Record<string, string>;
+  /** Public update key (PEM) the factory puts into the updater partition when it holds none (docs/update.md); absent: none, the phone installs no update. */
+  updateKeyPem?: string;
   /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
   outOfBox?: boolean;
   /** QuickJS: measure the heap at every interrupt poll so `heapPeak()` sees the peak, not an after-boot value (slower: benchmarks only). */

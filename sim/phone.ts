@@ -2,13 +2,15 @@
  * A simulated desk phone: the firmware image running in QuickJS (or Node)
  * over virtual devices built from a board profile. See sim/phone-api.ts.
  */
+import * as nodeCrypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BootReason, KeyName, ScreenText } from '../hal/contract';
 import { boardProfile, type BoardProfile } from '../hal/boards';
+import { readUpdateKey, writeUpdateKey } from '../firmware/updater/update-key';
 import { writeFileAtomic } from './devices/atomic-file';
 import { Keystore } from './devices/crypto';
-import { VirtualFlash } from './devices/flash';
+import { PowerCutError, VirtualFlash } from './devices/flash';
 import { VirtualPower } from './devices/power';
 import { EventGate, type FirmwareFault } from './host/event-gate';
 import type { FirmwareEngine } from './host/firmware-engine';
@@ -17,6 +19,7 @@ import { loadFirmwareImage } from './host/firmware-image-cache';
 import { createHostHal } from './host/host-hal';
 import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
+import { loadBootImage } from './host/slot-boot-loader';
 import { createVirtualDevices, type VirtualDevices } from './host/virtual-devices';
 import type { EngineKind, FarEnd, FlashStats, PhoneOptions, PhoneState, SimulatedPhone } from './phone-api';
 import { stageProvisioning } from './provisioning/staging';
@@ -43,12 +46,24 @@ export function loadFlashImage(file: string, profile: BoardProfile): VirtualFlas
   }
 }
 
+/** The factory step: the update key into the updater partition, unless it holds one already (a phone trusts one key for life). */
+function stageUpdateKey(flash: VirtualFlash, pem: string): void {
+  if (!flash.partitions().includes('updater')) return;
+  const part = flash.open('updater');
+  if (readUpdateKey(part)) return;
+  const key = nodeCrypto.createPublicKey(pem);
+  const algorithm = key.asymmetricKeyType === 'ed25519' ? 'ed25519' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : null;
+  if (!algorithm) throw new Error(`update key: a ${key.asymmetricKeyType} key; update keys are Ed25519 or ECDSA P-256`);
+  writeUpdateKey(part, { algorithm, publicKeyDer: key.export({ format: 'der', type: 'spki' }) });
+}
+
 export async function createPhone(options: PhoneOptions): Promise<Phone> {
   const profile = boardProfile(options.board);
   const engine = options.engine ?? 'quickjs';
   const imagePath = options.image ?? DEFAULT_IMAGE;
   if (!fs.existsSync(imagePath)) throw new Error(`no firmware image at ${imagePath}: run "phone build" first`);
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
+  if (options.updateKeyPem) stageUpdateKey(flash, options.updateKeyPem);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
   const phone = new Phone(profile, engine, loadFirmwareImage(imagePath).code, loadFirmwareImage(imagePath).sourceMap, flash, options, module);
   // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.
@@ -66,6 +81,8 @@ export class Phone implements SimulatedPhone {
   private readonly keystore: Keystore;
   private readonly power: VirtualPower;
   private readonly disposers: (() => void)[] = [];
+  /** Source map of the image running now (none for an image booted from an update slot). */
+  private runningSourceMap: BundleSourceMap;
 
   constructor(
     readonly profile: BoardProfile,
@@ -83,6 +100,7 @@ export class Phone implements SimulatedPhone {
       usbDir: options.usbDir ?? null, mac: options.mac ?? profile.mac,
     });
     this.gate = new EventGate((label, fn) => this.runEntry(label, fn), () => this.afterEntry());
+    this.runningSourceMap = sourceMap;
     flash.onPowerCut(() => { this.powerWasCut = true; });
   }
 
@@ -239,6 +257,19 @@ export class Phone implements SimulatedPhone {
   // ── internals ──
 
   private start(reason: BootReason, message = ''): void {
+    // The boot loader: the updater partition's boot record picks the factory image or an A/B slot.
+    let image;
+    try {
+      image = loadBootImage(this.devices.flash, { code: this.code, sourceMap: this.sourceMap });
+    } catch (e) {
+      if (!(e instanceof PowerCutError)) throw e;
+      this.host('power cut in the boot loader');
+      this.phoneState = 'off';
+      return;
+    }
+    for (const note of image.notes) this.host(`boot loader: ${note}`);
+    if (image.label !== 'factory image') this.host(`boot loader: booting ${image.label}`);
+    this.runningSourceMap = image.sourceMap;
     this.power.booting(reason, message);
     this.powerWasCut = false;
     this.phoneState = 'running';
@@ -246,8 +277,8 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver, this.options.sampleHeapPeak ?? false)
-      : new NodeEngine(this.code, deliver);
+      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.sampleHeapPeak ?? false)
+      : new NodeEngine(image.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {
       try {
@@ -301,8 +332,8 @@ export class Phone implements SimulatedPhone {
   private report(label: string, e: unknown): void {
     if (this.powerWasCut) return;
     const fault: FirmwareFault = e instanceof FaultError
-      ? { kind: e.kind, message: e.message, stack: condenseStack(this.sourceMap.mapStack(e.guestStack)) }
-      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: condenseStack(this.sourceMap.mapStack(String((e as Error)?.stack ?? ''))) };
+      ? { kind: e.kind, message: e.message, stack: condenseStack(this.runningSourceMap.mapStack(e.guestStack)) }
+      : { kind: 'firmware-exception', message: String((e as Error)?.message ?? e), stack: condenseStack(this.runningSourceMap.mapStack(String((e as Error)?.stack ?? ''))) };
     this.faults.push(fault);
     this.host(`firmware fault (${fault.kind}) in ${label}: ${fault.message}${fault.stack ? '\n' + fault.stack : ''}`);
   }

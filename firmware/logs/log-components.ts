@@ -26,6 +26,7 @@ export const LOG_COMPONENTS: readonly LogComponent[] = [
   { id: 'reset', description: 'resets' },
   { id: 'da', description: 'device analytics' },
   { id: 'sntp', description: 'time: SNTP client, time zone' },
+  { id: 'updt', description: 'firmware updater: application image, A/B slots' },
 ];
 
 /** Default threshold of every component: info and above (debug, e.g. SIP message dumps, is off). */

@@ -28,6 +28,7 @@ import { EventGate, type FirmwareFault } from '../../sim/host/event-gate';
 import type { FirmwareEngine } from '../../sim/host/firmware-engine';
 import { FaultError } from '../../sim/host/firmware-fault';
 import { loadFirmwareImage } from '../../sim/host/firmware-image-cache';
+import { loadBootImage } from '../../sim/host/slot-boot-loader';
 import { createHostHal } from '../../sim/host/host-hal';
 import { NodeEngine } from '../../sim/host/node-engine';
 import { QuickJsEngine, quickJsModule } from '../../sim/host/quickjs-engine';
@@ -258,13 +259,27 @@ class BoardRunner implements RunningBoard {
 
   // ── internals ──
 
+  /** The updater partition's boot record picks the image file (factory) or an A/B slot the firmware installed (docs/update.md). */
+  private bootImage(): string {
+    try {
+      const booted = loadBootImage(this.devices.flash, this.image);
+      for (const note of booted.notes) this.hostLog(`boot loader: ${note}`);
+      if (booted.label !== 'factory image') this.hostLog(`boot loader: booting ${booted.label}`);
+      return booted.code;
+    } catch (e) {
+      this.hostLog(`boot loader: boot record unusable (${(e as Error).message}): booting the image file`);
+      return this.image.code;
+    }
+  }
+
   private startFirmware(): void {
     this.state = 'running';
     this.devices.display.setBacklight(100);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
+    const code = this.bootImage();
     const engine: FirmwareEngine = this.quickjs
-      ? new QuickJsEngine(this.quickjs, boardCpuBudget(this.profile), this.image.code, deliver)
-      : new NodeEngine(this.image.code, deliver);
+      ? new QuickJsEngine(this.quickjs, boardCpuBudget(this.profile), code, deliver)
+      : new NodeEngine(code, deliver);
     this.engine = engine;
     this.gate.deliver('boot', () => {
       try {

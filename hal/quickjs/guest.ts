@@ -207,6 +207,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     listKeys: (prefix) => call('crypto', 'listKeys', prefix),
     encrypt: (n, d, aad) => call('crypto', 'encrypt', n, d, aad),
     decrypt: (n, d, aad) => call('crypto', 'decrypt', n, d, aad),
+    verify: (a, k, d, s) => call('crypto', 'verify', a, k, d, s),
   };
 
   const clock: Clock = {

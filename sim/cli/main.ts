@@ -7,6 +7,8 @@ import { buildCommand } from './commands/build';
 import { configCommand } from './commands/config';
 import { cryptCommand } from './commands/crypt';
 import { dataCommand } from './commands/data';
+import { flashCommand } from './commands/flash';
+import { imageCommand, keygenCommand } from './commands/image';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { resetMatrixCommand } from './commands/reset-matrix';
@@ -23,6 +25,9 @@ export function createCli(): Command {
   program.addCommand(configCommand());
   program.addCommand(cryptCommand());
   program.addCommand(dataCommand());
+  program.addCommand(flashCommand());
+  program.addCommand(imageCommand());
+  program.addCommand(keygenCommand());
   program.addCommand(inspectCommand());
   program.addCommand(logsCommand());
   program.addCommand(resetMatrixCommand());

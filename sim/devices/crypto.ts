@@ -5,7 +5,7 @@
  */
 import * as nodeCrypto from 'crypto';
 import * as fs from 'fs';
-import type { Crypto } from '../../hal/contract';
+import type { Crypto, SignatureAlgorithm } from '../../hal/contract';
 import { writeFileAtomic } from './atomic-file';
 
 const IV_BYTES = 12;
@@ -110,6 +110,20 @@ export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto
       return new Uint8Array(Buffer.concat([d.update(b.subarray(IV_BYTES, b.length - TAG_BYTES)), d.final()]));
     } catch {
       throw new Error(`decryption under key "${keyName}" failed: data was altered or belongs to another key`);
+    }
+  }
+
+  verify(algorithm: SignatureAlgorithm, publicKeyDer: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+    const key = nodeCrypto.createPublicKey({ key: Buffer.from(publicKeyDer), format: 'der', type: 'spki' });
+    const expected = algorithm === 'ed25519' ? 'ed25519' : 'ec';
+    if (key.asymmetricKeyType !== expected || (algorithm === 'ecdsa-p256' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')) {
+      throw new Error(`public key is ${key.asymmetricKeyType}${key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : ''}, not ${algorithm}`);
+    }
+    try {
+      return nodeCrypto.verify(algorithm === 'ed25519' ? null : 'sha256', data, key, signature);
+    } catch {
+      // A malformed signature (wrong length, bad DER) is a failed check, not a fault.
+      return false;
     }
   }
 

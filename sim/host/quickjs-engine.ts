@@ -44,7 +44,7 @@ import { EntryBudget } from './entry-budget';
 const SYNC_METHODS: Record<string, string[]> = {
   board: ['info'],
   flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
-  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt'],
+  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe'],
   keys: ['subscribe', 'heldAtPowerOn'],
@@ -135,6 +135,7 @@ export class QuickJsEngine implements FirmwareEngine {
    * the WASM module when freed), so such a runtime is abandoned at dispose.
    */
   private interrupted = false;
+  private bootThrew = false;
   /** A budget error the guest bridge saw the firmware catch (see watchBudgetErrors in hal/quickjs/guest.ts). */
   private caughtByGuest: FirmwareFault | null = null;
   /** An over-budget state already reported after an event (reported again only after it went away). */
@@ -192,7 +193,14 @@ export class QuickJsEngine implements FirmwareEngine {
       '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
       'bootstrap.js',
     );
-    this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
+    try {
+      this.evalOrThrow('PhoneFirmware.boot(globalThis.__hal)', 'bootstrap.js').dispose();
+    } catch (e) {
+      // A boot that threw leaves objects of its half-built phone the runtime cannot free (freeing it
+      // aborts the WASM module, as for an interrupted one): abandon the runtime at dispose.
+      this.bootThrew = true;
+      throw e;
+    }
     this.pump();
     this.throwCaughtBudgetTrip();
     this.checkMemoryAfterEntry(true);
@@ -287,7 +295,7 @@ export class QuickJsEngine implements FirmwareEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.crashed || this.interrupted) {
+    if (this.crashed || this.interrupted || this.bootThrew) {
       // Freeing a runtime left mid-call, or one that leaked objects when interrupted, aborts the WASM module: abandon it (its memory stays allocated).
       this.dispatcher = null;
       return;

@@ -28,6 +28,7 @@ function readOnlyCrypto(c: Crypto): Crypto {
     listKeys: (p) => c.listKeys(p),
     encrypt: (n, d, aad) => c.encrypt(n, d, aad),
     decrypt: (n, d, aad) => c.decrypt(n, d, aad),
+    verify: (a, k, d, sig) => c.verify(a, k, d, sig),
     generateKey: refuse('generateKey'),
     destroyKey: refuse('destroyKey'),
   };

@@ -225,6 +225,7 @@ class InspectionCrypto implements Crypto {
   listKeys(): string[] { return []; }
   encrypt(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
   decrypt(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
+  verify(): boolean { throw new ReadOnlyError('no signatures checked during inspection'); }
 }
 
 function spanAt(spans: RecordSpan[], offset: number): RecordSpan | null {

@@ -26,6 +26,7 @@ interface SimOptions {
   web?: boolean;
   port: string;
   image: string;
+  updateKey?: string;
 }
 
 const STDIN_COMMANDS = `
@@ -51,6 +52,7 @@ export function simCommand(): Command {
     .option('--web', 'start the browser UI on 127.0.0.1 and print its URL')
     .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
     .option('--image <file>', 'firmware bundle to run', path.relative(process.cwd(), DEFAULT_IMAGE) || DEFAULT_IMAGE)
+    .option('--update-key <pem>', 'update key (phone keygen\'s FILE or FILE.pub.pem) put into a blank updater partition: the phone then installs update files signed with it (docs/update.md)')
     .addHelpText('after', STDIN_COMMANDS)
     .action(async (opts: SimOptions) => runSim(opts));
 }
@@ -65,7 +67,8 @@ async function runSim(opts: SimOptions): Promise<void> {
 
   let phone: Phone;
   try {
-    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir });
+    const updateKeyPem = opts.updateKey ? fs.readFileSync(opts.updateKey, 'utf8') : undefined;
+    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir, updateKeyPem });
   } catch (e) {
     if (e instanceof FlashImageError) {
       throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
