@@ -48,7 +48,8 @@ export const BOARDS: Record<string, BoardProfile> = {
       progSize: 16,
       partitions: [
         { name: 'nvram', size: 64 * KIB },
-        { name: 'fs', size: 1 * MIB },
+        // Sized for a 10,000-entry global directory: its last good file (≈ 1 MiB) and two index generations while a rebuild writes ahead.
+        { name: 'fs', size: 4 * MIB },
         { name: 'updater', size: 512 * KIB },
       ],
     },
