@@ -10,6 +10,7 @@ import { dataCommand } from './commands/data';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { resetMatrixCommand } from './commands/reset-matrix';
+import { fleetCommand } from './commands/fleet';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
 
@@ -26,6 +27,7 @@ export function createCli(): Command {
   program.addCommand(logsCommand());
   program.addCommand(resetMatrixCommand());
   program.addCommand(scenarioCommand());
+  program.addCommand(fleetCommand());
   program.addCommand(simCommand());
   return program;
 }
