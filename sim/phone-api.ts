@@ -28,6 +28,11 @@ export interface PhoneOptions {
   deviceSettings?: Record<string, string>;
   /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
   outOfBox?: boolean;
+  /**
+   * Sample the QuickJS heap at every interrupt poll, host call and entry so
+   * `memoryPeak()` is a peak, not an after-value (slow: for tests and benches).
+   */
+  trackMemoryPeak?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */

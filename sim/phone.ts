@@ -219,6 +219,11 @@ export class Phone implements SimulatedPhone {
     return this.engineInstance?.memoryUsage() ?? 0;
   }
 
+  /** Highest QuickJS heap since this boot or the last reset (options.trackMemoryPeak; 0 otherwise or under Node). */
+  memoryPeak(reset = false): number {
+    return this.engineInstance?.memoryPeak(reset) ?? 0;
+  }
+
   dispose(): void {
     this.teardown();
     this.devices.udp.dispose();
@@ -240,7 +245,7 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver)
+      ? new QuickJsEngine(this.quickjs!, this.profile, this.code, deliver, this.options.trackMemoryPeak ?? false)
       : new NodeEngine(this.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {
