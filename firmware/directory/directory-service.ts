@@ -147,6 +147,7 @@ export class DirectoryService {
       return;
     }
     if (name === GLOBAL_FILE) {
+      this.d.log.info(`directory: merging ${GLOBAL_FILE} (${text.length} characters)`);
       this.rebuild(text);
     } else if (name === this.personalFileName()) {
       if (textDigest(text) === this.local.fileDigest()) return;
