@@ -4,7 +4,8 @@
  * the host provides (`hostPages`), so the pages live outside the VM as they
  * live on flash in the phone.
  */
-import { parseDirectoryXml } from '../firmware/directory/directory-xml';
+import { parseDirectoryXml, readDirectoryXml } from '../firmware/directory/directory-xml';
+import { itemAt } from '../firmware/directory/directory-item-scanner';
 import { MergedDirectory, type DirectoryStorage } from '../firmware/directory/merged-directory';
 import type { Contact } from '../firmware/directory/contact';
 import { RESULT_ROWS } from '../firmware/directory/local-directory-screen';
@@ -23,10 +24,12 @@ let heldWhole: Contact[] | null = null;
 
 export function merge(personalXml: string, globalXml: string): number {
   const personal = parseDirectoryXml(personalXml, 500);
-  const global = parseDirectoryXml(globalXml, 10000);
-  if (!personal.ok || !global.ok) throw new Error(`bench files refused: ${personal.ok ? '' : personal.error} ${global.ok ? '' : global.error}`);
+  if (!personal.ok) throw new Error(`bench personal file refused: ${personal.error}`);
+  // The global file read item by item, as the phone merges it (bounded memory).
+  const global = { each: (visit: (c: Contact, ref: number) => void) => readDirectoryXml(globalXml, 10000, visit).ok, at: (ref: number) => itemAt(globalXml, ref).contact ?? undefined };
   directory = MergedDirectory.open(storage, false);
-  directory = MergedDirectory.build(storage, false, personal.contacts, new Set(), global.contacts, 'bench', directory);
+  directory = MergedDirectory.build(storage, false, personal.contacts, new Set(), global, 'bench', directory);
+  if (!directory) throw new Error('bench global file refused');
   return directory.size();
 }
 

@@ -48,11 +48,13 @@ export const BOARDS: Record<string, BoardProfile> = {
       progSize: 16,
       partitions: [
         { name: 'nvram', size: 64 * KIB },
-        { name: 'fs', size: 1 * MIB },
+        // Sized for a 10,000-entry global directory: its last good file (≈ 1 MiB) and two index generations while a rebuild writes ahead.
+        { name: 'fs', size: 4 * MIB },
         { name: 'updater', size: 512 * KIB },
       ],
     },
-    cpuBudget: { pollsPerEvent: 2000, pollsAtBoot: 20000, msPerEvent: 1000, msAtBoot: 10000 },
+    // An event may merge a 10,000-entry global directory (≈ 3 s of QuickJS CPU on the reference host).
+    cpuBudget: { pollsPerEvent: 10000, pollsAtBoot: 20000, msPerEvent: 6000, msAtBoot: 10000 },
   },
   'desk-99': {
     profile: 'desk-99',

@@ -30,8 +30,11 @@ export interface PhoneOptions {
   updateKeyPem?: string;
   /** Blank flash: let the out-of-box wizard run at first boot (default: staged past it, like a phone from a staging tool). */
   outOfBox?: boolean;
-  /** QuickJS: measure the heap at every interrupt poll so `heapPeak()` sees the peak, not an after-boot value (slower: benchmarks only). */
-  sampleHeapPeak?: boolean;
+  /**
+   * Sample the QuickJS heap at every interrupt poll, host call and entry so
+   * `memoryPeak()` is a peak, not an after-value (slow: for tests and benches).
+   */
+  trackMemoryPeak?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */

@@ -237,10 +237,9 @@ export class Phone implements SimulatedPhone {
     return this.engineInstance?.memoryUsage() ?? 0;
   }
 
-  /** Most bytes the QuickJS runtime of this boot was seen holding (at every interrupt poll with `sampleHeapPeak`); 0 under Node. */
-  heapPeak(): number {
-    const e = this.engineInstance;
-    return e instanceof QuickJsEngine ? Math.max(e.heapPeakBytes, e.memoryUsage()) : 0;
+  /** Highest QuickJS heap since this boot or the last reset (options.trackMemoryPeak; 0 otherwise or under Node). */
+  memoryPeak(reset = false): number {
+    return this.engineInstance?.memoryPeak(reset) ?? 0;
   }
 
   dispose(): void {
@@ -277,7 +276,7 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.sampleHeapPeak ?? false)
+      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.trackMemoryPeak ?? false)
       : new NodeEngine(image.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {

@@ -38,12 +38,12 @@ export interface HeapPeak { bytes: number; faults: string[] }
  * returned, not thrown: a merge stopped by its CPU budget still shows the
  * peak it reached, and the figure says it was stopped.
  */
-export async function heapPeakOfBoot(options: Omit<PhoneOptions, 'engine' | 'sampleHeapPeak'>, afterMs = 0): Promise<HeapPeak> {
-  const phone = await createPhone({ ...options, engine: 'quickjs', sampleHeapPeak: true });
+export async function heapPeakOfBoot(options: Omit<PhoneOptions, 'engine' | 'trackMemoryPeak'>, afterMs = 0): Promise<HeapPeak> {
+  const phone = await createPhone({ ...options, engine: 'quickjs', trackMemoryPeak: true });
   try {
     await phone.boot();
     if (afterMs > 0) await phone.advance(afterMs);
-    return { bytes: phone.heapPeak(), faults: phone.faults.map((f) => f.message.split(' (')[0]) };
+    return { bytes: phone.memoryPeak(), faults: phone.faults.map((f) => f.message.split(' (')[0]) };
   } finally {
     phone.dispose();
   }

@@ -26,7 +26,7 @@ export interface DirectoryWiring {
   fs: FileStore;
   config: ConfigService;
   /** Last good downloaded directory files (the provisioning service). */
-  provisioning: { directoryFile(name: string): string | null };
+  provisioning: { directoryFile(name: string): string | null; directoryVersion?(name: string): string | undefined };
   /** `dir.local.passwordProtected`: null when the password opens the directory, else the message to show. */
   checkPassword: (password: string) => string | null;
   echoPasswordDigits: () => boolean;
@@ -88,6 +88,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     byFirstName: () => w.config.get('dir.search.field') === '1',
     enabled: () => w.config.getBoolean('feature.directory.enabled'),
     sourceText: (name) => w.provisioning.directoryFile(name),
+    sourceVersion: (name) => w.provisioning.directoryVersion?.(name),
     upload: (text, user) => {
       pendingUpload = { text, user };
       if (uploadTimer !== null) timers.cancel(uploadTimer);

@@ -17,10 +17,11 @@ import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import type { ComponentLogger } from '../kernel/logger';
 import type { FileStore } from '../storage/file-store';
 import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
-import { parseDirectoryXml, serializeDirectoryXml, type ParsedDirectory } from './directory-xml';
+import { itemAt } from './directory-item-scanner';
+import { parseDirectoryXml, readDirectoryXml, serializeDirectoryXml, type CountedDirectory, type ParsedDirectory } from './directory-xml';
 import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
-import { MergedDirectory, type DirectoryStorage, type MergedEntry } from './merged-directory';
+import { MergedDirectory, NO_GLOBAL_CONTACTS, globalContactsIn, type DirectoryStorage, type GlobalContacts, type MergedEntry } from './merged-directory';
 import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '../calls/incoming-call-policy';
 import { party } from '../kernel/party';
 
@@ -28,11 +29,11 @@ export const GLOBAL_FILE = '000000000000-directory.xml';
 export const TEMPLATE_FILE = '000000000000-directory~.xml';
 /**
  * Most global contacts merged, per contact the board's local directory holds
- * (5,000 on desk-500, 990 on desk-99): what a merge does within the board's
- * CPU budget for one event and its flash. A bigger file loads its first
- * valid items up to the limit; the rest are logged as dropped.
+ * (10,000 on desk-500, 1,980 on desk-99): what a merge does within the
+ * board's CPU budget for one event and its flash. A bigger file loads its
+ * first valid items up to the limit; the rest are logged as dropped.
  */
-export const GLOBAL_ENTRIES_PER_LOCAL_CONTACT = 10;
+export const GLOBAL_ENTRIES_PER_LOCAL_CONTACT = 20;
 
 export interface DirectoryServiceDeps {
   fs: FileStore;
@@ -46,6 +47,12 @@ export interface DirectoryServiceDeps {
   enabled: () => boolean;
   /** Last good downloaded copy of a directory file. */
   sourceText: (name: string) => string | null;
+  /**
+   * A version of that copy known without reading it (the download cache's
+   * digest): a boot whose index already merged it reads no megabyte of XML.
+   * Absent: the text's digest.
+   */
+  sourceVersion?: (name: string) => string | undefined;
   /** The personal file changed on the phone: upload it (the provisioning client gates and encrypts). */
   upload: (text: string, user: string | null) => void;
   /** Storage for a directory owner (tests and benchmarks pass their own). */
@@ -100,11 +107,14 @@ export class DirectoryService {
       if (text !== null) adopted = this.adoptPersonal(text, false);
     }
     this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
-    const globalText = this.d.sourceText(GLOBAL_FILE);
-    const globalDigest = globalText === null ? '' : textDigest(globalText);
-    // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
-    const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
-    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) this.rebuild(globalText, previous);
+    const known = this.d.sourceVersion?.(GLOBAL_FILE);
+    let globalText: string | null | undefined;
+    const globalDigest = known ?? ((globalText = this.d.sourceText(GLOBAL_FILE)) === null ? '' : textDigest(globalText));
+    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) {
+      // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
+      const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
+      this.rebuild(globalText === undefined ? this.d.sourceText(GLOBAL_FILE) : globalText, previous);
+    }
     this.keepReported();
     this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
   }
@@ -137,6 +147,7 @@ export class DirectoryService {
       return;
     }
     if (name === GLOBAL_FILE) {
+      this.d.log.info(`directory: merging ${GLOBAL_FILE} (${text.length} characters)`);
       this.rebuild(text);
     } else if (name === this.personalFileName()) {
       if (textDigest(text) === this.local.fileDigest()) return;
@@ -282,20 +293,15 @@ export class DirectoryService {
 
   /** Merge the local store with the global file text (the current global contacts when that text is refused). */
   private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged): void {
-    let global: Contact[];
-    let digest: string;
-    if (globalText === null) {
-      global = [];
-      digest = '';
-    } else {
-      const parsed = this.read(GLOBAL_FILE, globalText, this.d.maxGlobal);
-      // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
-      global = parsed.ok ? parsed.contacts : globalContactsOf(previous);
-      digest = textDigest(globalText);
-    }
+    const digest = globalText === null ? '' : this.d.sourceVersion?.(GLOBAL_FILE) ?? textDigest(globalText);
+    const source = globalText === null ? NO_GLOBAL_CONTACTS : this.globalFileContacts(globalText);
+    const build = (global: GlobalContacts) => MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, () => this.reportedToKeep());
     try {
-      this.merged = MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, this.reportedToKeep());
-      this.d.log.info(`directory: merged ${this.local.count()} local and ${global.length} global contacts: ${this.merged.size()} for ${this.ownerName()}`);
+      // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
+      const merged = build(source) ?? build(globalContactsIn(previous));
+      if (!merged) throw new Error('no global contacts to keep');
+      this.merged = merged;
+      this.d.log.info(`directory: merged ${this.local.count()} local and ${merged.size() - this.local.count()} global contacts: ${merged.size()} for ${this.ownerName()}`);
     } catch (e) {
       this.storage.dropStaged();
       this.d.log.error(`directory: could not store the merged directory (${(e as Error).message}); keeping the last good one`);
@@ -305,9 +311,21 @@ export class DirectoryService {
     }
   }
 
+  /** The global file's contacts for a merge, read item by item; its refusal or problems logged once per version. */
+  private globalFileContacts(text: string): GlobalContacts {
+    const max = this.d.maxGlobal;
+    return {
+      each: (visit) => this.logged(GLOBAL_FILE, text, readDirectoryXml(text, max, visit)).ok,
+      at: (ref) => itemAt(text, ref).contact ?? undefined,
+    };
+  }
+
   /** Parse a directory file; a refusal or the items' problems logged once per file version. */
   private read(name: string, text: string, max: number): ParsedDirectory {
-    const parsed = parseDirectoryXml(text, max);
+    return this.logged(name, text, parseDirectoryXml(text, max));
+  }
+
+  private logged<T extends CountedDirectory>(name: string, text: string, parsed: T): T {
     const version = textDigest(text);
     if (!parsed.ok) {
       if (this.problems.firstTime(name, version)) this.d.log.error(`directory: ${name} refused: ${parsed.error}; keeping the last good directory (${this.size()} contacts)`);
@@ -338,18 +356,8 @@ export class DirectoryService {
   private globalFileHas(id: string): boolean {
     const text = this.d.sourceText(GLOBAL_FILE);
     if (text === null) return false;
-    const parsed = parseDirectoryXml(text, this.d.maxGlobal);
-    return !parsed.ok || parsed.contacts.some((c) => contactIdentity(c.ct) === id);
+    let found = false;
+    const read = readDirectoryXml(text, this.d.maxGlobal, (c) => { if (!found && contactIdentity(c.ct) === id) found = true; });
+    return !read.ok || found;
   }
-}
-
-/** Global contacts in an index (when a new global file is refused, these stay). */
-function globalContactsOf(m: MergedDirectory | null): Contact[] {
-  const out: Contact[] = [];
-  if (!m) return out;
-  for (let i = 0; i < m.size(); i++) {
-    const e = m.entry(i);
-    if (e && e.o === 'g') out.push(e.c);
-  }
-  return out;
 }

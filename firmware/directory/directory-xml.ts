@@ -6,15 +6,13 @@
  * a bad one is cut, loses a field or is dropped (directory-item.ts), and the
  * reading lists every such problem by item number (1-based, in file order).
  */
-import { validate } from 'fast-xml-parser/src/validator';
-import XMLParser from 'fast-xml-parser/src/xmlparser/XMLParser';
 import { escapeXml } from '../kernel/xml-escape';
 import { CONTACT_FIELDS, contactIdentity, type Contact } from './contact';
-import { readDirectoryItem } from './directory-item';
+import { itemAt, scanDirectoryItems } from './directory-item-scanner';
 
-export interface DirectoryReading {
+/** What reading a directory file found, besides its contacts. */
+export interface DirectoryCount {
   ok: true;
-  contacts: Contact[];
   /** Items in the file. */
   items: number;
   /** Items not loaded (bad, duplicate, over the limit). */
@@ -25,46 +23,43 @@ export interface DirectoryReading {
   problems: string[];
 }
 
-export type ParsedDirectory = DirectoryReading | { ok: false; error: string };
+export interface DirectoryReading extends DirectoryCount {
+  contacts: Contact[];
+}
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-  isArray: (name: string) => name === 'item',
-});
+export type ParsedDirectory = DirectoryReading | { ok: false; error: string };
+export type CountedDirectory = DirectoryCount | { ok: false; error: string };
 
 /** Read a directory file; at most `maxEntries` contacts: the first valid ones, in file order. */
 export function parseDirectoryXml(text: string, maxEntries: number): ParsedDirectory {
-  if (text.indexOf('\uFFFD') >= 0) return { ok: false, error: 'not valid UTF-8 (undecodable bytes)' };
-  const valid = validate(text);
-  if (valid !== true) return { ok: false, error: `malformed XML: ${valid.err.msg} (line ${valid.err.line})` };
-  let doc: any;
-  try {
-    doc = parser.parse(text);
-  } catch (e) {
-    return { ok: false, error: `malformed XML: ${(e as Error).message}` };
-  }
-  const root = doc?.directory;
-  if (root === undefined) return { ok: false, error: 'no <directory> root element' };
-  const items: unknown[] = (root && typeof root === 'object' && root.item_list && typeof root.item_list === 'object' ? root.item_list.item : undefined) ?? [];
-  const reading: DirectoryReading = { ok: true, contacts: [], items: items.length, dropped: 0, changed: 0, problems: [] };
+  const contacts: Contact[] = [];
+  const counted = readDirectoryXml(text, maxEntries, (c) => { contacts.push(c); });
+  return counted.ok ? { ...counted, contacts } : counted;
+}
+
+/**
+ * Read a directory file item by item (directory-item-scanner.ts): `accept`
+ * gets each contact that loads, with the offset of its item in `text`
+ * (`itemAt` reads it again), so a caller need not hold them all.
+ */
+export function readDirectoryXml(text: string, maxEntries: number, accept: (c: Contact, at: number) => void): CountedDirectory {
+  const reading: DirectoryCount = { ok: true, items: 0, dropped: 0, changed: 0, problems: [] };
   const seen = new Map<string, number>();
   const speedDials = new Map<string, number>();
-  for (let i = 0; i < items.length; i++) {
-    const n = i + 1;
-    if (reading.contacts.length >= maxEntries) {
-      const over = items.length - i;
-      reading.dropped += over;
-      reading.problems.push(`${over === 1 ? `item ${n}` : `items ${n}–${items.length}: ${over}`} over the limit of ${maxEntries} contacts: dropped`);
-      break;
+  let loaded = 0;
+  let firstOver = 0;
+  const scan = scanDirectoryItems(text, (at) => {
+    const n = ++reading.items;
+    if (loaded >= maxEntries) {
+      if (!firstOver) firstOver = n;
+      reading.dropped++;
+      return;
     }
-    const item = readDirectoryItem(items[i]);
+    const item = itemAt(text, at);
     if (!item.contact) {
       reading.dropped++;
       reading.problems.push(`item ${n}: ${item.reason}`);
-      continue;
+      return;
     }
     const c = item.contact;
     const notes = item.notes;
@@ -74,7 +69,7 @@ export function parseDirectoryXml(text: string, maxEntries: number): ParsedDirec
       // The first item with a number wins; the later one would hide it in the merge.
       reading.dropped++;
       reading.problems.push(`item ${n}: ct duplicates item ${dup}: dropped`);
-      continue;
+      return;
     }
     seen.set(id, n);
     if (c.sd) {
@@ -88,7 +83,13 @@ export function parseDirectoryXml(text: string, maxEntries: number): ParsedDirec
       reading.changed++;
       reading.problems.push(`item ${n}: ${notes.join('; ')}`);
     }
-    reading.contacts.push(c);
+    loaded++;
+    accept(c, at);
+  });
+  if (!scan.ok) return scan;
+  if (firstOver) {
+    const over = reading.items - firstOver + 1;
+    reading.problems.push(`${over === 1 ? `item ${firstOver}` : `items ${firstOver}–${reading.items}: ${over}`} over the limit of ${maxEntries} contacts: dropped`);
   }
   return reading;
 }

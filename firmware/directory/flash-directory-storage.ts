@@ -43,12 +43,24 @@ export class FlashDirectoryStorage implements DirectoryStorage {
     this.erasing = true;
   }
 
+  /** A rebuild's new pages, each batch its own transaction: no index refers to them until the commit. */
+  writeAhead(pages: PageChanges): void {
+    const opts = this.classOptions();
+    this.fs.transaction((tx) => {
+      for (const [name, text] of pages) if (text !== null) tx.write(this.folder + name, utf8Encode(text), opts);
+    });
+  }
+
+  private classOptions(): { cls: 'directory'; user?: string } {
+    return this.user === null ? { cls: 'directory' } : { cls: 'directory', user: this.user };
+  }
+
   commit(changes: PageChanges): void {
     const all = new Map([...changes, ...this.staged]);
     const erasing = this.erasing;
     this.staged = new Map();
     this.erasing = false;
-    const opts = this.user === null ? { cls: 'directory' as const } : { cls: 'directory' as const, user: this.user };
+    const opts = this.classOptions();
     const apply = (tx: Transaction) => {
       for (const [name, text] of all) {
         if (text === null) tx.delete(this.folder + name);

@@ -33,6 +33,8 @@ function unpack(p: PackedEntry | undefined): MergedEntry | undefined {
 export interface DirectoryStorage extends PageStore {
   /** Write (text) and delete (null) these pages in one atomic step; throws (nothing changed) when it cannot. */
   commit(changes: PageChanges): void;
+  /** Write pages no index refers to yet (a rebuild's), before the commit that refers to them; absent: they go with that commit. */
+  writeAhead?(pages: PageChanges): void;
   /** Names of the pages stored now (a rebuild deletes those it does not reuse, orphans included). */
   existing(): string[];
 }
@@ -48,6 +50,48 @@ interface DirectoryMeta {
   names: SortedPagesState;
   numbers: SortedPagesState;
   speedDials: [string, string][];
+}
+
+/**
+ * The global contacts of a merge, read twice: `each` visits every contact
+ * with a reference (false: the source is refused, nothing was visited), `at`
+ * gives the contact of a reference again.
+ */
+export interface GlobalContacts {
+  each(visit: (c: Contact, ref: number) => void): boolean;
+  at(ref: number): Contact | undefined;
+}
+
+export const NO_GLOBAL_CONTACTS: GlobalContacts = { each: () => true, at: () => undefined };
+
+/** The global contacts an index holds (a refused file keeps them). */
+export function globalContactsIn(m: MergedDirectory | null): GlobalContacts {
+  return {
+    each(visit) {
+      if (!m) return true;
+      for (let i = 0; i < m.size(); i++) {
+        const e = m.entry(i);
+        if (e && e.o === 'g') visit(e.c, i);
+      }
+      return true;
+    },
+    at: (ref) => m?.entry(ref)?.c,
+  };
+}
+
+/** Separates the parts of a merge record; below every character of a sort key, so records sort as their keys. */
+const SEP = '\u0000';
+/** Pages per write-ahead transaction of a rebuild (≈ 80 KiB): RAM for one batch, few commit records. */
+const WRITE_AHEAD_PAGES = 8;
+
+/** First page id of a rebuild: after every id in use (the index's, and orphans a cut rebuild left). */
+function freshPageId(storage: DirectoryStorage, previous: MergedDirectory | null): number {
+  let next = previous ? previous.nextPageId() : 0;
+  for (const name of storage.existing()) {
+    const id = Number(name.slice(1));
+    if ((name[0] === NAME_PREFIX || name[0] === NUMBER_PREFIX) && Number.isInteger(id) && id >= next) next = id + 1;
+  }
+  return next;
 }
 
 export const META_PAGE = 'meta';
@@ -92,42 +136,91 @@ export class MergedDirectory {
     }
   }
 
-  /** Merge and write the whole index in one commit. Throws (old index intact) when flash cannot take it. */
-  static build(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: readonly Contact[], globalDigest: string, previous: MergedDirectory | null, reported: readonly string[] = []): MergedDirectory {
-    const byId = new Map<string, MergedEntry>();
-    for (const c of global) {
-      const id = contactIdentity(c.ct);
-      if (!hidden.has(id)) byId.set(id, { c, o: 'g' });
-    }
-    for (const c of personal) byId.set(contactIdentity(c.ct), { c, o: 'p' });
+  /**
+   * Merge and write the whole index. Bounded memory: the global contacts are
+   * read twice from their source (once to sort compact records of sort key
+   * and reference, once in sorted order to fill pages), and pages go to
+   * flash as they fill, ahead of the commit that makes them the index (the
+   * meta page, with the deletion of the old pages): until then the old index
+   * stays whole, also across a power cut. Returns null (nothing changed) when
+   * the source refuses its file; throws (old index intact) when flash cannot
+   * take the new one.
+   */
+  static build(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: GlobalContacts, globalDigest: string, previous: MergedDirectory | null, reported: () => readonly string[] = () => []): MergedDirectory | null {
+    const personalIds = new Map<string, number>();
+    personal.forEach((c, i) => personalIds.set(contactIdentity(c.ct), i));
     const speedDials = new Map<string, string>();
+    // One string per contact: sort key, then origin (upper case: its speed dial is dropped) and reference.
+    const records: string[] = [];
     // Personal speed dials first: a global contact whose index a personal one took keeps its place but not the index.
-    for (const origin of ['p', 'g'] as const) {
-      for (const [id, e] of byId) {
-        if (e.o !== origin || !e.c.sd) continue;
-        if (speedDials.has(e.c.sd)) {
-          const c = { ...e.c };
-          delete c.sd;
-          e.c = c;
-        } else speedDials.set(e.c.sd, id);
+    personal.forEach((c, i) => {
+      const id = contactIdentity(c.ct);
+      if (personalIds.get(id) !== i) return;
+      let origin = 'p';
+      if (c.sd) {
+        if (speedDials.has(c.sd)) origin = 'P';
+        else speedDials.set(c.sd, id);
       }
+      records.push(sortKey(c, byFirstName) + SEP + origin + i);
+    });
+    const accepted = global.each((c, ref) => {
+      const id = contactIdentity(c.ct);
+      if (hidden.has(id) || personalIds.has(id)) return;
+      let origin = 'G';
+      if (c.sd && !speedDials.has(c.sd)) {
+        speedDials.set(c.sd, id);
+        origin = 'g';
+      }
+      records.push(sortKey(c, byFirstName) + SEP + origin + ref);
+    });
+    if (!accepted) return null;
+    records.sort();
+
+    const written = new Set<string>();
+    let batch: PageChanges = new Map();
+    const flush = (name: string, text: string) => {
+      batch.set(name, text);
+      written.add(name);
+      if (storage.writeAhead && batch.size >= WRITE_AHEAD_PAGES) {
+        storage.writeAhead(batch);
+        batch = new Map();
+      }
+    };
+    const firstId = freshPageId(storage, previous);
+    const nameWriter = SortedPages.writer<PackedEntry>(storage, NAME_PREFIX, firstId, flush);
+    for (const r of records) {
+      const cut = r.indexOf(SEP, r.indexOf(SEP) + 1);
+      const origin = r[cut + 1];
+      const ref = Number(r.slice(cut + 2));
+      let c = origin === 'p' || origin === 'P' ? personal[ref] : global.at(ref);
+      if (!c) throw new Error(`directory source lost contact ${ref}`);
+      if ((origin === 'P' || origin === 'G') && c.sd) {
+        c = { ...c };
+        delete c.sd;
+      }
+      nameWriter.add(r.slice(0, cut), pack({ c, o: origin === 'p' || origin === 'P' ? 'p' : 'g' }));
     }
-    const named: { k: string; v: PackedEntry }[] = [];
-    const numbered: { k: string; v: string }[] = [];
-    for (const [id, e] of byId) {
-      const k = sortKey(e.c, byFirstName);
-      named.push({ k, v: pack(e) });
-      numbered.push({ k: id, v: k });
+    const names = nameWriter.finish();
+    // The number index: the same records turned into "identity, sort key" (the key ends with the identity).
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const cut = r.indexOf(SEP, r.indexOf(SEP) + 1);
+      const key = r.slice(0, cut);
+      records[i] = key.slice(key.indexOf(SEP) + 1) + SEP + key;
     }
-    named.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    numbered.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    const changes: PageChanges = new Map();
-    for (const name of storage.existing()) changes.set(name, null);
-    const prevState = previous ? previous.snapshot() : null;
-    const names = SortedPages.build(storage, NAME_PREFIX, prevState?.names ?? null, named, changes);
-    // Number pages continue the id sequence after the name pages' (fresh ids: old pages are only deleted).
-    const numbers = SortedPages.build(storage, NUMBER_PREFIX, prevState?.numbers ?? null, numbered, changes);
-    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials, reported.slice());
+    records.sort();
+    const numberWriter = SortedPages.writer<string>(storage, NUMBER_PREFIX, names.snapshot().nextId, flush);
+    for (const r of records) {
+      const cut = r.indexOf(SEP);
+      numberWriter.add(r.slice(0, cut), r.slice(cut + 1));
+    }
+    records.length = 0;
+    const numbers = numberWriter.finish();
+
+    // The last pages go with the commit.
+    const changes: PageChanges = batch;
+    for (const name of storage.existing()) if (!written.has(name)) changes.set(name, null);
+    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials, reported().slice());
     changes.set(META_PAGE, dir.metaText());
     storage.commit(changes);
     return dir;
@@ -216,8 +309,9 @@ export class MergedDirectory {
     this.storage.commit(changes);
   }
 
-  private snapshot(): { names: SortedPagesState; numbers: SortedPagesState } {
-    return { names: this.names.snapshot(), numbers: this.numbers.snapshot() };
+  /** Page ids from here on are unused by this index. */
+  nextPageId(): number {
+    return Math.max(this.names.snapshot().nextId, this.numbers.snapshot().nextId);
   }
 
   private metaText(): string {

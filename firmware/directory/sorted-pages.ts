@@ -21,7 +21,12 @@ export interface SortedPagesState { refs: PageRef[]; nextId: number }
 
 interface Page<T> { k: string[]; v: T[] }
 
-export const PAGE_ENTRIES = 64;
+/**
+ * Entries per page at a rebuild: 128 keeps a 10,500-contact directory at
+ * ≈ 170 pages per index generation, so the old and the new generation both
+ * fit the store's file cap while a rebuild writes the new one ahead.
+ */
+export const PAGE_ENTRIES = 128;
 const PAGE_SPLIT = 2 * PAGE_ENTRIES;
 const CACHED_PAGES = 4;
 
@@ -35,19 +40,33 @@ export class SortedPages<T> {
     this.recount();
   }
 
-  /** Lay out entries (sorted by key, keys unique) into fresh pages; old pages are deleted in the same commit. */
-  static build<T>(store: PageStore, prefix: string, old: SortedPagesState | null, entries: { k: string; v: T }[], changes: PageChanges): SortedPages<T> {
-    if (old) for (const r of old.refs) changes.set(prefix + r.id, null);
+  /**
+   * Lay out entries arriving in key order (keys unique) into fresh pages, one
+   * page in RAM at a time: `flush` gets each page as it fills. Ids continue
+   * after `firstId`, so the pages of the index in use are not overwritten.
+   */
+  static writer<T>(store: PageStore, prefix: string, firstId: number, flush: (name: string, text: string) => void): { add(k: string, v: T): void; finish(): SortedPages<T> } {
     const refs: PageRef[] = [];
-    let nextId = (old?.nextId ?? 0);
-    for (let i = 0; i < entries.length; i += PAGE_ENTRIES) {
-      const slice = entries.slice(i, i + PAGE_ENTRIES);
-      const page: Page<T> = { k: slice.map((e) => e.k), v: slice.map((e) => e.v) };
+    let nextId = firstId;
+    let page: Page<T> = { k: [], v: [] };
+    const emit = () => {
+      if (page.k.length === 0) return;
       const id = nextId++;
-      changes.set(prefix + id, JSON.stringify(page));
+      flush(prefix + id, JSON.stringify(page));
       refs.push({ id, first: page.k[0], count: page.k.length });
-    }
-    return new SortedPages<T>(store, prefix, { refs, nextId });
+      page = { k: [], v: [] };
+    };
+    return {
+      add(k, v) {
+        page.k.push(k);
+        page.v.push(v);
+        if (page.k.length >= PAGE_ENTRIES) emit();
+      },
+      finish() {
+        emit();
+        return new SortedPages<T>(store, prefix, { refs, nextId });
+      },
+    };
   }
 
   snapshot(): SortedPagesState {

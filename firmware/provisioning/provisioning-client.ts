@@ -32,7 +32,7 @@ import type { DownloadCache } from './download-cache';
 import type { ProvisioningSink } from './provisioning-sink';
 import { ProvisioningPoller } from './provisioning-poller';
 import { RetryBackoff, macSeed } from './retry-backoff';
-import { download, type DownloadOutcome } from './server-download';
+import { MAX_DIRECTORY_DOWNLOAD_BYTES, MAX_DOWNLOAD_BYTES, download, type DownloadOutcome } from './server-download';
 import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } from './server-settings';
 
 export const KEY_SETTING = 'device.sec.configEncryption.key';
@@ -401,11 +401,12 @@ export class ProvisioningClient {
 
   private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string): Promise<DownloadOutcome> {
     r.requests++;
-    let outcome = await download(this.d.net, server, url, this.d.cache.validators(key));
+    const maxBytes = key.startsWith('directory:') ? MAX_DIRECTORY_DOWNLOAD_BYTES : MAX_DOWNLOAD_BYTES;
+    let outcome = await download(this.d.net, server, url, this.d.cache.validators(key), maxBytes);
     if (outcome.kind === 'unchanged' && !this.d.cache.keys().includes(key)) {
       // A 304 for a file we hold no copy of: ask again for the whole file.
       r.requests++;
-      outcome = await download(this.d.net, server, url, {});
+      outcome = await download(this.d.net, server, url, {}, maxBytes);
     }
     return outcome;
   }

@@ -67,6 +67,8 @@ export interface ProvisioningService {
   uploader: ServerUploader;
   /** Last good copy of a downloaded directory file (`000000000000-directory.xml`, `<MAC>-directory.xml`), for the directory module at boot. */
   directoryFile(name: string): string | null;
+  /** Digest of that copy, known without reading it (undefined when none is recorded). */
+  directoryVersion(name: string): string | undefined;
 }
 
 export interface ProvisioningWiring {
@@ -251,7 +253,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     log.info('network link down: provisioning when it comes up; running on the cached configuration');
     bus.on('link', (up) => { if (up) bootCycle(); });
   }
-  return { client, uploader, directoryFile: (name) => cache.text(`directory:${name}`) };
+  return { client, uploader, directoryFile: (name) => cache.text(`directory:${name}`), directoryVersion: (name) => cache.digest(`directory:${name}`) };
 }
 
 /** A provisioning error on the screen; a newer one replaces an older one still shown. */

@@ -11,8 +11,14 @@ import type { Net, NetResponse } from '../../hal/contract';
 import type { Validators } from './download-cache';
 import { redactedUrl, requestBase, type ProvisioningServer } from './server-settings';
 
-/** Larger files are refused: the fs partition is 0.5–1 MiB and config parsing needs the whole text in RAM. */
+/** Larger configuration files are refused: config parsing needs the whole text and its tree in RAM. */
 export const MAX_DOWNLOAD_BYTES = 256 * 1024;
+/**
+ * Directory files are read item by item (firmware/directory/directory-item-scanner.ts),
+ * never as a tree: their bound is the room a 10,000-entry global directory
+ * (≈ 1 MiB of XML) needs, with margin, not the parser's.
+ */
+export const MAX_DIRECTORY_DOWNLOAD_BYTES = 2 * 1024 * 1024;
 
 export type DownloadOutcome =
   | { kind: 'fresh'; body: Uint8Array; validators: Validators }
@@ -23,28 +29,28 @@ export type DownloadOutcome =
   /** The server answered with a file the phone does not take (too large): refused like a malformed file, the cycle goes on. */
   | { kind: 'refused'; reason: string };
 
-export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators): Promise<DownloadOutcome> {
+export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators, maxBytes = MAX_DOWNLOAD_BYTES): Promise<DownloadOutcome> {
   const headers: Record<string, string> = {};
   if (validators.etag) headers['If-None-Match'] = validators.etag;
   if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
   let res: NetResponse;
   try {
-    res = await net.request({ method: 'GET', url, headers, maxBodyBytes: MAX_DOWNLOAD_BYTES, ...requestBase(server) });
+    res = await net.request({ method: 'GET', url, headers, maxBodyBytes: maxBytes, ...requestBase(server) });
   } catch (e) {
     // The HAL aborts a body past maxBodyBytes: the server did answer, so this is no network failure.
-    if (e instanceof Error && e.message.startsWith('too-large:')) return tooLarge(url);
+    if (e instanceof Error && e.message.startsWith('too-large:')) return tooLarge(url, maxBytes);
     return { kind: 'failed', reason: describeNetError(e, url), network: true };
   }
-  return classify(res, url);
+  return classify(res, url, maxBytes);
 }
 
-function classify(res: NetResponse, url: string): DownloadOutcome {
+function classify(res: NetResponse, url: string, maxBytes: number): DownloadOutcome {
   const where = redactedUrl(url);
   if (res.status === 304) return { kind: 'unchanged' };
   if (res.status === 404 || res.status === 410) return { kind: 'missing', status: res.status };
   if (res.status === 401 || res.status === 403) return { kind: 'failed', reason: `${where}: server refused the provisioning credentials (HTTP ${res.status})` };
   if (res.status < 200 || res.status > 299) return { kind: 'failed', reason: `${where}: HTTP ${res.status}` };
-  if (res.body.length > MAX_DOWNLOAD_BYTES) return tooLarge(url);
+  if (res.body.length > maxBytes) return tooLarge(url, maxBytes);
   if (looksLikeHtml(res)) return { kind: 'failed', reason: `${where}: server answered with an HTML page, not a provisioning file` };
   const validators: Validators = {};
   if (res.headers['etag']) validators.etag = res.headers['etag'];
@@ -52,8 +58,8 @@ function classify(res: NetResponse, url: string): DownloadOutcome {
   return { kind: 'fresh', body: res.body, validators };
 }
 
-function tooLarge(url: string): DownloadOutcome {
-  return { kind: 'refused', reason: `${redactedUrl(url)}: refused, file larger than ${MAX_DOWNLOAD_BYTES} bytes` };
+function tooLarge(url: string, maxBytes: number): DownloadOutcome {
+  return { kind: 'refused', reason: `${redactedUrl(url)}: refused, file larger than ${maxBytes} bytes` };
 }
 
 /** An HTML page (error or login page) where a file was expected: by content type or by its first bytes. */

@@ -12,6 +12,7 @@ import { imageCommand, keygenCommand } from './commands/image';
 import { inspectCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { resetMatrixCommand } from './commands/reset-matrix';
+import { fleetCommand } from './commands/fleet';
 import { runCommand } from './commands/run';
 import { scenarioCommand } from './commands/scenario';
 import { simCommand } from './commands/sim';
@@ -33,6 +34,7 @@ export function createCli(): Command {
   program.addCommand(resetMatrixCommand());
   program.addCommand(runCommand());
   program.addCommand(scenarioCommand());
+  program.addCommand(fleetCommand());
   program.addCommand(simCommand());
   return program;
 }

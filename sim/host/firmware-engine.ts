@@ -11,6 +11,8 @@ export interface FirmwareEngine {
   /** Host calls started by the firmware and not yet answered (network, line). */
   pendingHostCalls(): number;
   memoryUsage(): number;
+  /** Highest memoryUsage() sampled since boot or the last reset (0 when the engine does not sample). */
+  memoryPeak(reset?: boolean): number;
   /** The engine can run no more firmware (QuickJS left unusable): the phone restarts it, as a watchdog would. */
   readonly crashed: boolean;
   dispose(): void;

@@ -43,6 +43,11 @@ export class NodeEngine implements FirmwareEngine {
     return process.memoryUsage().heapUsed;
   }
 
+  /** Node's heap is shared by every phone of the process: no per-phone peak. */
+  memoryPeak(): number {
+    return 0;
+  }
+
   dispose(): void {
     this.disposed = true;
   }

@@ -26,6 +26,8 @@ export interface LoadedScenario {
   board: string;
   engine: 'quickjs' | 'node';
   startTime?: number;
+  /** Phones running these steps in a fleet run (`phone fleet run`; `phone scenario run` runs one). */
+  phones: number;
   steps: PreparedStep[];
 }
 
@@ -64,6 +66,8 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
     startTime = Date.parse(s.startTime);
     if (Number.isNaN(startTime)) throw new Error(`scenario: startTime "${s.startTime}" is not an ISO 8601 time`);
   }
+  const phones = s.phones ?? 1;
+  if (!Number.isInteger(phones) || phones < 1 || phones > 10000) throw new Error(`scenario: "phones" must be a whole number 1–10000, not ${JSON.stringify(s.phones)}`);
   if (!Array.isArray(s.steps) || s.steps.length === 0) throw new Error('scenario: "steps" must be a non-empty list');
   const steps = s.steps.map((spec, index): PreparedStep => {
     const where = `step ${index + 1}`;
@@ -85,5 +89,5 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
     }
     return { index, kind: kindName, label: kind.label ? kind.label(argument) : kindName, argument };
   });
-  return { name: s.name, board, engine, startTime, steps };
+  return { name: s.name, board, engine, startTime, phones, steps };
 }

@@ -26,6 +26,8 @@ export interface Scenario {
   engine?: EngineKind;
   /** Wall clock at power-on, ISO 8601 (default 2026-01-01T09:00:00Z). */
   startTime?: string;
+  /** Phones running these steps in a fleet run (default 1): `phone fleet run` runs each as `<name> #NNN`. */
+  phones?: number;
   steps: StepSpec[];
 }
 
