@@ -227,6 +227,7 @@ rauc('phone run with update.rauc marks the trial slot good once the firmware rea
   assert.is(raucLines.length, 2, raucLines.join('\n'));
   assert.is(raucLines[0], '[board] rauc: the firmware reached idle: rauc status mark-good');
   assert.match(raucLines[1], /^\[board\] rauc: booted slot marked good/);
+  console.log(`  [qemu] phone run on B's trial boot: ${raucLines[1]}`);
   const marked = run('trial boot marked good, then killed mid-install').out['markgood.out'];
   assert.match(marked, /^TRIAL=$/m, `the trial ended: ${marked}`);
   assert.match(marked, /^STATE_B=good$/m);
