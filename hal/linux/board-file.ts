@@ -15,6 +15,7 @@ import * as path from 'path';
 import type { KeyName, LedName } from '../contract';
 import { BOARDS, isBoardId } from '../boards';
 import { defaultKeymap } from './keymaps';
+import { DEFAULT_MARK_GOOD_COMMAND } from './rauc-mark-good';
 
 export interface BoardFile {
   /** Board profile id (hal/boards.ts), e.g. `desk-500`. */
@@ -59,6 +60,13 @@ export interface BoardFile {
     /** A file the board's boot firmware fills with a boot reason (`watchdog`, `power-cut`, ...); optional. */
     bootReasonFile?: string;
   };
+  /** Absent: `rauc` off. */
+  update?: {
+    /** RAUC manages the board's A/B slots: the booted slot is marked good once the firmware first shows idle (docs/update.md). */
+    rauc: boolean;
+    /** The command that marks the booted slot good; default `rauc status mark-good`. */
+    markGoodCommand: string[];
+  };
 }
 
 /** Where the shipped defaults live: boards/<id>.json at the repository root. */
@@ -98,7 +106,7 @@ export function loadBoardFile(file: string | undefined, boardId: string): BoardF
 export function parseBoardFile(raw: unknown, source: string): BoardFile {
   const r = new FieldReader(source);
   const top = r.object(raw, '');
-  r.known(top, '', ['board', 'mac', 'serialNumber', 'stateDir', 'flash', 'display', 'keys', 'keystore', 'leds', 'usb', 'net', 'watchdog', 'serial', 'line', 'clock', 'power', 'comment']);
+  r.known(top, '', ['board', 'mac', 'serialNumber', 'stateDir', 'flash', 'display', 'keys', 'keystore', 'leds', 'usb', 'net', 'watchdog', 'serial', 'line', 'clock', 'power', 'update', 'comment']);
   const boardId = r.string(top, 'board');
   if (!isBoardId(boardId)) r.fail('board', `unknown board "${boardId}" (known: ${Object.keys(BOARDS).join(', ')})`);
   const profile = BOARDS[boardId];
@@ -168,6 +176,13 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
     r.fail('power.rebootCommand', `${JSON.stringify(rebootCommand)} is not a command as a list of words, e.g. ["systemctl","reboot"] ([] restarts the firmware in-process)`);
   }
 
+  const update = top.update === undefined ? undefined : r.object(top.update, 'update');
+  if (update) r.known(update, 'update', ['rauc', 'markGoodCommand']);
+  const markGoodCommand = update?.markGoodCommand ?? DEFAULT_MARK_GOOD_COMMAND;
+  if (!Array.isArray(markGoodCommand) || markGoodCommand.length === 0 || markGoodCommand.some((w) => typeof w !== 'string' || w === '')) {
+    r.fail('update.markGoodCommand', `${JSON.stringify(markGoodCommand)} is not a command as a list of words, e.g. ["rauc","status","mark-good"]`);
+  }
+
   const serialNumber = r.optionalString(top, 'serialNumber');
   return {
     board: boardId,
@@ -189,6 +204,7 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
       rebootCommand: [...(rebootCommand as string[])],
       ...withDefined('bootReasonFile', r.optionalString(power, 'bootReasonFile', 'power.bootReasonFile')),
     },
+    ...(update ? { update: { rauc: r.optionalBoolean(update, 'rauc', 'update.rauc') ?? false, markGoodCommand: [...(markGoodCommand as string[])] } } : {}),
   } as BoardFile;
 }
 

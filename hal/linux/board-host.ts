@@ -10,6 +10,8 @@
  * - `power.reboot()` is acted on after the event returns: the reason is
  *   recorded in the state directory, the devices are closed cleanly and the
  *   board file's reboot command runs (`[]`: the firmware restarts in-process);
+ * - with the board file's `update.rauc`, the first idle screen of the boot
+ *   runs `rauc status mark-good` (rauc-mark-good.ts): RAUC's trial ends;
  * - an engine that crashed (QuickJS left unusable) restarts the firmware
  *   in-process with boot reason `crash`, as the watchdog would;
  * - a device that cannot be opened (missing, wrong geometry) stops the start
@@ -50,6 +52,7 @@ import { LinuxSocket } from './socket';
 import { SysfsLeds } from './sysfs-leds';
 import { LinuxUdp } from './udp';
 import { MtdFlash } from './mtd-flash';
+import { RaucMarkGood } from './rauc-mark-good';
 
 /** What the runner needs of a display beyond the HAL: the text model it publishes. */
 export type BoardDisplay = Display & { text(): ScreenText; onScreen(listener: (s: ScreenText) => void): () => void; close?(): void };
@@ -185,6 +188,8 @@ class BoardRunner implements RunningBoard {
   private readonly link: LinkStateMonitor;
   private readonly watchdog: HardwareWatchdog | null;
   private readonly hal: Hal;
+  /** `update.rauc`: marks RAUC's booted slot good at the first idle screen of this boot. */
+  private readonly markGood: RaucMarkGood | null;
   private shuttingDown = false;
 
   constructor(
@@ -212,6 +217,9 @@ class BoardRunner implements RunningBoard {
     // instead of resetting into the same failure again and again.
     this.watchdog = bf.watchdog
       ? new HardwareWatchdog({ device: bf.watchdog.device, log: hostLog, healthy: () => !this.gate.busy && !this.engine?.crashed })
+      : null;
+    this.markGood = bf.update?.rauc
+      ? new RaucMarkGood({ command: bf.update.markGoodCommand, log: hostLog, screen: () => devices.display.text() })
       : null;
     const usb: Usb = bf.usb ? new MountedUsb({ mountPoint: bf.usb.mountPoint, procMounts: o.paths?.procMounts }) : NO_USB;
     const info = { ...this.profile, mac: bf.mac ?? this.profile.mac, serial: bf.serialNumber ?? this.profile.serial };
@@ -305,10 +313,11 @@ class BoardRunner implements RunningBoard {
     }
   }
 
-  /** After every entry: feed the watchdog, then act on a crashed engine or a reboot request. */
+  /** After every entry: feed the watchdog, mark RAUC's slot good at the first idle, then act on a crashed engine or a reboot request. */
   private afterEntry(): void {
     if (this.state === 'stopped') return;
     if (!this.engine?.crashed) this.watchdog?.feed();
+    if (this.state === 'running' && !this.engine?.crashed) this.markGood?.check();
     if (this.engine?.crashed && this.state === 'running') {
       this.hostLog('the firmware engine crashed: restarting the firmware (boot reason crash)');
       this.stopFirmware();
@@ -347,6 +356,7 @@ class BoardRunner implements RunningBoard {
     this.shuttingDown = true;
     this.stopFirmware();
     this.state = 'stopped';
+    this.markGood?.stop();
     this.watchdog?.stop();
     this.link.stop();
     this.line.close();

@@ -107,4 +107,15 @@ test('optional devices may be left out: no USB, no watchdog, no serial device, d
   assert.equal(b.leds, {});
 });
 
+test('update.rauc is off unless the file says so; markGoodCommand defaults to rauc status mark-good and is checked', () => {
+  const b = shipped('desk-500');
+  assert.is(parseBoardFile(b, 'x.json').update?.rauc ?? false, false);
+  assert.equal(parseBoardFile({ ...b, update: { rauc: true } }, 'x.json').update, { rauc: true, markGoodCommand: ['rauc', 'status', 'mark-good'] });
+  assert.equal(parseBoardFile({ ...b, update: { rauc: true, markGoodCommand: ['/bin/true'] } }, 'x.json').update!.markGoodCommand, ['/bin/true']);
+  refused({ ...b, update: { rauc: 'yes' } }, /field "update.rauc": expected true or false/);
+  refused({ ...b, update: { rauc: true, markGoodCommand: 'rauc status mark-good' } }, /field "update.markGoodCommand": "rauc status mark-good" is not a command as a list of words/);
+  refused({ ...b, update: { rauc: true, markGoodCommand: [] } }, /field "update.markGoodCommand": \[\] is not a command/);
+  refused({ ...b, update: { raucc: true } }, /field "update.raucc": unknown field/);
+});
+
 test.run();

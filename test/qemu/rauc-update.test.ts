@@ -4,16 +4,22 @@
  * bootloader backend the board image ships (systemd/rauc-boot-backend) and
  * bundles made by `phone image`. The boot stage of each guest run is
  * `rauc-boot-backend boot` (it prints the slot to boot; RAUC learns it with
- * --override-boot-slot). Four guest runs, state kept on the disks and the
+ * --override-boot-slot). Five guest runs, state kept on the disks and the
  * results share as on a board:
  *
  * 1. (boots A) a bundle signed by another certificate is refused, slot B
  *    untouched; the good bundle installs into slot B, primary on trial;
- * 2. (boots B on trial) nothing marks B good: the firmware did not reach idle;
+ * 2. (boots B on trial) `phone run` with the board file's `update.rauc`, its
+ *    out-of-box wizard left unanswered: the firmware never reaches idle and
+ *    nothing marks B good;
  * 3. (rolls back: boots A, B bad) the good bundle is installed again;
- * 4. (boots B on trial) `rauc status mark-good`; then QEMU is killed
- *    (SIGKILL) while RAUC copies a new bundle into slot A;
+ * 4. (boots B on trial) `phone run` again, Finish on the keypad: the firmware
+ *    reaches idle and the board host runs `rauc status mark-good`; then QEMU
+ *    is killed (SIGKILL) while RAUC copies a new bundle into slot A;
  * 5. (boots B, the old slot) A is bad, B primary.
+ *
+ * The trial boots run test/qemu/guest-scripts/trial-boot-session.ts on
+ * mtdram, vfb and a uinput keypad, as test/qemu/board.test.ts does.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -26,16 +32,26 @@ import { buildBoardImage } from '../../build/image/board-image';
 import { makeDevelopmentRaucCertificate } from '../../build/image/rauc-certificate';
 import { generateSigningKey } from '../../build/image/signing-key';
 import { DEFAULT_IMAGE } from '../../sim/phone';
+import { bundleForGuest, guestNode, PHONE_CLI } from './guest-bundle';
 import { startGuest, type GuestRun } from './guest';
+import type { RaucTrialPlan } from './guest-scripts/trial-boot-session';
 import { reportGuestRun, requireGuest } from './guest-session';
+import { mtdramScript } from './mtd-setup';
+import { writeTestBoardFile } from './test-board-file';
+import { vfbMode } from './vfb-setup';
 
 const BOARD = 'desk-500';
 const SLOT_BYTES = 40 * 1024 * 1024;
 const COPYING = 'Copying image to appfs';
+/** How long the wizard stays unanswered on the trial boot that never reaches idle. */
+const WIZARD_STAY_MS = 10_000;
+
+interface TrialReport { screens: string[]; output?: string[]; error?: string }
 
 const ctx = {
   dir: '', image: '', good: '', bad: '', big: '',
   runs: [] as { name: string; run: GuestRun; out: Record<string, string> }[],
+  trials: {} as Record<'neverIdle' | 'idle', TrialReport>,
 };
 const rauc = suite('RAUC bundles on a real kernel');
 
@@ -131,18 +147,36 @@ async function runSessions(): Promise<void> {
   fs.copyFileSync(path.resolve(__dirname, '..', '..', 'systemd', 'rauc-boot-backend'), path.join(d, 'rauc-boot-backend'));
   fs.writeFileSync(path.join(d, 'backend.sh'), `#!/bin/sh\nPHONE_BOOT_STATE=${d}/slot.env exec /bin/sh ${d}/rauc-boot-backend "$@"\n`, { mode: 0o755 });
 
+  // The trial boots' `phone run`: the board file the image ships, with RAUC marking the slot good at idle.
+  const cli = bundleForGuest(PHONE_CLI, path.join(d, 'phone.js'), { sourceMap: false });
+  const trialSession = bundleForGuest(path.join(__dirname, 'guest-scripts/trial-boot-session.ts'), path.join(d, 'trial-boot-session.js'));
+  const trialBoardFile = path.join(d, 'board.json');
+  const written = writeTestBoardFile(trialBoardFile, BOARD, { stateDir: '/tmp/phone', writeThrough: false });
+  fs.writeFileSync(trialBoardFile, JSON.stringify({ ...written, update: { rauc: true } }, null, 2));
+  const trialSteps = (name: 'neverIdle' | 'idle'): string[] => {
+    const planned: RaucTrialPlan = {
+      cli, image: DEFAULT_IMAGE, boardFile: trialBoardFile, report: path.join(d, `trial-${name}.json`), results: d,
+      fbMode: vfbMode(BOARD), finishWizard: name === 'idle', stayMs: WIZARD_STAY_MS,
+    };
+    fs.writeFileSync(path.join(d, `plan-${name}.json`), JSON.stringify(planned));
+    return [...mtdramScript(BOARD), 'modprobe uinput && modprobe evdev || exit 14', `${guestNode(trialSession, [path.join(d, `plan-${name}.json`)])} || exit 15`];
+  };
+  const trialReport = (name: 'neverIdle' | 'idle'): TrialReport => JSON.parse(fs.readFileSync(path.join(d, `trial-${name}.json`), 'utf8'));
+
   await guestRun('bad then good bundle', session(d, [
     `out bad rauc install ${ctx.bad}`,
     `out good sh -c 'time rauc install ${ctx.good}'`,
   ]));
-  // B's trial boot: the firmware never reaches idle, nothing marks B good.
-  await guestRun('trial boot of B never reaching idle', session(d, []));
+  // B's trial boot: the firmware never reaches idle (its wizard unanswered), nothing marks B good.
+  await guestRun('trial boot of B never reaching idle', session(d, [...trialSteps('neverIdle'), 'out trialstate cat $R/slot.env']));
+  ctx.trials.neverIdle = trialReport('neverIdle');
   await guestRun('rollback, then install again', session(d, [`out reinstall rauc install ${ctx.good}`]));
-  // B's trial boot reaches idle: the board marks it good (the firmware's part on a board); then a new
-  // bundle goes to slot A and the power goes while RAUC copies it.
+  // B's trial boot reaches idle: the board host marks it good; then a new bundle goes to slot A and the
+  // power goes while RAUC copies it.
   let killedWhile = '';
   await guestRun('trial boot marked good, then killed mid-install', session(d, [
-    'out markgood sh -c "rauc status mark-good 2>&1; sh $R/backend.sh get-state B"',
+    ...trialSteps('idle'),
+    'out markgood cat $R/slot.env',
     `rauc install ${ctx.big}`,
   ]), (line, guest) => {
     if (!killedWhile && line.includes(COPYING)) {
@@ -150,6 +184,7 @@ async function runSessions(): Promise<void> {
       setTimeout(() => guest.kill(), 300);
     }
   });
+  ctx.trials.idle = trialReport('idle');
   assert.ok(killedWhile, 'the guest was killed while RAUC copied the image');
   await guestRun('after the kill', session(d, ['out status rauc status']));
 }
@@ -168,13 +203,35 @@ rauc('a bundle signed by another certificate is refused and slot B is untouched;
   console.log(`  [qemu] rauc install of a ${(fs.statSync(ctx.good).size / 1024).toFixed(0)} KiB bundle in the guest: ${real ? real[0] : 'time not printed'}`);
 });
 
-rauc('a slot whose trial boot never reaches idle rolls back at the next boot; marked good after its trial it stays', () => {
+rauc('a slot whose firmware never reaches idle on its trial boot is not marked good and rolls back at the next boot', () => {
+  const never = ctx.trials.neverIdle;
+  assert.is(never.error, undefined, never.error);
+  assert.equal(never.screens, ['wizard', 'wizard'], 'phone run stayed in the out-of-box wizard');
+  assert.ok(never.output!.some((l) => /^\[board\] desk-500 boot/.test(l)), `phone run started: ${never.output!.slice(-10).join('\n')}`);
+  assert.equal(never.output!.filter((l) => l.includes('rauc:')), [], 'no mark-good without idle');
+  const trialState = run('trial boot of B never reaching idle').out['trialstate.out'];
+  assert.match(trialState, /^TRIAL=B$/m, `B still on trial after phone run: ${trialState}`);
+  assert.match(trialState, /^TRIED=1$/m);
   const boots = fs.readFileSync(path.join(ctx.dir, 'booted'), 'utf8').trim().split('\n');
   // Boot by boot: A (installs B), B on trial (never idle), A again (rollback; installs B again), B on trial (marked good), B.
   assert.equal(boots, ['A', 'B', 'A', 'B', 'B']);
   assert.match(fs.readFileSync(path.join(ctx.dir, 'boot-stage.log'), 'utf8'), /slot B did not reach idle on its trial boot: rolling back to slot A/);
   assert.is(run('rollback, then install again').out['reinstall.code'].trim(), '0', run('rollback, then install again').out['reinstall.out']);
-  assert.match(run('trial boot marked good, then killed mid-install').out['markgood.out'], /good\s*$/);
+});
+
+rauc('phone run with update.rauc marks the trial slot good once the firmware reaches idle; it stays booting', () => {
+  const idle = ctx.trials.idle;
+  assert.is(idle.error, undefined, idle.error);
+  assert.equal(idle.screens, ['wizard', 'idle']);
+  const raucLines = idle.output!.filter((l) => l.startsWith('[board] rauc:'));
+  assert.is(raucLines.length, 2, raucLines.join('\n'));
+  assert.is(raucLines[0], '[board] rauc: the firmware reached idle: rauc status mark-good');
+  assert.match(raucLines[1], /^\[board\] rauc: booted slot marked good/);
+  console.log(`  [qemu] phone run on B's trial boot: ${raucLines[1]}`);
+  const marked = run('trial boot marked good, then killed mid-install').out['markgood.out'];
+  assert.match(marked, /^TRIAL=$/m, `the trial ended: ${marked}`);
+  assert.match(marked, /^STATE_B=good$/m);
+  assert.match(marked, /^PRIMARY=B$/m);
 });
 
 rauc('QEMU killed while RAUC copies into slot A: the next boot boots the old slot B', () => {
