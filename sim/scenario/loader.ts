@@ -36,6 +36,8 @@ export function loadScenarioFile(file: string): LoadedScenario {
   let raw: unknown;
   try {
     if (/\.tsx?$/.test(abs)) {
+      // The compiled CLI runs without ts-node; a TS scenario brings it in on demand.
+      if (!require.extensions['.ts']) require('ts-node').register({ transpileOnly: true, project: path.resolve(__dirname, '../../tsconfig.json') });
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       const mod = require(abs);
       raw = mod.scenario ?? mod.default;
