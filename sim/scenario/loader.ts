@@ -26,6 +26,8 @@ export interface LoadedScenario {
   board: string;
   engine: 'quickjs' | 'node';
   startTime?: number;
+  /** Absolute folder the scenario names as its provisioning server. */
+  provisioningDir?: string;
   steps: PreparedStep[];
 }
 
@@ -47,11 +49,20 @@ export function loadScenarioFile(file: string): LoadedScenario {
   } catch (e) {
     throw new ScenarioFileError(`${file}: cannot load scenario: ${(e as Error).message}`);
   }
+  let prepared: Omit<LoadedScenario, 'file'>;
   try {
-    return { file: abs, ...prepareScenario(raw) };
+    prepared = prepareScenario(raw);
   } catch (e) {
     throw new ScenarioFileError(`${file}: ${(e as Error).message}`);
   }
+  if (prepared.provisioningDir !== undefined) {
+    // Relative to the scenario file, so a scenario and its folder move together.
+    prepared.provisioningDir = path.resolve(path.dirname(abs), prepared.provisioningDir);
+    if (!fs.statSync(prepared.provisioningDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ScenarioFileError(`${file}: scenario: "provisioning" folder ${prepared.provisioningDir} does not exist`);
+    }
+  }
+  return { file: abs, ...prepared };
 }
 
 export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
@@ -65,6 +76,9 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
   if (s.startTime !== undefined) {
     startTime = Date.parse(s.startTime);
     if (Number.isNaN(startTime)) throw new Error(`scenario: startTime "${s.startTime}" is not an ISO 8601 time`);
+  }
+  if (s.provisioning !== undefined && (typeof s.provisioning !== 'string' || s.provisioning.trim() === '')) {
+    throw new Error('scenario: "provisioning" must be a folder path (relative to the scenario file)');
   }
   if (!Array.isArray(s.steps) || s.steps.length === 0) throw new Error('scenario: "steps" must be a non-empty list');
   const steps = s.steps.map((spec, index): PreparedStep => {
@@ -87,5 +101,5 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
     }
     return { index, kind: kindName, label: kind.label ? kind.label(argument) : kindName, argument };
   });
-  return { name: s.name, board, engine, startTime, steps };
+  return { name: s.name, board, engine, startTime, provisioningDir: s.provisioning, steps };
 }

@@ -4,6 +4,7 @@
  * faults raised during a step fail that step too.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createPhone, type Phone } from '../phone';
 import type { LoadedScenario } from './loader';
@@ -46,8 +47,9 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
   const results: StepResult[] = scenario.steps.map((s) => ({ index: s.index, label: s.label, status: 'not-run', ms: 0, notes: [] }));
   let phone: Phone | null = null;
   let logTail: string[] = [];
+  const cleanups: string[] = [];
   try {
-    phone = await createPhone({ board: scenario.board, engine: scenario.engine, startTime: scenario.startTime, image: options.image });
+    phone = await createPhone({ board: scenario.board, engine: scenario.engine, startTime: scenario.startTime, image: options.image, provisioningDir: provisioningCopy(scenario, (dir) => cleanups.push(dir)) });
     const ctx: StepContext = {
       phone, artifactsDir, scenarioDir: path.dirname(scenario.file), names: new Map(), note: () => {},
       artifact: (file) => {
@@ -82,11 +84,21 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
     results[0].error = `cannot start the simulated phone: ${(e as Error).message}`;
   } finally {
     phone?.dispose();
+    for (const dir of cleanups) fs.rmSync(dir, { recursive: true, force: true });
   }
   return {
     file: scenario.file, name: scenario.name, board: scenario.board, engine: scenario.engine,
     passed: results.every((r) => r.status === 'passed'), ms: Date.now() - started, steps: results, logTail,
   };
+}
+
+/** A scenario's own provisioning folder, copied so the phone's uploads never land next to the scenario. */
+function provisioningCopy(scenario: LoadedScenario, cleanup: (dir: string) => void): string | undefined {
+  if (!scenario.provisioningDir) return undefined;
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-prov-'));
+  cleanup(copy);
+  fs.cpSync(scenario.provisioningDir, copy, { recursive: true });
+  return copy;
 }
 
 function slug(name: string): string {

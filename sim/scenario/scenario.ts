@@ -26,6 +26,8 @@ export interface Scenario {
   engine?: EngineKind;
   /** Wall clock at power-on, ISO 8601 (default 2026-01-01T09:00:00Z). */
   startTime?: string;
+  /** Folder served as the provisioning server `sim://prov/`, relative to the scenario file (default: the built-in folder). The phone gets a copy, so uploads never land in it. */
+  provisioning?: string;
   steps: StepSpec[];
 }
 
