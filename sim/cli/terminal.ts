@@ -18,6 +18,9 @@ Terminal commands on stdin (one per line, run in order):
   press KEY...         press keys, e.g. "press soft4 down select" (keys: see the board profile)
   screen               print the screen text model
   advance DURATION     move the phone's clock on at once, e.g. "advance 30s", "advance 7d"
+  pause | run          stop the phone's clock / let it run again
+  speed N              run the clock N times faster than real time: 1, 10, 100
+  time                 the phone's time, and whether its clock is paused or at ×N
   ring NUMBER [NAME]   the far end rings the phone (prints the call id)
   answer CALLID        the far end answers a call the phone placed
   hangup [CALLID]      the far end hangs up (all live calls without CALLID)
@@ -58,11 +61,23 @@ export async function runTerminalCommand(line: string, s: TerminalSession): Prom
     case 'advance': {
       if (args.length === 0) throw new Error('usage: advance DURATION (e.g. 30s, 5m, 7d)');
       const ms = asDuration(args.join(''), 'advance');
-      return pacer.run(async () => {
-        await phone.advance(ms);
-        console.log(`phone sim: advanced ${formatDuration(ms)}; phone time ${new Date(phone.devices.clock.now()).toISOString()}`);
-      });
+      await pacer.advanceBy(ms);
+      return console.log(`phone sim: advanced ${formatDuration(ms)}; ${describeClock(s)}`);
     }
+    case 'pause':
+      await pacer.pause();
+      return console.log(describeClock(s));
+    case 'run':
+      pacer.resume();
+      return console.log(describeClock(s));
+    case 'speed': {
+      const speed = Number(args[0]?.replace(/^[x×]/, ''));
+      if (!args[0] || !Number.isFinite(speed)) throw new Error('usage: speed N (1, 10, 100)');
+      pacer.setSpeed(speed);
+      return console.log(describeClock(s));
+    }
+    case 'time':
+      return pacer.run(() => console.log(describeClock(s)));
     case 'ring':
       if (!args[0]) throw new Error('usage: ring NUMBER [NAME]');
       return pacer.run(async () => {
@@ -117,6 +132,10 @@ export async function runTerminalCommand(line: string, s: TerminalSession): Prom
     default:
       throw new Error(`unknown command "${command}" (type "help")`);
   }
+}
+
+function describeClock({ phone, pacer }: TerminalSession): string {
+  return `phone time ${new Date(phone.devices.clock.now()).toISOString()} (${pacer.paused ? 'paused' : `running ×${pacer.speed}`})`;
 }
 
 function knownCall(phone: Phone, callId: string): string {

@@ -29,6 +29,7 @@ interface SimOptions {
   port: string;
   image: string;
   mac?: string;
+  time?: string;
   quiet?: boolean;
   /** Unset: a prompt when stdin is a terminal. */
   prompt?: boolean;
@@ -47,6 +48,7 @@ export function simCommand(): Command {
     .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
     .option('--image <file>', 'firmware bundle to run', path.relative(process.cwd(), DEFAULT_IMAGE) || DEFAULT_IMAGE)
     .option('--mac <mac>', 'the phone\'s MAC address, e.g. 00:04:f2:12:34:56 (default: the board profile\'s); names its provisioning files <mac>.cfg')
+    .option('-t, --time <when>', 'the phone\'s wall clock at power-on: an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"', 'now')
     .option('-q, --quiet', 'terminal mode: print only what commands answer (no log lines, no screen on every change)')
     .option('--prompt', 'terminal mode: show a "phone>" prompt (default when stdin is a terminal)')
     .option('--no-prompt', 'terminal mode: no prompt')
@@ -62,10 +64,11 @@ async function runSim(opts: SimOptions): Promise<void> {
   // commander leaves `prov` unset (not true) when neither --prov nor --no-prov is given: that means the built-in folder.
   const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov === false ? null : undefined;
   const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
+  const startTime = parseStartTime(opts.time ?? 'now');
 
   let phone: Phone;
   try {
-    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir, mac });
+    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir, mac, startTime });
   } catch (e) {
     if (e instanceof FlashImageError) {
       throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
@@ -155,6 +158,14 @@ async function runSim(opts: SimOptions): Promise<void> {
     });
     if (prompt) rl.prompt();
   }
+}
+
+/** `--time`: "now" (the host's clock, to the second) or an ISO 8601 time. */
+export function parseStartTime(text: string): number {
+  if (text === 'now') return Math.floor(Date.now() / 1000) * 1000;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`--time "${text}" is not an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"`);
+  return ms;
 }
 
 /** "00:04:f2:12:34:56", "00-04-F2-12-34-56" or "0004f2123456" as the 12 lower-case hex digits the firmware uses. */
