@@ -108,6 +108,11 @@ export class Phone implements SimulatedPhone {
     return this.profile.profile;
   }
 
+  /** The MAC the phone was made with (its provisioning files are named after it). */
+  get mac(): string {
+    return this.options.mac ?? this.profile.mac;
+  }
+
   get state(): PhoneState {
     return this.phoneState;
   }

@@ -4,6 +4,10 @@
  * needs it to move with the wall clock, so the pacer advances it by the real
  * time elapsed every `intervalMs`.
  *
+ * Time control: `pause()` stops the clock (the phone's timers wait), `resume()`
+ * runs it again, `setSpeed(n)` runs it n times faster than the wall clock
+ * (×10, ×100: a day of polling in minutes), `advanceBy(ms)` jumps at once.
+ *
  * The pacer owns the phone's timeline: ticks and user operations (key presses,
  * far-end actions, power) go through one queue, so an operation never runs in
  * the middle of a tick's `advance()` and vice versa.
@@ -28,6 +32,9 @@ export interface RealtimePacerOptions {
   onError?: (error: Error) => void;
 }
 
+/** Fastest clock: at ×1000 one tick is 100 s of phone time, still timer by timer. */
+export const MAX_SPEED = 1000;
+
 export class RealtimePacer {
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -36,6 +43,8 @@ export class RealtimePacer {
   private readonly intervalMs: number;
   private readonly maxStepMs: number;
   private readonly now: () => number;
+  private clockSpeed = 1;
+  private clockPaused = false;
 
   constructor(private readonly phone: PacedPhone, private readonly options: RealtimePacerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 100;
@@ -45,6 +54,40 @@ export class RealtimePacer {
 
   get running(): boolean {
     return this.timer !== null;
+  }
+
+  /** How many virtual ms pass per real ms while running. */
+  get speed(): number {
+    return this.clockSpeed;
+  }
+
+  /** True while the clock is paused (the pacer still runs operations). */
+  get paused(): boolean {
+    return this.clockPaused;
+  }
+
+  /** Set how much faster than the wall clock the phone's clock runs: 1 (real time) to MAX_SPEED. */
+  setSpeed(speed: number): void {
+    if (!Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED) throw new Error(`speed must be more than 0 and at most ${MAX_SPEED}, got ${speed}`);
+    this.clockSpeed = speed;
+  }
+
+  /** Resolves once a tick already under way has finished: from then on the clock stands still. */
+  pause(): Promise<void> {
+    this.clockPaused = true;
+    return this.run(() => undefined);
+  }
+
+  resume(): void {
+    this.clockPaused = false;
+  }
+
+  /** Move the phone's clock on by `ms` at once (between ticks), paused or not. */
+  advanceBy(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new Error(`cannot advance by ${ms} ms`));
+    return this.run(async () => {
+      if (this.phone.state === 'running') await this.phone.advance(Math.round(ms));
+    });
   }
 
   start(): void {
@@ -76,7 +119,8 @@ export class RealtimePacer {
       const now = this.now();
       const real = Math.max(0, Math.floor(now - this.last));
       this.last += real;
-      const elapsed = Math.min(this.maxStepMs, real);
+      // Paused: the real time passes unused, so running again does not jump.
+      const elapsed = this.clockPaused ? 0 : Math.min(this.maxStepMs * this.clockSpeed, Math.round(real * this.clockSpeed));
       if (this.phone.state === 'running' && elapsed > 0) await this.phone.advance(elapsed);
     })
       .catch((e: Error) => (this.options.onError ?? ((err: Error) => console.error(`pacer: ${err.message}`)))(e))

@@ -45,7 +45,7 @@ export async function runFleet(jobs: FleetJob[], o: FleetOptions): Promise<Scena
     worker.on('error', (e) => {
       if (current >= 0 && !results[current]) {
         const job = jobs[current];
-        results[current] = { file: job.file, name: job.name, board: '?', engine: '?', passed: false, ms: 0, logTail: [], steps: [{ index: 0, label: 'run', status: 'failed', ms: 0, notes: [], error: `fleet worker died: ${e.message}` }] };
+        results[current] = { file: job.file, name: job.name, board: '?', engine: '?', passed: false, ms: 0, logTail: [], failureArtifacts: [], steps: [{ index: 0, label: 'run', status: 'failed', ms: 0, notes: [], error: `fleet worker died: ${e.message}` }] };
         o.onResult?.(results[current], ++done, jobs.length);
       }
       void worker.terminate();

@@ -28,7 +28,7 @@ parentPort!.on('message', (m: JobMessage) => {
     (result) => parentPort!.postMessage({ name: m.job.name, result } satisfies ResultMessage),
     (e) => parentPort!.postMessage({
       name: m.job.name,
-      result: { file: m.job.file, name: m.job.name, board: '?', engine: '?', passed: false, ms: 0, logTail: [], steps: [{ index: 0, label: 'load', status: 'failed', ms: 0, notes: [], error: `fleet worker: ${(e as Error).message}` }] },
+      result: { file: m.job.file, name: m.job.name, board: '?', engine: '?', passed: false, ms: 0, logTail: [], failureArtifacts: [], steps: [{ index: 0, label: 'load', status: 'failed', ms: 0, notes: [], error: `fleet worker: ${(e as Error).message}` }] },
     } satisfies ResultMessage),
   );
 });

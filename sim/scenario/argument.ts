@@ -1,4 +1,5 @@
 /** Checks for step arguments: each throws an Error that says what was expected. */
+import { didYouMean } from './did-you-mean';
 
 export function asObject(value: unknown, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what}: expected an object, got ${JSON.stringify(value)}`);
@@ -49,5 +50,5 @@ export function fields(value: unknown, allowed: string[], what: string): Record<
 /** Reject keys a step does not know, so a typo fails at load time, not silently. */
 export function onlyKeys(obj: Record<string, unknown>, allowed: string[], what: string): void {
   const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new Error(`${what}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
+  if (unknown.length > 0) throw new Error(`${what}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `${k}${didYouMean(k, allowed)}`).join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
 }

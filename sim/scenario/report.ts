@@ -1,7 +1,7 @@
 /** Scenario results as a readable summary and as JUnit XML (one testsuite per scenario, one testcase per step). */
 import * as path from 'path';
 import junitReportBuilder from 'junit-report-builder';
-import type { ScenarioResult } from './runner';
+import type { ScenarioResult, StepProgress } from './runner';
 
 const MARK = { passed: 'ok  ', failed: 'FAIL', 'not-run': 'skip' } as const;
 
@@ -14,11 +14,18 @@ export function summary(results: ScenarioResult[]): string {
       for (const n of s.notes) lines.push(`         ${n}`);
       if (s.error) lines.push(`         ${s.error}`);
     }
+    if (r.failureArtifacts.length > 0) lines.push('  saved for the failure:', ...r.failureArtifacts.map((f) => `    ${path.relative(process.cwd(), f)}`));
     if (r.logTail.length > 0) lines.push('  last log lines:', ...r.logTail.map((l) => `    ${l}`));
   }
   const passed = results.filter((r) => r.passed).length;
   lines.push('', `${passed} passed, ${results.length - passed} failed`);
   return lines.join('\n');
+}
+
+/** One line per finished step while a scenario runs ("admin-menu  3/13 ok   press soft4 (12 ms)"). */
+export function progressLine(folder: string, p: StepProgress): string {
+  const n = `${String(p.step.index + 1).padStart(String(p.total).length)}/${p.total}`;
+  return p.phase === 'start' ? `${folder}  ${n} run  ${p.step.label}` : `${folder}  ${n} ${MARK[p.step.status]} ${p.step.label} (${p.step.ms} ms)`;
 }
 
 export function writeJUnit(results: ScenarioResult[], file: string): void {

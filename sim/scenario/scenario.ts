@@ -28,6 +28,8 @@ export interface Scenario {
   startTime?: string;
   /** Phones running these steps in a fleet run (default 1): `phone fleet run` runs each as `<name> #NNN`. */
   phones?: number;
+  /** Folder served as the provisioning server `sim://prov/`, relative to the scenario file (default: the built-in folder). The phone gets a copy, so uploads never land in it. */
+  provisioning?: string;
   steps: StepSpec[];
 }
 

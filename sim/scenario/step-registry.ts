@@ -6,6 +6,7 @@ import { farEndSteps } from './steps/far-end';
 import { flashSteps } from './steps/flash';
 import { loginSteps } from './steps/login';
 import { logsSteps } from './steps/logs';
+import { navigationSteps } from './steps/navigation';
 import { phoneSteps } from './steps/phone';
 import { powerSteps } from './steps/power';
 import { resetSteps } from './steps/reset';
@@ -25,4 +26,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps, ...resetSteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...navigationSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps, ...resetSteps]) registerStep(kind);

@@ -12,6 +12,7 @@ import { HttpError } from './http-error';
 import { phoneSnapshot } from './phone-snapshot';
 import { optionalStringField, stringField } from './request-body';
 import { boundParty } from '../../firmware/calls/party-bounds';
+import { asDuration } from '../scenario/argument';
 
 export interface RouteContext {
   phone: Phone;
@@ -152,6 +153,38 @@ export const ROUTES: Record<string, Route> = {
     return ok({ calls: phone.farEnd.calls() });
   },
 
+  // Time control: the phone's clock, paused or running at ×speed, and a jump by an amount.
+  'GET /api/time': async ({ phone, pacer }) => ok(clockState(phone, pacer)),
+
+  /** `{ paused: true|false }` and/or `{ speed: 1|10|100 }` (any speed up to MAX_SPEED). */
+  'POST /api/time': async ({ phone, pacer, body }) => {
+    if (body.paused !== undefined && typeof body.paused !== 'boolean') throw new HttpError(400, '"paused" must be true or false');
+    if (body.speed !== undefined) {
+      try {
+        pacer.setSpeed(Number(body.speed));
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+    }
+    if (body.paused === true) await pacer.pause();
+    if (body.paused === false) pacer.resume();
+    return ok(clockState(phone, pacer));
+  },
+
+  /** `{ by: "30s" | "7d" | ms }`: the phone's clock jumps at once (its timers fire in order). */
+  'POST /api/time/advance': async ({ phone, pacer, body }) => {
+    let ms: number;
+    try {
+      ms = asDuration(body.by, '"by"');
+    } catch (e) {
+      throw new HttpError(400, (e as Error).message);
+    }
+    if (ms > 366 * 86_400_000) throw new HttpError(400, '"by" is at most a year');
+    requireRunning(phone);
+    await pacer.advanceBy(ms);
+    return ok(clockState(phone, pacer));
+  },
+
   'POST /api/power/cut': async ({ phone, pacer }) => {
     await pacer.run(() => phone.cutPower());
     return ok({ state: phone.state });
@@ -167,6 +200,10 @@ export const ROUTES: Record<string, Route> = {
     return ok({ state: phone.state, bootReason: phone.lastBootReason() });
   },
 };
+
+function clockState(phone: Phone, pacer: RealtimePacer): { virtualTime: number; paused: boolean; speed: number } {
+  return { virtualTime: phone.devices.clock.now(), paused: pacer.paused, speed: pacer.speed };
+}
 
 /** The route for a method and path; 404 for an unknown path, 405 for a known path with the wrong method. */
 export function findRoute(method: string, path: string): Route {

@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PARTY_ADDRESS_MAX, PARTY_NAME_MAX } from '../../hal/contract';
-import { runStdinCommand } from '../../sim/cli/commands/sim';
+import { runTerminalCommand } from '../../sim/cli/terminal';
 import type { Phone } from '../../sim/phone';
 import type { RealtimePacer } from '../../sim/realtime-pacer';
 import { ringBounded } from '../../sim/scenario/steps/ring-bounded';
@@ -39,7 +39,7 @@ test('phone sim stdin: ring NUMBER NAME cuts both and prints the cut', async () 
   const log = console.log;
   console.log = (...a: unknown[]) => { printed.push(a.join(' ')); };
   try {
-    await runStdinCommand(`ring ${LONG_NUMBER} ${LONG_NAME}`, phone, pacer, {} as never, () => {}, () => {});
+    await runTerminalCommand(`ring ${LONG_NUMBER} ${LONG_NAME}`, { phone, pacer, quit: () => {} });
   } finally {
     console.log = log;
   }

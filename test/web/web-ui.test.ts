@@ -134,6 +134,29 @@ if (!haveChromium && process.env.CI !== 'true') {
     assert.match(await page.textContent('#wear-map [data-partition="updater"] .partition-title') ?? '', /3 erases \(max 3 per block\)/);
   });
 
+  test('time control: pause stops the phone clock, Advance jumps by "2h", ×100 runs it fast, Run ×1 restores', async ({ page, phone }) => {
+    const clock = () => phone.devices.clock.now();
+    await page.click('#time-pause');
+    await waitForText(page, '#clock-rate', 'paused');
+    const pausedAt = clock();
+    await page.waitForTimeout(400);
+    assert.is(clock(), pausedAt, 'a paused clock does not move');
+    await page.fill('#advance-by', '2h');
+    await page.click('#advance-form button[type="submit"]');
+    await page.waitForFunction((t) => (globalThis as any).document.querySelector('#clock').textContent.includes(t), new Date(pausedAt + 7_200_000).toISOString().slice(11, 16));
+    assert.is(clock(), pausedAt + 7_200_000, 'advance while paused moves exactly by the amount');
+    await page.click('.time-speed[data-speed="100"]');
+    await waitForText(page, '#clock-rate', '×100');
+    const fastFrom = clock();
+    const realFrom = Date.now();
+    await page.waitForTimeout(600);
+    const ratio = (clock() - fastFrom) / (Date.now() - realFrom);
+    assert.ok(ratio > 20, `×100 ran at ×${ratio.toFixed(1)}`);
+    await page.click('.time-speed[data-speed="1"]');
+    await waitForText(page, '#clock-rate', '×1');
+    assert.is(await page.isVisible('#message'), false, 'no error shown');
+  });
+
   test('screenshot: a valid, non-blank PNG; no script errors on the page', async ({ page, pageErrors }) => {
     fs.mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, 'web-ui.png');

@@ -1,7 +1,14 @@
-/** `phone build`: bundle firmware/ into dist/firmware.js with a source map and a size report. */
+/**
+ * `phone build`: bundle firmware/ into dist/firmware.js with a source map and a
+ * size report, and compile the CLI itself (dist/cli/phone-cli.js, see bin/compile-cli.js).
+ */
 import { Command } from 'commander';
 import * as path from 'path';
 import { DEFAULT_OUT, buildFirmware, formatReport } from '../../../build/bundle';
+
+// Plain JS (bin/phone.js uses it before any TypeScript can run).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const compiledCli = require('../../../bin/compile-cli') as { compileCli(): Promise<{ file: string; bytes: number; inputs: number }> };
 
 export function buildCommand(): Command {
   return new Command('build')
@@ -14,5 +21,7 @@ export function buildCommand(): Command {
         throw new Error(`build failed:\n  ${errors.join('\n  ')}`);
       });
       console.log(formatReport(report, Number(opts.top)));
+      const cli = await compiledCli.compileCli();
+      console.log(`${path.relative(process.cwd(), cli.file)}: ${(cli.bytes / 1024).toFixed(1)} KiB (the phone CLI, from ${cli.inputs} files)`);
     });
 }

@@ -19,7 +19,7 @@ import { BoardFileError, loadBoardFile, type BoardFile } from '../../../hal/linu
 import { bootBoard, BoardStartError, type RunningBoard } from '../../../hal/linux/board-host';
 import { writeFileAtomic } from '../../devices/atomic-file';
 import { DEFAULT_IMAGE } from '../../phone';
-import { formatScreen } from './sim';
+import { formatScreen } from '../screen-text';
 
 export const EXIT_BAD_BOARD_FILE = 78;
 export const EXIT_DEVICE_UNAVAILABLE = 69;

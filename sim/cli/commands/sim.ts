@@ -8,13 +8,15 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import type { KeyName, ScreenText } from '../../../hal/contract';
 import { BOARDS } from '../../../hal/boards';
 import { DEFAULT_IMAGE, FlashImageError, createPhone, type Phone } from '../../phone';
 import type { EngineKind } from '../../phone-api';
 import { RealtimePacer } from '../../realtime-pacer';
 import { startWebServer, type WebServer } from '../../web/server';
-import { boundParty } from '../../../firmware/calls/party-bounds';
+import { formatScreen } from '../screen-text';
+import { CallWatcher, TERMINAL_COMMANDS, runTerminalCommand } from '../terminal';
+
+export { formatScreen };
 
 interface SimOptions {
   board: string;
@@ -27,18 +29,12 @@ interface SimOptions {
   port: string;
   image: string;
   updateKey?: string;
+  mac?: string;
+  time?: string;
+  quiet?: boolean;
+  /** Unset: a prompt when stdin is a terminal. */
+  prompt?: boolean;
 }
-
-const STDIN_COMMANDS = `
-Headless commands on stdin (one per line):
-  press KEY...         press keys, e.g. "press soft4 down select" (keys: see the board profile)
-  ring NUMBER [NAME]   the far end rings the phone
-  answer CALLID        the far end answers a call the phone placed
-  hangup [CALLID]      the far end hangs up (all live calls without CALLID)
-  cut | on | reboot    cut power, power on, reboot
-  screen               print the screen text model
-  save                 save the flash image now (needs --flash)
-  quit                 save the flash (with --flash) and exit, like Ctrl-C`;
 
 export function simCommand(): Command {
   return new Command('sim')
@@ -53,7 +49,12 @@ export function simCommand(): Command {
     .option('-p, --port <n>', 'port of the browser UI (0: any free port)', '8500')
     .option('--image <file>', 'firmware bundle to run', path.relative(process.cwd(), DEFAULT_IMAGE) || DEFAULT_IMAGE)
     .option('--update-key <pem>', 'update key (phone keygen\'s FILE or FILE.pub.pem) put into a blank updater partition: the phone then installs update files signed with it (docs/update.md)')
-    .addHelpText('after', STDIN_COMMANDS)
+    .option('--mac <mac>', 'the phone\'s MAC address, e.g. 00:04:f2:12:34:56 (default: the board profile\'s); names its provisioning files <mac>.cfg')
+    .option('-t, --time <when>', 'the phone\'s wall clock at power-on: an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"', 'now')
+    .option('-q, --quiet', 'terminal mode: print only what commands answer (no log lines, no screen on every change)')
+    .option('--prompt', 'terminal mode: show a "phone>" prompt (default when stdin is a terminal)')
+    .option('--no-prompt', 'terminal mode: no prompt')
+    .addHelpText('after', TERMINAL_COMMANDS)
     .action(async (opts: SimOptions) => runSim(opts));
 }
 
@@ -64,11 +65,13 @@ async function runSim(opts: SimOptions): Promise<void> {
   if (typeof opts.prov === 'string' && !fs.statSync(opts.prov, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--prov ${opts.prov} is not a folder`);
   // commander leaves `prov` unset (not true) when neither --prov nor --no-prov is given: that means the built-in folder.
   const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov === false ? null : undefined;
+  const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
+  const startTime = parseStartTime(opts.time ?? 'now');
 
   let phone: Phone;
   try {
     const updateKeyPem = opts.updateKey ? fs.readFileSync(opts.updateKey, 'utf8') : undefined;
-    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir, updateKeyPem });
+    phone = await createPhone({ board: opts.board, engine: opts.engine, flashImage: opts.flash, usbDir: opts.usb, image: opts.image, provisioningDir, mac, startTime, updateKeyPem });
   } catch (e) {
     if (e instanceof FlashImageError) {
       throw new Error(`${e.message}\n  Nothing was changed. Pass another --flash file (a missing file starts from blank flash and is created on exit).`);
@@ -78,8 +81,13 @@ async function runSim(opts: SimOptions): Promise<void> {
     throw new Error(`cannot start the phone${from}: ${(e as Error).message}\n  Nothing was changed.`);
   }
 
-  for (const line of phone.log()) console.log(line);
-  phone.onLog((line) => console.log(line));
+  // Quiet: only what commands answer. The browser UI shows the log itself; the terminal prints it.
+  const terminal = !opts.web;
+  const quiet = terminal && opts.quiet === true;
+  if (!quiet) {
+    for (const line of phone.log()) console.log(line);
+    phone.onLog((line) => console.log(line));
+  }
   await phone.boot();
 
   let lastScreen = '';
@@ -88,7 +96,10 @@ async function runSim(opts: SimOptions): Promise<void> {
     if (force || text !== lastScreen) console.log(text);
     lastScreen = text;
   };
-  const pacer = new RealtimePacer(phone, { onTick: opts.web ? undefined : () => printScreen() });
+  const calls = new CallWatcher(phone, (line) => console.log(line));
+  const pacer = new RealtimePacer(phone, {
+    onTick: terminal && !quiet ? () => { if (phone.state === 'running') printScreen(); calls.check(); } : undefined,
+  });
   pacer.start();
 
   let web: WebServer | null = null;
@@ -99,6 +110,9 @@ async function runSim(opts: SimOptions): Promise<void> {
     stopping = true;
     await pacer.stop();
     await web?.close();
+    // The terminal user's last look at the phone.
+    if (terminal && !quiet) calls.check();
+    if (terminal && phone.state === 'running') printScreen(true);
     let code = 0;
     if (opts.flash) {
       try {
@@ -120,71 +134,46 @@ async function runSim(opts: SimOptions): Promise<void> {
     web = await startWebServer({ phone, pacer, port });
     console.log(`phone sim: ${phone.board} (${phone.engine}) browser UI at ${web.url}  (Ctrl-C to stop)`);
   } else {
-    printScreen(true);
+    if (!quiet) printScreen(true);
     console.log(`phone sim: ${phone.board} (${phone.engine}) running headless; type "help" for commands, Ctrl-C to stop`);
   }
 
   if (process.stdin.readable) {
-    const rl = readline.createInterface({ input: process.stdin, terminal: false });
+    const prompt = terminal && (opts.prompt ?? process.stdin.isTTY === true);
+    const rl = readline.createInterface({ input: process.stdin, output: prompt ? process.stdout : undefined, terminal: prompt && process.stdin.isTTY === true, prompt: 'phone> ' });
+    // One command at a time, in the order typed: a line waits for the previous command to finish.
+    let previous: Promise<void> = Promise.resolve();
     rl.on('line', (line) => {
-      runStdinCommand(line.trim(), phone, pacer, opts, () => void stop('quit'), () => printScreen(true))
-        .catch((e: Error) => console.error(`phone sim: ${e.message}`));
+      previous = previous.then(async () => {
+        try {
+          await runTerminalCommand(line, { phone, pacer, flashFile: opts.flash, quit: () => stop('quit') });
+        } catch (e) {
+          console.error(`phone sim: ${(e as Error).message}`);
+        }
+        if (stopping) return;
+        // What the command changed, at once rather than at the next tick.
+        if (!quiet) {
+          if (phone.state === 'running') printScreen();
+          calls.check();
+        }
+        if (prompt) rl.prompt();
+      });
     });
+    if (prompt) rl.prompt();
   }
 }
 
-export async function runStdinCommand(line: string, phone: Phone, pacer: RealtimePacer, opts: SimOptions, quit: () => void, showScreen: () => void): Promise<void> {
-  const [command, ...args] = line.split(/\s+/);
-  switch (command) {
-    case '':
-      return;
-    case 'help':
-      return console.log(STDIN_COMMANDS.trim());
-    case 'press':
-      for (const key of args) {
-        if (!phone.profile.keys.includes(key as KeyName)) throw new Error(`board ${phone.board} has no key "${key}" (keys: ${phone.profile.keys.join(' ')})`);
-      }
-      return pacer.run(() => phone.pressAll(args as KeyName[]));
-    case 'ring':
-      if (!args[0]) throw new Error('usage: ring NUMBER [NAME]');
-      return pacer.run(async () => {
-        const caller = boundParty(args[0], args.slice(1).join(' '));
-        for (const c of caller.cuts) console.log(`phone sim: ring: caller ${c}`);
-        console.log(`phone sim: far end rings from ${caller.address}: ${phone.farEnd.ring(caller.address, caller.name)}`);
-        await phone.settle();
-      });
-    case 'answer':
-      if (!args[0]) throw new Error('usage: answer CALLID');
-      return pacer.run(async () => { phone.farEnd.answer(args[0]); await phone.settle(); });
-    case 'hangup':
-      return pacer.run(async () => {
-        const ids = args[0] ? [args[0]] : phone.farEnd.calls().filter((c) => c.state !== 'ended').map((c) => c.callId);
-        for (const id of ids) phone.farEnd.hangup(id);
-        await phone.settle();
-      });
-    case 'cut':
-      return pacer.run(() => phone.cutPower());
-    case 'on':
-      return pacer.run(() => phone.powerOn());
-    case 'reboot':
-      return pacer.run(() => phone.reboot('console'));
-    case 'screen':
-      return showScreen();
-    case 'save':
-      if (!opts.flash) throw new Error('save: no --flash file given');
-      return pacer.run(() => { phone.saveFlash(opts.flash); console.log(`phone sim: flash saved to ${opts.flash}`); });
-    case 'quit':
-    case 'exit':
-      return quit();
-    default:
-      throw new Error(`unknown command "${command}" (type "help")`);
-  }
+/** `--time`: "now" (the host's clock, to the second) or an ISO 8601 time. */
+export function parseStartTime(text: string): number {
+  if (text === 'now') return Math.floor(Date.now() / 1000) * 1000;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`--time "${text}" is not an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"`);
+  return ms;
 }
 
-/** The text model as a few console lines: title and status, body (focus marked >), soft keys. */
-export function formatScreen(screen: ScreenText): string {
-  const head = `── screen ${screen.id}${screen.title ? ` · ${screen.title}` : ''}${screen.status ? ` · ${screen.status}` : ''} ──`;
-  const body = screen.lines.map((l, i) => `${i === screen.focus ? '>' : ' '} ${l}`);
-  const soft = screen.softKeys.some(Boolean) ? [`  ${screen.softKeys.map((s) => `[${s}]`).join(' ')}`] : [];
-  return [head, ...body, ...soft].join('\n');
+/** "00:04:f2:12:34:56", "00-04-F2-12-34-56" or "0004f2123456" as the 12 lower-case hex digits the firmware uses. */
+export function parseMac(text: string): string {
+  const digits = text.replace(/[:.-]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{12}$/.test(digits)) throw new Error(`--mac "${text}" is not a MAC address (12 hex digits, e.g. 00:04:f2:12:34:56)`);
+  return digits;
 }

@@ -7,6 +7,7 @@
 import type { CallEndCause } from '../../../hal/contract';
 import { asDuration, asString, asStringList, fields, optionalCount, optionalString } from '../argument';
 import type { StepContext, StepKind } from '../scenario';
+import { goIdle } from './navigation';
 import { ringBounded } from './ring-bounded';
 
 const CAUSES: CallEndCause[] = ['local-hangup', 'remote-hangup', 'busy', 'rejected', 'no-answer', 'cancelled', 'transferred', 'forwarded', 'preempted', 'answered-elsewhere', 'error'];
@@ -85,15 +86,14 @@ export const expectCallList: StepKind<ListExpectation> = {
   },
   label: (e) => `${e.list} call list`,
   run: async ({ phone }, e) => {
-    // Home on the idle screen opens the menu: only press it elsewhere.
-    if (phone.screen().id !== 'idle') await phone.press('home');
+    await goIdle(phone);
     await phone.press('soft2');
     const menu = phone.screen();
     const index = menu.lines.findIndex((l) => l.toLowerCase().includes(`${e.list} calls`));
     if (menu.id !== 'calllists' || index < 0) throw new Error(`no ${e.list} list offered (call lists disabled?) — screen: ${menu.title}: ${menu.lines.join(' | ')}`);
     await phone.press(String(index + 1) as '1');
     const lines = phone.screen().lines.filter((l) => l !== '(no calls)');
-    await phone.press('home');
+    await goIdle(phone);
     const problems: string[] = [];
     if (e.count !== undefined && lines.length !== e.count) problems.push(`${lines.length} entries, expected ${e.count}`);
     (e.entries ?? []).forEach((want, i) => {

@@ -8,6 +8,7 @@ import { asObject, asString, fields, optionalCount, optionalString } from '../ar
 import type { Phone } from '../../phone';
 import { BUILT_IN_PREFIX } from '../../provisioning/staging';
 import type { StepKind } from '../scenario';
+import { openMainMenu } from './navigation';
 import { describeScreen } from './phone';
 
 const ITEM_FIELDS = ['fn', 'ln', 'ct', 'sd', 'lb', 'pt', 'rt', 'dc', 'ad', 'ar', 'bw', 'bb'];
@@ -56,8 +57,7 @@ async function typeText(phone: Phone, text: string, letters: boolean): Promise<v
 }
 
 async function openLocalDirectory(phone: Phone): Promise<void> {
-  await phone.press('home');
-  if (phone.screen().id !== 'menu') await phone.press('home');
+  await openMainMenu(phone);
   for (const label of ['Contacts', 'Local Directory']) {
     const line = phone.screen().lines.find((l) => l.includes(label));
     if (!line) throw new Error(`no "${label}" in the menu: ${describeScreen(phone.screen())}`);

@@ -1,6 +1,7 @@
 /** Steps that play the far end of the SIP line: ring the phone, answer, hang up, script outgoing calls, send NOTIFY. */
 import type { FarEndBehaviour } from '../../phone-api';
-import { asObject, asString, fields, optionalCount, optionalString } from '../argument';
+import { asDuration, asObject, asString, fields, optionalString } from '../argument';
+import { didYouMean } from '../did-you-mean';
 import type { StepContext, StepKind } from '../scenario';
 import { ringBounded } from './ring-bounded';
 
@@ -67,19 +68,19 @@ const ACTIONS: FarEndBehaviour['action'][] = ['answer', 'busy', 'no-answer', 're
 export const farEndScript: StepKind<FarEndBehaviour[]> = {
   name: 'farEndScript',
   help: 'how the far end treats calls the phone places: per target ("*" = any) answer/busy/no-answer/reject/forward after a delay',
-  example: [{ target: '*', action: 'answer', afterMs: 3000, hangupAfterMs: 60000 }],
+  example: [{ target: '*', action: 'answer', afterMs: '3s', hangupAfterMs: '1min' }],
   parse: (a) => {
     const list = Array.isArray(a) ? a : [a];
     return list.map((item, i) => {
       const o = fields(item, ['target', 'action', 'afterMs', 'forwardTo', 'hangupAfterMs'], `farEndScript[${i}]`);
       const action = asString(o.action, `farEndScript[${i}].action`) as FarEndBehaviour['action'];
-      if (!ACTIONS.includes(action)) throw new Error(`farEndScript[${i}].action: "${action}" is not one of ${ACTIONS.join(', ')}`);
+      if (!ACTIONS.includes(action)) throw new Error(`farEndScript[${i}].action: "${action}" is not one of ${ACTIONS.join(', ')}${didYouMean(action, ACTIONS)}`);
       return {
         target: asString(o.target ?? '*', `farEndScript[${i}].target`),
         action,
-        afterMs: optionalCount(o.afterMs, `farEndScript[${i}].afterMs`),
+        afterMs: o.afterMs === undefined ? undefined : asDuration(o.afterMs, `farEndScript[${i}].afterMs`),
         forwardTo: optionalString(o.forwardTo, `farEndScript[${i}].forwardTo`),
-        hangupAfterMs: optionalCount(o.hangupAfterMs, `farEndScript[${i}].hangupAfterMs`),
+        hangupAfterMs: o.hangupAfterMs === undefined ? undefined : asDuration(o.hangupAfterMs, `farEndScript[${i}].hangupAfterMs`),
       };
     });
   },

@@ -10,6 +10,7 @@ import { asObject, asString, fields, optionalString } from '../argument';
 import type { Phone } from '../../phone';
 import { BUILT_IN_FOLDER, BUILT_IN_PREFIX } from '../../provisioning/staging';
 import type { StepKind } from '../scenario';
+import { goIdle } from './navigation';
 import { describeScreen } from './phone';
 
 type Attributes = Record<string, string>;
@@ -81,7 +82,7 @@ export const login: StepKind<{ user: string; password: string; expect: 'ok' | 'r
   label: (a) => `login ${a.user} (${a.expect})`,
   run: async ({ phone }, a) => {
     if (phone.screen().id !== 'login') {
-      if (phone.screen().id !== 'idle') await phone.press('home');
+      await goIdle(phone);
       await phone.press(phone.screen().softKeys[0] === 'Login' ? 'soft1' : 'soft4');
     }
     if (phone.screen().id !== 'login') throw new Error(`login: no login screen — screen: ${describeScreen(phone.screen())}`);
@@ -107,7 +108,7 @@ export const logout: StepKind<Record<string, never>> = {
     return {};
   },
   run: async ({ phone }) => {
-    if (phone.screen().id !== 'idle') await phone.press('home');
+    await goIdle(phone);
     if (phone.screen().softKeys[0] !== 'Logout') throw new Error(`logout: no Logout soft key — screen: ${describeScreen(phone.screen())}`);
     await phone.press('soft1');
   },
@@ -119,7 +120,7 @@ export const expectUser: StepKind<string> = {
   example: '1001',
   parse: (a) => asString(a, 'expectUser'),
   run: async ({ phone }, user) => {
-    if (phone.screen().id !== 'idle') await phone.press('home');
+    await goIdle(phone);
     const shown = phone.screen().lines.find((l) => l.startsWith('User: '))?.slice(6) ?? '';
     if (shown !== user) throw new Error(`expected ${user ? `user ${user}` : 'nobody'} logged in, the idle screen shows ${shown ? `user ${shown}` : 'nobody'}`);
   },

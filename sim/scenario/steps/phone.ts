@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KeyName, ScreenText } from '../../../hal/contract';
+import { formatDuration } from '../duration';
 import { asDuration, asString, asStringList, fields, optionalString } from '../argument';
 import type { Phone } from '../../phone';
 import type { StepKind } from '../scenario';
@@ -49,7 +50,7 @@ export const advance: StepKind<number> = {
   help: 'advance virtual time, firing due timers in order ("90s", "15min", "2h", "30d" or ms)',
   example: '30d',
   parse: (a) => asDuration(a, 'advance'),
-  label: (ms) => `advance ${ms} ms`,
+  label: (ms) => `advance ${formatDuration(ms)}`,
   run: async ({ phone }, ms) => {
     await phone.advance(ms);
   },

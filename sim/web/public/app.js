@@ -170,6 +170,28 @@ $('#power-cut').addEventListener('click', () => api('POST', '/api/power/cut').ca
 $('#power-on').addEventListener('click', () => api('POST', '/api/power/on').catch(() => undefined));
 $('#reboot').addEventListener('click', () => api('POST', '/api/reboot').catch(() => undefined));
 
+// ── time: pause, run, ×speed, advance ──
+
+function showClock(t) {
+  $('#clock').textContent = `${new Date(t.virtualTime).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+  $('#clock-rate').textContent = t.paused ? 'paused' : `×${t.speed}`;
+  $('#clock-rate').classList.toggle('off', t.paused);
+}
+async function refreshClock() {
+  const t = await api('GET', '/api/time', undefined, { background: true }).catch(() => null);
+  if (t) showClock(t);
+}
+const setClock = (body) => api('POST', '/api/time', body).then(showClock).catch(() => undefined);
+$('#time-pause').addEventListener('click', () => setClock({ paused: true }));
+$('#time-run').addEventListener('click', () => setClock({ paused: false }));
+for (const b of document.querySelectorAll('.time-speed')) b.addEventListener('click', () => setClock({ speed: Number(b.dataset.speed), paused: false }));
+$('#advance-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  api('POST', '/api/time/advance', { by: $('#advance-by').value }).then(showClock).catch(() => undefined);
+});
+setInterval(refreshClock, 500);
+refreshClock();
+
 // ── flash wear map ──
 
 async function refreshWear() {
