@@ -4,14 +4,15 @@
  * rows; the small monochrome one shares one top row.
  */
 import type { BoardInfo } from '../../hal/contract';
-import { BitmapFont } from './font';
 import { terminus6x12, terminus8x16 } from './font-data';
+import { TextFont } from './text-font';
 
 export interface Layout {
-  font: BitmapFont;
+  /** Console font for ASCII, Unifont for other scripts; lines are font.height (16) pixels on both boards. */
+  font: TextFont;
   width: number;
   height: number;
-  /** Characters per line. */
+  /** ASCII characters per line (wide characters take two). */
   columns: number;
   /** Body lines visible at once. */
   bodyRows: number;
@@ -23,12 +24,12 @@ export interface Layout {
   softKeyTop: number;
 }
 
-let large: BitmapFont | null = null;
-let small: BitmapFont | null = null;
+let large: TextFont | null = null;
+let small: TextFont | null = null;
 
 export function layoutFor(display: BoardInfo['display']): Layout {
   const big = display.width >= 240;
-  const font = big ? (large ??= new BitmapFont(terminus8x16)) : (small ??= new BitmapFont(terminus6x12));
+  const font = big ? (large ??= new TextFont(terminus8x16)) : (small ??= new TextFont(terminus6x12));
   const rows = Math.floor(display.height / font.height);
   const titleRow = big;
   const headerRows = titleRow ? 2 : 1;

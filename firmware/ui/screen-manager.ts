@@ -73,7 +73,7 @@ export class ScreenManager implements Navigator {
 
   /** What is on screen now (after scrolling). */
   current(): ScreenText | null {
-    return this.top ? this.visible(this.top) : null;
+    return this.top ? this.renderer.fit(this.visible(this.top)) : null;
   }
 
   private visible(screen: Screen): ScreenText {
@@ -86,8 +86,11 @@ export class ScreenManager implements Navigator {
     }
     top = Math.max(0, Math.min(top, Math.max(0, view.lines.length - rows)));
     this.scrollTop.set(screen, top);
+    const above = top > 0;
+    const below = top + rows < view.lines.length;
     return {
       ...view,
+      ...(above || below ? { more: above && below ? 'both' : above ? 'up' : 'down' } : {}),
       lines: view.lines.slice(top, top + rows),
       focus: view.focus >= 0 ? view.focus - top : -1,
       status: view.status ?? this.statusText(),
