@@ -157,7 +157,7 @@ export interface ScreenText {
   /**
    * Body lines top to bottom, as shown (after scrolling). A screen may give a
    * line as `left\tright`: `right` (e.g. a number) is drawn whole at the right
-   * edge and `left` cut first; described as `left right`.
+   * edge and `left` cut first; described as `left  right` (two spaces).
    */
   lines: string[];
   /** Soft key labels left to right; '' for an unlabelled key. */

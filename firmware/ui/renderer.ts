@@ -86,7 +86,7 @@ export class ScreenRenderer {
       } else {
         // The right part (a number) stays whole; the left part (a name) gives way.
         const right = font.fit(raw.slice(tab + 1), room);
-        const left = font.fit(raw.slice(0, tab), Math.max(0, room - font.measure(right.text) - font.width));
+        const left = font.fit(raw.slice(0, tab), Math.max(0, room - font.measure(right.text) - 2 * font.width));
         laid = { left: left.text, right: right.text, cut: left.cut || right.cut };
       }
       if (laid.cut) cut.push(`line ${i}`);
@@ -106,7 +106,7 @@ export class ScreenRenderer {
     const described: ScreenText = {
       ...screen,
       title: title.text,
-      lines: lines.map((l) => (l.right ? (l.left ? `${l.left} ${l.right}` : l.right) : l.left)),
+      lines: lines.map((l) => (l.right ? (l.left ? `${l.left}  ${l.right}` : l.right) : l.left)),
       softKeys: keys.map((k) => k.text),
     };
     if (screen.status !== undefined) described.status = status.text;
