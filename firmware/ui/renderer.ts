@@ -24,8 +24,12 @@ interface Laid {
   keys: { x: number; width: number; text: string }[];
 }
 
-const UP = '\u25b2';
-const DOWN = '\u25bc';
+/** The scroll indicator: a 5x3 triangle drawn at the right edge of the first / last body line. */
+const UP = 'up';
+const DOWN = 'down';
+const ARROW_WIDTH = 5;
+/** Characters (with the ellipsis) a name keeps beside its number before the number is cut too. */
+const MIN_LEFT_CHARS = 4;
 
 export class ScreenRenderer {
   private readonly canvas: Canvas;
@@ -62,8 +66,18 @@ export class ScreenRenderer {
     this.drawn = [];
   }
 
+  /** Pixels a body line gives up to the scroll indicator. */
   private arrowWidth(): number {
-    return this.layout.font.measure(UP);
+    return ARROW_WIDTH;
+  }
+
+  private drawArrow(direction: string, y: number, colour: 'ink' | 'focusInk'): void {
+    const x = this.layout.width - ARROW_WIDTH;
+    const top = y + Math.floor(this.layout.font.height / 2) - 2;
+    for (let r = 0; r < 3; r++) {
+      const w = direction === UP ? 1 + 2 * r : ARROW_WIDTH - 2 * r;
+      this.canvas.fillRect(x + (ARROW_WIDTH - w) / 2, top + r, w, 1, colour);
+    }
   }
 
   private lay(screen: ScreenText): Laid {
@@ -84,24 +98,26 @@ export class ScreenRenderer {
         const f = font.fit(raw, room);
         laid = { left: f.text, right: '', cut: f.cut };
       } else {
-        // The right part (a number) stays whole; the left part (a name) gives way.
-        const right = font.fit(raw.slice(tab + 1), room);
-        const left = font.fit(raw.slice(0, tab), Math.max(0, room - font.measure(right.text) - 2 * font.width));
+        // The right part (a number) stays whole while the left part (a name) keeps a few characters;
+        // a right part too long for that (a long SIP URI) shares the line half and half.
+        const gap = 2 * font.width;
+        const leftText = raw.slice(0, tab);
+        const leftMin = Math.min(font.measure(leftText), MIN_LEFT_CHARS * font.width);
+        const rightText = raw.slice(tab + 1);
+        const rightRoom = font.measure(rightText) <= room - leftMin - gap
+          ? room - leftMin - gap
+          : room - Math.min(font.measure(leftText), Math.floor(room / 2)) - gap;
+        const right = font.fit(rightText, Math.max(0, rightRoom));
+        const left = font.fit(leftText, Math.max(0, room - font.measure(right.text) - gap));
         laid = { left: left.text, right: right.text, cut: left.cut || right.cut };
       }
       if (laid.cut) cut.push(`line ${i}`);
       return laid;
     });
-    const labels = screen.softKeys;
-    const slotWidth = Math.floor(width / Math.max(1, labels.length));
-    const keys = labels.map((label, i) => {
-      // A label too long for its slot (e.g. "Select" on the 132-pixel display) may spread over an unlabelled neighbour.
-      const fits = (slots: number) => font.measure(label) <= slots * slotWidth - 2;
-      const slots = label && !fits(1) && i + 1 < labels.length && !labels[i + 1] ? 2 : 1;
-      const boxWidth = slots * slotWidth - 2;
-      const f = font.fit(label, boxWidth);
+    const keys = this.softKeyBoxes(screen.softKeys).map((box, i) => {
+      const f = font.fit(screen.softKeys[i], box.width);
       if (f.cut) cut.push(`key ${i}`);
-      return { x: i * slotWidth, width: boxWidth, text: f.text };
+      return { ...box, text: f.text };
     });
     const described: ScreenText = {
       ...screen,
@@ -113,6 +129,30 @@ export class ScreenRenderer {
     if (cut.length) described.cut = cut;
     else delete described.cut;
     return { screen: described, lines, keys };
+  }
+
+  /**
+   * Soft key boxes: one slot per key, but a label wider than its slot (e.g.
+   * "Delete", "Missed" on the 132-pixel display) borrows the room its
+   * neighbours' labels leave, right neighbour first, so it is cut only when
+   * the row really is full. Boxes stay over their keys, give or take a few pixels.
+   */
+  private softKeyBoxes(labels: string[]): { x: number; width: number }[] {
+    const { font, width } = this.layout;
+    const n = Math.max(1, labels.length);
+    const edge = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * width) / n));
+    const need = labels.map((l) => (l ? font.measure(l) + 2 : 0));
+    const spare = (i: number) => (i < 0 || i >= labels.length ? 0 : edge[i + 1] - edge[i] - need[i]);
+    labels.forEach((_, i) => {
+      let short = need[i] - (edge[i + 1] - edge[i]);
+      if (short <= 0) return;
+      const right = Math.max(0, Math.min(short, spare(i + 1)));
+      edge[i + 1] += right;
+      short -= right;
+      const left = Math.max(0, Math.min(short, spare(i - 1)));
+      edge[i] -= left;
+    });
+    return labels.map((_, i) => ({ x: edge[i], width: edge[i + 1] - edge[i] - 2 }));
   }
 
   private bands(laid: Laid): Band[] {
@@ -150,11 +190,11 @@ export class ScreenRenderer {
       const y = bodyTop + i * h;
       bands.push({ key: `${focused ? 'F' : 'l'}:${line.left}\t${line.right}\t${arrow}`, top: y, draw: () => {
         const ink = focused ? 'focusInk' : 'ink';
-        const arrowWidth = arrow ? font.measure(arrow) : 0;
+        const arrowWidth = arrow ? ARROW_WIDTH : 0;
         c.fillRect(0, y, width, h, focused ? 'focus' : 'paper');
         c.drawText(0, y, line.left, font, ink);
         if (line.right) c.drawText(width - (arrow ? arrowWidth + 1 : 0) - font.measure(line.right), y, line.right, font, ink);
-        if (arrow) c.drawText(width - arrowWidth, y, arrow, font, ink);
+        if (arrow) this.drawArrow(arrow, y, ink);
       } });
     }
     const keys = laid.keys;

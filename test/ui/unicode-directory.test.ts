@@ -134,4 +134,24 @@ test('desk-500: a 32-character name gives way to its number, cut with an ellipsi
   }
 });
 
+test('desk-500: the Placed list names a number the directory knows', async () => {
+  const phone = await boot('desk-500', provisioningFolder());
+  try {
+    phone.farEnd.script([{ target: '*', action: 'answer', afterMs: 1000 }]);
+    await phone.pressAll(['2', '0', '1'] as KeyName[]);
+    assert.is(phone.screen().id, 'dial');
+    await phone.press('soft1');
+    assert.is(phone.screen().id, 'call');
+    await phone.advance(3000);
+    await phone.press('soft4');
+    assert.is(phone.screen().id, 'idle');
+    await phone.press('soft2');
+    await phone.press('3');
+    assert.is(phone.screen().id, 'calllist-placed');
+    assert.match(phone.screen().lines[0], /^01-01 09:00 Zoë Brown$/);
+  } finally {
+    phone.dispose();
+  }
+});
+
 test.run();
