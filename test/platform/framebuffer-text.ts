@@ -40,7 +40,8 @@ export function readBodyLines(display: VirtualDisplay, geometry: BoardInfo['disp
       for (let y = 0; y < font.height; y++) for (let x = 0; x < font.width; x++) {
         mask += pixelValue(display, col * font.width + x, top + y) !== background ? '1' : '0';
       }
-      line += glyphs.find((g) => g.mask === mask)?.ch ?? '\u0000';
+      // The last cell may hold the scroll indicator (a drawn triangle, not a glyph): read as blank.
+      line += glyphs.find((g) => g.mask === mask)?.ch ?? (col === layout.columns - 1 ? ' ' : '\u0000');
     }
     lines.push(line.replace(/ +$/, ''));
   }
