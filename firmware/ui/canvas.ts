@@ -5,7 +5,7 @@
  * firmware never holds a whole frame (150 KiB on the RGB565 board).
  */
 import type { PixelFormat } from '../../hal/contract';
-import type { TextFont } from './text-font';
+import { visualOrder, type TextFont } from './text-font';
 
 export type Colour = 'paper' | 'ink' | 'bar' | 'barInk' | 'focus' | 'focusInk' | 'dim';
 
@@ -72,7 +72,7 @@ export class Canvas {
     const lo = RGB565[colour] & 0xff;
     const hi = RGB565[colour] >> 8;
     let cx = x;
-    for (const ch of text) {
+    for (const ch of visualOrder(text)) {
       const g = font.glyph(ch);
       const fw = g.advance;
       if (cx + fw > x + maxWidth || cx + fw > this.width) break;

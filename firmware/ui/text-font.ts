@@ -13,6 +13,33 @@ import { BLOB_GLYPH_HEIGHT, glyphBlob, type Glyph } from './glyph-blob';
 
 export const ELLIPSIS = '\u2026';
 
+/** Hebrew and Arabic letters (and their presentation forms): written right to left. */
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+
+/**
+ * The order glyphs are drawn in, left to right: each run of right-to-left
+ * letters (with the spaces and marks between them) reversed, the rest as
+ * stored. A reduced bidirectional algorithm, enough for names in Hebrew or
+ * Arabic beside Latin text and digits; no contextual Arabic shaping.
+ */
+export function visualOrder(text: string): string {
+  if (!RTL.test(text)) return text;
+  const chars = [...text];
+  let out = '';
+  for (let i = 0; i < chars.length;) {
+    if (!RTL.test(chars[i])) { out += chars[i++]; continue; }
+    let end = i;
+    // Extend the run over neutrals (spaces, punctuation) that are followed by another RTL letter.
+    for (let j = i; j < chars.length; j++) {
+      if (RTL.test(chars[j])) end = j;
+      else if (/[\p{L}\p{N}]/u.test(chars[j])) break;
+    }
+    out += chars.slice(i, end + 1).reverse().join('');
+    i = end + 1;
+  }
+  return out;
+}
+
 /** A glyph placed in a line cell: rows[y] of the cell (top offset applied), leftmost pixel in bit `bits - 1`. */
 export interface CellGlyph {
   advance: number;

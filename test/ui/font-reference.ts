@@ -26,12 +26,14 @@ function unifontHex(): Map<number, string> {
   return unifont;
 }
 
-/** Ink mask (rows of '0'/'1') of `text` in a 16-pixel line of the board's font. */
+/** Ink mask (rows of '0'/'1') of `text` in a 16-pixel line of the board's font, as drawn (right-to-left words reversed). */
 export function expectedMask(text: string, geometry: BoardInfo['display']): string[] {
   const console = new BitmapFont(geometry.width >= 240 ? terminus8x16 : terminus6x12);
   const top = Math.floor((LINE_HEIGHT - console.height) / 2);
   const rows = Array.from({ length: LINE_HEIGHT }, () => '');
-  for (const ch of text) {
+  // Right-to-left words (Hebrew, Arabic) are drawn right to left: reverse each run of such letters and the spaces between them.
+  const drawn = text.replace(/[\u0590-\u08ff]+(?:[ ]+[\u0590-\u08ff]+)*/g, (run) => [...run].reverse().join(''));
+  for (const ch of drawn) {
     if (console.has(ch)) {
       for (let y = 0; y < LINE_HEIGHT; y++) {
         let r = '';

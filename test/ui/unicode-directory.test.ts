@@ -26,7 +26,7 @@ const NAMES: { fn: string; ln?: string; ct: string; shown: string }[] = [
   { fn: '张伟', ct: '203', shown: '张伟' },
   { fn: 'Νίκος', ct: '204', shown: 'Νίκος' },
   { fn: 'Иван', ct: '205', shown: 'Иван' },
-  { fn: 'דוד', ct: '206', shown: 'דוד' },
+  { fn: 'דוד', ln: 'לוי', ct: '206', shown: 'דוד לוי' },
   { fn: 'محمد', ct: '207', shown: 'محمد' },
   { fn: 'さくら', ct: '208', shown: 'さくら' },
   { fn: '민준', ct: '209', shown: '민준' },
