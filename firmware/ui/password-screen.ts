@@ -23,8 +23,8 @@ export class PasswordScreen implements Screen {
 
   view(): ScreenText {
     const masked = '*'.repeat(Math.max(0, this.entry.length - (this.echoLast ? 1 : 0))) + (this.echoLast ? this.entry.slice(-1) : '');
-    // The error takes the purpose's line: the 2-line desk-99 body shows it with the entry.
-    const lines = [this.error || this.purpose, `Password: ${masked}_`];
+    const lines = [this.purpose, `Password: ${masked}_`];
+    if (this.error) lines.push(this.error);
     return { id: 'password', title: this.title, lines, softKeys: ['Enter', 'Delete', '', 'Cancel'], focus: -1 };
   }
 

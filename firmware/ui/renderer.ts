@@ -10,7 +10,7 @@
  */
 import type { Display, ScreenText } from '../../hal/contract';
 import { Canvas } from './canvas';
-import type { Layout } from './layout';
+import { layoutForScreen, type Layout } from './layout';
 
 interface Band { key: string; top: number; draw: () => void }
 
@@ -18,6 +18,7 @@ interface Band { key: string; top: number; draw: () => void }
 interface LaidLine { left: string; right: string; cut: boolean }
 
 interface Laid {
+  layout: Layout;
   screen: ScreenText;
   lines: LaidLine[];
   /** Soft key boxes: x, width, label as drawn. */
@@ -41,14 +42,15 @@ export class ScreenRenderer {
     this.canvas = new Canvas(display.width, layout.font.height, display.format);
   }
 
-  render(screen: ScreenText): void {
-    const laid = this.lay(screen);
+  /** `layout`: chosen from the whole screen before scrolling (ScreenManager), so all of it is drawn alike. */
+  render(screen: ScreenText, layout = this.layoutOf(screen)): void {
+    const laid = this.lay(screen, layout);
     const bands = this.bands(laid);
     bands.forEach((band, i) => {
       if (this.drawn[i] === band.key) return;
       this.canvas.originY = band.top;
       band.draw();
-      this.blitBand(band.top);
+      this.blitBand(band.top, laid.layout.font.height);
       this.drawn[i] = band.key;
       this.bandsBlitted++;
     });
@@ -57,8 +59,13 @@ export class ScreenRenderer {
   }
 
   /** The text model as drawn: every part fitted, cuts marked. */
-  fit(screen: ScreenText): ScreenText {
-    return this.lay(screen).screen;
+  fit(screen: ScreenText, layout = this.layoutOf(screen)): ScreenText {
+    return this.lay(screen, layout).screen;
+  }
+
+  /** The layout `screen` is drawn with (desk-99: compact when its console font draws it all). */
+  layoutOf(screen: ScreenText): Layout {
+    return layoutForScreen({ width: this.layout.width, height: this.layout.height, format: this.display.format }, screen);
   }
 
   /** Forget what is on the glass (after the display was off). */
@@ -71,21 +78,21 @@ export class ScreenRenderer {
     return ARROW_WIDTH;
   }
 
-  private drawArrow(direction: string, y: number, colour: 'ink' | 'focusInk'): void {
-    const x = this.layout.width - ARROW_WIDTH;
-    const top = y + Math.floor(this.layout.font.height / 2) - 2;
+  private drawArrow(layout: Layout, direction: string, y: number, colour: 'ink' | 'focusInk'): void {
+    const x = layout.width - ARROW_WIDTH;
+    const top = y + Math.floor(layout.font.height / 2) - 2;
     for (let r = 0; r < 3; r++) {
       const w = direction === UP ? 1 + 2 * r : ARROW_WIDTH - 2 * r;
       this.canvas.fillRect(x + (ARROW_WIDTH - w) / 2, top + r, w, 1, colour);
     }
   }
 
-  private lay(screen: ScreenText): Laid {
-    const { font, width, bodyRows } = this.layout;
+  private lay(screen: ScreenText, layout: Layout): Laid {
+    const { font, width, bodyRows } = layout;
     const cut: string[] = [];
-    const status = font.fit(screen.status ?? '', this.layout.titleRow ? width - 4 : width);
+    const status = font.fit(screen.status ?? '', layout.titleRow ? width - 4 : width);
     if (status.cut) cut.push('status');
-    const titleRoom = this.layout.titleRow ? width - 4 : Math.max(0, width - font.measure(status.text) - font.width);
+    const titleRoom = layout.titleRow ? width - 4 : Math.max(0, width - font.measure(status.text) - font.width);
     const title = font.fit(screen.title, titleRoom);
     if (title.cut) cut.push('title');
     const lines: LaidLine[] = screen.lines.map((raw, i) => {
@@ -114,7 +121,7 @@ export class ScreenRenderer {
       if (laid.cut) cut.push(`line ${i}`);
       return laid;
     });
-    const keys = this.softKeyBoxes(screen.softKeys).map((box, i) => {
+    const keys = this.softKeyBoxes(layout, screen.softKeys).map((box, i) => {
       const f = font.fit(screen.softKeys[i], box.width);
       if (f.cut) cut.push(`key ${i}`);
       return { ...box, text: f.text };
@@ -128,7 +135,7 @@ export class ScreenRenderer {
     if (screen.status !== undefined) described.status = status.text;
     if (cut.length) described.cut = cut;
     else delete described.cut;
-    return { screen: described, lines, keys };
+    return { layout, screen: described, lines, keys };
   }
 
   /**
@@ -137,8 +144,8 @@ export class ScreenRenderer {
    * neighbours' labels leave, right neighbour first, so it is cut only when
    * the row really is full. Boxes stay over their keys, give or take a few pixels.
    */
-  private softKeyBoxes(labels: string[]): { x: number; width: number }[] {
-    const { font, width } = this.layout;
+  private softKeyBoxes(layout: Layout, labels: string[]): { x: number; width: number }[] {
+    const { font, width } = layout;
     const n = Math.max(1, labels.length);
     const edge = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * width) / n));
     const need = labels.map((l) => (l ? font.measure(l) + 2 : 0));
@@ -156,14 +163,17 @@ export class ScreenRenderer {
   }
 
   private bands(laid: Laid): Band[] {
-    const { font, width, bodyRows, bodyTop, softKeyTop } = this.layout;
+    const layout = laid.layout;
+    const { font, width, bodyRows, bodyTop, softKeyTop } = layout;
     const screen = laid.screen;
     const c = this.canvas;
     const h = font.height;
     const status = screen.status ?? '';
     const statusWidth = font.measure(status);
     const bands: Band[] = [];
-    if (this.layout.titleRow) {
+    // A change of layout (desk-99 compact / unicode) moves every band: the height in each key redraws them all.
+    const lh = `${h}|`;
+    if (layout.titleRow) {
       bands.push({ key: `s:${status}`, top: 0, draw: () => {
         c.fillRect(0, 0, width, h, 'bar');
         c.drawText(width - statusWidth - 2, 0, status, font, 'barInk');
@@ -174,7 +184,7 @@ export class ScreenRenderer {
         c.fillRect(0, 2 * h - 1, width, 1, 'dim');
       } });
     } else {
-      bands.push({ key: `st:${screen.title}|${status}`, top: 0, draw: () => {
+      bands.push({ key: `${lh}st:${screen.title}|${status}`, top: 0, draw: () => {
         c.fillRect(0, 0, width, h, 'bar');
         c.drawText(width - statusWidth, 0, status, font, 'barInk');
         c.drawText(0, 0, screen.title, font, 'barInk', Math.max(0, width - statusWidth - font.width));
@@ -188,17 +198,17 @@ export class ScreenRenderer {
         : i === shown - 1 && (more === 'down' || more === 'both') ? DOWN : '';
       const focused = i === screen.focus;
       const y = bodyTop + i * h;
-      bands.push({ key: `${focused ? 'F' : 'l'}:${line.left}\t${line.right}\t${arrow}`, top: y, draw: () => {
+      bands.push({ key: `${lh}${focused ? 'F' : 'l'}:${line.left}\t${line.right}\t${arrow}`, top: y, draw: () => {
         const ink = focused ? 'focusInk' : 'ink';
         const arrowWidth = arrow ? ARROW_WIDTH : 0;
         c.fillRect(0, y, width, h, focused ? 'focus' : 'paper');
         c.drawText(0, y, line.left, font, ink);
         if (line.right) c.drawText(width - (arrow ? arrowWidth + 1 : 0) - font.measure(line.right), y, line.right, font, ink);
-        if (arrow) this.drawArrow(arrow, y, ink);
+        if (arrow) this.drawArrow(layout, arrow, y, ink);
       } });
     }
     const keys = laid.keys;
-    bands.push({ key: `k:${keys.map((k) => k.text).join('|')}`, top: softKeyTop, draw: () => {
+    bands.push({ key: `${lh}k:${keys.map((k) => k.text).join('|')}`, top: softKeyTop, draw: () => {
       c.fillRect(0, softKeyTop, width, h, 'paper');
       keys.forEach((k) => {
         if (!k.text) return;
@@ -209,9 +219,9 @@ export class ScreenRenderer {
     return bands;
   }
 
-  private blitBand(top: number): void {
+  private blitBand(top: number, height: number): void {
     const c = this.canvas;
-    const rows = Math.min(c.height, this.display.height - top);
+    const rows = Math.min(height, this.display.height - top);
     this.display.blit(0, top, c.width, rows, c.pixels.subarray(0, rows * c.stride));
   }
 }

@@ -3,8 +3,8 @@
  * characters that font has (ASCII and a few symbols), GNU Unifont from the
  * image's glyph blob for every other script, Unifont's 16x16 glyphs (CJK,
  * Hangul) taking double width. Lines are `height` pixels: 16, Unifont's
- * height, on both boards; desk-99's 6x12 Terminus glyphs sit vertically
- * centred in them. Also measures and fits text, so what the text model says
+ * height (desk-99's 6x12 Terminus glyphs sit vertically centred in them),
+ * or the console font's own for text it draws whole (desk-99's compact layout). Also measures and fits text, so what the text model says
  * is exactly what is drawn (an ellipsis where text is cut).
  */
 import { BitmapFont } from './font';
@@ -62,10 +62,11 @@ export class TextFont {
   private readonly primaryTop: number;
   private readonly primaryGlyphs = new Map<string, CellGlyph>();
 
-  constructor(data: FontData) {
+  /** `console`: lines of the console font's height, for text that font draws whole (see consoleDraws). */
+  constructor(data: FontData, lines: 'unicode' | 'console' = 'unicode') {
     this.primary = new BitmapFont(data);
     this.width = this.primary.width;
-    this.height = Math.max(BLOB_GLYPH_HEIGHT, this.primary.height);
+    this.height = lines === 'console' ? this.primary.height : Math.max(BLOB_GLYPH_HEIGHT, this.primary.height);
     this.primaryTop = Math.floor((this.height - this.primary.height) / 2);
   }
 
@@ -75,6 +76,12 @@ export class TextFont {
     const g = glyphBlob()?.glyph(ch.codePointAt(0) ?? 0);
     if (g) return this.fromBlob(g);
     return this.fromPrimary('?');
+  }
+
+  /** Does the console font alone draw every character of `text` (and the ellipsis)? */
+  consoleDraws(text: string): boolean {
+    for (const ch of text) if (!this.primary.has(ch)) return false;
+    return true;
   }
 
   /** Is pixel (x, y) of the line cell of `ch` inked? */

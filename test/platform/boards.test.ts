@@ -41,7 +41,7 @@ function assertTitle(s: ScreenText, title: string, message?: string): void {
   else assert.is(s.title, title, message);
 }
 
-/** Every entry of the menu on screen: the small display shows two lines at a time, so scroll through it. */
+/** Every entry of the menu on screen: the small display shows a few lines at a time, so scroll through it. */
 async function menuLabels(phone: Phone): Promise<Set<string>> {
   const all = new Set<string>();
   for (let i = 0; i < 12; i++) {
@@ -109,7 +109,7 @@ for (const board of ['desk-500', 'desk-99']) {
       assert.ok(distinct.size >= 2, 'something is drawn');
       for (const keys of [[], ['soft4'], ['1'], ['down']] as KeyName[][]) {
         await phone.pressAll(keys);
-        const drawn = readBodyLines(phone.devices.display, geometry);
+        const drawn = readBodyLines(phone.devices.display, geometry, phone.screen());
         const columns = Math.floor(geometry.width / (geometry.width >= 240 ? 8 : 6));
         const described = phone.screen().lines.map((l) => l.slice(0, columns).replace(/ +$/, ''));
         while (described.length && described[described.length - 1] === '') described.pop();
@@ -134,7 +134,7 @@ async function walkSettings(phone: Phone): Promise<ScreenText[]> {
   await step(() => open(phone, 'Status'));
   assert.is(phone.screen().id, 'status');
   assert.is(phone.screen().lines[0], `Model: ${phone.profile.model}`);
-  // The small display shows two lines at a time: down scrolls the rest into view.
+  // The small display shows three lines at a time: down scrolls the rest into view.
   const statusLines = new Set(phone.screen().lines);
   for (let i = 0; i < 8; i++) {
     await step(() => phone.press('down'));

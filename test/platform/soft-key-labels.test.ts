@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BOARDS } from '../../hal/boards';
-import { layoutFor } from '../../firmware/ui/layout';
+import { layoutFor, layoutForScreen } from '../../firmware/ui/layout';
 import { ScreenRenderer } from '../../firmware/ui/renderer';
 import { rowStride, VirtualDisplay } from '../../sim/devices/display';
 
@@ -11,8 +11,9 @@ const geometry = BOARDS['desk-99'].display;
 /** x ranges of the soft-key boxes (ink runs of the mono bar) on the soft-key row. */
 function softKeyBoxes(softKeys: string[]): [number, number][] {
   const display = new VirtualDisplay(geometry.width, geometry.height, geometry.format);
-  const layout = layoutFor(geometry);
-  new ScreenRenderer(display, layout).render({ id: 't', title: 'T', lines: [], softKeys, focus: -1, status: '' });
+  const screen = { id: 't', title: 'T', lines: [], softKeys, focus: -1, status: '' };
+  new ScreenRenderer(display, layoutFor(geometry)).render(screen);
+  const layout = layoutForScreen(geometry, screen);
   // The box's first row is all bar (ink) except between boxes: glyphs start one row lower.
   const y = layout.softKeyTop;
   const stride = rowStride(display.format, display.width);

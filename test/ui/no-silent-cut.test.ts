@@ -10,31 +10,30 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BOARDS as BOARD_INFO } from '../../hal/boards';
 import type { KeyName, ScreenText } from '../../hal/contract';
-import { layoutFor } from '../../firmware/ui/layout';
+import { layoutForScreen } from '../../firmware/ui/layout';
 import type { Phone } from '../../sim/phone';
 import { bootPhone } from '../helpers/sim';
 import { drawnMask, expectedMask } from './font-reference';
 
 const geometry = BOARD_INFO['desk-99'].display;
-const layout = layoutFor(geometry);
 /** Pixels at the right of a line kept for the scroll indicator. */
 const INDICATOR = 6;
 /** Entries the walk does not open: they act at once or end the session. */
 const UNSAFE = /Reset|Restart|Reboot|Update|Log ?out|Clear|Restrict|Delete/i;
 
-function blank(n: number): string[] {
-  return Array.from({ length: 16 }, () => '0'.repeat(n));
+function blank(n: number, height: number): string[] {
+  return Array.from({ length: height }, () => '0'.repeat(n));
 }
 
 /** Every way `line` may have been laid out: left-aligned, or `left  right` with right at the right edge. */
-function layouts(line: string, room: number): string[][] {
-  const whole = expectedMask(line, geometry);
+function layouts(line: string, room: number, height: number): string[][] {
+  const whole = expectedMask(line, geometry, height);
   const out: string[][] = [];
   if (whole[0].length <= room) out.push(whole.map((r) => r.padEnd(room, '0')));
   const split = line.lastIndexOf('  ');
   if (split > 0) {
-    const left = expectedMask(line.slice(0, split), geometry);
-    const right = expectedMask(line.slice(split + 2), geometry);
+    const left = expectedMask(line.slice(0, split), geometry, height);
+    const right = expectedMask(line.slice(split + 2), geometry, height);
     const gap = room - left[0].length - right[0].length;
     if (gap >= 0) out.push(left.map((r, y) => r + '0'.repeat(gap) + right[y]));
   }
@@ -42,6 +41,9 @@ function layouts(line: string, room: number): string[][] {
 }
 
 function checkScreen(phone: Phone, s: ScreenText, where: string): void {
+  // The menus are ASCII: desk-99's compact layout (12-pixel lines, three body lines).
+  const layout = layoutForScreen(geometry, s);
+  const h = layout.font.height;
   const cut = s.cut ?? [];
   const parts: [string, string][] = [['title', s.title], ['status', s.status ?? ''],
     ...s.lines.map((l, i): [string, string] => [`line ${i}`, l]), ...s.softKeys.map((k, i): [string, string] => [`key ${i}`, k])];
@@ -53,13 +55,13 @@ function checkScreen(phone: Phone, s: ScreenText, where: string): void {
     const arrowHere = (i === 0 && (s.more === 'up' || s.more === 'both')) || (i === s.lines.length - 1 && (s.more === 'down' || s.more === 'both'));
     const room = geometry.width - (arrowHere ? INDICATOR : 0);
     const top = layout.bodyTop + i * layout.font.height;
-    const got = drawnMask(phone.devices.display, top, room);
-    const candidates = layouts(line, room);
+    const got = drawnMask(phone.devices.display, top, room, h);
+    const candidates = layouts(line, room, h);
     assert.ok(candidates.length > 0, `${where}: line ${i} ${JSON.stringify(line)} is wider than the display yet described whole`);
     assert.ok(candidates.some((c) => c.join() === got.join()), `${where}: line ${i} drawn as described: ${JSON.stringify(line)}\n${got.join('\n')}`);
     if (arrowHere) {
-      const indicator = drawnMask(phone.devices.display, top, geometry.width).map((r) => r.slice(room));
-      assert.not.equal(indicator, blank(INDICATOR), `${where}: scroll indicator drawn on line ${i}`);
+ const indicator = drawnMask(phone.devices.display, top, geometry.width, h).map((r) => r.slice(room));
+      assert.not.equal(indicator, blank(INDICATOR, h), `${where}: scroll indicator drawn on line ${i}`);
     }
   });
 }
