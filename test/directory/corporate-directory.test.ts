@@ -13,7 +13,7 @@ import type { KeyName } from '../../hal/contract';
 import { HostLdap } from '../../sim/devices/ldap';
 import { guardedBefore } from '../helpers/guarded-setup';
 import { bootPhone, ENGINES } from '../helpers/sim';
-import { showsText } from '../helpers/shown-text';
+import { showsText } from '../../sim/shown-text';
 import { BASE_DN, READER_DN, READER_PASSWORD, person, startSlapd, type SlapdServer } from './slapd-server';
 
 const test = suite<{ server?: SlapdServer }>('corporate directory');

@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import type { KeyName } from '../../hal/contract';
 import type { Phone } from '../../sim/phone';
 import { bootPhone, ENGINES } from '../helpers/sim';
-import { showsText } from '../helpers/shown-text';
+import { showsText } from '../../sim/shown-text';
 import { directoryXml, people } from './directory-fixture';
 
 const MAC = '0004f2a1b2c3';

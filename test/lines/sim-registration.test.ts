@@ -5,7 +5,7 @@
  * showing that line, a wrong password failing with a backoff of 30 s
  * doubling, and the registrar going away and coming back.
  */
-import { showsText } from '../helpers/shown-text';
+import { showsText } from '../../sim/shown-text';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

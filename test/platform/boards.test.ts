@@ -10,7 +10,7 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import { BOARDS, boardProfile } from '../../hal/boards';
 import type { Phone } from '../../sim/phone';
 import { bootPhone } from '../helpers/sim';
-import { showsText } from '../helpers/shown-text';
+import { showsText } from '../../sim/shown-text';
 import { readBodyLines } from './framebuffer-text';
 
 const ENGINES = ['quickjs', 'node'] as const;
