@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UNIFONT_SUBSET, unifontModuleSource } from './unifont-blob';
 
 export const GLOBAL_NAME = 'PhoneFirmware';
 export const ROOT = path.resolve(__dirname, '..');
@@ -34,6 +35,15 @@ const forbidNodeBuiltins: esbuild.Plugin = {
       }
       return undefined;
     });
+  },
+};
+
+/** Serves `unifont-glyphs`: the font subset in font/ packed into the image's glyph blob at build time. */
+const unifontGlyphs: esbuild.Plugin = {
+  name: 'unifont-glyphs',
+  setup(build) {
+    build.onResolve({ filter: /^unifont-glyphs$/ }, () => ({ path: 'unifont-glyphs', namespace: 'font' }));
+    build.onLoad({ filter: /.*/, namespace: 'font' }, () => ({ contents: unifontModuleSource(), loader: 'js', watchFiles: [UNIFONT_SUBSET] }));
   },
 };
 
@@ -69,7 +79,7 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     metafile: true,
     logLevel: 'silent',
     define: { __FIRMWARE_VERSION__: JSON.stringify(version) },
-    plugins: [forbidNodeBuiltins],
+    plugins: [unifontGlyphs, forbidNodeBuiltins],
   });
   const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
   const inputs = Object.entries(out.inputs)

@@ -164,7 +164,11 @@ export interface ScreenText {
   /** Stable id of the screen, e.g. `idle`, `settings`, `password`. */
   id: string;
   title: string;
-  /** Body lines top to bottom, as shown (after scrolling). */
+  /**
+   * Body lines top to bottom, as shown (after scrolling). A screen may give a
+   * line as `left\tright`: `right` (e.g. a number) is drawn whole at the right
+   * edge and `left` cut first; described as `left  right` (two spaces).
+   */
   lines: string[];
   /** Soft key labels left to right; '' for an unlabelled key. */
   softKeys: string[];
@@ -172,6 +176,14 @@ export interface ScreenText {
   focus: number;
   /** Status bar text (time, line state), if any. */
   status?: string;
+  /**
+   * Parts drawn shortened, as described: each ends in '…' exactly as drawn.
+   * 'title', 'status', 'line N' (index into `lines`), 'key N' (soft key).
+   * Absent when nothing is cut, so tests can catch every cut.
+   */
+  cut?: string[];
+  /** Body lines hidden by scrolling, drawn as ▲ / ▼ at the right edge: above, below or both. */
+  more?: 'up' | 'down' | 'both';
 }
 
 export interface Display {

@@ -45,22 +45,28 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return text;
 }
 
-/** Why a contact is refused, or null when it is valid. */
+/** Fields as the user knows them (the edit screen's labels), for messages shown on the phone. */
+const FIELD_NAMES: Record<ContactField, string> = {
+  fn: 'First name', ln: 'Last name', ct: 'Number', sd: 'Speed dial', lb: 'Label', pt: 'Protocol', rt: 'Ring tone',
+  dc: 'Divert to', ad: 'Auto divert', ar: 'Auto reject', bw: 'Buddy watch', bb: 'Buddy block',
+};
+
+/** Why a contact is refused, in the user's words (shown on screen), or null when it is valid. */
 export function contactProblem(c: Partial<Record<ContactField, string>>): string | null {
-  if (!c.ct || !c.ct.trim()) return 'contact number (ct) missing';
+  if (!c.ct || !c.ct.trim()) return 'Number missing';
   for (const f of CONTACT_FIELDS) {
     const v = c[f];
     if (v === undefined) continue;
     const max = FIELD_MAX_BYTES[f];
-    if (max !== undefined && utf8Length(v) > max) return `${f} longer than ${max} bytes`;
+    if (max !== undefined && utf8Length(v) > max) return `${FIELD_NAMES[f]} too long`;
   }
-  if (c.sd !== undefined && c.sd !== '' && !(/^\d{1,4}$/.test(c.sd) && Number(c.sd) >= 1)) return `speed dial (sd) "${c.sd}" is not 1–${MAX_SPEED_DIAL}`;
-  if (c.rt !== undefined && c.rt !== '' && !(/^\d{1,2}$/.test(c.rt) && Number(c.rt) >= 1 && Number(c.rt) <= 21)) return `ring tone (rt) "${c.rt}" is not 1–21`;
+  if (c.sd !== undefined && c.sd !== '' && !(/^\d{1,4}$/.test(c.sd) && Number(c.sd) >= 1)) return `Speed dial must be 1–${MAX_SPEED_DIAL}`;
+  if (c.rt !== undefined && c.rt !== '' && !(/^\d{1,2}$/.test(c.rt) && Number(c.rt) >= 1 && Number(c.rt) <= 21)) return 'Ring tone must be 1–21';
   for (const f of FLAGS) {
     const v = c[f];
-    if (v !== undefined && v !== '' && v !== '0' && v !== '1') return `${f} "${v}" is not 0 or 1`;
+    if (v !== undefined && v !== '' && v !== '0' && v !== '1') return `${FIELD_NAMES[f]} must be on or off`;
   }
-  if (c.ad === '1' && !(c.dc ?? '').trim()) return 'auto-divert (ad) without a divert contact (dc)';
+  if (c.ad === '1' && !(c.dc ?? '').trim()) return 'Auto divert needs a number to divert to';
   return null;
 }
 

@@ -29,7 +29,7 @@ export class CorporateDirectoryScreen implements Screen {
   view(): ScreenText {
     const lines = [`Search: ${this.entry.value()}_`];
     const top = this.cursor - (this.cursor % RESULT_ROWS);
-    for (const r of this.results.slice(top, top + RESULT_ROWS)) lines.push(`${[r.firstName, r.lastName].filter(Boolean).join(' ')}  ${r.number}`);
+    for (const r of this.results.slice(top, top + RESULT_ROWS)) lines.push(`${[r.firstName, r.lastName].filter(Boolean).join(' ')}\t${r.number}`);
     if (this.status) lines.push(this.status);
     return {
       id: 'corporate-directory',

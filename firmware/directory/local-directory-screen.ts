@@ -37,7 +37,7 @@ export class LocalDirectoryScreen implements Screen {
     const top = this.cursor - (this.cursor % RESULT_ROWS);
     for (let i = top; i < Math.min(top + RESULT_ROWS, this.match.count); i++) {
       const e = this.ctx.service.entry(this.match.start + i);
-      if (e) lines.push(`${displayName(e.c)}  ${e.c.ct}`);
+      if (e) lines.push(`${displayName(e.c)}\t${e.c.ct}`);
     }
     if (this.match.count === 0) lines.push(this.ctx.service.size() === 0 ? '(no contacts)' : '(no match)');
     const ro = this.ctx.readonly();

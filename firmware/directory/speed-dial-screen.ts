@@ -27,7 +27,7 @@ export class SpeedDialScreen implements Screen {
     return {
       id: 'speed-dial',
       title: 'Favorites / Speed Dial',
-      lines: list.length ? list.map((e) => `${e.index}. ${e.name}  ${e.ct}`) : ['(no speed dials)'],
+      lines: list.length ? list.map((e) => `${e.index}. ${e.name}\t${e.ct}`) : ['(no speed dials)'],
       softKeys: [list.length ? 'Call' : '', '', '', 'Back'],
       focus: list.length ? this.cursor : -1,
     };

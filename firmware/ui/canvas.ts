@@ -5,7 +5,7 @@
  * firmware never holds a whole frame (150 KiB on the RGB565 board).
  */
 import type { PixelFormat } from '../../hal/contract';
-import type { BitmapFont } from './font';
+import { visualOrder, type TextFont } from './text-font';
 
 export type Colour = 'paper' | 'ink' | 'bar' | 'barInk' | 'focus' | 'focusInk' | 'dim';
 
@@ -58,14 +58,13 @@ export class Canvas {
   }
 
   /**
-   * Draw text clipped at `maxWidth` pixels; returns the width drawn. The hot
-   * loop of every redraw under QuickJS: one glyph row read per row, blank
-   * rows skipped, pixels written inline.
+   * Draw text clipped at `maxWidth` pixels (whole glyphs only); returns the
+   * width drawn. Callers fit text first (TextFont.fit) so nothing is cut
+   * here unnoticed. The hot loop of every redraw under QuickJS: blank rows
+   * skipped, pixels written inline.
    */
-  drawText(x: number, screenY: number, text: string, font: BitmapFont, colour: Colour, maxWidth = this.width - x): number {
+  drawText(x: number, screenY: number, text: string, font: TextFont, colour: Colour, maxWidth = this.width - x): number {
     const y = screenY - this.originY;
-    const fw = font.width;
-    const topBit = font.bytesPerRow * 8 - 1;
     const px = this.pixels;
     const stride = this.stride;
     const mono = this.format === 'mono1';
@@ -73,13 +72,15 @@ export class Canvas {
     const lo = RGB565[colour] & 0xff;
     const hi = RGB565[colour] >> 8;
     let cx = x;
-    for (const ch of text) {
+    for (const ch of visualOrder(text)) {
+      const g = font.glyph(ch);
+      const fw = g.advance;
       if (cx + fw > x + maxWidth || cx + fw > this.width) break;
-      const glyph = font.glyph(ch);
-      for (let gy = 0; gy < font.height; gy++) {
-        const py = y + gy;
+      const topBit = g.bits - 1;
+      for (let gy = 0; gy < g.rows.length; gy++) {
+        const py = y + g.top + gy;
         if (py < 0 || py >= this.height) continue;
-        const row = font.glyphRow(glyph, gy);
+        const row = g.rows[gy];
         if (row === 0) continue;
         for (let gx = 0; gx < fw; gx++) {
           if (((row >> (topBit - gx)) & 1) === 0) continue;

@@ -3,31 +3,39 @@
  * each band to the display.
  * The frame is cut into full-width bands (status, title, each body line, soft
  * keys); only bands whose text changed are redrawn and blitted, so the
- * once-a-minute clock update costs one band, not a frame. A band that is one
- * line of text on a plain background (body lines, the status bar) redraws
- * only the characters that changed: a call timer going from 1:09 to 1:10
- * redraws and blits two character cells, not 320 pixels of line. Drawing
- * pixels is most of the cost of a redraw under QuickJS. A screen whose text
- * did not change is neither drawn nor described again.
+ * once-a-minute clock update costs one band, not a frame.
+ * Every text is first fitted to the pixels it gets (`fit`): the display is
+ * described with exactly the text drawn, cut parts ending in '…' and listed
+ * in `cut`, so no cut goes unnoticed by a test.
  */
 import type { Display, ScreenText } from '../../hal/contract';
-import { Canvas, type Colour } from './canvas';
-import type { Layout } from './layout';
+import { Canvas } from './canvas';
+import { layoutForScreen, type Layout } from './layout';
 
-/** A band that is only `text` drawn at `x` on `paper`: it can be updated character by character. */
-interface TextRun { x: number; chars: string[]; paper: Colour; ink: Colour }
+interface Band { key: string; top: number; draw: () => void }
 
-interface Band { key: string; top: number; draw: () => void; run?: TextRun }
+/** A body line as laid out: `right` drawn at the right edge (before a scroll arrow). */
+interface LaidLine { left: string; right: string; cut: boolean }
 
-/** Blits snap to whole bytes of a mono1 row (8 pixels); the same for rgb565 keeps one rule. */
-const BLIT_ALIGN = 8;
+interface Laid {
+  layout: Layout;
+  screen: ScreenText;
+  lines: LaidLine[];
+  /** Soft key boxes: x, width, label as drawn. */
+  keys: { x: number; width: number; text: string }[];
+}
+
+/** The scroll indicator: a 5x3 triangle drawn at the right edge of the first / last body line. */
+const UP = 'up';
+const DOWN = 'down';
+const ARROW_WIDTH = 5;
+/** Characters (with the ellipsis) a name keeps beside its number before the number is cut too. */
+const MIN_LEFT_CHARS = 4;
 
 export class ScreenRenderer {
   private readonly canvas: Canvas;
   private drawn: string[] = [];
-  /** The text run of each band as drawn (undefined: the band is not a plain text run). */
-  private drawnRuns: (TextRun | undefined)[] = [];
-  /** The text model last described; a render of the same text does nothing. */
+  /** The screen and layout last drawn and described: the same again is neither drawn nor described. */
   private described: string | null = null;
   /** Bands blitted so far (for the benchmark and tests). */
   bandsBlitted = 0;
@@ -36,72 +44,145 @@ export class ScreenRenderer {
     this.canvas = new Canvas(display.width, layout.font.height, display.format);
   }
 
-  render(screen: ScreenText): void {
-    const text = JSON.stringify(screen);
+  /** `layout`: chosen from the whole screen before scrolling (ScreenManager), so all of it is drawn alike. */
+  render(screen: ScreenText, layout = this.layoutOf(screen)): void {
+    const text = `${layout.font.height}|${JSON.stringify(screen)}`;
     if (text === this.described) return;
-    const bands = this.bands(screen);
+    const laid = this.lay(screen, layout);
+    const bands = this.bands(laid);
     bands.forEach((band, i) => {
       if (this.drawn[i] === band.key) return;
       this.canvas.originY = band.top;
-      const before = this.drawnRuns[i];
-      if (before && band.run && sameStyle(before, band.run)) this.updateRun(band.top, before, band.run);
-      else {
-        band.draw();
-        this.blit(band.top, 0, this.canvas.width);
-      }
+      band.draw();
+      this.blitBand(band.top, laid.layout.font.height);
       this.drawn[i] = band.key;
-      this.drawnRuns[i] = band.run;
       this.bandsBlitted++;
     });
     this.drawn.length = bands.length;
-    this.drawnRuns.length = bands.length;
-    this.display.describe(screen);
+    this.display.describe(laid.screen);
     this.described = text;
+  }
+
+  /** The text model as drawn: every part fitted, cuts marked. */
+  fit(screen: ScreenText, layout = this.layoutOf(screen)): ScreenText {
+    return this.lay(screen, layout).screen;
+  }
+
+  /** The layout `screen` is drawn with (desk-99: compact when its console font draws it all). */
+  layoutOf(screen: ScreenText): Layout {
+    return layoutForScreen({ width: this.layout.width, height: this.layout.height, format: this.display.format }, screen);
   }
 
   /** Forget what is on the glass (after the display was off). */
   invalidate(): void {
     this.drawn = [];
-    this.drawnRuns = [];
     this.described = null;
   }
 
-  /** Redraw and blit only the span of character cells where `before` and `after` differ (widened to whole blit units). */
-  private updateRun(top: number, before: TextRun, after: TextRun): void {
-    const fw = this.layout.font.width;
-    const cells = Math.max(before.chars.length, after.chars.length);
-    let first = -1;
-    let last = -1;
-    for (let i = 0; i < cells; i++) {
-      if (before.chars[i] === after.chars[i]) continue;
-      if (first < 0) first = i;
-      last = i;
-    }
-    if (first < 0) return;
-    const width = this.canvas.width;
-    const x0 = Math.max(0, Math.floor((after.x + first * fw) / BLIT_ALIGN) * BLIT_ALIGN);
-    const x1 = Math.min(width, Math.ceil((after.x + (last + 1) * fw) / BLIT_ALIGN) * BLIT_ALIGN);
-    if (x1 <= x0) return;
-    // Every cell the widened span touches is redrawn: the strip outside it holds other bands' pixels.
-    const from = Math.max(0, Math.floor((x0 - after.x) / fw));
-    const to = Math.min(after.chars.length, Math.ceil((x1 - after.x) / fw));
-    const c = this.canvas;
-    c.fillRect(x0, top, x1 - x0, this.layout.font.height, after.paper);
-    if (to > from) c.drawText(after.x + from * fw, top, after.chars.slice(from, to).join(''), this.layout.font, after.ink, width - (after.x + from * fw));
-    this.blit(top, x0, x1 - x0);
+  /** Pixels a body line gives up to the scroll indicator. */
+  private arrowWidth(): number {
+    return ARROW_WIDTH;
   }
 
-  private bands(screen: ScreenText): Band[] {
-    const { font, width, columns, bodyRows, bodyTop, softKeyTop } = this.layout;
+  private drawArrow(layout: Layout, direction: string, y: number, colour: 'ink' | 'focusInk'): void {
+    const x = layout.width - ARROW_WIDTH;
+    const top = y + Math.floor(layout.font.height / 2) - 2;
+    for (let r = 0; r < 3; r++) {
+      const w = direction === UP ? 1 + 2 * r : ARROW_WIDTH - 2 * r;
+      this.canvas.fillRect(x + (ARROW_WIDTH - w) / 2, top + r, w, 1, colour);
+    }
+  }
+
+  private lay(screen: ScreenText, layout: Layout): Laid {
+    const { font, width, bodyRows } = layout;
+    const cut: string[] = [];
+    const status = font.fit(screen.status ?? '', layout.titleRow ? width - 4 : width);
+    if (status.cut) cut.push('status');
+    const titleRoom = layout.titleRow ? width - 4 : Math.max(0, width - font.measure(status.text) - font.width);
+    const title = font.fit(screen.title, titleRoom);
+    if (title.cut) cut.push('title');
+    const lines: LaidLine[] = screen.lines.map((raw, i) => {
+      const arrow = (i === 0 && (screen.more === 'up' || screen.more === 'both'))
+        || (i === Math.min(bodyRows, screen.lines.length) - 1 && (screen.more === 'down' || screen.more === 'both'));
+      const room = width - (arrow ? this.arrowWidth() + 1 : 0);
+      const tab = raw.indexOf('\t');
+      let laid: LaidLine;
+      if (tab < 0) {
+        const f = font.fit(raw, room);
+        laid = { left: f.text, right: '', cut: f.cut };
+      } else {
+        // The right part (a number) stays whole while the left part (a name) keeps a few characters;
+        // a right part too long for that (a long SIP URI) shares the line half and half.
+        const gap = 2 * font.width;
+        const leftText = raw.slice(0, tab);
+        const leftMin = Math.min(font.measure(leftText), MIN_LEFT_CHARS * font.width);
+        const rightText = raw.slice(tab + 1);
+        const rightRoom = font.measure(rightText) <= room - leftMin - gap
+          ? room - leftMin - gap
+          : room - Math.min(font.measure(leftText), Math.floor(room / 2)) - gap;
+        const right = font.fit(rightText, Math.max(0, rightRoom));
+        const left = font.fit(leftText, Math.max(0, room - font.measure(right.text) - gap));
+        laid = { left: left.text, right: right.text, cut: left.cut || right.cut };
+      }
+      if (laid.cut) cut.push(`line ${i}`);
+      return laid;
+    });
+    const keys = this.softKeyBoxes(layout, screen.softKeys).map((box, i) => {
+      const f = font.fit(screen.softKeys[i], box.width);
+      if (f.cut) cut.push(`key ${i}`);
+      return { ...box, text: f.text };
+    });
+    const described: ScreenText = {
+      ...screen,
+      title: title.text,
+      lines: lines.map((l) => (l.right ? (l.left ? `${l.left}  ${l.right}` : l.right) : l.left)),
+      softKeys: keys.map((k) => k.text),
+    };
+    if (screen.status !== undefined) described.status = status.text;
+    if (cut.length) described.cut = cut;
+    else delete described.cut;
+    return { layout, screen: described, lines, keys };
+  }
+
+  /**
+   * Soft key boxes: one slot per key, but a label wider than its slot (e.g.
+   * "Delete", "Missed" on the 132-pixel display) borrows the room its
+   * neighbours' labels leave, right neighbour first, so it is cut only when
+   * the row really is full. Boxes stay over their keys, give or take a few pixels.
+   */
+  private softKeyBoxes(layout: Layout, labels: string[]): { x: number; width: number }[] {
+    const { font, width } = layout;
+    const n = Math.max(1, labels.length);
+    const edge = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * width) / n));
+    const need = labels.map((l) => (l ? font.measure(l) + 2 : 0));
+    const spare = (i: number) => (i < 0 || i >= labels.length ? 0 : edge[i + 1] - edge[i] - need[i]);
+    labels.forEach((_, i) => {
+      let short = need[i] - (edge[i + 1] - edge[i]);
+      if (short <= 0) return;
+      const right = Math.max(0, Math.min(short, spare(i + 1)));
+      edge[i + 1] += right;
+      short -= right;
+      const left = Math.max(0, Math.min(short, spare(i - 1)));
+      edge[i] -= left;
+    });
+    return labels.map((_, i) => ({ x: edge[i], width: edge[i + 1] - edge[i] - 2 }));
+  }
+
+  private bands(laid: Laid): Band[] {
+    const layout = laid.layout;
+    const { font, width, bodyRows, bodyTop, softKeyTop } = layout;
+    const screen = laid.screen;
     const c = this.canvas;
     const h = font.height;
     const status = screen.status ?? '';
+    const statusWidth = font.measure(status);
     const bands: Band[] = [];
-    if (this.layout.titleRow) {
-      const statusX = width - status.length * font.width - 2;
-      bands.push({ key: `s:${status}`, top: 0, run: { x: statusX, chars: Array.from(status), paper: 'bar', ink: 'barInk' }, draw: () => {
+    // A change of layout (desk-99 compact / unicode) moves every band: the height in each key redraws them all.
+    const lh = `${h}|`;
+    if (layout.titleRow) {
+      bands.push({ key: `s:${status}`, top: 0, draw: () => {
         c.fillRect(0, 0, width, h, 'bar');
-        c.drawText(statusX, 0, status, font, 'barInk');
+        c.drawText(width - statusWidth - 2, 0, status, font, 'barInk');
       } });
       bands.push({ key: `t:${screen.title}`, top: h, draw: () => {
         c.fillRect(0, h, width, h, 'paper');
@@ -109,60 +190,44 @@ export class ScreenRenderer {
         c.fillRect(0, 2 * h - 1, width, 1, 'dim');
       } });
     } else {
-      bands.push({ key: `st:${screen.title}|${status}`, top: 0, draw: () => {
+      bands.push({ key: `${lh}st:${screen.title}|${status}`, top: 0, draw: () => {
         c.fillRect(0, 0, width, h, 'bar');
-        const statusWidth = status.length * font.width;
         c.drawText(width - statusWidth, 0, status, font, 'barInk');
         c.drawText(0, 0, screen.title, font, 'barInk', Math.max(0, width - statusWidth - font.width));
       } });
     }
+    const more = screen.more;
+    const shown = Math.min(bodyRows, laid.lines.length);
     for (let i = 0; i < bodyRows; i++) {
-      const line = (screen.lines[i] ?? '').slice(0, columns);
+      const line = laid.lines[i] ?? { left: '', right: '', cut: false };
+      const arrow = i === 0 && (more === 'up' || more === 'both') ? UP
+        : i === shown - 1 && (more === 'down' || more === 'both') ? DOWN : '';
       const focused = i === screen.focus;
       const y = bodyTop + i * h;
-      const paper: Colour = focused ? 'focus' : 'paper';
-      const ink: Colour = focused ? 'focusInk' : 'ink';
-      bands.push({ key: `${focused ? 'F' : 'l'}:${line}`, top: y, run: { x: 0, chars: Array.from(line), paper, ink }, draw: () => {
-        c.fillRect(0, y, width, h, paper);
-        c.drawText(0, y, line, font, ink);
+      bands.push({ key: `${lh}${focused ? 'F' : 'l'}:${line.left}\t${line.right}\t${arrow}`, top: y, draw: () => {
+        const ink = focused ? 'focusInk' : 'ink';
+        const arrowWidth = arrow ? ARROW_WIDTH : 0;
+        c.fillRect(0, y, width, h, focused ? 'focus' : 'paper');
+        c.drawText(0, y, line.left, font, ink);
+        if (line.right) c.drawText(width - (arrow ? arrowWidth + 1 : 0) - font.measure(line.right), y, line.right, font, ink);
+        if (arrow) this.drawArrow(layout, arrow, y, ink);
       } });
     }
-    const labels = screen.softKeys;
-    bands.push({ key: `k:${labels.join('|')}`, top: softKeyTop, draw: () => {
+    const keys = laid.keys;
+    bands.push({ key: `${lh}k:${keys.map((k) => k.text).join('|')}`, top: softKeyTop, draw: () => {
       c.fillRect(0, softKeyTop, width, h, 'paper');
-      const slotWidth = Math.floor(width / Math.max(1, labels.length));
-      labels.forEach((label, i) => {
-        if (!label) return;
-        // A label too long for its slot (e.g. "Select" on the 132-pixel display) may spread over an unlabelled neighbour.
-        const fits = (slots: number) => label.length * font.width <= slots * slotWidth - 2;
-        const slots = !fits(1) && i + 1 < labels.length && !labels[i + 1] ? 2 : 1;
-        const x = i * slotWidth;
-        const boxWidth = slots * slotWidth - 2;
-        const text = label.slice(0, Math.floor(boxWidth / font.width));
-        c.fillRect(x + 1, softKeyTop, boxWidth, h, 'bar');
-        c.drawText(x + 1 + Math.floor((boxWidth - text.length * font.width) / 2), softKeyTop, text, font, 'barInk');
+      keys.forEach((k) => {
+        if (!k.text) return;
+        c.fillRect(k.x + 1, softKeyTop, k.width, h, 'bar');
+        c.drawText(k.x + 1 + Math.floor((k.width - font.measure(k.text)) / 2), softKeyTop, k.text, font, 'barInk');
       });
     } });
     return bands;
   }
 
-  /** Blit columns x … x+w-1 of the strip (x a multiple of BLIT_ALIGN) to the display at row `top`. */
-  private blit(top: number, x: number, w: number): void {
+  private blitBand(top: number, height: number): void {
     const c = this.canvas;
-    const rows = Math.min(c.height, this.display.height - top);
-    if (x === 0 && w === c.width) {
-      this.display.blit(0, top, c.width, rows, c.pixels.subarray(0, rows * c.stride));
-      return;
-    }
-    const mono = c.format === 'mono1';
-    const start = mono ? x >> 3 : x * 2;
-    const bytes = mono ? Math.ceil(w / 8) : w * 2;
-    const out = new Uint8Array(bytes * rows);
-    for (let r = 0; r < rows; r++) out.set(c.pixels.subarray(r * c.stride + start, r * c.stride + start + bytes), r * bytes);
-    this.display.blit(x, top, w, rows, out);
+    const rows = Math.min(height, this.display.height - top);
+    this.display.blit(0, top, c.width, rows, c.pixels.subarray(0, rows * c.stride));
   }
-}
-
-function sameStyle(a: TextRun, b: TextRun): boolean {
-  return a.x === b.x && a.paper === b.paper && a.ink === b.ink;
 }

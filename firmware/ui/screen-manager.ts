@@ -68,17 +68,23 @@ export class ScreenManager implements Navigator {
   redraw(): void {
     const top = this.top;
     if (!top) return;
-    this.renderer.render(this.visible(top));
+    const { screen, layout } = this.visible(top);
+    this.renderer.render(screen, layout);
   }
 
   /** What is on screen now (after scrolling). */
   current(): ScreenText | null {
-    return this.top ? this.visible(this.top) : null;
+    if (!this.top) return null;
+    const { screen, layout } = this.visible(this.top);
+    return this.renderer.fit(screen, layout);
   }
 
-  private visible(screen: Screen): ScreenText {
+  /** What is on screen now (after scrolling), and the layout chosen from the whole screen. */
+  private visible(screen: Screen): { screen: ScreenText; layout: Layout } {
     const view = screen.view();
-    const rows = this.layout.bodyRows;
+    const status = view.status ?? this.statusText();
+    const layout = this.renderer.layoutOf({ ...view, status });
+    const rows = layout.bodyRows;
     let top = this.scrollTop.get(screen) ?? 0;
     if (view.focus >= 0) {
       if (view.focus < top) top = view.focus;
@@ -86,11 +92,17 @@ export class ScreenManager implements Navigator {
     }
     top = Math.max(0, Math.min(top, Math.max(0, view.lines.length - rows)));
     this.scrollTop.set(screen, top);
+    const above = top > 0;
+    const below = top + rows < view.lines.length;
     return {
-      ...view,
-      lines: view.lines.slice(top, top + rows),
-      focus: view.focus >= 0 ? view.focus - top : -1,
-      status: view.status ?? this.statusText(),
+      layout,
+      screen: {
+        ...view,
+        ...(above || below ? { more: above && below ? 'both' : above ? 'up' : 'down' } : {}),
+        lines: view.lines.slice(top, top + rows),
+        focus: view.focus >= 0 ? view.focus - top : -1,
+        status,
+      },
     };
   }
 }

@@ -40,8 +40,9 @@ export class StatusScreen implements Screen {
         `Firmware: ${this.kernel.version}`,
         `Boot: ${power.lastBootReason()} #${power.bootCount()}`,
         `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
-        // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it.
-        ...(clearUntil !== null ? [`Party data logged IN CLEAR until ${new Date(clearUntil).toISOString().slice(0, 16).replace('T', ' ')} GMT`] : []),
+        // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it,
+        // so on two lines short enough for desk-99's 22 columns.
+        ...(clearUntil !== null ? ['Party data IN CLEAR', `till ${new Date(clearUntil).toISOString().slice(5, 16).replace('T', ' ')} GMT`] : []),
         ...this.extra(),
       ],
       softKeys: [0, 1, 2].map((i) => this.pages[i]?.label ?? '').concat('Back'),

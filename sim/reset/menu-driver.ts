@@ -6,11 +6,13 @@
  */
 import type { KeyName } from '../../hal/contract';
 import type { Phone } from '../phone';
+import { showsText } from '../shown-text';
 
 /** Open the entry labelled `label` on the current menu screen (by its number, scrolling a small display). */
 export async function openEntry(phone: Phone, label: string): Promise<void> {
   for (let scrolled = 0; scrolled < 30; scrolled++) {
-    const line = phone.screen().lines.find((l) => l.replace(/^\d+\. /, '').replace(/ >$/, '') === label);
+    // The small display may cut a long label (marked with '…').
+    const line = phone.screen().lines.find((l) => showsText(l.replace(/^\d+\. /, '').replace(/ >$/, ''), label, 12));
     const number = line ? /^(\d+)\. /.exec(line)?.[1] : undefined;
     if (number) return phone.press(number as KeyName);
     await phone.press('down');
@@ -43,7 +45,7 @@ export async function openSettings(phone: Phone, path: string[], adminPassword: 
     await typeAndEnter(phone, adminPassword);
     if (phone.screen().id !== 'password') continue;
     await typeAndEnter(phone, '456');
-    if (phone.screen().title !== 'Change Admin Password') throw new Error(`admin password refused: ${JSON.stringify(phone.screen())}`);
+    if (!showsText(phone.screen().title, 'Change Admin Password')) throw new Error(`admin password refused: ${JSON.stringify(phone.screen())}`);
     await typeAndEnter(phone, adminPassword);
     await typeAndEnter(phone, adminPassword);
     await phone.press('soft1');

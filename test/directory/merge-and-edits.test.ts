@@ -77,13 +77,14 @@ test('edits: ct required and unique, speed dials unique, field limits', () => {
   h.files.set(GLOBAL_FILE, GLOBAL);
   h.service.start();
   const r1 = h.service.put({ fn: 'No number' });
-  assert.equal(r1, { ok: false, error: 'contact number (ct) missing' });
+  // Shown on the phone: the user's words, no internal field names.
+  assert.equal(r1, { ok: false, error: 'Number missing' });
   const r2 = h.service.put({ fn: 'Dup', ct: '100' });
   assert.is(r2.ok, false);
   const r3 = h.service.put({ fn: 'Speedy', ct: '999', sd: '1' });
   assert.equal(r3, { ok: false, error: 'speed dial 1 is taken by Reception' });
   const r4 = h.service.put({ fn: 'x'.repeat(41), ct: '998' });
-  assert.equal(r4, { ok: false, error: 'fn longer than 40 bytes' });
+  assert.equal(r4, { ok: false, error: 'First name too long' });
   assert.ok(h.service.put({ fn: 'Speedy', ct: '999', sd: '9' }).ok);
   assert.is(h.service.speedDial(9)?.ct, '999');
   assert.is(h.service.speedDial(1)?.ct, '100');

@@ -5,6 +5,7 @@
  * showing that line, a wrong password failing with a backoff of 30 s
  * doubling, and the registrar going away and coming back.
  */
+import { showsText } from '../../sim/shown-text';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -97,7 +98,8 @@ for (const board of ['desk-500', 'desk-99']) {
   test(`${board}: a wrong password shows "registration failed", the line key tells why, retries back off 30 s, 60 s, 120 s; the right password registers`, async () => {
     const phone = await provisioned(board, lineParams(1, 'wrong'), (p) => p.farEnd.registrar.setUsers({ '1001': 'right' }));
     try {
-      assert.ok(phone.screen().lines.includes('Alice: registration failed'), phone.screen().lines.join(' | '));
+      // desk-99's 132 pixels cut the line: the text model says so with '…'.
+      assert.ok(phone.screen().lines.some((l) => showsText(l, 'Alice: registration failed', 14)), phone.screen().lines.join(' | '));
       assert.is(phone.devices.leds.state.line1, 'off');
       await phone.press('line1');
       const d = phone.screen();
@@ -124,7 +126,7 @@ for (const board of ['desk-500', 'desk-99']) {
       assert.is(r(), 3, 'third retry waits about 120 s');
       await phone.advance(20_000);
       assert.is(r(), 4);
-      assert.ok(phone.screen().lines.includes('Alice: registration failed'));
+      assert.ok(phone.screen().lines.some((l) => showsText(l, 'Alice: registration failed', 14)));
       assert.ok(phone.log().some((l) => /line 1: registration failed \(403 Forbidden\); retry 3 in 1[23]\d s/.test(l)), phone.log().filter((l) => l.includes('|sip|')).join('\n'));
       // The administrator fixes the registrar's user: the next retry registers.
       phone.farEnd.registrar.setUsers({ '1001': 'wrong' });
@@ -146,7 +148,8 @@ test('the registrar goes away: the line fails at its refresh and comes back regi
     assert.ok(phone.screen().lines.includes('Alice: registered'));
     phone.farEnd.registrar.goAway();
     await phone.advance(31_000); // refresh at half of 60 s
-    assert.ok(phone.screen().lines.includes('Alice: registration failed'), phone.screen().lines.join(' | '));
+    // desk-99's 132 pixels cut the line: the text model says so with '…'.
+      assert.ok(phone.screen().lines.some((l) => showsText(l, 'Alice: registration failed', 14)), phone.screen().lines.join(' | '));
     assert.is(phone.devices.leds.state.line1, 'off');
     await phone.advance(34_000);
     assert.ok(phone.screen().lines.includes('Alice: registration failed'), 'still away at the first retry');
@@ -167,7 +170,8 @@ test('the scenario step "registrar" scripts the registrar: a refusal at the refr
     assert.throws(() => registrar.parse({ action: 'explode' }), /registrar.action: "explode" is not one of/);
     await step({ action: 'reject', status: '503 Service Unavailable' });
     await phone.advance(541_000); // refresh 60 s before the 600 s expiry
-    assert.ok(phone.screen().lines.includes('Alice: registration failed'), phone.screen().lines.join(' | '));
+    // desk-99's 132 pixels cut the line: the text model says so with '…'.
+      assert.ok(phone.screen().lines.some((l) => showsText(l, 'Alice: registration failed', 14)), phone.screen().lines.join(' | '));
     await step('accept');
     await phone.advance(35_000);
     assert.ok(phone.screen().lines.includes('Alice: registered'), phone.screen().lines.join(' | '));

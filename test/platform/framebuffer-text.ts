@@ -3,8 +3,8 @@
  * character cell against the firmware's bitmap font, so tests can check that
  * the text model (display.describe) matches what was actually drawn.
  */
-import type { BoardInfo } from '../../hal/contract';
-import { layoutFor } from '../../firmware/ui/layout';
+import type { BoardInfo, ScreenText } from '../../hal/contract';
+import { layoutFor, layoutForScreen } from '../../firmware/ui/layout';
 import { rowStride, type VirtualDisplay } from '../../sim/devices/display';
 import { terminus6x12, terminus8x16 } from '../../firmware/ui/font-data';
 
@@ -15,8 +15,9 @@ function pixelValue(d: VirtualDisplay, x: number, y: number): number {
 }
 
 /** The visible body lines, trailing blanks trimmed; '\u0000' for a cell that matches no glyph. */
-export function readBodyLines(display: VirtualDisplay, geometry: BoardInfo['display']): string[] {
-  const layout = layoutFor(geometry);
+export function readBodyLines(display: VirtualDisplay, geometry: BoardInfo['display'], screen?: ScreenText): string[] {
+  // The layout the screen was drawn with (desk-99: compact 12-pixel lines for ASCII text).
+  const layout = screen ? layoutForScreen(geometry, screen) : layoutFor(geometry);
   const { font } = layout;
   const data = font.width === 8 ? terminus8x16 : terminus6x12;
   const glyphs = [...data.chars].map((ch) => {
@@ -40,7 +41,8 @@ export function readBodyLines(display: VirtualDisplay, geometry: BoardInfo['disp
       for (let y = 0; y < font.height; y++) for (let x = 0; x < font.width; x++) {
         mask += pixelValue(display, col * font.width + x, top + y) !== background ? '1' : '0';
       }
-      line += glyphs.find((g) => g.mask === mask)?.ch ?? '\u0000';
+      // The last cell may hold the scroll indicator (a drawn triangle, not a glyph): read as blank.
+      line += glyphs.find((g) => g.mask === mask)?.ch ?? (col === layout.columns - 1 ? ' ' : '\u0000');
     }
     lines.push(line.replace(/ +$/, ''));
   }
