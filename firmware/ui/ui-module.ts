@@ -14,6 +14,7 @@ import { IdleScreen, type IdleExtension } from './idle-screen';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
+import { entrySchedule } from './entry-schedule';
 import type { Navigator } from './screen';
 import type { KeyName } from '../../hal/contract';
 import { ScreenRenderer } from './renderer';
@@ -159,7 +160,7 @@ export class PhoneUi {
       return;
     }
     const auth = this.auth();
-    const schedule = (fn: () => void) => { this.kernel.timers.after(1000, 'password echo', fn); };
+    const schedule = entrySchedule(this.kernel);
     nav.push(new PasswordScreen(
       `${label} (${access} password)`,
       (password, n) => {
