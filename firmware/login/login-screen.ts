@@ -10,6 +10,7 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MultiTapEntry } from '../ui/multi-tap-entry';
 import { PasswordField, type EntrySchedule } from '../ui/password-screen';
+import { t } from '../ui/i18n/messages';
 import type { Navigator, Screen } from '../ui/screen';
 import type { LoginResult } from './login-service';
 
@@ -41,10 +42,10 @@ export class LoginScreen implements Screen {
   }
 
   view(): ScreenText {
-    const lines = [`User ID: ${this.user.value()}${this.field === 0 ? '_' : ''}`, `Password: ${this.password.masked()}${this.field === 1 ? '_' : ''}`];
+    const lines = [t('login.userId', { value: `${this.user.value()}${this.field === 0 ? '_' : ''}` }), t('password.field', { masked: `${this.password.masked()}${this.field === 1 ? '_' : ''}` })];
     if (this.message) lines.push(this.message);
     const entry = this.focusedEntry();
-    return { id: 'login', title: 'User Login', lines, softKeys: ['Login', 'Delete', entry.nextModeLabel(), this.d.required ? '' : 'Cancel'], focus: this.field, status: entry.mode };
+    return { id: 'login', title: t('login.title'), lines, softKeys: [t('softkey.login'), t('softkey.delete'), entry.nextModeLabel(), this.d.required ? '' : t('softkey.cancel')], focus: this.field, status: entry.mode };
   }
 
   private focusedEntry(): MultiTapEntry {
@@ -87,9 +88,9 @@ export class LoginScreen implements Screen {
     const user = this.user.value();
     const password = this.password.take();
     this.pending = true;
-    this.message = 'Logging in...';
+    this.message = t('login.pending');
     // A login that throws must not leave the screen swallowing every key on "Logging in..." (with login required, for good).
-    const failed = (): LoginResult => ({ ok: false, message: 'Login failed: try again' });
+    const failed = (): LoginResult => ({ ok: false, message: t('login.failed') });
     void this.d.login(user, password).catch(failed).then((r) => {
       this.pending = false;
       if (r.ok) {

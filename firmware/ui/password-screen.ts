@@ -11,6 +11,7 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MultiTapEntry } from './multi-tap-entry';
 import { closeOnBack, type Navigator, type Screen } from './screen';
+import { t } from './i18n/messages';
 
 /** What a password field may hold (sec.pwd.length.* allows at most 32; room for a longer provisioned one). */
 export const PASSWORD_MAX = 64;
@@ -88,16 +89,16 @@ export class PasswordScreen implements Screen {
     after: EntrySchedule,
     /** Shown until the first key (e.g. why a previous step sent the user back here). */
     private error = '',
-    private readonly title = 'Password',
+    private readonly title = t('password.title'),
   ) {
     this.field = new PasswordField(echo, after, () => this.nav?.redraw());
   }
 
   view(): ScreenText {
-    const lines = [this.purpose, `Password: ${this.field.masked()}_`];
+    const lines = [this.purpose, t('password.field', { masked: `${this.field.masked()}_` })];
     if (this.error) lines.push(this.error);
     const entry = this.field.entry;
-    return { id: 'password', title: this.title, lines, softKeys: ['Enter', 'Delete', entry.nextModeLabel(), 'Cancel'], focus: -1, status: entry.mode };
+    return { id: 'password', title: this.title, lines, softKeys: [t('softkey.enter'), t('softkey.delete'), entry.nextModeLabel(), t('softkey.cancel')], focus: -1, status: entry.mode };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
