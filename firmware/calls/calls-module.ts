@@ -23,6 +23,7 @@ import { CdrStore } from './cdr-store';
 import { analyticsEnabled, enabledServices } from '../analytics/analytics-enablement';
 import { CDR_EVENT } from '../analytics/analytics-cdr-event';
 import { CallIndicators } from './call-indicators';
+import { t } from '../ui/i18n/messages';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
@@ -162,10 +163,10 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     w.ui.addStatusIndicator(() => indicators.statusIndicator());
     w.ui.idleExtension = {
       lines: () => indicators.idleLines(),
-      softKeys: () => (on('feature.callList.enabled') ? ['Calls', enabledLists().includes('missed') ? 'Missed' : ''] : ['', '']),
+      softKeys: () => (on('feature.callList.enabled') ? [t('softkey.calls'), enabledLists().includes('missed') ? t('softkey.missed') : ''] : ['', '']),
       onKey: (key, nav) => {
-        if (key.length === 1 && /[0-9*#]/.test(key)) nav.push(new DialScreen(key, 'Dial', (n) => dial(n, nav)));
-        else if (key === 'hook' || key === 'speaker' || key === 'headset') nav.push(new DialScreen('', 'Dial', (n) => dial(n, nav)));
+        if (key.length === 1 && /[0-9*#]/.test(key)) nav.push(new DialScreen(key, t('dial.title'), (n) => dial(n, nav)));
+        else if (key === 'hook' || key === 'speaker' || key === 'headset') nav.push(new DialScreen('', t('dial.title'), (n) => dial(n, nav)));
         else if (key === 'redial' && enabledLists().includes('placed')) {
           const last = recorder.list('placed')[0];
           if (last) dial(last.destination.address, nav);

@@ -23,6 +23,7 @@ test('lcl.ml.lang=Deutsch_Deutschland: idle and the menus in German', async () =
   const phone = await bootOn(folder);
   try {
     assert.is(menuKey(phone), 'Menü');
+    assert.equal(phone.screen().softKeys.slice(1, 3), ['Anrufe', 'Verpasst']);
     await phone.press('soft4');
     assert.is(phone.screen().title, 'Menü');
     assert.ok(phone.screen().lines.includes('1. Einstellungen >'), phone.screen().lines.join('|'));
