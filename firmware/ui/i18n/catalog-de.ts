@@ -83,4 +83,12 @@ export const DE: Catalog = {
   'dial.title': 'Wählen',
   'softkey.calls': 'Anrufe',
   'softkey.missed': 'Verpasst',
+  'status.model': 'Modell: {value}',
+  'status.mac': 'MAC: {value}',
+  'status.serial': 'Seriennummer: {value}',
+  'status.hwRev': 'HW-Rev.: {value}',
+  'status.firmware': 'Firmware: {value}',
+  'status.boot': 'Start: {reason} #{count}',
+  'status.uptime': 'Laufzeit: {hours}h {minutes}m',
+  'status.partyInClear': 'Teilnehmerdaten im KLARTEXT protokolliert bis {until} GMT',
 };

@@ -86,6 +86,14 @@ export const EN = {
   'dial.title': 'Dial',
   'softkey.calls': 'Calls',
   'softkey.missed': 'Missed',
+  'status.model': 'Model: {value}',
+  'status.mac': 'MAC: {value}',
+  'status.serial': 'Serial: {value}',
+  'status.hwRev': 'HW rev: {value}',
+  'status.firmware': 'Firmware: {value}',
+  'status.boot': 'Boot: {reason} #{count}',
+  'status.uptime': 'Uptime: {hours}h {minutes}m',
+  'status.partyInClear': 'Party data logged IN CLEAR until {until} GMT',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -83,4 +83,12 @@ export const ZH: Catalog = {
   'dial.title': '拨号',
   'softkey.calls': '通话',
   'softkey.missed': '未接',
+  'status.model': '型号：{value}',
+  'status.mac': 'MAC：{value}',
+  'status.serial': '序列号：{value}',
+  'status.hwRev': '硬件版本：{value}',
+  'status.firmware': '固件：{value}',
+  'status.boot': '启动：{reason} #{count}',
+  'status.uptime': '运行时间：{hours}小时 {minutes}分',
+  'status.partyInClear': '通话方数据以明文记录，直到 {until} GMT',
 };
