@@ -78,7 +78,7 @@ export function boot(hal: Hal): BootedPhone {
   let login: LoginService | null = null;
   const ui = new PhoneUi(kernel, () => auth!);
   // Registered before the flash is mounted: the reset stage of the boot reads their data-class declarations.
-  kernel.modules.register(uiModule(() => ui.statusLines()));
+  kernel.modules.register(uiModule(() => ui.statusLines(), () => ui));
   kernel.modules.register(configModule());
   const provisioningScreens = provisioningModule();
   kernel.modules.register(provisioningScreens);
@@ -136,6 +136,9 @@ export function boot(hal: Hal): BootedPhone {
     ui: () => {
       auth = startAuth(kernel, vault, { nvram, settings }, config);
       ui.setParameterLookup((n) => config.get(n));
+      // The screens' language (lcl.ml.lang): chosen on the phone as a local override, switched at each change.
+      ui.bindLanguageStore((l) => { config.setOverride('local', 'lcl.ml.lang', l.polycom); });
+      config.onChange((changes) => { if (changes.some((c) => c.name === 'lcl.ml.lang')) ui.applyLanguage(); });
       ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
       ui.buildMenus();
       // The lines module starts here, before the line's events are wired: the host's own line 1 state comes with them.

@@ -5,7 +5,7 @@
  * skips the first step: the default was just typed.
  */
 import { MessageScreen } from '../ui/message-screen';
-import { PasswordScreen } from '../ui/password-screen';
+import { PasswordScreen, type EntrySchedule } from '../ui/password-screen';
 import type { Navigator, Screen } from '../ui/screen';
 import type { AuthService } from './auth-service';
 import type { Role } from './password-vault';
@@ -13,8 +13,8 @@ import type { Role } from './password-vault';
 export interface ChangeFlowOptions {
   role: Role;
   auth: AuthService;
-  /** Brief digit echo end (a timer). */
-  schedule: (fn: () => void) => void;
+  /** Timers of the password prompts (echo end, multi-tap pause). */
+  schedule: EntrySchedule;
   /** Skip the current-password step (forced change right after the default was entered). */
   forced?: boolean;
   /** After the new password is stored. */

@@ -3,13 +3,16 @@
  * it knows the number) and the collapsed count; Dial redials the focused
  * entry, Delete removes it, Clear empties the list after a confirmation.
  */
+import { t, type MessageKey } from '../ui/i18n/messages';
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
 import { remoteOf, type CallListName, type CallRecord } from './call-record';
 import type { CallListRecorder } from './call-list-recorder';
 import type { PartyNameLookup } from './incoming-call-policy';
 
-export const LIST_TITLES: Record<CallListName, string> = { missed: 'Missed Calls', received: 'Received Calls', placed: 'Placed Calls' };
+const LIST_TITLE_KEYS: Record<CallListName, MessageKey> = { missed: 'calls.list.missed', received: 'calls.list.received', placed: 'calls.list.placed' };
+/** A list's title in the phone's language. */
+export const listTitle = (list: CallListName): string => t(LIST_TITLE_KEYS[list]);
 
 export function entryLine(r: CallRecord, lookup?: PartyNameLookup): string {
   const p = remoteOf(r);
@@ -30,13 +33,13 @@ export class CallListScreen implements Screen {
 
   view(): ScreenText {
     const entries = this.recorder.list(this.list);
-    if (this.confirming) return { id: 'calllist-clear', title: `Clear ${LIST_TITLES[this.list]}?`, lines: [`${entries.length} entries`], softKeys: ['Yes', '', '', 'No'], focus: -1 };
+    if (this.confirming) return { id: 'calllist-clear', title: t('calls.clearList', { list: listTitle(this.list) }), lines: [t('calls.entries', { count: entries.length })], softKeys: [t('softkey.yes'), '', '', t('softkey.no')], focus: -1 };
     this.focus = Math.max(0, Math.min(this.focus, entries.length - 1));
     return {
       id: `calllist-${this.list}`,
-      title: LIST_TITLES[this.list],
-      lines: entries.length ? entries.map((r) => entryLine(r, this.lookup())) : ['(no calls)'],
-      softKeys: entries.length ? ['Dial', 'Delete', 'Clear', 'Back'] : ['', '', '', 'Back'],
+      title: listTitle(this.list),
+      lines: entries.length ? entries.map((r) => entryLine(r, this.lookup())) : [t('calls.none')],
+      softKeys: entries.length ? [t('softkey.dial'), t('softkey.delete'), t('softkey.clear'), t('softkey.back')] : ['', '', '', t('softkey.back')],
       focus: entries.length ? this.focus : -1,
     };
   }

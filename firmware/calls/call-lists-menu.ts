@@ -2,7 +2,8 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
 import type { CallListName } from './call-record';
-import { LIST_TITLES } from './call-list-screen';
+import { listTitle } from './call-list-screen';
+import { t } from '../ui/i18n/messages';
 
 export class CallListsMenu implements Screen {
   private focus = 0;
@@ -13,9 +14,9 @@ export class CallListsMenu implements Screen {
     const lists = this.enabled();
     return {
       id: 'calllists',
-      title: 'Recent Calls',
-      lines: lists.length ? lists.map((l, i) => `${i + 1}. ${LIST_TITLES[l]} (${this.count(l)})`) : ['(call lists disabled)'],
-      softKeys: ['Select', '', '', 'Back'],
+      title: t('calls.recent'),
+      lines: lists.length ? lists.map((l, i) => `${i + 1}. ${listTitle(l)} (${this.count(l)})`) : [t('calls.disabled')],
+      softKeys: [t('softkey.select'), '', '', t('softkey.back')],
       focus: lists.length ? Math.min(this.focus, lists.length - 1) : -1,
     };
   }

@@ -7,10 +7,12 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
 import type { Call, CallController } from './call-controller';
 import { DialScreen } from './dial-screen';
+import { t, type MessageKey } from '../ui/i18n/messages';
 
-const STATE_LABEL: Record<Call['state'], string> = {
-  dialing: 'Dialing', ringing: 'Ringing', incoming: 'Incoming call', connected: 'Connected', held: 'On hold', ended: 'Ended',
+const STATE_KEY: Record<Call['state'], MessageKey> = {
+  dialing: 'call.dialing', ringing: 'call.ringing', incoming: 'call.incoming', connected: 'call.connected', held: 'call.held', ended: 'call.ended',
 };
+const stateLabel = (state: Call['state']) => t(STATE_KEY[state]);
 
 function mmss(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -39,15 +41,15 @@ export class CallScreen implements Screen {
 
   view(): ScreenText {
     const call = this.calls.focused();
-    if (!call) return { id: 'call', title: 'Call ended', lines: [], softKeys: ['', '', '', ''], focus: -1 };
+    if (!call) return { id: 'call', title: t('call.callEnded'), lines: [], softKeys: ['', '', '', ''], focus: -1 };
     const who = call.remote.name || call.remote.address;
     const lines = [who];
     if (call.remote.name) lines.push(call.remote.address);
-    if (call.connectedAt !== null && call.state !== 'ended') lines.push(`${call.conference ? 'Conference' : STATE_LABEL[call.state]} ${mmss(this.monotonic() - call.connectedAt)}`);
-    for (const other of this.calls.calls()) if (other !== call) lines.push(`${STATE_LABEL[other.state]}: ${other.remote.name || other.remote.address}`);
+    if (call.connectedAt !== null && call.state !== 'ended') lines.push(`${call.conference ? t('call.conference') : stateLabel(call.state)} ${mmss(this.monotonic() - call.connectedAt)}`);
+    for (const other of this.calls.calls()) if (other !== call) lines.push(t('call.other', { state: stateLabel(other.state), party: other.remote.name || other.remote.address }));
     return {
       id: call.state === 'incoming' ? 'incoming' : 'call',
-      title: call.emergency ? `Emergency: ${STATE_LABEL[call.state]}` : STATE_LABEL[call.state],
+      title: call.emergency ? t('call.emergency', { state: stateLabel(call.state) }) : stateLabel(call.state),
       lines,
       softKeys: this.softKeys(call),
       focus: -1,
@@ -56,10 +58,10 @@ export class CallScreen implements Screen {
 
   private softKeys(call: Call): string[] {
     switch (call.state) {
-      case 'incoming': return ['Answer', 'Reject', 'Forward', ''];
-      case 'dialing': case 'ringing': return ['', '', '', 'End'];
-      case 'held': return ['Resume', 'Transfer', 'New', 'End'];
-      default: return ['Hold', 'Transfer', this.canConference() ? 'Conf' : 'New', 'End'];
+      case 'incoming': return [t('softkey.answer'), t('softkey.reject'), t('softkey.forward'), ''];
+      case 'dialing': case 'ringing': return ['', '', '', t('softkey.end')];
+      case 'held': return [t('softkey.resume'), t('softkey.transfer'), t('softkey.new'), t('softkey.end')];
+      default: return [t('softkey.hold'), t('softkey.transfer'), this.canConference() ? t('softkey.conference') : t('softkey.new'), t('softkey.end')];
     }
   }
 
@@ -74,7 +76,7 @@ export class CallScreen implements Screen {
     if (call.state === 'incoming') {
       if (key === 'soft1' || key === 'select' || key === 'hook' || key === 'speaker' || key === 'headset') this.calls.answer(call);
       else if (key === 'soft2') this.calls.reject(call);
-      else if (key === 'soft3') nav.push(new DialScreen('', 'Forward to', (target) => this.calls.forward(call, target), 'target'));
+      else if (key === 'soft3') nav.push(new DialScreen('', t('call.forwardTo'), (target) => this.calls.forward(call, target), 'target'));
       return true;
     }
     if (key === 'soft4' || key === 'hook') this.calls.hangup(call);
@@ -82,9 +84,9 @@ export class CallScreen implements Screen {
     else if ((key === 'soft2' || key === 'transfer') && (call.state === 'connected' || call.state === 'held')) {
       const consulting = call.consultFor !== undefined || this.calls.calls().some((c) => c.consultFor === call.key && c.state === 'connected');
       if (consulting) this.calls.transfer(call);
-      else nav.push(new DialScreen('', 'Transfer to', (target) => this.calls.transfer(call, target), 'target'));
+      else nav.push(new DialScreen('', t('call.transferTo'), (target) => this.calls.transfer(call, target), 'target'));
     } else if ((key === 'soft3' || key === 'conference') && (call.state === 'connected' || call.state === 'held')) {
-      if (!this.calls.conference()) nav.push(new DialScreen('', 'New call', (target) => { this.calls.dial(target); }));
+      if (!this.calls.conference()) nav.push(new DialScreen('', t('call.newCall'), (target) => { this.calls.dial(target); }));
     }
     // Keys other than home stay here: back must not leave a live call's screen.
     return key !== 'home';

@@ -22,6 +22,8 @@ import { exportCallsXml, importCallsXml } from './calls-xml';
 import { CdrStore } from './cdr-store';
 import { analyticsEnabled, enabledServices } from '../analytics/analytics-enablement';
 import { CDR_EVENT } from '../analytics/analytics-cdr-event';
+import { CallIndicators } from './call-indicators';
+import { t } from '../ui/i18n/messages';
 import { callsDeclaration } from './declaration';
 import { DialScreen } from './dial-screen';
 import { RING_ALWAYS, type IncomingCallPolicy, type PartyNameLookup } from './incoming-call-policy';
@@ -110,9 +112,19 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     emergencyLocation: () => w.config.get('dialplan.routing.emergency.location') ?? '',
     user: () => recorder.currentUser(),
     log,
-    changed: () => showCalls(),
+    changed: () => {
+      indicators.callsChanged();
+      showCalls();
+    },
     ended: () => scheduleUpload(),
   });
+  const indicators = new CallIndicators({
+    hal,
+    emit: (event, payload) => bus.emit(event, payload),
+    calls: () => controller.calls(),
+    missed: () => recorder.list('missed'),
+  });
+  bus.on('key', (e) => { if (e.down && e.key === 'mute' && indicators.muteKey()) w.ui?.manager.redraw(); });
   const CALL_SCREENS = ['call', 'incoming'];
   // The call timer: one timer at the instant the second shown changes, armed only while the call screen is on top.
   let tick: ReturnType<typeof timers.after> | null = null;
@@ -152,13 +164,18 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     armCallTimer();
   };
   const enabledLists = () => CALL_LIST_NAMES.filter(listEnabled);
-  const openList = (list: CallListName, nav: Navigator) => nav.push(new CallListScreen(list, recorder, (a) => dial(a, nav), () => lookup));
+  const openList = (list: CallListName, nav: Navigator) => {
+    if (list === 'missed') indicators.missedListOpened();
+    nav.push(new CallListScreen(list, recorder, (a) => dial(a, nav), () => lookup));
+  };
   if (w.ui) {
+    w.ui.addStatusIndicator(() => indicators.statusIndicator());
     w.ui.idleExtension = {
-      softKeys: () => (on('feature.callList.enabled') ? ['Calls', enabledLists().includes('missed') ? 'Missed' : ''] : ['', '']),
+      lines: () => indicators.idleLines(),
+      softKeys: () => (on('feature.callList.enabled') ? [t('softkey.calls'), enabledLists().includes('missed') ? t('softkey.missed') : ''] : ['', '']),
       onKey: (key, nav) => {
-        if (key.length === 1 && /[0-9*#]/.test(key)) nav.push(new DialScreen(key, 'Dial', (n) => dial(n, nav)));
-        else if (key === 'hook' || key === 'speaker' || key === 'headset') nav.push(new DialScreen('', 'Dial', (n) => dial(n, nav)));
+        if (key.length === 1 && /[0-9*#]/.test(key)) nav.push(new DialScreen(key, t('dial.title'), (n) => dial(n, nav)));
+        else if (key === 'hook' || key === 'speaker' || key === 'headset') nav.push(new DialScreen('', t('dial.title'), (n) => dial(n, nav)));
         else if (key === 'redial' && enabledLists().includes('placed')) {
           const last = recorder.list('placed')[0];
           if (last) dial(last.destination.address, nav);
@@ -219,6 +236,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     // The user's CDR records leave with them: the login module's logout erases them from flash (class `cdr`, declared `userLogout`).
     if (previous) cdr.forget(previous);
     recorder.setUser(user);
+    indicators.ownerChanged();
     if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
   });
 

@@ -2,6 +2,7 @@
  * Number entry: dialing from idle (a digit or off-hook opens it), and the
  * target of a forward or blind transfer. Digits, `*`, `#`; Del erases one.
  */
+import { t } from '../ui/i18n/messages';
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
 
@@ -17,7 +18,7 @@ export class DialScreen implements Screen {
   ) {}
 
   view(): ScreenText {
-    return { id: this.id, title: this.title, lines: [this.digits ? this.digits : '(enter number)'], softKeys: [this.id === 'dial' ? 'Dial' : 'Send', 'Del', '', 'Cancel'], focus: -1 };
+    return { id: this.id, title: this.title, lines: [this.digits ? this.digits : t('dial.enterNumber')], softKeys: [this.id === 'dial' ? t('softkey.dial') : t('softkey.send'), t('softkey.del'), '', t('softkey.cancel')], focus: -1 };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {

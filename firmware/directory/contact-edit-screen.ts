@@ -43,8 +43,11 @@ export class ContactEditScreen implements Screen {
     const lines = ROWS.map((r) => `${r.label}: ${r.mode === 'flag' ? (this.flags.get(r.field) ? 'on' : 'off') : this.entries.get(r.field)!.value()}`);
     if (this.error) lines.push(this.error);
     const row = ROWS[this.focus];
-    const modeKey = row.mode === 'flag' ? '' : row.mode === 'abc' ? '123' : 'abc';
-    return { id: 'contact-edit', title: this.original ? 'Edit Contact' : 'Add Contact', lines, softKeys: ['Save', modeKey, '', 'Cancel'], focus: this.focus };
+    const entry = this.entries.get(row.field);
+    const view: ScreenText = { id: 'contact-edit', title: this.original ? 'Edit Contact' : 'Add Contact', lines, softKeys: ['Save', entry ? entry.nextModeLabel() : '', '', 'Cancel'], focus: this.focus };
+    // The entry mode indicator takes the status bar's place while a text field has the focus.
+    if (entry) view.status = entry.mode;
+    return view;
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
@@ -53,7 +56,7 @@ export class ContactEditScreen implements Screen {
     if (key === 'up') this.move(-1);
     else if (key === 'down') this.move(1);
     else if (key === 'select' && row.mode === 'flag') this.flags.set(row.field, !this.flags.get(row.field));
-    else if (key === 'soft2' && entry) entry.toggleMode();
+    else if (key === 'soft2' && entry) entry.nextMode();
     else if (key === 'left' && entry) entry.backspace();
     else if (entry && entry.key(key)) this.error = '';
     else if (key === 'soft1' || key === 'select') {

@@ -3,6 +3,7 @@
  * file, every field kept as text so nothing an admin wrote is lost when the
  * phone writes the file back. Limits are the spec's (DESIGN.md section 9).
  */
+import { personName } from '../ui/i18n/person-name';
 
 /** Item fields in the order the phone writes them. */
 export const CONTACT_FIELDS = ['fn', 'ln', 'ct', 'sd', 'lb', 'pt', 'rt', 'dc', 'ad', 'ar', 'bw', 'bb'] as const;
@@ -89,9 +90,9 @@ export function identityCandidates(address: string): string[] {
   return at > 0 ? [id, id.slice(0, at)] : [id];
 }
 
-/** Name as shown: "First Last", or the label, or the number. */
+/** Name as shown: "First Last" (family name first in the languages that write it so), or the label, or the number. */
 export function displayName(c: Contact): string {
-  const name = [c.fn, c.ln].filter((x) => x && x.trim()).join(' ');
+  const name = personName(c.fn, c.ln);
   return name || c.lb || c.ct;
 }
 

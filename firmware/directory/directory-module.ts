@@ -139,7 +139,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
         if (refusal !== null) return refusal;
         nav.replace(new LocalDirectoryScreen(ctx));
         return null;
-      }, w.echoPasswordDigits(), (fn) => { timers.after(1000, 'password echo', fn); });
+      }, w.echoPasswordDigits(), schedule);
     },
     // Favorites / Speed Dial follows dir.local.UIenabled like the directory (spec), without the password.
     openSpeedDials: () => (available() ? new SpeedDialScreen(ctx) : new MessageScreen('Contacts', ['Favorites / Speed Dial is not available'])),

@@ -1,8 +1,8 @@
 /**
  * The lines module at boot: each line the board has registered from
  * configuration (`reg.x.*`), re-registered when that configuration changes,
- * its label and state on the idle screen, its line key and its LED (on while
- * registered).
+ * its label and state on the idle screen, its line key and its LED
+ * (line-key-led.ts: registration and the calls on the line).
  */
 import type { KeyName, LedName } from '../../hal/contract';
 import type { Kernel } from '../kernel/kernel';
@@ -14,6 +14,8 @@ import type { PhoneUi } from '../ui/ui-module';
 import { linesDeclaration, MAX_LINES } from './declaration';
 import { LineRegistrations, type LineStatus } from './line-registrations';
 import { accountOf, describeServer, lineLabel, type LineConfig } from './sip-accounts';
+import { t, type MessageKey } from '../ui/i18n/messages';
+import { LINE_CALLS_EVENT, lineKeyLed, type LineCalls, type LineCallState } from './line-key-led';
 
 export function linesModule(): FirmwareModule {
   return { declaration: linesDeclaration };
@@ -30,13 +32,14 @@ export interface LinesService {
   idleLines(): string[];
 }
 
-const STATE_TEXT: Record<LineStatus['state'], string> = {
-  registered: 'registered',
-  registering: 'registering',
-  failed: 'registration failed',
-  unregistered: 'not registered',
-  unconfigured: 'not registered',
+const STATE_KEY: Record<LineStatus['state'], MessageKey> = {
+  registered: 'line.registered',
+  registering: 'line.registering',
+  failed: 'line.failed',
+  unregistered: 'line.notRegistered',
+  unconfigured: 'line.notRegistered',
 };
+const stateText = (state: LineStatus['state']) => t(STATE_KEY[state]);
 
 export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneUi }): LinesService {
   const hal = kernel.hal;
@@ -46,10 +49,31 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
   let hostLine1: LineStatus['state'] = 'unconfigured';
   let hostReason = '';
 
+  /** Calls on each line, from the calls module. */
+  let lineCalls: LineCalls['calls'] = [];
+  const registered: boolean[] = [];
   const led = (x: number, on: boolean) => {
+    registered[x] = on;
     const name = `line${x}` as LedName;
     if (hal.board.keys.indexOf(name as KeyName) < 0) return;
-    hal.leds.set(name, on ? 'on' : 'off');
+    const calls: LineCallState[] = lineCalls.filter((c) => c.line === x).map((c) => c.state);
+    hal.leds.set(name, lineKeyLed(on, calls));
+  };
+  kernel.bus.on(LINE_CALLS_EVENT, (e) => {
+    const before = new Set(lineCalls.map((c) => c.line));
+    lineCalls = (e as LineCalls).calls;
+    for (const x of new Set([...before, ...lineCalls.map((c) => c.line)])) {
+      if (x >= 1 && x <= lineCount) led(x, registered[x] ?? false);
+    }
+  });
+  // Voice mail (RFC 3842 message-summary NOTIFY): the message waiting LED is on while the server says messages wait.
+  const showMessageWaiting = (params: Record<string, string>) => {
+    const waiting = Object.entries(params).find(([k]) => k.toLowerCase() === 'messages-waiting')?.[1];
+    if (waiting === undefined) {
+      log.warning('message-summary NOTIFY without Messages-Waiting: message waiting LED left as it was');
+      return;
+    }
+    hal.leds.set('messageWaiting', waiting.trim().toLowerCase() === 'yes' ? 'on' : 'off');
   };
   const registrations = new LineRegistrations({
     line: hal.line,
@@ -78,6 +102,10 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
   };
 
   kernel.bus.on('line', (e) => {
+    if (e.type === 'notify' && e.event.toLowerCase() === 'message-summary') {
+      showMessageWaiting(e.params);
+      return;
+    }
     if (e.type !== 'registration') return;
     if (e.line !== undefined && registrations.configured(e.line)) {
       registrations.onRegistration(e.line, e.state, e.reason);
@@ -103,12 +131,12 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
   };
   const idleLines = () => view()
     .filter((s) => s.line === 1 || registrations.configured(s.line))
-    .map((s) => `${s.label}: ${s.line === 1 && !registrations.configured(1) && s.state === 'failed' ? `failed${s.reason ? ': ' + s.reason : ''}` : STATE_TEXT[s.state]}`);
+    .map((s) => `${s.label}: ${s.line === 1 && !registrations.configured(1) && s.state === 'failed' ? `${t('line.hostFailed')}${s.reason ? ': ' + s.reason : ''}` : stateText(s.state)}`);
 
   const details = (x: number, nav: Navigator) => {
     const s = view()[x - 1];
     // The title is the label; the state alone fits the small display's 22 columns.
-    const lines = [STATE_TEXT[s.state]];
+    const lines = [stateText(s.state)];
     if (s.reason) lines.push(`Reason: ${s.reason}`);
     if (s.retryAt !== null) lines.push(`Retry in ${Math.max(0, Math.ceil((s.retryAt - hal.clock.monotonic()) / 1000))} s`);
     const account = registrations.configured(x) ? accountOf(w.config, x) : null;

@@ -19,7 +19,8 @@ import { describeError } from '../kernel/guard';
 import type { Kernel } from '../kernel/kernel';
 import type { FirmwareModule } from '../kernel/module-registry';
 import { MessageScreen } from '../ui/message-screen';
-import { PasswordScreen } from '../ui/password-screen';
+import { PasswordScreen, type EntrySchedule } from '../ui/password-screen';
+import { entrySchedule } from '../ui/entry-schedule';
 import type { Screen } from '../ui/screen';
 import type { PhoneUi } from '../ui/ui-module';
 import { loginDeclaration } from './declaration';
@@ -33,7 +34,7 @@ export interface LoginServices {
 }
 
 export function loginModule(services: () => LoginServices): FirmwareModule {
-  const schedule = (k: Kernel) => (fn: () => void) => { k.timers.after(1000, 'password echo', fn); };
+  const schedule = (k: Kernel) => entrySchedule(k);
   return {
     declaration: loginDeclaration,
     screens: {
@@ -48,7 +49,7 @@ export function loginModule(services: () => LoginServices): FirmwareModule {
   };
 }
 
-function loginPasswordScreen(login: LoginService, auth: AuthService, schedule: (fn: () => void) => void): Screen {
+function loginPasswordScreen(login: LoginService, auth: AuthService, schedule: EntrySchedule): Screen {
   const title = 'Change User Password';
   return new PasswordScreen('Current login password', (current, nav) => {
     nav.replace(new PasswordScreen('New password', (next, n1) => {
@@ -87,11 +88,7 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
         }),
         throttled: () => auth.throttled('login'),
         echo: auth.echoDigits(),
-        schedule: (fn) => { kernel.timers.after(1000, 'password echo', fn); },
-        after: (ms, fn) => {
-          const id = kernel.timers.after(ms, 'multi-tap', fn);
-          return () => kernel.timers.cancel(id);
-        },
+        after: entrySchedule(kernel),
         required: login.isPhoneLocked(),
       }));
     },

@@ -51,8 +51,9 @@ export class ProvisioningServerScreen implements Screen {
       return `${f.label}: ${shown}${i === this.focus ? '_' : ''}`;
     });
     if (this.error) lines.push(this.error);
-    const modeKey = this.entries[this.focus].mode === 'abc' ? '123' : 'ABC';
-    return { id: 'provisioning-server', title: PROVISIONING_SERVER_TITLE, lines, softKeys: ['Save', modeKey, '', 'Cancel'], focus: this.focus };
+    const entry = this.entries[this.focus];
+    // The entry mode indicator takes the status bar's place.
+    return { id: 'provisioning-server', title: PROVISIONING_SERVER_TITLE, lines, softKeys: ['Save', entry.nextModeLabel(), '', 'Cancel'], focus: this.focus, status: entry.mode };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
@@ -61,7 +62,7 @@ export class ProvisioningServerScreen implements Screen {
     if (key === 'up' || key === 'down') {
       entry.commit();
       this.focus = (this.focus + FIELDS.length + (key === 'up' ? -1 : 1)) % FIELDS.length;
-    } else if (key === 'soft2') entry.toggleMode();
+    } else if (key === 'soft2') entry.nextMode();
     else if (key === 'left') entry.backspace();
     else if (entry.key(key)) this.error = '';
     else if (key === 'soft1' || key === 'select') {

@@ -1,14 +1,15 @@
 /**
  * The out-of-box wizard: the first-setup choices a new phone asks for
- * (provisioning server, a new admin password), shown over the idle screen on
+ * (provisioning server, a new admin password, the language), shown over the idle screen on
  * the first boot and after a reset that clears its state (Out-of-Box Wizard,
  * Reset Device Settings, the factory resets). Its state is one device
  * setting in nvram; Finish sets it, so the wizard does not come back.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from '../ui/screen';
+import { t, tLabel } from '../ui/i18n/messages';
 
-export const WIZARD_STEPS = ['Provisioning Server', 'Admin Password'] as const;
+export const WIZARD_STEPS = ['Provisioning Server', 'Admin Password', 'Language'] as const;
 
 export interface WizardDeps {
   /** The screen of a step (the modules' own screens), null when that module is missing. */
@@ -23,8 +24,11 @@ export class OutOfBoxWizard implements Screen {
   constructor(private readonly d: WizardDeps) {}
 
   view(): ScreenText {
-    const lines = [...WIZARD_STEPS.map((s, i) => `${i + 1}. ${s}${this.visited.has(i) ? ' (done)' : ''}`), `${WIZARD_STEPS.length + 1}. Finish`];
-    return { id: 'wizard', title: 'Out-of-Box Setup', lines, softKeys: ['Select', '', '', 'Finish'], focus: this.focus };
+    const lines = [...WIZARD_STEPS.map((s, i) => {
+      const step = tLabel('wizard.step.', s);
+      return `${i + 1}. ${this.visited.has(i) ? t('wizard.done', { step }) : step}`;
+    }), `${WIZARD_STEPS.length + 1}. ${t('wizard.finish')}`];
+    return { id: 'wizard', title: t('wizard.title'), lines, softKeys: [t('softkey.select'), '', '', t('softkey.finish')], focus: this.focus };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {

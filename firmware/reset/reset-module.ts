@@ -89,7 +89,7 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
     log.notice('out-of-box wizard: first setup');
     const screen = (id: string) => kernel.modules.screenFactory(id)?.(kernel) ?? null;
     w.show(new OutOfBoxWizard({
-      open: (step) => screen(step === 'Provisioning Server' ? 'provisioningServer' : 'changeAdminPassword'),
+      open: (step) => screen(step === 'Language' ? 'language' : step === 'Provisioning Server' ? 'provisioningServer' : 'changeAdminPassword'),
       finish: () => {
         kernel.guard('wizard state', () => w.settings.set(WIZARD_STATE_SETTING, 'done'))();
         log.notice('out-of-box wizard: finished');

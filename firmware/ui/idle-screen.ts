@@ -1,6 +1,7 @@
 /** The idle (home) screen: date, line state, the soft keys into the phone's functions. */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from './screen';
+import { t } from './i18n/messages';
 
 export interface IdleState {
   /** Today's local date, as configured (lcl.datetime.date.*). */
@@ -21,6 +22,8 @@ export interface IdleState {
 /** What the calls module adds to idle: labels of soft keys 2 and 3, and the keys idle does not use (digits, hook, redial, those soft keys). */
 export interface IdleExtension {
   softKeys(): [string, string];
+  /** Indicators below the lines (missed calls). */
+  lines?(): string[];
   onKey(key: KeyName, nav: Navigator): boolean;
 }
 
@@ -41,8 +44,8 @@ export class IdleScreen implements Screen {
     return {
       id: 'idle',
       title: this.state.lineLabel(),
-      lines: [this.state.date(), ...(this.state.lineLines?.() ?? [`Line 1: ${this.state.lineState()}`]), ...(this.state.notice?.() ? [this.state.notice!()] : [])],
-      softKeys: [this.state.loginKey?.() ?? '', ...(this.extension()?.softKeys() ?? ['', '']), 'Menu'],
+      lines: [this.state.date(), ...(this.state.lineLines?.() ?? [t('idle.line', { state: this.state.lineState() })]), ...(this.state.notice?.() ? [this.state.notice!()] : []), ...(this.extension()?.lines?.() ?? [])],
+      softKeys: [this.state.loginKey?.() ?? '', ...(this.extension()?.softKeys() ?? ['', '']), t('idle.menu')],
       focus: -1,
     };
   }

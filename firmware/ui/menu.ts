@@ -5,6 +5,7 @@
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Navigator, Screen } from './screen';
+import { t, tLabel } from './i18n/messages';
 
 export type Access = 'anyone' | 'user' | 'admin';
 
@@ -33,12 +34,12 @@ export class MenuScreen implements Screen {
   ) {}
 
   view(): ScreenText {
-    const lines = this.visible(this.node).map((c, i) => `${i + 1}. ${c.label}${c.children.length > 0 ? ' >' : ''}`);
+    const lines = this.visible(this.node).map((c, i) => `${i + 1}. ${tLabel('menu.', c.label)}${c.children.length > 0 ? ' >' : ''}`);
     return {
       id: 'menu',
-      title: this.node.label,
-      lines: lines.length > 0 ? lines : ['(empty)'],
-      softKeys: ['Select', '', '', 'Back'],
+      title: tLabel('menu.', this.node.label),
+      lines: lines.length > 0 ? lines : [t('menu.empty')],
+      softKeys: [t('softkey.select'), '', '', t('softkey.back')],
       focus: lines.length > 0 ? this.focus : -1,
     };
   }

@@ -3,6 +3,7 @@
  * pages of their own by declaring a screen under ['Settings', 'Status']
  * (e.g. Status > Analytics): each opens from a soft key here.
  */
+import { t, tLabel } from './i18n/messages';
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Kernel } from '../kernel/kernel';
 import type { Navigator, Screen } from './screen';
@@ -31,21 +32,21 @@ export class StatusScreen implements Screen {
     const clearUntil = this.kernel.log.partyInClearUntil();
     return {
       id: 'status',
-      title: 'Status',
+      title: tLabel('menu.', 'Status'),
       lines: [
-        `Model: ${board.model}`,
-        `MAC: ${board.mac}`,
-        `Serial: ${board.serial}`,
-        `HW rev: ${board.hardwareRevision}`,
-        `Firmware: ${this.kernel.version}`,
-        `Boot: ${power.lastBootReason()} #${power.bootCount()}`,
-        `Uptime: ${Math.floor(uptimeS / 3600)}h ${Math.floor((uptimeS % 3600) / 60)}m`,
+        t('status.model', { value: board.model }),
+        t('status.mac', { value: board.mac }),
+        t('status.serial', { value: board.serial }),
+        t('status.hwRev', { value: board.hardwareRevision }),
+        t('status.firmware', { value: this.kernel.version }),
+        t('status.boot', { reason: power.lastBootReason(), count: power.bootCount() }),
+        t('status.uptime', { hours: Math.floor(uptimeS / 3600), minutes: Math.floor((uptimeS % 3600) / 60) }),
         // An admin opened the bounded window of clear-text party logging (log.clearParty.hours): whoever looks must see it,
         // so on two lines short enough for desk-99's 22 columns.
-        ...(clearUntil !== null ? ['Party data IN CLEAR', `till ${new Date(clearUntil).toISOString().slice(5, 16).replace('T', ' ')} GMT`] : []),
+        ...(clearUntil !== null ? [t('status.partyInClear'), t('status.partyInClearUntil', { until: new Date(clearUntil).toISOString().slice(5, 16).replace('T', ' ') })] : []),
         ...this.extra(),
       ],
-      softKeys: [0, 1, 2].map((i) => this.pages[i]?.label ?? '').concat('Back'),
+      softKeys: [0, 1, 2].map((i) => (this.pages[i] ? tLabel('menu.', this.pages[i].label) : '')).concat(t('softkey.back')),
       focus: -1,
     };
   }

@@ -14,6 +14,9 @@ import { IdleScreen, type IdleExtension } from './idle-screen';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
+import { entrySchedule } from './entry-schedule';
+import { LANGUAGES, languageOf, setLanguage, t, tLabel, type Language } from './i18n/messages';
+import { LanguageScreen } from './language-screen';
 import type { Navigator } from './screen';
 import type { KeyName } from '../../hal/contract';
 import { ScreenRenderer } from './renderer';
@@ -24,10 +27,14 @@ export const uiDeclaration: ModuleDeclaration = {
   name: 'ui',
   // The password gate and menus read configuration; the log is up.
   dependsOn: ['config', 'logs'],
-  parameters: [],
+  parameters: [
+    // Polycom UC Software's name for it; the privacy guide (the spec) names no language parameter.
+    { name: 'lcl.ml.lang', type: 'enum', default: 'English_United_States', values: LANGUAGES.flatMap((l) => [l.polycom, l.code]), description: 'Language of the phone\'s screens (Polycom name or ISO 639-1 code: English, German, Chinese); also set in Settings > Basic > Language and the Out-of-Box Wizard.' },
+  ],
   dataClasses: [],
   screens: [
     { menu: ['Settings'], label: 'Basic', access: 'anyone' },
+    { menu: ['Settings', 'Basic'], label: 'Language', screen: 'language', access: 'anyone' },
     { menu: ['Settings'], label: 'Advanced', access: 'admin' },
     { menu: ['Settings', 'Advanced'], label: 'Administration Settings', access: 'admin' },
     { menu: ['Settings', 'Advanced', 'Administration Settings'], label: 'Reset to Defaults', access: 'admin' },
@@ -41,7 +48,8 @@ const RANK: Record<Access, number> = { anyone: 0, user: 1, admin: 2 };
 export class PhoneUi {
   readonly manager: ScreenManager;
   private readonly menuRoot: MenuNode = { label: 'Menu', access: 'anyone', children: [] };
-  private lineState = 'not registered';
+  /** Line 1 as the host reports it (until the lines module shows the lines). */
+  private lineState: { state: string; reason: string } = { state: 'unregistered', reason: '' };
   /** Role unlocked by a password since the phone last went idle. */
   private session: Role | null = null;
   /** Set by the calls module: dialing and call-list keys on the idle screen. */
@@ -49,6 +57,8 @@ export class PhoneUi {
 
   private parameter: (name: string) => string | undefined = () => undefined;
   private readonly statusExtras: (() => string)[] = [];
+  /** Indicators before the clock in the status bar (e.g. "Ringing"), '' when off. */
+  private readonly statusIndicators: (() => string)[] = [];
   /** Date and time as shown (local time, configured formats): set by the time module; GMT with Polycom's default formats until then. */
   private clockText: ClockText = { date: (utc) => formatDate(utc, DEFAULT_DATE_FORMAT, true), time: (utc) => formatTime(utc, true) };
   private cancelClockTick: (() => void) | null = null;
@@ -63,7 +73,7 @@ export class PhoneUi {
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
     const idle = () => new IdleScreen(
       {
-        date: () => this.clockText.date(kernel.hal.clock.now()), lineState: () => this.lineState, lineLabel: () => kernel.hal.board.model,
+        date: () => this.clockText.date(kernel.hal.clock.now()), lineState: () => hostLineText(this.lineState.state, this.lineState.reason), lineLabel: () => kernel.hal.board.model,
         loginKey: () => this.login?.softKey() ?? '',
         loginPressed: (nav) => this.login?.pressed(nav),
         notice: () => this.login?.notice() ?? '',
@@ -79,7 +89,8 @@ export class PhoneUi {
       () => { this.session = null; },
       () => this.idleExtension,
     );
-    this.manager = new ScreenManager(renderer, layout, () => this.clockText.time(kernel.hal.clock.now()), idle);
+    const status = () => [...this.statusIndicators.map((s) => s()).filter((s) => s), this.clockText.time(kernel.hal.clock.now())].join(' ');
+    this.manager = new ScreenManager(renderer, layout, status, idle);
   }
 
   /** Build the menu tree from every module's screen declarations. */
@@ -132,7 +143,7 @@ export class PhoneUi {
     });
     k.bus.on('line', (e) => {
       if (e.type !== 'registration') return;
-      this.lineState = e.state === 'registered' ? 'registered' : e.state === 'failed' ? `failed${e.reason ? ': ' + e.reason : ''}` : 'not registered';
+      this.lineState = { state: e.state, reason: e.reason ?? '' };
       this.manager.redraw();
     });
     k.bus.on('redraw', () => this.manager.redraw());
@@ -159,9 +170,9 @@ export class PhoneUi {
       return;
     }
     const auth = this.auth();
-    const schedule = (fn: () => void) => { this.kernel.timers.after(1000, 'password echo', fn); };
+    const schedule = entrySchedule(this.kernel);
     nav.push(new PasswordScreen(
-      `${label} (${access} password)`,
+      t('password.gate', { label: tLabel('menu.', label), access }),
       (password, n) => {
         const result = auth.tryMenuPassword(label, access, password);
         if (result.kind === 'refused') return result.message;
@@ -197,6 +208,40 @@ export class PhoneUi {
   /** Parameter values for `shownWhen` (bound once configuration runs; before that, such entries stay hidden). */
   setParameterLookup(lookup: (name: string) => string | undefined): void {
     this.parameter = lookup;
+    this.applyLanguage();
+  }
+
+  /** How the language screen stores a choice (configuration: `lcl.ml.lang` as a local override); bound once configuration runs. */
+  private storeLanguage: ((language: Language) => void) | null = null;
+
+  bindLanguageStore(store: (language: Language) => void): void {
+    this.storeLanguage = store;
+  }
+
+  /** `lcl.ml.lang` (re)read: the screens switch language; a value of no language we have keeps the one shown. */
+  applyLanguage(): void {
+    const value = this.parameter('lcl.ml.lang') ?? '';
+    const language = languageOf(value);
+    if (!language) {
+      this.kernel.log.component('ui').error(`lcl.ml.lang "${value}": no such language: the screens stay in the language they are in`);
+      return;
+    }
+    setLanguage(language);
+    this.manager.redraw();
+  }
+
+  /** The language screen (Settings > Basic > Language, the wizard's Language step). */
+  languageScreen(): LanguageScreen {
+    return new LanguageScreen((language) => {
+      if (this.storeLanguage) this.storeLanguage(language);
+      else setLanguage(language);
+      this.applyLanguage();
+    });
+  }
+
+  /** An indicator a module shows before the clock in the status bar, on every screen ('' for none). */
+  addStatusIndicator(indicator: () => string): void {
+    this.statusIndicators.push(indicator);
   }
 
   /** A line a module adds to Settings > Status (e.g. Restrict Personal Data Upload). */
@@ -207,6 +252,13 @@ export class PhoneUi {
   statusLines(): string[] {
     return this.statusExtras.map((l) => l());
   }
+}
+
+/** Line 1 as the host reports it: registered, failed (with the reason) or not registered. */
+export function hostLineText(state: string, reason: string): string {
+  if (state === 'registered') return t('line.registered');
+  if (state === 'failed') return `${t('line.hostFailed')}${reason ? ': ' + reason : ''}`;
+  return t('line.notRegistered');
 }
 
 /** The date line and the status-bar clock for a UTC instant. */
@@ -233,9 +285,12 @@ export interface IdleLogin {
 }
 
 /** `statusLines`: lines other modules add to Settings > Status. */
-export function uiModule(statusLines: () => string[] = () => []): FirmwareModule {
+export function uiModule(statusLines: () => string[], ui: () => PhoneUi): FirmwareModule {
   return {
     declaration: uiDeclaration,
-    screens: { status: (k) => new StatusScreen(k, statusLines) },
+    screens: {
+      status: (k) => new StatusScreen(k, statusLines),
+      language: () => ui().languageScreen(),
+    },
   };
 }

@@ -4,7 +4,7 @@
  *
  * Events: `hello` (full snapshot and log on connect), `screen` (text model changed or
  * the framebuffer was redrawn; `frame` is a counter the page appends to the
- * PNG URL), `state` (power state, boot reason), `calls` (far-end calls),
+ * PNG URL), `state` (power state, boot reason), `calls` (far-end calls), `leds` (LED states),
  * `log` (new log lines, batched), `flash` (flash operations happened; the page
  * refetches the wear map, at most once per `flashPollMs`), `broker` (the phone's
  * socket traffic to the analytics broker, batched, with its counters).
@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { SocketTraffic } from '../devices/socket';
 import type { Phone } from '../phone';
-import { phoneSnapshot } from './phone-snapshot';
+import { phoneLeds, phoneSnapshot } from './phone-snapshot';
 
 export interface EventStreamOptions {
   pollMs?: number;
@@ -28,7 +28,7 @@ export class PhoneEventStream {
   private pendingTraffic: SocketTraffic[] = [];
   private readonly unsubscribeTraffic: () => void;
   private frame = 0;
-  private seen = { blits: -1, screen: '', state: '', calls: '', flashOps: -1 };
+  private seen = { blits: -1, screen: '', state: '', calls: '', leds: '', flashOps: -1 };
 
   constructor(private readonly phone: Phone, options: EventStreamOptions = {}) {
     this.unsubscribeLog = phone.onLog((line) => this.pendingLog.push(line));
@@ -81,6 +81,11 @@ export class PhoneEventStream {
     if (calls !== this.seen.calls) {
       this.seen.calls = calls;
       this.broadcast('calls', JSON.parse(calls));
+    }
+    const leds = JSON.stringify(phoneLeds(phone));
+    if (leds !== this.seen.leds) {
+      this.seen.leds = leds;
+      this.broadcast('leds', { leds: JSON.parse(leds) });
     }
     if (this.pendingTraffic.length) {
       this.broadcast('broker', { counters: phone.devices.socket.counters, entries: this.pendingTraffic });

@@ -1,5 +1,5 @@
-/** What the browser UI shows of a phone, as JSON: board, power state, screen text model, far-end calls. */
-import type { KeyName, ScreenText } from '../../hal/contract';
+/** What the browser UI shows of a phone, as JSON: board, power state, screen text model, far-end calls, LEDs. */
+import type { KeyName, LedName, LedState, ScreenText } from '../../hal/contract';
 import type { Phone } from '../phone';
 import type { FarEndCall, PhoneState } from '../phone-api';
 
@@ -13,6 +13,14 @@ export interface PhoneSnapshot {
   virtualTime: number;
   screen: ScreenText;
   calls: FarEndCall[];
+  /** The board's LEDs the firmware drives, in panel order, with their state (`off` until set). */
+  leds: { led: LedName; state: LedState }[];
+}
+
+/** LEDs the browser shows: message waiting, the board's line keys, mute (speaker and headset LEDs are not driven). */
+export function phoneLeds(phone: Phone): PhoneSnapshot['leds'] {
+  const names: LedName[] = ['messageWaiting', ...(['line1', 'line2', 'line3', 'line4', 'mute'] as const).filter((k) => phone.profile.keys.includes(k))];
+  return names.map((led) => ({ led, state: phone.devices.leds.state[led] ?? 'off' }));
 }
 
 export function phoneSnapshot(phone: Phone): PhoneSnapshot {
@@ -26,5 +34,6 @@ export function phoneSnapshot(phone: Phone): PhoneSnapshot {
     virtualTime: phone.devices.clock.now(),
     screen: phone.screen(),
     calls: phone.farEnd.calls(),
+    leds: phoneLeds(phone),
   };
 }

@@ -11,7 +11,7 @@ function nav(): Navigator & { homes: number } {
 }
 
 function screen(login: () => Promise<LoginResult>): LoginScreen {
-  return new LoginScreen({ login, throttled: () => null, echo: false, schedule: () => {}, after: () => () => {}, required: true });
+  return new LoginScreen({ login, throttled: () => null, echo: false, after: () => () => {}, required: true });
 }
 
 const settle = () => new Promise((r) => setImmediate(r));

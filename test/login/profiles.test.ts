@@ -302,7 +302,8 @@ test('a user ID with letters, typed by multi-tap after the ABC key', async () =>
   const phone = await bootOn(folder);
   try {
     await phone.press('soft1'); // Login
-    assert.equal(phone.screen().softKeys[2], 'ABC');
+    assert.equal(phone.screen().softKeys[2], 'abc');
+    assert.equal(phone.screen().status, '123', 'the mode indicator');
     await phone.pressAll(['soft3', '2', '2', '6', '6', '6', '2', '2']);
     assert.equal(phone.screen().lines[0], 'User ID: bob_');
     await phone.pressAll(['down', '4', '2', 'soft1']);

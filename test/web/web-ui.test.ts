@@ -1,7 +1,7 @@
 /**
  * The browser UI in Debian Chromium driven by playwright-core: click a key and
  * see the screen change, keyboard shortcuts, ring the phone from the far-end
- * panel, cut power and power on, the flash wear map, a screenshot.
+ * panel, the LEDs, cut power and power on, the flash wear map, a screenshot.
  * Under CI=true a missing Chromium fails the suite.
  */
 import { suite } from 'uvu';
@@ -94,6 +94,19 @@ if (!haveChromium && process.env.CI !== 'true') {
     await page.click(`#calls tr[data-call-id="${call.callId}"] button:has-text("Hang up")`);
     await waitForText(page, `#calls tr[data-call-id="${call.callId}"]`, 'ended');
     assert.is(phone.farEnd.calls().at(-1)!.state, 'ended');
+  });
+
+  test('the LEDs: line 1 lit while registered, blinking while a call rings, lit again after; message waiting', async ({ page, phone }) => {
+    const lamp = (led: string, state: string) => page.waitForSelector(`#leds .led[data-led="${led}"][data-state="${state}"]`);
+    await lamp('line1', 'on');
+    assert.is(await page.locator('#leds .led').count(), 6, 'message waiting, 4 line keys, mute');
+    const callId = phone.farEnd.ring('2001', 'Alice Example');
+    await lamp('line1', 'blink');
+    assert.is(await page.getAttribute('button[data-key="line1"]', 'data-led'), 'blink', 'the line key shows it too');
+    phone.farEnd.hangup(callId);
+    await lamp('line1', 'on');
+    phone.farEnd.notify('message-summary', { 'Messages-Waiting': 'yes' });
+    await lamp('messageWaiting', 'on');
   });
 
   test('a bad caller id shows the API error on the page', async ({ page }) => {

@@ -97,6 +97,25 @@ function buildKeys(keys) {
   }
 }
 
+const LED_LABELS = { messageWaiting: 'Message', line1: 'Line 1', line2: 'Line 2', line3: 'Line 3', line4: 'Line 4', mute: 'Mute' };
+
+/** LEDs: a lamp per LED (data-state off / on / blink, blinking by CSS), also marked on its key. */
+function renderLeds(leds) {
+  const strip = $('#leds');
+  strip.textContent = '';
+  for (const { led, state } of leds) {
+    const lamp = document.createElement('span');
+    lamp.className = 'led';
+    lamp.dataset.led = led;
+    lamp.dataset.state = state;
+    lamp.title = `${LED_LABELS[led] || led}: ${state}`;
+    lamp.textContent = LED_LABELS[led] || led;
+    strip.appendChild(lamp);
+    const key = document.querySelector(`button[data-key="${led === 'messageWaiting' ? 'messages' : led}"]`);
+    if (key) key.dataset.led = state;
+  }
+}
+
 function renderScreen(screen, frame) {
   screenModel = screen;
   $('#screen').src = `/api/screen.png?frame=${frame}`;
@@ -301,6 +320,7 @@ function connect() {
     renderScreen(s.screen, s.frame);
     renderState(s);
     renderCalls(s.calls);
+    renderLeds(s.leds);
     $('#log').textContent = '';
     appendLog(s.log);
     $('#broker').textContent = '';
@@ -313,6 +333,7 @@ function connect() {
   });
   events.addEventListener('state', (ev) => renderState(JSON.parse(ev.data)));
   events.addEventListener('calls', (ev) => renderCalls(JSON.parse(ev.data)));
+  events.addEventListener('leds', (ev) => renderLeds(JSON.parse(ev.data).leds));
   events.addEventListener('log', (ev) => appendLog(JSON.parse(ev.data).lines));
   events.addEventListener('flash', () => refreshWear());
   events.addEventListener('broker', (ev) => appendBroker(JSON.parse(ev.data)));

@@ -1,0 +1,56 @@
+/**
+ * UI text from the message catalogs, in the language of `lcl.ml.lang`
+ * (English, German, Chinese; English for anything a catalog leaves out).
+ * One language for the whole phone, held here so every screen reads it
+ * without being handed it; the UI module sets it from configuration.
+ */
+import { EN, type Catalog, type MessageKey } from './catalog-en';
+import { DE } from './catalog-de';
+import { ZH } from './catalog-zh';
+
+export type { MessageKey } from './catalog-en';
+
+export interface Language {
+  /** ISO 639-1 code. */
+  code: 'en' | 'de' | 'zh';
+  /** Polycom's `lcl.ml.lang` value for it. */
+  polycom: string;
+  /** The language's own name (what the language screen lists). */
+  name: string;
+  catalog: Catalog;
+}
+
+export const LANGUAGES: readonly Language[] = [
+  { code: 'en', polycom: 'English_United_States', name: 'English', catalog: EN },
+  { code: 'de', polycom: 'Deutsch_Deutschland', name: 'Deutsch', catalog: DE },
+  { code: 'zh', polycom: 'Chinese_China', name: '中文', catalog: ZH },
+];
+
+let current: Language = LANGUAGES[0];
+
+/** The language a `lcl.ml.lang` value names (code or Polycom name, any case), or null when none of ours. */
+export function languageOf(value: string): Language | null {
+  const v = value.trim().toLowerCase();
+  if (!v) return LANGUAGES[0];
+  return LANGUAGES.find((l) => l.code === v || l.polycom.toLowerCase() === v) ?? null;
+}
+
+export function setLanguage(language: Language): void {
+  current = language;
+}
+
+export function currentLanguage(): Language {
+  return current;
+}
+
+/** The text of `key` in the current language (English when it has none), `{name}` filled from `values`. */
+export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
+  const text = current.catalog[key] ?? EN[key];
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
+}
+
+/** A declared label (menu entry, wizard step) in the current language, under `prefix` + label; the label itself when no catalog has it. */
+export function tLabel(prefix: 'menu.' | 'wizard.step.', label: string): string {
+  const key = (prefix + label) as MessageKey;
+  return key in EN ? t(key) : label;
+}

@@ -1,0 +1,109 @@
+/**
+ * The message catalog: every key is used by the firmware, the translations
+ * hold only English keys with the same placeholders, a missing translation
+ * shows in English, the screens moved to the catalog have no inline text,
+ * and names are ordered family name first where the language says so.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EN, type MessageKey } from '../../firmware/ui/i18n/catalog-en';
+import { DE } from '../../firmware/ui/i18n/catalog-de';
+import { ZH } from '../../firmware/ui/i18n/catalog-zh';
+import { LANGUAGES, languageOf, setLanguage, t, tLabel } from '../../firmware/ui/i18n/messages';
+import { familyNameFirst, personName } from '../../firmware/ui/i18n/person-name';
+import { displayName } from '../../firmware/directory/contact';
+
+const FIRMWARE = path.resolve(__dirname, '..', '..', 'firmware');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return p.endsWith('.ts') && !p.includes(`${path.sep}i18n${path.sep}`) ? [p] : [];
+  });
+}
+
+const code = sources(FIRMWARE).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+
+test('every catalog key is used by the firmware (labels: declared menu entries and wizard steps)', () => {
+  const unused = (Object.keys(EN) as MessageKey[]).filter((key) => {
+    const label = /^(menu|wizard\.step)\.(.*)$/.exec(key);
+    if (label && key !== 'menu.empty') return !code.includes(`'${label[2]}'`);
+    return !code.includes(`'${key}'`);
+  });
+  assert.equal(unused, []);
+});
+
+const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+
+for (const [name, catalog] of [['German', DE], ['Chinese', ZH]] as const) {
+  test(`${name}: only English keys, each with the same placeholders; complete for the screens moved`, () => {
+    for (const [key, text] of Object.entries(catalog)) {
+      assert.ok(key in EN, `${key} is not an English key`);
+      assert.equal(placeholders(text!), placeholders(EN[key as MessageKey]), key);
+    }
+    assert.equal(Object.keys(EN).filter((k) => !(k in catalog)), [], 'untranslated keys');
+  });
+}
+
+test('a missing translation shows in English; placeholders are filled', () => {
+  try {
+    setLanguage({ code: 'de', polycom: 'test', name: 'test', catalog: { 'idle.menu': 'Menü' } });
+    assert.is(t('idle.menu'), 'Menü');
+    assert.is(t('softkey.cancel'), 'Cancel', 'falls back to English');
+    assert.is(t('idle.missedCalls', { count: 3 }), 'Missed calls: 3');
+    assert.is(tLabel('menu.', 'A label no catalog has'), 'A label no catalog has');
+  } finally {
+    setLanguage(LANGUAGES[0]);
+  }
+});
+
+test('lcl.ml.lang values: Polycom names and ISO codes, any case; empty is English; others are none of ours', () => {
+  assert.is(languageOf('Deutsch_Deutschland')?.code, 'de');
+  assert.is(languageOf('chinese_china')?.code, 'zh');
+  assert.is(languageOf('zh')?.code, 'zh');
+  assert.is(languageOf('')?.code, 'en');
+  assert.is(languageOf('Klingon'), null);
+});
+
+/** Files whose every user-facing string comes from the catalog. */
+const MOVED = ['ui/menu.ts', 'ui/idle-screen.ts', 'ui/password-screen.ts', 'ui/message-screen.ts', 'ui/language-screen.ts', 'reset/out-of-box-wizard.ts', 'calls/call-indicators.ts', 'calls/call-screen.ts', 'login/login-screen.ts', 'calls/call-lists-menu.ts', 'calls/call-list-screen.ts', 'calls/dial-screen.ts', 'ui/status-screen.ts'];
+
+test('the screens moved to the catalog have no inline text in what they show', () => {
+  for (const file of MOVED) {
+    const text = fs.readFileSync(path.join(FIRMWARE, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
+      // Declared labels (menu paths, wizard steps) are keys; tLabel translates them.
+      .split('\n').filter((l) => !/^\s*(import|export const (WIZARD_STEPS|STATUS_PAGE_PATH))/.test(l)).join('\n')
+      .replace(/tLabel\('[\w.]+', '[^']*'\)/g, '');
+    // Text a person reads: a quoted word of letters starting with a capital (ids and key names are lower case).
+    const inline = [...text.matchAll(/(['`])([A-Z][a-z]+(?: [A-Za-z]+)*)\1/g)].map((m) => m[2]);
+    assert.equal(inline, [], file);
+  }
+});
+
+test('family name first in zh, ja, ko and hu; CJK names without a space', () => {
+  assert.equal(['zh', 'ja', 'ko', 'hu', 'en', 'de'].map(familyNameFirst), [true, true, true, true, false, false]);
+  assert.is(personName('伟', '张', 'zh'), '张伟');
+  assert.is(personName('太郎', '山田', 'ja'), '山田太郎');
+  assert.is(personName('민준', '김', 'ko'), '김민준');
+  assert.is(personName('Anna', 'Kovács', 'hu'), 'Kovács Anna');
+  assert.is(personName('Ada', 'Lovelace', 'zh'), 'Lovelace Ada');
+  assert.is(personName('Ada', 'Lovelace', 'de'), 'Ada Lovelace');
+  assert.is(personName('', 'Lovelace', 'en'), 'Lovelace');
+});
+
+test('contacts are shown in the order of the phone\'s language', () => {
+  try {
+    setLanguage(LANGUAGES.find((l) => l.code === 'zh')!);
+    assert.is(displayName({ fn: '伟', ln: '张', ct: '2001' }), '张伟');
+    setLanguage(LANGUAGES[0]);
+    assert.is(displayName({ fn: 'Zoë', ln: 'Brown', ct: '2002' }), 'Zoë Brown');
+  } finally {
+    setLanguage(LANGUAGES[0]);
+  }
+});
+
+test.run();
