@@ -58,7 +58,8 @@ test('inspection shows partitions, blocks, wear and live/stale records per class
   assert.equal(hits('Alice Example'), [], 'call lists are sealed on flash');
   assert.equal(hits('SealedSecret'), [], 'configuration is sealed on flash');
   const text = formatInspection(r);
-  assert.match(text, /partition fs: 1048576 bytes, 256 blocks of 4096/);
+  const fs500 = BOARDS['desk-500'].flash.partitions.find((p) => p.name === 'fs')!.size;
+  assert.match(text, new RegExp(`partition fs: ${fs500} bytes, ${fs500 / 4096} blocks of 4096`));
   assert.match(text, /certificates\s+2\s+\d+\s+2/);
   assert.match(text, /"SiteSecret0" utf-8 at fs\+0x[0-9a-f]+ \(block \d+\).*stale write record of certs\/site.pem \(certificates\)/);
   assert.match(text, /not found: "Alice Example", "SealedSecret", "absent-string"/);
@@ -80,7 +81,7 @@ test('the CLI command runs on a saved image; a wrong board is a clear error', as
   assert.match(out, /not found: "nothing-here"/);
   await createCli().exitOverride().parseAsync(['node', 'phone', 'inspect', file, '--board', 'desk-99']).then(
     () => assert.unreachable('desk-99 has a different flash size'),
-    (e: Error) => assert.match(e.message, /image is 1638400 bytes, but board desk-99 has .* pick the right --board/),
+    (e: Error) => assert.match(e.message, new RegExp(`image is ${desk500FlashBytes()} bytes, but board desk-99 has .* pick the right --board`)),
   );
 });
 
@@ -113,5 +114,9 @@ test('a phone boots (QuickJS) from a host-written image, and its saved image ins
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function desk500FlashBytes(): number {
+  return BOARDS['desk-500'].flash.partitions.reduce((sum, p) => sum + p.size, 0);
+}
 
 test.run();

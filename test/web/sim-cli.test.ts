@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { guardedBefore } from '../helpers/guarded-setup';
+import { boardProfile } from '../../hal/boards';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'phone.js');
@@ -83,7 +84,8 @@ test('bad flash images are refused with a clear message and exit 1, files untouc
   }
 
   // Wrong size (truncated or foreign file): refused, and left as it was.
-  assert.match(corruptRun.stderr, /refusing flash image .*corrupt\.img: flash image is 12345 bytes, but this board's flash is 1638400 bytes/);
+  const boardBytes = boardProfile('desk-500').flash.partitions.reduce((sum, p) => sum + p.size, 0);
+  assert.match(corruptRun.stderr, new RegExp(`refusing flash image .*corrupt\\.img: flash image is 12345 bytes, but this board's flash is ${boardBytes} bytes`));
   assert.ok(fs.readFileSync(corrupt).equals(Buffer.alloc(12_345, 0xa5)), 'the refused file is left as it was');
   assert.match(emptyRun.stderr, /refusing flash image .*empty\.img: flash image is 0 bytes/);
   assert.match(folderRun.stderr, /cannot read flash image .*folder\.img/);
