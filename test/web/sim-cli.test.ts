@@ -14,7 +14,7 @@ import { boardProfile } from '../../hal/boards';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'phone.js');
-const DESK500_FLASH_BYTES = (64 + 1024 + 512) * 1024;
+const DESK500_FLASH_BYTES = boardProfile('desk-500').flash.partitions.reduce((sum, p) => sum + p.size, 0);
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -84,8 +84,7 @@ test('bad flash images are refused with a clear message and exit 1, files untouc
   }
 
   // Wrong size (truncated or foreign file): refused, and left as it was.
-  const boardBytes = boardProfile('desk-500').flash.partitions.reduce((sum, p) => sum + p.size, 0);
-  assert.match(corruptRun.stderr, new RegExp(`refusing flash image .*corrupt\\.img: flash image is 12345 bytes, but this board's flash is ${boardBytes} bytes`));
+  assert.match(corruptRun.stderr, new RegExp(`refusing flash image .*corrupt\\.img: flash image is 12345 bytes, but this board's flash is ${DESK500_FLASH_BYTES} bytes`));
   assert.ok(fs.readFileSync(corrupt).equals(Buffer.alloc(12_345, 0xa5)), 'the refused file is left as it was');
   assert.match(emptyRun.stderr, /refusing flash image .*empty\.img: flash image is 0 bytes/);
   assert.match(folderRun.stderr, /cannot read flash image .*folder\.img/);

@@ -6,6 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { boardProfile } from '../../hal/boards';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -135,7 +136,8 @@ if (!haveChromium && process.env.CI !== 'true') {
       const cells = await page.locator(`#wear-map [data-partition="${p.name}"] .cell`).count();
       assert.is(cells, p.eraseCounts.length, p.name);
     }
-    assert.match(await page.textContent('#wear-map') ?? '', /fs: 256 blocks × 4 KiB/);
+    const fsBlocks = boardProfile('desk-500').flash.partitions.find((p) => p.name === 'fs')!.size / 4096;
+    assert.match(await page.textContent('#wear-map') ?? '', new RegExp(`fs: ${fsBlocks} blocks × 4 KiB`));
     // Wear a block of the updater partition (the firmware does not use it yet): its cell turns from grey to a colour.
     const updater = phone.devices.flash.open('updater');
     for (let i = 0; i < 3; i++) updater.erase(5);
