@@ -12,30 +12,12 @@
 import { utf8Encode } from '../firmware/kernel/text-codec';
 import { createPhone } from '../sim/phone';
 import type { EngineKind } from '../sim/phone-api';
-import { bootCalls, placeAnswered, type CallsHarness } from '../test/calls/calls-harness';
+import { bootCalls, recordOneCall, type CallsHarness } from '../test/calls/calls-harness';
 
 const CALLS = 60;
 
 export type Kind = 'missed' | 'received' | 'placed';
 export const CALLS_PER_KIND = CALLS;
-
-async function oneCall(h: CallsHarness, kind: Kind, i: number): Promise<void> {
-  const number = `+4930${1000000 + i}`;
-  if (kind === 'placed') {
-    const id = await placeAnswered(h, number);
-    await h.tick(30000);
-    h.far.hangup(id);
-  } else {
-    const id = h.far.ring(number, `Caller ${i}`);
-    await h.tick(3000);
-    if (kind === 'received') {
-      h.phone.booted.calls.controller.answer(h.live());
-      await h.tick(30000);
-    }
-    h.far.hangup(id);
-  }
-  await h.tick(3000);
-}
 
 export async function flashBytes(kind: Kind, listsOn: boolean): Promise<{ bytes: number; payload: number }> {
   const h = bootCalls();
@@ -43,7 +25,7 @@ export async function flashBytes(kind: Kind, listsOn: boolean): Promise<{ bytes:
   if (!listsOn) h.set('feature.callList.enabled', '0');
   await h.tick(5000);
   const before = h.phone.booted.fs.stats().programBytes;
-  for (let i = 0; i < CALLS; i++) await oneCall(h, kind, i);
+  for (let i = 0; i < CALLS; i++) await recordOneCall(h, kind, i);
   const bytes = h.phone.booted.fs.stats().programBytes - before;
   const payload = h.list(kind).reduce((n, r) => n + utf8Encode(JSON.stringify(r)).length, 0);
   return { bytes, payload };

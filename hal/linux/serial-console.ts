@@ -7,14 +7,13 @@
  * the log of last resort must not stop the phone.
  */
 import * as fs from 'fs';
-import type { Serial } from '../contract';
+import { KeptSerialLines } from './kept-serial-lines';
 
-export class SerialConsole implements Serial {
-  private readonly lines: string[] = [];
-  private readonly listeners = new Set<(line: string) => void>();
+export class SerialConsole extends KeptSerialLines {
   private fd: number | null = null;
 
   constructor(private readonly o: { device?: string; keep?: number } = {}) {
+    super(o.keep);
     if (o.device) {
       try {
         // No O_CREAT: a missing /dev/ttyS0 must not become a regular file in /dev.
@@ -26,27 +25,17 @@ export class SerialConsole implements Serial {
   }
 
   write(line: string): void {
-    this.lines.push(line);
-    const keep = this.o.keep ?? 5000;
-    if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
     if (this.fd !== null) {
       try {
         fs.writeSync(this.fd, line.replace(/\n/g, '\r\n') + '\r\n');
       } catch (e) {
         this.close();
+        super.write(line);
         this.write(`serial: writing ${this.o.device} failed: ${(e as Error).message}; console on stdout only`);
+        return;
       }
     }
-    for (const l of this.listeners) l(line);
-  }
-
-  all(): string[] {
-    return [...this.lines];
-  }
-
-  onLine(listener: (line: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    super.write(line);
   }
 
   close(): void {

@@ -8,7 +8,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { KeyName, ScreenText } from '../../hal/contract';
@@ -21,6 +20,7 @@ import { VirtualKeys } from '../../sim/devices/keys';
 import { DEFAULT_IMAGE } from '../../sim/phone';
 import { resetByMenu } from '../../sim/reset/menu-driver';
 import type { Phone } from '../../sim/phone';
+import { closedPort } from '../helpers/closed-port';
 
 interface Bench {
   root: string;
@@ -29,15 +29,6 @@ interface Bench {
   paths: { ledsDir: string; procMounts: string; sysClassNet: string; bootIdFile: string; watchdogBootstatusFile: string };
   watchdogFile: string;
   serialFile: string;
-}
-
-/** A port nothing listens on: baresip is "not reachable". */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function bench(rebootCommand: string[]): Promise<Bench> {

@@ -9,7 +9,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { KeyName, ScreenText } from '../../hal/contract';
@@ -20,14 +19,7 @@ import { VirtualDisplay } from '../../sim/devices/display';
 import { VirtualFlash } from '../../sim/devices/flash';
 import { VirtualKeys } from '../../sim/devices/keys';
 import { DEFAULT_IMAGE } from '../../sim/phone';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { closedPort } from '../helpers/closed-port';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 test.after.each(async () => {

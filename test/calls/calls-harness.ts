@@ -70,6 +70,25 @@ export async function placeAnswered(h: CallsHarness, target: string): Promise<st
   return id;
 }
 
+/** One call of each disposition as the call-list figures count it: placed and received talk 30 s, missed rings 3 s. */
+export async function recordOneCall(h: CallsHarness, kind: 'placed' | 'received' | 'missed', i: number): Promise<void> {
+  const number = `+4930${1000000 + i}`;
+  if (kind === 'placed') {
+    const id = await placeAnswered(h, number);
+    await h.tick(30000);
+    h.far.hangup(id);
+  } else {
+    const id = h.far.ring(number, `Caller ${i}`);
+    await h.tick(3000);
+    if (kind === 'received') {
+      h.phone.booted.calls.controller.answer(h.live());
+      await h.tick(30000);
+    }
+    h.far.hangup(id);
+  }
+  await h.tick(3000);
+}
+
 /** Delete a flash image saved by a test and its keystore side file. */
 export function removeImage(file: string): void {
   rmSync(file, { force: true });

@@ -10,27 +10,9 @@ import type { CallListName } from '../../firmware/calls/call-record';
 import { utf8Encode } from '../../firmware/kernel/text-codec';
 import { classify } from '../../bench/flash-per-call';
 import type { FlashOperation } from '../../sim/devices/flash';
-import { bootCalls, placeAnswered, type CallsHarness } from './calls-harness';
+import { bootCalls, recordOneCall, type CallsHarness } from './calls-harness';
 
 const CALLS = 4;
-
-async function oneCall(h: CallsHarness, kind: CallListName, i: number): Promise<void> {
-  const number = `+4930${1000000 + i}`;
-  if (kind === 'placed') {
-    const id = await placeAnswered(h, number);
-    await h.tick(30000);
-    h.far.hangup(id);
-  } else {
-    const id = h.far.ring(number, `Caller ${i}`);
-    await h.tick(3000);
-    if (kind === 'received') {
-      h.phone.booted.calls.controller.answer(h.live());
-      await h.tick(30000);
-    }
-    h.far.hangup(id);
-  }
-  await h.tick(3000);
-}
 
 async function ratio(kind: CallListName): Promise<number> {
   const h = bootCalls();
@@ -38,7 +20,7 @@ async function ratio(kind: CallListName): Promise<number> {
   await h.tick(5000);
   const ops: FlashOperation[] = [];
   const stop = h.phone.devices.flash.onOperation((op) => { if (op.partition === 'fs' && op.kind === 'program') ops.push(op); });
-  for (let i = 0; i < CALLS; i++) await oneCall(h, kind, i);
+  for (let i = 0; i < CALLS; i++) await recordOneCall(h, kind, i);
   stop();
   const entries = h.list(kind).reduce((n, r) => n + utf8Encode(JSON.stringify(r)).length, 0);
   return classify(h.phone.devices.flash.open('fs'), ops).withoutLogs / entries;

@@ -6,7 +6,6 @@
  * (test/board/board-host.test.ts has the same bench).
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
@@ -21,14 +20,7 @@ import { VirtualDisplay } from '../../sim/devices/display';
 import { VirtualKeys } from '../../sim/devices/keys';
 import { DEFAULT_IMAGE } from '../../sim/phone';
 import { factoryFlash, newerRealBundle, updateFile } from './update-fixture';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { closedPort } from '../helpers/closed-port';
 
 test('the board host boots the slot on trial and the firmware marks it good at idle', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'board-slots-'));
