@@ -37,6 +37,8 @@ export class ScreenRenderer {
   private drawn: string[] = [];
   /** The screen and layout last drawn and described: the same again is neither drawn nor described. */
   private described: string | null = null;
+  /** Line height of the layout on the glass: another one (desk-99's compact / Unicode layouts) moves every band. */
+  private drawnHeight: number | null = null;
   /** Bands blitted so far (for the benchmark and tests). */
   bandsBlitted = 0;
 
@@ -50,6 +52,7 @@ export class ScreenRenderer {
     if (text === this.described) return;
     const laid = this.lay(screen, layout);
     const bands = this.bands(laid);
+    if (layout.font.height !== this.drawnHeight) this.clearGlass(layout.font.height);
     bands.forEach((band, i) => {
       if (this.drawn[i] === band.key) return;
       this.canvas.originY = band.top;
@@ -77,6 +80,18 @@ export class ScreenRenderer {
   invalidate(): void {
     this.drawn = [];
     this.described = null;
+    this.drawnHeight = null;
+  }
+
+  /** Paper over the whole glass and forget every band: nothing of a layout with other band tops may stay between the new bands. */
+  private clearGlass(height: number): void {
+    for (let top = 0; top < this.display.height; top += height) {
+      this.canvas.originY = top;
+      this.canvas.fillRect(0, top, this.canvas.width, height, 'paper');
+      this.blitBand(top, height);
+    }
+    this.drawn = [];
+    this.drawnHeight = height;
   }
 
   /** Pixels a body line gives up to the scroll indicator. */

@@ -41,7 +41,7 @@ for (const board of ['desk-500', 'desk-99']) {
   });
 }
 
-test('desk-500: a call timer going from 0:09 to 0:10 blits two character cells, not the line', () => {
+test('desk-500: a call timer going from 0:09 to 0:10 blits its one line, not the frame', () => {
   const geometry = PROFILES['desk-500'].display;
   const display = new VirtualDisplay(geometry.width, geometry.height, geometry.format);
   const blitted: number[] = [];
@@ -51,7 +51,7 @@ test('desk-500: a call timer going from 0:09 to 0:10 blits two character cells, 
   renderer.render(STEPS[0]);
   blitted.length = 0;
   renderer.render({ ...STEPS[0], lines: ['Ada Lovelace', '+4930123', 'Connected 0:10'] });
-  assert.equal(blitted, [16 * 16]);
+  assert.equal(blitted, [geometry.width * 16]);
 });
 
 test('a render of the same text neither blits nor describes', () => {
