@@ -30,6 +30,7 @@ import { FileStore } from './storage/file-store';
 import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
 import { startUpdater, updaterModule } from './updater/updater-module';
+import { t } from './ui/i18n/messages';
 
 export const version: string = __FIRMWARE_VERSION__;
 
@@ -139,7 +140,7 @@ export function boot(hal: Hal): BootedPhone {
       // The screens' language (lcl.ml.lang): chosen on the phone as a local override, switched at each change.
       ui.bindLanguageStore((l) => { config.setOverride('local', 'lcl.ml.lang', l.polycom); });
       config.onChange((changes) => { if (changes.some((c) => c.name === 'lcl.ml.lang')) ui.applyLanguage(); });
-      ui.addStatusLine(() => `Personal data upload: ${personalUploadRestricted(settings) ? 'restricted' : 'allowed'}`);
+      ui.addStatusLine(() => t('status.personalUpload', { state: t(personalUploadRestricted(settings) ? 'status.uploadRestricted' : 'status.uploadAllowed') }));
       ui.buildMenus();
       // The lines module starts here, before the line's events are wired: the host's own line 1 state comes with them.
       lines = startLines(kernel, { config, ui });

@@ -9,6 +9,7 @@ import { PasswordScreen, type EntrySchedule } from '../ui/password-screen';
 import type { Navigator, Screen } from '../ui/screen';
 import type { AuthService } from './auth-service';
 import type { Role } from './password-vault';
+import { t, tLabel } from '../ui/i18n/messages';
 
 export interface ChangeFlowOptions {
   role: Role;
@@ -21,31 +22,32 @@ export interface ChangeFlowOptions {
   done?: (nav: Navigator) => void;
 }
 
-const TITLE: Record<Role, string> = { admin: 'Change Admin Password', user: 'Change User Password' };
+/** The flow's title: its declared menu label, translated. */
+const title = (role: Role): string => (role === 'admin' ? tLabel('menu.', 'Change Admin Password') : tLabel('menu.', 'Change User Password'));
 
 /** First screen of the flow. */
 export function changePasswordScreen(o: ChangeFlowOptions): Screen {
-  if (o.forced) return newPasswordScreen(o, 'Default password: set a new one');
-  return new PasswordScreen('Current password', (password, nav) => {
+  if (o.forced) return newPasswordScreen(o, t('password.forcedNote'));
+  return new PasswordScreen(t('password.current'), (password, nav) => {
     const error = o.auth.verifyCurrent(o.role, password);
     if (error) return error;
     nav.replace(newPasswordScreen(o, ''));
     return null;
-  }, o.auth.echoDigits(), o.schedule, '', TITLE[o.role]);
+  }, o.auth.echoDigits(), o.schedule, '', title(o.role));
 }
 
 function newPasswordScreen(o: ChangeFlowOptions, note: string): Screen {
   const min = o.auth.minLength(o.role);
-  return new PasswordScreen(`New password (${min}-32)`, (next, nav) => {
-    nav.replace(new PasswordScreen('Confirm new password', (confirm, n) => {
+  return new PasswordScreen(t('password.newRange', { min }), (next, nav) => {
+    nav.replace(new PasswordScreen(t('password.confirm'), (confirm, n) => {
       const error = o.auth.change(o.role, next, confirm);
       if (error) {
         n.replace(newPasswordScreen(o, error));
         return null;
       }
-      n.replace(new MessageScreen(TITLE[o.role], ['Password changed'], o.done));
+      n.replace(new MessageScreen(title(o.role), [t('password.changed')], o.done));
       return null;
-    }, o.auth.echoDigits(), o.schedule, '', TITLE[o.role]));
+    }, o.auth.echoDigits(), o.schedule, '', title(o.role)));
     return null;
-  }, o.auth.echoDigits(), o.schedule, note, TITLE[o.role]);
+  }, o.auth.echoDigits(), o.schedule, note, title(o.role));
 }

@@ -10,19 +10,20 @@ import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { Contact, ContactField } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { MultiTapEntry, type EntryMode } from '../ui/multi-tap-entry';
+import { t, type MessageKey } from '../ui/i18n/messages';
 
-interface FieldRow { field: ContactField; label: string; mode: EntryMode | 'flag' }
+interface FieldRow { field: ContactField; label: MessageKey; mode: EntryMode | 'flag' }
 
 const ROWS: FieldRow[] = [
-  { field: 'fn', label: 'First name', mode: 'abc' },
-  { field: 'ln', label: 'Last name', mode: 'abc' },
-  { field: 'ct', label: 'Number', mode: '123' },
-  { field: 'sd', label: 'Speed dial', mode: '123' },
-  { field: 'rt', label: 'Ring tone', mode: '123' },
-  { field: 'lb', label: 'Label', mode: 'abc' },
-  { field: 'dc', label: 'Divert to', mode: '123' },
-  { field: 'ad', label: 'Auto-divert', mode: 'flag' },
-  { field: 'ar', label: 'Auto-reject', mode: 'flag' },
+  { field: 'fn', label: 'contact.field.fn', mode: 'abc' },
+  { field: 'ln', label: 'contact.field.ln', mode: 'abc' },
+  { field: 'ct', label: 'contact.field.ct', mode: '123' },
+  { field: 'sd', label: 'contact.field.sd', mode: '123' },
+  { field: 'rt', label: 'contact.field.rt', mode: '123' },
+  { field: 'lb', label: 'contact.field.lb', mode: 'abc' },
+  { field: 'dc', label: 'contact.field.dc', mode: '123' },
+  { field: 'ad', label: 'contact.field.ad', mode: 'flag' },
+  { field: 'ar', label: 'contact.field.ar', mode: 'flag' },
 ];
 
 export class ContactEditScreen implements Screen {
@@ -40,11 +41,11 @@ export class ContactEditScreen implements Screen {
   }
 
   view(): ScreenText {
-    const lines = ROWS.map((r) => `${r.label}: ${r.mode === 'flag' ? (this.flags.get(r.field) ? 'on' : 'off') : this.entries.get(r.field)!.value()}`);
+    const lines = ROWS.map((r) => t('contact.field', { label: t(r.label), value: r.mode === 'flag' ? t(this.flags.get(r.field) ? 'contact.flagOn' : 'contact.flagOff') : this.entries.get(r.field)!.value() }));
     if (this.error) lines.push(this.error);
     const row = ROWS[this.focus];
     const entry = this.entries.get(row.field);
-    const view: ScreenText = { id: 'contact-edit', title: this.original ? 'Edit Contact' : 'Add Contact', lines, softKeys: ['Save', entry ? entry.nextModeLabel() : '', '', 'Cancel'], focus: this.focus };
+    const view: ScreenText = { id: 'contact-edit', title: t(this.original ? 'contact.edit' : 'contact.add'), lines, softKeys: [t('softkey.save'), entry ? entry.nextModeLabel() : '', '', t('softkey.cancel')], focus: this.focus };
     // The entry mode indicator takes the status bar's place while a text field has the focus.
     if (entry) view.status = entry.mode;
     return view;
@@ -85,7 +86,7 @@ export class ContactEditScreen implements Screen {
       return;
     }
     if (/^Directory full/.test(result.error)) {
-      nav.replace(new MessageScreen('Add Contact', [result.error, 'Delete a contact first']));
+      nav.replace(new MessageScreen(t('contact.add'), [result.error, t('contact.deleteOne')]));
       return;
     }
     this.error = result.error;

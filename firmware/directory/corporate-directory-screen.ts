@@ -8,6 +8,7 @@ import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { CorporateContact, CorporateDirectory } from './corporate-directory';
 import { MultiTapEntry } from '../ui/multi-tap-entry';
 import { RESULT_ROWS } from './local-directory-screen';
+import { t, tLabel } from '../ui/i18n/messages';
 
 export class CorporateDirectoryScreen implements Screen {
   private readonly entry: MultiTapEntry;
@@ -23,19 +24,19 @@ export class CorporateDirectoryScreen implements Screen {
     private readonly redraw: () => void,
   ) {
     this.entry = new MultiTapEntry('', 'abc', schedule, () => redraw(), 40);
-    if (!corp.configured()) this.status = 'Corporate directory not configured';
+    if (!corp.configured()) this.status = t('directory.notConfigured');
   }
 
   view(): ScreenText {
-    const lines = [`Search: ${this.entry.value()}_`];
+    const lines = [t('directory.search', { query: this.entry.value() })];
     const top = this.cursor - (this.cursor % RESULT_ROWS);
     for (const r of this.results.slice(top, top + RESULT_ROWS)) lines.push(`${[r.firstName, r.lastName].filter(Boolean).join(' ')}\t${r.number}`);
     if (this.status) lines.push(this.status);
     return {
       id: 'corporate-directory',
-      title: `Corporate Directory${this.results.length ? ` (${this.results.length})` : ''}`,
+      title: this.results.length ? t('directory.corporateTitle', { count: this.results.length }) : tLabel('menu.', 'Corporate Directory'),
       lines,
-      softKeys: ['Search', this.results.length ? 'Call' : '', '', 'Back'],
+      softKeys: [t('softkey.search'), this.results.length ? t('softkey.call') : '', '', t('softkey.back')],
       focus: this.results.length ? 1 + (this.cursor % RESULT_ROWS) : -1,
     };
   }
@@ -58,13 +59,13 @@ export class CorporateDirectoryScreen implements Screen {
   private search(): void {
     this.entry.commit();
     const n = ++this.searchNo;
-    this.status = 'Searching...';
+    this.status = t('directory.searching');
     void this.corp.search(this.entry.value()).then((r) => {
       if (n !== this.searchNo) return;
       this.cursor = 0;
       if (r.ok) {
         this.results = r.contacts;
-        this.status = r.contacts.length ? '' : '(no match)';
+        this.status = r.contacts.length ? '' : t('directory.noMatch');
       } else {
         this.results = [];
         this.status = r.error;

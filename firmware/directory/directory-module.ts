@@ -18,6 +18,7 @@ import { DirectoryService, GLOBAL_ENTRIES_PER_LOCAL_CONTACT } from './directory-
 import type { DirectoryUiContext } from './directory-ui-context';
 import { LocalDirectoryScreen } from './local-directory-screen';
 import { SpeedDialScreen } from './speed-dial-screen';
+import { t, tLabel } from '../ui/i18n/messages';
 
 /** Edits in quick succession are uploaded once. */
 const UPLOAD_DEBOUNCE_MS = 2000;
@@ -53,9 +54,9 @@ export function directoryModule(): DirectoryModule {
     declaration: directoryDeclaration,
     runtime: null,
     screens: {
-      localDirectory: () => m.runtime?.openLocal() ?? new MessageScreen('Contacts', ['Directory not started']),
-      speedDial: () => m.runtime?.openSpeedDials() ?? new MessageScreen('Contacts', ['Directory not started']),
-      corporateDirectory: () => m.runtime?.openCorporate() ?? new MessageScreen('Contacts', ['Directory not started']),
+      localDirectory: () => m.runtime?.openLocal() ?? new MessageScreen(tLabel('menu.', 'Contacts'), [t('directory.notStarted')]),
+      speedDial: () => m.runtime?.openSpeedDials() ?? new MessageScreen(tLabel('menu.', 'Contacts'), [t('directory.notStarted')]),
+      corporateDirectory: () => m.runtime?.openCorporate() ?? new MessageScreen(tLabel('menu.', 'Contacts'), [t('directory.notStarted')]),
     },
   };
   return m;
@@ -132,9 +133,9 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     service,
     corporate,
     openLocal() {
-      if (!available()) return new MessageScreen('Contacts', ['The local directory is not available']);
+      if (!available()) return new MessageScreen(tLabel('menu.', 'Contacts'), [t('directory.localUnavailable')]);
       if (!w.config.getBoolean('dir.local.passwordProtected')) return new LocalDirectoryScreen(ctx);
-      return new PasswordScreen('Local Directory', (password, nav) => {
+      return new PasswordScreen(tLabel('menu.', 'Local Directory'), (password, nav) => {
         const refusal = w.checkPassword(password);
         if (refusal !== null) return refusal;
         nav.replace(new LocalDirectoryScreen(ctx));
@@ -142,7 +143,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
       }, w.echoPasswordDigits(), schedule);
     },
     // Favorites / Speed Dial follows dir.local.UIenabled like the directory (spec), without the password.
-    openSpeedDials: () => (available() ? new SpeedDialScreen(ctx) : new MessageScreen('Contacts', ['Favorites / Speed Dial is not available'])),
+    openSpeedDials: () => (available() ? new SpeedDialScreen(ctx) : new MessageScreen(tLabel('menu.', 'Contacts'), [t('directory.speedDialUnavailable')])),
     openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => w.dial(n), () => bus.emit('redraw', undefined)),
   };
   bus.on('key', (e) => {

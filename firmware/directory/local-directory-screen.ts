@@ -12,6 +12,7 @@ import { ContactEditScreen } from './contact-edit-screen';
 import { ContactScreen } from './contact-screen';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { MultiTapEntry } from '../ui/multi-tap-entry';
+import { t, tLabel } from '../ui/i18n/messages';
 
 /** Rows shown per page of results. */
 export const RESULT_ROWS = 8;
@@ -33,19 +34,19 @@ export class LocalDirectoryScreen implements Screen {
   }
 
   view(): ScreenText {
-    const lines = [`Search: ${this.entry.value()}_`];
+    const lines = [t('directory.search', { query: this.entry.value() })];
     const top = this.cursor - (this.cursor % RESULT_ROWS);
     for (let i = top; i < Math.min(top + RESULT_ROWS, this.match.count); i++) {
       const e = this.ctx.service.entry(this.match.start + i);
       if (e) lines.push(`${displayName(e.c)}\t${e.c.ct}`);
     }
-    if (this.match.count === 0) lines.push(this.ctx.service.size() === 0 ? '(no contacts)' : '(no match)');
+    if (this.match.count === 0) lines.push(t(this.ctx.service.size() === 0 ? 'directory.noContacts' : 'directory.noMatch'));
     const ro = this.ctx.readonly();
     return {
       id: 'directory',
-      title: `Local Directory (${this.match.count}/${this.ctx.service.size()})`,
+      title: t('directory.localTitle', { count: this.match.count, size: this.ctx.service.size() }),
       lines,
-      softKeys: ['Call', ro ? '' : 'Add +', '', 'Back'],
+      softKeys: [t('softkey.call'), ro ? '' : t('softkey.add'), '', t('softkey.back')],
       focus: this.match.count > 0 ? 1 + (this.cursor % RESULT_ROWS) : -1,
     };
   }
@@ -65,7 +66,7 @@ export class LocalDirectoryScreen implements Screen {
       const c = this.selected();
       if (c) this.ctx.dial(c.ct);
     } else if (key === 'soft2') {
-      if (this.ctx.readonly()) nav.push(new MessageScreen('Local Directory', ['The directory is read-only']));
+      if (this.ctx.readonly()) nav.push(new MessageScreen(tLabel('menu.', 'Local Directory'), [t('contact.readOnly')]));
       else nav.push(new ContactEditScreen(this.ctx, null));
       return true;
     } else if (key === 'select' || key === 'right') {

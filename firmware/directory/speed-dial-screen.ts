@@ -6,6 +6,7 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import { displayName } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
+import { t, tLabel } from '../ui/i18n/messages';
 
 export class SpeedDialScreen implements Screen {
   private cursor = 0;
@@ -26,9 +27,9 @@ export class SpeedDialScreen implements Screen {
     if (this.cursor >= list.length) this.cursor = Math.max(0, list.length - 1);
     return {
       id: 'speed-dial',
-      title: 'Favorites / Speed Dial',
-      lines: list.length ? list.map((e) => `${e.index}. ${e.name}\t${e.ct}`) : ['(no speed dials)'],
-      softKeys: [list.length ? 'Call' : '', '', '', 'Back'],
+      title: tLabel('menu.', 'Favorites / Speed Dial'),
+      lines: list.length ? list.map((e) => `${e.index}. ${e.name}\t${e.ct}`) : [t('directory.noSpeedDials')],
+      softKeys: [list.length ? t('softkey.call') : '', '', '', t('softkey.back')],
       focus: list.length ? this.cursor : -1,
     };
   }

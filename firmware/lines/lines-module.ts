@@ -125,7 +125,7 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
   const view = (): LineStatus[] => {
     const all = registrations.status();
     if (!registrations.configured(1)) {
-      all[0] = { line: 1, label: 'Line 1', state: hostLine1, reason: hostReason, retryAt: null };
+      all[0] = { line: 1, label: t('line.label', { n: 1 }), state: hostLine1, reason: hostReason, retryAt: null };
     }
     return all;
   };
@@ -137,10 +137,10 @@ export function startLines(kernel: Kernel, w: { config: LinesConfig; ui?: PhoneU
     const s = view()[x - 1];
     // The title is the label; the state alone fits the small display's 22 columns.
     const lines = [stateText(s.state)];
-    if (s.reason) lines.push(`Reason: ${s.reason}`);
-    if (s.retryAt !== null) lines.push(`Retry in ${Math.max(0, Math.ceil((s.retryAt - hal.clock.monotonic()) / 1000))} s`);
+    if (s.reason) lines.push(t('line.reason', { reason: s.reason }));
+    if (s.retryAt !== null) lines.push(t('line.retryIn', { seconds: Math.max(0, Math.ceil((s.retryAt - hal.clock.monotonic()) / 1000)) }));
     const account = registrations.configured(x) ? accountOf(w.config, x) : null;
-    if (account) lines.push(`Server: ${describeServer(account)}`);
+    if (account) lines.push(t('line.server', { server: describeServer(account) }));
     nav.push(new MessageScreen(s.label, lines));
   };
   if (w.ui) {

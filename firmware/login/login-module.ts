@@ -27,6 +27,7 @@ import { loginDeclaration } from './declaration';
 import { LoginScreen } from './login-screen';
 import { LoginService } from './login-service';
 import { party } from '../kernel/party';
+import { t, tLabel } from '../ui/i18n/messages';
 
 export interface LoginServices {
   auth: AuthService;
@@ -50,12 +51,12 @@ export function loginModule(services: () => LoginServices): FirmwareModule {
 }
 
 function loginPasswordScreen(login: LoginService, auth: AuthService, schedule: EntrySchedule): Screen {
-  const title = 'Change User Password';
-  return new PasswordScreen('Current login password', (current, nav) => {
-    nav.replace(new PasswordScreen('New password', (next, n1) => {
-      n1.replace(new PasswordScreen('Confirm new password', (confirm, n2) => {
+  const title = tLabel('menu.', 'Change User Password');
+  return new PasswordScreen(t('password.currentLogin'), (current, nav) => {
+    nav.replace(new PasswordScreen(t('password.new'), (next, n1) => {
+      n1.replace(new PasswordScreen(t('password.confirm'), (confirm, n2) => {
         const error = login.changeLoginPassword(current, next, confirm);
-        n2.replace(new MessageScreen(title, [error ?? 'Password changed']));
+        n2.replace(new MessageScreen(title, [error ?? t('password.changed')]));
         return null;
       }, auth.echoDigits(), schedule, '', title));
       return null;
@@ -71,8 +72,8 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
     notice: () => {
       if (!login.enabled()) return '';
       const user = login.currentUser();
-      if (user) return `User: ${user}`;
-      return login.isPhoneLocked() ? 'Login required' : '';
+      if (user) return t('login.user', { user });
+      return login.isPhoneLocked() ? t('login.required') : '';
     },
     blocksMenus: () => login.isPhoneLocked(),
     pressed: (nav) => {
@@ -136,7 +137,7 @@ function promptForDefaultAdminPassword(ui: PhoneUi, config: ConfigService, auth:
   const check = () => {
     if (shown || config.baseProfile() !== 'skype' || !auth.vault.isDefault('admin')) return;
     shown = true;
-    ui.manager.push(new MessageScreen('Admin Password', ['Change the default admin password:', 'Settings > Advanced']));
+    ui.manager.push(new MessageScreen(tLabel('wizard.step.', 'Admin Password'), [t('password.changeDefaultAdmin'), t('password.changeDefaultAdminWhere')]));
   };
   check();
   config.onChange((changes) => {

@@ -7,8 +7,8 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import { MessageScreen } from '../ui/message-screen';
 import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { UploadResult } from './server-upload';
+import { t } from '../ui/i18n/messages';
 
-export const CLEAR_UPLOADED_TITLE = 'Clear Uploaded';
 
 /** Starts the deletion; `done` gets one result per file. */
 export type ClearUploaded = (done: (results: UploadResult[]) => void) => void;
@@ -19,12 +19,12 @@ export class ClearUploadedScreen implements Screen {
   constructor(private readonly clear: ClearUploaded) {}
 
   view(): ScreenText {
-    if (this.clearing) return { id: 'clear-uploaded', title: CLEAR_UPLOADED_TITLE, lines: ['Clearing...'], softKeys: ['', '', '', ''], focus: -1 };
+    if (this.clearing) return { id: 'clear-uploaded', title: t('clearUploaded.title'), lines: [t('clearUploaded.clearing')], softKeys: ['', '', '', ''], focus: -1 };
     return {
       id: 'clear-uploaded',
-      title: CLEAR_UPLOADED_TITLE,
-      lines: ['Clear uploaded call lists and contacts', 'from the provisioning server?'],
-      softKeys: ['Yes', '', '', 'No'],
+      title: t('clearUploaded.title'),
+      lines: [t('clearUploaded.question'), t('clearUploaded.question2')],
+      softKeys: [t('softkey.yes'), '', '', t('softkey.no')],
       focus: -1,
     };
   }
@@ -43,6 +43,6 @@ export class ClearUploadedScreen implements Screen {
 
 function resultScreen(results: UploadResult[]): MessageScreen {
   const failed = results.filter((r) => r.status === 'failed');
-  if (failed.length === 0) return new MessageScreen(CLEAR_UPLOADED_TITLE, ['Done: uploaded call lists and contacts cleared']);
-  return new MessageScreen(CLEAR_UPLOADED_TITLE, ['Failed:', ...failed.map((r) => `${r.file}: ${r.reason ?? 'error'}`)]);
+  if (failed.length === 0) return new MessageScreen(t('clearUploaded.title'), [t('clearUploaded.done')]);
+  return new MessageScreen(t('clearUploaded.title'), [t('clearUploaded.failed'), ...failed.map((r) => t('clearUploaded.fileFailed', { file: r.file, reason: r.reason ?? t('clearUploaded.error') }))]);
 }

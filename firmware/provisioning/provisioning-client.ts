@@ -34,6 +34,7 @@ import { ProvisioningPoller } from './provisioning-poller';
 import { RetryBackoff, macSeed } from './retry-backoff';
 import { MAX_DIRECTORY_DOWNLOAD_BYTES, MAX_DOWNLOAD_BYTES, download, type DownloadOutcome } from './server-download';
 import { provisioningServer, redactedUrl, serverUrl, type ProvisioningServer } from './server-settings';
+import { t } from '../ui/i18n/messages';
 
 export const KEY_SETTING = 'device.sec.configEncryption.key';
 const DEFAULT_MASTER = '000000000000.cfg';
@@ -254,7 +255,7 @@ export class ProvisioningClient {
   private finish(r: CycleReport, started: number): CycleReport {
     r.durationMs = this.d.monotonic() - started;
     if (r.contentErrors.length) {
-      this.d.showError('Provisioning error', r.contentErrors.slice(0, 3).map((e) => e.slice(0, 120)));
+      this.d.showError(t('provisioning.error'), r.contentErrors.slice(0, 3).map((e) => e.slice(0, 120)));
     }
     const cycle = this.d.config.finishCycle();
     r.rebooting = cycle.rebooting;

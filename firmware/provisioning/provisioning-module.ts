@@ -38,11 +38,12 @@ import { KEY_SETTING, ProvisioningClient, type CycleReport, type DeviceSettingsS
 import type { ProvisioningSink } from './provisioning-sink';
 import { serverAddressError } from './server-address';
 import { PASSWORD_SETTING, SERVER_SETTING, USER_SETTING, provisioningServer, redactedUrl } from './server-settings';
-import { ProvisioningServerScreen, PROVISIONING_SERVER_TITLE, type ServerFields } from './provisioning-server-screen';
+import { ProvisioningServerScreen, provisioningServerTitle, type ServerFields } from './provisioning-server-screen';
 import { ServerUploader, type UploadKind, type UploadResult } from './server-upload';
 import { RESTRICT_UPLOAD_SETTING } from '../reset/reset-variants';
 import { provisioningServerBindings } from './server-from-configuration';
 import { syncDeviceParameters, type DeviceParameterConfig } from '../settings/device-parameter-sync';
+import { t } from '../ui/i18n/messages';
 
 /** The module as registered; its screens work once startProvisioning has bound `runtime`. */
 export interface ProvisioningModule extends FirmwareModule {
@@ -50,7 +51,7 @@ export interface ProvisioningModule extends FirmwareModule {
 }
 
 export function provisioningModule(): ProvisioningModule {
-  const notStarted = () => new MessageScreen('Provisioning', ['Provisioning not started']);
+  const notStarted = () => new MessageScreen(t('provisioning.title'), [t('provisioning.notStarted')]);
   const m: ProvisioningModule = {
     declaration: provisioningDeclaration,
     runtime: null,
@@ -237,7 +238,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     w.settings.set(USER_SETTING, fields.user);
     w.settings.set(PASSWORD_SETTING, fields.password);
     log.notice(`provisioning server set at the phone: ${redactedUrl(url)}${fields.user ? ` (user "${fields.user}")` : ' (no user)'}; provisioning now`);
-    nav.replace(new MessageScreen(PROVISIONING_SERVER_TITLE, ['Saved', `Provisioning from ${redactedUrl(url)}`]));
+    nav.replace(new MessageScreen(provisioningServerTitle(), [t('provisioning.saved'), t('provisioning.from', { url: redactedUrl(url) })]));
     void client.request('request');
     return null;
   };

@@ -8,8 +8,10 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { MultiTapEntry, URL_LETTERS } from '../ui/multi-tap-entry';
 import type { Navigator, Screen } from '../ui/screen';
+import { t, tLabel, type MessageKey } from '../ui/i18n/messages';
 
-export const PROVISIONING_SERVER_TITLE = 'Provisioning Server';
+/** The screen's title: its declared menu label, translated. */
+export const provisioningServerTitle = (): string => tLabel('menu.', 'Provisioning Server');
 
 export interface ServerFields {
   server: string;
@@ -25,10 +27,10 @@ export interface ProvisioningServerScreenDeps {
   schedule(ms: number, fn: () => void): () => void;
 }
 
-const FIELDS: { name: keyof ServerFields; label: string }[] = [
-  { name: 'server', label: 'Server' },
-  { name: 'user', label: 'User' },
-  { name: 'password', label: 'Password' },
+const FIELDS: { name: keyof ServerFields; label: MessageKey }[] = [
+  { name: 'server', label: 'provisioning.field.server' },
+  { name: 'user', label: 'provisioning.field.user' },
+  { name: 'password', label: 'provisioning.field.password' },
 ];
 const MAX_URL = 255;
 const MAX_CREDENTIAL = 64;
@@ -48,12 +50,12 @@ export class ProvisioningServerScreen implements Screen {
     const lines = FIELDS.map((f, i) => {
       const e = this.entries[i];
       const shown = f.name === 'password' ? '*'.repeat(e.committedText().length) + e.pendingLetter() : e.value();
-      return `${f.label}: ${shown}${i === this.focus ? '_' : ''}`;
+      return t('provisioning.field', { label: t(f.label), value: `${shown}${i === this.focus ? '_' : ''}` });
     });
     if (this.error) lines.push(this.error);
     const entry = this.entries[this.focus];
     // The entry mode indicator takes the status bar's place.
-    return { id: 'provisioning-server', title: PROVISIONING_SERVER_TITLE, lines, softKeys: ['Save', entry.nextModeLabel(), '', 'Cancel'], focus: this.focus, status: entry.mode };
+    return { id: 'provisioning-server', title: provisioningServerTitle(), lines, softKeys: [t('softkey.save'), entry.nextModeLabel(), '', t('softkey.cancel')], focus: this.focus, status: entry.mode };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {

@@ -12,7 +12,8 @@ import { MessageScreen } from '../ui/message-screen';
 import type { Screen } from '../ui/screen';
 import { resetDeclaration } from './declaration';
 import { exportPersonalData } from './data-export';
-import { MyDataScreen, ResetConfirmScreen, RestrictUploadScreen, VARIANT_DETAIL } from './reset-screens';
+import { MyDataScreen, ResetConfirmScreen, RestrictUploadScreen, variantDetail } from './reset-screens';
+import { t } from '../ui/i18n/messages';
 import { utf8Encode } from '../kernel/text-codec';
 import { ResetService, type ServerClearResult } from './reset-service';
 import { OutOfBoxWizard } from './out-of-box-wizard';
@@ -24,13 +25,13 @@ export interface ResetModule extends FirmwareModule {
 }
 
 export function resetModule(): ResetModule {
-  const notStarted = (): Screen => new MessageScreen('Reset', ['Reset not available']);
+  const notStarted = (): Screen => new MessageScreen(t('reset.title'), [t('reset.notAvailable')]);
   const screens: Record<string, (k: Kernel) => Screen> = {};
   const m: ResetModule = { declaration: resetDeclaration, runtime: null, screens };
   for (const v of RESET_VARIANTS) {
     screens[`reset.${v.id}`] = () => {
       const rt = m.runtime;
-      return rt ? new ResetConfirmScreen(v, VARIANT_DETAIL[v.id] ?? '', () => rt.service.request(v.id, 'keypad')) : notStarted();
+      return rt ? new ResetConfirmScreen(v, variantDetail(v.id), () => rt.service.request(v.id, 'keypad')) : notStarted();
     };
   }
   screens['reset.myData'] = () => m.runtime?.myData() ?? notStarted();
@@ -80,7 +81,7 @@ export function startReset(kernel: Kernel, m: ResetModule, w: ResetWiring): Rese
   w.config.onChange((changes) => { if (changes.some((c) => c.name === 'device.system.recoveryType')) mirror(); });
   const myData = () => {
     const user = w.config.currentUser();
-    return new MyDataScreen(user ?? 'this phone', (target) => exportMyData(kernel, w.fs, user, target));
+    return new MyDataScreen(user ?? t('myData.thisPhone'), (target) => exportMyData(kernel, w.fs, user, target));
   };
   m.runtime = { service, settings: w.settings, myData };
   // Pending after a reset; absent on a new phone (a phone updated from a firmware without the wizard has a server already: not asked).
@@ -112,14 +113,14 @@ function exportMyData(kernel: Kernel, fs: FileStore, user: string | null, target
   log.notice(`My Data of ${user ?? 'the phone'} exported to ${target === 'usb' ? 'USB' : 'the provisioning server'}: ${data.files.length} files, classes ${data.classes.join(', ')}`);
   if (target === 'server') {
     for (const f of data.files) kernel.bus.emit('prov:upload', { kind: 'config', name: f.name, text: f.text });
-    return ['Uploading to the provisioning server:', ...data.files.map((f) => f.name)];
+    return [t('myData.uploading'), ...data.files.map((f) => f.name)];
   }
-  if (!hal.usb.present()) return ['No USB storage device'];
+  if (!hal.usb.present()) return [t('myData.noUsb')];
   try {
     for (const f of data.files) hal.usb.writeFile(f.name, utf8Encode(f.text));
   } catch (e) {
     log.error(`My Data to USB failed: ${(e as Error).message}`);
-    return ['USB write failed:', (e as Error).message];
+    return [t('myData.usbFailed'), (e as Error).message];
   }
-  return ['Written to USB:', ...data.files.map((f) => f.name)];
+  return [t('myData.written'), ...data.files.map((f) => f.name)];
 }

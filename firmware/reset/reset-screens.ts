@@ -5,6 +5,7 @@
 import type { KeyName, ScreenText } from '../../hal/contract';
 import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { ResetVariantInfo } from './reset-variants';
+import { t, tLabel, type MessageKey } from '../ui/i18n/messages';
 
 export class ResetConfirmScreen implements Screen {
   private started = false;
@@ -13,8 +14,8 @@ export class ResetConfirmScreen implements Screen {
   constructor(private readonly variant: ResetVariantInfo, private readonly detail: string, private readonly run: () => boolean) {}
 
   view(): ScreenText {
-    if (this.started) return { id: 'reset-confirm', title: this.variant.label, lines: ['Resetting...', 'The phone will reboot'], softKeys: ['', '', '', ''], focus: -1 };
-    return { id: 'reset-confirm', title: this.variant.label, lines: ['Are you sure?', this.detail], softKeys: ['Yes', '', '', 'No'], focus: -1 };
+    if (this.started) return { id: 'reset-confirm', title: tLabel('menu.', this.variant.label), lines: [t('reset.resetting'), t('reset.willReboot')], softKeys: ['', '', '', ''], focus: -1 };
+    return { id: 'reset-confirm', title: tLabel('menu.', this.variant.label), lines: [t('reset.areYouSure'), this.detail], softKeys: [t('softkey.yes'), '', '', t('softkey.no')], focus: -1 };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {
@@ -38,9 +39,9 @@ export class RestrictUploadScreen implements Screen {
     const on = this.state.get();
     return {
       id: 'restrict-upload',
-      title: 'Restrict Personal Data Upload',
-      lines: [`Restricted: ${on ? 'On' : 'Off'}`, on ? 'Call lists, directory and logs are not uploaded' : 'Call lists, directory and logs may be uploaded'],
-      softKeys: [on ? 'Off' : 'On', '', '', 'Back'],
+      title: tLabel('menu.', 'Restrict Personal Data Upload'),
+      lines: [t('restrict.state', { state: t(on ? 'restrict.on' : 'restrict.off') }), t(on ? 'restrict.notUploaded' : 'restrict.mayUpload')],
+      softKeys: [t(on ? 'softkey.off' : 'softkey.on'), '', '', t('softkey.back')],
       focus: -1,
     };
   }
@@ -55,19 +56,25 @@ export class RestrictUploadScreen implements Screen {
   }
 }
 
-/** One line per variant under "Are you sure?". */
-export const VARIANT_DETAIL: Record<string, string> = {
-  resetLocalConfig: 'Clears the phone\'s override file',
-  resetWebConfig: 'Clears the web override file',
-  resetCloudConfig: 'Clears the cloud configuration',
-  resetDeviceSettings: 'Network, provisioning, certificates, keys',
-  formatFileSystem: 'Config, overrides, logs, user data',
-  resetToFactory: 'Everything but the software',
-  resetToFactoryPartial: 'Everything but software and admin password',
-  resetUserData: 'Call lists, CDR, contacts (also on server)',
-  outOfBoxWizard: 'Run the first-setup wizard again',
-  clearPersonalInfo: 'Your call lists, contacts, CDR and files',
+/** The catalog key of the one line per variant under "Are you sure?". */
+const VARIANT_DETAIL: Record<string, MessageKey> = {
+  resetLocalConfig: 'reset.detail.resetLocalConfig',
+  resetWebConfig: 'reset.detail.resetWebConfig',
+  resetCloudConfig: 'reset.detail.resetCloudConfig',
+  resetDeviceSettings: 'reset.detail.resetDeviceSettings',
+  formatFileSystem: 'reset.detail.formatFileSystem',
+  resetToFactory: 'reset.detail.resetToFactory',
+  resetToFactoryPartial: 'reset.detail.resetToFactoryPartial',
+  resetUserData: 'reset.detail.resetUserData',
+  outOfBoxWizard: 'reset.detail.outOfBoxWizard',
+  clearPersonalInfo: 'reset.detail.clearPersonalInfo',
 };
+
+/** The line under "Are you sure?" for a variant, in the current language. */
+export function variantDetail(id: string): string {
+  const key = VARIANT_DETAIL[id];
+  return key ? t(key) : '';
+}
 
 /** Settings > Basic > My Data: export what the phone holds about the user to a USB stick or the provisioning server. */
 export class MyDataScreen implements Screen {
@@ -76,8 +83,8 @@ export class MyDataScreen implements Screen {
   constructor(private readonly subject: string, private readonly exportTo: (target: 'usb' | 'server') => string[]) {}
 
   view(): ScreenText {
-    if (this.result) return { id: 'my-data', title: 'My Data', lines: this.result, softKeys: ['', '', '', 'Back'], focus: -1 };
-    return { id: 'my-data', title: 'My Data', lines: [`Export the data of ${this.subject}`, 'as JSON and XML files to:'], softKeys: ['USB', 'Server', '', 'Back'], focus: -1 };
+    if (this.result) return { id: 'my-data', title: tLabel('menu.', 'My Data'), lines: this.result, softKeys: ['', '', '', t('softkey.back')], focus: -1 };
+    return { id: 'my-data', title: tLabel('menu.', 'My Data'), lines: [t('myData.export', { subject: this.subject }), t('myData.exportFormat')], softKeys: [t('softkey.usb'), t('softkey.server'), '', t('softkey.back')], focus: -1 };
   }
 
   onKey(key: KeyName, nav: Navigator): boolean {

@@ -1,7 +1,7 @@
 /**
  * The message catalog: every key is used by the firmware, the translations
  * hold only English keys with the same placeholders, a missing translation
- * shows in English, the screens moved to the catalog have no inline text,
+ * shows in English, no screen file (found by scanning firmware/) has inline text,
  * and names are ordered family name first where the language says so.
  */
 import { test } from 'uvu';
@@ -14,6 +14,7 @@ import { ZH } from '../../firmware/ui/i18n/catalog-zh';
 import { LANGUAGES, languageOf, setLanguage, t, tLabel } from '../../firmware/ui/i18n/messages';
 import { familyNameFirst, personName } from '../../firmware/ui/i18n/person-name';
 import { displayName } from '../../firmware/directory/contact';
+import { inlineText, showsText } from './inline-text';
 
 const FIRMWARE = path.resolve(__dirname, '..', '..', 'firmware');
 
@@ -68,19 +69,35 @@ test('lcl.ml.lang values: Polycom names and ISO codes, any case; empty is Englis
   assert.is(languageOf('Klingon'), null);
 });
 
-/** Files whose every user-facing string comes from the catalog. */
-const MOVED = ['ui/menu.ts', 'ui/idle-screen.ts', 'ui/password-screen.ts', 'ui/message-screen.ts', 'ui/language-screen.ts', 'reset/out-of-box-wizard.ts', 'calls/call-indicators.ts', 'calls/call-screen.ts', 'login/login-screen.ts', 'calls/call-lists-menu.ts', 'calls/call-list-screen.ts', 'calls/dial-screen.ts', 'ui/status-screen.ts'];
+/** Every firmware file that shows something (found by scanning, so a new screen is covered the day it is written). */
+const SCREEN_FILES = sources(FIRMWARE).filter((f) => showsText(fs.readFileSync(f, 'utf8')));
 
-test('the screens moved to the catalog have no inline text in what they show', () => {
-  for (const file of MOVED) {
-    const text = fs.readFileSync(path.join(FIRMWARE, file), 'utf8')
-      .replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
-      // Declared labels (menu paths, wizard steps) are keys; tLabel translates them.
-      .split('\n').filter((l) => !/^\s*(import|export const (WIZARD_STEPS|STATUS_PAGE_PATH))/.test(l)).join('\n')
-      .replace(/tLabel\('[\w.]+', '[^']*'\)/g, '');
-    // Text a person reads: a quoted word of letters starting with a capital (ids and key names are lower case).
-    const inline = [...text.matchAll(/(['`])([A-Z][a-z]+(?: [A-Za-z]+)*)\1/g)].map((m) => m[2]);
-    assert.equal(inline, [], file);
+test('the scan finds the screen files: screens, message boxes, password prompts, status lines', () => {
+  const found = SCREEN_FILES.map((f) => path.relative(FIRMWARE, f).split(path.sep).join('/'));
+  for (const file of ['ui/idle-screen.ts', 'directory/contact-edit-screen.ts', 'reset/reset-screens.ts', 'provisioning/provisioning-server-screen.ts', 'auth/change-password-screens.ts', 'analytics/analytics-status-screen.ts', 'directory/directory-module.ts', 'main.ts']) {
+    assert.ok(found.includes(file), file);
+  }
+});
+
+test('the inline-text check catches what a screen shows inline, and passes keys, logs and declared labels', () => {
+  const caught = inlineText([
+    "return { id: 'x', title: 'Contact', lines: [`Name: ${n}`, '(no match)'], softKeys: ['Add +', '', '', t('softkey.back')], focus: -1 };",
+    "if (c.ar === '1') lines.push('auto-reject on');",
+    "nav.push(new MessageScreen(tLabel('menu.', 'Contacts'), ['The directory is read-only']));",
+  ].join('\n'));
+  assert.equal(caught, ['1: Contact', '1: Name: {}', '1: (no match)', '1: Add +', '2: auto-reject on', '3: The directory is read-only']);
+  assert.equal(inlineText([
+    "log.notice(`Restrict Personal Data Upload turned ${on ? 'on' : 'off'} at the phone`);",
+    "{ menu: ['Settings', 'Basic'], label: 'My Data', screen: 'reset.myData', access: 'user' },",
+    "timers.after(0, 'boot provisioning', run); bus.emit('prov:upload', x); const v = get('device.system.recoveryType') ?? 'FullRecovery';",
+    "open: (step) => (step === 'Language' ? 'language' : 'other'),",
+    "lines: [t('restrict.state', { state: t(on ? 'restrict.on' : 'restrict.off') })],",
+  ].join('\n')), []);
+});
+
+test('no screen file has inline text in what it shows', () => {
+  for (const file of SCREEN_FILES) {
+    assert.equal(inlineText(fs.readFileSync(file, 'utf8')), [], path.relative(FIRMWARE, file));
   }
 });
 
