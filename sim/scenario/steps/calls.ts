@@ -7,6 +7,7 @@
 import type { CallEndCause } from '../../../hal/contract';
 import { asDuration, asString, asStringList, fields, optionalCount, optionalString } from '../argument';
 import type { StepContext, StepKind } from '../scenario';
+import { showsTextWithin } from '../../shown-text';
 import { goIdle } from './navigation';
 import { ringBounded } from './ring-bounded';
 
@@ -97,7 +98,7 @@ export const expectCallList: StepKind<ListExpectation> = {
     const problems: string[] = [];
     if (e.count !== undefined && lines.length !== e.count) problems.push(`${lines.length} entries, expected ${e.count}`);
     (e.entries ?? []).forEach((want, i) => {
-      if (!lines[i]?.includes(want)) problems.push(`entry ${i + 1} is ${JSON.stringify(lines[i] ?? '(none)')}, expected it to contain ${JSON.stringify(want)}`);
+      if (!showsTextWithin(lines[i] ?? '', want)) problems.push(`entry ${i + 1} is ${JSON.stringify(lines[i] ?? '(none)')}, expected it to contain ${JSON.stringify(want)}`);
     });
     if (problems.length) throw new Error(`${e.list} list: ${problems.join('; ')} — lines: ${lines.join(' | ') || '(empty)'}`);
   },

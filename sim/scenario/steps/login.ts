@@ -12,6 +12,7 @@ import { BUILT_IN_FOLDER, BUILT_IN_PREFIX } from '../../provisioning/staging';
 import type { StepKind } from '../scenario';
 import { goIdle } from './navigation';
 import { describeScreen } from './phone';
+import { showsText } from '../../shown-text';
 
 type Attributes = Record<string, string>;
 
@@ -109,7 +110,7 @@ export const logout: StepKind<Record<string, never>> = {
   },
   run: async ({ phone }) => {
     await goIdle(phone);
-    if (phone.screen().softKeys[0] !== 'Logout') throw new Error(`logout: no Logout soft key — screen: ${describeScreen(phone.screen())}`);
+    if (!showsText(phone.screen().softKeys[0], 'Logout')) throw new Error(`logout: no Logout soft key — screen: ${describeScreen(phone.screen())}`);
     await phone.press('soft1');
   },
 };

@@ -6,6 +6,7 @@ import { formatDuration } from '../duration';
 import { asDuration, asString, asStringList, fields, optionalString } from '../argument';
 import type { Phone } from '../../phone';
 import type { StepKind } from '../scenario';
+import { showsText, showsTextWithin } from '../../shown-text';
 
 /** After a boot step the phone must be up; a crashed boot fails the step with the phone's state. */
 export function requireRunning(phone: Phone, step: string): void {
@@ -65,14 +66,17 @@ export interface ScreenExpectation {
   focus?: string;
 }
 
+/** Texts are compared as shown: a part the display cut (ending in '…', ScreenText.cut) matches the text it begins. */
 export function screenMismatches(screen: ScreenText, e: ScreenExpectation): string[] {
-  const all = [screen.title, ...screen.lines, screen.status ?? '', ...screen.softKeys].join('\n');
+  const parts = [screen.title, ...screen.lines, screen.status ?? '', ...screen.softKeys];
+  const onScreen = (t: string) => parts.some((p) => showsTextWithin(p, t));
   const problems: string[] = [];
   if (e.id !== undefined && screen.id !== e.id) problems.push(`screen id is "${screen.id}", expected "${e.id}"`);
-  if (e.title !== undefined && screen.title !== e.title) problems.push(`title is "${screen.title}", expected "${e.title}"`);
-  for (const t of e.contains) if (!all.includes(t)) problems.push(`no "${t}" on screen`);
-  for (const t of e.notContains) if (all.includes(t)) problems.push(`"${t}" is on screen`);
-  if (e.softKeys !== undefined && JSON.stringify(screen.softKeys.filter((k) => k !== '')) !== JSON.stringify(e.softKeys)) {
+  if (e.title !== undefined && !showsText(screen.title, e.title)) problems.push(`title is "${screen.title}", expected "${e.title}"`);
+  for (const t of e.contains) if (!onScreen(t)) problems.push(`no "${t}" on screen`);
+  for (const t of e.notContains) if (parts.some((p) => p.includes(t))) problems.push(`"${t}" is on screen`);
+  const keys = screen.softKeys.filter((k) => k !== '');
+  if (e.softKeys !== undefined && (keys.length !== e.softKeys.length || keys.some((k, i) => !showsText(k, e.softKeys![i])))) {
     problems.push(`soft keys are ${JSON.stringify(screen.softKeys.filter((k) => k !== ''))}, expected ${JSON.stringify(e.softKeys)}`);
   }
   if (e.focus !== undefined) {
