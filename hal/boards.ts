@@ -50,7 +50,7 @@ export const BOARDS: Record<string, BoardProfile> = {
         { name: 'nvram', size: 64 * KIB },
         // Sized for a 10,000-entry global directory: its last good file (≈ 1 MiB) and two index generations while a rebuild writes ahead.
         { name: 'fs', size: 4 * MIB },
-        { name: 'updater', size: 512 * KIB },
+        { name: 'updater', size: 2 * MIB },
       ],
     },
     // An event may merge a 10,000-entry global directory (≈ 3 s of QuickJS CPU on the reference host).
@@ -76,7 +76,7 @@ export const BOARDS: Record<string, BoardProfile> = {
       partitions: [
         { name: 'nvram', size: 32 * KIB },
         { name: 'fs', size: 512 * KIB },
-        { name: 'updater', size: 512 * KIB },
+        { name: 'updater', size: 2 * MIB },
       ],
     },
     cpuBudget: { pollsPerEvent: 1000, pollsAtBoot: 10000, msPerEvent: 1000, msAtBoot: 10000 },

@@ -29,7 +29,9 @@ export const uiDeclaration: ModuleDeclaration = {
   dependsOn: ['config', 'logs'],
   parameters: [
     // Polycom UC Software's name for it; the privacy guide (the spec) names no language parameter.
-    { name: 'lcl.ml.lang', type: 'enum', default: 'English_United_States', values: LANGUAGES.flatMap((l) => [l.polycom, l.code]), description: 'Language of the phone\'s screens (Polycom name or ISO 639-1 code: English, German, Chinese); also set in Settings > Basic > Language and the Out-of-Box Wizard.' },
+    // A string, not an enum: fleets set every Polycom language (English_United_Kingdom, Francais_France, ...);
+    // a region of one of ours selects it, any other keeps English with one logged line.
+    { name: 'lcl.ml.lang', type: 'string', default: 'English_United_States', maxLength: 64, description: 'Language of the phone\'s screens: a Polycom name (any region of English, Deutsch, Chinese: English_United_Kingdom is English) or an ISO 639-1 code (en, de, zh); another language shows English. Also set in Settings > Basic > Language and the Out-of-Box Wizard.' },
   ],
   dataClasses: [],
   screens: [
@@ -223,7 +225,9 @@ export class PhoneUi {
     const value = this.parameter('lcl.ml.lang') ?? '';
     const language = languageOf(value);
     if (!language) {
-      this.kernel.log.component('ui').error(`lcl.ml.lang "${value}": no such language: the screens stay in the language they are in`);
+      this.kernel.log.component('ui').warning(`lcl.ml.lang "${value}": no screens in that language: English shown`);
+      setLanguage(LANGUAGES[0]);
+      this.manager.redraw();
       return;
     }
     setLanguage(language);

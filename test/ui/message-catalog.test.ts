@@ -67,6 +67,11 @@ test('lcl.ml.lang values: Polycom names and ISO codes, any case; empty is Englis
   assert.is(languageOf('zh')?.code, 'zh');
   assert.is(languageOf('')?.code, 'en');
   assert.is(languageOf('Klingon'), null);
+  // Real fleet files name regions this phone has no catalog of: their language is still ours.
+  assert.is(languageOf('English_United_Kingdom')?.code, 'en');
+  assert.is(languageOf('Deutsch_Schweiz')?.code, 'de');
+  assert.is(languageOf('Chinese_Taiwan')?.code, 'zh');
+  assert.is(languageOf('Francais_France'), null);
 });
 
 /** Every firmware file that shows something (found by scanning, so a new screen is covered the day it is written). */

@@ -28,11 +28,17 @@ export const LANGUAGES: readonly Language[] = [
 
 let current: Language = LANGUAGES[0];
 
-/** The language a `lcl.ml.lang` value names (code or Polycom name, any case), or null when none of ours. */
+/**
+ * The language a `lcl.ml.lang` value names: a code (`de`), or a Polycom name (`Deutsch_Deutschland`) of
+ * any region of one of our languages (`English_United_Kingdom` is English); null when we have none of it.
+ */
 export function languageOf(value: string): Language | null {
   const v = value.trim().toLowerCase();
   if (!v) return LANGUAGES[0];
-  return LANGUAGES.find((l) => l.code === v || l.polycom.toLowerCase() === v) ?? null;
+  const exact = LANGUAGES.find((l) => l.code === v || l.polycom.toLowerCase() === v);
+  if (exact) return exact;
+  const family = v.split('_')[0];
+  return LANGUAGES.find((l) => l.polycom.toLowerCase().split('_')[0] === family) ?? null;
 }
 
 export function setLanguage(language: Language): void {
