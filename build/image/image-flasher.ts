@@ -96,11 +96,15 @@ export function eraseMtd(device: string): void {
   execFileSync('flash_erase', ['-q', device, '0', '0'], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-/** Copy a RAUC bundle to a running board and install it there (`rauc install` into the inactive slot). */
-export function installOverSsh(file: string, destination: string, log: (line: string) => void): void {
+/**
+ * Copy a RAUC bundle to a running board and install it there (`rauc install` into the inactive slot).
+ * `sshOptions` ("Port=2222", "IdentityFile=~/.ssh/board") go to both scp and ssh as `-o` options.
+ */
+export function installOverSsh(file: string, destination: string, log: (line: string) => void, sshOptions: string[] = []): void {
   const remote = '/tmp/phone-update.raucb';
+  const options = sshOptions.flatMap((o) => ['-o', o]);
   log(`copying ${file} to ${destination}:${remote}`);
-  execFileSync('scp', ['-q', file, `${destination}:${remote}`], { stdio: 'inherit' });
+  execFileSync('scp', ['-q', ...options, file, `${destination}:${remote}`], { stdio: 'inherit' });
   log(`rauc install on ${destination}`);
-  execFileSync('ssh', [destination, 'rauc', 'install', remote, '&&', 'rm', '-f', remote, '&&', 'rauc', 'status'], { stdio: 'inherit' });
+  execFileSync('ssh', [...options, destination, 'rauc', 'install', remote, '&&', 'rm', '-f', remote, '&&', 'rauc', 'status'], { stdio: 'inherit' });
 }

@@ -31,6 +31,12 @@ export interface GuestOptions {
   cpus?: number;
   /** Every console line as it arrives (the guest's serial port). */
   onConsole?: (line: string) => void;
+  /**
+   * User-mode networking (slirp) with these TCP ports of 127.0.0.1 on the host forwarded to the guest.
+   * `restrict=on`: the guest reaches no network but the forwards. In the guest: `modprobe virtio_net`,
+   * eth0 up with 10.0.2.15/24 (slirp's address for it).
+   */
+  tcpForwards?: { hostPort: number; guestPort: number }[];
 }
 
 export interface GuestRun {
@@ -79,6 +85,10 @@ export function startGuest(o: GuestOptions): RunningGuest {
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${resultsDir},mount_tag=results,security_model=none`,
   ];
+  if (o.tcpForwards) {
+    const forwards = o.tcpForwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
+    args.push('-netdev', `user,id=n0,restrict=on${forwards}`, '-device', 'virtio-net-pci,netdev=n0');
+  }
   for (const disk of o.disks ?? []) args.push('-drive', `file=${disk},format=raw,if=virtio,cache=writethrough`);
   const qemu = spawn(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 

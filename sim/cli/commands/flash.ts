@@ -16,7 +16,8 @@ export function flashCommand(): Command {
     .option('--device <path>', 'block device (/dev/sdX, an SD card) or image file to write')
     .option('--mtd <dev>', 'MTD character device (/dev/mtdN): erased, written, read back')
     .option('--ssh <user@host>', 'running board: the RAUC bundle is copied and installed with rauc install')
-    .action((file: string, opts: { board: string; device?: string; mtd?: string; ssh?: string }) => {
+    .option('--ssh-option <key=value>', 'with --ssh: an ssh_config option for scp and ssh (-o), e.g. Port=2222 or IdentityFile=PATH; repeatable', (o: string, all: string[]) => [...all, o], [] as string[])
+    .action((file: string, opts: { board: string; device?: string; mtd?: string; ssh?: string; sshOption: string[] }) => {
       if (!isBoardId(opts.board)) throw new Error(`unknown board "${opts.board}" (known: ${Object.keys(BOARDS).join(', ')})`);
       const targets = [opts.device, opts.mtd, opts.ssh].filter((t) => t !== undefined);
       if (targets.length !== 1) throw new Error('give exactly one of --device, --mtd, --ssh');
@@ -25,7 +26,7 @@ export function flashCommand(): Command {
       if (mismatch) throw new Error(`refusing ${file}: ${mismatch}`);
       if (opts.ssh) {
         if (image.kind !== 'rauc-bundle') throw new Error(`--ssh installs a RAUC bundle (${file}.raucb from phone image), not a board image`);
-        installOverSsh(file, opts.ssh, (l) => console.error(`phone flash: ${l}`));
+        installOverSsh(file, opts.ssh, (l) => console.error(`phone flash: ${l}`), opts.sshOption);
         return;
       }
       if (image.kind !== 'board-image') throw new Error(`${file} is a RAUC bundle: install it with --ssh on a running board, or flash the board image`);
