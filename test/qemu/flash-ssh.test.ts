@@ -20,6 +20,7 @@ import { generateSigningKey } from '../../build/image/signing-key';
 import { DEFAULT_IMAGE } from '../../sim/phone';
 import { startGuest, type GuestRun } from './guest';
 import { reportGuestRun, requireGuest } from './guest-session';
+import { dbusConf, raucSystemConf } from './rauc-system-conf';
 
 const BOARD = 'desk-500';
 const SLOT_BYTES = 40 * 1024 * 1024;
@@ -33,21 +34,8 @@ const ctx = {
 };
 const flashSsh = suite('phone flash --ssh to sshd and RAUC in the guest');
 
-function systemConf(dir: string): string {
-  return [
-    '[system]', `compatible=deskphone-${BOARD}`, 'bootloader=custom', 'mountprefix=/run/rauc-mnt', 'statusfile=/run/rauc.status', '',
-    '[handlers]', `bootloader-custom-backend=${dir}/backend.sh`, '',
-    '[keyring]', `path=${dir}/keyring.pem`, '',
-    '[slot.appfs.0]', 'device=/dev/vda', 'type=raw', 'bootname=A', '',
-    '[slot.appfs.1]', 'device=/dev/vdb', 'type=raw', 'bootname=B', '',
-  ].join('\n');
-}
-
 // The system bus at its standard address: `rauc` run by an ssh session finds it without any environment.
-const DBUS_CONF = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>system</type><listen>unix:path=/run/dbus/system_bus_socket</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_type="method_call"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
-`;
+const DBUS_CONF = dbusConf('/run/dbus/system_bus_socket');
 
 /** sshd reads only the test's files: host key, authorized_keys, no PAM (the host root is read-only in the guest). */
 function sshdConfig(dir: string): string {
@@ -130,7 +118,7 @@ flashSsh.before(async () => {
 
   fs.writeFileSync(path.join(d, 'slotA.img'), Buffer.alloc(SLOT_BYTES, 0x41));
   fs.writeFileSync(path.join(d, 'slotB.img'), Buffer.alloc(SLOT_BYTES, 0));
-  fs.writeFileSync(path.join(d, 'system.conf'), systemConf(d));
+  fs.writeFileSync(path.join(d, 'system.conf'), raucSystemConf(BOARD, d));
   fs.writeFileSync(path.join(d, 'dbus.conf'), DBUS_CONF);
   fs.copyFileSync(path.join(REPO, 'systemd', 'rauc-boot-backend'), path.join(d, 'rauc-boot-backend'));
   fs.writeFileSync(path.join(d, 'backend.sh'), `#!/bin/sh\nPHONE_BOOT_STATE=${d}/slot.env exec /bin/sh ${d}/rauc-boot-backend "$@"\n`, { mode: 0o755 });

@@ -39,6 +39,7 @@ import { reportGuestRun, requireGuest } from './guest-session';
 import { mtdramScript } from './mtd-setup';
 import { writeTestBoardFile } from './test-board-file';
 import { vfbMode } from './vfb-setup';
+import { dbusConf, raucSystemConf } from './rauc-system-conf';
 
 const BOARD = 'desk-500';
 const SLOT_BYTES = 40 * 1024 * 1024;
@@ -66,20 +67,7 @@ rauc.before(async () => {
 });
 rauc.after(() => fs.rmSync(ctx.dir, { recursive: true, force: true }));
 
-function systemConf(dir: string): string {
-  return [
-    '[system]', `compatible=deskphone-${BOARD}`, 'bootloader=custom', 'mountprefix=/run/rauc-mnt', 'statusfile=/run/rauc.status', '',
-    '[handlers]', `bootloader-custom-backend=${dir}/backend.sh`, '',
-    '[keyring]', `path=${dir}/keyring.pem`, '',
-    '[slot.appfs.0]', 'device=/dev/vda', 'type=raw', 'bootname=A', '',
-    '[slot.appfs.1]', 'device=/dev/vdb', 'type=raw', 'bootname=B', '',
-  ].join('\n');
-}
-
-const DBUS_CONF = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>system</type><listen>unix:path=/run/rauc-test-bus</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_type="method_call"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
-`;
+const DBUS_CONF = dbusConf('/run/rauc-test-bus');
 
 /** The guest's boot stage and RAUC service; `steps` then run with $R the results dir. Each `out NAME CMD` keeps CMD's output in $R/NAME.out. */
 function session(dir: string, steps: string[]): string {
@@ -142,7 +130,7 @@ async function runSessions(): Promise<void> {
 
   fs.writeFileSync(path.join(d, 'slotA.img'), Buffer.alloc(SLOT_BYTES, 0x41));
   fs.writeFileSync(path.join(d, 'slotB.img'), Buffer.alloc(SLOT_BYTES, 0));
-  fs.writeFileSync(path.join(d, 'system.conf'), systemConf(d));
+  fs.writeFileSync(path.join(d, 'system.conf'), raucSystemConf(BOARD, d));
   fs.writeFileSync(path.join(d, 'dbus.conf'), DBUS_CONF);
   fs.copyFileSync(path.resolve(__dirname, '..', '..', 'systemd', 'rauc-boot-backend'), path.join(d, 'rauc-boot-backend'));
   fs.writeFileSync(path.join(d, 'backend.sh'), `#!/bin/sh\nPHONE_BOOT_STATE=${d}/slot.env exec /bin/sh ${d}/rauc-boot-backend "$@"\n`, { mode: 0o755 });
