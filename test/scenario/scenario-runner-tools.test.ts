@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { boardProfile } from '../../hal/boards';
 import { loadScenarioFile, prepareScenario } from '../../sim/scenario/loader';
 import { summary } from '../../sim/scenario/report';
 import { runScenario, type StepProgress } from '../../sim/scenario/runner';
@@ -94,7 +95,7 @@ test('progress per step while it runs; on failure screenshot, text model, flash 
   assert.equal(r.failureArtifacts.map((f) => path.relative(dir, f)).sort(), ['flash.img', 'log.txt', 'screen.png', 'screen.txt']);
   assert.is(fs.readFileSync(path.join(dir, 'screen.png')).subarray(1, 4).toString(), 'PNG');
   assert.match(fs.readFileSync(path.join(dir, 'screen.txt'), 'utf8'), '── screen idle');
-  assert.is(fs.statSync(path.join(dir, 'flash.img')).size, (32 + 512 + 512) * 1024, 'the whole desk-99 flash');
+  assert.is(fs.statSync(path.join(dir, 'flash.img')).size, boardProfile('desk-99').flash.partitions.reduce((sum, p) => sum + p.size, 0), 'the whole desk-99 flash');
   assert.match(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8'), 'boot: firmware');
   assert.match(summary([r]), /saved for the failure:\n.*short-name\/failed-step-3\//);
 });

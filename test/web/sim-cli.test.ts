@@ -70,7 +70,7 @@ test('bad flash images are refused with a clear message and exit 1, files untouc
   const corrupt = file('corrupt.img', Buffer.alloc(12_345, 0xa5));
   const empty = file('empty.img', Buffer.alloc(0));
   const folder = file('folder.img', null);
-  const desk99 = file('desk99.img', Buffer.alloc((32 + 512 + 512) * 1024, 0xff));
+  const desk99 = file('desk99.img', Buffer.alloc(boardProfile('desk-99').flash.partitions.reduce((sum, p) => sum + p.size, 0), 0xff));
   const keys = file('keys.img', Buffer.alloc(DESK500_FLASH_BYTES, 0xff));
   fs.writeFileSync(keys + '.keys.json', '{garbage');
   const runs = await Promise.all([
