@@ -15,10 +15,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { BOARDS } from '../hal/boards';
 import { FileStore } from '../firmware/storage/file-store';
-import { StorageFullError } from '../firmware/storage/errors';
 import { Keystore, NodeCryptoEngine } from '../sim/devices/crypto';
 import { VirtualFlash } from '../sim/devices/flash';
 import { createPhone } from '../sim/phone';
+import { fullImage } from './store.bench';
 import type { EngineKind } from '../sim/phone-api';
 import { quickJsModule } from '../sim/host/quickjs-engine';
 import * as esbuild from 'esbuild';
@@ -27,26 +27,6 @@ const desk500 = BOARDS['desk-500'];
 const RUNS = 5;
 
 /** A desk-500 image whose fs the store refuses more writes to (mixed sizes, churn, appends: as bench/store.bench.ts). */
-function fullImage(dir: string): string {
-  const flash = new VirtualFlash(desk500.flash);
-  const ks = new Keystore();
-  const store = FileStore.mount(flash.open('fs'), new NodeCryptoEngine(ks));
-  const classes = ['config', 'directory', 'callLists', 'logs'] as const;
-  try {
-    for (let i = 0; ; i++) {
-      const cls = classes[i % classes.length];
-      store.write(`${cls}/f${i % 400}`, new Uint8Array(200 + ((i * 7919) % 9000)).fill(0x30 + (i % 40)), { cls });
-      if (i % 5 === 0) store.append(`${cls}/log`, new Uint8Array(180).fill(0x61), { cls });
-    }
-  } catch (e) {
-    if (!(e instanceof StorageFullError)) throw e;
-  }
-  const file = path.join(dir, 'full.img');
-  fs.writeFileSync(file, flash.image());
-  ks.save(file + '.keys.json');
-  return file;
-}
-
 async function bootMs(engine: EngineKind, image: string | null, dir: string): Promise<number> {
   let copy: string | undefined;
   if (image) {
@@ -119,7 +99,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function measureMountShare(): Promise<{ boots: Record<EngineKind, { bootMs: number; mountMs: number; hostMountMs: number }>; vm: VmMount }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mount-share-'));
   try {
-    const image = fullImage(dir);
+    const image = fullImage(dir).file;
     const bytes = fs.readFileSync(image);
     const crypto = new NodeCryptoEngine(Keystore.load(image + '.keys.json'));
     const t0 = process.hrtime.bigint();

@@ -97,7 +97,7 @@ function amplification(): void {
 }
 
 /** Fill the fs partition of a desk-500 image until the store refuses more; returns the image file. */
-function fullImage(dir: string): { file: string; files: number; liveBytes: number; hostMountMs: number } {
+export function fullImage(dir: string): { file: string; files: number; liveBytes: number; hostMountMs: number } {
   const flash = new VirtualFlash(desk500.flash);
   const ks = new Keystore();
   const crypto = new NodeCryptoEngine(ks);

@@ -22,6 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KeyStorage } from '../../sim/devices/crypto';
+import { syncDirectory, writeNewFileSynced } from './durable-file';
 
 const KEY_SUFFIX = '.key';
 const TEMP_SUFFIX = '.tmp';
@@ -65,13 +66,7 @@ export class DirectoryKeystore implements KeyStorage {
     const file = this.fileOf(name);
     const temp = file + TEMP_SUFFIX;
     wipeAndUnlink(temp);
-    const fd = fs.openSync(temp, 'wx', 0o600);
-    try {
-      for (let done = 0; done < key.length;) done += fs.writeSync(fd, key, done, key.length - done);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeNewFileSynced(temp, key, 0o600);
     fs.renameSync(temp, file);
     syncDirectory(this.dir);
     this.keys.set(name, Buffer.from(key));
@@ -132,11 +127,3 @@ function wipeAndUnlink(file: string): void {
   fs.unlinkSync(file);
 }
 
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}

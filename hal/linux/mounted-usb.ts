@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Usb } from '../contract';
+import { syncDirectory, writeNewFileSynced } from './durable-file';
 
 export class MountedUsb implements Usb {
   private readonly mountPoint: string;
@@ -46,20 +47,9 @@ export class MountedUsb implements Usb {
     const temp = path.join(this.mountPoint, `.${name}.tmp`);
     try {
       fs.rmSync(temp, { force: true });
-      const fd = fs.openSync(temp, 'wx');
-      try {
-        for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      writeNewFileSynced(temp, bytes);
       fs.renameSync(temp, target);
-      const dir = fs.openSync(this.mountPoint, 'r');
-      try {
-        fs.fsyncSync(dir);
-      } finally {
-        fs.closeSync(dir);
-      }
+      syncDirectory(this.mountPoint);
     } catch (e) {
       fs.rmSync(temp, { force: true });
       const code = (e as NodeJS.ErrnoException).code;
