@@ -136,6 +136,7 @@ export interface Crypto {
    * not of `algorithm`. Firmware update files are checked this way.
    */
   verify(algorithm: SignatureAlgorithm, publicKeyDer: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
+
 }
 
 /** Signature schemes of `Crypto.verify`. */
@@ -438,6 +439,54 @@ export interface Ldap {
   search(request: LdapSearchRequest): Promise<LdapEntry[]>;
 }
 
+// ───────────────────────────── HTTP server ─────────────────────────────
+
+/** One request to the phone's own web server (Web Configuration Utility), parsed by the host. */
+export interface HttpServerRequest {
+  method: string;
+  /** Path and query exactly as sent (`/status?x=1`), not decoded. */
+  target: string;
+  /** Header names lower-cased; a repeated header joined with ', ' (`cookie` with '; '). */
+  headers: Record<string, string>;
+  /** The body; a longer one than `maxBodyBytes` is answered 413 by the host without calling the firmware. */
+  body: Uint8Array;
+  /** Came over TLS. */
+  secure: boolean;
+  /** Peer IP address (audit lines, throttling). */
+  remoteAddress: string;
+}
+
+export interface HttpServerResponse {
+  status: number;
+  /** Header names as sent; `set-cookie` may carry several cookies separated by '\n'. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface HttpServeOptions {
+  /** Plain HTTP port as configured (`httpd.cfg.port`); 0: no plain listener. A host may map it (the simulator takes a free 127.0.0.1 port). */
+  httpPort: number;
+  /** HTTPS port as configured (`httpd.cfg.secureTunnelPort`); 0: none. Mapped likewise. */
+  httpsPort: number;
+  /** Certificate chain (PEM, leaf first) and the crypto device's signing key of the leaf. Required when `httpsPort` is not 0. */
+  tls?: { certificatePem: string; keyName: string };
+  /** Request bodies beyond this many bytes are refused by the host (413). */
+  maxBodyBytes: number;
+}
+
+/**
+ * The phone's own HTTP/HTTPS server. The host owns sockets, TLS and HTTP
+ * parsing; the firmware renders every answer. `serve` replaces what was served
+ * (new ports, new certificate); it resolves once listening and rejects with an
+ * Error whose message starts with `in-use`, `tls` or `io`.
+ */
+export interface HttpServer {
+  /** `respond` exactly once per request, possibly later (after a flash write or a download). */
+  serve(options: HttpServeOptions, handler: (request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void): Promise<void>;
+  /** Stop listening and drop open connections (`httpd.enabled` turned 0). */
+  stop(): void;
+}
+
 // ───────────────────────────── USB ─────────────────────────────
 
 export interface Usb {
@@ -501,6 +550,8 @@ export interface Hal {
   runtime?: Runtime;
   /** Datagram client of the network stack (SNTP, remote syslog over UDP); absent on a board without one. */
   udp?: Udp;
+  /** The phone's own web server; absent on a board without one. */
+  httpServer?: HttpServer;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */
