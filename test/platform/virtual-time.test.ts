@@ -1,6 +1,6 @@
 /**
  * Virtual time on a running phone: advance(ms) fires the firmware's timers in
- * order, long spans run fast and identically every time, and wall-clock
+ * order, long spans run identically every time, and wall-clock
  * jumps (NTP, manual set) show up at the next clock tick.
  */
 import { test } from 'uvu';
@@ -11,18 +11,17 @@ import { bootPhone } from '../helpers/sim';
 
 const DAY = 24 * 3600 * 1000;
 
-async function runFor(engine: EngineKind, ms: number): Promise<{ screen: ScreenText; log: string[]; blits: number; elapsed: number }> {
+async function runFor(engine: EngineKind, ms: number): Promise<{ screen: ScreenText; log: string[]; blits: number }> {
   const phone = await bootPhone({ board: 'desk-99', engine });
   try {
-    const t0 = Date.now();
     await phone.advance(ms);
-    return { screen: phone.screen(), log: phone.log(), blits: phone.devices.display.blits, elapsed: Date.now() - t0 };
+    return { screen: phone.screen(), log: phone.log(), blits: phone.devices.display.blits };
   } finally {
     phone.dispose();
   }
 }
 
-test('30 days of virtual time run in seconds and give the same result twice (Node engine)', async () => {
+test('30 days of virtual time give the same result twice (Node engine; its speed is a bench figure, days30)', async () => {
   const a = await runFor('node', 30 * DAY);
   const b = await runFor('node', 30 * DAY);
   assert.is(a.screen.lines[0], 'Saturday, 31 January');
@@ -31,7 +30,6 @@ test('30 days of virtual time run in seconds and give the same result twice (Nod
   assert.equal(a.screen, b.screen);
   assert.equal(a.log.map((l) => l.replace(/\(\d+ ms\)/, '')), b.log.map((l) => l.replace(/\(\d+ ms\)/, '')));
   assert.is(a.blits, b.blits);
-  assert.ok(a.elapsed < 10_000 && b.elapsed < 10_000, `${a.elapsed} / ${b.elapsed} ms`);
 });
 
 test('QuickJS and Node agree after 2 days of virtual time, minute by minute', async () => {
