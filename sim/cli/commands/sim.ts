@@ -12,6 +12,9 @@ import { BOARDS } from '../../../hal/boards';
 import { DEFAULT_IMAGE, FlashImageError, createPhone, type Phone } from '../../phone';
 import type { EngineKind } from '../../phone-api';
 import { RealtimePacer } from '../../realtime-pacer';
+import { ROOT } from '../../../build/image-banner';
+import { loadFirmwareImage } from '../../host/firmware-image-cache';
+import { FirmwareReloader } from '../../host/firmware-reloader';
 import { startWebServer, type WebServer } from '../../web/server';
 import { formatScreen } from '../screen-text';
 import { CallWatcher, TERMINAL_COMMANDS, runTerminalCommand } from '../terminal';
@@ -34,6 +37,8 @@ interface SimOptions {
   quiet?: boolean;
   /** Unset: a prompt when stdin is a terminal. */
   prompt?: boolean;
+  /** Rebuild the image on a change under firmware/ and reboot the phone on it. */
+  watch?: boolean;
 }
 
 export function simCommand(): Command {
@@ -52,6 +57,7 @@ export function simCommand(): Command {
     .option('--mac <mac>', 'the phone\'s MAC address, e.g. 00:04:f2:12:34:56 (default: the board profile\'s); names its provisioning files <mac>.cfg')
     .option('-t, --time <when>', 'the phone\'s wall clock at power-on: an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"', 'now')
     .option('-q, --quiet', 'terminal mode: print only what commands answer (no log lines, no screen on every change)')
+    .option('-w, --watch', 'rebuild the image (--image) when a file under firmware/ changes and reboot the phone on it, keeping its flash')
     .option('--prompt', 'terminal mode: show a "phone>" prompt (default when stdin is a terminal)')
     .option('--no-prompt', 'terminal mode: no prompt')
     .addHelpText('after', TERMINAL_COMMANDS)
@@ -103,11 +109,13 @@ async function runSim(opts: SimOptions): Promise<void> {
   pacer.start();
 
   let web: WebServer | null = null;
+  const reloader = opts.watch ? watchFirmware(phone, pacer, path.resolve(opts.image)) : null;
   // Ctrl-C saves the flash from here on, before the ready line tells anyone the phone is up.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    reloader?.close();
     await pacer.stop();
     await web?.close();
     // The terminal user's last look at the phone.
@@ -161,6 +169,35 @@ async function runSim(opts: SimOptions): Promise<void> {
     });
     if (prompt) rl.prompt();
   }
+}
+
+/** `--watch`: each saved change under firmware/ rebuilds `imagePath` and reboots the phone on it (flash kept). */
+function watchFirmware(phone: Phone, pacer: RealtimePacer, imagePath: string): FirmwareReloader {
+  const folder = path.join(ROOT, 'firmware');
+  console.log(`phone sim: watching ${path.relative(process.cwd(), folder) || folder} for changes (rebuilds ${path.relative(process.cwd(), imagePath)})`);
+  return new FirmwareReloader({
+    folders: [folder],
+    rebuild: async () => {
+      // Loaded only with --watch: esbuild is not needed to run a phone.
+      const { buildFirmware } = await import('../../../build/bundle');
+      await buildFirmware(imagePath);
+      return loadFirmwareImage(imagePath);
+    },
+    onImage: async (image, { changedAt, builtAt }) => {
+      if (image.build && image.build.hash === phone.build?.hash) {
+        console.log(`phone sim: rebuilt in ${Math.round(builtAt - changedAt)} ms: same code as running (${image.build.hash}), no reboot`);
+        return;
+      }
+      await pacer.run(() => phone.reloadImage(image));
+      const done = performance.now();
+      const b = image.build;
+      console.log(`phone sim: rebuilt ${b?.version ?? ''} ${b?.hash ?? ''} in ${Math.round(builtAt - changedAt)} ms, rebooted on it in ${Math.round(done - builtAt)} ms (${Math.round(done - changedAt)} ms from the change; flash kept)`);
+    },
+    onError: (e) => {
+      const errors = 'errors' in e ? (e as unknown as { errors: { text: string; location?: { file: string; line: number } }[] }).errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`) : [e.message];
+      console.error(`phone sim: rebuild failed, the phone keeps running the last good image:\n  ${errors.join('\n  ')}`);
+    },
+  });
 }
 
 /** `--time`: "now" (the host's clock, to the second) or an ISO 8601 time. */

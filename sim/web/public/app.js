@@ -133,6 +133,19 @@ function renderState(s) {
   el.textContent = s.state;
   el.className = `badge ${s.state}`;
   $('#boot-info').textContent = `boot #${s.bootCount}, reason ${s.bootReason}`;
+  renderBuild(s.build);
+}
+
+/** Which firmware build runs: version, code hash and build time (changes on a `phone sim --watch` reload). */
+function renderBuild(b) {
+  const el = $('#build-info');
+  if (!b) {
+    el.textContent = '';
+    return;
+  }
+  const when = b.builtAt ? ` built ${new Date(b.builtAt).toLocaleTimeString()}` : '';
+  el.textContent = `firmware ${b.version || '?'} · ${b.hash}${when}`;
+  el.dataset.hash = b.hash;
 }
 
 // ── far end ──
