@@ -4,10 +4,11 @@
  * UI drive: ring the phone, answer, be busy, forward, hang up, send NOTIFY.
  * Delays run on the virtual clock.
  */
-import type { Line, LineEvent, Party, SipAccount } from '../../hal/contract';
+import type { CallEndCause, Line, LineEvent, Party, SipAccount } from '../../hal/contract';
 import type { FarEnd, FarEndBehaviour, FarEndCall } from '../phone-api';
 import type { VirtualClock } from './clock';
 import { VirtualRegistrar } from './registrar';
+import type { NetworkMember, VirtualSipNetwork } from './sip-network';
 
 interface CallState extends FarEndCall {
   party: Party;
@@ -23,6 +24,8 @@ export class VirtualLine implements Line {
   /** Registration refresh timer of each line the firmware registered. */
   private readonly refreshTimers = new Map<number, number>();
   readonly registrar = new VirtualRegistrar();
+  /** Set when the phone is on a virtual SIP network with other phones (sim/devices/sip-network.ts). */
+  private network: { net: VirtualSipNetwork; member: NetworkMember } | null = null;
 
   /** The other side of the wire, for tests, scenarios and the browser UI. */
   readonly farEnd: FarEnd;
@@ -68,6 +71,8 @@ export class VirtualLine implements Line {
     if (!target.trim()) throw new Error('dial: empty target');
     const call = this.newCall('outgoing', { address: target, name: '' });
     this.later(call, 0, () => this.emit({ type: 'ringing', callId: call.callId }));
+    // Another phone of the network takes the call; the scripted far end takes the rest.
+    if (this.network?.net.dialed(this.network.member, call.callId, target)) return call.callId;
     const b = this.behaviours.find((x) => x.target === target) ?? this.behaviours.find((x) => x.target === '*');
     if (b) this.later(call, b.afterMs ?? 0, () => this.perform(call, b));
     return call.callId;
@@ -78,6 +83,7 @@ export class VirtualLine implements Line {
     if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`answer: call ${callId} is not ringing in`);
     call.state = 'connected';
     this.emit({ type: 'connected', callId, remote: call.party });
+    this.network?.net.answered(this.network.member, callId);
   }
 
   async reject(callId: string, sipCode = 486): Promise<void> {
@@ -95,10 +101,12 @@ export class VirtualLine implements Line {
     if (call.state !== 'connected' && call.state !== 'held') throw new Error(`hold: call ${callId} is not connected`);
     call.state = on ? 'held' : 'connected';
     this.emit(on ? { type: 'held', callId, byRemote: false } : { type: 'resumed', callId, byRemote: false });
+    this.network?.net.held(this.network.member, callId, on);
   }
 
   async transfer(callId: string, target: string): Promise<void> {
     const call = this.live(callId);
+    this.network?.net.transferred(this.network.member, callId, target);
     this.emit({ type: 'transferred', callId, target });
     this.end(call, 'transferred');
   }
@@ -106,6 +114,7 @@ export class VirtualLine implements Line {
   async attendedTransfer(callId: string, consultCallId: string): Promise<void> {
     const call = this.live(callId);
     const consult = this.live(consultCallId);
+    this.network?.net.attended(this.network.member, callId, consultCallId);
     this.emit({ type: 'transferred', callId, target: consult.party.address });
     this.end(call, 'transferred');
     this.end(consult, 'transferred');
@@ -114,6 +123,7 @@ export class VirtualLine implements Line {
   async forward(callId: string, target: string): Promise<void> {
     const call = this.live(callId);
     if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`forward: call ${callId} is not ringing in`);
+    this.network?.net.forwarded(this.network.member, callId, target);
     this.emit({ type: 'forwarded', callId, target });
     this.end(call, 'forwarded', 302);
   }
@@ -165,9 +175,67 @@ export class VirtualLine implements Line {
 
   detach(): void {
     this.handler = null;
+    // The phone went away (power, reboot): its calls end at the other phones too.
+    if (this.network) for (const c of this.callStates.values()) if (c.state !== 'ended') this.network.net.ended(this.network.member, c.callId, 'local-hangup');
     for (const line of [...this.refreshTimers.keys()]) this.stopRefresh(line);
     for (const c of this.callStates.values()) for (const t of c.timers) this.clock.clearTimer(t);
     this.callStates.clear();
+  }
+
+  // ── the other phone's side, relayed by the SIP network ──
+
+  attachNetwork(net: VirtualSipNetwork, member: NetworkMember): void {
+    this.network = { net, member };
+  }
+
+  isLive(callId: string): boolean {
+    const call = this.callStates.get(callId);
+    return call !== undefined && call.state !== 'ended';
+  }
+
+  /** Another phone calls this one. */
+  peerRing(from: Party): string {
+    return this.ring(from.address, from.name);
+  }
+
+  /** The other phone answered (or, after a transfer, the new party did). */
+  peerAnswered(callId: string, party: Party): void {
+    const call = this.callStates.get(callId);
+    if (!call || call.state === 'ended') return;
+    call.party = party;
+    call.remote = party.address;
+    call.state = 'connected';
+    this.emit({ type: 'connected', callId, remote: party });
+  }
+
+  peerEnded(callId: string, cause: CallEndCause, sipCode?: number): void {
+    const call = this.callStates.get(callId);
+    if (call) this.end(call, call.direction === 'incoming' && call.state === 'ringing' && cause === 'remote-hangup' ? 'cancelled' : cause, sipCode);
+  }
+
+  peerHeld(callId: string, on: boolean): void {
+    if (this.isLive(callId)) this.emit(on ? { type: 'held', callId, byRemote: true } : { type: 'resumed', callId, byRemote: true });
+  }
+
+  /** The other phone transferred this call (REFER): `target` is the new party, ringing or connected next. */
+  peerTransferring(callId: string, target: string): void {
+    if (this.isLive(callId)) this.emit({ type: 'transferred', callId, target });
+  }
+
+  /** Connected to a new party after a transfer. */
+  peerReconnected(callId: string, party: Party, announce = true): void {
+    if (!this.isLive(callId)) return;
+    if (announce) this.emit({ type: 'transferred', callId, target: party.address });
+    this.peerAnswered(callId, party);
+  }
+
+  /** The phone this call rang forwarded it (302): it rings `target` now. */
+  peerForwarded(callId: string, target: string): void {
+    const call = this.callStates.get(callId);
+    if (!call || call.state === 'ended') return;
+    this.emit({ type: 'forwarded', callId, target });
+    call.party = { address: target, name: '' };
+    call.remote = target;
   }
 
   // ── internals ──
@@ -230,6 +298,8 @@ export class VirtualLine implements Line {
     call.state = 'ended';
     for (const t of call.timers) this.clock.clearTimer(t);
     this.emit({ type: 'ended', callId: call.callId, cause, ...(sipCode ? { sipCode } : {}) });
+    // A bridged call: the other phone hears it (a no-op once the network unlinked the call).
+    this.network?.net.ended(this.network.member, call.callId, cause, sipCode);
   }
 
   private later(call: CallState, ms: number, fn: () => void): void {
