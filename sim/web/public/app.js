@@ -39,7 +39,7 @@ const MAX_LOG_LINES = 3000;
 
 // A user action's error stays shown until the next user action; background reads (wear map) leave it alone.
 async function api(method, path, body, { background = false } = {}) {
-  const res = await fetch(path, {
+  const res = await fetch(phoneUrl(path), {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
@@ -118,7 +118,7 @@ function renderLeds(leds) {
 
 function renderScreen(screen, frame) {
   screenModel = screen;
-  $('#screen').src = `/api/screen.png?frame=${frame}`;
+  $('#screen').src = phoneUrl(`/api/screen.png?frame=${frame}`);
   document.querySelectorAll('#soft-keys button').forEach((b, i) => {
     b.textContent = (screen.softKeys && screen.softKeys[i]) || '';
   });
@@ -315,7 +315,7 @@ document.addEventListener('keydown', (ev) => {
 // ── live updates ──
 
 function connect() {
-  const events = new EventSource('/api/events');
+  const events = new EventSource(phoneUrl('/api/events'));
   events.addEventListener('open', () => {
     $('#connection').textContent = 'live';
     $('#connection').className = 'badge running';
@@ -328,7 +328,8 @@ function connect() {
     const s = JSON.parse(ev.data);
     board = s.board;
     $('#board-name').textContent = `${s.board.model} (${s.board.id}, ${s.board.display.width}×${s.board.display.height} ${s.board.display.format}) · ${s.engine}`;
-    document.title = `${s.board.model} — desk phone simulator`;
+    document.title = `${CURRENT_PHONE ? `Phone ${CURRENT_PHONE}: ` : ''}${s.board.model} — desk phone simulator`;
+    $('#download-logs').href = phoneUrl('/api/logs.tgz');
     buildKeys(s.board.keys);
     renderScreen(s.screen, s.frame);
     renderState(s);
