@@ -37,11 +37,11 @@ if (chromiumAvailable('phones-ui.test.ts')) {
   });
 
   test('the API lists the phones and ?phone=NAME chooses one; an unknown name is a 404', async ({ web }) => {
-    const list = await (await fetch(`${web.url}api/phones`)).json();
+    const list = await (await fetch(`${web.url}api/phones`)).json() as { phones: { name: string; extension: string }[] };
     assert.equal(list.phones.map((p: { name: string; extension: string }) => `${p.name}=${p.extension}`), ['A=1001', 'B=1002']);
     const missing = await fetch(`${web.url}api/state?phone=Z`);
     assert.is(missing.status, 404);
-    assert.match((await missing.json()).error, /no phone "Z" \(phones: A, B\)/);
+    assert.match(((await missing.json()) as { error: string }).error, /no phone "Z" \(phones: A, B\)/);
   });
 
   test('phone A dials 1002 with clicks; on phone B\'s tab the call rings and Answer connects both', async ({ browser, phones }) => {
