@@ -10,6 +10,16 @@ import type { VirtualClock } from './clock';
 import { VirtualRegistrar } from './registrar';
 import type { NetworkMember, VirtualSipNetwork } from './sip-network';
 
+/** One line trace entry: an event the line sent the phone, or a request the phone made of its line. */
+export interface LineTrace {
+  direction: 'to-phone' | 'from-phone';
+  /** Event type (`incoming`, `ended`, …) or request (`dial`, `hold`, …). */
+  what: string;
+  callId?: string;
+  /** The rest, as text: target, cause, state. */
+  detail: string;
+}
+
 interface CallState extends FarEndCall {
   party: Party;
   timers: number[];
@@ -26,6 +36,7 @@ export class VirtualLine implements Line {
   readonly registrar = new VirtualRegistrar();
   /** Set when the phone is on a virtual SIP network with other phones (sim/devices/sip-network.ts). */
   private network: { net: VirtualSipNetwork; member: NetworkMember } | null = null;
+  private readonly traceListeners: ((t: LineTrace) => void)[] = [];
 
   /** The other side of the wire, for tests, scenarios and the browser UI. */
   readonly farEnd: FarEnd;
@@ -54,6 +65,7 @@ export class VirtualLine implements Line {
 
   /** Registering takes one tick of virtual time; a bound line refreshes before it expires (as a SIP stack does). */
   async register(account: SipAccount): Promise<void> {
+    this.traced('register', undefined, `line ${account.line} ${account.address}`);
     this.stopRefresh(account.line);
     this.clock.setTimer(0, () => {
       this.emit({ type: 'registration', line: account.line, state: 'registering' });
@@ -62,12 +74,14 @@ export class VirtualLine implements Line {
   }
 
   async unregister(line: number): Promise<void> {
+    this.traced('unregister', undefined, `line ${line}`);
     this.stopRefresh(line);
     this.registrar.unregister(line);
     this.clock.setTimer(0, () => this.emit({ type: 'registration', line, state: 'unregistered' }));
   }
 
   async dial(target: string): Promise<string> {
+    this.traced('dial', undefined, target);
     if (!target.trim()) throw new Error('dial: empty target');
     const call = this.newCall('outgoing', { address: target, name: '' });
     this.later(call, 0, () => this.emit({ type: 'ringing', callId: call.callId }));
@@ -79,6 +93,7 @@ export class VirtualLine implements Line {
   }
 
   async answer(callId: string): Promise<void> {
+    this.traced('answer', callId, '');
     const call = this.live(callId);
     if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`answer: call ${callId} is not ringing in`);
     call.state = 'connected';
@@ -87,16 +102,19 @@ export class VirtualLine implements Line {
   }
 
   async reject(callId: string, sipCode = 486): Promise<void> {
+    this.traced('reject', callId, String(sipCode));
     const call = this.live(callId);
     this.end(call, 'rejected', sipCode);
   }
 
   async hangup(callId: string): Promise<void> {
+    this.traced('hangup', callId, '');
     const call = this.live(callId);
     this.end(call, call.state === 'ringing' && call.direction === 'outgoing' ? 'cancelled' : 'local-hangup');
   }
 
   async hold(callId: string, on: boolean): Promise<void> {
+    this.traced(on ? 'hold' : 'resume', callId, '');
     const call = this.live(callId);
     if (call.state !== 'connected' && call.state !== 'held') throw new Error(`hold: call ${callId} is not connected`);
     call.state = on ? 'held' : 'connected';
@@ -105,6 +123,7 @@ export class VirtualLine implements Line {
   }
 
   async transfer(callId: string, target: string): Promise<void> {
+    this.traced('transfer', callId, target);
     const call = this.live(callId);
     this.network?.net.transferred(this.network.member, callId, target);
     this.emit({ type: 'transferred', callId, target });
@@ -112,6 +131,7 @@ export class VirtualLine implements Line {
   }
 
   async attendedTransfer(callId: string, consultCallId: string): Promise<void> {
+    this.traced('attendedTransfer', callId, `with ${consultCallId}`);
     const call = this.live(callId);
     const consult = this.live(consultCallId);
     this.network?.net.attended(this.network.member, callId, consultCallId);
@@ -121,6 +141,7 @@ export class VirtualLine implements Line {
   }
 
   async forward(callId: string, target: string): Promise<void> {
+    this.traced('forward', callId, target);
     const call = this.live(callId);
     if (call.direction !== 'incoming' || call.state !== 'ringing') throw new Error(`forward: call ${callId} is not ringing in`);
     this.network?.net.forwarded(this.network.member, callId, target);
@@ -306,7 +327,22 @@ export class VirtualLine implements Line {
     call.timers.push(this.clock.setTimer(ms, fn));
   }
 
+  /** Told of every event to the phone and every request from it (the browser UI's line trace). */
+  onTrace(listener: (t: LineTrace) => void): () => void {
+    this.traceListeners.push(listener);
+    return () => this.traceListeners.splice(this.traceListeners.indexOf(listener), 1);
+  }
+
+  private traced(what: string, callId: string | undefined, detail: string): void {
+    for (const l of this.traceListeners) l({ direction: 'from-phone', what, ...(callId ? { callId } : {}), detail });
+  }
+
   private emit(event: LineEvent): void {
+    if (this.traceListeners.length) {
+      const { type, callId, ...rest } = event as LineEvent & { callId?: string };
+      const detail = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+      for (const l of this.traceListeners) l({ direction: 'to-phone', what: type, ...(callId ? { callId } : {}), detail });
+    }
     this.log.push(event);
     this.handler?.(event);
   }

@@ -13,6 +13,7 @@ import { phoneSnapshot } from './phone-snapshot';
 import { optionalStringField, stringField } from './request-body';
 import { boundParty } from '../../firmware/calls/party-bounds';
 import { asDuration } from '../scenario/argument';
+import { TRACE_ROUTES } from './trace-routes';
 
 export interface RouteContext {
   phone: Phone;
@@ -201,15 +202,18 @@ export const ROUTES: Record<string, Route> = {
   },
 };
 
+/** Routes of the panels that live in their own files (traces, inspector). */
+const PANEL_ROUTES: Record<string, Route> = { ...TRACE_ROUTES };
+
 function clockState(phone: Phone, pacer: RealtimePacer): { virtualTime: number; paused: boolean; speed: number } {
   return { virtualTime: phone.devices.clock.now(), paused: pacer.paused, speed: pacer.speed };
 }
 
 /** The route for a method and path; 404 for an unknown path, 405 for a known path with the wrong method. */
 export function findRoute(method: string, path: string): Route {
-  const route = ROUTES[`${method} ${path}`];
+  const route = ROUTES[`${method} ${path}`] ?? PANEL_ROUTES[`${method} ${path}`];
   if (route) return route;
-  const methods = Object.keys(ROUTES).filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
+  const methods = [...Object.keys(ROUTES), ...Object.keys(PANEL_ROUTES)].filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
   if (methods.length) throw new HttpError(405, `${method} ${path}: use ${methods.join(' or ')}`);
   throw new HttpError(404, `no route ${method} ${path}`);
 }

@@ -12,6 +12,7 @@ import { HttpError } from './http-error';
 import { readJsonBody } from './request-body';
 import { findRoute } from './routes';
 import { lookupStaticFile } from './static-files';
+import { tracesOf } from './trace-recorder';
 
 export const WEB_HOST = '127.0.0.1';
 
@@ -48,6 +49,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const served: ServedPhone[] = options.phones ?? [{ name: 'A', extension: '', phone: options.phone, pacer: options.pacer ?? new RealtimePacer(options.phone) }];
   const pacer = served[0].pacer;
   const streams = new Map(served.map((s) => [s.name, new PhoneEventStream(s.phone)]));
+  // The trace panels record from the start, not from the first look.
+  for (const s of served) tracesOf(s.phone);
   const closeStreams = () => { for (const s of streams.values()) s.close(); };
   /** The phone a request means: `?phone=NAME`, else the first. */
   const chosen = (url: URL): ServedPhone => {

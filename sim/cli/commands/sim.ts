@@ -16,6 +16,7 @@ import { ROOT } from '../../../build/image-banner';
 import { loadFirmwareImage } from '../../host/firmware-image-cache';
 import { FirmwareReloader } from '../../host/firmware-reloader';
 import { startWebServer, type ServedPhone, type WebServer } from '../../web/server';
+import { tracesOf } from '../../web/trace-recorder';
 import { MAX_NETWORK_PHONES, createNetworkedPhones, phoneNames } from '../../phone-network';
 import { formatScreen } from '../screen-text';
 import { CallWatcher, TERMINAL_COMMANDS, runTerminalCommand } from '../terminal';
@@ -105,6 +106,8 @@ async function runSim(opts: SimOptions): Promise<void> {
     for (const line of phone.log()) console.log(line);
     phone.onLog((line) => console.log(line));
   }
+  // The browser UI's traces start with the boot (provisioning, flash writes).
+  if (opts.web) tracesOf(phone);
   await phone.boot();
 
   let lastScreen = '';
@@ -189,6 +192,7 @@ async function runNetworkedSim(opts: SimOptions, count: number, o: { provisionin
   });
   const served: ServedPhone[] = [];
   for (const p of phones) {
+    tracesOf(p.phone);
     await p.phone.boot();
     const pacer = new RealtimePacer(p.phone);
     pacer.start();
