@@ -14,6 +14,7 @@ import { optionalStringField, stringField } from './request-body';
 import { boundParty } from '../../firmware/calls/party-bounds';
 import { asDuration } from '../scenario/argument';
 import { TRACE_ROUTES } from './trace-routes';
+import { INSPECTOR_ROUTES } from './inspector-routes';
 
 export interface RouteContext {
   phone: Phone;
@@ -203,7 +204,7 @@ export const ROUTES: Record<string, Route> = {
 };
 
 /** Routes of the panels that live in their own files (traces, inspector). */
-const PANEL_ROUTES: Record<string, Route> = { ...TRACE_ROUTES };
+const PANEL_ROUTES: Record<string, Route> = { ...TRACE_ROUTES, ...INSPECTOR_ROUTES };
 
 function clockState(phone: Phone, pacer: RealtimePacer): { virtualTime: number; paused: boolean; speed: number } {
   return { virtualTime: phone.devices.clock.now(), paused: pacer.paused, speed: pacer.speed };

@@ -266,7 +266,17 @@ function appendLog(lines) {
   const frag = document.createDocumentFragment();
   for (const line of lines) {
     const div = document.createElement('div');
-    if (line.startsWith('[sim]')) div.className = 'sim';
+    if (line.startsWith('[sim]')) {
+      div.className = 'sim';
+      div.dataset.component = 'sim';
+    } else {
+      // "TIME|component|level|…|text": the log panel's filters (log-view.js) read these.
+      const f = line.split('|');
+      if (f.length >= 4 && /^\d$/.test(f[2])) {
+        div.dataset.component = f[1];
+        div.dataset.level = f[2];
+      }
+    }
     div.textContent = line;
     frag.appendChild(div);
   }
