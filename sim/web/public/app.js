@@ -65,6 +65,8 @@ function press(key) {
     button.classList.add('pressed');
     setTimeout(() => button.classList.remove('pressed'), 150);
   }
+  // The recorder (recorder.js) listens.
+  document.dispatchEvent(new CustomEvent('sim:press', { detail: { key } }));
   return api('POST', '/api/key', { key }).catch(() => undefined);
 }
 
@@ -188,7 +190,8 @@ function callButton(label, path, callId) {
 
 $('#ring-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  api('POST', '/api/far-end/ring', { from: $('#ring-from').value, name: $('#ring-name').value }).catch(() => undefined);
+  const ring = { from: $('#ring-from').value, name: $('#ring-name').value };
+  api('POST', '/api/far-end/ring', ring).then(() => document.dispatchEvent(new CustomEvent('sim:ring', { detail: ring }))).catch(() => undefined);
 });
 $('#script-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
@@ -219,7 +222,11 @@ $('#time-run').addEventListener('click', () => setClock({ paused: false }));
 for (const b of document.querySelectorAll('.time-speed')) b.addEventListener('click', () => setClock({ speed: Number(b.dataset.speed), paused: false }));
 $('#advance-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  api('POST', '/api/time/advance', { by: $('#advance-by').value }).then(showClock).catch(() => undefined);
+  const by = $('#advance-by').value;
+  api('POST', '/api/time/advance', { by }).then((t) => {
+    showClock(t);
+    document.dispatchEvent(new CustomEvent('sim:advance', { detail: { by } }));
+  }).catch(() => undefined);
 });
 setInterval(refreshClock, 500);
 refreshClock();
