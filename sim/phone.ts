@@ -177,11 +177,17 @@ export class Phone implements SimulatedPhone {
     }
   }
 
-  async press(key: KeyName): Promise<void> {
+  /** Press and release `key`; with `holdMs` the key stays down that long in virtual time (a long press). */
+  async press(key: KeyName, holdMs = 0): Promise<void> {
     this.requireRunning();
     // A key the board lacks is the caller's mistake, not a firmware fault: refuse it here.
     if (!this.profile.keys.includes(key)) throw new Error(`board ${this.profile.profile} has no "${key}" key`);
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, true));
+    if (holdMs > 0) {
+      await this.settle();
+      await this.advance(holdMs);
+      if (this.phoneState !== 'running') return;
+    }
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, false));
     await this.settle();
   }

@@ -50,6 +50,7 @@ export class VirtualLine implements Line {
       end: (callId, cause, sipCode) => this.end(this.live(callId), cause, sipCode),
       notify: (event, params) => this.notify(event, params),
       script: (behaviours) => this.script(behaviours),
+      scripted: () => this.behaviours.map((b) => ({ ...b })),
       calls: () => this.calls(),
       sent: () => this.sent(),
       registrar: this.registrar,
