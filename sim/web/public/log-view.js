@@ -41,4 +41,6 @@
   search.addEventListener('input', reapply);
   document.getElementById('log-clear').addEventListener('click', () => { log.textContent = ''; });
   component.appendChild(new Option('all components', ''));
+  // Lines that arrived before this script ran (the event stream may deliver while later scripts load).
+  reapply();
 })();
