@@ -76,6 +76,17 @@ test('B rejects: A hears busy; a target no phone has goes to the scripted far en
   assert.is(B.screen().id, 'idle');
 });
 
+test('a phone that reboots mid-call hangs up: the other phone is idle again', async (ctx) => {
+  const { A, B } = ctx;
+  await dial(ctx, A, '1002');
+  await press(ctx, B, 'soft1');
+  assert.is(A.screen().title, 'Connected');
+  await B.reboot('test');
+  await ctx.network.settle();
+  assert.is(A.screen().id, 'idle');
+  assert.is(live(A).length, 0);
+});
+
 test('blind transfer: B transfers A to C with its Transfer key; C rings, answers, and A talks to C', async (ctx) => {
   const { A, B, C } = ctx;
   await dial(ctx, A, '1002');
