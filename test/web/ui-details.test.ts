@@ -52,6 +52,11 @@ if (chromiumAvailable('ui-details.test.ts')) {
     assert.ok(m.zoom < 1, `the phone is scaled (zoom ${m.zoom})`);
   });
 
+  test('the header names the firmware build that runs: version, code hash, build time', async ({ browser, phone }) => {
+    const text = await browser.page.textContent('#build-info') ?? '';
+    assert.match(text, new RegExp(`^firmware ${phone.build!.version.replace(/\./g, '\\.')} · ${phone.build!.hash} built `));
+  });
+
   test('a clicked key keeps no focus: Space does not press it again; arrows in a select stay there', async ({ browser, presses }) => {
     const { page } = browser;
     const before = presses.length;
