@@ -76,6 +76,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const route = findRoute(method, url.pathname);
       const target = chosen(url);
       const body = method === 'POST' ? await readJsonBody(req) : {};
+      // Phones on one network share one timeline: pause, speed and advance apply to every phone.
+      if (method === 'POST' && url.pathname.startsWith('/api/time')) {
+        for (const other of served) if (other !== target) await route({ phone: other.phone, pacer: other.pacer, body, query: url.searchParams });
+      }
       const answer = await route({ phone: target.phone, pacer: target.pacer, body, query: url.searchParams });
       if ('png' in answer) {
         res.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });

@@ -44,6 +44,17 @@ if (chromiumAvailable('phones-ui.test.ts')) {
     assert.match(((await missing.json()) as { error: string }).error, /no phone "Z" \(phones: A, B\)/);
   });
 
+  test('time control applies to every phone of the network', async ({ web, served }) => {
+    const post = (path: string, body: object) => fetch(web.url + path.slice(1), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.is((await post('/api/time?phone=B', { paused: true })).status, 200);
+    assert.ok(served.every((s) => s.pacer.paused), 'both paused');
+    const before = served.map((s) => s.phone.devices.clock.now());
+    assert.is((await post('/api/time/advance', { by: '1h' })).status, 200);
+    assert.equal(served.map((s, i) => s.phone.devices.clock.now() - before[i] >= 3_600_000), [true, true]);
+    assert.is((await post('/api/time', { paused: false })).status, 200);
+    assert.ok(served.every((s) => !s.pacer.paused));
+  });
+
   test('phone A dials 1002 with clicks; on phone B\'s tab the call rings and Answer connects both', async ({ browser, phones }) => {
     const { page } = browser;
     await waitForText(page, '#screen-text', '[idle]');
