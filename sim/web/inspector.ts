@@ -6,9 +6,6 @@
  * and the store's files and data classes (the `phone inspect` code on a
  * flash dump: no keys needed, nothing decrypted).
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { inspectImage } from '../cli/commands/inspect';
 import { bootInProcess } from '../host/in-process-firmware';
 import type { Phone } from '../phone';
@@ -78,22 +75,16 @@ export function inspectPhone(phone: Phone): PhoneInspection {
 
 /** Every parameter not at its default, with the layer and file that set it; secrets by length only. */
 function configValues(phone: Phone): ConfigRow[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-inspect-'));
-  try {
-    const image = path.join(dir, 'flash.img');
-    phone.saveFlash(image);
-    const copy = bootInProcess({ board: phone.board, flashImage: image, mac: phone.mac });
-    const { config, kernel } = copy.booted;
-    const rows: ConfigRow[] = [];
-    for (const p of kernel.modules.parameters()) {
-      const e = config.explain(p.name);
-      if (!e.known || !e.layer || e.layer === 'default') continue;
-      const value = e.secret ? `(secret, ${(e.value ?? '').length} characters)` : e.value ?? '';
-      const overridden = e.candidates.filter((c) => c.layer !== 'default' && (c.layer !== e.layer || c.source !== e.source)).map((c) => `${c.layer} (${c.source})`);
-      rows.push({ name: p.name, value, layer: e.layer, source: e.source ?? '', module: p.module, overridden });
-    }
-    return rows.sort((a, b) => a.name.localeCompare(b.name));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  // A copy in memory: the phone's keys never go to a file.
+  const copy = bootInProcess({ board: phone.board, copyOf: { flash: phone.dumpFlash(), keys: phone.devices.crypto.keystore }, mac: phone.mac });
+  const { config, kernel } = copy.booted;
+  const rows: ConfigRow[] = [];
+  for (const p of kernel.modules.parameters()) {
+    const e = config.explain(p.name);
+    if (!e.known || !e.layer || e.layer === 'default') continue;
+    const value = e.secret ? `(secret, ${(e.value ?? '').length} characters)` : e.value ?? '';
+    const overridden = e.candidates.filter((c) => c.layer !== 'default' && (c.layer !== e.layer || c.source !== e.source)).map((c) => `${c.layer} (${c.source})`);
+    rows.push({ name: p.name, value, layer: e.layer, source: e.source ?? '', module: p.module, overridden });
   }
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
