@@ -20,6 +20,7 @@ import { tracesOf } from '../../web/trace-recorder';
 import { MAX_NETWORK_PHONES, createNetworkedPhones, phoneNames } from '../../phone-network';
 import { formatScreen } from '../screen-text';
 import { CallWatcher, TERMINAL_COMMANDS, runTerminalCommand } from '../terminal';
+import { NETWORK_TERMINAL_COMMANDS, startNetworkTerminal } from '../network-terminal';
 
 export { formatScreen };
 
@@ -61,11 +62,11 @@ export function simCommand(): Command {
     .option('--mac <mac>', 'the phone\'s MAC address, e.g. 00:04:f2:12:34:56 (default: the board profile\'s); names its provisioning files <mac>.cfg')
     .option('-t, --time <when>', 'the phone\'s wall clock at power-on: an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"', 'now')
     .option('-q, --quiet', 'terminal mode: print only what commands answer (no log lines, no screen on every change)')
-    .option('--phones <n>', `run N phones (A, B, …; extensions 1001, 1002, …) on one virtual SIP network, switchable in the browser UI (with --web; 1–${MAX_NETWORK_PHONES})`, '1')
+    .option('--phones <n>', `run N phones (A, B, …; extensions 1001, 1002, …) on one virtual SIP network: a tab each in the browser UI, or "phone B" in terminal mode (1–${MAX_NETWORK_PHONES})`, '1')
     .option('-w, --watch', 'rebuild the image (--image) when a file under firmware/ changes and reboot the phone on it, keeping its flash')
     .option('--prompt', 'terminal mode: show a "phone>" prompt (default when stdin is a terminal)')
     .option('--no-prompt', 'terminal mode: no prompt')
-    .addHelpText('after', TERMINAL_COMMANDS)
+    .addHelpText('after', TERMINAL_COMMANDS + '\n' + NETWORK_TERMINAL_COMMANDS)
     .action(async (opts: SimOptions) => runSim(opts));
 }
 
@@ -81,7 +82,6 @@ async function runSim(opts: SimOptions): Promise<void> {
   const phoneCount = Number(opts.phones ?? '1');
   if (!Number.isInteger(phoneCount) || phoneCount < 1 || phoneCount > MAX_NETWORK_PHONES) throw new Error(`--phones must be a whole number 1–${MAX_NETWORK_PHONES}, got "${opts.phones}"`);
   if (phoneCount > 1) {
-    if (!opts.web) throw new Error('--phones N shows the phones in the browser UI: add --web');
     if (opts.flash) throw new Error('--phones N runs each phone on its own blank flash: --flash is for one phone');
     return runNetworkedSim(opts, phoneCount, { provisioningDir, mac, startTime, port });
   }
@@ -199,22 +199,30 @@ async function runNetworkedSim(opts: SimOptions, count: number, o: { provisionin
     served.push({ ...p, pacer });
   }
   const reloader = opts.watch ? watchFirmware(served, path.resolve(opts.image)) : null;
-  const web = await startWebServer({ phone: served[0].phone, phones: served, port: o.port });
+  const web = opts.web ? await startWebServer({ phone: served[0].phone, phones: served, port: o.port }) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     reloader?.close();
     for (const s of served) await s.pacer.stop();
-    await web.close();
-    for (const s of served) s.phone.dispose();
+    await web?.close();
+    for (const s of served) {
+      if (!opts.web && s.phone.state === 'running') console.log(formatScreen(s.phone.screen()).split('\n').map((l) => `${s.name}| ${l}`).join('\n'));
+      s.phone.dispose();
+    }
     console.log(`phone sim: stopped (${signal})`);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   console.log(`phone sim: ${count} ${opts.board} phones on one SIP network: ${served.map((s) => `${s.name} = ${s.extension}`).join(', ')}`);
-  console.log(`phone sim: browser UI at ${web.url}  (Ctrl-C to stop)`);
+  if (web) {
+    console.log(`phone sim: browser UI at ${web.url}  (Ctrl-C to stop)`);
+    return;
+  }
+  const quiet = opts.quiet === true;
+  startNetworkTerminal(served, { quiet, prompt: opts.prompt ?? process.stdin.isTTY === true, quit: () => stop('quit') });
 }
 
 /** `--watch`: each saved change under firmware/ rebuilds `imagePath` and reboots the phone on it (flash kept). */
