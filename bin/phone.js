@@ -14,9 +14,13 @@
 'use strict';
 const path = require('path');
 
+// The CLI runs because this file calls runCli, not because of the name it was started by:
+// through npm's bin symlink (node_modules/.bin/phone, `npx phone`) argv[1] does not end in phone.js.
+globalThis.__phoneCliLauncher = true;
+
 function runFromSource() {
   require('ts-node').register({ project: path.join(__dirname, '..', 'tsconfig.json'), transpileOnly: true });
-  require('../sim/cli/main.ts');
+  return require('../sim/cli/main.ts');
 }
 
 async function compiledCli() {
@@ -32,4 +36,4 @@ async function compiledCli() {
   }
 }
 
-compiledCli().then((compiled) => (compiled ? require(compiled) : runFromSource()));
+compiledCli().then((compiled) => (compiled ? require(compiled) : runFromSource()).runCli(process.argv));

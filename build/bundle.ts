@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
+import { imageBanner } from './image-banner';
 import { UNIFONT_SUBSET, unifontModuleSource } from './unifont-blob';
 
 export const GLOBAL_NAME = 'PhoneFirmware';
@@ -79,6 +80,8 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     metafile: true,
     logLevel: 'silent',
     define: { __FIRMWARE_VERSION__: JSON.stringify(version) },
+    // Names the build for tools that only have the file (the simulator shows which build runs).
+    banner: { js: imageBanner(version) },
     plugins: [unifontGlyphs, forbidNodeBuiltins],
   });
   const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;

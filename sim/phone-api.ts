@@ -73,6 +73,8 @@ export interface FarEnd {
   notify(event: string, params?: Record<string, string>): void;
   /** Scripted behaviour for calls the phone places. */
   script(behaviours: FarEndBehaviour[]): void;
+  /** The script in force (empty: calls the phone places ring until answered by hand). */
+  scripted(): FarEndBehaviour[];
   calls(): FarEndCall[];
   /** Every event sent to the phone, in order. */
   sent(): LineEvent[];

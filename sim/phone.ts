@@ -15,7 +15,8 @@ import { VirtualPower } from './devices/power';
 import { EventGate, type FirmwareFault } from './host/event-gate';
 import type { FirmwareEngine } from './host/firmware-engine';
 import { FaultError } from './host/firmware-fault';
-import { loadFirmwareImage } from './host/firmware-image-cache';
+import { loadFirmwareImage, type LoadedImage } from './host/firmware-image-cache';
+import type { FirmwareBuildInfo } from './host/firmware-build-info';
 import { createHostHal } from './host/host-hal';
 import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
@@ -65,7 +66,7 @@ export async function createPhone(options: PhoneOptions): Promise<Phone> {
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
   if (options.updateKeyPem) stageUpdateKey(flash, options.updateKeyPem);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
-  const phone = new Phone(profile, engine, loadFirmwareImage(imagePath).code, loadFirmwareImage(imagePath).sourceMap, flash, options, module);
+  const phone = new Phone(profile, engine, loadFirmwareImage(imagePath), flash, options, module);
   // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.
   phone.onDispose(stageProvisioning(options, phone.devices.flash, phone.devices.crypto, phone.devices.net));
   return phone;
@@ -83,12 +84,13 @@ export class Phone implements SimulatedPhone {
   private readonly disposers: (() => void)[] = [];
   /** Source map of the image running now (none for an image booted from an update slot). */
   private runningSourceMap: BundleSourceMap;
+  private runningBuild: FirmwareBuildInfo | null;
 
   constructor(
     readonly profile: BoardProfile,
     readonly engine: EngineKind,
-    private readonly code: string,
-    private readonly sourceMap: BundleSourceMap,
+    /** The factory image: what the boot loader starts when no update slot is chosen; `reloadImage` replaces it. */
+    private factoryImage: LoadedImage,
     flash: VirtualFlash,
     private readonly options: PhoneOptions,
     private readonly quickjs: Awaited<ReturnType<typeof quickJsModule>> | null,
@@ -100,7 +102,8 @@ export class Phone implements SimulatedPhone {
       usbDir: options.usbDir ?? null, mac: options.mac ?? profile.mac,
     });
     this.gate = new EventGate((label, fn) => this.runEntry(label, fn), () => this.afterEntry());
-    this.runningSourceMap = sourceMap;
+    this.runningSourceMap = factoryImage.sourceMap;
+    this.runningBuild = factoryImage.build ?? null;
     flash.onPowerCut(() => { this.powerWasCut = true; });
   }
 
@@ -141,6 +144,22 @@ export class Phone implements SimulatedPhone {
     await this.settle();
   }
 
+  /** The build the phone runs now (or ran last, when off); null for an image made in memory. */
+  get build(): FirmwareBuildInfo | null {
+    return this.runningBuild;
+  }
+
+  /**
+   * A new factory image (a rebuilt dist/firmware.js): the phone reboots on it
+   * over the same flash, as after flashing a dev board. An update slot the boot
+   * record chooses still wins, as on the board.
+   */
+  async reloadImage(image: LoadedImage): Promise<void> {
+    this.factoryImage = image;
+    if (this.phoneState === 'off') return;
+    await this.reboot('new firmware image');
+  }
+
   /** Hold keys down through the next power-on or reboot (the updater's recovery key combination). */
   holdKeysAtBoot(keys: KeyName[]): void {
     this.devices.keys.holdAtPowerOn(keys);
@@ -158,11 +177,17 @@ export class Phone implements SimulatedPhone {
     }
   }
 
-  async press(key: KeyName): Promise<void> {
+  /** Press and release `key`; with `holdMs` the key stays down that long in virtual time (a long press). */
+  async press(key: KeyName, holdMs = 0): Promise<void> {
     this.requireRunning();
     // A key the board lacks is the caller's mistake, not a firmware fault: refuse it here.
     if (!this.profile.keys.includes(key)) throw new Error(`board ${this.profile.profile} has no "${key}" key`);
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, true));
+    if (holdMs > 0) {
+      await this.settle();
+      await this.advance(holdMs);
+      if (this.phoneState !== 'running') return;
+    }
     this.gate.deliver(`key ${key}`, () => this.devices.keys.send(key, false));
     await this.settle();
   }
@@ -264,7 +289,7 @@ export class Phone implements SimulatedPhone {
     // The boot loader: the updater partition's boot record picks the factory image or an A/B slot.
     let image;
     try {
-      image = loadBootImage(this.devices.flash, { code: this.code, sourceMap: this.sourceMap });
+      image = loadBootImage(this.devices.flash, this.factoryImage);
     } catch (e) {
       if (!(e instanceof PowerCutError)) throw e;
       this.host('power cut in the boot loader');
@@ -274,6 +299,7 @@ export class Phone implements SimulatedPhone {
     for (const note of image.notes) this.host(`boot loader: ${note}`);
     if (image.label !== 'factory image') this.host(`boot loader: booting ${image.label}`);
     this.runningSourceMap = image.sourceMap;
+    this.runningBuild = image.build ?? null;
     this.power.booting(reason, message);
     this.powerWasCut = false;
     this.phoneState = 'running';

@@ -18,6 +18,16 @@ import * as path from 'path';
 import type { Net, NetRequest, NetResponse } from '../contract';
 
 const DEFAULT_TIMEOUT_MS = 15000;
+
+/** A finished request: status (or the error code), bytes each way, real time taken. */
+export interface NetRequestDone {
+  method: string;
+  url: string;
+  status: number | string;
+  bytesSent: number;
+  bytesReceived: number;
+  ms: number;
+}
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
 export class HostNet implements Net {
@@ -28,6 +38,13 @@ export class HostNet implements Net {
   private readonly basicOrigins = new Set<string>();
   /** Requests the firmware made, for tests and the panel: method, url, bytes sent. */
   readonly requests: { method: string; url: string; status: number | string; bytesSent: number }[] = [];
+  private readonly doneListeners: ((done: NetRequestDone) => void)[] = [];
+
+  /** Told when a request finishes (answered or failed): the simulator's network trace. */
+  onRequestDone(listener: (done: NetRequestDone) => void): () => void {
+    this.doneListeners.push(listener);
+    return () => this.doneListeners.splice(this.doneListeners.indexOf(listener), 1);
+  }
 
   serveFolder(prefix: string, dir: string): void {
     this.folders.push({ prefix, dir: path.resolve(dir) });
@@ -53,14 +70,21 @@ export class HostNet implements Net {
   async request(req: NetRequest): Promise<NetResponse> {
     const record = { method: req.method, url: req.url, status: 0 as number | string, bytesSent: 0 };
     this.requests.push(record);
+    const started = performance.now();
+    const done = (bytesReceived: number) => {
+      const d = { ...record, bytesSent: record.bytesSent || (req.body?.length ?? 0), bytesReceived, ms: Math.round(performance.now() - started) };
+      for (const l of this.doneListeners) l(d);
+    };
     try {
       if (!this.up) throw new Error('link-down: network link is down');
       const folder = this.folders.find((f) => req.url.startsWith(f.prefix));
       const res = folder ? serveFromFolder(folder, req) : await httpRequest(req, record, this.basicOrigins);
       record.status = res.status;
+      done(res.body.length);
       return res;
     } catch (e) {
       record.status = (e as Error).message.split(':')[0];
+      done(0);
       throw e;
     }
   }

@@ -39,9 +39,15 @@ export function createCli(): Command {
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('phone.js')) {
-  createCli().parseAsync(process.argv).catch((e: Error) => {
+/** Run the CLI on `argv` (process.argv form). bin/phone.js calls it; the file name it was started by does not matter (npm's bin symlink is `phone`). */
+export function runCli(argv: string[] = process.argv): void {
+  createCli().parseAsync(argv).catch((e: Error) => {
     console.error(`phone: ${e.message}`);
     process.exit(1);
   });
 }
+
+// Started directly (ts-node sim/cli/main.ts), or bundled alone as a board's phone.js (test/qemu/guest-bundle.ts);
+// bin/phone.js marks itself and calls runCli, so that path never runs twice.
+const startedByLauncher = (globalThis as { __phoneCliLauncher?: boolean }).__phoneCliLauncher === true;
+if (!startedByLauncher && (require.main === module || process.argv[1]?.endsWith('phone.js'))) runCli();

@@ -5,10 +5,13 @@
  */
 import * as fs from 'fs';
 import { BundleSourceMap } from '../source-map';
+import { describeFirmware, type FirmwareBuildInfo } from './firmware-build-info';
 
 export interface LoadedImage {
   code: string;
   sourceMap: BundleSourceMap;
+  /** Which build this is (absent for images made in memory by tests). */
+  build?: FirmwareBuildInfo;
 }
 
 const cache = new Map<string, { stamp: string; image: LoadedImage }>();
@@ -18,7 +21,8 @@ export function loadFirmwareImage(imagePath: string): LoadedImage {
   const stamp = `${st.mtimeMs}:${st.size}`;
   const hit = cache.get(imagePath);
   if (hit && hit.stamp === stamp) return hit.image;
-  const image = { code: fs.readFileSync(imagePath, 'utf8'), sourceMap: new BundleSourceMap(imagePath + '.map') };
+  const code = fs.readFileSync(imagePath, 'utf8');
+  const image = { code, sourceMap: new BundleSourceMap(imagePath + '.map'), build: describeFirmware(code, st.mtimeMs) };
   cache.set(imagePath, { stamp, image });
   return image;
 }

@@ -9,7 +9,7 @@ import type { BoardProfile } from '../../hal/boards';
 import { boardProfile } from '../../hal/boards';
 import type { BootedPhone } from '../../firmware/main';
 import { writeFileAtomic } from '../devices/atomic-file';
-import { Keystore } from '../devices/crypto';
+import { Keystore, type KeyStorage } from '../devices/crypto';
 import { VirtualFlash } from '../devices/flash';
 import { VirtualPower } from '../devices/power';
 import { loadFlashImage, DEFAULT_START_TIME } from '../phone';
@@ -21,6 +21,8 @@ export interface InProcessOptions {
   board: string;
   /** Flash image to boot from (its `.keys.json` side file is the keystore). Absent: blank flash. */
   flashImage?: string;
+  /** A running phone's flash and keys, copied in memory (the browser UI's inspector): nothing written to disk. */
+  copyOf?: { flash: Uint8Array; keys: KeyStorage };
   mac?: string;
 }
 
@@ -41,8 +43,9 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { boot } = require('../../firmware/main') as typeof import('../../firmware/main');
   const profile = boardProfile(options.board);
-  const flash = options.flashImage ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
-  const keystore = options.flashImage ? Keystore.load(options.flashImage + '.keys.json') : new Keystore();
+  const flash = options.copyOf ? VirtualFlash.fromImage(profile.flash, options.copyOf.flash)
+    : options.flashImage ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
+  const keystore = options.copyOf ? copyKeys(options.copyOf.keys) : options.flashImage ? Keystore.load(options.flashImage + '.keys.json') : new Keystore();
   const power = new VirtualPower();
   power.booting('power-on');
   const devices = createVirtualDevices(profile, { flash, keystore, power, startTime: DEFAULT_START_TIME, usbDir: null, mac: options.mac ?? profile.mac });
@@ -60,4 +63,10 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
       writeFileAtomic(file, devices.flash.image());
     },
   };
+}
+
+function copyKeys(from: KeyStorage): Keystore {
+  const ks = new Keystore();
+  for (const name of from.names()) ks.set(name, Buffer.from(from.get(name)!));
+  return ks;
 }

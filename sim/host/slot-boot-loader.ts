@@ -35,7 +35,7 @@ export function loadBootImage(flash: Flash, factory: LoadedImage): BootImage {
   const choice = chooseBootSlot(part, (slot, info) => slotBundle(part, slot, info) !== null);
   if (choice.slot === null) return { ...factory, label: 'factory image', notes: choice.notes };
   const code = slotBundle(part, choice.slot, choice.info!)!;
-  return { code, sourceMap: NO_SOURCE_MAP, label: `slot ${choice.slot} (${choice.version}${choice.trial ? ', trial' : ''})`, notes: choice.notes };
+  return { code, sourceMap: NO_SOURCE_MAP, build: { version: choice.version ?? '', hash: choice.info!.sha256.slice(0, 12), builtAt: 0 }, label: `slot ${choice.slot} (${choice.version}${choice.trial ? ', trial' : ''})`, notes: choice.notes };
 }
 
 /** The bundle in a slot, or null when the slot's bytes do not match its record or its manifest. */

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { MAX_NETWORK_PHONES } from '../phone-network';
 import { BOARDS, isBoardId } from '../../hal/boards';
 import { asObject } from './argument';
 import { didYouMean } from './did-you-mean';
@@ -30,6 +31,8 @@ export interface LoadedScenario {
   startTime?: number;
   /** Phones running these steps in a fleet run (`phone fleet run`; `phone scenario run` runs one). */
   phones: number;
+  /** `"phones": ["A", "B"]`: these phones on one virtual SIP network (extensions 1001, 1002, …); steps address one with `onPhone`. */
+  networkPhones?: string[];
   /** Absolute folder the scenario names as its provisioning server. */
   provisioningDir?: string;
   steps: PreparedStep[];
@@ -124,8 +127,18 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
     startTime = Date.parse(s.startTime);
     if (Number.isNaN(startTime)) problem('startTime', `scenario: startTime "${s.startTime}" is not an ISO 8601 time`);
   }
-  const phones = s.phones ?? 1;
-  if (!Number.isInteger(phones) || phones < 1 || phones > 10000) problem('phones', `scenario: "phones" must be a whole number 1–10000, not ${JSON.stringify(s.phones)}`);
+  let networkPhones: string[] | undefined;
+  let phones = 1;
+  if (Array.isArray(s.phones)) {
+    networkPhones = s.phones as string[];
+    const bad = networkPhones.find((n) => typeof n !== 'string' || !/^[A-Za-z0-9]{1,8}$/.test(n));
+    if (networkPhones.length < 1 || networkPhones.length > MAX_NETWORK_PHONES || bad !== undefined || new Set(networkPhones).size !== networkPhones.length) {
+      problem('phones', `scenario: "phones" as a list names 1–${MAX_NETWORK_PHONES} different phones on one SIP network (letters and digits, e.g. ["A", "B"]), not ${JSON.stringify(s.phones)}`);
+    }
+  } else {
+    phones = s.phones ?? 1;
+    if (!Number.isInteger(phones) || phones < 1 || phones > 10000) problem('phones', `scenario: "phones" must be a whole number 1–10000 (copies in a fleet run) or a list of phone names on one SIP network, not ${JSON.stringify(s.phones)}`);
+  }
   if (s.provisioning !== undefined && (typeof s.provisioning !== 'string' || s.provisioning.trim() === '')) {
     problem('provisioning', 'scenario: "provisioning" must be a folder path (relative to the scenario file)');
   }
@@ -142,7 +155,7 @@ export function prepareScenario(raw: unknown): Omit<LoadedScenario, 'file'> {
     });
   }
   if (problems.length > 0) throw new ScenarioValidationError(problems);
-  return { name: s.name, board, engine, startTime, phones, provisioningDir: s.provisioning, steps };
+  return { name: s.name, board, engine, startTime, phones, ...(networkPhones ? { networkPhones } : {}), provisioningDir: s.provisioning, steps };
 }
 
 const SCENARIO_FIELDS = ['name', 'board', 'engine', 'startTime', 'phones', 'provisioning', 'steps', 'description'];

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createPhone, type Phone } from '../phone';
+import { createNetworkedPhones } from '../phone-network';
 import { formatScreen } from '../cli/screen-text';
 import type { LoadedScenario } from './loader';
 import type { StepContext } from './scenario';
@@ -58,13 +59,26 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
   fs.mkdirSync(artifactsDir, { recursive: true });
   const results: StepResult[] = scenario.steps.map((s) => ({ index: s.index, label: s.label, status: 'not-run', ms: 0, notes: [] }));
   let phone: Phone | null = null;
+  /** With a network: every phone of it. */
+  let all: Phone[] = [];
   let logTail: string[] = [];
   let failureArtifacts: string[] = [];
   const cleanups: string[] = [];
   try {
-    phone = await createPhone({ board: scenario.board, engine: scenario.engine, startTime: scenario.startTime, image: options.image, provisioningDir: provisioningCopy(scenario, (dir) => cleanups.push(dir)) });
+    const phoneOptions = { board: scenario.board, engine: scenario.engine, startTime: scenario.startTime, image: options.image, provisioningDir: provisioningCopy(scenario, (dir) => cleanups.push(dir)) };
+    let phones: Map<string, Phone> | undefined;
+    let network: StepContext['network'];
+    if (scenario.networkPhones) {
+      const made = await createNetworkedPhones(scenario.networkPhones, phoneOptions);
+      phones = new Map(made.phones.map((p) => [p.name, p.phone]));
+      all = made.phones.map((p) => p.phone);
+      network = made.network;
+      phone = made.phones[0].phone;
+    } else {
+      phone = await createPhone(phoneOptions);
+    }
     const ctx: StepContext = {
-      phone, artifactsDir, scenarioDir: path.dirname(scenario.file), names: new Map(), note: () => {},
+      phone, phones, network, artifactsDir, scenarioDir: path.dirname(scenario.file), names: new Map(), note: () => {},
       artifact: (file) => {
         const out = path.resolve(artifactsDir, file);
         fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -74,12 +88,15 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
     for (const step of scenario.steps) {
       const result = results[step.index];
       ctx.note = (text) => result.notes.push(text);
+      phone = ctx.phone;
       const faultsBefore = phone.faults.length;
       const t0 = Date.now();
       options.onStep?.({ scenario: scenario.name, step: result, total: results.length, phase: 'start' });
       try {
         if (step.code) await step.code(ctx);
         else await stepKind(step.kind)!.run(ctx, step.argument);
+        // What the step did reaches the other phones of the network before the next step looks.
+        await ctx.network?.settle();
         const faults = phone.faults.slice(faultsBefore);
         if (faults.length > 0) throw new Error(`firmware fault: ${faults.map((f) => `${f.kind}: ${f.message}`).join('; ')}`);
         result.status = 'passed';
@@ -88,6 +105,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
         result.error = (e as Error).message ?? String(e);
       }
       result.ms = Date.now() - t0;
+      phone = ctx.phone;
       if (result.status === 'failed') {
         logTail = phone.log().slice(-15);
         failureArtifacts = saveFailureArtifacts(phone, path.join(artifactsDir, `failed-step-${step.index + 1}`), (e) => result.notes.push(e));
@@ -99,7 +117,8 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions)
     results[0].status = 'failed';
     results[0].error = `cannot start the simulated phone: ${(e as Error).message}`;
   } finally {
-    phone?.dispose();
+    if (all.length > 0) for (const p of all) p.dispose();
+    else phone?.dispose();
     for (const dir of cleanups) fs.rmSync(dir, { recursive: true, force: true });
   }
   return {

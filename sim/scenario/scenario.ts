@@ -26,8 +26,12 @@ export interface Scenario {
   engine?: EngineKind;
   /** Wall clock at power-on, ISO 8601 (default 2026-01-01T09:00:00Z). */
   startTime?: string;
-  /** Phones running these steps in a fleet run (default 1): `phone fleet run` runs each as `<name> #NNN`. */
-  phones?: number;
+  /**
+   * A number: phones running these steps in a fleet run (default 1): `phone fleet run` runs each as `<name> #NNN`.
+   * A list of names (`["A", "B"]`): these phones on one virtual SIP network, A at extension 1001, B at 1002, …;
+   * steps address phone A until an `onPhone` step names another.
+   */
+  phones?: number | string[];
   /** Folder served as the provisioning server `sim://prov/`, relative to the scenario file (default: the built-in folder). The phone gets a copy, so uploads never land in it. */
   provisioning?: string;
   steps: StepSpec[];
@@ -35,7 +39,11 @@ export interface Scenario {
 
 /** What a step sees while it runs. */
 export interface StepContext {
+  /** The phone steps address (the one the last `onPhone` step named). */
   phone: Phone;
+  /** With `"phones": [...]`: every phone by name, and the network to settle after each step. */
+  phones?: Map<string, Phone>;
+  network?: { settle(): Promise<void> };
   /** Directory for files the scenario writes (flash dumps, screenshots). */
   artifactsDir: string;
   /** Absolute path of an artifact file (its folder created). */

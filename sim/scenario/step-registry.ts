@@ -7,6 +7,7 @@ import { flashSteps } from './steps/flash';
 import { loginSteps } from './steps/login';
 import { logsSteps } from './steps/logs';
 import { navigationSteps } from './steps/navigation';
+import { networkSteps } from './steps/network';
 import { phoneSteps } from './steps/phone';
 import { powerSteps } from './steps/power';
 import { resetSteps } from './steps/reset';
@@ -26,4 +27,4 @@ export function stepKinds(): StepKind[] {
   return [...registry.values()];
 }
 
-for (const kind of [...phoneSteps, ...navigationSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps, ...resetSteps]) registerStep(kind);
+for (const kind of [...phoneSteps, ...navigationSteps, ...farEndSteps, ...callSteps, ...powerSteps, ...flashSteps, ...loginSteps, ...logsSteps, ...directorySteps, ...resetSteps, ...networkSteps]) registerStep(kind);

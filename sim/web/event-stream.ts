@@ -72,7 +72,7 @@ export class PhoneEventStream {
       this.frame++;
       this.broadcast('screen', { screen: phone.screen(), frame: this.frame });
     }
-    const state = JSON.stringify({ state: phone.state, bootReason: phone.lastBootReason(), bootCount: phone.devices.power.bootCount() });
+    const state = JSON.stringify({ state: phone.state, bootReason: phone.lastBootReason(), bootCount: phone.devices.power.bootCount(), build: phone.build });
     if (state !== this.seen.state) {
       this.seen.state = state;
       this.broadcast('state', JSON.parse(state));

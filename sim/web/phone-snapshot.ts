@@ -1,5 +1,6 @@
 /** What the browser UI shows of a phone, as JSON: board, power state, screen text model, far-end calls, LEDs. */
 import type { KeyName, LedName, LedState, ScreenText } from '../../hal/contract';
+import type { FirmwareBuildInfo } from '../host/firmware-build-info';
 import type { Phone } from '../phone';
 import type { FarEndCall, PhoneState } from '../phone-api';
 
@@ -15,6 +16,8 @@ export interface PhoneSnapshot {
   calls: FarEndCall[];
   /** The board's LEDs the firmware drives, in panel order, with their state (`off` until set). */
   leds: { led: LedName; state: LedState }[];
+  /** Which build runs: version, code hash, build time (null for an image made in memory). */
+  build: FirmwareBuildInfo | null;
 }
 
 /** LEDs the browser shows: message waiting, the board's line keys, mute (speaker and headset LEDs are not driven). */
@@ -35,5 +38,6 @@ export function phoneSnapshot(phone: Phone): PhoneSnapshot {
     screen: phone.screen(),
     calls: phone.farEnd.calls(),
     leds: phoneLeds(phone),
+    build: phone.build,
   };
 }

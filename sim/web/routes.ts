@@ -13,6 +13,8 @@ import { phoneSnapshot } from './phone-snapshot';
 import { optionalStringField, stringField } from './request-body';
 import { boundParty } from '../../firmware/calls/party-bounds';
 import { asDuration } from '../scenario/argument';
+import { TRACE_ROUTES } from './trace-routes';
+import { INSPECTOR_ROUTES } from './inspector-routes';
 
 export interface RouteContext {
   phone: Phone;
@@ -67,12 +69,15 @@ export const ROUTES: Record<string, Route> = {
 
   'POST /api/key': async ({ phone, pacer, body }) => {
     const key = stringField(body, 'key', 20) as KeyName;
+    // A long press from the browser (the key held down): up to 10 s of virtual time.
+    const holdMs = Number(body.holdMs ?? 0);
+    if (!Number.isInteger(holdMs) || holdMs < 0 || holdMs > 10_000) throw new HttpError(400, '"holdMs" must be an integer from 0 to 10000');
     if (!phone.profile.keys.includes(key)) {
       throw new HttpError(400, `board ${phone.board} has no key "${key}" (keys: ${phone.profile.keys.join(' ')})`);
     }
     await pacer.run(async () => {
       requireRunning(phone);
-      await phone.press(key);
+      await phone.press(key, holdMs);
     });
     return ok({ screen: phone.screen() });
   },
@@ -124,19 +129,45 @@ export const ROUTES: Record<string, Route> = {
     return ok({ calls: phone.farEnd.calls() });
   },
 
-  /** How the far end treats the calls the phone places from now on: answer / busy / no-answer / reject / forward after `afterMs`. */
+  /** The far-end script in force, as the panel shows it (`manual`: calls ring until answered by hand). */
+  'GET /api/far-end/script': async ({ phone }) => ok(shownScript(phone)),
+
+  /** How the far end treats the calls the phone places from now on: answer / busy / no-answer / reject / forward after `afterMs`; `manual`: no script. */
   'POST /api/far-end/script': async ({ phone, pacer, body }) => {
     const action = stringField(body, 'action', 20);
-    if (!['answer', 'busy', 'no-answer', 'reject', 'forward'].includes(action)) throw new HttpError(400, `"action" must be answer, busy, no-answer, reject or forward, got "${action}"`);
+    if (action === 'manual') {
+      await pacer.run(async () => {
+        phone.farEnd.script([]);
+        farEndNote(phone, 'answers nothing by itself: calls the phone places ring until answered in the panel');
+      });
+      return ok(shownScript(phone));
+    }
+    if (!['answer', 'busy', 'no-answer', 'reject', 'forward'].includes(action)) throw new HttpError(400, `"action" must be manual, answer, busy, no-answer, reject or forward, got "${action}"`);
     const afterMs = Number(body.afterMs ?? 0);
     if (!Number.isInteger(afterMs) || afterMs < 0 || afterMs > 3600000) throw new HttpError(400, '"afterMs" must be an integer from 0 to 3600000');
     const forwardTo = optionalStringField(body, 'forwardTo', 100);
     if (action === 'forward' && !CALLER_ADDRESS.test(forwardTo)) throw new HttpError(400, '"forwardTo" must be a number or SIP address');
     await pacer.run(async () => {
-      phone.farEnd.script([{ target: '*', action: action as 'answer', afterMs, ...(forwardTo ? { forwardTo } : {}) }]);
+      phone.farEnd.script([{ target: '*', action: action as 'answer', afterMs, ...(action === 'forward' && forwardTo ? { forwardTo } : {}) }]);
       farEndNote(phone, `will ${action} calls the phone places after ${afterMs} ms${forwardTo ? ` (to ${forwardTo})` : ''}`);
     });
-    return ok({ script: { action, afterMs, forwardTo } });
+    return ok(shownScript(phone));
+  },
+
+  /** A SIP NOTIFY to the phone: `{ event: "check-sync", params: { K: V } }`. */
+  'POST /api/far-end/notify': async ({ phone, pacer, body }) => {
+    const event = stringField(body, 'event', 40);
+    if (!/^[a-z0-9.-]+$/i.test(event)) throw new HttpError(400, `"event" must be a SIP event name like check-sync, got "${event.slice(0, 40)}"`);
+    const raw = body.params ?? {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) throw new HttpError(400, '"params" must be an object of strings');
+    const params = raw as Record<string, string>;
+    await pacer.run(async () => {
+      requireRunning(phone);
+      phone.farEnd.notify(event, params);
+      farEndNote(phone, `NOTIFY ${event}${Object.keys(params).length ? ` ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+      await phone.settle();
+    });
+    return ok({ sent: { event, params } });
   },
 
   /** The far end transfers a connected call to `target`. */
@@ -201,15 +232,24 @@ export const ROUTES: Record<string, Route> = {
   },
 };
 
+/** The far-end script as the panel shows it: the `*` behaviour, or `manual` when there is none. */
+function shownScript(phone: Phone): { script: { action: string; afterMs: number; forwardTo: string } } {
+  const b = phone.farEnd.scripted().find((x) => x.target === '*');
+  return { script: b ? { action: b.action, afterMs: b.afterMs ?? 0, forwardTo: b.forwardTo ?? '' } : { action: 'manual', afterMs: 0, forwardTo: '' } };
+}
+
+/** Routes of the panels that live in their own files (traces, inspector). */
+const PANEL_ROUTES: Record<string, Route> = { ...TRACE_ROUTES, ...INSPECTOR_ROUTES };
+
 function clockState(phone: Phone, pacer: RealtimePacer): { virtualTime: number; paused: boolean; speed: number } {
   return { virtualTime: phone.devices.clock.now(), paused: pacer.paused, speed: pacer.speed };
 }
 
 /** The route for a method and path; 404 for an unknown path, 405 for a known path with the wrong method. */
 export function findRoute(method: string, path: string): Route {
-  const route = ROUTES[`${method} ${path}`];
+  const route = ROUTES[`${method} ${path}`] ?? PANEL_ROUTES[`${method} ${path}`];
   if (route) return route;
-  const methods = Object.keys(ROUTES).filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
+  const methods = [...Object.keys(ROUTES), ...Object.keys(PANEL_ROUTES)].filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
   if (methods.length) throw new HttpError(405, `${method} ${path}: use ${methods.join(' or ')}`);
   throw new HttpError(404, `no route ${method} ${path}`);
 }

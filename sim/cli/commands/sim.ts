@@ -12,9 +12,15 @@ import { BOARDS } from '../../../hal/boards';
 import { DEFAULT_IMAGE, FlashImageError, createPhone, type Phone } from '../../phone';
 import type { EngineKind } from '../../phone-api';
 import { RealtimePacer } from '../../realtime-pacer';
-import { startWebServer, type WebServer } from '../../web/server';
+import { ROOT } from '../../../build/image-banner';
+import { loadFirmwareImage } from '../../host/firmware-image-cache';
+import { FirmwareReloader } from '../../host/firmware-reloader';
+import { startWebServer, type ServedPhone, type WebServer } from '../../web/server';
+import { tracesOf } from '../../web/trace-recorder';
+import { MAX_NETWORK_PHONES, createNetworkedPhones, phoneNames } from '../../phone-network';
 import { formatScreen } from '../screen-text';
 import { CallWatcher, TERMINAL_COMMANDS, runTerminalCommand } from '../terminal';
+import { NETWORK_TERMINAL_COMMANDS, startNetworkTerminal } from '../network-terminal';
 
 export { formatScreen };
 
@@ -34,6 +40,10 @@ interface SimOptions {
   quiet?: boolean;
   /** Unset: a prompt when stdin is a terminal. */
   prompt?: boolean;
+  /** Rebuild the image on a change under firmware/ and reboot the phone on it. */
+  watch?: boolean;
+  /** Phones on one virtual SIP network (browser UI only). */
+  phones?: string;
 }
 
 export function simCommand(): Command {
@@ -52,9 +62,11 @@ export function simCommand(): Command {
     .option('--mac <mac>', 'the phone\'s MAC address, e.g. 00:04:f2:12:34:56 (default: the board profile\'s); names its provisioning files <mac>.cfg')
     .option('-t, --time <when>', 'the phone\'s wall clock at power-on: an ISO 8601 time (e.g. 2026-03-02T08:30:00Z) or "now"', 'now')
     .option('-q, --quiet', 'terminal mode: print only what commands answer (no log lines, no screen on every change)')
+    .option('--phones <n>', `run N phones (A, B, …; extensions 1001, 1002, …) on one virtual SIP network: a tab each in the browser UI, or "phone B" in terminal mode (1–${MAX_NETWORK_PHONES})`, '1')
+    .option('-w, --watch', 'rebuild the image (--image) when a file under firmware/ changes and reboot the phone on it, keeping its flash')
     .option('--prompt', 'terminal mode: show a "phone>" prompt (default when stdin is a terminal)')
     .option('--no-prompt', 'terminal mode: no prompt')
-    .addHelpText('after', TERMINAL_COMMANDS)
+    .addHelpText('after', TERMINAL_COMMANDS + '\n' + NETWORK_TERMINAL_COMMANDS)
     .action(async (opts: SimOptions) => runSim(opts));
 }
 
@@ -67,6 +79,12 @@ async function runSim(opts: SimOptions): Promise<void> {
   const provisioningDir = typeof opts.prov === 'string' ? path.resolve(opts.prov) : opts.prov === false ? null : undefined;
   const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
   const startTime = parseStartTime(opts.time ?? 'now');
+  const phoneCount = Number(opts.phones ?? '1');
+  if (!Number.isInteger(phoneCount) || phoneCount < 1 || phoneCount > MAX_NETWORK_PHONES) throw new Error(`--phones must be a whole number 1–${MAX_NETWORK_PHONES}, got "${opts.phones}"`);
+  if (phoneCount > 1) {
+    if (opts.flash) throw new Error('--phones N runs each phone on its own blank flash: --flash is for one phone');
+    return runNetworkedSim(opts, phoneCount, { provisioningDir, mac, startTime, port });
+  }
 
   let phone: Phone;
   try {
@@ -88,6 +106,8 @@ async function runSim(opts: SimOptions): Promise<void> {
     for (const line of phone.log()) console.log(line);
     phone.onLog((line) => console.log(line));
   }
+  // The browser UI's traces start with the boot (provisioning, flash writes).
+  if (opts.web) tracesOf(phone);
   await phone.boot();
 
   let lastScreen = '';
@@ -103,11 +123,13 @@ async function runSim(opts: SimOptions): Promise<void> {
   pacer.start();
 
   let web: WebServer | null = null;
+  const reloader = opts.watch ? watchFirmware([{ phone, pacer }], path.resolve(opts.image)) : null;
   // Ctrl-C saves the flash from here on, before the ready line tells anyone the phone is up.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    reloader?.close();
     await pacer.stop();
     await web?.close();
     // The terminal user's last look at the phone.
@@ -161,6 +183,75 @@ async function runSim(opts: SimOptions): Promise<void> {
     });
     if (prompt) rl.prompt();
   }
+}
+
+/** `--phones N --web`: N phones on one SIP network, each paced in real time, one browser UI to switch between them. */
+async function runNetworkedSim(opts: SimOptions, count: number, o: { provisioningDir: string | null | undefined; mac?: string; startTime: number; port: number }): Promise<void> {
+  const { phones } = await createNetworkedPhones(phoneNames(count), {
+    board: opts.board, engine: opts.engine, usbDir: opts.usb, image: opts.image, provisioningDir: o.provisioningDir, mac: o.mac, startTime: o.startTime,
+  });
+  const served: ServedPhone[] = [];
+  for (const p of phones) {
+    tracesOf(p.phone);
+    await p.phone.boot();
+    const pacer = new RealtimePacer(p.phone);
+    pacer.start();
+    served.push({ ...p, pacer });
+  }
+  const reloader = opts.watch ? watchFirmware(served, path.resolve(opts.image)) : null;
+  const web = opts.web ? await startWebServer({ phone: served[0].phone, phones: served, port: o.port }) : null;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    reloader?.close();
+    for (const s of served) await s.pacer.stop();
+    await web?.close();
+    for (const s of served) {
+      if (!opts.web && s.phone.state === 'running') console.log(formatScreen(s.phone.screen()).split('\n').map((l) => `${s.name}| ${l}`).join('\n'));
+      s.phone.dispose();
+    }
+    console.log(`phone sim: stopped (${signal})`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  console.log(`phone sim: ${count} ${opts.board} phones on one SIP network: ${served.map((s) => `${s.name} = ${s.extension}`).join(', ')}`);
+  if (web) {
+    console.log(`phone sim: browser UI at ${web.url}  (Ctrl-C to stop)`);
+    return;
+  }
+  const quiet = opts.quiet === true;
+  startNetworkTerminal(served, { quiet, prompt: opts.prompt ?? process.stdin.isTTY === true, quit: () => stop('quit') });
+}
+
+/** `--watch`: each saved change under firmware/ rebuilds `imagePath` and reboots the phone on it (flash kept). */
+function watchFirmware(targets: { phone: Phone; pacer: RealtimePacer }[], imagePath: string): FirmwareReloader {
+  const folder = path.join(ROOT, 'firmware');
+  console.log(`phone sim: watching ${path.relative(process.cwd(), folder) || folder} for changes (rebuilds ${path.relative(process.cwd(), imagePath)})`);
+  return new FirmwareReloader({
+    folders: [folder],
+    rebuild: async () => {
+      // Loaded only with --watch: esbuild is not needed to run a phone.
+      const { buildFirmware } = await import('../../../build/bundle');
+      await buildFirmware(imagePath);
+      return loadFirmwareImage(imagePath);
+    },
+    onImage: async (image, { changedAt, builtAt }) => {
+      if (image.build && targets.every(({ phone }) => image.build!.hash === phone.build?.hash)) {
+        console.log(`phone sim: rebuilt in ${Math.round(builtAt - changedAt)} ms: same code as running (${image.build.hash}), no reboot`);
+        return;
+      }
+      await Promise.all(targets.map(({ phone, pacer }) => pacer.run(() => phone.reloadImage(image))));
+      const done = performance.now();
+      const b = image.build;
+      console.log(`phone sim: rebuilt ${b?.version ?? ''} ${b?.hash ?? ''} in ${Math.round(builtAt - changedAt)} ms, rebooted on it in ${Math.round(done - builtAt)} ms (${Math.round(done - changedAt)} ms from the change; flash kept)`);
+    },
+    onError: (e) => {
+      const errors = 'errors' in e ? (e as unknown as { errors: { text: string; location?: { file: string; line: number } }[] }).errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`) : [e.message];
+      console.error(`phone sim: rebuild failed, the phone keeps running the last good image:\n  ${errors.join('\n  ')}`);
+    },
+  });
 }
 
 /** `--time`: "now" (the host's clock, to the second) or an ISO 8601 time. */

@@ -39,7 +39,7 @@ const MAX_LOG_LINES = 3000;
 
 // A user action's error stays shown until the next user action; background reads (wear map) leave it alone.
 async function api(method, path, body, { background = false } = {}) {
-  const res = await fetch(path, {
+  const res = await fetch(phoneUrl(path), {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
@@ -59,13 +59,15 @@ function showMessage(text) {
   el.hidden = !text;
 }
 
-function press(key) {
+function press(key, holdMs = 0) {
   const button = document.querySelector(`button[data-key="${CSS.escape(key)}"]`);
   if (button) {
     button.classList.add('pressed');
     setTimeout(() => button.classList.remove('pressed'), 150);
   }
-  return api('POST', '/api/key', { key }).catch(() => undefined);
+  // The recorder (recorder.js) listens.
+  document.dispatchEvent(new CustomEvent('sim:press', { detail: { key } }));
+  return api('POST', '/api/key', holdMs ? { key, holdMs } : { key }).catch(() => undefined);
 }
 
 // ── phone body ──
@@ -91,10 +93,40 @@ function buildKeys(keys) {
       } else {
         b.textContent = KEY_LABELS[key] || '';
       }
-      b.addEventListener('click', () => press(key));
+      holdable(b, key);
       group.appendChild(b);
     }
   }
+}
+
+/** Held this long, a click is a long press: the phone sees the key down for as long as it was held. */
+const LONG_PRESS_MS = 500;
+
+/**
+ * A phone key: a click presses it, holding it down presses it for that long.
+ * The key never takes focus (mousedown's default is what focuses a button):
+ * a focused key would be pressed again by Space or Enter.
+ */
+function holdable(button, key) {
+  let downAt = 0;
+  button.addEventListener('pointerdown', (ev) => {
+    ev.preventDefault();
+    downAt = performance.now();
+    button.classList.add('pressed');
+  });
+  const release = (fire) => {
+    if (!downAt) return;
+    const held = Math.round(performance.now() - downAt);
+    downAt = 0;
+    button.classList.remove('pressed');
+    if (fire) press(key, held >= LONG_PRESS_MS ? held : 0);
+  };
+  button.addEventListener('pointerup', () => release(true));
+  button.addEventListener('pointerleave', () => release(false));
+  // Keyboard activation of the button (Tab to it, then Enter) still presses the key once.
+  button.addEventListener('click', (ev) => {
+    if (ev.detail === 0) press(key);
+  });
 }
 
 const LED_LABELS = { messageWaiting: 'Message', line1: 'Line 1', line2: 'Line 2', line3: 'Line 3', line4: 'Line 4', mute: 'Mute' };
@@ -118,7 +150,7 @@ function renderLeds(leds) {
 
 function renderScreen(screen, frame) {
   screenModel = screen;
-  $('#screen').src = `/api/screen.png?frame=${frame}`;
+  $('#screen').src = phoneUrl(`/api/screen.png?frame=${frame}`);
   document.querySelectorAll('#soft-keys button').forEach((b, i) => {
     b.textContent = (screen.softKeys && screen.softKeys[i]) || '';
   });
@@ -133,6 +165,19 @@ function renderState(s) {
   el.textContent = s.state;
   el.className = `badge ${s.state}`;
   $('#boot-info').textContent = `boot #${s.bootCount}, reason ${s.bootReason}`;
+  renderBuild(s.build);
+}
+
+/** Which firmware build runs: version, code hash and build time (changes on a `phone sim --watch` reload). */
+function renderBuild(b) {
+  const el = $('#build-info');
+  if (!b) {
+    el.textContent = '';
+    return;
+  }
+  const when = b.builtAt ? ` built ${new Date(b.builtAt).toLocaleTimeString()}` : '';
+  el.textContent = `firmware ${b.version || '?'} · ${b.hash}${when}`;
+  el.dataset.hash = b.hash;
 }
 
 // ── far end ──
@@ -175,11 +220,40 @@ function callButton(label, path, callId) {
 
 $('#ring-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  api('POST', '/api/far-end/ring', { from: $('#ring-from').value, name: $('#ring-name').value }).catch(() => undefined);
+  const ring = { from: $('#ring-from').value, name: $('#ring-name').value };
+  api('POST', '/api/far-end/ring', ring).then(() => document.dispatchEvent(new CustomEvent('sim:ring', { detail: ring }))).catch(() => undefined);
 });
+// The far-end script is applied as soon as the form changes, and the form shows the phone's script:
+// what the panel shows is what the far end does (no pending "Set").
+function showScript(script) {
+  $('#script-action').value = script.action;
+  $('#script-after').value = String(script.afterMs);
+  if (script.forwardTo) $('#script-target').value = script.forwardTo;
+  $('#script-after').disabled = script.action === 'manual';
+}
+function applyScript() {
+  const body = { action: $('#script-action').value, afterMs: Number($('#script-after').value) || 0, forwardTo: $('#script-target').value };
+  return api('POST', '/api/far-end/script', body).then((r) => showScript(r.script)).catch(() => undefined);
+}
 $('#script-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  api('POST', '/api/far-end/script', { action: $('#script-action').value, afterMs: Number($('#script-after').value), forwardTo: $('#script-target').value }).catch(() => undefined);
+  applyScript();
+});
+$('#script-action').addEventListener('change', applyScript);
+$('#script-after').addEventListener('change', applyScript);
+async function refreshScript() {
+  const r = await api('GET', '/api/far-end/script', undefined, { background: true }).catch(() => null);
+  if (r) showScript(r.script);
+}
+
+$('#notify-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const params = {};
+  for (const pair of $('#notify-params').value.trim().split(/\s+/).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i > 0) params[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  api('POST', '/api/far-end/notify', { event: $('#notify-event').value.trim(), params }).catch(() => undefined);
 });
 $('#hangup-all').addEventListener('click', () => api('POST', '/api/far-end/hangup', {}).catch(() => undefined));
 
@@ -206,7 +280,11 @@ $('#time-run').addEventListener('click', () => setClock({ paused: false }));
 for (const b of document.querySelectorAll('.time-speed')) b.addEventListener('click', () => setClock({ speed: Number(b.dataset.speed), paused: false }));
 $('#advance-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  api('POST', '/api/time/advance', { by: $('#advance-by').value }).then(showClock).catch(() => undefined);
+  const by = $('#advance-by').value;
+  api('POST', '/api/time/advance', { by }).then((t) => {
+    showClock(t);
+    document.dispatchEvent(new CustomEvent('sim:advance', { detail: { by } }));
+  }).catch(() => undefined);
 });
 setInterval(refreshClock, 500);
 refreshClock();
@@ -216,7 +294,6 @@ refreshClock();
 async function refreshWear() {
   const stats = await api('GET', '/api/flash', undefined, { background: true }).catch(() => null);
   if (!stats) return;
-  const max = Math.max(1, ...stats.partitions.flatMap((p) => p.eraseCounts));
   const root = $('#wear-map');
   root.textContent = '';
   for (const p of stats.partitions) {
@@ -234,12 +311,26 @@ async function refreshWear() {
       const cell = document.createElement('span');
       cell.className = 'cell';
       cell.title = `${p.name} block ${i}: ${n} erases`;
-      cell.style.background = n === 0 ? '#2a2f36' : `hsl(${Math.round(120 - 120 * (n / max))},70%,45%)`;
+      cell.style.background = wearColour(n);
       grid.appendChild(cell);
     });
     box.append(title, grid);
     root.appendChild(box);
   }
+}
+
+/** Rated erase cycles of a NOR/NAND block: the top of the wear scale. */
+const RATED_ERASES = 100000;
+
+/**
+ * An absolute scale, the same for every page and phone: green for a few
+ * erases to red at the rated endurance, logarithmic (1, 10, 100, 1k, 10k, 100k).
+ * One erase is not "most worn" just because no block has more.
+ */
+function wearColour(n) {
+  if (n === 0) return '#2a2f36';
+  const worn = Math.min(1, Math.log10(n + 1) / Math.log10(RATED_ERASES));
+  return `hsl(${Math.round(120 - 120 * worn)},70%,45%)`;
 }
 
 function formatBytes(n) {
@@ -253,7 +344,17 @@ function appendLog(lines) {
   const frag = document.createDocumentFragment();
   for (const line of lines) {
     const div = document.createElement('div');
-    if (line.startsWith('[sim]')) div.className = 'sim';
+    if (line.startsWith('[sim]')) {
+      div.className = 'sim';
+      div.dataset.component = 'sim';
+    } else {
+      // "TIME|component|level|…|text": the log panel's filters (log-view.js) read these.
+      const f = line.split('|');
+      if (f.length >= 4 && /^\d$/.test(f[2])) {
+        div.dataset.component = f[1];
+        div.dataset.level = f[2];
+      }
+    }
     div.textContent = line;
     frag.appendChild(div);
   }
@@ -285,7 +386,8 @@ function appendBroker(b) {
 
 document.addEventListener('keydown', (ev) => {
   const t = ev.target;
-  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+  // Keys typed into a form control (arrows in a select, digits in a field) stay there.
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
   if (ev.ctrlKey || ev.metaKey) return;
   let key = null;
   if (ev.altKey) {
@@ -299,10 +401,23 @@ document.addEventListener('keydown', (ev) => {
   press(key);
 });
 
+// ── layout: the phone scaled to fit the window (1280×720 shows it whole next to the panels) ──
+
+function fitPhone() {
+  const phone = $('#phone');
+  phone.style.zoom = '1';
+  const top = phone.getBoundingClientRect().top + window.scrollY;
+  const byHeight = (window.innerHeight - top - 16) / phone.offsetHeight;
+  const byWidth = (window.innerWidth * 0.56) / phone.offsetWidth;
+  phone.style.zoom = String(Math.max(0.4, Math.min(1, byHeight, byWidth)));
+}
+window.addEventListener('resize', fitPhone);
+$('#screen').addEventListener('load', () => { if (!fitPhone.done) { fitPhone.done = true; fitPhone(); } });
+
 // ── live updates ──
 
 function connect() {
-  const events = new EventSource('/api/events');
+  const events = new EventSource(phoneUrl('/api/events'));
   events.addEventListener('open', () => {
     $('#connection').textContent = 'live';
     $('#connection').className = 'badge running';
@@ -315,7 +430,11 @@ function connect() {
     const s = JSON.parse(ev.data);
     board = s.board;
     $('#board-name').textContent = `${s.board.model} (${s.board.id}, ${s.board.display.width}×${s.board.display.height} ${s.board.display.format}) · ${s.engine}`;
-    document.title = `${s.board.model} — desk phone simulator`;
+    document.title = `${CURRENT_PHONE ? `Phone ${CURRENT_PHONE}: ` : ''}${s.board.model} — desk phone simulator`;
+    $('#download-logs').href = phoneUrl('/api/logs.tgz');
+    $('#screenshot').href = phoneUrl('/api/screen.png');
+    refreshScript();
+    fitPhone();
     buildKeys(s.board.keys);
     renderScreen(s.screen, s.frame);
     renderState(s);
