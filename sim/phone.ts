@@ -15,7 +15,7 @@ import { VirtualPower } from './devices/power';
 import { EventGate, type FirmwareFault } from './host/event-gate';
 import type { FirmwareEngine } from './host/firmware-engine';
 import { FaultError } from './host/firmware-fault';
-import { loadFirmwareImage } from './host/firmware-image-cache';
+import { loadFirmwareImage, type LoadedImage } from './host/firmware-image-cache';
 import { createHostHal } from './host/host-hal';
 import { NodeEngine } from './host/node-engine';
 import { QuickJsEngine, quickJsModule } from './host/quickjs-engine';
@@ -65,7 +65,7 @@ export async function createPhone(options: PhoneOptions): Promise<Phone> {
   const flash = options.flashImage && fs.existsSync(options.flashImage) ? loadFlashImage(options.flashImage, profile) : new VirtualFlash(profile.flash);
   if (options.updateKeyPem) stageUpdateKey(flash, options.updateKeyPem);
   const module = engine === 'quickjs' ? await quickJsModule() : null;
-  const phone = new Phone(profile, engine, loadFirmwareImage(imagePath).code, loadFirmwareImage(imagePath).sourceMap, flash, options, module);
+  const phone = new Phone(profile, engine, loadFirmwareImage(imagePath), flash, options, module);
   // Built-in provisioning folder (sim/provisioning) and staged device settings, before the first boot.
   phone.onDispose(stageProvisioning(options, phone.devices.flash, phone.devices.crypto, phone.devices.net));
   return phone;
@@ -87,8 +87,8 @@ export class Phone implements SimulatedPhone {
   constructor(
     readonly profile: BoardProfile,
     readonly engine: EngineKind,
-    private readonly code: string,
-    private readonly sourceMap: BundleSourceMap,
+    /** The factory image: bundle, resource pack and source map. */
+    private readonly factory: LoadedImage,
     flash: VirtualFlash,
     private readonly options: PhoneOptions,
     private readonly quickjs: Awaited<ReturnType<typeof quickJsModule>> | null,
@@ -100,7 +100,7 @@ export class Phone implements SimulatedPhone {
       usbDir: options.usbDir ?? null, mac: options.mac ?? profile.mac,
     });
     this.gate = new EventGate((label, fn) => this.runEntry(label, fn), () => this.afterEntry());
-    this.runningSourceMap = sourceMap;
+    this.runningSourceMap = factory.sourceMap;
     flash.onPowerCut(() => { this.powerWasCut = true; });
   }
 
@@ -264,7 +264,7 @@ export class Phone implements SimulatedPhone {
     // The boot loader: the updater partition's boot record picks the factory image or an A/B slot.
     let image;
     try {
-      image = loadBootImage(this.devices.flash, { code: this.code, sourceMap: this.sourceMap });
+      image = loadBootImage(this.devices.flash, this.factory);
     } catch (e) {
       if (!(e instanceof PowerCutError)) throw e;
       this.host('power cut in the boot loader');
@@ -278,7 +278,7 @@ export class Phone implements SimulatedPhone {
     this.powerWasCut = false;
     this.phoneState = 'running';
     this.devices.display.setBacklight(100);
-    const hal = createHostHal(this.profile, this.devices, this.gate);
+    const hal = createHostHal(this.profile, this.devices, this.gate, image.resources);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
       ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.trackMemoryPeak ?? false)

@@ -11,6 +11,7 @@ import { changePasswordScreen } from '../auth/change-password-screens';
 import type { Role } from '../auth/password-vault';
 import { DEFAULT_DATE_FORMAT, formatDate, formatTime } from '../time/date-time-format';
 import { IdleScreen, type IdleExtension } from './idle-screen';
+import { installGlyphBlob } from './glyph-blob';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
@@ -71,6 +72,9 @@ export class PhoneUi {
   private lines: IdleLines | null = null;
 
   constructor(private readonly kernel: Kernel, private readonly auth: () => AuthService) {
+    // The font's glyphs for every script, read from the image on demand (hal.resources).
+    const noGlyphs = installGlyphBlob(kernel.hal.resources);
+    if (noGlyphs) kernel.log.component('ui').error(noGlyphs);
     const layout = layoutFor(kernel.hal.board.display);
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
     const idle = () => new IdleScreen(
