@@ -16,7 +16,7 @@ import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
 import { entrySchedule } from './entry-schedule';
-import { LANGUAGES, languageOf, setLanguage, t, tLabel, type Language } from './i18n/messages';
+import { LANGUAGES, languageOf, setLanguage, shown, t, tLabel, type Language } from './i18n/messages';
 import { LanguageScreen } from './language-screen';
 import type { Navigator } from './screen';
 import type { KeyName } from '../../hal/contract';
@@ -181,7 +181,7 @@ export class PhoneUi {
       t('password.gate', { label: tLabel('menu.', label), access }),
       (password, n) => {
         const result = auth.tryMenuPassword(label, access, password);
-        if (result.kind === 'refused') return result.message;
+        if (result.kind === 'refused') return shown(result.message);
         if (result.kind === 'mustChangeAdmin') {
           // SB-327: no admin access on the default admin password; the new one opens the entry.
           n.replace(changePasswordScreen({
@@ -201,7 +201,7 @@ export class PhoneUi {
       },
       auth.echoDigits(),
       schedule,
-      auth.throttled('menu') ?? '',
+      ((wait) => (wait ? shown(wait) : ''))(auth.throttled('menu')),
     ));
   };
 
