@@ -20,7 +20,7 @@
  *   also erases logout-class data of anyone who is not the session's user.
  * - An unexpected reboot (power cut, crash, watchdog) never logs a user out.
  */
-import { inEnglish, message, shown } from '../ui/i18n/messages';
+import { inEnglish, message, shown, t } from '../ui/i18n/messages';
 import type { Hal } from '../../hal/contract';
 import type { AuthService } from '../auth/auth-service';
 import type { ConfigService } from '../config/config-service';
@@ -97,8 +97,8 @@ export class LoginService {
   softKey(): string {
     if (!this.enabled()) return '';
     // prov.login.defaultOnly does not apply with server authentication (spec).
-    if (!this.session || this.session.isDefault) return this.defaultOnly() && this.d.config.get('prov.login.useProvAuth') !== '1' ? '' : 'Login';
-    return 'Logout';
+    if (!this.session || this.session.isDefault) return this.defaultOnly() && this.d.config.get('prov.login.useProvAuth') !== '1' ? '' : t('softkey.login');
+    return t('softkey.logout');
   }
 
   // ── boot ──
