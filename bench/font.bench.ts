@@ -1,14 +1,15 @@
 /**
  * What Unicode text costs per board (issue 20): image bytes of the GNU
- * Unifont glyph blob (raw and gzipped), and QuickJS heap of a booted phone
- * with and without it, idle and after drawing a directory of names in every
- * script (the glyphs decoded on demand and held in the LRU cache).
+ * Unifont glyphs (the resource pack beside the bundle, raw and gzipped), and
+ * QuickJS heap of a booted phone with and without them, idle and after
+ * drawing a directory of names in every script (glyphs read from the image
+ * through the HAL resources device and held in the LRU cache).
  * Run: npm run bench -- font
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildFirmware, DEFAULT_OUT } from '../build/bundle';
+import { buildFirmware, DEFAULT_ENTRY, DEFAULT_OUT } from '../build/bundle';
 import { BOARDS } from '../hal/boards';
 import type { KeyName } from '../hal/contract';
 import { createPhone, type Phone } from '../sim/phone';
@@ -53,13 +54,14 @@ async function heap(board: string, image: string, dir: string): Promise<{ idle: 
 export async function bench(): Promise<void> {
   const withFont = await buildFirmware(DEFAULT_OUT);
   const bare = path.join(os.tmpdir(), `firmware-no-font-${process.pid}.js`);
-  const without = await buildFirmware(bare, path.join(__dirname, 'font-bench-entry.ts'));
-  const blob = withFont.inputs.find((i) => i.path.includes('unifont-glyphs'))?.bytes ?? 0;
-  console.log(`image: ${kib(withFont.bytes)} with the font, ${kib(without.bytes)} without: +${kib(withFont.bytes - without.bytes)} (glyph blob ${kib(blob)}; gzipped +${kib(withFont.gzipBytes - without.gzipBytes)})`);
+  const without = await buildFirmware(bare, DEFAULT_ENTRY, undefined, false);
+  console.log(`image: bundle ${kib(withFont.bytes)} (${kib(withFont.gzipBytes)} gzipped) + resource pack ${kib(withFont.resourceBytes)} (${kib(withFont.resourceGzipBytes)} gzipped): `
+    + `the font costs +${kib(withFont.resourceBytes)} of image, +${kib(withFont.resourceGzipBytes)} gzipped; bundle without it ${kib(without.bytes)}`);
   const glyphs = fs.readFileSync(path.join(__dirname, '..', 'font', 'unifont-subset.hex'), 'latin1').split('\n').filter(Boolean).length;
   console.log(`font subset: ${glyphs} glyphs (Latin, Greek, Cyrillic, Hebrew, Arabic, CJK, kana, Hangul); image bytes are the same for both boards`);
   const dir = provisioningFolder();
   for (const board of ['desk-99', 'desk-500']) {
+    // `without`: the same bundle with no resource pack (the firmware then draws '?' for non-ASCII).
     const a = await heap(board, without.outFile, dir);
     const b = await heap(board, withFont.outFile, dir);
     const budget = BOARDS[board].memoryBudgetBytes;

@@ -1,14 +1,16 @@
 /**
  * Bundles `firmware/` into one file that runs both inside QuickJS and under
  * Node: ES2020, IIFE, no imports, no Node built-ins (a build that pulls one
- * in fails), with a source map and a size report.
+ * in fails), with a source map and a size report; writes the image's
+ * read-only resources (the font's glyphs) beside it as its resource pack.
  */
 import * as esbuild from 'esbuild';
 import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
 import { imageBanner } from './image-banner';
-import { UNIFONT_SUBSET, unifontModuleSource } from './unifont-blob';
+import { imageResources } from './unifont-blob';
+import { packResources, resourcePackPath } from '../sim/host/resource-pack';
 
 export const GLOBAL_NAME = 'PhoneFirmware';
 export const ROOT = path.resolve(__dirname, '..');
@@ -22,6 +24,10 @@ export interface BuildReport {
   gzipBytes: number;
   /** Bytes of output contributed by each input, largest first. */
   inputs: { path: string; bytes: number }[];
+  /** The resource pack beside the bundle (sim/host/resource-pack.ts), or null when built without. */
+  resourceFile: string | null;
+  resourceBytes: number;
+  resourceGzipBytes: number;
 }
 
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -39,15 +45,6 @@ const forbidNodeBuiltins: esbuild.Plugin = {
   },
 };
 
-/** Serves `unifont-glyphs`: the font subset in font/ packed into the image's glyph blob at build time. */
-const unifontGlyphs: esbuild.Plugin = {
-  name: 'unifont-glyphs',
-  setup(build) {
-    build.onResolve({ filter: /^unifont-glyphs$/ }, () => ({ path: 'unifont-glyphs', namespace: 'font' }));
-    build.onLoad({ filter: /.*/, namespace: 'font' }, () => ({ contents: unifontModuleSource(), loader: 'js', watchFiles: [UNIFONT_SUBSET] }));
-  },
-};
-
 /** The version images are built with: package.json's. */
 export function packageVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -55,9 +52,10 @@ export function packageVersion(): string {
 
 /**
  * `entry` exists for test images (e.g. deliberately faulty firmware), `version` for update
- * tests that need a newer image than the one running; the product image uses the defaults.
+ * tests that need a newer image than the one running, `withResources: false` for an image
+ * without its resource pack (the font benchmark); the product image uses the defaults.
  */
-export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY, version = packageVersion()): Promise<BuildReport> {
+export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY, version = packageVersion(), withResources = true): Promise<BuildReport> {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -82,7 +80,7 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     define: { __FIRMWARE_VERSION__: JSON.stringify(version) },
     // Names the build for tools that only have the file (the simulator shows which build runs).
     banner: { js: imageBanner(version) },
-    plugins: [unifontGlyphs, forbidNodeBuiltins],
+    plugins: [forbidNodeBuiltins],
   });
   const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
   const inputs = Object.entries(out.inputs)
@@ -90,12 +88,20 @@ export async function buildFirmware(outFile = DEFAULT_OUT, entry = DEFAULT_ENTRY
     .sort((a, b) => b.bytes - a.bytes);
   const code = fs.readFileSync(outFile);
   const { gzipSync } = await import('zlib');
-  return { outFile, mapFile: outFile + '.map', bytes: code.length, gzipBytes: gzipSync(code).length, inputs };
+  const resourceFile = resourcePackPath(outFile);
+  fs.rmSync(resourceFile, { force: true });
+  const pack = withResources ? packResources(imageResources()) : null;
+  if (pack) fs.writeFileSync(resourceFile, pack);
+  return {
+    outFile, mapFile: outFile + '.map', bytes: code.length, gzipBytes: gzipSync(code).length, inputs,
+    resourceFile: pack ? resourceFile : null, resourceBytes: pack?.length ?? 0, resourceGzipBytes: pack ? gzipSync(pack).length : 0,
+  };
 }
 
 export function formatReport(r: BuildReport, top = 12): string {
   const kb = (n: number) => (n / 1024).toFixed(1) + ' KiB';
   const lines = [`${path.relative(process.cwd(), r.outFile)}: ${kb(r.bytes)} (${kb(r.gzipBytes)} gzipped), map ${path.relative(process.cwd(), r.mapFile)}`];
+  if (r.resourceFile) lines.push(`${path.relative(process.cwd(), r.resourceFile)}: ${kb(r.resourceBytes)} (${kb(r.resourceGzipBytes)} gzipped), the image's resources (font glyphs)`);
   for (const i of r.inputs.slice(0, top)) lines.push(`  ${kb(i.bytes).padStart(10)}  ${i.path}`);
   if (r.inputs.length > top) lines.push(`  … ${r.inputs.length - top} more inputs`);
   return lines.join('\n');

@@ -6,7 +6,3 @@
 export { boot, version } from '../firmware/main';
 export { createGuestHal } from '../hal/quickjs/guest';
 
-// The image's GNU Unifont subset, packed by the bundler (build/unifont-blob.ts), read glyph by glyph.
-import * as unifont from 'unifont-glyphs';
-import { installGlyphBlob } from '../firmware/ui/glyph-blob';
-installGlyphBlob(unifont);

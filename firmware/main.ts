@@ -30,7 +30,7 @@ import { FileStore } from './storage/file-store';
 import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
 import { startUpdater, updaterModule } from './updater/updater-module';
-import { t } from './ui/i18n/messages';
+import { shown, t } from './ui/i18n/messages';
 
 export const version: string = __FIRMWARE_VERSION__;
 
@@ -174,7 +174,7 @@ export function boot(hal: Hal): BootedPhone {
       contacts = startDirectory(kernel, directory, {
         fs, config, provisioning, ui,
         trustedCaPem: () => settings.get('device.sec.TLS.customCaCert1'),
-        checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? r.message : null; },
+        checkPassword: (pw) => { const r = auth!.tryMenuPassword('Local Directory', 'user', pw); return r.kind === 'refused' ? shown(r.message) : null; },
         echoPasswordDigits: () => auth!.echoDigits(),
         dial: (n) => calls.dial(n),
       });

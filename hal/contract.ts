@@ -520,6 +520,21 @@ export interface Runtime {
   memoryUsage(): { heapBytes: number; limitBytes: number };
 }
 
+// ───────────────────────────── image resources ─────────────────────────────
+
+/**
+ * Read-only data shipped in the firmware image beside the code (the glyphs of
+ * the Unicode font): kept in the image, read a few bytes at a time on demand,
+ * so it never sits in the engine's heap. Names are fixed at build time
+ * (`unifont`: docs/display.md).
+ */
+export interface Resources {
+  /** Length in bytes of the resource `name`; 0 when the image has none of that name. */
+  size(name: string): number;
+  /** `length` bytes from `offset`; throws RangeError outside the resource. */
+  read(name: string, offset: number, length: number): Uint8Array;
+}
+
 // ───────────────────────────── serial console ─────────────────────────────
 
 /** The board's UART debug console: the log of last resort, always present. */
@@ -552,6 +567,8 @@ export interface Hal {
   udp?: Udp;
   /** The phone's own web server; absent on a board without one. */
   httpServer?: HttpServer;
+  /** Read-only data of the image (font glyphs); absent on a host that loaded none. */
+  resources?: Resources;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */

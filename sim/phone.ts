@@ -304,7 +304,7 @@ export class Phone implements SimulatedPhone {
     this.powerWasCut = false;
     this.phoneState = 'running';
     this.devices.display.setBacklight(100);
-    const hal = createHostHal(this.profile, this.devices, this.gate);
+    const hal = createHostHal(this.profile, this.devices, this.gate, image.resources);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
       ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.trackMemoryPeak ?? false)

@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT } from '../bundle';
+import { resourcePackPath } from '../../sim/host/resource-pack';
 import { keyId, sign, type SigningKey } from './signing-key';
 import { makeUpdateFile } from './update-file-writer';
 import type { RaucCertificate } from './rauc-certificate';
@@ -42,7 +43,7 @@ export interface ImageManifest {
 export interface BoardImageInput {
   board: string;
   version: string;
-  /** dist/firmware.js */
+  /** dist/firmware.js (its resource pack dist/firmware.res goes along when present) */
   bundle: string;
   /** The board file installed as /etc/phone/board.json. */
   boardFile: string;
@@ -78,7 +79,9 @@ export async function buildBoardImage(input: BoardImageInput): Promise<BoardImag
     execFileSync('mksquashfs', [tree, input.out, '-noappend', '-all-root', '-comp', 'xz', '-no-progress', '-quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
 
     const updateFile = `${input.out}.upd`;
-    const upd = makeUpdateFile({ bundle: fs.readFileSync(input.bundle), version: input.version, board: input.board, key: input.key });
+    const pack = resourcePackPath(input.bundle);
+    const resources = fs.existsSync(pack) ? fs.readFileSync(pack) : undefined;
+    const upd = makeUpdateFile({ bundle: fs.readFileSync(input.bundle), resources, version: input.version, board: input.board, key: input.key });
     fs.writeFileSync(updateFile, upd.bytes);
 
     let raucBundle: string | null = null;
@@ -106,6 +109,8 @@ async function stageTree(tree: string, input: BoardImageInput): Promise<void> {
   };
   put('opt/phone/dist/firmware.js', input.bundle);
   if (fs.existsSync(input.bundle + '.map')) put('opt/phone/dist/firmware.js.map', input.bundle + '.map');
+  // The image's resources (font glyphs): the board's host serves them to the firmware from here.
+  if (fs.existsSync(resourcePackPath(input.bundle))) put('opt/phone/dist/firmware.res', resourcePackPath(input.bundle));
   put('etc/phone/board.json', input.boardFile);
   put('etc/systemd/system/phone.service', path.join(ROOT, 'systemd', 'phone.service'));
   put('opt/phone/rauc-boot-backend', path.join(ROOT, 'systemd', 'rauc-boot-backend'));

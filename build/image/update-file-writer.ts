@@ -1,7 +1,7 @@
 /**
  * Writing the signed update file the phone fetches from `APP_FILE_PATH`
- * (format: firmware/updater/update-file.ts, docs/update.md): the bundle
- * raw-deflated (two must fit the updater partition), a manifest naming
+ * (format: firmware/updater/update-file.ts, docs/update.md): the bundle and
+ * its resource pack raw-deflated (two must fit the updater partition), a manifest naming
  * version, board and hashes, signed with the update key.
  */
 import * as nodeCrypto from 'crypto';
@@ -12,6 +12,8 @@ import { keyId, sign, type SigningKey } from './signing-key';
 export interface UpdateFileInput {
   /** The firmware bundle (dist/firmware.js). */
   bundle: Uint8Array;
+  /** Its resource pack (dist/firmware.res), carried after the bundle; absent for an image without. */
+  resources?: Uint8Array;
   version: string;
   board: string;
   key: SigningKey;
@@ -20,7 +22,8 @@ export interface UpdateFileInput {
 }
 
 export function makeUpdateFile(input: UpdateFileInput): { bytes: Buffer; manifest: UpdateManifest } {
-  const payload = Buffer.from(deflateSync(input.bundle, { level: 9 }));
+  const image = input.resources ? Buffer.concat([input.bundle, input.resources]) : input.bundle;
+  const payload = Buffer.from(deflateSync(image, { level: 9 }));
   const manifest: UpdateManifest = {
     format: 1,
     version: input.version,
@@ -33,6 +36,7 @@ export function makeUpdateFile(input: UpdateFileInput): { bytes: Buffer; manifes
       sha256: sha256Hex(payload),
       bundleBytes: input.bundle.length,
       bundleSha256: sha256Hex(input.bundle),
+      ...(input.resources ? { resourceBytes: input.resources.length, resourceSha256: sha256Hex(input.resources) } : {}),
     },
     built: (input.built ?? new Date()).toISOString(),
   };

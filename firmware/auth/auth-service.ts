@@ -6,8 +6,13 @@
  * before any admin access (SB-327), and `device.auth.localAdminPassword`,
  * `device.auth.localUserPassword` from configuration (the config service
  * holds them back unless their `.set` companion is 1).
+ *
+ * What the person at the phone is told comes back as a catalog Message
+ * (shown in the phone's language by the screen); the audit records the same
+ * message in English, so the trail reads the same in every language.
  */
 import type { ConfigReader } from '../login/config-reader';
+import { inEnglish, message, type Message } from '../ui/i18n/messages';
 import type { AttemptThrottle, PromptKind } from './attempt-throttle';
 import { newPasswordProblem } from './password-policy';
 import type { PasswordVault, Role } from './password-vault';
@@ -17,9 +22,11 @@ export type PromptResult =
   | { kind: 'granted'; role: Role }
   /** The default admin password was given: it must be replaced before admin access. */
   | { kind: 'mustChangeAdmin' }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: Message };
 
 export const CONFIGURED_ADMIN = 'device.auth.localAdminPassword';
+/** The change-password menus as the audit names them (English, stable: not the screen's title). */
+const AUDIT_CHANGE_MENU: Record<Role, string> = { admin: 'Change Admin Password', user: 'Change User Password' };
 export const CONFIGURED_USER = 'device.auth.localUserPassword';
 
 export class AuthService {
@@ -38,26 +45,27 @@ export class AuthService {
     return Number(this.config.get(role === 'admin' ? 'sec.pwd.length.admin' : 'sec.pwd.length.user') ?? '0');
   }
 
-  /** Refusal text while a prompt is throttled, else null. */
-  throttled(prompt: PromptKind): string | null {
+  /** The refusal while a prompt is throttled, else null. */
+  throttled(prompt: PromptKind): Message | null {
     const a = this.throttle.admit(prompt);
     if (a.allowed) return null;
     const s = Math.ceil(a.waitMs / 1000);
-    return a.locked ? `Locked: try again in ${s >= 60 ? `${Math.ceil(s / 60)} min` : `${s} s`}` : `Wait ${s} s`;
+    if (!a.locked) return message('auth.wait', { seconds: s });
+    return s >= 60 ? message('auth.lockedMinutes', { minutes: Math.ceil(s / 60) }) : message('auth.lockedSeconds', { seconds: s });
   }
 
   /**
    * Record a checked attempt on flash before the check (attempt-throttle.ts).
-   * Null when recorded; else the refusal text: an attempt that cannot be
+   * Null when recorded; else the refusal: an attempt that cannot be
    * recorded is not checked.
    */
-  beginAttempt(prompt: PromptKind, what: string, menu: string, who: string): string | null {
+  beginAttempt(prompt: PromptKind, what: string, menu: string, who: string): Message | null {
     try {
       this.throttle.begin(prompt);
       return null;
     } catch (e) {
       this.audit.attempt({ prompt: what, menu, who, result: 'refused', detail: `attempt not recorded on flash (${(e as Error).message}): password not checked` });
-      return 'Cannot check the password now';
+      return message('auth.cannotCheck');
     }
   }
 
@@ -74,7 +82,7 @@ export class AuthService {
   tryMenuPassword(menu: string, required: Role, password: string): PromptResult {
     const wait = this.throttled('menu');
     if (wait) {
-      this.audit.attempt({ prompt: 'menu password', menu, who: `${required} prompt`, result: 'refused', detail: wait.toLowerCase() });
+      this.audit.attempt({ prompt: 'menu password', menu, who: `${required} prompt`, result: 'refused', detail: inEnglish(wait).toLowerCase() });
       return { kind: 'refused', message: wait };
     }
     const unrecorded = this.beginAttempt('menu', 'menu password', menu, `${required} prompt`);
@@ -91,37 +99,37 @@ export class AuthService {
   }
 
   /** Check the current password of `role` in a change-password flow (admin's also opens the user's). */
-  verifyCurrent(role: Role, password: string): string | null {
-    const menu = `Change ${role === 'admin' ? 'Admin' : 'User'} Password`;
+  verifyCurrent(role: Role, password: string): Message | null {
+    const auditMenu = AUDIT_CHANGE_MENU[role];
     const wait = this.throttled('menu');
     if (wait) {
-      this.audit.attempt({ prompt: 'current password', menu, who: role, result: 'refused', detail: wait.toLowerCase() });
+      this.audit.attempt({ prompt: 'current password', menu: auditMenu, who: role, result: 'refused', detail: inEnglish(wait).toLowerCase() });
       return wait;
     }
-    const unrecorded = this.beginAttempt('menu', 'current password', menu, role);
+    const unrecorded = this.beginAttempt('menu', 'current password', auditMenu, role);
     if (unrecorded) return unrecorded;
     const got = this.vault.check(password);
     if (got === 'admin' || got === role) {
       this.throttle.succeeded('menu');
-      this.audit.attempt({ prompt: 'current password', menu, who: got, result: 'success' });
+      this.audit.attempt({ prompt: 'current password', menu: auditMenu, who: got, result: 'success' });
       return null;
     }
-    return this.failure('menu', 'current password', menu, role);
+    return this.failure('menu', 'current password', auditMenu, role);
   }
 
-  /** Set a new password typed on the phone; error text or null. */
-  change(role: Role, next: string, confirm: string): string | null {
-    if (next !== confirm) return 'Passwords do not match';
+  /** Set a new password typed on the phone; what went wrong, or null. */
+  change(role: Role, next: string, confirm: string): Message | null {
+    if (next !== confirm) return message('auth.mismatch');
     const problem = newPasswordProblem(role, next, this.minLength(role));
     if (problem) {
-      this.audit.attempt({ prompt: 'new password', menu: `Change ${role} password`, who: role, result: 'refused', detail: problem.toLowerCase() });
+      this.audit.attempt({ prompt: 'new password', menu: `Change ${role} password`, who: role, result: 'refused', detail: inEnglish(problem).toLowerCase() });
       return problem;
     }
     try {
       this.vault.set(role, next);
     } catch (e) {
       this.audit.critical(`${role} password could not be stored (${(e as Error).message}); unchanged`);
-      return 'Cannot store the password';
+      return message('auth.cannotStore');
     }
     this.audit.critical(`${role} password changed on the phone`);
     return null;
@@ -140,8 +148,9 @@ export class AuthService {
     const parameter = role === 'admin' ? CONFIGURED_ADMIN : CONFIGURED_USER;
     const problem = newPasswordProblem(role, value, this.minLength(role));
     if (problem) {
-      this.audit.critical(`${parameter} from configuration refused: ${problem.toLowerCase()}; ${role} password unchanged`);
-      return { ok: false, reason: problem.toLowerCase() };
+      const reason = inEnglish(problem).toLowerCase();
+      this.audit.critical(`${parameter} from configuration refused: ${reason}; ${role} password unchanged`);
+      return { ok: false, reason };
     }
     if (!this.vault.isDefault(role) && this.vault.check(value) === role) return { ok: true, changed: false };
     this.vault.set(role, value); // a failed write throws: the sync logs it and tries again at the next change or boot
@@ -150,13 +159,13 @@ export class AuthService {
   }
 
   /** Resolve the attempt begun with beginAttempt as failed, log it (and a lockout), and say what the person at the phone sees. */
-  failure(prompt: PromptKind, what: string, menu: string, who: string, detail = 'wrong password'): string {
+  failure(prompt: PromptKind, what: string, menu: string, who: string, detail = 'wrong password'): Message {
     const f = this.throttle.failed(prompt);
     this.audit.attempt({ prompt: what, menu, who, result: 'failure', detail: `${detail}, ${f.failures} in a row` });
     if (f.locked) {
       this.audit.critical(`${prompt === 'login' ? 'login screen' : 'password prompt'} locked for ${Math.round(f.waitMs / 60000)} min after ${f.failures} failed attempts in a row`);
-      return `Locked for ${Math.round(f.waitMs / 60000)} min`;
+      return message('auth.lockedFor', { minutes: Math.round(f.waitMs / 60000) });
     }
-    return f.waitMs > 0 ? `Incorrect password. Wait ${Math.ceil(f.waitMs / 1000)} s` : 'Incorrect password';
+    return f.waitMs > 0 ? message('auth.incorrectWait', { seconds: Math.ceil(f.waitMs / 1000) }) : message('auth.incorrect');
   }
 }

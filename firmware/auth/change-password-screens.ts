@@ -9,7 +9,7 @@ import { PasswordScreen, type EntrySchedule } from '../ui/password-screen';
 import type { Navigator, Screen } from '../ui/screen';
 import type { AuthService } from './auth-service';
 import type { Role } from './password-vault';
-import { t, tLabel } from '../ui/i18n/messages';
+import { shown, t, tLabel } from '../ui/i18n/messages';
 
 export interface ChangeFlowOptions {
   role: Role;
@@ -30,7 +30,7 @@ export function changePasswordScreen(o: ChangeFlowOptions): Screen {
   if (o.forced) return newPasswordScreen(o, t('password.forcedNote'));
   return new PasswordScreen(t('password.current'), (password, nav) => {
     const error = o.auth.verifyCurrent(o.role, password);
-    if (error) return error;
+    if (error) return shown(error);
     nav.replace(newPasswordScreen(o, ''));
     return null;
   }, o.auth.echoDigits(), o.schedule, '', title(o.role));
@@ -42,7 +42,7 @@ function newPasswordScreen(o: ChangeFlowOptions, note: string): Screen {
     nav.replace(new PasswordScreen(t('password.confirm'), (confirm, n) => {
       const error = o.auth.change(o.role, next, confirm);
       if (error) {
-        n.replace(newPasswordScreen(o, error));
+        n.replace(newPasswordScreen(o, shown(error)));
         return null;
       }
       n.replace(new MessageScreen(title(o.role), [t('password.changed')], o.done));

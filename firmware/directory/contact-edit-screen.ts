@@ -10,7 +10,7 @@ import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { Contact, ContactField } from './contact';
 import type { DirectoryUiContext } from './directory-ui-context';
 import { MultiTapEntry, type EntryMode } from '../ui/multi-tap-entry';
-import { t, type MessageKey } from '../ui/i18n/messages';
+import { type MessageKey, shown, t } from '../ui/i18n/messages';
 
 interface FieldRow { field: ContactField; label: MessageKey; mode: EntryMode | 'flag' }
 
@@ -85,11 +85,11 @@ export class ContactEditScreen implements Screen {
       nav.pop();
       return;
     }
-    if (/^Directory full/.test(result.error)) {
-      nav.replace(new MessageScreen(t('contact.add'), [result.error, t('contact.deleteOne')]));
+    if (result.error.key === 'contact.error.full') {
+      nav.replace(new MessageScreen(t('contact.add'), [shown(result.error), t('contact.deleteOne')]));
       return;
     }
-    this.error = result.error;
+    this.error = shown(result.error);
     nav.redraw();
   }
 }

@@ -5,7 +5,7 @@ import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import { displayName, type Contact } from './contact';
 import { ContactEditScreen } from './contact-edit-screen';
 import type { DirectoryUiContext } from './directory-ui-context';
-import { t } from '../ui/i18n/messages';
+import { shown, t } from '../ui/i18n/messages';
 
 export class ContactScreen implements Screen {
   private confirmDelete = false;
@@ -34,7 +34,7 @@ export class ContactScreen implements Screen {
     else if (key === 'select' && this.confirmDelete) {
       const r = this.ctx.service.remove(this.contact.ct);
       if (r.ok) nav.pop();
-      else nav.replace(new MessageScreen(t('contact.title'), [r.error]));
+      else nav.replace(new MessageScreen(t('contact.title'), [shown(r.error)]));
       return true;
     } else return closeOnBack(key, nav);
     nav.redraw();

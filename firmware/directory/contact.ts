@@ -3,6 +3,7 @@
  * file, every field kept as text so nothing an admin wrote is lost when the
  * phone writes the file back. Limits are the spec's (DESIGN.md section 9).
  */
+import { message, type Message, type MessageKey } from '../ui/i18n/messages';
 import { personName } from '../ui/i18n/person-name';
 
 /** Item fields in the order the phone writes them. */
@@ -47,27 +48,27 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 }
 
 /** Fields as the user knows them (the edit screen's labels), for messages shown on the phone. */
-const FIELD_NAMES: Record<ContactField, string> = {
-  fn: 'First name', ln: 'Last name', ct: 'Number', sd: 'Speed dial', lb: 'Label', pt: 'Protocol', rt: 'Ring tone',
-  dc: 'Divert to', ad: 'Auto divert', ar: 'Auto reject', bw: 'Buddy watch', bb: 'Buddy block',
+const FIELD_NAMES: Record<ContactField, MessageKey> = {
+  fn: 'contact.field.fn', ln: 'contact.field.ln', ct: 'contact.field.ct', sd: 'contact.field.sd', lb: 'contact.field.lb', pt: 'contact.field.pt', rt: 'contact.field.rt',
+  dc: 'contact.field.dc', ad: 'contact.field.ad', ar: 'contact.field.ar', bw: 'contact.field.bw', bb: 'contact.field.bb',
 };
 
-/** Why a contact is refused, in the user's words (shown on screen), or null when it is valid. */
-export function contactProblem(c: Partial<Record<ContactField, string>>): string | null {
-  if (!c.ct || !c.ct.trim()) return 'Number missing';
+/** Why a contact is refused, in the user's words (a catalog message for the screen), or null when it is valid. */
+export function contactProblem(c: Partial<Record<ContactField, string>>): Message | null {
+  if (!c.ct || !c.ct.trim()) return message('contact.error.numberMissing');
   for (const f of CONTACT_FIELDS) {
     const v = c[f];
     if (v === undefined) continue;
     const max = FIELD_MAX_BYTES[f];
-    if (max !== undefined && utf8Length(v) > max) return `${FIELD_NAMES[f]} too long`;
+    if (max !== undefined && utf8Length(v) > max) return message('contact.error.tooLong', { field: message(FIELD_NAMES[f]) });
   }
-  if (c.sd !== undefined && c.sd !== '' && !(/^\d{1,4}$/.test(c.sd) && Number(c.sd) >= 1)) return `Speed dial must be 1–${MAX_SPEED_DIAL}`;
-  if (c.rt !== undefined && c.rt !== '' && !(/^\d{1,2}$/.test(c.rt) && Number(c.rt) >= 1 && Number(c.rt) <= 21)) return 'Ring tone must be 1–21';
+  if (c.sd !== undefined && c.sd !== '' && !(/^\d{1,4}$/.test(c.sd) && Number(c.sd) >= 1)) return message('contact.error.speedDialRange', { max: MAX_SPEED_DIAL });
+  if (c.rt !== undefined && c.rt !== '' && !(/^\d{1,2}$/.test(c.rt) && Number(c.rt) >= 1 && Number(c.rt) <= 21)) return message('contact.error.ringToneRange');
   for (const f of FLAGS) {
     const v = c[f];
-    if (v !== undefined && v !== '' && v !== '0' && v !== '1') return `${FIELD_NAMES[f]} must be on or off`;
+    if (v !== undefined && v !== '' && v !== '0' && v !== '1') return message('contact.error.flag', { field: message(FIELD_NAMES[f]) });
   }
-  if (c.ad === '1' && !(c.dc ?? '').trim()) return 'Auto divert needs a number to divert to';
+  if (c.ad === '1' && !(c.dc ?? '').trim()) return message('contact.error.divertNumber');
   return null;
 }
 

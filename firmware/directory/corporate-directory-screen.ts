@@ -8,7 +8,7 @@ import { closeOnBack, type Navigator, type Screen } from '../ui/screen';
 import type { CorporateContact, CorporateDirectory } from './corporate-directory';
 import { MultiTapEntry } from '../ui/multi-tap-entry';
 import { RESULT_ROWS } from './local-directory-screen';
-import { t, tLabel } from '../ui/i18n/messages';
+import { shown, t, tLabel } from '../ui/i18n/messages';
 
 export class CorporateDirectoryScreen implements Screen {
   private readonly entry: MultiTapEntry;
@@ -68,7 +68,7 @@ export class CorporateDirectoryScreen implements Screen {
         this.status = r.contacts.length ? '' : t('directory.noMatch');
       } else {
         this.results = [];
-        this.status = r.error;
+        this.status = shown(r.error);
       }
       this.redraw();
     });

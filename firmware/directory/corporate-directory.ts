@@ -4,6 +4,7 @@
  * screen that asked and are never written to flash.
  */
 import type { Ldap, LdapSearchRequest } from '../../hal/contract';
+import { message, type Message } from '../ui/i18n/messages';
 
 export type CorporateAttributeType = 'first_name' | 'last_name' | 'phone_number' | 'other';
 
@@ -28,7 +29,8 @@ export interface CorporateSettings {
   trustedCaPem?: string;
 }
 
-export type CorporateSearchResult = { ok: true; contacts: CorporateContact[] } | { ok: false; error: string };
+/** A failed search says why as a catalog message (the screen shows it in the phone's language; the log has the cause). */
+export type CorporateSearchResult = { ok: true; contacts: CorporateContact[] } | { ok: false; error: Message };
 
 /** RFC 4515 escaping of a value typed by the user. */
 export function escapeFilterValue(value: string): string {
@@ -71,14 +73,14 @@ export class CorporateDirectory {
   }
 
   async search(typed: string): Promise<CorporateSearchResult> {
-    if (!this.ldap) return { ok: false, error: 'No LDAP client on this phone' };
+    if (!this.ldap) return { ok: false, error: message('corp.error.noLdap') };
     const s = this.settings();
-    if (!s.address.trim()) return { ok: false, error: 'Corporate directory not configured' };
-    if (!typed.trim()) return { ok: false, error: 'Type part of a name' };
+    if (!s.address.trim()) return { ok: false, error: message('directory.notConfigured') };
+    if (!typed.trim()) return { ok: false, error: message('corp.error.typeName') };
     // Without one, the filter would be an empty "(|)" that the server refuses, shown as "not reachable".
     if (!s.attributes.some((a) => a.type === 'first_name' || a.type === 'last_name')) {
       this.log('corporate directory: no dir.corp.attribute.N.type is first_name or last_name: nothing to search by');
-      return { ok: false, error: 'No name attribute configured' };
+      return { ok: false, error: message('corp.error.noNameAttribute') };
     }
     const req = searchRequest(s, typed);
     try {
@@ -95,7 +97,7 @@ export class CorporateDirectory {
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       this.log(`corporate directory: search at ${req.url} failed: ${msg}`);
-      return { ok: false, error: /^auth/.test(msg) ? 'Server refused the login' : /^timeout/.test(msg) ? 'Server did not answer' : /^tls/.test(msg) ? 'Server certificate not trusted' : 'Server not reachable' };
+      return { ok: false, error: message(/^auth/.test(msg) ? 'corp.error.authRefused' : /^timeout/.test(msg) ? 'corp.error.timeout' : /^tls/.test(msg) ? 'corp.error.tls' : 'corp.error.unreachable') };
     }
   }
 }

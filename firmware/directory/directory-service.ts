@@ -16,6 +16,7 @@
 import { FileProblemLog, fileVersion } from '../kernel/file-problem-log';
 import type { ComponentLogger } from '../kernel/logger';
 import type { FileStore } from '../storage/file-store';
+import { message, type Message } from '../ui/i18n/messages';
 import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
 import { itemAt } from './directory-item-scanner';
 import { parseDirectoryXml, readDirectoryXml, serializeDirectoryXml, type CountedDirectory, type ParsedDirectory } from './directory-xml';
@@ -59,7 +60,8 @@ export interface DirectoryServiceDeps {
   storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void };
 }
 
-export type EditResult = { ok: true } | { ok: false; error: string };
+/** An edit refused says why as a catalog message: the screen shows it in the phone's language. */
+export type EditResult = { ok: true } | { ok: false; error: Message };
 
 /** A short digest of a text for "is this the same file" (not a security check). */
 export const textDigest = fileVersion;
@@ -204,20 +206,20 @@ export class DirectoryService {
     const id = contactIdentity(c.ct);
     const replacing = previousCt !== undefined ? contactIdentity(previousCt) : undefined;
     const existing = this.merged?.lookup(c.ct);
-    if (existing && contactIdentity(existing.c.ct) === id && id !== replacing) return { ok: false, error: `${c.ct} is already in the directory` };
+    if (existing && contactIdentity(existing.c.ct) === id && id !== replacing) return { ok: false, error: message('contact.error.duplicate', { number: c.ct }) };
     if (c.sd) {
       const owner = this.merged?.bySpeedDial(c.sd);
-      if (owner && contactIdentity(owner.c.ct) !== id && contactIdentity(owner.c.ct) !== replacing) return { ok: false, error: `speed dial ${c.sd} is taken by ${displayName(owner.c)}` };
+      if (owner && contactIdentity(owner.c.ct) !== id && contactIdentity(owner.c.ct) !== replacing) return { ok: false, error: message('contact.error.speedDialTaken', { sd: c.sd, name: displayName(owner.c) }) };
     }
     const isLocal = !!this.local.find(c.ct) || (previousCt !== undefined && !!this.local.find(previousCt));
-    if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: `Directory full (${this.d.maxLocal()} contacts)` };
+    if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: message('contact.error.full', { max: this.d.maxLocal() }) };
     const next = this.local.withPut(c, previousCt);
     return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${party(c.ct, 'address')}`);
   }
 
   remove(ct: string): EditResult {
     const entry = this.merged?.lookup(ct);
-    if (!entry) return { ok: false, error: `${ct} is not in the directory` };
+    if (!entry) return { ok: false, error: message('contact.error.notFound', { number: ct }) };
     const next = this.local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
     // Delete is erase: the commit re-keys the owner's directory, so the contact's old pages decrypt no more.
     return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${party(ct, 'address')}`, true);
@@ -270,7 +272,7 @@ export class DirectoryService {
       this.storage.dropStaged();
       this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
       this.d.log.error(`directory: could not save (${(e as Error).message}); directory unchanged`);
-      return { ok: false, error: 'Could not save: storage full' };
+      return { ok: false, error: message('contact.error.storageFull') };
     }
     this.local = next;
     this.d.log.info(`directory: ${what} (${this.local.count()} local contacts)`);

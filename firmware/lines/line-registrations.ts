@@ -10,6 +10,7 @@ import type { Timers } from '../kernel/timers';
 import type { TimerId } from '../../hal/contract';
 import { RetryBackoff } from '../provisioning/retry-backoff';
 import { describeServer, sameAccount } from './sip-accounts';
+import { t } from '../ui/i18n/messages';
 
 export type LineState = RegistrationState | 'unconfigured';
 
@@ -48,7 +49,7 @@ export class LineRegistrations {
   constructor(private readonly d: RegistrationDeps, lineCount: number) {
     for (let x = 1; x <= lineCount; x++) {
       this.entries.push({
-        status: { line: x, label: `Line ${x}`, state: 'unconfigured', reason: '', retryAt: null },
+        status: { line: x, label: t('line.label', { n: x }), state: 'unconfigured', reason: '', retryAt: null },
         account: null,
         backoff: new RetryBackoff(d.jitterSeed),
         retryTimer: null,
@@ -61,7 +62,7 @@ export class LineRegistrations {
     for (const e of this.entries) {
       const x = e.status.line;
       const account = accounts[x - 1] ?? null;
-      const label = labels[x - 1] ?? `Line ${x}`;
+      const label = labels[x - 1] ?? t('line.label', { n: x });
       const labelChanged = e.status.label !== label;
       e.status.label = label;
       if (sameAccount(e.account, account)) {

@@ -4,6 +4,7 @@
  * server (`voIpProt.server.1.*`).
  */
 import type { SipAccount, SipTransport } from '../../hal/contract';
+import { t } from '../ui/i18n/messages';
 
 export interface LineConfig {
   get(name: string): string | undefined;
@@ -46,7 +47,7 @@ export function lineLabel(config: LineConfig, x: number): string {
   const label = (config.get(`reg.${x}.label`) ?? '').trim();
   if (label) return label;
   const address = (config.get(`reg.${x}.address`) ?? '').trim();
-  return address.replace(/^sips?:/i, '').split('@')[0] || `Line ${x}`;
+  return address.replace(/^sips?:/i, '').split('@')[0] || t('line.label', { n: x });
 }
 
 /** Whether two accounts would register the same way (a configuration change that needs no re-registration). */

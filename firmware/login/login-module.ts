@@ -27,7 +27,7 @@ import { loginDeclaration } from './declaration';
 import { LoginScreen } from './login-screen';
 import { LoginService } from './login-service';
 import { party } from '../kernel/party';
-import { t, tLabel } from '../ui/i18n/messages';
+import { shown, t, tLabel } from '../ui/i18n/messages';
 
 export interface LoginServices {
   auth: AuthService;
@@ -87,7 +87,7 @@ export function attachLoginToUi(kernel: Kernel, ui: PhoneUi, login: LoginService
           kernel.log.component('login').error(`login of ${party(u, 'user')} failed: ${describeError(e)}`);
           throw e;
         }),
-        throttled: () => auth.throttled('login'),
+        throttled: () => { const wait = auth.throttled('login'); return wait ? shown(wait) : null; },
         echo: auth.echoDigits(),
         after: entrySchedule(kernel),
         required: login.isPhoneLocked(),

@@ -20,6 +20,7 @@
  *   also erases logout-class data of anyone who is not the session's user.
  * - An unexpected reboot (power cut, crash, watchdog) never logs a user out.
  */
+import { inEnglish, message, shown, t } from '../ui/i18n/messages';
 import type { Hal } from '../../hal/contract';
 import type { AuthService } from '../auth/auth-service';
 import type { ConfigService } from '../config/config-service';
@@ -96,8 +97,8 @@ export class LoginService {
   softKey(): string {
     if (!this.enabled()) return '';
     // prov.login.defaultOnly does not apply with server authentication (spec).
-    if (!this.session || this.session.isDefault) return this.defaultOnly() && this.d.config.get('prov.login.useProvAuth') !== '1' ? '' : 'Login';
-    return 'Logout';
+    if (!this.session || this.session.isDefault) return this.defaultOnly() && this.d.config.get('prov.login.useProvAuth') !== '1' ? '' : t('softkey.login');
+    return t('softkey.logout');
   }
 
   // ── boot ──
@@ -166,7 +167,7 @@ export class LoginService {
     if (problem) return refuse(problem);
     if (this.busy) return refuse('A login is in progress');
     const wait = source === 'screen' ? this.d.auth.throttled('login') : null;
-    if (wait) return refuse(wait);
+    if (wait) return refuse(shown(wait), inEnglish(wait));
     const defaultUser = this.d.config.get('prov.login.defaultUser') ?? '';
     const serverAuth = this.d.config.get('prov.login.useProvAuth') === '1';
     if (!serverAuth && this.defaultOnly() && user !== defaultUser) return refuse('Only the default user may log in', 'prov.login.defaultOnly=1');
@@ -176,7 +177,7 @@ export class LoginService {
     const checked = source === 'screen';
     if (checked) {
       const unrecorded = this.d.auth.beginAttempt('login', 'phone login', 'Login', who);
-      if (unrecorded) return { ok: false, message: unrecorded };
+      if (unrecorded) return { ok: false, message: shown(unrecorded) };
     }
     // Ends an attempt that could not be checked (the profile could not be had): it does not count.
     const unchecked = (message: string, detail: string): LoginResult => {
@@ -264,15 +265,15 @@ export class LoginService {
     if (s.method === 'server') return 'Change it on the provisioning server';
     const audit = this.d.auth.audit;
     const wait = this.d.auth.throttled('login');
-    if (wait) return wait;
+    if (wait) return shown(wait);
     const unrecorded = this.d.auth.beginAttempt('login', 'current login password', 'Change User Password', s.user);
-    if (unrecorded) return unrecorded;
+    if (unrecorded) return shown(unrecorded);
     const stored = { value: this.d.config.get('prov.login.localPassword') ?? '', hashed: this.d.config.get('prov.login.localPassword.hash') === '1' };
-    if (!localPasswordMatches(this.hal.crypto, stored, current)) return this.d.auth.failure('login', 'current login password', 'Change User Password', s.user);
+    if (!localPasswordMatches(this.hal.crypto, stored, current)) return shown(this.d.auth.failure('login', 'current login password', 'Change User Password', s.user));
     this.d.auth.throttle.succeeded('login');
-    if (next !== confirm) return 'Passwords do not match';
+    if (next !== confirm) return shown(message('auth.mismatch'));
     const min = Number(this.d.config.get('sec.pwd.length.user') ?? '0');
-    if (next.length < min) return `Too short: at least ${min} characters`;
+    if (next.length < min) return shown(message('password.tooShort', { min }));
     const r = this.d.config.setOverride('user', 'prov.login.localPassword', storedForm(this.hal.crypto, next, stored.hashed));
     if (!r.ok || r.rejected.length) return 'Password not accepted';
     audit.critical(`login password of ${party(s.user, 'user')} changed on the phone (stored in ${party(s.user, 'user')}-phone.cfg)`);
@@ -294,7 +295,7 @@ export class LoginService {
     // One message for an unknown user and a wrong password: the screen does not confirm which IDs exist.
     this.d.auth.failure('login', 'phone login', 'Login', user, detail);
     const a = this.d.auth.throttled('login');
-    return { ok: false, message: a ? `Incorrect user ID or password. ${a}` : 'Incorrect user ID or password' };
+    return { ok: false, message: a ? `Incorrect user ID or password. ${shown(a)}` : 'Incorrect user ID or password' };
   }
 
   private localPassword(phoneCfg: string | null, userCfg: string | null): LocalPassword {

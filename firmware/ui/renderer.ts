@@ -6,10 +6,13 @@
  * once-a-minute clock update costs one band, not a frame.
  * Every text is first fitted to the pixels it gets (`fit`): the display is
  * described with exactly the text drawn, cut parts ending in '…' and listed
- * in `cut`, so no cut goes unnoticed by a test.
+ * in `cut`, so no cut goes unnoticed by a test. A title or soft key label
+ * too wide for a small display takes its catalog short form first
+ * (i18n/short-forms.ts), as a real phone's abbreviations.
  */
 import type { Display, ScreenText } from '../../hal/contract';
 import { Canvas } from './canvas';
+import { shortFormOf } from './i18n/short-forms';
 import { layoutForScreen, type Layout } from './layout';
 
 interface Band { key: string; top: number; draw: () => void }
@@ -29,6 +32,8 @@ interface Laid {
 const UP = 'up';
 const DOWN = 'down';
 const ARROW_WIDTH = 5;
+/** Pixels between two soft key bars when the row is full (2 otherwise). */
+const TIGHT_GAP = 1;
 /** Characters (with the ellipsis) a name keeps beside its number before the number is cut too. */
 const MIN_LEFT_CHARS = 4;
 
@@ -114,7 +119,9 @@ export class ScreenRenderer {
     const status = font.fit(screen.status ?? '', layout.titleRow ? width - 4 : width);
     if (status.cut) cut.push('status');
     const titleRoom = layout.titleRow ? width - 4 : Math.max(0, width - font.measure(status.text) - font.width);
-    const title = font.fit(screen.title, titleRoom);
+    let title = font.fit(screen.title, titleRoom);
+    const shortTitle = title.cut ? shortFormOf(screen.title) : null;
+    if (shortTitle !== null) title = font.fit(shortTitle, titleRoom);
     if (title.cut) cut.push('title');
     const lines: LaidLine[] = screen.lines.map((raw, i) => {
       const arrow = (i === 0 && (screen.more === 'up' || screen.more === 'both'))
@@ -142,8 +149,9 @@ export class ScreenRenderer {
       if (laid.cut) cut.push(`line ${i}`);
       return laid;
     });
-    const keys = this.softKeyBoxes(layout, screen.softKeys).map((box, i) => {
-      const f = font.fit(screen.softKeys[i], box.width);
+    const labels = this.softKeyLabels(layout, screen.softKeys);
+    const keys = this.softKeyBoxes(layout, labels).map((box, i) => {
+      const f = labels[i] ? font.fit(labels[i], box.width) : { text: '', cut: false };
       if (f.cut) cut.push(`key ${i}`);
       return { ...box, text: f.text };
     });
@@ -159,16 +167,49 @@ export class ScreenRenderer {
     return { layout, screen: described, lines, keys };
   }
 
+  /** Labels as drawn: while the row cannot hold them all, the one whose short form saves most takes it. */
+  private softKeyLabels(layout: Layout, labels: string[]): string[] {
+    const { font, width } = layout;
+    const out = [...labels];
+    const rowNeed = () => out.reduce((sum, l) => sum + (l ? font.measure(l) + TIGHT_GAP : 0), 0);
+    while (rowNeed() > width) {
+      let best = -1;
+      let bestShort = '';
+      let bestSaving = 0;
+      out.forEach((l, i) => {
+        if (l !== labels[i]) return;
+        const short = l ? shortFormOf(l) : null;
+        const saving = short === null ? 0 : font.measure(l) - font.measure(short);
+        if (short !== null && saving > bestSaving) { best = i; bestShort = short; bestSaving = saving; }
+      });
+      if (best < 0) break;
+      out[best] = bestShort;
+    }
+    return out;
+  }
+
   /**
-   * Soft key boxes: one slot per key, but a label wider than its slot (e.g.
-   * "Delete", "Missed" on the 132-pixel display) borrows the room its
-   * neighbours' labels leave, right neighbour first, so it is cut only when
-   * the row really is full. Boxes stay over their keys, give or take a few pixels.
+   * Soft key boxes: one slot per key while each label fits its slot. When the
+   * labels fit the row but not their slots ("Answer", "Reject", "Forward" on
+   * the 132-pixel display), the boxes are packed: each as wide as its label,
+   * moved as little as possible from its key, with 2 pixels between bars, 1
+   * when the row is that full. Only labels wider than the whole row allows
+   * borrow what their neighbours leave and are cut (and marked).
    */
   private softKeyBoxes(layout: Layout, labels: string[]): { x: number; width: number }[] {
     const { font, width } = layout;
     const n = Math.max(1, labels.length);
-    const edge = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * width) / n));
+    const slots = Array.from({ length: n + 1 }, (_, i) => Math.floor((i * width) / n));
+    for (const gap of [2, TIGHT_GAP]) {
+      const need = labels.map((l) => (l ? font.measure(l) + gap : 0));
+      if (need.reduce((a, b) => a + b, 0) > width) continue;
+      // Each edge as near its slot's as the labels on either side allow (forward, then backward: both hold when the row fits).
+      const edge = [...slots];
+      for (let i = 1; i < n; i++) edge[i] = Math.max(edge[i], edge[i - 1] + need[i - 1]);
+      for (let i = n - 1; i >= 1; i--) edge[i] = Math.min(edge[i], edge[i + 1] - need[i]);
+      return labels.map((_, i) => ({ x: edge[i], width: Math.max(0, edge[i + 1] - edge[i] - gap) }));
+    }
+    const edge = slots;
     const need = labels.map((l) => (l ? font.measure(l) + 2 : 0));
     const spare = (i: number) => (i < 0 || i >= labels.length ? 0 : edge[i + 1] - edge[i] - need[i]);
     labels.forEach((_, i) => {

@@ -11,11 +11,12 @@ import { changePasswordScreen } from '../auth/change-password-screens';
 import type { Role } from '../auth/password-vault';
 import { DEFAULT_DATE_FORMAT, formatDate, formatTime } from '../time/date-time-format';
 import { IdleScreen, type IdleExtension } from './idle-screen';
+import { installGlyphBlob } from './glyph-blob';
 import { layoutFor } from './layout';
 import { addMenuEntry, MenuScreen, type Access, type AccessGate, type MenuNode } from './menu';
 import { PasswordScreen } from './password-screen';
 import { entrySchedule } from './entry-schedule';
-import { LANGUAGES, languageOf, setLanguage, t, tLabel, type Language } from './i18n/messages';
+import { LANGUAGES, languageOf, setLanguage, shown, t, tLabel, type Language } from './i18n/messages';
 import { LanguageScreen } from './language-screen';
 import type { Navigator } from './screen';
 import type { KeyName } from '../../hal/contract';
@@ -71,6 +72,9 @@ export class PhoneUi {
   private lines: IdleLines | null = null;
 
   constructor(private readonly kernel: Kernel, private readonly auth: () => AuthService) {
+    // The font's glyphs for every script, read from the image on demand (hal.resources).
+    const noGlyphs = installGlyphBlob(kernel.hal.resources);
+    if (noGlyphs) kernel.log.component('ui').error(noGlyphs);
     const layout = layoutFor(kernel.hal.board.display);
     const renderer = new ScreenRenderer(kernel.hal.display, layout);
     const idle = () => new IdleScreen(
@@ -177,7 +181,7 @@ export class PhoneUi {
       t('password.gate', { label: tLabel('menu.', label), access }),
       (password, n) => {
         const result = auth.tryMenuPassword(label, access, password);
-        if (result.kind === 'refused') return result.message;
+        if (result.kind === 'refused') return shown(result.message);
         if (result.kind === 'mustChangeAdmin') {
           // SB-327: no admin access on the default admin password; the new one opens the entry.
           n.replace(changePasswordScreen({
@@ -197,7 +201,7 @@ export class PhoneUi {
       },
       auth.echoDigits(),
       schedule,
-      auth.throttled('menu') ?? '',
+      ((wait) => (wait ? shown(wait) : ''))(auth.throttled('menu')),
     ));
   };
 

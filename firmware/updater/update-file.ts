@@ -7,7 +7,9 @@
  * The signature covers the manifest bytes; the manifest carries the payload's
  * length and SHA-256, so one signature check plus one hash check over native
  * crypto prove the whole file. The payload is the firmware bundle
- * (dist/firmware.js), raw-deflate compressed so two fit the updater partition.
+ * (dist/firmware.js) followed by its resource pack (dist/firmware.res: the
+ * font's glyphs, served by the HAL `resources` device), raw-deflate
+ * compressed together so two fit the updater partition.
  */
 import type { SignatureAlgorithm } from '../../hal/contract';
 import { utf8Decode } from '../kernel/text-codec';
@@ -32,9 +34,12 @@ export interface UpdateManifest {
     bytes: number;
     /** SHA-256 (hex) of the payload as stored. */
     sha256: string;
-    /** Length and SHA-256 (hex) of the bundle once inflated. */
+    /** Length and SHA-256 (hex) of the bundle once inflated: the first bundleBytes of the inflated payload. */
     bundleBytes: number;
     bundleSha256: string;
+    /** Length and SHA-256 (hex) of the resource pack that follows the bundle; absent for an image without one. */
+    resourceBytes?: number;
+    resourceSha256?: string;
   };
   /** Build time, ISO 8601 (informational). */
   built?: string;
@@ -93,5 +98,8 @@ function parseManifest(text: string): UpdateManifest | string {
   if (!p || (p.encoding !== 'deflate-raw' && p.encoding !== 'identity')) return 'payload encoding unknown';
   if (!Number.isInteger(p.bytes) || p.bytes <= 0 || !Number.isInteger(p.bundleBytes) || p.bundleBytes <= 0) return 'payload length missing';
   if (!HEX64.test(p.sha256) || !HEX64.test(p.bundleSha256)) return 'payload hash missing or malformed';
+  if (p.resourceBytes !== undefined || p.resourceSha256 !== undefined) {
+    if (!Number.isInteger(p.resourceBytes) || p.resourceBytes! <= 0 || typeof p.resourceSha256 !== 'string' || !HEX64.test(p.resourceSha256)) return 'resource pack length or hash malformed';
+  }
   return m;
 }

@@ -29,7 +29,7 @@ import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { EventGate, type FirmwareFault } from '../../sim/host/event-gate';
 import type { FirmwareEngine } from '../../sim/host/firmware-engine';
 import { FaultError } from '../../sim/host/firmware-fault';
-import { loadFirmwareImage } from '../../sim/host/firmware-image-cache';
+import { loadFirmwareImage, type LoadedImage } from '../../sim/host/firmware-image-cache';
 import { loadBootImage } from '../../sim/host/slot-boot-loader';
 import { createHostHal } from '../../sim/host/host-hal';
 import { NodeEngine } from '../../sim/host/node-engine';
@@ -268,15 +268,15 @@ class BoardRunner implements RunningBoard {
   // ── internals ──
 
   /** The updater partition's boot record picks the image file (factory) or an A/B slot the firmware installed (docs/update.md). */
-  private bootImage(): string {
+  private bootImage(): LoadedImage {
     try {
       const booted = loadBootImage(this.devices.flash, this.image);
       for (const note of booted.notes) this.hostLog(`boot loader: ${note}`);
       if (booted.label !== 'factory image') this.hostLog(`boot loader: booting ${booted.label}`);
-      return booted.code;
+      return booted;
     } catch (e) {
       this.hostLog(`boot loader: boot record unusable (${(e as Error).message}): booting the image file`);
-      return this.image.code;
+      return this.image;
     }
   }
 
@@ -284,14 +284,16 @@ class BoardRunner implements RunningBoard {
     this.state = 'running';
     this.devices.display.setBacklight(100);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
-    const code = this.bootImage();
+    const image = this.bootImage();
     const engine: FirmwareEngine = this.quickjs
-      ? new QuickJsEngine(this.quickjs, boardCpuBudget(this.profile), code, deliver)
-      : new NodeEngine(code, deliver);
+      ? new QuickJsEngine(this.quickjs, boardCpuBudget(this.profile), image.code, deliver)
+      : new NodeEngine(image.code, deliver);
+    // The running image's resources (font glyphs), read from its pack in the installed image directory or its A/B slot.
+    const hal: Hal = image.resources ? { ...this.hal, resources: image.resources } : this.hal;
     this.engine = engine;
     this.gate.deliver('boot', () => {
       try {
-        engine.boot(this.hal);
+        engine.boot(hal);
       } catch (e) {
         this.report('boot', e);
         const bootCompleted = e instanceof FaultError && e.firmwareCarriedOn;

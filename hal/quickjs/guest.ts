@@ -290,6 +290,11 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       send: (host: string, port: number, text: string): Promise<void> => callAsync('udp', 'send', host, port, text),
       exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req),
     },
+    // Read from the image by the host: a glyph costs two small calls, the font never enters the VM's heap.
+    resources: {
+      size: (name: string): number => call('resources', 'size', name),
+      read: (name: string, offset: number, length: number): Uint8Array => call('resources', 'read', name, offset, length),
+    },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {

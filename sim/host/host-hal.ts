@@ -3,13 +3,14 @@
  * QuickJS bridge): the simulator's virtual devices or the board's drivers, with every callback into the
  * firmware routed through the event gate.
  */
-import type { BoardInfo, Hal, Ldap, Socket, Udp } from '../../hal/contract';
+import type { BoardInfo, Hal, Ldap, Resources, Socket, Udp } from '../../hal/contract';
 import type { EventGate } from './event-gate';
 
 /** The devices a host hands over: the simulator's virtual ones, or the Linux board's drivers (hal/linux/board-host.ts). */
-export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime'> & { ldap: Ldap; socket: Socket; udp: Udp };
+export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime' | 'resources'> & { ldap: Ldap; socket: Socket; udp: Udp };
 
-export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate): Hal {
+/** `resources`: the running image's resource pack (the factory image's or an A/B slot's), null for an image without. */
+export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate, resources: Resources | null = null): Hal {
   const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
@@ -60,5 +61,6 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
       },
     },
     udp: { send: (host, port, text) => udp.send(host, port, text), exchange: (req) => udp.exchange(req) },
+    ...(resources ? { resources } : {}),
   };
 }

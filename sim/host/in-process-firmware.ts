@@ -15,6 +15,8 @@ import { VirtualPower } from '../devices/power';
 import { loadFlashImage, DEFAULT_START_TIME } from '../phone';
 import { EventGate } from './event-gate';
 import { createHostHal } from './host-hal';
+import { packResources, ResourcePack } from './resource-pack';
+import { imageResources } from '../../build/unifont-blob';
 import { createVirtualDevices, type VirtualDevices } from './virtual-devices';
 
 export interface InProcessOptions {
@@ -36,6 +38,9 @@ export interface InProcessPhone {
   save(file: string): void;
 }
 
+/** The image's resources (font glyphs) packed from the sources, once per process: what `phone build` writes beside the bundle. */
+let resources: ResourcePack | null = null;
+
 export function bootInProcess(options: InProcessOptions): InProcessPhone {
   const g = globalThis as { __FIRMWARE_VERSION__?: string };
   g.__FIRMWARE_VERSION__ ??= 'host';
@@ -51,7 +56,8 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
   const devices = createVirtualDevices(profile, { flash, keystore, power, startTime: DEFAULT_START_TIME, usbDir: null, mac: options.mac ?? profile.mac });
   const gate = new EventGate((_label, fn) => fn(), () => {});
   let booted: BootedPhone | undefined;
-  gate.deliver('boot', () => { booted = boot(createHostHal(profile, devices, gate)); });
+  resources ??= new ResourcePack(packResources(imageResources()));
+  gate.deliver('boot', () => { booted = boot(createHostHal(profile, devices, gate, resources)); });
   if (!booted) throw new Error('in-process boot did not complete');
   return {
     profile,

@@ -56,6 +56,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   serial: ['write'],
   socket: ['close'],
   engine: ['budgetError', 'memoryUsage'],
+  resources: ['size', 'read'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['register', 'unregister', 'dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],
@@ -496,6 +497,9 @@ export class QuickJsEngine implements FirmwareEngine {
       }
       case 'net.subscribe':
         return hal.net.onLink((up) => this.dispatch('link', { up }));
+      // An image without resources: the guest sees none (size 0), as the contract says of an absent device.
+      case 'resources.size':
+        return hal.resources?.size(args[0]) ?? 0;
       default:
         return (hal as any)[device][method](...args);
     }

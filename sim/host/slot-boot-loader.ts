@@ -4,7 +4,7 @@
  * partition (firmware/updater/boot-selection.ts: trial-boot accounting and
  * rollback, written to the virtual flash like any firmware write) and loads
  * the chosen slot's update file: its stored hash checked against the record,
- * the bundle inflated and checked against the signed manifest. No record, or
+ * the bundle and its resource pack inflated and checked against the signed manifest. No record, or
  * nothing bootable left: the factory image (the `dist/firmware.js` file).
  */
 import * as nodeCrypto from 'crypto';
@@ -16,6 +16,7 @@ import { parseUpdateFile } from '../../firmware/updater/update-file';
 import { updaterLayout, type SlotName } from '../../firmware/updater/updater-layout';
 import { BundleSourceMap } from '../source-map';
 import type { LoadedImage } from './firmware-image-cache';
+import { ResourcePack } from './resource-pack';
 
 export interface BootImage extends LoadedImage {
   /** `factory image`, or `slot B (0.2.0, trial)`. */
@@ -24,22 +25,24 @@ export interface BootImage extends LoadedImage {
   notes: string[];
 }
 
-/** Bundles inflated from slots, by file hash: a reboot into the same slot does not inflate again. */
-const inflated = new Map<string, string>();
+/** Images inflated from slots, by file hash: a reboot into the same slot does not inflate again. */
+const inflated = new Map<string, SlotImage>();
+
+interface SlotImage { code: string; resources: ResourcePack | null }
 const NO_SOURCE_MAP = new BundleSourceMap('');
 
 /** Throws what the flash throws while the boot record is written (PowerCutError in the simulator). */
 export function loadBootImage(flash: Flash, factory: LoadedImage): BootImage {
   if (!flash.partitions().includes('updater')) return { ...factory, label: 'factory image', notes: [] };
   const part = flash.open('updater');
-  const choice = chooseBootSlot(part, (slot, info) => slotBundle(part, slot, info) !== null);
+  const choice = chooseBootSlot(part, (slot, info) => slotImage(part, slot, info) !== null);
   if (choice.slot === null) return { ...factory, label: 'factory image', notes: choice.notes };
-  const code = slotBundle(part, choice.slot, choice.info!)!;
-  return { code, sourceMap: NO_SOURCE_MAP, build: { version: choice.version ?? '', hash: choice.info!.sha256.slice(0, 12), builtAt: 0 }, label: `slot ${choice.slot} (${choice.version}${choice.trial ? ', trial' : ''})`, notes: choice.notes };
+  const { code, resources } = slotImage(part, choice.slot, choice.info!)!;
+  return { code, resources, sourceMap: NO_SOURCE_MAP, build: { version: choice.version ?? '', hash: choice.info!.sha256.slice(0, 12), builtAt: 0 }, label: `slot ${choice.slot} (${choice.version}${choice.trial ? ', trial' : ''})`, notes: choice.notes };
 }
 
-/** The bundle in a slot, or null when the slot's bytes do not match its record or its manifest. */
-function slotBundle(part: FlashPartition, slot: SlotName, info: SlotInfo): string | null {
+/** The bundle and resource pack in a slot, or null when the slot's bytes do not match its record or its manifest. */
+function slotImage(part: FlashPartition, slot: SlotName, info: SlotInfo): SlotImage | null {
   if (info.bytes <= 0) return null;
   const extent = updaterLayout(part).slots[slot];
   if (info.bytes > extent.size) return null;
@@ -51,17 +54,30 @@ function slotBundle(part: FlashPartition, slot: SlotName, info: SlotInfo): strin
   if (!parsed.ok) return null;
   const { payload, manifest } = parsed.file;
   if (sha256Hex(payload) !== manifest.payload.sha256) return null;
-  let bundle: Uint8Array;
+  let image: Uint8Array;
   try {
-    bundle = manifest.payload.encoding === 'deflate-raw' ? inflateSync(payload) : payload;
+    image = manifest.payload.encoding === 'deflate-raw' ? inflateSync(payload) : payload;
   } catch {
     return null;
   }
+  const { bundleBytes, resourceBytes = 0, resourceSha256 } = manifest.payload;
+  if (image.length !== bundleBytes + resourceBytes) return null;
+  const bundle = image.subarray(0, bundleBytes);
   if (sha256Hex(bundle) !== manifest.payload.bundleSha256) return null;
-  const code = Buffer.from(bundle).toString('utf8');
+  let resources: ResourcePack | null = null;
+  if (resourceBytes > 0) {
+    const pack = image.subarray(bundleBytes);
+    if (sha256Hex(pack) !== resourceSha256) return null;
+    try {
+      resources = new ResourcePack(pack);
+    } catch {
+      return null;
+    }
+  }
+  const loaded = { code: Buffer.from(bundle).toString('utf8'), resources };
   if (inflated.size >= 4) inflated.delete(inflated.keys().next().value!);
-  inflated.set(info.sha256, code);
-  return code;
+  inflated.set(info.sha256, loaded);
+  return loaded;
 }
 
 function sha256Hex(data: Uint8Array): string {

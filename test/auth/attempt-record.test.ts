@@ -18,7 +18,7 @@ import { FileStore } from '../../firmware/storage/file-store';
 import { BOARDS } from '../../hal/boards';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
 import { VirtualFlash } from '../../sim/devices/flash';
-import { authRig, MapStore } from './auth-fixture';
+import { authRig, MapStore, said } from './auth-fixture';
 
 /** Attempt records whose writes fail from the `failFrom`-th on (a power cut, or flash refusing). */
 function failingRecords(nvram: MapStore, failFrom: number): AttemptRecordStore & { writes: string[] } {
@@ -50,7 +50,7 @@ test('an attempt that cannot be recorded on flash is refused without checking th
   const auth = new AuthService(
     r.auth.vault, new AttemptThrottle(failingRecords(r.nvram, 1), () => r.clock.now), r.auth.audit, { get: (n: string) => r.config.get(n) },
   );
-  assert.equal(auth.tryMenuPassword('Basic', 'user', '123'), { kind: 'refused', message: 'Cannot check the password now' });
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '123')), { kind: 'refused', message: 'Cannot check the password now' });
   assert.is(calls(), 0, 'not checked');
   assert.ok(r.lines.some((l) => /menu password for "Basic" by user prompt: refused \(attempt not recorded on flash/.test(l)), r.lines.join('\n'));
 });
@@ -61,7 +61,7 @@ test('a restart between the pre-record and the outcome: a failure, even for the 
   const auth = new AuthService(
     r.auth.vault, new AttemptThrottle(records, () => r.clock.now), r.auth.audit, { get: (n: string) => r.config.get(n) },
   );
-  assert.equal(auth.tryMenuPassword('Basic', 'user', '123'), { kind: 'granted', role: 'user' });
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '123')), { kind: 'granted', role: 'user' });
   assert.equal(records.writes.map((w) => w.trim()), ['1,0,0,1'], 'pending, one failure if it never resolves');
   const after = r.reboot();
   after.auth.recoverInterruptedAttempts();
@@ -80,7 +80,7 @@ test('the 5th attempt cut before its outcome: the lock comes at boot', () => {
   r.auth.throttle.begin('menu'); // the 5th attempt, then the power goes
   const after = r.reboot();
   after.auth.recoverInterruptedAttempts();
-  assert.equal(after.auth.tryMenuPassword('Basic', 'user', '123'), { kind: 'refused', message: 'Locked: try again in 5 min' });
+  assert.equal(said(after.auth.tryMenuPassword('Basic', 'user', '123')), { kind: 'refused', message: 'Locked: try again in 5 min' });
   assert.ok(after.lines.some((l) => /\|auth\|5\|.*password prompt locked after 5 failed attempts in a row \(the last one interrupted by a restart\)/.test(l)));
 });
 

@@ -1,6 +1,7 @@
 /** An AuthService over the simulator's crypto engine, a map for nvram and a map for configuration; log lines collected. */
 import { AttemptThrottle, type AttemptRecordStore, type PromptKind } from '../../firmware/auth/attempt-throttle';
-import { AuthService } from '../../firmware/auth/auth-service';
+import { AuthService, type PromptResult } from '../../firmware/auth/auth-service';
+import { inEnglish, type Message } from '../../firmware/ui/i18n/messages';
 import { PasswordVault } from '../../firmware/auth/password-vault';
 import { SecurityAudit } from '../../firmware/auth/security-audit';
 import { Logger } from '../../firmware/kernel/logger';
@@ -39,4 +40,12 @@ export function authRig(config: Record<string, string> = {}, nvram = new MapStor
   const crypto = new NodeCryptoEngine();
   const auth = new AuthService(new PasswordVault(crypto, nvram), new AttemptThrottle(nvram.attempts, () => clock.now), new SecurityAudit(logger.component('auth')), { get: (n) => values.get(n) });
   return { auth, nvram, config: values, lines, clock, crypto, reboot: () => authRig(Object.fromEntries(values), nvram, lines) };
+}
+
+/** What the service tells the person at the phone, in English (the catalog messages it returns, as text): for comparisons. */
+export function said<T extends PromptResult | Message | null>(r: T): T extends Message ? string : T extends null ? null : T extends PromptResult ? PromptResult | { kind: 'refused'; message: string } : never;
+export function said(r: PromptResult | Message | null): unknown {
+  if (r === null) return null;
+  if ('key' in r) return inEnglish(r);
+  return r.kind === 'refused' ? { kind: 'refused', message: inEnglish(r.message) } : r;
 }

@@ -8,25 +8,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { newPasswordProblem } from '../../firmware/auth/password-policy';
-import { authRig } from './auth-fixture';
+import { authRig, said } from './auth-fixture';
 
 test('defaults: 456 is admin but must be changed first, 123 is the user password, anything else refused', () => {
   const { auth } = authRig();
-  assert.equal(auth.tryMenuPassword('Advanced', 'admin', '456'), { kind: 'mustChangeAdmin' });
-  assert.equal(auth.tryMenuPassword('Basic', 'user', '456'), { kind: 'mustChangeAdmin' }, 'no admin-level access at all on the default');
-  assert.equal(auth.tryMenuPassword('Basic', 'user', '123'), { kind: 'granted', role: 'user' });
-  assert.equal(auth.tryMenuPassword('Advanced', 'admin', '123'), { kind: 'granted', role: 'user' }, 'user password at an admin prompt: limited set');
+  assert.equal(said(auth.tryMenuPassword('Advanced', 'admin', '456')), { kind: 'mustChangeAdmin' });
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '456')), { kind: 'mustChangeAdmin' }, 'no admin-level access at all on the default');
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '123')), { kind: 'granted', role: 'user' });
+  assert.equal(said(auth.tryMenuPassword('Advanced', 'admin', '123')), { kind: 'granted', role: 'user' }, 'user password at an admin prompt: limited set');
   assert.equal(auth.tryMenuPassword('Advanced', 'admin', '999').kind, 'refused');
 });
 
 test('the new admin password: not the default, not shorter than sec.pwd.length.admin; then it opens admin and user prompts', () => {
   const { auth, nvram } = authRig({ 'sec.pwd.length.admin': '6' });
-  assert.equal(auth.change('admin', '456', '456'), 'Too short: at least 6 characters');
-  assert.equal(newPasswordProblem('admin', '456', 0), 'The default password is not allowed');
-  assert.equal(auth.change('admin', '864213', '864200'), 'Passwords do not match');
-  assert.equal(auth.change('admin', '864213', '864213'), null);
-  assert.equal(auth.tryMenuPassword('Advanced', 'admin', '864213'), { kind: 'granted', role: 'admin' });
-  assert.equal(auth.tryMenuPassword('Basic', 'user', '864213'), { kind: 'granted', role: 'admin' });
+  assert.equal(said(auth.change('admin', '456', '456')), 'Too short: at least 6 characters');
+  assert.equal(said(newPasswordProblem('admin', '456', 0)), 'The default password is not allowed');
+  assert.equal(said(auth.change('admin', '864213', '864200')), 'Passwords do not match');
+  assert.equal(said(auth.change('admin', '864213', '864213')), null);
+  assert.equal(said(auth.tryMenuPassword('Advanced', 'admin', '864213')), { kind: 'granted', role: 'admin' });
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '864213')), { kind: 'granted', role: 'admin' });
   assert.equal(auth.tryMenuPassword('Advanced', 'admin', '456').kind, 'refused', 'the default no longer works');
   const stored = nvram.get('auth.admin') ?? '';
   assert.match(stored, /^pbkdf2-sha256\$\d+\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
@@ -34,18 +34,18 @@ test('the new admin password: not the default, not shorter than sec.pwd.length.a
 });
 
 test('sec.pwd.length.user, 0 allows an empty password; over 32 characters refused', () => {
-  assert.equal(authRig({ 'sec.pwd.length.user': '4' }).auth.change('user', '987', '987'), 'Too short: at least 4 characters');
+  assert.equal(said(authRig({ 'sec.pwd.length.user': '4' }).auth.change('user', '987', '987')), 'Too short: at least 4 characters');
   const { auth } = authRig({ 'sec.pwd.length.user': '0' });
-  assert.equal(auth.change('user', '', ''), null);
-  assert.equal(auth.tryMenuPassword('Basic', 'user', ''), { kind: 'granted', role: 'user' });
-  assert.equal(auth.change('user', '1'.repeat(33), '1'.repeat(33)), 'Too long: at most 32 characters');
-  assert.equal(auth.change('user', '123', '123'), 'The default password is not allowed');
+  assert.equal(said(auth.change('user', '', '')), null);
+  assert.equal(said(auth.tryMenuPassword('Basic', 'user', '')), { kind: 'granted', role: 'user' });
+  assert.equal(said(auth.change('user', '1'.repeat(33), '1'.repeat(33))), 'Too long: at most 32 characters');
+  assert.equal(said(auth.change('user', '123', '123')), 'The default password is not allowed');
 });
 
 test('device.auth.localAdminPassword (its .set and device.set are the config service\'s gate): set once, never the default', () => {
   const rig = authRig();
   assert.equal(rig.auth.applyConfiguredPassword('admin', '77001'), { ok: true, changed: true });
-  assert.equal(rig.auth.tryMenuPassword('Advanced', 'admin', '77001'), { kind: 'granted', role: 'admin' });
+  assert.equal(said(rig.auth.tryMenuPassword('Advanced', 'admin', '77001')), { kind: 'granted', role: 'admin' });
   const before = rig.nvram.get('auth.admin');
   assert.equal(rig.auth.applyConfiguredPassword('admin', '77001'), { ok: true, changed: false });
   assert.equal(rig.nvram.get('auth.admin'), before, 'not re-hashed when already in force');

@@ -1,6 +1,7 @@
 /** Corporate directory search against a recording fake LDAP client (no server): what is asked, and what is refused before asking. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { inEnglish } from '../../firmware/ui/i18n/messages';
 import type { LdapSearchRequest } from '../../hal/contract';
 import { CorporateDirectory, type CorporateSettings } from '../../firmware/directory/corporate-directory';
 
@@ -20,7 +21,7 @@ test('no attribute typed first_name or last_name: refused with the reason, no ma
   const result = await r.dir.search('smi');
   assert.equal(r.asked, []);
   assert.is(result.ok, false);
-  assert.match(result.ok ? '' : result.error, /name attribute/i);
+  assert.match(result.ok ? '' : inEnglish(result.error), /name attribute/i);
 });
 
 test('name attributes: one OR filter over them, the typed text escaped', async () => {

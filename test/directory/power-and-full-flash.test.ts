@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { message } from '../../firmware/ui/i18n/messages';
 import type { KeyName } from '../../hal/contract';
 import { StorageFullError } from '../../firmware/storage/errors';
 import { bootPhone } from '../helpers/sim';
@@ -72,7 +73,7 @@ test('full flash: the edit is refused with a message and a log line; the directo
     assert.instance(e, StorageFullError);
   }
   const r = h.service.put({ fn: 'Late', ln: 'Comer', ct: '31337' });
-  assert.equal(r, { ok: false, error: 'Could not save: storage full' });
+  assert.equal(r, { ok: false, error: message('contact.error.storageFull') });
   assert.ok(h.log.some((l) => /could not save \(no space/.test(l)), h.log.join('\n'));
   assert.equal(names(h), before);
   assert.is(h.service.lookup('31337'), undefined);

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import { buildFirmware, formatReport, GLOBAL_NAME, type BuildReport } from '../../build/bundle';
+import { ResourcePack } from '../../sim/host/resource-pack';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-test-'));
 const fixture = (name: string) => path.resolve(__dirname, '..', 'fixtures', 'faulty-firmware', 'node-builtin', name);
@@ -73,6 +74,15 @@ async function buildError(entry: string): Promise<string> {
   }
   return 'build succeeded';
 }
+
+test('the font\'s glyphs are in the resource pack beside the image, not in the bundle (the heap never holds them)', () => {
+  assert.ok(report.resourceFile && fs.existsSync(report.resourceFile), 'firmware.res beside firmware.js');
+  assert.is(path.basename(report.resourceFile!), 'firmware.res');
+  const pack = new ResourcePack(fs.readFileSync(report.resourceFile!));
+  assert.ok(pack.size('unifont') > 1_000_000, `unifont resource of ${pack.size('unifont')} bytes`);
+  assert.ok(report.bytes < 600 * 1024, `bundle of ${report.bytes} bytes holds no font blob`);
+  assert.not.match(code, /unifont-glyphs|narrowBits|wideBits/);
+});
 
 test('a firmware entry that imports a Node built-in fails the build, naming the built-in and the importer', async () => {
   const msg = await buildError(fixture('entry.ts'));

@@ -11,7 +11,10 @@ import * as path from 'path';
 import { EN, type MessageKey } from '../../firmware/ui/i18n/catalog-en';
 import { DE } from '../../firmware/ui/i18n/catalog-de';
 import { ZH } from '../../firmware/ui/i18n/catalog-zh';
-import { LANGUAGES, languageOf, setLanguage, t, tLabel } from '../../firmware/ui/i18n/messages';
+import { inEnglish, LANGUAGES, languageOf, message, setLanguage, shown, t, tLabel } from '../../firmware/ui/i18n/messages';
+import { contactProblem } from '../../firmware/directory/contact';
+import { lineLabel } from '../../firmware/lines/sip-accounts';
+import { authRig } from '../auth/auth-fixture';
 import { familyNameFirst, personName } from '../../firmware/ui/i18n/person-name';
 import { displayName } from '../../firmware/directory/contact';
 import { inlineText, showsText } from './inline-text';
@@ -30,6 +33,8 @@ const code = sources(FIRMWARE).map((f) => fs.readFileSync(f, 'utf8')).join('\n')
 
 test('every catalog key is used by the firmware (labels: declared menu entries and wizard steps)', () => {
   const unused = (Object.keys(EN) as MessageKey[]).filter((key) => {
+    // A short form (i18n/short-forms.ts) is used wherever its text is.
+    if (key.endsWith('.short')) return !code.includes(`'${key.slice(0, -'.short'.length)}'`);
     const label = /^(menu|wizard\.step)\.(.*)$/.exec(key);
     if (label && key !== 'menu.empty') return !code.includes(`'${label[2]}'`);
     return !code.includes(`'${key}'`);
@@ -103,6 +108,42 @@ test('the inline-text check catches what a screen shows inline, and passes keys,
 test('no screen file has inline text in what it shows', () => {
   for (const file of SCREEN_FILES) {
     assert.equal(inlineText(fs.readFileSync(file, 'utf8')), [], path.relative(FIRMWARE, file));
+  }
+});
+
+/**
+ * Services whose refusals and labels reach a screen: they hand over catalog
+ * messages (key and values), never text, and the audit keeps English.
+ */
+const SERVICE_FILES = ['directory/directory-service.ts', 'directory/corporate-directory.ts', 'directory/contact.ts', 'auth/auth-service.ts', 'auth/password-policy.ts', 'lines/line-registrations.ts'];
+
+test('services hand screens catalog messages, not inline text (directory, corporate directory, passwords, line labels)', () => {
+  for (const file of SERVICE_FILES) assert.equal(inlineText(fs.readFileSync(path.join(FIRMWARE, file), 'utf8')), [], file);
+  assert.not.match(fs.readFileSync(path.join(FIRMWARE, 'lines', 'sip-accounts.ts'), 'utf8'), /`Line \$\{/, 'the default line label comes from the catalog');
+});
+
+test('a service message is shown in the phone\'s language and audited in English', () => {
+  const rig = authRig();
+  try {
+    setLanguage(LANGUAGES.find((l) => l.code === 'de')!);
+    const shownTexts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = rig.auth.tryMenuPassword('Advanced', 'admin', '000');
+      if (r.kind === 'refused') shownTexts.push(shown(r.message));
+    }
+    assert.equal(shownTexts, ['Falsches Passwort', 'Falsches Passwort', 'Falsches Passwort. 5 s warten', '5 s warten']);
+    const audit = rig.lines.filter((l) => l.includes('|auth|'));
+    assert.ok(audit.some((l) => /wait 5 s/.test(l)), audit.join('\n'));
+    assert.not.ok(audit.some((l) => /warten|Passwort/.test(l)), 'no German in the audit trail');
+    assert.is(shown(rig.auth.change('admin', '1', '2')!), 'Passwörter stimmen nicht überein');
+    const problem = contactProblem({ fn: 'x'.repeat(41), ct: '1' })!;
+    assert.is(shown(problem), 'Vorname zu lang', 'a field name inside a message is translated too');
+    assert.is(inEnglish(problem), 'First name too long');
+    assert.is(lineLabel({ get: () => undefined }, 2), 'Leitung 2');
+    setLanguage(LANGUAGES.find((l) => l.code === 'zh')!);
+    assert.is(shown(message('contact.error.full', { max: 99 })), '目录已满（99 个联系人）');
+  } finally {
+    setLanguage(LANGUAGES[0]);
   }
 });
 

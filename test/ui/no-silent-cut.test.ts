@@ -4,7 +4,10 @@
  * meets: each body line is drawn pixel for pixel as described (so nothing is
  * cut on the glass that the text model shows whole), every part that ends in
  * '…' is listed in `cut` and every listed part does end in '…', and a screen
- * that scrolls says so (`more`) and draws the indicator.
+ * that scrolls says so (`more`) and draws the indicator. On desk-99, in every
+ * catalog language, the idle screen of a logged-in user, the incoming call and
+ * the local directory show their soft keys and title whole (packed soft keys,
+ * catalog short forms), never cut; body lines are checked as above.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,6 +16,8 @@ import type { KeyName, ScreenText } from '../../hal/contract';
 import { layoutFor, layoutForScreen, type Layout } from '../../firmware/ui/layout';
 import type { Phone } from '../../sim/phone';
 import { bootPhone } from '../helpers/sim';
+import { LANGUAGES, setLanguage, t, tLabel } from '../../firmware/ui/i18n/messages';
+import { USER, USER_PASSWORD, bootOn, profileFolder, until } from '../login/login-fixture';
 import { drawnMask, expectedMask } from './font-reference';
 
 const geometry = BOARD_INFO['desk-99'].display;
@@ -135,5 +140,58 @@ test('desk-99: no screen of a walk through the menus has an unmarked cut; Status
     phone.dispose();
   }
 });
+
+/** Open the menu entry whose (translated) label is `label`, from the menu on screen. */
+async function openEntry(phone: Phone, label: string): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    const line = phone.screen().lines.find((l) => new RegExp(`^\\d\\. ${label}( |$)`).test(l));
+    if (line) return phone.press(line[0] as KeyName);
+    await phone.press('down');
+  }
+  throw new Error(`no ${label} in ${JSON.stringify(phone.screen())}`);
+}
+
+for (const language of LANGUAGES) {
+  test(`desk-99 in ${language.name}: idle (logged in), incoming call and local directory show soft keys and title whole`, async () => {
+    const folder = profileFolder({ 'lcl.ml.lang': language.polycom });
+    const phone = await bootOn(folder, { board: 'desk-99', engine: 'quickjs' });
+    const whole = (where: string) => {
+      const s = phone.screen();
+      assert.equal((s.cut ?? []).filter((part) => part === 'title' || part.startsWith('key')), [], `${language.code} ${where}: title and soft keys whole: ${JSON.stringify(s)}`);
+      checkScreen(phone, s, `${language.code} ${where}`);
+      return s;
+    };
+    try {
+      setLanguage(language);
+      whole('idle, logged out');
+      await phone.press('soft1');
+      await phone.pressAll([...USER.split(''), 'down', ...USER_PASSWORD.split('')] as KeyName[]);
+      await phone.press('soft1');
+      await until(phone, () => phone.screen().id === 'idle', 'the login');
+      const idle = whole('idle, logged in');
+      assert.is(idle.softKeys.filter((k) => k).length, 4, JSON.stringify(idle.softKeys));
+      const call = phone.farEnd.ring('4711', 'Ada Lovelace');
+      await phone.settle();
+      const incoming = whole('incoming call');
+      assert.is(incoming.softKeys.filter((k) => k).length, 3, JSON.stringify(incoming.softKeys));
+      phone.farEnd.hangup(call);
+      await phone.settle();
+      assert.is(phone.screen().id, 'idle', JSON.stringify(phone.screen()));
+      await phone.press('soft4');
+      await openEntry(phone, tLabel('menu.', 'Contacts'));
+      await openEntry(phone, tLabel('menu.', 'Local Directory'));
+      const directory = whole('local directory');
+      assert.match(directory.title, /\d+\/\d+/, `the count is shown: ${JSON.stringify(directory)}`);
+      // The fullest title the desk-99 shows (99 of 99 contacts) fits beside the clock too.
+      const font = layoutFor(geometry).font;
+      const fullest = t('directory.localTitle.short', { count: 99, size: 99 });
+      assert.ok(font.measure(fullest) + font.measure(directory.status ?? '') + font.width <= geometry.width, fullest);
+    } finally {
+      setLanguage(LANGUAGES[0]);
+      phone.dispose();
+      folder.remove();
+    }
+  });
+}
 
 test.run();

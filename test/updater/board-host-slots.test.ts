@@ -1,8 +1,8 @@
 /**
  * `phone run`'s board host boots from the A/B slots as the simulator does:
  * with a slot installed on trial in the updater partition it runs that
- * image (the real firmware built as 0.99.0), which marks itself good at
- * idle. The simulator's flash and devices stand in for MTD, fbdev and evdev
+ * image (the real firmware built as 0.99.0, its resource pack carried in the
+ * update file), which marks itself good at idle and has its font glyphs. The simulator's flash and devices stand in for MTD, fbdev and evdev
  * (test/board/board-host.test.ts has the same bench).
  */
 import * as fs from 'fs';
@@ -19,13 +19,13 @@ import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { VirtualDisplay } from '../../sim/devices/display';
 import { VirtualKeys } from '../../sim/devices/keys';
 import { DEFAULT_IMAGE } from '../../sim/phone';
-import { factoryFlash, newerRealBundle, updateFile } from './update-fixture';
+import { factoryFlash, imageUpdateFile, newerRealBundle } from './update-fixture';
 import { closedPort } from '../helpers/closed-port';
 
 test('the board host boots the slot on trial and the firmware marks it good at idle', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'board-slots-'));
   const flash = factoryFlash();
-  installToInactiveSlot(flash.open('updater'), new NodeCryptoEngine(), updateFile({ version: '0.99.0', bundle: fs.readFileSync(await newerRealBundle()) }), '0.99.0');
+  installToInactiveSlot(flash.open('updater'), new NodeCryptoEngine(), imageUpdateFile(await newerRealBundle(), '0.99.0'), '0.99.0');
   fs.mkdirSync(path.join(root, 'net', 'eth0'), { recursive: true });
   fs.writeFileSync(path.join(root, 'net', 'eth0', 'operstate'), 'up\n');
   fs.writeFileSync(path.join(root, 'boot_id'), 'boot-1\n');
@@ -49,6 +49,7 @@ test('the board host boots the slot on trial and the firmware marks it good at i
     const log = board.log().join('\n');
     assert.match(log, /\[board\] boot loader: booting slot A \(0\.99\.0, trial\)/);
     assert.match(log, /boot: firmware 0\.99\.0 on DESK500/);
+    assert.not.match(log, /only the console font's characters can be drawn/, 'the slot\'s resource pack serves the font');
     assert.is(readBootRecord(flash.open('updater'))!.slots.A.state, 'good');
   } finally {
     await board.stop();

@@ -40,9 +40,9 @@ test('keygen: private key owner-only, public key and RAUC development certificat
   assert.match(phone('keygen', '-o', key).stderr, /exists/);
 });
 
-test('the board image holds bundle, Linux host, board file, systemd unit and a manifest signed by the update key', () => {
+test('the board image holds bundle, resource pack, Linux host, board file, systemd unit and a manifest signed by the update key', () => {
   const list = execFileSync('unsquashfs', ['-l', image], { encoding: 'utf8' });
-  for (const f of ['opt/phone/dist/firmware.js', 'opt/phone/bin/phone.js', 'etc/phone/board.json', 'etc/systemd/system/phone.service',
+  for (const f of ['opt/phone/dist/firmware.js', 'opt/phone/dist/firmware.res', 'opt/phone/bin/phone.js', 'etc/phone/board.json', 'etc/systemd/system/phone.service',
     'opt/phone/node_modules/koffi/build/koffi/linux_x64/koffi.node', 'opt/phone/node_modules/@jitl/quickjs-wasmfile-release-sync/package.json',
     'opt/phone/MANIFEST.json', 'opt/phone/MANIFEST.sig', 'opt/phone/update-key.der']) {
     assert.ok(list.includes(`squashfs-root/${f}`), `${f} in the image`);
@@ -52,6 +52,8 @@ test('the board image holds bundle, Linux host, board file, systemd unit and a m
   assert.equal([manifest.board, manifest.compatible], ['desk-500', 'deskphone-desk-500']);
   const bundle = fs.readFileSync(path.join(ROOT, 'dist', 'firmware.js'));
   assert.is(manifest.files['opt/phone/dist/firmware.js'], nodeCrypto.createHash('sha256').update(bundle).digest('hex'));
+  const pack = fs.readFileSync(path.join(ROOT, 'dist', 'firmware.res'));
+  assert.is(manifest.files['opt/phone/dist/firmware.res'], nodeCrypto.createHash('sha256').update(pack).digest('hex'));
   const signature = execFileSync('unsquashfs', ['-cat', image, 'opt/phone/MANIFEST.sig']);
   assert.ok(nodeCrypto.verify(null, manifestText, nodeCrypto.createPublicKey(fs.readFileSync(`${key}.pub.pem`)), signature));
 });

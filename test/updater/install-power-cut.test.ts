@@ -22,7 +22,7 @@ import { BundleSourceMap } from '../../sim/source-map';
 import { BOARD, factoryFlash, standInBundle, updateFile } from './update-fixture';
 
 const crypto = new NodeCryptoEngine();
-const FACTORY = { code: standInBundle('factory'), sourceMap: new BundleSourceMap('') };
+const FACTORY = { code: standInBundle('factory'), sourceMap: new BundleSourceMap(''), resources: null };
 const V1 = standInBundle('1.0.0');
 // Version 2 is the size of the real bundle, so the install erases and programs as many blocks as a real one.
 const V2 = standInBundle('2.0.0') + '/*' + fs.readFileSync(DEFAULT_IMAGE, 'utf8').replace(/\*\//g, '') + '*/';

@@ -13,6 +13,7 @@ import { generateSigningKey, type SigningKey } from '../../build/image/signing-k
 import { makeUpdateFile } from '../../build/image/update-file-writer';
 import { VirtualFlash } from '../../sim/devices/flash';
 import { DEFAULT_IMAGE } from '../../sim/phone';
+import { resourcePackPath } from '../../sim/host/resource-pack';
 
 export const BOARD = 'desk-500';
 export const RUNNING_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
@@ -25,10 +26,15 @@ export function factoryFlash(key: SigningKey = phoneKey, board = BOARD): Virtual
   return flash;
 }
 
-/** A signed update file of `bundle` (default: the real dist/firmware.js). */
-export function updateFile(o: { version: string; board?: string; key?: SigningKey; bundle?: Uint8Array | string }): Buffer {
+/** A signed update file of `bundle` (default: the real dist/firmware.js) and its resource pack when given. */
+export function updateFile(o: { version: string; board?: string; key?: SigningKey; bundle?: Uint8Array | string; resources?: Uint8Array }): Buffer {
   const bundle = o.bundle === undefined ? fs.readFileSync(DEFAULT_IMAGE) : typeof o.bundle === 'string' ? Buffer.from(o.bundle) : o.bundle;
-  return makeUpdateFile({ bundle, version: o.version, board: o.board ?? BOARD, key: o.key ?? phoneKey }).bytes;
+  return makeUpdateFile({ bundle, resources: o.resources, version: o.version, board: o.board ?? BOARD, key: o.key ?? phoneKey }).bytes;
+}
+
+/** The update file of a built image (`phone build` output): its bundle and the resource pack beside it, as `phone image` makes it. */
+export function imageUpdateFile(bundlePath: string, version: string): Buffer {
+  return updateFile({ version, bundle: fs.readFileSync(bundlePath), resources: fs.readFileSync(resourcePackPath(bundlePath)) });
 }
 
 /** A bundle that stands for firmware `version` (boots, logs its version, does nothing else). */

@@ -71,7 +71,7 @@ reload('the watcher makes one build for a burst of saves, reports a failed build
     rebuild: async () => {
       builds++;
       if (fail) throw new Error('syntax error in ui/a.ts');
-      return { code: `build ${builds}`, sourceMap: undefined as never };
+      return { code: `build ${builds}`, sourceMap: undefined as never, resources: null };
     },
     onImage: (image) => { images.push(image); },
     onError: (e) => errors.push(e.message),

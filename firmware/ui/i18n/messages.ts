@@ -51,8 +51,41 @@ export function currentLanguage(): Language {
 
 /** The text of `key` in the current language (English when it has none), `{name}` filled from `values`. */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  const text = current.catalog[key] ?? EN[key];
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
+  return fill(current.catalog[key] ?? EN[key], values, current.catalog);
+}
+
+/**
+ * What a service (directory, authentication) hands a screen instead of text:
+ * a catalog key and its values, a value possibly a message itself (a field's
+ * name). The screen shows it in the phone's language (`shown`); logs and the
+ * security audit record it in English (`inEnglish`), so records stay the same
+ * whatever language the screen speaks.
+ */
+export interface Message {
+  key: MessageKey;
+  values?: Record<string, string | number | Message>;
+}
+
+export function message(key: MessageKey, values?: Message['values']): Message {
+  return values ? { key, values } : { key };
+}
+
+/** A service's message as the screen shows it, in the phone's language. */
+export function shown(m: Message): string {
+  return fill(current.catalog[m.key] ?? EN[m.key], m.values ?? {}, current.catalog);
+}
+
+/** A service's message for logs and audit records: English, whatever the phone's language. */
+export function inEnglish(m: Message): string {
+  return fill(EN[m.key], m.values ?? {}, EN);
+}
+
+function fill(text: string, values: Record<string, string | number | Message>, catalog: Catalog): string {
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => {
+    if (!(name in values)) return m;
+    const v = values[name];
+    return typeof v === 'object' ? fill(catalog[v.key] ?? EN[v.key], v.values ?? {}, catalog) : String(v);
+  });
 }
 
 /** A declared label (menu entry, wizard step) in the current language, under `prefix` + label; the label itself when no catalog has it. */
