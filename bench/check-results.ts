@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkExitCode, formatTable, missedGoals, type Result } from './results';
+import { checkExitCode, formatTable, missedGoals, type Result } from './figure-results';
 
 const file = process.argv[2] ?? path.join(__dirname, 'results.json');
 const results = JSON.parse(fs.readFileSync(file, 'utf8')) as Result[];

@@ -10,7 +10,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkExitCode, formatTable, missedGoals, toResults, writeResults } from './results';
+import { checkExitCode, formatTable, missedGoals, toResults, writeResults } from './figure-results';
 import { GROUPS, measureTable, type Group } from './figures/table';
 
 const ROOT = path.join(__dirname, '..');

@@ -53,8 +53,8 @@ export const BOARDS: Record<string, BoardProfile> = {
         { name: 'updater', size: 2 * MIB },
       ],
     },
-    // An event may merge a 10,000-entry global directory (≈ 3 s of QuickJS CPU on the reference host).
-    cpuBudget: { pollsPerEvent: 10000, pollsAtBoot: 20000, msPerEvent: 6000, msAtBoot: 10000 },
+    // A 10,000-entry global directory merges over many events, one bounded step each (firmware/directory/stepwise.ts).
+    cpuBudget: { pollsPerEvent: 2000, pollsAtBoot: 20000, msPerEvent: 1000, msAtBoot: 10000 },
   },
   'desk-99': {
     profile: 'desk-99',

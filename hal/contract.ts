@@ -326,6 +326,15 @@ export interface NetRequest {
   maxBodyBytes?: number;
   /** PEM CA certificates trusted for this request, in addition to none: HTTPS without one fails `tls`. */
   trustedCaPem?: string;
+  /**
+   * Streaming: the body of a 2xx answer is handed over in pieces of at most
+   * 64 KiB, in order, each as its own event before the request settles, and
+   * the response's `body` is then empty — so a large download (a global
+   * directory) never sits whole in RAM. Other statuses' bodies (a 401
+   * challenge, an error page) still arrive whole in `body`. `maxBodyBytes`
+   * counts the streamed bytes too. The callback must not throw.
+   */
+  onBodyChunk?: (chunk: Uint8Array) => void;
 }
 
 export interface NetResponse {

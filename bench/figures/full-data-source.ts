@@ -20,16 +20,16 @@ export interface FullDataImage {
 
 /** The shape of bench/full-data.ts (another branch of issue 17), as far as this bench uses it. */
 interface SharedFullData {
-  buildFullDataPhone?: () => Promise<{ flash: Buffer; contacts: number; localContacts: number; callListEntries: number; configBytes: number }>;
+  /** Writes the image to `file` (its keys beside it, `.keys.json`). */
+  buildFullDataPhone?: (file: string) => Promise<{ file: string; contacts: number; localContacts: number; callListEntries: number; configBytes: number }>;
   directoryFileXml?: (n: number, from: number, tag: string) => string;
   configFile?: (bytes: number) => string;
 }
 
 async function fromShared(m: SharedFullData, board: string): Promise<FullDataImage> {
-  const built = await m.buildFullDataPhone!();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'full-data-'));
   const flashImage = path.join(dir, 'flash.img');
-  fs.writeFileSync(flashImage, built.flash);
+  const built = await m.buildFullDataPhone!(flashImage);
   const globalEntries = built.contacts - built.localContacts;
   let provisioningDir: string | undefined;
   if (m.directoryFileXml && m.configFile) {

@@ -4,7 +4,7 @@
  * (`npm run bench -- --figures boot,days30`) to spare a shared machine.
  */
 import { quickJsModule } from '../../sim/host/quickjs-engine';
-import type { Figure } from '../results';
+import type { Figure } from '../figure-results';
 import { bootTimes, heapPeakOfBoot } from './boot';
 import { keystrokeTimes } from './directory-keystroke';
 import { flashPerCall } from './flash-per-call';

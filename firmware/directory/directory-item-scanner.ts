@@ -15,6 +15,7 @@
  * A caller that keeps only offsets (the merge) reads an item again with `itemAt`.
  */
 import { readDirectoryItem, type ItemReading } from './directory-item';
+import { eachStepwise, runToEnd, type Stepwise } from './stepwise';
 
 const NAME = /[A-Za-z_:\u00c0-\uffff][-A-Za-z0-9_.:\u00b7-\uffff]*/y;
 /** Attributes, then the end of a start tag; group 1 is "/" for an empty element. */
@@ -42,6 +43,15 @@ function nameAt(text: string, pos: number): string | null {
  * offset of each item in file order. Nothing is visited when it is refused.
  */
 export function scanDirectoryItems(text: string, visit: (at: number) => void): ScanResult {
+  return runToEnd(scanDirectoryItemsStepwise(text, visit));
+}
+
+/** Markup constructs checked, and items visited, per step of a stepwise scan. */
+const SCAN_STEP = 1500;
+const VISIT_STEP = 250;
+
+/** `scanDirectoryItems` in bounded steps (stepwise.ts). */
+export function* scanDirectoryItemsStepwise(text: string, visit: (at: number) => void): Stepwise<ScanResult> {
   if (text.indexOf('\uFFFD') >= 0) return { ok: false, error: 'not valid UTF-8 (undecodable bytes)' };
   const bad = (what: string, pos: number): ScanResult => ({ ok: false, error: `malformed XML: ${what} (line ${lineOf(text, pos)})` });
   const stack: string[] = [];
@@ -50,7 +60,9 @@ export function scanDirectoryItems(text: string, visit: (at: number) => void): S
   let i = 0;
   // The next '&' of the text, found once: searching from every text run would rescan the file's tail each time.
   let amp = text.indexOf('&');
+  let steps = 0;
   for (;;) {
+    if (++steps % SCAN_STEP === 0) yield;
     const lt = text.indexOf('<', i);
     const to = lt < 0 ? text.length : lt;
     if (stack.length === 0) {
@@ -107,7 +119,7 @@ export function scanDirectoryItems(text: string, visit: (at: number) => void): S
   }
   if (stack.length) return bad(`<${stack[stack.length - 1]}> not closed`, text.length);
   if (root !== 'directory') return { ok: false, error: 'no <directory> root element' };
-  for (const at of items) visit(at);
+  yield* eachStepwise(items, VISIT_STEP, visit);
   return { ok: true };
 }
 

@@ -90,6 +90,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     enabled: () => w.config.getBoolean('feature.directory.enabled'),
     sourceText: (name) => w.provisioning.directoryFile(name),
     sourceVersion: (name) => w.provisioning.directoryVersion?.(name),
+    inEvents: (step) => { timers.after(0, 'directory merge', step); },
     upload: (text, user) => {
       pendingUpload = { text, user };
       if (uploadTimer !== null) timers.cancel(uploadTimer);

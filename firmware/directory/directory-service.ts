@@ -19,7 +19,8 @@ import type { FileStore } from '../storage/file-store';
 import { message, type Message } from '../ui/i18n/messages';
 import { contactIdentity, contactProblem, displayName, cleanContact, type Contact } from './contact';
 import { itemAt } from './directory-item-scanner';
-import { parseDirectoryXml, readDirectoryXml, serializeDirectoryXml, type CountedDirectory, type ParsedDirectory } from './directory-xml';
+import { runToEnd, type Stepwise } from './stepwise';
+import { parseDirectoryXml, readDirectoryXml, readDirectoryXmlStepwise, serializeDirectoryXml, type CountedDirectory, type ParsedDirectory } from './directory-xml';
 import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
 import { MergedDirectory, NO_GLOBAL_CONTACTS, globalContactsIn, type DirectoryStorage, type GlobalContacts, type MergedEntry } from './merged-directory';
@@ -56,6 +57,13 @@ export interface DirectoryServiceDeps {
   sourceVersion?: (name: string) => string | undefined;
   /** The personal file changed on the phone: upload it (the provisioning client gates and encrypts). */
   upload: (text: string, user: string | null) => void;
+  /**
+   * Run `step` in an event of its own (a 0 ms timer). After the boot a merge
+   * runs through it one bounded step per event (a 10,000-entry merge is far
+   * beyond one event's CPU allowance), the index before it in force until its
+   * commit. Absent: every merge runs whole in the event that asks for it.
+   */
+  inEvents?: (step: () => void) => void;
   /** Storage for a directory owner (tests and benchmarks pass their own). */
   storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void };
 }
@@ -73,6 +81,10 @@ export class DirectoryService {
   private merged: MergedDirectory | null = null;
   private readonly listeners: (() => void)[] = [];
   private readonly problems: FileProblemLog;
+  /** The first start (at boot, with the boot's allowance) is over: merges from now on go step by step. */
+  private booted = false;
+  /** The merge running step by step, and how to start it again (an edit committed meanwhile). */
+  private job: { steps: Stepwise<void>; restart: () => void } | null = null;
 
   constructor(private readonly d: DirectoryServiceDeps) {
     this.problems = new FileProblemLog((line) => d.log.warning(`directory: ${line}`));
@@ -80,6 +92,8 @@ export class DirectoryService {
 
   /** Load the directory of the phone (or of `user`). */
   start(user: string | null = null): void {
+    // A merge still running belongs to the owner or sort order before: dropped, its pages orphans the next build deletes.
+    this.job = null;
     this.user = user;
     this.storage?.dropStaged();
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
@@ -95,6 +109,7 @@ export class DirectoryService {
       this.merged = null;
       this.d.log.error(`directory: cannot load the directory of ${this.ownerName()} (${(e as Error).message}); empty until the next directory file`);
     }
+    this.booted = true;
   }
 
   private load(): void {
@@ -112,13 +127,15 @@ export class DirectoryService {
     const known = this.d.sourceVersion?.(GLOBAL_FILE);
     let globalText: string | null | undefined;
     const globalDigest = known ?? ((globalText = this.d.sourceText(GLOBAL_FILE)) === null ? '' : textDigest(globalText));
+    const loaded = () => {
+      this.keepReported();
+      this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
+    };
     if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) {
       // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
       const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
-      this.rebuild(globalText === undefined ? this.d.sourceText(GLOBAL_FILE) : globalText, previous);
-    }
-    this.keepReported();
-    this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
+      this.rebuild(globalText === undefined ? this.d.sourceText(GLOBAL_FILE) : globalText, previous, loaded);
+    } else loaded();
   }
 
   /** A user logged in or out: that owner's local store and personal file from now on. */
@@ -142,8 +159,9 @@ export class DirectoryService {
 
   /** A directory file downloaded by the provisioning client (only sent when it changed). */
   fileArrived(name: string, text: string): void {
-    // Whatever an earlier event staged and did not commit (it was cut short) is not carried into this one.
-    this.storage.dropStaged();
+    // Whatever an earlier event staged and did not commit (it was cut short) is not carried into this one
+    // (a merge still running step by step carries what it staged to its commit).
+    if (!this.job) this.storage.dropStaged();
     if (name === TEMPLATE_FILE || /-directory~\.xml$/.test(name)) {
       this.d.log.notice(`directory: ${name} is the template: not merged (remove the ~ from its name on the server to use it as the global directory)`);
       return;
@@ -275,6 +293,8 @@ export class DirectoryService {
       return { ok: false, error: message('contact.error.storageFull') };
     }
     this.local = next;
+    // A merge running step by step read the local contacts before this edit: it starts again with them.
+    this.job?.restart();
     this.d.log.info(`directory: ${what} (${this.local.count()} local contacts)`);
     this.d.upload(text, this.user);
     this.changed();
@@ -293,14 +313,40 @@ export class DirectoryService {
     return true;
   }
 
-  /** Merge the local store with the global file text (the current global contacts when that text is refused). */
-  private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged): void {
+  /**
+   * Merge the local store with the global file text (the current global contacts when that text is refused),
+   * then run `done`: whole now at boot (or without `inEvents`), else one bounded step per event.
+   */
+  private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged, done: () => void = () => {}): void {
+    const steps = this.rebuilding(globalText, previous);
+    if (!this.d.inEvents || !this.booted) {
+      this.job = null;
+      runToEnd(steps);
+      done();
+      return;
+    }
+    const job = { steps, restart: () => this.rebuild(globalText, previous, done) };
+    this.job = job;
+    const step = () => {
+      if (this.job !== job) return; // superseded: another merge, another owner
+      if (!job.steps.next().done) {
+        this.d.inEvents!(step);
+        return;
+      }
+      this.job = null;
+      done();
+      this.changed();
+    };
+    this.d.inEvents(step);
+  }
+
+  private *rebuilding(globalText: string | null, previous: MergedDirectory | null): Stepwise<void> {
     const digest = globalText === null ? '' : this.d.sourceVersion?.(GLOBAL_FILE) ?? textDigest(globalText);
     const source = globalText === null ? NO_GLOBAL_CONTACTS : this.globalFileContacts(globalText);
-    const build = (global: GlobalContacts) => MergedDirectory.build(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, () => this.reportedToKeep());
+    const build = (global: GlobalContacts) => MergedDirectory.buildStepwise(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, () => this.reportedToKeep());
     try {
       // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
-      const merged = build(source) ?? build(globalContactsIn(previous));
+      const merged = (yield* build(source)) ?? (yield* build(globalContactsIn(previous)));
       if (!merged) throw new Error('no global contacts to keep');
       this.merged = merged;
       this.d.log.info(`directory: merged ${this.local.count()} local and ${merged.size() - this.local.count()} global contacts: ${merged.size()} for ${this.ownerName()}`);
@@ -316,8 +362,12 @@ export class DirectoryService {
   /** The global file's contacts for a merge, read item by item; its refusal or problems logged once per version. */
   private globalFileContacts(text: string): GlobalContacts {
     const max = this.d.maxGlobal;
+    const logged = (read: CountedDirectory) => this.logged(GLOBAL_FILE, text, read).ok;
     return {
-      each: (visit) => this.logged(GLOBAL_FILE, text, readDirectoryXml(text, max, visit)).ok,
+      each: (visit) => logged(readDirectoryXml(text, max, visit)),
+      *eachStepwise(visit) {
+        return logged(yield* readDirectoryXmlStepwise(text, max, visit));
+      },
       at: (ref) => itemAt(text, ref).contact ?? undefined,
     };
   }
@@ -356,6 +406,8 @@ export class DirectoryService {
 
   /** The global file on hand lists this identity (a personal contact may hide a global one with the same number). */
   private globalFileHas(id: string): boolean {
+    const known = this.merged?.shadowsGlobal(id);
+    if (known !== undefined) return known;
     const text = this.d.sourceText(GLOBAL_FILE);
     if (text === null) return false;
     let found = false;

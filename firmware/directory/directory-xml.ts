@@ -8,7 +8,8 @@
  */
 import { escapeXml } from '../kernel/xml-escape';
 import { CONTACT_FIELDS, contactIdentity, type Contact } from './contact';
-import { itemAt, scanDirectoryItems } from './directory-item-scanner';
+import { itemAt, scanDirectoryItemsStepwise } from './directory-item-scanner';
+import { runToEnd, type Stepwise } from './stepwise';
 
 /** What reading a directory file found, besides its contacts. */
 export interface DirectoryCount {
@@ -43,12 +44,17 @@ export function parseDirectoryXml(text: string, maxEntries: number): ParsedDirec
  * (`itemAt` reads it again), so a caller need not hold them all.
  */
 export function readDirectoryXml(text: string, maxEntries: number, accept: (c: Contact, at: number) => void): CountedDirectory {
+  return runToEnd(readDirectoryXmlStepwise(text, maxEntries, accept));
+}
+
+/** `readDirectoryXml` in bounded steps (stepwise.ts): a merge spread over events. */
+export function* readDirectoryXmlStepwise(text: string, maxEntries: number, accept: (c: Contact, at: number) => void): Stepwise<CountedDirectory> {
   const reading: DirectoryCount = { ok: true, items: 0, dropped: 0, changed: 0, problems: [] };
   const seen = new Map<string, number>();
   const speedDials = new Map<string, number>();
   let loaded = 0;
   let firstOver = 0;
-  const scan = scanDirectoryItems(text, (at) => {
+  const scan = yield* scanDirectoryItemsStepwise(text, (at) => {
     const n = ++reading.items;
     if (loaded >= maxEntries) {
       if (!firstOver) firstOver = n;

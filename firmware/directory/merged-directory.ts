@@ -6,6 +6,7 @@
  */
 import { CONTACT_FIELDS, contactIdentity, identityCandidates, sortKey, type Contact } from './contact';
 import { SortedPages, type PageChanges, type PageStore, type SortedPagesState } from './sorted-pages';
+import { eachStepwise, runToEnd, type Stepwise } from './stepwise';
 
 export interface MergedEntry {
   c: Contact;
@@ -50,6 +51,8 @@ interface DirectoryMeta {
   names: SortedPagesState;
   numbers: SortedPagesState;
   speedDials: [string, string][];
+  /** Identities of global-file contacts a personal contact stands in for (absent in older indexes: unknown). */
+  shadowed?: string[];
 }
 
 /**
@@ -59,6 +62,8 @@ interface DirectoryMeta {
  */
 export interface GlobalContacts {
   each(visit: (c: Contact, ref: number) => void): boolean;
+  /** `each` in bounded steps (a file's 10,000 items over several events); absent: `each` is one step. */
+  eachStepwise?(visit: (c: Contact, ref: number) => void): Stepwise<boolean>;
   at(ref: number): Contact | undefined;
 }
 
@@ -81,6 +86,8 @@ export function globalContactsIn(m: MergedDirectory | null): GlobalContacts {
 
 /** Separates the parts of a merge record; below every character of a sort key, so records sort as their keys. */
 const SEP = '\u0000';
+/** Contacts read again and added to name pages per step of a stepwise build. */
+const FILL_STEP = 250;
 /** Pages per write-ahead transaction of a rebuild (≈ 80 KiB): RAM for one batch, few commit records. */
 const WRITE_AHEAD_PAGES = 8;
 
@@ -107,6 +114,8 @@ export class MergedDirectory {
     private numbers: SortedPages<string>,
     private speedDials: Map<string, string>,
     private reported: string[],
+    /** Null: unknown (an index written before this was kept). */
+    private readonly shadowed: Set<string> | null,
   ) {}
 
   /** The index as last committed, or null when there is none (first boot) or it was sorted the other way. */
@@ -124,7 +133,8 @@ export class MergedDirectory {
       new SortedPages<PackedEntry>(storage, NAME_PREFIX, meta.names),
       new SortedPages<string>(storage, NUMBER_PREFIX, meta.numbers),
       new Map(meta.speedDials),
-      reportedOf(meta));
+      reportedOf(meta),
+      Array.isArray(meta.shadowed) ? new Set(meta.shadowed) : null);
   }
 
   /** The reported file versions kept in the index, also when the index itself is unusable (sorted the other way, older format). */
@@ -147,6 +157,17 @@ export class MergedDirectory {
    * take the new one.
    */
   static build(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: GlobalContacts, globalDigest: string, previous: MergedDirectory | null, reported: () => readonly string[] = () => []): MergedDirectory | null {
+    return runToEnd(MergedDirectory.buildStepwise(storage, byFirstName, personal, hidden, global, globalDigest, previous, reported));
+  }
+
+  /**
+   * `build` in bounded steps (stepwise.ts), so a 10,000-entry merge runs over
+   * many events within the per-event CPU allowance. Between steps the old
+   * index stays the one in force (its pages untouched, the new ones written
+   * ahead under fresh ids); the last step commits. A caller that drops the
+   * steps half-way leaves orphan pages the next build deletes.
+   */
+  static *buildStepwise(storage: DirectoryStorage, byFirstName: boolean, personal: readonly Contact[], hidden: ReadonlySet<string>, global: GlobalContacts, globalDigest: string, previous: MergedDirectory | null, reported: () => readonly string[] = () => []): Stepwise<MergedDirectory | null> {
     const personalIds = new Map<string, number>();
     personal.forEach((c, i) => personalIds.set(contactIdentity(c.ct), i));
     const speedDials = new Map<string, string>();
@@ -163,18 +184,26 @@ export class MergedDirectory {
       }
       records.push(sortKey(c, byFirstName) + SEP + origin + i);
     });
-    const accepted = global.each((c, ref) => {
+    const shadowed = new Set<string>();
+    const visitGlobal = (c: Contact, ref: number) => {
       const id = contactIdentity(c.ct);
-      if (hidden.has(id) || personalIds.has(id)) return;
+      if (hidden.has(id)) return;
+      if (personalIds.has(id)) {
+        shadowed.add(id);
+        return;
+      }
       let origin = 'G';
       if (c.sd && !speedDials.has(c.sd)) {
         speedDials.set(c.sd, id);
         origin = 'g';
       }
       records.push(sortKey(c, byFirstName) + SEP + origin + ref);
-    });
+    };
+    const accepted = global.eachStepwise ? yield* global.eachStepwise(visitGlobal) : global.each(visitGlobal);
     if (!accepted) return null;
+    yield;
     records.sort();
+    yield;
 
     const written = new Set<string>();
     let batch: PageChanges = new Map();
@@ -188,7 +217,7 @@ export class MergedDirectory {
     };
     const firstId = freshPageId(storage, previous);
     const nameWriter = SortedPages.writer<PackedEntry>(storage, NAME_PREFIX, firstId, flush);
-    for (const r of records) {
+    yield* eachStepwise(records, FILL_STEP, (r) => {
       const cut = r.indexOf(SEP, r.indexOf(SEP) + 1);
       const origin = r[cut + 1];
       const ref = Number(r.slice(cut + 2));
@@ -199,28 +228,29 @@ export class MergedDirectory {
         delete c.sd;
       }
       nameWriter.add(r.slice(0, cut), pack({ c, o: origin === 'p' || origin === 'P' ? 'p' : 'g' }));
-    }
+    });
     const names = nameWriter.finish();
+    yield;
     // The number index: the same records turned into "identity, sort key" (the key ends with the identity).
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i];
+    yield* eachStepwise(records, FILL_STEP * 4, (r, i) => {
       const cut = r.indexOf(SEP, r.indexOf(SEP) + 1);
       const key = r.slice(0, cut);
       records[i] = key.slice(key.indexOf(SEP) + 1) + SEP + key;
-    }
+    });
     records.sort();
+    yield;
     const numberWriter = SortedPages.writer<string>(storage, NUMBER_PREFIX, names.snapshot().nextId, flush);
-    for (const r of records) {
+    yield* eachStepwise(records, FILL_STEP * 2, (r) => {
       const cut = r.indexOf(SEP);
       numberWriter.add(r.slice(0, cut), r.slice(cut + 1));
-    }
+    });
     records.length = 0;
     const numbers = numberWriter.finish();
 
     // The last pages go with the commit.
     const changes: PageChanges = batch;
     for (const name of storage.existing()) if (!written.has(name)) changes.set(name, null);
-    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials, reported().slice());
+    const dir = new MergedDirectory(storage, byFirstName, globalDigest, names, numbers, speedDials, reported().slice(), shadowed);
     changes.set(META_PAGE, dir.metaText());
     storage.commit(changes);
     return dir;
@@ -264,6 +294,20 @@ export class MergedDirectory {
     return undefined;
   }
 
+  /**
+   * Whether the global file merged has a contact of this identity that a
+   * personal one stands in for: known without reading the file (a key
+   * event cannot scan 10,000 items); undefined when this index does not know.
+   */
+  shadowsGlobal(id: string): boolean | undefined {
+    return this.shadowed ? this.shadowed.has(id) : undefined;
+  }
+
+  private entryById(id: string): MergedEntry | undefined {
+    const key = this.numbers.find(id);
+    return key === undefined ? undefined : unpack(this.names.find(key));
+  }
+
   bySpeedDial(index: string): MergedEntry | undefined {
     const id = this.speedDials.get(index);
     return id === undefined ? undefined : this.lookup(id);
@@ -278,6 +322,7 @@ export class MergedDirectory {
     const changes: PageChanges = new Map();
     if (previousCt !== undefined) this.removeId(contactIdentity(previousCt), changes);
     const id = contactIdentity(c.ct);
+    if (this.entryById(id)?.o === 'g') this.shadowed?.add(id);
     this.removeId(id, changes);
     for (const [sd, owner] of this.speedDials) if (owner === id) this.speedDials.delete(sd);
     const k = sortKey(c, this.byFirstName);
@@ -315,7 +360,7 @@ export class MergedDirectory {
   }
 
   private metaText(): string {
-    const meta: DirectoryMeta = { v: 2, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials], reported: this.reported };
+    const meta: DirectoryMeta = { v: 2, byFirst: this.byFirstName, global: this.globalDigestText, names: this.names.snapshot(), numbers: this.numbers.snapshot(), speedDials: [...this.speedDials], reported: this.reported, ...(this.shadowed ? { shadowed: [...this.shadowed] } : {}) };
     return JSON.stringify(meta);
   }
 }

@@ -17,8 +17,13 @@
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
+import type { Crypto } from '../../hal/contract';
+import { DownloadStaging, type StagedFile } from './download-staging';
 
-export type CacheStore = Pick<FileStore, 'read' | 'transaction'>;
+export type CacheStore = Pick<FileStore, 'read' | 'transaction' | 'list' | 'append' | 'delete'>;
+
+/** Prefix of the cached bodies' paths (`prov/f<n>`). */
+const BODY_PREFIX = 'prov/f';
 
 export interface Validators {
   etag?: string;
@@ -53,6 +58,38 @@ export class DownloadCache {
     } catch (e) {
       onError(`download cache index unreadable (${(e as Error).message}): every file is downloaded again`);
     }
+    this.deleteOrphans();
+  }
+
+  /** Bodies no entry refers to: a download streamed to flash and cut short (power cut) before it was adopted. */
+  private deleteOrphans(): void {
+    const referenced = new Set(Object.values(this.index.entries).map((e) => e.path));
+    try {
+      for (const f of this.store.list(BODY_PREFIX)) if (!referenced.has(f.path)) this.store.delete(f.path);
+    } catch {
+      // Flash failing: tried again at the next start; the numbers handed out skip nothing in use.
+    }
+  }
+
+  /** A body to stream to flash as it downloads (data class `cls`); `adopt` it once accepted, else `discard` it. */
+  stage(crypto: Crypto, cls: DataClassId): DownloadStaging {
+    // The number is taken now (the index that records it is written with the adoption or any other change):
+    // an orphan left by a power cut is deleted at the next start, before the number is handed out again.
+    const path = `${BODY_PREFIX}${this.index.next}`;
+    this.index = { ...this.index, next: this.index.next + 1 };
+    return new DownloadStaging(this.store, crypto, path, cls);
+  }
+
+  /** A streamed body accepted as the copy of `key`: the index refers to it (and no more to the copy before it), in one transaction. */
+  adopt(key: string, file: StagedFile, validators: Validators, cls: DataClassId): void {
+    const existing = this.index.entries[key];
+    const entry: IndexEntry = { cls, ...validators, path: file.path, digest: file.digest };
+    const next: CacheIndex = { entries: { ...this.index.entries, [key]: entry }, next: this.index.next };
+    this.store.transaction((tx) => {
+      if (existing?.path && existing.path !== file.path) tx.delete(existing.path);
+      tx.write(INDEX, utf8Encode(JSON.stringify(next)), { cls: 'config' });
+    });
+    this.index = next;
   }
 
   /** Validators to send for `key`: only when the body they describe is still here. */

@@ -29,6 +29,7 @@ import type { MasterConfig } from '../config/master-file';
 import { bytesToHex } from '../kernel/hex';
 import { ConfigDecryptError, decryptConfigFile, isEncryptedFile, parseEncryptionKey, type ConfigEncryptionKey } from './config-encryption';
 import type { DownloadCache } from './download-cache';
+import type { StagedFile } from './download-staging';
 import type { ProvisioningSink } from './provisioning-sink';
 import { ProvisioningPoller } from './provisioning-poller';
 import { RetryBackoff, macSeed } from './retry-backoff';
@@ -328,7 +329,10 @@ export class ProvisioningClient {
   private async fetchFile(server: ProvisioningServer, r: CycleReport, name: string, url: string, role: FileRole): Promise<void> {
     const key = `${role}:${name}`;
     if (this.serverGone) return; // already logged; each further request would wait out its timeout too
-    const outcome = await this.get(server, r, url, key);
+    // Directory files (up to 2 MiB) stream to flash as they arrive: never whole in RAM.
+    const staging = role === 'directory' ? this.d.cache.stage(this.d.crypto, 'directory') : null;
+    const outcome = await this.get(server, r, url, key, staging?.write);
+    if (staging && outcome.kind !== 'fresh') staging.discard();
     if (outcome.kind !== 'missing') this.missingDirectoryFiles.delete(url);
     if (outcome.kind === 'unchanged') {
       r.unchanged.push(name);
@@ -358,15 +362,46 @@ export class ProvisioningClient {
       if (outcome.network) this.serverGone = true;
       return;
     }
-    const digest = bytesToHex(this.d.crypto.sha256(outcome.body));
+    let body = outcome.body;
+    let streamed: StagedFile | null = null;
+    if (staging) {
+      const finished = staging.finish();
+      if (!finished.ok) {
+        staging.discard();
+        r.transferErrors.push(`${name}: ${finished.error}`);
+        this.d.log.error(`${name}: ${finished.error}; last good copy stays in force`);
+        return;
+      }
+      streamed = finished.file;
+    }
+    const digest = streamed ? streamed.digest : bytesToHex(this.d.crypto.sha256(body));
     if (digest === this.d.cache.digest(key) && (role !== 'directory' || this.d.cache.has(key))) {
-      // Same bytes again (a server without ETag / Last-Modified): nothing to apply, no flash write.
+      // Same bytes again (a server without ETag / Last-Modified): nothing to apply.
+      staging?.discard();
       r.unchanged.push(name);
       return;
     }
+    if (staging && streamed && streamed.bytes > 0 && !isEncryptedFile(streamed.head)) {
+      // Plain text on flash already: the cache refers to it from now on, the directory reads it from there.
+      try {
+        this.d.cache.adopt(key, streamed, outcome.validators, 'directory');
+      } catch (e) {
+        staging.discard();
+        this.contentError(r, key, `${name}: cannot store the download (${(e as Error).message}); last good copy stays in force`);
+        return;
+      }
+      r.changed.push(name);
+      this.d.onDirectoryFile?.(name, this.d.cache.text(key) ?? '');
+      return;
+    }
+    if (staging) {
+      // Encrypted (or empty): decryption takes the whole body, so it is read back once and its plain text cached instead.
+      body = staging.readWhole();
+      staging.discard();
+    }
     let text: string;
     try {
-      text = this.open(name, outcome.body);
+      text = this.open(name, body);
     } catch (e) {
       this.contentError(r, key, (e as Error).message);
       return;
@@ -400,14 +435,17 @@ export class ProvisioningClient {
     }
   }
 
-  private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string): Promise<DownloadOutcome> {
+  /** `sink`: where a directory file's body streams to (without one it is only counted, as for the template check). */
+  private async get(server: ProvisioningServer, r: CycleReport, url: string, key: string, sink?: (chunk: Uint8Array) => void): Promise<DownloadOutcome> {
     r.requests++;
-    const maxBytes = key.startsWith('directory:') ? MAX_DIRECTORY_DOWNLOAD_BYTES : MAX_DOWNLOAD_BYTES;
-    let outcome = await download(this.d.net, server, url, this.d.cache.validators(key), maxBytes);
+    const directory = key.startsWith('directory:');
+    const maxBytes = directory ? MAX_DIRECTORY_DOWNLOAD_BYTES : MAX_DOWNLOAD_BYTES;
+    const streamTo = sink ?? (directory ? () => {} : undefined);
+    let outcome = await download(this.d.net, server, url, this.d.cache.validators(key), maxBytes, streamTo);
     if (outcome.kind === 'unchanged' && !this.d.cache.keys().includes(key)) {
       // A 304 for a file we hold no copy of: ask again for the whole file.
       r.requests++;
-      outcome = await download(this.d.net, server, url, {}, maxBytes);
+      outcome = await download(this.d.net, server, url, {}, maxBytes, streamTo);
     }
     return outcome;
   }

@@ -21,6 +21,7 @@ export const MAX_DOWNLOAD_BYTES = 256 * 1024;
 export const MAX_DIRECTORY_DOWNLOAD_BYTES = 2 * 1024 * 1024;
 
 export type DownloadOutcome =
+  /** `body` is empty when it was streamed to the caller's sink. */
   | { kind: 'fresh'; body: Uint8Array; validators: Validators }
   | { kind: 'unchanged' }
   | { kind: 'missing'; status: number }
@@ -29,29 +30,39 @@ export type DownloadOutcome =
   /** The server answered with a file the phone does not take (too large): refused like a malformed file, the cycle goes on. */
   | { kind: 'refused'; reason: string };
 
-export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators, maxBytes = MAX_DOWNLOAD_BYTES): Promise<DownloadOutcome> {
+/**
+ * `sink`: stream a 2xx body to it piece by piece (NetRequest.onBodyChunk) instead of
+ * holding it whole; the outcome's body is then empty and the HTML check looks at the
+ * first bytes the sink was given.
+ */
+export async function download(net: Net, server: ProvisioningServer, url: string, validators: Validators, maxBytes = MAX_DOWNLOAD_BYTES, sink?: (chunk: Uint8Array) => void): Promise<DownloadOutcome> {
   const headers: Record<string, string> = {};
   if (validators.etag) headers['If-None-Match'] = validators.etag;
   if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
   let res: NetResponse;
+  let head: Uint8Array | null = null;
+  const onBodyChunk = sink && ((chunk: Uint8Array) => {
+    if (head === null) head = chunk.slice(0, 64);
+    sink(chunk);
+  });
   try {
-    res = await net.request({ method: 'GET', url, headers, maxBodyBytes: maxBytes, ...requestBase(server) });
+    res = await net.request({ method: 'GET', url, headers, maxBodyBytes: maxBytes, ...requestBase(server), ...(onBodyChunk ? { onBodyChunk } : {}) });
   } catch (e) {
     // The HAL aborts a body past maxBodyBytes: the server did answer, so this is no network failure.
     if (e instanceof Error && e.message.startsWith('too-large:')) return tooLarge(url, maxBytes);
     return { kind: 'failed', reason: describeNetError(e, url), network: true };
   }
-  return classify(res, url, maxBytes);
+  return classify(res, url, maxBytes, head);
 }
 
-function classify(res: NetResponse, url: string, maxBytes: number): DownloadOutcome {
+function classify(res: NetResponse, url: string, maxBytes: number, streamedHead: Uint8Array | null): DownloadOutcome {
   const where = redactedUrl(url);
   if (res.status === 304) return { kind: 'unchanged' };
   if (res.status === 404 || res.status === 410) return { kind: 'missing', status: res.status };
   if (res.status === 401 || res.status === 403) return { kind: 'failed', reason: `${where}: server refused the provisioning credentials (HTTP ${res.status})` };
   if (res.status < 200 || res.status > 299) return { kind: 'failed', reason: `${where}: HTTP ${res.status}` };
   if (res.body.length > maxBytes) return tooLarge(url, maxBytes);
-  if (looksLikeHtml(res)) return { kind: 'failed', reason: `${where}: server answered with an HTML page, not a provisioning file` };
+  if (looksLikeHtml(streamedHead ? { ...res, body: streamedHead } : res)) return { kind: 'failed', reason: `${where}: server answered with an HTML page, not a provisioning file` };
   const validators: Validators = {};
   if (res.headers['etag']) validators.etag = res.headers['etag'];
   if (res.headers['last-modified']) validators.lastModified = res.headers['last-modified'];

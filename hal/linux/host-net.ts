@@ -29,6 +29,8 @@ export interface NetRequestDone {
   ms: number;
 }
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+/** Largest piece handed to `onBodyChunk` (hal/contract.ts). */
+const MAX_CHUNK_BYTES = 64 * 1024;
 
 export class HostNet implements Net {
   private up = true;
@@ -109,7 +111,13 @@ function serveFromFolder(folder: { prefix: string; dir: string }, req: NetReques
       const inm = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-none-match')?.[1];
       if (inm === etag) return { status: 304, headers: { etag }, body: new Uint8Array(0) };
       if (req.maxBodyBytes !== undefined && body.length > req.maxBodyBytes) throw new Error(`too-large: ${req.url} is ${body.length} bytes`);
-      return { status: 200, headers: { etag, 'content-length': String(body.length) }, body: req.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(body) };
+      const headers200 = { etag, 'content-length': String(body.length) };
+      if (req.method === 'HEAD') return { status: 200, headers: headers200, body: new Uint8Array(0) };
+      if (req.onBodyChunk) {
+        for (let at = 0; at < body.length; at += MAX_CHUNK_BYTES) req.onBodyChunk(new Uint8Array(body.subarray(at, at + MAX_CHUNK_BYTES)));
+        return { status: 200, headers: headers200, body: new Uint8Array(0) };
+      }
+      return { status: 200, headers: headers200, body: new Uint8Array(body) };
     }
     case 'PUT':
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -193,13 +201,21 @@ function once(req: NetRequest, auth: string | undefined, record: { bytesSent: nu
     const r = client.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const status = res.statusCode ?? 0;
+      const sink = req.onBodyChunk && status >= 200 && status <= 299 ? req.onBodyChunk : null;
+      // A body announced too large is refused before any of it is handed over (or stored by a streaming caller).
+      if (Number(res.headers['content-length'] ?? 0) > maxBody) {
+        r.destroy(new Error(`too-large: body of ${req.url} is ${res.headers['content-length']} bytes, more than ${maxBody}`));
+        return;
+      }
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size > maxBody) {
           r.destroy(new Error(`too-large: body of ${req.url} exceeds ${maxBody} bytes`));
           return;
         }
-        chunks.push(c);
+        if (!sink) chunks.push(c);
+        else for (let at = 0; at < c.length; at += MAX_CHUNK_BYTES) sink(new Uint8Array(c.subarray(at, at + MAX_CHUNK_BYTES)));
       });
       res.on('end', () => {
         const h: Record<string, string> = {};

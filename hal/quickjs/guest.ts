@@ -27,7 +27,7 @@ export interface HostBridge {
 }
 
 /** Channel names the host dispatches on. */
-export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket';
+export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket' | 'netBody';
 
 export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: ArrayBuffer[]) => void;
 
@@ -143,6 +143,8 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       }
     });
 
+  /** Streamed net requests' body sinks by ticket. */
+  const bodySinks = new Map<number, (chunk: Uint8Array) => void>();
   const timers = new Map<TimerId, () => void>();
   let keyHandler: ((e: KeyEvent) => void) | null = null;
   let lineHandler: ((e: LineEvent) => void) | null = null;
@@ -264,7 +266,15 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       forward: (id, target) => callAsync('line', 'forward', id, target),
     },
     net: {
-      request: (req: NetRequest): Promise<NetResponse> => callAsync('net', 'request', req),
+      request(req: NetRequest): Promise<NetResponse> {
+        if (!req.onBodyChunk) return callAsync('net', 'request', req);
+        // A function cannot cross the bridge: the host streams the body on channel netBody under the request's ticket.
+        const { onBodyChunk, ...rest } = req;
+        const ticket = nextTicket;
+        bodySinks.set(ticket, onBodyChunk);
+        const done = () => { bodySinks.delete(ticket); };
+        return callAsync('net', 'request', { ...rest, streamBody: true }).then((r) => { done(); return r; }, (e) => { done(); throw e; });
+      },
       linkUp: () => call('net', 'linkUp'),
       onLink(handler) {
         linkHandler = handler;
@@ -327,6 +337,11 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
           s.closed = reason;
           if (s.close) { sockets.delete(payload.id); s.close(reason); }
         }
+        return;
+      }
+      case 'netBody': {
+        const sink = bodySinks.get(payload.ticket);
+        if (sink) sink(payload.bytes);
         return;
       }
       case 'settle': {

@@ -79,9 +79,11 @@ export class VirtualFlash implements Flash {
     this.blocks = new Array<Uint8Array | null>(base / bs).fill(null);
     if (contents) {
       if (contents.length !== base) throw new Error(`flash image is ${contents.length} bytes, but this board's flash is ${base} bytes (${geometry.partitions.map((p) => `${p.name} ${p.size}`).join(', ')})`);
+      // Compared natively with an erased block: a per-byte callback over a 6 MiB image took ~0.4 s, paid at every cut of a power-cut sweep.
+      const erased = Buffer.alloc(bs, 0xff);
       for (let b = 0; b < this.blocks.length; b++) {
         const block = contents.subarray(b * bs, (b + 1) * bs);
-        if (!block.every((x) => x === 0xff)) this.blocks[b] = new Uint8Array(block);
+        if (!erased.equals(block)) this.blocks[b] = new Uint8Array(block);
       }
     }
   }

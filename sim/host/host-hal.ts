@@ -41,7 +41,8 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
       forward: (id, t) => line.forward(id, t),
     },
     net: {
-      request: (req) => net.request(req),
+      // Each streamed piece of a body is an entry of its own, queued behind the firmware's current one.
+      request: (req) => net.request(req.onBodyChunk ? { ...req, onBodyChunk: (chunk) => gate.deliver('net body', () => req.onBodyChunk!(chunk)) } : req),
       linkUp: () => net.linkUp(),
       onLink: (handler) => net.onLink((up) => gate.deliver('link', () => handler(up))),
     },

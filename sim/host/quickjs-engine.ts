@@ -423,7 +423,7 @@ export class QuickJsEngine implements FirmwareEngine {
         const args = readArgs(jsonH, bufHs);
         this.inFlight++;
         Promise.resolve()
-          .then(() => (device === 'socket' ? this.socketCall(hal, method, args) : (hal as any)[device][method](...args)))
+          .then(() => (device === 'socket' ? this.socketCall(hal, method, args) : (hal as any)[device][method](...this.withBodyStream(ticket, device, args))))
           .then(
             (value) => ({ ticket, ok: true, value }),
             (e: Error) => ({ ticket, ok: false, error: e?.message ?? String(e) }),
@@ -441,6 +441,13 @@ export class QuickJsEngine implements FirmwareEngine {
     vm.setProp(vm.global, '__hostCallAsync', callAsync);
     call.dispose();
     callAsync.dispose();
+  }
+
+  /** A net request the guest asked to stream (`streamBody`): each piece of the body goes to the guest's sink of that ticket. */
+  private withBodyStream(ticket: number, device: string, args: any[]): any[] {
+    if (device !== 'net' || !args[0]?.streamBody) return args;
+    const { streamBody: _, ...req } = args[0];
+    return [{ ...req, onBodyChunk: (bytes: Uint8Array) => this.dispatch('netBody', { ticket, bytes }) }];
   }
 
   /** Socket connections live on the host; the guest holds their ids (hal/quickjs/guest.ts). */

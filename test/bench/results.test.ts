@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkExitCode, formatTable, missedGoals, REQUIRED_IDS, toResults, type Figure } from '../../bench/results';
+import { checkExitCode, formatTable, missedGoals, REQUIRED_IDS, toResults, type Figure } from '../../bench/figure-results';
 import { ratiosOf } from '../../bench/figures/flash-per-call';
 
 const allMet = (): Figure[] => REQUIRED_IDS.map((id) => ({ id, value: 1, unit: 'x', goal: { op: '<=', bound: 2 } }));

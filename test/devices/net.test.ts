@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
 import type { AddressInfo } from 'net';
 import { HostNet } from '../../sim/devices/net';
 
@@ -18,6 +21,13 @@ test.before(async () => {
       else if (req.url === '/missing') { res.writeHead(404); res.end('nope'); }
       else if (req.url === '/slow') { setTimeout(() => { if (!res.destroyed) res.end('late'); }, 1500); }
       else if (req.url === '/huge') { res.writeHead(200); res.end(Buffer.alloc(200_000, 0x61)); }
+      else if (req.url === '/announced') { res.writeHead(200, { 'Content-Length': '200000' }); res.end(Buffer.alloc(200_000, 0x61)); }
+      else if (req.url === '/chunked') {
+        // No Content-Length: the size is only known as the body arrives.
+        res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
+        for (let i = 0; i < 5; i++) res.write(Buffer.alloc(50_000, 0x30 + i));
+        res.end();
+      }
       else if (req.url === '/basic') {
         if (req.headers.authorization === 'Basic ' + Buffer.from('alice:s3cret').toString('base64')) { res.writeHead(200); res.end('welcome'); }
         else { res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="prov"' }); res.end(); }
@@ -68,6 +78,49 @@ test('a body past maxBodyBytes rejects with "too-large"', async () => {
   assert.match(msg, /^too-large:/);
   const fits = await new HostNet().request({ method: 'GET', url: `${base}/huge`, maxBodyBytes: 300_000 });
   assert.is(fits.body.length, 200_000);
+});
+
+test('streaming: a 2xx body comes in order in pieces of at most 64 KiB and the response body is empty; a 404 body and a 401 challenge arrive whole', async () => {
+  const net = new HostNet();
+  const pieces: Uint8Array[] = [];
+  const ok = await net.request({ method: 'GET', url: `${base}/chunked`, onBodyChunk: (c) => pieces.push(c) });
+  assert.is(ok.status, 200);
+  assert.is(ok.body.length, 0);
+  assert.ok(pieces.length > 1 && pieces.every((p) => p.length <= 64 * 1024), pieces.map((p) => p.length).join(','));
+  const whole = Buffer.concat(pieces);
+  assert.is(whole.length, 250_000);
+  assert.ok([0, 1, 2, 3, 4].every((i) => whole[i * 50_000] === 0x30 + i && whole[i * 50_000 + 49_999] === 0x30 + i), 'in order');
+  const seen: Uint8Array[] = [];
+  const missing = await net.request({ method: 'GET', url: `${base}/missing`, onBodyChunk: (c) => seen.push(c) });
+  assert.is(utf8(missing.body), 'nope');
+  const basic = await net.request({ method: 'GET', url: `${base}/basic`, auth: { user: 'alice', password: 's3cret' }, onBodyChunk: (c) => seen.push(c) });
+  assert.is(basic.status, 200);
+  assert.is(utf8(Buffer.concat(seen)), 'welcome', 'only the 2xx body streamed, not the 404 or 401 ones');
+});
+
+test('streaming: a body announced larger than maxBodyBytes is refused before any piece; one found too large midway rejects "too-large"', async () => {
+  const net = new HostNet();
+  const pieces: Uint8Array[] = [];
+  assert.match(await failure(net.request({ method: 'GET', url: `${base}/announced`, maxBodyBytes: 100_000, onBodyChunk: (c) => pieces.push(c) })), /^too-large:/);
+  assert.is(pieces.length, 0);
+  assert.match(await failure(net.request({ method: 'GET', url: `${base}/chunked`, maxBodyBytes: 120_000, onBodyChunk: (c) => pieces.push(c) })), /^too-large:/);
+  assert.ok(pieces.reduce((n, p) => n + p.length, 0) <= 120_000);
+});
+
+test('streaming from a served folder: the file in pieces of at most 64 KiB', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'net-stream-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'big.xml'), Buffer.alloc(150_000, 0x7a));
+    const net = new HostNet();
+    net.serveFolder('sim://prov/', dir);
+    const pieces: Uint8Array[] = [];
+    const res = await net.request({ method: 'GET', url: 'sim://prov/big.xml', onBodyChunk: (c) => pieces.push(c) });
+    assert.is(res.status, 200);
+    assert.is(res.body.length, 0);
+    assert.equal(pieces.map((p) => p.length), [65536, 65536, 18928]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('basic auth: the challenge is answered with the request credentials; wrong ones stay 401', async () => {

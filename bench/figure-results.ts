@@ -3,6 +3,9 @@
  * goal, whether it is met, written to bench/results.json and printed as a
  * table. `--check` turns a missed goal into a failing exit code, so CI can
  * hold the goals.
+ *
+ * Not named results.ts: with ts-node, `require('./results')` resolves the
+ * bench/results.json a previous run wrote before a .ts file of that name.
  */
 import * as fs from 'fs';
 
