@@ -208,6 +208,10 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     encrypt: (n, d, aad) => call('crypto', 'encrypt', n, d, aad),
     decrypt: (n, d, aad) => call('crypto', 'decrypt', n, d, aad),
     verify: (a, k, d, s) => call('crypto', 'verify', a, k, d, s),
+    generateSigningKey: (n) => { call('crypto', 'generateSigningKey', n); },
+    importSigningKey: (n, der) => { call('crypto', 'importSigningKey', n, der); },
+    signingPublicKey: (n) => call('crypto', 'signingPublicKey', n),
+    sign: (n, d) => call('crypto', 'sign', n, d),
   };
 
   const clock: Clock = {

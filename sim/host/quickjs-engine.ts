@@ -44,7 +44,7 @@ import { EntryBudget } from './entry-budget';
 const SYNC_METHODS: Record<string, string[]> = {
   board: ['info'],
   flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
-  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify'],
+  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe'],
   keys: ['subscribe', 'heldAtPowerOn'],
