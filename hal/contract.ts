@@ -475,6 +475,11 @@ export interface HttpServerResponse {
   body: Uint8Array;
 }
 
+export interface HttpListening {
+  httpPort: number;
+  httpsPort: number;
+}
+
 export interface HttpServeOptions {
   /** Plain HTTP port as configured (`httpd.cfg.port`); 0: no plain listener. A host may map it (the simulator takes a free 127.0.0.1 port). */
   httpPort: number;
@@ -493,8 +498,11 @@ export interface HttpServeOptions {
  * Error whose message starts with `in-use`, `tls` or `io`.
  */
 export interface HttpServer {
-  /** `respond` exactly once per request, possibly later (after a flash write or a download). */
-  serve(options: HttpServeOptions, handler: (request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void): Promise<void>;
+  /**
+   * `respond` exactly once per request, possibly later (after a flash write or a download).
+   * Resolves with the ports actually listened on (0: none): a host may map ports (the simulator), and a redirect to HTTPS must name the real one.
+   */
+  serve(options: HttpServeOptions, handler: (request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void): Promise<HttpListening>;
   /** Stop listening and drop open connections (`httpd.enabled` turned 0). */
   stop(): void;
 }
