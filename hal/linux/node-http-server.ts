@@ -37,6 +37,8 @@ type Handler = (request: HttpServerRequest, respond: (response: HttpServerRespon
 export class NodeHttpServer implements HttpServer {
   private servers: { scheme: HttpScheme; server: http.Server }[] = [];
   private readonly connections = new Set<net.Socket>();
+  /** Bumped by every serve and stop: a listen still under way from before is closed when it completes. */
+  private generation = 0;
   /** Ports listened on now, by scheme. */
   readonly listening: Partial<Record<HttpScheme, number>> = {};
 
@@ -44,6 +46,7 @@ export class NodeHttpServer implements HttpServer {
 
   async serve(options: HttpServeOptions, handler: Handler): Promise<HttpListening> {
     this.stop();
+    const generation = this.generation;
     const wanted: [HttpScheme, number][] = [];
     if (options.httpPort > 0) wanted.push(['http', options.httpPort]);
     if (options.httpsPort > 0) wanted.push(['https', options.httpsPort]);
@@ -68,16 +71,23 @@ export class NodeHttpServer implements HttpServer {
         }
         this.watch(scheme, server, options.maxBodyBytes, handler);
         this.servers.push({ scheme, server });
-        this.listening[scheme] = await this.listen(server, this.o.portFor(scheme, configured), configured);
+        const port = await this.listen(server, this.o.portFor(scheme, configured), configured);
+        if (generation !== this.generation) {
+          // Stopped (a reboot, httpd.enabled=0) or re-served while listening: this listener is not wanted.
+          server.close();
+          throw new Error('io: the web server was stopped while it started');
+        }
+        this.listening[scheme] = port;
       }
     } catch (e) {
-      this.stop();
+      if (generation === this.generation) this.stop();
       throw e;
     }
     return { httpPort: this.listening.http ?? 0, httpsPort: this.listening.https ?? 0 };
   }
 
   stop(): void {
+    this.generation++;
     for (const { server } of this.servers) server.close();
     this.servers = [];
     for (const c of this.connections) c.destroy();
