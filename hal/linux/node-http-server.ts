@@ -99,9 +99,11 @@ export class NodeHttpServer implements HttpServer {
   private listen(server: http.Server, port: number, configured: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const failed = (e: NodeJS.ErrnoException) => {
-        reject(new Error(e.code === 'EADDRINUSE' || e.code === 'EACCES'
-          ? `in-use: ${this.o.host}:${port} (configured ${configured}): ${e.code}`
-          : `io: listening on ${this.o.host}:${port}: ${e.message}`));
+        reject(new Error(e.code === 'EADDRINUSE'
+          ? `in-use: ${this.o.host}:${port} (configured ${configured}) is taken by another program`
+          : e.code === 'EACCES'
+            ? `io: listening on ${this.o.host}:${port}: permission denied (a port below 1024 needs root or CAP_NET_BIND_SERVICE)`
+            : `io: listening on ${this.o.host}:${port}: ${e.message}`));
       };
       server.once('error', failed);
       server.listen(port, this.o.host, () => {
