@@ -15,6 +15,8 @@ export interface PhoneSnapshot {
   calls: FarEndCall[];
   /** The board's LEDs the firmware drives, in panel order, with their state (`off` until set). */
   leds: { led: LedName; state: LedState }[];
+  /** The phone's own web interface (Web Configuration Utility): HTTPS URL, else HTTP, else null (off). */
+  webUrl: string | null;
 }
 
 /** LEDs the browser shows: message waiting, the board's line keys, mute (speaker and headset LEDs are not driven). */
@@ -35,5 +37,6 @@ export function phoneSnapshot(phone: Phone): PhoneSnapshot {
     screen: phone.screen(),
     calls: phone.farEnd.calls(),
     leds: phoneLeds(phone),
+    webUrl: phone.webUrls().https ?? phone.webUrls().http,
   };
 }
