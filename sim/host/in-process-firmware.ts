@@ -48,7 +48,8 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
   const devices = createVirtualDevices(profile, { flash, keystore, power, startTime: DEFAULT_START_TIME, usbDir: null, mac: options.mac ?? profile.mac });
   const gate = new EventGate((_label, fn) => fn(), () => {});
   let booted: BootedPhone | undefined;
-  gate.deliver('boot', () => { booted = boot(createHostHal(profile, devices, gate)); });
+  // No web server: a CLI command's phone serves nothing and must let the process exit.
+  gate.deliver('boot', () => { booted = boot(createHostHal(profile, { ...devices, httpServer: undefined }, gate)); });
   if (!booted) throw new Error('in-process boot did not complete');
   return {
     profile,

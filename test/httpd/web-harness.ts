@@ -128,6 +128,16 @@ export function peerCertificatePem(url: string): Promise<string> {
 
 export async function bootWebPhone(options: Partial<PhoneOptions> = {}): Promise<WebPhone> {
   const phone = await bootPhone(options);
+  try {
+    return await webPhoneFor(phone);
+  } catch (e) {
+    phone.dispose();
+    throw e;
+  }
+}
+
+/** The harness for a phone booted otherwise (e.g. on a provisioning folder); waits for its web server. */
+export async function webPhoneFor(phone: Phone): Promise<WebPhone> {
   const web: WebPhone = {
     phone,
     baseUrl: '',
@@ -149,12 +159,7 @@ export async function bootWebPhone(options: Partial<PhoneOptions> = {}): Promise
     },
     close: () => phone.dispose(),
   };
-  try {
-    await web.refresh();
-  } catch (e) {
-    phone.dispose();
-    throw e;
-  }
+  await web.refresh();
   return web;
 }
 
