@@ -26,6 +26,16 @@ const ctx = { results: '', run: null as GuestRun | null, report: {} as WebReport
 const web = suite('linux board web interface over HTTPS (curl)');
 
 web.before(async () => {
+  try {
+    await runSession();
+  } catch (e) {
+    // uvu prints nothing for a failing before-hook: say why here.
+    console.error(`\n  web curl session failed: ${(e as Error).message}`);
+    throw e;
+  }
+});
+
+async function runSession(): Promise<void> {
   requireGuest();
   if (!fs.existsSync(DEFAULT_IMAGE)) throw new Error(`no firmware image at ${DEFAULT_IMAGE}: run "node bin/phone.js build" first`);
   ctx.results = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-web-curl-'));
@@ -46,7 +56,7 @@ web.before(async () => {
   reportGuestRun('web interface over curl', ctx.run);
   ctx.report = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : {};
   if (!ctx.report.steps) throw new Error(`no curl steps from the guest (exit ${ctx.run.exitCode}, ${ctx.run.failure ?? ''}):\n${ctx.run.console.split('\n').slice(-30).join('\n')}`);
-});
+}
 
 web.after(() => {
   if (ctx.results && !process.env.QEMU_KEEP_RESULTS) fs.rmSync(ctx.results, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * page and logs out over HTTPS, trusting only the phone's own certificate (fetched once, then pinned with
  * --cacert and checked against its name through --resolve). Observations go to plan.report as JSON.
  */
-import { execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tls from 'tls';
@@ -47,12 +47,13 @@ async function main(): Promise<void> {
     const ca = path.join(plan.dir, 'phone-ca.pem');
     fs.writeFileSync(ca, `-----BEGIN CERTIFICATE-----\n${(await peerCertificate(443)).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`);
     const jar = path.join(plan.dir, 'cookies.txt');
-    const curl = (target: string, form?: Record<string, string>, scheme = 'https'): CurlAnswer => {
+    // Asynchronous: the board answers in this same process, so a blocking curl would wait for itself.
+    const curl = async (target: string, form?: Record<string, string>, scheme = 'https'): Promise<CurlAnswer> => {
       const headers = path.join(plan.dir, 'headers.txt');
       const args = ['-s', '--max-time', '30', '--cacert', ca, '--resolve', `${host}:443:127.0.0.1`, '--resolve', `${host}:80:127.0.0.1`,
         '-b', jar, '-c', jar, '-D', headers, '-o', '-', ...(form ? Object.entries(form).flatMap(([k, v]) => ['--data-urlencode', `${k}=${v}`]) : []),
         `${scheme}://${host}${target}`];
-      const body = execFileSync('curl', args, { encoding: 'utf8' });
+      const body = await new Promise<string>((resolve, reject) => execFile('curl', args, { encoding: 'utf8' }, (e, out) => (e ? reject(e) : resolve(out))));
       const h = fs.readFileSync(headers, 'utf8');
       return {
         status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(h)?.[1] ?? 0),
@@ -62,12 +63,12 @@ async function main(): Promise<void> {
       };
     };
     const csrf = (html: string): string => /name="csrf" value="([0-9a-f]+)"/.exec(html)?.[1] ?? '';
-    const plain = curl('/login', undefined, 'http');
-    const form = curl('/login');
-    const login = curl('/login', { csrf: csrf(form.body), role: 'user', password: '123' });
-    const page = curl('/settings/password');
-    const logout = curl('/logout', { csrf: csrf(page.body) });
-    const after = curl('/settings/password');
+    const plain = await curl('/login', undefined, 'http');
+    const form = await curl('/login');
+    const login = await curl('/login', { csrf: csrf(form.body), role: 'user', password: '123' });
+    const page = await curl('/settings/password');
+    const logout = await curl('/logout', { csrf: csrf(page.body) });
+    const after = await curl('/settings/password');
     report.steps = {
       plain: { status: plain.status, location: plain.location },
       form: { status: form.status, setCookie: form.setCookie, hasPassword: /type="password"/.test(form.body) },
