@@ -60,6 +60,12 @@ export interface BoardFile {
     /** A file the board's boot firmware fills with a boot reason (`watchdog`, `power-cut`, ...); optional. */
     bootReasonFile?: string;
   };
+  /**
+   * The phone's own web server. `listenAddress`: default `0.0.0.0` (every interface);
+   * `httpPort` / `httpsPort`: where the board listens, default the firmware's
+   * `httpd.cfg.port` / `httpd.cfg.secureTunnelPort` (80 / 443; below 1024 needs root or CAP_NET_BIND_SERVICE); 0: any free port (tests, dev boards).
+   */
+  httpServer: { listenAddress: string; httpPort?: number; httpsPort?: number };
   /** Absent: `rauc` off. */
   update?: {
     /** RAUC manages the board's A/B slots: the booted slot is marked good once the firmware first shows idle (docs/update.md). */
@@ -106,7 +112,7 @@ export function loadBoardFile(file: string | undefined, boardId: string): BoardF
 export function parseBoardFile(raw: unknown, source: string): BoardFile {
   const r = new FieldReader(source);
   const top = r.object(raw, '');
-  r.known(top, '', ['board', 'mac', 'serialNumber', 'stateDir', 'flash', 'display', 'keys', 'keystore', 'leds', 'usb', 'net', 'watchdog', 'serial', 'line', 'clock', 'power', 'update', 'comment']);
+  r.known(top, '', ['board', 'mac', 'serialNumber', 'stateDir', 'flash', 'display', 'keys', 'keystore', 'leds', 'usb', 'net', 'watchdog', 'serial', 'line', 'clock', 'power', 'update', 'httpServer', 'comment']);
   const boardId = r.string(top, 'board');
   if (!isBoardId(boardId)) r.fail('board', `unknown board "${boardId}" (known: ${Object.keys(BOARDS).join(', ')})`);
   const profile = BOARDS[boardId];
@@ -183,6 +189,13 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
     r.fail('update.markGoodCommand', `${JSON.stringify(markGoodCommand)} is not a command as a list of words, e.g. ["rauc","status","mark-good"]`);
   }
 
+  const httpServer = top.httpServer === undefined ? {} : r.object(top.httpServer, 'httpServer');
+  r.known(httpServer, 'httpServer', ['listenAddress', 'httpPort', 'httpsPort']);
+  for (const key of ['httpPort', 'httpsPort']) {
+    const v = httpServer[key];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 65535)) r.fail(`httpServer.${key}`, `${JSON.stringify(v)} is not a TCP port (1..65535, or 0: any free port)`);
+  }
+
   const serialNumber = r.optionalString(top, 'serialNumber');
   return {
     board: boardId,
@@ -203,6 +216,11 @@ export function parseBoardFile(raw: unknown, source: string): BoardFile {
     power: {
       rebootCommand: [...(rebootCommand as string[])],
       ...withDefined('bootReasonFile', r.optionalString(power, 'bootReasonFile', 'power.bootReasonFile')),
+    },
+    httpServer: {
+      listenAddress: r.optionalString(httpServer, 'listenAddress', 'httpServer.listenAddress') ?? '0.0.0.0',
+      ...withDefined('httpPort', httpServer.httpPort as number | undefined),
+      ...withDefined('httpsPort', httpServer.httpsPort as number | undefined),
     },
     ...(update ? { update: { rauc: r.optionalBoolean(update, 'rauc', 'update.rauc') ?? false, markGoodCommand: [...(markGoodCommand as string[])] } } : {}),
   } as BoardFile;

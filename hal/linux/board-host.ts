@@ -49,6 +49,7 @@ import { LinuxPower } from './linux-power';
 import { MountedUsb } from './mounted-usb';
 import { SerialConsole } from './serial-console';
 import { LinuxSocket } from './socket';
+import { NodeHttpServer } from './node-http-server';
 import { SysfsLeds } from './sysfs-leds';
 import { LinuxUdp } from './udp';
 import { MtdFlash } from './mtd-flash';
@@ -184,6 +185,7 @@ class BoardRunner implements RunningBoard {
   private readonly ldap = new HostLdap();
   private readonly udp = new LinuxUdp();
   private readonly socket = new LinuxSocket();
+  private readonly httpServer: NodeHttpServer;
   private readonly line: BoardLine;
   private readonly link: LinkStateMonitor;
   private readonly watchdog: HardwareWatchdog | null;
@@ -221,11 +223,18 @@ class BoardRunner implements RunningBoard {
     this.markGood = bf.update?.rauc
       ? new RaucMarkGood({ command: bf.update.markGoodCommand, log: hostLog, screen: () => devices.display.text() })
       : null;
+    const crypto = new NodeCryptoEngine(devices.keystore);
+    this.httpServer = new NodeHttpServer({
+      host: bf.httpServer.listenAddress,
+      portFor: (scheme, configured) => (scheme === 'http' ? bf.httpServer.httpPort : bf.httpServer.httpsPort) ?? configured,
+      keyPem: (name) => crypto.signingKeyPem(name),
+      log: hostLog,
+    });
     const usb: Usb = bf.usb ? new MountedUsb({ mountPoint: bf.usb.mountPoint, procMounts: o.paths?.procMounts }) : NO_USB;
     const info = { ...this.profile, mac: bf.mac ?? this.profile.mac, serial: bf.serialNumber ?? this.profile.serial };
     this.hal = createHostHal(info, {
       flash: devices.flash,
-      crypto: new NodeCryptoEngine(devices.keystore),
+      crypto,
       clock: this.clock,
       display: devices.display,
       keys: devices.keys,
@@ -238,6 +247,7 @@ class BoardRunner implements RunningBoard {
       ldap: this.ldap,
       udp: this.udp,
       socket: this.socket,
+      httpServer: this.httpServer,
     }, this.gate);
   }
 
@@ -380,6 +390,7 @@ class BoardRunner implements RunningBoard {
     this.line.detach();
     this.net.detach();
     this.socket.closeAll();
+    this.httpServer.stop();
   }
 
   private report(label: string, e: unknown): void {

@@ -11,7 +11,7 @@ export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runti
 
 /** `resources`: the running image's resource pack (the factory image's or an A/B slot's), null for an image without. */
 export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate, resources: Resources | null = null): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket, httpServer } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -63,5 +63,10 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
     },
     udp: { send: (host, port, text) => udp.send(host, port, text), exchange: (req) => udp.exchange(req) },
     ...(resources ? { resources } : {}),
+    httpServer: httpServer && {
+      // Requests arrive from outside like keys: each is one entry into the firmware through the gate.
+      serve: (options, handler) => httpServer.serve(options, (request, respond) => gate.deliver(`http ${request.method}`, () => handler(request, respond))),
+      stop: () => httpServer.stop(),
+    },
   };
 }

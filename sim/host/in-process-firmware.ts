@@ -57,7 +57,8 @@ export function bootInProcess(options: InProcessOptions): InProcessPhone {
   const gate = new EventGate((_label, fn) => fn(), () => {});
   let booted: BootedPhone | undefined;
   resources ??= new ResourcePack(packResources(imageResources()));
-  gate.deliver('boot', () => { booted = boot(createHostHal(profile, devices, gate, resources)); });
+  // No web server: a CLI command's phone serves nothing and must let the process exit.
+  gate.deliver('boot', () => { booted = boot(createHostHal(profile, { ...devices, httpServer: undefined }, gate, resources)); });
   if (!booted) throw new Error('in-process boot did not complete');
   return {
     profile,

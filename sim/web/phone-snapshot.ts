@@ -18,6 +18,8 @@ export interface PhoneSnapshot {
   leds: { led: LedName; state: LedState }[];
   /** Which build runs: version, code hash, build time (null for an image made in memory). */
   build: FirmwareBuildInfo | null;
+  /** The phone's own web interface (Web Configuration Utility): HTTPS URL, else HTTP, else null (off). */
+  webUrl: string | null;
 }
 
 /** LEDs the browser shows: message waiting, the board's line keys, mute (speaker and headset LEDs are not driven). */
@@ -39,5 +41,6 @@ export function phoneSnapshot(phone: Phone): PhoneSnapshot {
     calls: phone.farEnd.calls(),
     leds: phoneLeds(phone),
     build: phone.build,
+    webUrl: phone.webUrls().https ?? phone.webUrls().http,
   };
 }

@@ -52,6 +52,8 @@ async function bench(rebootCommand: string[]): Promise<Bench> {
     serial: { device: p('dev/ttyS0') },
     line: { baresip: { host: '127.0.0.1', port: await closedPort() } },
     power: { rebootCommand },
+    // Never the machine's own 80/443: loopback, free ports.
+    httpServer: { listenAddress: '127.0.0.1', httpPort: 0, httpsPort: 0 },
   };
   return {
     root, boardFile, flash: new VirtualFlash(boardProfile('desk-500').flash),

@@ -152,6 +152,7 @@ async function runSim(opts: SimOptions): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  await printPhoneWebUrl(phone);
   if (opts.web) {
     web = await startWebServer({ phone, pacer, port });
     console.log(`phone sim: ${phone.board} (${phone.engine}) browser UI at ${web.url}  (Ctrl-C to stop)`);
@@ -267,4 +268,18 @@ export function parseMac(text: string): string {
   const digits = text.replace(/[:.-]/g, '').toLowerCase();
   if (!/^[0-9a-f]{12}$/.test(digits)) throw new Error(`--mac "${text}" is not a MAC address (12 hex digits, e.g. 00:04:f2:12:34:56)`);
   return digits;
+}
+
+/** The phone's own web interface (Web Configuration Utility), once its server listens (a second at most). */
+async function printPhoneWebUrl(phone: Phone): Promise<void> {
+  for (let i = 0; i < 100 && phone.state === 'running'; i++) {
+    const urls = phone.webUrls();
+    if (urls.https || urls.http) {
+      console.log(`phone sim: phone web interface at ${urls.https ?? urls.http}${urls.https ? ' (self-signed certificate)' : ''}`);
+      return;
+    }
+    await phone.settle();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  console.log('phone sim: the phone\'s web interface is off');
 }

@@ -165,6 +165,10 @@ function renderState(s) {
   el.textContent = s.state;
   el.className = `badge ${s.state}`;
   $('#boot-info').textContent = `boot #${s.bootCount}, reason ${s.bootReason}`;
+  // The phone's own web interface (its own port on 127.0.0.1; a self-signed certificate the browser asks about once).
+  const phoneWeb = $('#phone-web');
+  phoneWeb.hidden = !s.webUrl;
+  if (s.webUrl) phoneWeb.href = s.webUrl;
   renderBuild(s.build);
 }
 
