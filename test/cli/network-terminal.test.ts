@@ -3,28 +3,9 @@
  * phone, `phone B` switches, `phones` lists them; A dials B's extension, B
  * answers, both show Connected; quit prints every phone's final screen.
  */
-import { spawn } from 'child_process';
-import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-function phoneSim(args: string[], lines: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/phone.js'), 'sim', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.write(lines.map((l) => l + '\n').join(''));
-  });
-}
+import { phoneSim } from './phone-sim-process';
 
 test('phone A calls B by extension; "phone B" switches; B answers; quit prints both screens', async () => {
   const r = await phoneSim(['--phones', '2', '--quiet'], ['press 1 0 0 2 soft1', 'phone B', 'screen', 'press soft1', 'phones', 'phone A', 'screen', 'phone Z', 'quit']);

@@ -3,31 +3,9 @@
  * spawned CLI as a developer types: commands run in order, `quit` prints the
  * final screen, call ids are printed, `--quiet` prints only answers, `--mac`.
  */
-import { spawn } from 'child_process';
-import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Start `phone sim ARGS`, write the lines to its stdin at once (they must queue, not race), wait for it to exit. */
-function phoneSim(args: string[], lines: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/phone.js'), 'sim', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.write(lines.map((l) => l + '\n').join(''));
-  });
-}
+import { phoneSim } from './phone-sim-process';
 
 test('commands run in order: press then screen shows the new screen; quit prints the final screen', async () => {
   const r = await phoneSim(['--quiet'], ['screen', 'press soft4', 'screen', 'press down', 'quit']);
