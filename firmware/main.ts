@@ -31,6 +31,7 @@ import { startTime, timeModule, type TimeService } from './time/time-module';
 import { PhoneUi, uiModule } from './ui/ui-module';
 import { startUpdater, updaterModule } from './updater/updater-module';
 import { t } from './ui/i18n/messages';
+import { startWeb, webModule } from './web/web-module';
 
 export const version: string = __FIRMWARE_VERSION__;
 
@@ -98,6 +99,7 @@ export function boot(hal: Hal): BootedPhone {
   }
   kernel.modules.register(analyticsModule());
   kernel.modules.register(updaterModule());
+  kernel.modules.register(webModule());
 
   let nvram: FileStore;
   let fs: FileStore;
@@ -187,6 +189,8 @@ export function boot(hal: Hal): BootedPhone {
     updater: () => { startUpdater(kernel, { provisioning, config }); },
     // After the idle screen is up: the out-of-box wizard shows over it.
     reset: () => { resets = startReset(kernel, reset, { nvram, fs, settings, config, show: (s) => ui.manager.push(s) }); },
+    // Last: the web interface uses the keypad's services (one implementation for both).
+    web: () => { startWeb(kernel, { nvram, context: { kernel, config, settings, auth: auth!, login: login!, logs, calls, directory: contacts, resets, provisioning, time, lines } }); },
   };
   for (const m of kernel.modules.startOrder()) starters[m.declaration.name]?.();
   sys.info(`boot: done in ${hal.clock.monotonic() - kernel.bootStartedAt} ms, ${kernel.modules.all().length} modules`);

@@ -136,7 +136,19 @@ export interface Crypto {
    * not of `algorithm`. Firmware update files are checked this way.
    */
   verify(algorithm: SignatureAlgorithm, publicKeyDer: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
-
+  /**
+   * Signing keys (the web server's TLS certificate): ECDSA P-256, kept under
+   * `name` in the same keystore as the AES keys (`hasKey`, `destroyKey` and
+   * `listKeys` see them too); the private key never leaves the crypto device.
+   */
+  /** Create a fresh P-256 signing key under `name`; replaces an existing one. */
+  generateSigningKey(name: string): void;
+  /** Keep a provisioned private key (PKCS#8 DER, P-256) under `name`. Throws for another key type or bad DER. */
+  importSigningKey(name: string, pkcs8Der: Uint8Array): void;
+  /** Public key of a signing key, DER SubjectPublicKeyInfo. Throws if absent or not a signing key. */
+  signingPublicKey(name: string): Uint8Array;
+  /** ECDSA P-256 with SHA-256 over `data`: DER signature. Throws if absent or not a signing key. */
+  sign(name: string, data: Uint8Array): Uint8Array;
 }
 
 /** Signature schemes of `Crypto.verify`. */
@@ -463,6 +475,11 @@ export interface HttpServerResponse {
   body: Uint8Array;
 }
 
+export interface HttpListening {
+  httpPort: number;
+  httpsPort: number;
+}
+
 export interface HttpServeOptions {
   /** Plain HTTP port as configured (`httpd.cfg.port`); 0: no plain listener. A host may map it (the simulator takes a free 127.0.0.1 port). */
   httpPort: number;
@@ -481,8 +498,11 @@ export interface HttpServeOptions {
  * Error whose message starts with `in-use`, `tls` or `io`.
  */
 export interface HttpServer {
-  /** `respond` exactly once per request, possibly later (after a flash write or a download). */
-  serve(options: HttpServeOptions, handler: (request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void): Promise<void>;
+  /**
+   * `respond` exactly once per request, possibly later (after a flash write or a download).
+   * Resolves with the ports actually listened on (0: none): a host may map ports (the simulator), and a redirect to HTTPS must name the real one.
+   */
+  serve(options: HttpServeOptions, handler: (request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void): Promise<HttpListening>;
   /** Stop listening and drop open connections (`httpd.enabled` turned 0). */
   stop(): void;
 }

@@ -122,6 +122,8 @@ export interface SimulatedPhone {
   lastBootReason(): BootReason;
   /** Guest memory use (QuickJS runtime) in bytes; for node engine, heap delta estimate. */
   memoryUsage(): number;
+  /** Where the phone's own web interface listens now (`https://127.0.0.1:PORT`); null while it serves no such scheme. */
+  webUrls(): { http: string | null; https: string | null };
   /** Power off and release everything (the QuickJS runtime included). */
   dispose(): void;
 }

@@ -238,6 +238,10 @@ export class Phone implements SimulatedPhone {
     return this.power.lastBootReason();
   }
 
+  webUrls(): { http: string | null; https: string | null } {
+    return this.devices.httpServer.urls();
+  }
+
   memoryUsage(): number {
     return this.engineInstance?.memoryUsage() ?? 0;
   }
@@ -356,6 +360,7 @@ export class Phone implements SimulatedPhone {
     this.devices.net.detach();
     // A reboot ends the phone's connections, as on a board.
     this.devices.socket.closeAll();
+    this.devices.httpServer.stop();
     this.devices.display.off();
     this.phoneState = 'off';
   }

@@ -90,6 +90,32 @@ export class AuthService {
     return { kind: 'granted', role };
   }
 
+  /**
+   * The web interface's login page (Admin or User): the keypad's password
+   * prompts' throttle (one lockout: failures at the web lock the keypad's
+   * prompts and the other way round) and audit trail. The admin password
+   * also opens a User login, as at the keypad.
+   */
+  tryWebLogin(role: Role, password: string): PromptResult {
+    const menu = 'Web Configuration Utility';
+    const wait = this.throttled('menu');
+    if (wait) {
+      this.audit.attempt({ prompt: 'web password', menu, who: role, result: 'refused', detail: wait.toLowerCase() });
+      return { kind: 'refused', message: wait };
+    }
+    const unrecorded = this.beginAttempt('menu', 'web password', menu, role);
+    if (unrecorded) return { kind: 'refused', message: unrecorded };
+    const got = this.vault.check(password);
+    if (got !== role && !(role === 'user' && got === 'admin')) return { kind: 'refused', message: this.failure('menu', 'web password', menu, role) };
+    this.throttle.succeeded('menu');
+    if (role === 'admin' && this.vault.isDefault('admin')) {
+      this.audit.attempt({ prompt: 'web password', menu, who: 'admin', result: 'success', detail: 'default admin password: change required before access' });
+      return { kind: 'mustChangeAdmin' };
+    }
+    this.audit.attempt({ prompt: 'web password', menu, who: role, result: 'success' });
+    return { kind: 'granted', role };
+  }
+
   /** Check the current password of `role` in a change-password flow (admin's also opens the user's). */
   verifyCurrent(role: Role, password: string): string | null {
     const menu = `Change ${role === 'admin' ? 'Admin' : 'User'} Password`;

@@ -16,7 +16,7 @@
  */
 import type {
   BoardInfo, BootReason, Clock, Crypto, Display, Flash, FlashPartition, Hal, KeyEvent, LedName, LedState,
-  LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, SocketConnection, TimerId, UdpExchange,
+  HttpServerRequest, HttpServerResponse, LdapEntry, LdapSearchRequest, LineEvent, NetRequest, NetResponse, ScreenText, SocketConnection, TimerId, UdpExchange,
 } from '../contract';
 
 export type HostReply = string | [string, ...ArrayBuffer[]];
@@ -27,7 +27,7 @@ export interface HostBridge {
 }
 
 /** Channel names the host dispatches on. */
-export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket';
+export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket' | 'http';
 
 export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: ArrayBuffer[]) => void;
 
@@ -147,6 +147,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
   let keyHandler: ((e: KeyEvent) => void) | null = null;
   let lineHandler: ((e: LineEvent) => void) | null = null;
   let linkHandler: ((up: boolean) => void) | null = null;
+  let httpHandler: ((request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void) | null = null;
 
   const board: BoardInfo = call('board', 'info');
 
@@ -208,6 +209,10 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     encrypt: (n, d, aad) => call('crypto', 'encrypt', n, d, aad),
     decrypt: (n, d, aad) => call('crypto', 'decrypt', n, d, aad),
     verify: (a, k, d, s) => call('crypto', 'verify', a, k, d, s),
+    generateSigningKey: (n) => { call('crypto', 'generateSigningKey', n); },
+    importSigningKey: (n, der) => { call('crypto', 'importSigningKey', n, der); },
+    signingPublicKey: (n) => call('crypto', 'signingPublicKey', n),
+    sign: (n, d) => call('crypto', 'sign', n, d),
   };
 
   const clock: Clock = {
@@ -290,6 +295,16 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
       send: (host: string, port: number, text: string): Promise<void> => callAsync('udp', 'send', host, port, text),
       exchange: (req: UdpExchange): Promise<Uint8Array> => callAsync('udp', 'exchange', req),
     },
+    httpServer: {
+      serve(options, handler) {
+        httpHandler = handler;
+        return callAsync('httpServer', 'serve', options);
+      },
+      stop() {
+        httpHandler = null;
+        call('httpServer', 'stop');
+      },
+    },
   };
 
   const dispatch: Dispatcher = (channel, json, ...buffers) => {
@@ -322,6 +337,18 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
           s.closed = reason;
           if (s.close) { sockets.delete(payload.id); s.close(reason); }
         }
+        return;
+      }
+      case 'http': {
+        const id: number = payload.id;
+        let answered = false;
+        const respond = (response: HttpServerResponse): void => {
+          if (answered) return;
+          answered = true;
+          call('httpServer', 'respond', id, response);
+        };
+        if (httpHandler) httpHandler(payload.request, respond);
+        else respond({ status: 503, headers: {}, body: new Uint8Array(0) });
         return;
       }
       case 'settle': {

@@ -10,6 +10,8 @@ import { writeFileAtomic } from './atomic-file';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** AES keys are raw 32 bytes; signing keys are PKCS#8 DER (longer), so the length tells them apart in one keystore. */
+const AES_KEY_BYTES = 32;
 
 /**
  * Where named keys live: the simulator's in-memory `Keystore`, or a board's
@@ -85,7 +87,7 @@ export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto
     return new Uint8Array(Buffer.concat([d.update(ciphertext), d.final()]));
   }
 
-  generateKey(name: string): void { this.keystore.set(name, nodeCrypto.randomBytes(32)); }
+  generateKey(name: string): void { this.keystore.set(name, nodeCrypto.randomBytes(AES_KEY_BYTES)); }
   hasKey(name: string): boolean { return this.keystore.get(name) !== undefined; }
   destroyKey(name: string): void { this.keystore.delete(name); }
   listKeys(prefix = ''): string[] { return this.keystore.names().filter((n) => n.startsWith(prefix)); }
@@ -127,10 +129,60 @@ export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto
     }
   }
 
+  generateSigningKey(name: string): void {
+    const { privateKey } = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    this.keystore.set(name, privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer);
+  }
+
+  importSigningKey(name: string, pkcs8Der: Uint8Array): void {
+    let key: nodeCrypto.KeyObject;
+    try {
+      key = nodeCrypto.createPrivateKey({ key: Buffer.from(pkcs8Der), format: 'der', type: 'pkcs8' });
+    } catch (e) {
+      throw new Error(`signing key "${name}": not a PKCS#8 DER private key (${(e as Error).message})`);
+    }
+    checkP256(name, key);
+    this.keystore.set(name, key.export({ format: 'der', type: 'pkcs8' }) as Buffer);
+  }
+
+  signingPublicKey(name: string): Uint8Array {
+    const key = nodeCrypto.createPublicKey(this.signingKey(name));
+    return new Uint8Array(key.export({ format: 'der', type: 'spki' }));
+  }
+
+  sign(name: string, data: Uint8Array): Uint8Array {
+    return new Uint8Array(nodeCrypto.sign('sha256', data, this.signingKey(name)));
+  }
+
+  /**
+   * Host side only (never part of the HAL contract): the private key as PEM for
+   * the host's own TLS listener (sim/devices/http-server.ts), which stands in
+   * for a TLS stack inside the secure element.
+   */
+  signingKeyPem(name: string): string {
+    return this.signingKey(name).export({ format: 'pem', type: 'pkcs8' }) as string;
+  }
+
+  private signingKey(name: string): nodeCrypto.KeyObject {
+    const raw = this.keystore.get(name);
+    if (!raw) throw new Error(`no key "${name}" in the keystore`);
+    if (raw.length === AES_KEY_BYTES) throw new Error(`key "${name}" is an AES key, not a signing key`);
+    const key = nodeCrypto.createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' });
+    checkP256(name, key);
+    return key;
+  }
+
   private key(name: string): Buffer {
     const key = this.keystore.get(name);
     if (!key) throw new Error(`no key "${name}" in the keystore`);
+    if (key.length !== AES_KEY_BYTES) throw new Error(`key "${name}" is a signing key, not an AES key`);
     return key;
+  }
+}
+
+function checkP256(name: string, key: nodeCrypto.KeyObject): void {
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error(`signing key "${name}" is ${key.asymmetricKeyType}${key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : ''}, not ECDSA P-256`);
   }
 }
 

@@ -10,7 +10,7 @@ import type { EventGate } from './event-gate';
 export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime'> & { ldap: Ldap; socket: Socket; udp: Udp };
 
 export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate): Hal {
-  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket } = devices;
+  const { flash, crypto, clock, display, keys, leds, line, net, usb, power, serial, ldap, udp, socket, httpServer } = devices;
   const board = { ...profile, keys: [...profile.keys] };
   return {
     board,
@@ -60,5 +60,10 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
       },
     },
     udp: { send: (host, port, text) => udp.send(host, port, text), exchange: (req) => udp.exchange(req) },
+    httpServer: httpServer && {
+      // Requests arrive from outside like keys: each is one entry into the firmware through the gate.
+      serve: (options, handler) => httpServer.serve(options, (request, respond) => gate.deliver(`http ${request.method}`, () => handler(request, respond))),
+      stop: () => httpServer.stop(),
+    },
   };
 }

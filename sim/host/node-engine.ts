@@ -72,6 +72,7 @@ export class NodeEngine implements FirmwareEngine {
       ...(hal.ldap ? { ldap: { search: wrap(hal.ldap.search.bind(hal.ldap)) } } : {}),
       ...(hal.udp ? { udp: { send: wrap(hal.udp.send.bind(hal.udp)), exchange: wrap(hal.udp.exchange.bind(hal.udp)) } } : {}),
       // As through the QuickJS bridge: connect and write are host calls whose answers come through the gate.
+      ...(hal.httpServer ? { httpServer: { serve: wrap(hal.httpServer.serve.bind(hal.httpServer)), stop: hal.httpServer.stop.bind(hal.httpServer) } } : {}),
       ...(hal.socket ? { socket: { connect: (o: SocketConnectOptions) => wrap(hal.socket!.connect.bind(hal.socket))(o).then((c) => ({ ...c, write: wrap(c.write) })) } } : {}),
       line: {
         onEvent: line.onEvent.bind(line),

@@ -33,7 +33,7 @@
  * any length of run without the WASM module aborting.
  */
 import { getQuickJS, newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
-import type { Hal, SocketConnection } from '../../hal/contract';
+import type { Hal, HttpServerResponse, SocketConnection } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
 import type { FirmwareEngine } from './firmware-engine';
 import type { FirmwareFault } from './event-gate';
@@ -44,7 +44,7 @@ import { EntryBudget } from './entry-budget';
 const SYNC_METHODS: Record<string, string[]> = {
   board: ['info'],
   flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
-  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify'],
+  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe'],
   keys: ['subscribe', 'heldAtPowerOn'],
@@ -55,6 +55,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   power: ['reboot', 'bootCount', 'lastBootReason', 'lastRebootMessage'],
   serial: ['write'],
   socket: ['close'],
+  httpServer: ['respond', 'stop'],
   engine: ['budgetError', 'memoryUsage'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
@@ -63,6 +64,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
   ldap: ['search'],
   socket: ['connect', 'write'],
   udp: ['send', 'exchange'],
+  httpServer: ['serve'],
 };
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */
@@ -126,6 +128,9 @@ export class QuickJsEngine implements FirmwareEngine {
   /** Open socket connections by the id the guest knows them by. */
   private readonly sockets = new Map<number, SocketConnection>();
   private nextSocketId = 1;
+  /** Web requests the firmware has not answered yet, by the id the guest knows them by. */
+  private readonly httpRequests = new Map<number, (response: HttpServerResponse) => void>();
+  private nextHttpRequestId = 1;
   private disposed = false;
   /** The runtime was left unusable (Node's stack ran out inside it): it is abandoned, never entered again. */
   crashed = false;
@@ -422,7 +427,7 @@ export class QuickJsEngine implements FirmwareEngine {
         const args = readArgs(jsonH, bufHs);
         this.inFlight++;
         Promise.resolve()
-          .then(() => (device === 'socket' ? this.socketCall(hal, method, args) : (hal as any)[device][method](...args)))
+          .then(() => (device === 'socket' ? this.socketCall(hal, method, args) : device === 'httpServer' ? this.httpServe(hal, args) : (hal as any)[device][method](...args)))
           .then(
             (value) => ({ ticket, ok: true, value }),
             (e: Error) => ({ ticket, ok: false, error: e?.message ?? String(e) }),
@@ -462,6 +467,17 @@ export class QuickJsEngine implements FirmwareEngine {
     return null;
   }
 
+  /** The web server's requests cross as `http` events with an id; the firmware answers with `httpServer.respond(id, response)`. */
+  private async httpServe(hal: Hal, args: any[]): Promise<unknown> {
+    if (!hal.httpServer) throw new Error('io: this board has no web server');
+    this.httpRequests.clear();
+    return hal.httpServer.serve(args[0], (request, respond) => {
+      const id = this.nextHttpRequestId++;
+      this.httpRequests.set(id, respond);
+      this.dispatch('http', { id, request });
+    });
+  }
+
   private callSync(hal: Hal, device: string, method: string, args: any[]): unknown {
     switch (`${device}.${method}`) {
       case 'board.info':
@@ -494,6 +510,16 @@ export class QuickJsEngine implements FirmwareEngine {
         c?.close();
         return null;
       }
+      case 'httpServer.respond': {
+        const respond = this.httpRequests.get(args[0]);
+        this.httpRequests.delete(args[0]);
+        respond?.(args[1]);
+        return null;
+      }
+      case 'httpServer.stop':
+        this.httpRequests.clear();
+        hal.httpServer?.stop();
+        return null;
       case 'net.subscribe':
         return hal.net.onLink((up) => this.dispatch('link', { up }));
       default:

@@ -14,6 +14,7 @@ import { VirtualPower } from '../devices/power';
 import { VirtualSerial } from '../devices/serial';
 import { HostSocket } from '../devices/socket';
 import { FolderUsb } from '../devices/usb';
+import { SimHttpServer } from '../devices/http-server';
 
 export interface VirtualDevices {
   flash: VirtualFlash;
@@ -30,6 +31,7 @@ export interface VirtualDevices {
   power: VirtualPower;
   serial: VirtualSerial;
   socket: HostSocket;
+  httpServer: SimHttpServer;
 }
 
 export interface DeviceOptions {
@@ -48,9 +50,11 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
   ldap.followLink(() => net.linkUp());
   const udp = new HostUdp();
   udp.followLink(() => net.linkUp());
+  const crypto = new NodeCryptoEngine(o.keystore);
+  const serial = new VirtualSerial();
   return {
     flash: o.flash,
-    crypto: new NodeCryptoEngine(o.keystore),
+    crypto,
     clock,
     display: new VirtualDisplay(profile.display.width, profile.display.height, profile.display.format),
     keys: new VirtualKeys(profile.keys),
@@ -61,7 +65,8 @@ export function createVirtualDevices(profile: BoardProfile, o: DeviceOptions): V
     udp,
     usb: new FolderUsb(o.usbDir),
     power: o.power,
-    serial: new VirtualSerial(),
+    serial,
     socket: new HostSocket(() => net.linkUp()),
+    httpServer: new SimHttpServer(crypto, (line) => serial.write(`[sim] ${line}`)),
   };
 }

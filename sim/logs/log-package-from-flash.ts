@@ -29,7 +29,11 @@ function readOnlyCrypto(c: Crypto): Crypto {
     encrypt: (n, d, aad) => c.encrypt(n, d, aad),
     decrypt: (n, d, aad) => c.decrypt(n, d, aad),
     verify: (a, k, d, sig) => c.verify(a, k, d, sig),
+    signingPublicKey: (n) => c.signingPublicKey(n),
+    sign: (n, d) => c.sign(n, d),
     generateKey: refuse('generateKey'),
+    generateSigningKey: refuse('generateSigningKey'),
+    importSigningKey: refuse('importSigningKey'),
     destroyKey: refuse('destroyKey'),
   };
 }

@@ -1,8 +1,6 @@
-/**
- * Every page set of the web interface; the server builds the pages with
- * `webPageSets.flatMap((set) => set(context))`.
- */
+/** Every page set of the web interface; the server builds its pages with `webPageSets.flatMap((set) => set(context))`. */
 import type { WebPages } from '../web-page';
+import { accountPages } from './account';
 import { callListPages } from './call-lists';
 import { contactPages } from './contacts';
 import { diagnosticsLogPages } from './diagnostics-logs';
@@ -15,6 +13,7 @@ export const webPageSets: WebPages[] = [
   statusPages,
   simpleSetupPages,
   parameterPages,
+  accountPages,
   diagnosticsLogPages,
   resetPages,
   callListPages,

@@ -226,6 +226,10 @@ class InspectionCrypto implements Crypto {
   encrypt(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
   decrypt(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
   verify(): boolean { throw new ReadOnlyError('no signatures checked during inspection'); }
+  generateSigningKey(): void { throw new ReadOnlyError('no keys during inspection'); }
+  importSigningKey(): void { throw new ReadOnlyError('no keys during inspection'); }
+  signingPublicKey(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
+  sign(): Uint8Array { throw new ReadOnlyError('no keys during inspection'); }
 }
 
 function spanAt(spans: RecordSpan[], offset: number): RecordSpan | null {
