@@ -62,6 +62,14 @@ test('newest first; lowest level and component filters; pages of the older lines
   assert.is(rows(htmlOf(await h.get('/diagnostics/logs?level=9&component=<script>&page=-3'))).length, LINES_PER_PAGE);
 });
 
+test('during the boot phase (lines go to boot.log) the page shows boot.log by default', async () => {
+  const h = bootAny();
+  h.phone.booted.kernel.log.component('auth').notice('a login during the boot phase');
+  const html = htmlOf(await h.get('/diagnostics/logs'));
+  assert.match(html, /<option value="boot" selected>/);
+  assert.is(rows(html)[0][3], 'a login during the boot phase');
+});
+
 test('party data stays redacted as in the log; markup in a line is shown as text', async () => {
   const h = bootPages();
   h.phone.booted.kernel.log.component('calls').info(`call from ${party('+4930555123', 'address')} named ${party('<b>Eve</b>', 'name')}`);

@@ -39,12 +39,15 @@ export interface LogLine {
   text: string;
 }
 
-/** The filter of a request; anything unknown falls back to the default (all of the app log). */
-export function logFilterOf(query: Record<string, string>): LogFilter {
+/**
+ * The filter of a request; anything unknown falls back to the default: every
+ * line of `defaultLog` (the log being written: boot.log during the boot phase).
+ */
+export function logFilterOf(query: Record<string, string>, defaultLog: LogName = 'app'): LogFilter {
   const level = Number(query.level);
   const page = Number(query.page);
   return {
-    log: LOG_NAMES.find((n) => n === query.log) ?? 'app',
+    log: LOG_NAMES.find((n) => n === query.log) ?? defaultLog,
     minLevel: Number.isInteger(level) && level >= 0 && level < LOG_LEVELS.length ? level : 0,
     component: LOG_COMPONENTS.some((c) => c.id === query.component) ? query.component : '',
     page: Number.isInteger(page) && page >= 0 ? page : 0,
@@ -61,13 +64,17 @@ function parseLine(line: string): LogLine | null {
 }
 
 /** One page of matching lines, newest first, and whether older matching lines exist. */
-export function readLogPage(context: Pick<WebContext, 'logs'>, filter: LogFilter): { lines: LogLine[]; more: boolean } {
+/** Write the lines still in the RAM buffer, which belong in the view too. */
+function flushLogs(context: Pick<WebContext, 'logs'>): void {
   try {
-    // Lines still in the RAM buffer belong in the view too.
     context.logs.flush();
   } catch {
     // A failing flash write is the log module's to report; show what flash holds.
   }
+}
+
+export function readLogPage(context: Pick<WebContext, 'logs'>, filter: LogFilter): { lines: LogLine[]; more: boolean } {
+  flushLogs(context);
   const file = context.logs.files[filter.log];
   const skip = filter.page * LINES_PER_PAGE;
   const lines: LogLine[] = [];
@@ -92,7 +99,8 @@ function pageLink(filter: LogFilter, page: number): string {
 }
 
 function logsPage(context: WebContext, request: WebRequest): WebResult {
-  const filter = logFilterOf(request.query);
+  flushLogs(context);
+  const filter = logFilterOf(request.query, context.logs.files.app.generations().length > 0 ? 'app' : 'boot');
   const { lines, more } = readLogPage(context, filter);
   const body = html`<p><a class="button" href="${LOG_DOWNLOAD_PATH}">Download Logs</a> <small>the log package (.tgz): application and boot logs and call detail records, times in GMT; no call lists, directory or user profiles.</small></p>
 <form method="get" action="${LOGS_PATH}" class="filters">
