@@ -20,9 +20,11 @@ export const webDeclaration: ModuleDeclaration = {
     { name: 'httpd.cfg.secureTunnelRequired', type: 'boolean', default: false, description: 'Allow access only over HTTPS: plain HTTP redirects to HTTPS (forces HTTPS on even with secureTunnelEnabled=0).' },
     // This firmware's own parameter (Polycom documents none): minutes without a request before a web session ends.
     { name: 'httpd.cfg.sessionTimeout', type: 'integer', default: 10, min: 1, max: 480, description: 'Minutes without a request after which a web session ends and the browser must log in again.' },
-    { name: 'device.sec.TLS.customDeviceCert1.publicCert', type: 'string', default: '', maxLength: 12288, description: 'Device certificate (PEM) served by the web server instead of the self-signed one (applied with .set=1 together with the private key).' },
+    { name: 'device.sec.TLS.customDeviceCert1.publicCert', type: 'string', default: '', maxLength: 12288, description: 'Device certificate (PEM) served by the web server instead of the self-signed one (applied with its .set=1, together with the private key).' },
     { name: 'device.sec.TLS.customDeviceCert1.privateKey', type: 'string', default: '', maxLength: 8192, secret: true, description: 'Private key (PEM, PKCS#8 P-256) of the device certificate; kept only in the crypto device.' },
-    { name: 'device.sec.TLS.customDeviceCert1.set', type: 'boolean', default: false, description: 'Apply device.sec.TLS.customDeviceCert1.* from configuration files.' },
+    // Polycom gates the pair with one device.sec.TLS.customDeviceCert1.set; this firmware's config service gates each device.* by its own .set.
+    { name: 'device.sec.TLS.customDeviceCert1.publicCert.set', type: 'boolean', default: false, description: 'Apply device.sec.TLS.customDeviceCert1.publicCert from configuration files.' },
+    { name: 'device.sec.TLS.customDeviceCert1.privateKey.set', type: 'boolean', default: false, description: 'Apply device.sec.TLS.customDeviceCert1.privateKey from configuration files.' },
   ],
   dataClasses: [
     // The web server's certificate (public, nvram) and its key in the crypto device: removed with the custom certificates.

@@ -82,6 +82,18 @@ export interface WebPhone {
   close(): void;
 }
 
+/** The admin password the tests set in place of the default (any that the policy takes). */
+export const NEW_ADMIN = '97531';
+
+/** Log in with the default admin password and replace it (what every admin test starts with); the jar is logged in as admin. */
+export async function adminWithNewPassword(web: WebPhone, password = NEW_ADMIN): Promise<CookieJar> {
+  const jar = await web.login('admin', '456');
+  const page = await web.request('GET', '/settings/password', { jar });
+  const changed = await web.request('POST', '/settings/password', { jar, form: { csrf: csrfOf(page.body), role: 'admin', current: '456', next: password, confirm: password } });
+  if (changed.status !== 303) throw new Error(`admin password change answered ${changed.status}:\n${changed.body.slice(0, 600)}`);
+  return jar;
+}
+
 /** The hidden CSRF field of the first form of a page. */
 export function csrfOf(html: string): string {
   const m = /name="csrf" value="([0-9a-f]+)"/.exec(html);
