@@ -66,6 +66,8 @@ export function provisioningModule(): ProvisioningModule {
 export interface ProvisioningService {
   client: ProvisioningClient;
   uploader: ServerUploader;
+  /** Store a new provisioning server (address checked; `where` for the log: "at the phone", "from the web interface") and provision from it now; the reason when refused, else null. */
+  setServer(fields: ServerFields, where: string): string | null;
   /** Last good copy of a downloaded directory file (`000000000000-directory.xml`, `<MAC>-directory.xml`), for the directory module at boot. */
   directoryFile(name: string): string | null;
   /** Digest of that copy, known without reading it (undefined when none is recorded). */
@@ -226,20 +228,28 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     };
   }
 
-  /** Settings > Advanced > Provisioning Server, Save: check, store, provision from the new server now. */
-  const saveServer = (fields: ServerFields, nav: Navigator): string | null => {
+  /** Check, store, provision from the new server now; returns why the address was refused (the stored one stays), or null. */
+  const setServer = (fields: ServerFields, where: string): string | null => {
     const error = serverAddressError(fields.server);
     if (error) {
-      log.warning(`provisioning server address entered at the phone refused (${error}); the stored one stays`);
+      log.warning(`provisioning server address entered ${where} refused (${error}); the stored one stays`);
       return error;
     }
     const url = fields.server.trim();
     w.settings.set(SERVER_SETTING, url);
     w.settings.set(USER_SETTING, fields.user);
     w.settings.set(PASSWORD_SETTING, fields.password);
-    log.notice(`provisioning server set at the phone: ${redactedUrl(url)}${fields.user ? ` (user "${fields.user}")` : ' (no user)'}; provisioning now`);
-    nav.replace(new MessageScreen(provisioningServerTitle(), [t('provisioning.saved'), t('provisioning.from', { url: redactedUrl(url) })]));
+    log.notice(`provisioning server set ${where}: ${redactedUrl(url)}${fields.user ? ` (user "${fields.user}")` : ' (no user)'}; provisioning now`);
     void client.request('request');
+    return null;
+  };
+
+  /** Settings > Advanced > Provisioning Server, Save. */
+  const saveServer = (fields: ServerFields, nav: Navigator): string | null => {
+    const error = setServer(fields, 'at the phone');
+    if (error) return error;
+    const url = fields.server.trim();
+    nav.replace(new MessageScreen(provisioningServerTitle(), [t('provisioning.saved'), t('provisioning.from', { url: redactedUrl(url) })]));
     return null;
   };
 
@@ -254,7 +264,7 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
     log.info('network link down: provisioning when it comes up; running on the cached configuration');
     bus.on('link', (up) => { if (up) bootCycle(); });
   }
-  return { client, uploader, directoryFile: (name) => cache.text(`directory:${name}`), directoryVersion: (name) => cache.digest(`directory:${name}`) };
+  return { client, uploader, setServer, directoryFile: (name) => cache.text(`directory:${name}`), directoryVersion: (name) => cache.digest(`directory:${name}`) };
 }
 
 /** A provisioning error on the screen; a newer one replaces an older one still shown. */
