@@ -105,22 +105,23 @@ export class AuthService {
    * also opens a User login, as at the keypad.
    */
   tryWebLogin(role: Role, password: string): PromptResult {
-    const menu = 'Web Configuration Utility';
+    // The audit names the web login page as the menu the password was typed at.
+    const auditMenu = 'Web Configuration Utility';
     const wait = this.throttled('menu');
     if (wait) {
-      this.audit.attempt({ prompt: 'web password', menu, who: role, result: 'refused', detail: inEnglish(wait).toLowerCase() });
+      this.audit.attempt({ prompt: 'web password', menu: auditMenu, who: role, result: 'refused', detail: inEnglish(wait).toLowerCase() });
       return { kind: 'refused', message: wait };
     }
-    const unrecorded = this.beginAttempt('menu', 'web password', menu, role);
+    const unrecorded = this.beginAttempt('menu', 'web password', auditMenu, role);
     if (unrecorded) return { kind: 'refused', message: unrecorded };
     const got = this.vault.check(password);
-    if (got !== role && !(role === 'user' && got === 'admin')) return { kind: 'refused', message: this.failure('menu', 'web password', menu, role) };
+    if (got !== role && !(role === 'user' && got === 'admin')) return { kind: 'refused', message: this.failure('menu', 'web password', auditMenu, role) };
     this.throttle.succeeded('menu');
     if (role === 'admin' && this.vault.isDefault('admin')) {
-      this.audit.attempt({ prompt: 'web password', menu, who: 'admin', result: 'success', detail: 'default admin password: change required before access' });
+      this.audit.attempt({ prompt: 'web password', menu: auditMenu, who: 'admin', result: 'success', detail: 'default admin password: change required before access' });
       return { kind: 'mustChangeAdmin' };
     }
-    this.audit.attempt({ prompt: 'web password', menu, who: role, result: 'success' });
+    this.audit.attempt({ prompt: 'web password', menu: auditMenu, who: role, result: 'success' });
     return { kind: 'granted', role };
   }
 

@@ -20,7 +20,7 @@
  *   also erases logout-class data of anyone who is not the session's user.
  * - An unexpected reboot (power cut, crash, watchdog) never logs a user out.
  */
-import { inEnglish, message, shown, t } from '../ui/i18n/messages';
+import { inEnglish, message, shown, t, type Message } from '../ui/i18n/messages';
 import type { Hal } from '../../hal/contract';
 import type { AuthService } from '../auth/auth-service';
 import type { ConfigService } from '../config/config-service';
@@ -158,21 +158,22 @@ export class LoginService {
   async login(user: string, password: string, source: LoginSource = 'screen'): Promise<LoginResult> {
     const who = user;
     const audit = this.d.auth.audit;
-    const refuse = (message: string, detail = message): LoginResult => {
+    // Shown in the phone's language; the audit records English.
+    const refuse = (why: Message, detail = inEnglish(why)): LoginResult => {
       audit.attempt({ prompt: source === 'default' ? 'default user login' : 'phone login', menu: 'Login', who, result: 'refused', detail: detail.toLowerCase() });
-      return { ok: false, message };
+      return { ok: false, message: shown(why) };
     };
-    if (!this.enabled()) return refuse('User profiles are off');
+    if (!this.enabled()) return refuse(message('login.profilesOff'));
     const problem = userIdProblem(user);
     if (problem) return refuse(problem);
-    if (this.busy) return refuse('A login is in progress');
+    if (this.busy) return refuse(message('login.inProgress'));
     const wait = source === 'screen' ? this.d.auth.throttled('login') : null;
-    if (wait) return refuse(shown(wait), inEnglish(wait));
+    if (wait) return refuse(wait);
     const defaultUser = this.d.config.get('prov.login.defaultUser') ?? '';
     const serverAuth = this.d.config.get('prov.login.useProvAuth') === '1';
-    if (!serverAuth && this.defaultOnly() && user !== defaultUser) return refuse('Only the default user may log in', 'prov.login.defaultOnly=1');
+    if (!serverAuth && this.defaultOnly() && user !== defaultUser) return refuse(message('login.defaultOnly'), 'prov.login.defaultOnly=1');
     const src = this.fileSource(serverAuth ? { user, password } : null);
-    if (!src) return refuse('No provisioning server', 'no provisioning server configured');
+    if (!src) return refuse(message('login.noServer'), 'no provisioning server configured');
     // From here the password is checked (by the server, or below): the attempt is on flash first.
     const checked = source === 'screen';
     if (checked) {
@@ -180,9 +181,9 @@ export class LoginService {
       if (unrecorded) return { ok: false, message: shown(unrecorded) };
     }
     // Ends an attempt that could not be checked (the profile could not be had): it does not count.
-    const unchecked = (message: string, detail: string): LoginResult => {
+    const unchecked = (why: Message, detail: string): LoginResult => {
       if (checked) this.d.auth.throttle.abandoned('login');
-      return refuse(message, detail);
+      return refuse(why, detail);
     };
     this.busy = true;
     try {
@@ -190,27 +191,27 @@ export class LoginService {
       const userCfg = await fetchUserFile(src, dirs.USER_PROFILES_DIRECTORY ?? '', `${user}.cfg`);
       if (userCfg.kind === 'failed') {
         this.log.error(`login of ${party(user, 'user')}: ${userCfg.reason}`);
-        return unchecked('Cannot get the user profile', userCfg.reason);
+        return unchecked(message('login.cannotGetProfile'), userCfg.reason);
       }
       if (serverAuth) {
         if (userCfg.kind === 'denied') return this.failed(user, source, `server refused the credentials (HTTP ${userCfg.status})`);
       } else if (userCfg.kind === 'denied') {
         this.log.error(`login of ${party(user, 'user')}: the server refused the phone's credentials for ${party(user, 'user')}.cfg (HTTP ${userCfg.status})`);
-        return unchecked('Cannot read the user profile', `HTTP ${userCfg.status}`);
+        return unchecked(message('login.cannotReadProfile'), `HTTP ${userCfg.status}`);
       }
       const phoneCfg = await fetchUserFile(src, dirs.OVERRIDES_DIRECTORY ?? '', `${user}-phone.cfg`);
       if (phoneCfg.kind === 'failed' || phoneCfg.kind === 'denied') {
         // Its password may be the current one: never fall back to an older one from <user>.cfg.
         const reason = phoneCfg.kind === 'failed' ? phoneCfg.reason : `${user}-phone.cfg: HTTP ${phoneCfg.status}`;
         this.log.error(`login of ${party(user, 'user')}: ${reason}`);
-        return unchecked('Cannot get the user profile', reason);
+        return unchecked(message('login.cannotGetProfile'), reason);
       }
       const texts = { userCfg: userCfg.kind === 'found' ? userCfg.text : null, phoneCfg: phoneCfg.kind === 'found' ? phoneCfg.text : null };
       for (const [name, text] of [[`${user}.cfg`, texts.userCfg], [`${user}-phone.cfg`, texts.phoneCfg]] as const) {
         const parsed = text === null ? null : parseCfg(text);
         if (parsed && !parsed.ok) {
           this.log.error(`login of ${party(user, 'user')}: ${name} refused, ${parsed.error}`);
-          return unchecked('User profile unreadable', `${name}: ${parsed.error}`);
+          return unchecked(message('login.profileUnreadable'), `${name}: ${parsed.error}`);
         }
       }
       if (!serverAuth) {
@@ -261,8 +262,8 @@ export class LoginService {
   /** A logged-in user's new login password, stored in `<user>-phone.cfg` (uploaded by the provisioning module). */
   changeLoginPassword(current: string, next: string, confirm: string): string | null {
     const s = this.session;
-    if (!s) return 'Nobody is logged in';
-    if (s.method === 'server') return 'Change it on the provisioning server';
+    if (!s) return t('login.nobody');
+    if (s.method === 'server') return t('login.changeOnServer');
     const audit = this.d.auth.audit;
     const wait = this.d.auth.throttled('login');
     if (wait) return shown(wait);
@@ -275,7 +276,7 @@ export class LoginService {
     const min = Number(this.d.config.get('sec.pwd.length.user') ?? '0');
     if (next.length < min) return shown(message('password.tooShort', { min }));
     const r = this.d.config.setOverride('user', 'prov.login.localPassword', storedForm(this.hal.crypto, next, stored.hashed));
-    if (!r.ok || r.rejected.length) return 'Password not accepted';
+    if (!r.ok || r.rejected.length) return t('login.passwordNotAccepted');
     audit.critical(`login password of ${party(s.user, 'user')} changed on the phone (stored in ${party(s.user, 'user')}-phone.cfg)`);
     return null;
   }
@@ -290,12 +291,12 @@ export class LoginService {
     if (source === 'default') {
       this.log.error(`default user ${party(user, 'user')} could not log in: ${detail}`);
       this.d.auth.audit.attempt({ prompt: 'default user login', menu: 'Login', who: user, result: 'failure', detail });
-      return { ok: false, message: 'Default user login failed' };
+      return { ok: false, message: t('login.defaultFailed') };
     }
     // One message for an unknown user and a wrong password: the screen does not confirm which IDs exist.
     this.d.auth.failure('login', 'phone login', 'Login', user, detail);
     const a = this.d.auth.throttled('login');
-    return { ok: false, message: a ? `Incorrect user ID or password. ${shown(a)}` : 'Incorrect user ID or password' };
+    return { ok: false, message: a ? shown(message('login.incorrectWait', { wait: a })) : t('login.incorrect') };
   }
 
   private localPassword(phoneCfg: string | null, userCfg: string | null): LocalPassword {

@@ -16,7 +16,6 @@ import { USER_HASH_BYTES } from './store-limits';
 import type { Block, EraseIntent, EraseReport, FileEntry, RecordRef, ScrubMatch, Transaction } from './store-types';
 import { TransactionalStore } from './store-transactions';
 import { bytesEqual, generationKey } from './record-sealing';
-import { isClean } from './flash-log';
 
 export abstract class ErasingStore extends TransactionalStore {
   /** Mount saw a record of a sealed class in clear (an image from firmware that did not seal the class). */
@@ -175,12 +174,12 @@ export abstract class ErasingStore extends TransactionalStore {
     }
     const victims: Block[] = [];
     for (const b of this.blocks) {
-      const bytes = this.readBlock(b);
       if (b.state !== 'active') {
         // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
-        if (!isClean(bytes, b.state === 'unknown' ? 0 : UNIT, bytes.length)) victims.push(b);
+        if (!this.outsideLogBlank(b)) victims.push(b);
         continue;
       }
+      const bytes = this.readBlock(b);
       let hit = b.damaged;
       walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
         if (hit || h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent) return;
@@ -278,7 +277,7 @@ export abstract class ErasingStore extends TransactionalStore {
 
   protected hasDirtyBlocks(): boolean {
     for (const b of this.blocks) {
-      if (b.state === 'active' ? b.damaged : !isClean(this.readBlock(b), b.state === 'unknown' ? 0 : UNIT, this.part.blockSize)) return true;
+      if (b.state === 'active' ? b.damaged : !this.outsideLogBlank(b)) return true;
     }
     return false;
   }

@@ -7,14 +7,20 @@
  * Y year; a comma between two letters prints ", ", letters side by side print
  * a space. Polycom's own examples: `D,dM` (Thursday, 3 July), `D,Md`
  * (Thursday, July 3), `dM,D`, `Md,D`, `D,dMY`, `dMY`, `Y,Md`, `DdMY`.
- * With longFormat 0, day and month names are abbreviated (Thu, Jul).
+ * With longFormat 0, day and month names are abbreviated (Thu, Jul). Names
+ * are in the phone's language (message catalog).
  * Numeric formats as later Polycom software and real fleet files use them:
  * DD, MM, YY or YYYY, three fields joined by '/', '-' or '.' (DD/MM/YYYY,
  * MM/DD/YY, YYYY-MM-DD, …); longFormat does not apply to them.
  */
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+import { t } from '../ui/i18n/messages';
+
+/** Day (Sunday first) and month names in the phone's language, long or abbreviated. */
+function names(kind: 'days' | 'months', long: boolean): string[] {
+  if (kind === 'days') return t(long ? 'date.days' : 'date.daysShort').split(',');
+  return t(long ? 'date.months' : 'date.monthsShort').split(',');
+}
 
 export const DEFAULT_DATE_FORMAT = 'D,dM';
 
@@ -43,7 +49,8 @@ export function formatDate(localMs: number, format: string, long: boolean): stri
     const field = (f: string) => (f === 'DD' ? two(d.getUTCDate()) : f === 'MM' ? two(d.getUTCMonth() + 1) : f === 'YY' ? two(d.getUTCFullYear() % 100) : String(d.getUTCFullYear()));
     return [numeric[1], numeric[3], numeric[4]].map(field).join(numeric[2]);
   }
-  const name = (s: string) => (long ? s : s.slice(0, 3));
+  const days = names('days', long);
+  const months = names('months', long);
   let out = '';
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
@@ -52,9 +59,9 @@ export function formatDate(localMs: number, format: string, long: boolean): stri
       continue;
     }
     if (out) out += ' ';
-    if (c === 'D') out += name(DAYS[d.getUTCDay()]);
+    if (c === 'D') out += days[d.getUTCDay()];
     else if (c === 'd') out += String(d.getUTCDate());
-    else if (c === 'M') out += name(MONTHS[d.getUTCMonth()]);
+    else if (c === 'M') out += months[d.getUTCMonth()];
     else out += String(d.getUTCFullYear());
   }
   return out;

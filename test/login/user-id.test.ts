@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { userIdProblem } from '../../firmware/login/user-id';
+import { inEnglish } from '../../firmware/ui/i18n/messages';
 import { fetchUserFile } from '../../firmware/login/user-files';
 import type { NetRequest } from '../../hal/contract';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
@@ -27,7 +28,10 @@ test('each kind of unsafe ID gets its own message', () => {
     ['zoë', 'User ID contains "ë": only letters, digits and . _ @ - are allowed'],
     ['http:', 'User ID contains ":": only letters, digits and . _ @ - are allowed'],
   ];
-  for (const [id, message] of cases) assert.is(userIdProblem(id), message, JSON.stringify(id));
+  for (const [id, message] of cases) {
+    const problem = userIdProblem(id);
+    assert.is(problem && inEnglish(problem), message, JSON.stringify(id));
+  }
 });
 
 test('a safe ID stays inside the profile directory in the URL', async () => {

@@ -19,7 +19,8 @@ test.before(async () => {
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('the image is one IIFE that defines only its global, with no imports or requires', () => {
-  assert.match(code, new RegExp(`^("use strict";\\s*)?var ${GLOBAL_NAME}\\s*=\\s*\\(\\(\\)\\s*=>\\s*\\{`), code.slice(0, 60));
+  // After the one-line comment that names the build (build/image-banner.ts).
+  assert.match(code, new RegExp(`^/\\* [^\\n]* \\*/\\n("use strict";\\s*)?var ${GLOBAL_NAME}\\s*=\\s*\\(\\(\\)\\s*=>\\s*\\{`), code.slice(0, 90));
   assert.match(code.trimEnd(), /\}\)\(\);?\s*\/\/# sourceMappingURL=\S+$/, 'the IIFE closes at the end');
   assert.not.match(code, /\brequire\(["'`]|__require/, 'no CommonJS require of a module');
   assert.not.match(code, /^\s*(import|export)\s/m);

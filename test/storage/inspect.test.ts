@@ -103,7 +103,7 @@ test('a phone boots (QuickJS) from a host-written image, and its saved image ins
     phone.saveFlash(saved);
     assert.ok(fs.existsSync(saved + '.keys.json'));
     const r = inspectImage(fs.readFileSync(saved), desk500, ['SiteSecret2']);
-    assert.equal(r.partitions.find((p) => p.name === 'nvram')!.liveFiles, 1, 'device settings written at boot');
+    assert.equal(r.partitions.find((p) => p.name === 'nvram')!.liveFiles, 2, 'device settings and the web interface certificate written at boot');
     // The host's files are still live; modules may add their own (the directory's index meta, logs).
     const livePaths = new Set(r.partitions.find((p) => p.name === 'fs')!.records.filter((x) => x.live).map((x) => x.path));
     for (const f of ['certs/site.pem', 'certs/utf16.pem']) assert.ok(livePaths.has(f), `${f} still live after boot`);

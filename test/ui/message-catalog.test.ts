@@ -14,6 +14,8 @@ import { ZH } from '../../firmware/ui/i18n/catalog-zh';
 import { inEnglish, LANGUAGES, languageOf, message, setLanguage, shown, t, tLabel } from '../../firmware/ui/i18n/messages';
 import { contactProblem } from '../../firmware/directory/contact';
 import { lineLabel } from '../../firmware/lines/sip-accounts';
+import { userIdProblem } from '../../firmware/login/user-id';
+import { formatDate } from '../../firmware/time/date-time-format';
 import { authRig } from '../auth/auth-fixture';
 import { familyNameFirst, personName } from '../../firmware/ui/i18n/person-name';
 import { displayName } from '../../firmware/directory/contact';
@@ -115,9 +117,9 @@ test('no screen file has inline text in what it shows', () => {
  * Services whose refusals and labels reach a screen: they hand over catalog
  * messages (key and values), never text, and the audit keeps English.
  */
-const SERVICE_FILES = ['directory/directory-service.ts', 'directory/corporate-directory.ts', 'directory/contact.ts', 'auth/auth-service.ts', 'auth/password-policy.ts', 'lines/line-registrations.ts'];
+const SERVICE_FILES = ['directory/directory-service.ts', 'directory/corporate-directory.ts', 'directory/contact.ts', 'auth/auth-service.ts', 'auth/password-policy.ts', 'lines/line-registrations.ts', 'login/login-service.ts', 'login/user-id.ts'];
 
-test('services hand screens catalog messages, not inline text (directory, corporate directory, passwords, line labels)', () => {
+test('services hand screens catalog messages, not inline text (directory, corporate directory, passwords, line labels, user login)', () => {
   for (const file of SERVICE_FILES) assert.equal(inlineText(fs.readFileSync(path.join(FIRMWARE, file), 'utf8')), [], file);
   assert.not.match(fs.readFileSync(path.join(FIRMWARE, 'lines', 'sip-accounts.ts'), 'utf8'), /`Line \$\{/, 'the default line label comes from the catalog');
 });
@@ -142,6 +144,23 @@ test('a service message is shown in the phone\'s language and audited in English
     assert.is(lineLabel({ get: () => undefined }, 2), 'Leitung 2');
     setLanguage(LANGUAGES.find((l) => l.code === 'zh')!);
     assert.is(shown(message('contact.error.full', { max: 99 })), '目录已满（99 个联系人）');
+  } finally {
+    setLanguage(LANGUAGES[0]);
+  }
+});
+
+test('the idle date and a login refusal in German and Chinese; English stays the default', () => {
+  const thursday = Date.UTC(2026, 0, 1, 9);
+  assert.is(formatDate(thursday, 'D,dM', true), 'Thursday, 1 January');
+  try {
+    setLanguage(LANGUAGES.find((l) => l.code === 'de')!);
+    assert.is(formatDate(thursday, 'D,dM', true), 'Donnerstag, 1 Januar');
+    assert.is(formatDate(thursday, 'D,dM', false), 'Do, 1 Jan');
+    const problem = userIdProblem('bob smith')!;
+    assert.is(shown(problem), 'Benutzer-ID enthält " ": nur Buchstaben, Ziffern und . _ @ - erlaubt');
+    assert.is(inEnglish(problem), 'User ID contains " ": only letters, digits and . _ @ - are allowed', 'logged and audited in English');
+    setLanguage(LANGUAGES.find((l) => l.code === 'zh')!);
+    assert.is(formatDate(thursday, 'Md,D', true), '一月 1, 星期四');
   } finally {
     setLanguage(LANGUAGES[0]);
   }
