@@ -13,6 +13,7 @@
 import { CONTACT_FIELDS, displayName, type Contact, type ContactField } from '../../directory/contact';
 import type { MergedEntry } from '../../directory/merged-directory';
 import { utf8Encode } from '../../kernel/text-codec';
+import { shown } from '../../ui/i18n/messages';
 import { html, type Html } from '../html';
 import { csrfField, type WebContext, type WebPages, type WebRequest, type WebResult } from '../web-page';
 
@@ -110,7 +111,7 @@ export const contactPages: WebPages = (context) => [
       if (request.form.action === 'delete') {
         const ct = request.form.ct ?? '';
         const r = service.remove(ct);
-        return r.ok ? { kind: 'redirect', to: CONTACTS_PATH, notice: 'Contact deleted.' } : listPage(context, request, r.error);
+        return r.ok ? { kind: 'redirect', to: CONTACTS_PATH, notice: 'Contact deleted.' } : listPage(context, request, shown(r.error));
       }
       if (request.form.action === 'save') {
         const previous = request.form.previous;
@@ -119,7 +120,7 @@ export const contactPages: WebPages = (context) => [
         const contact = submittedContact(request.form, stored);
         const r = service.put(contact, previous);
         if (r.ok) return { kind: 'redirect', to: CONTACTS_PATH, notice: previous !== undefined ? 'Contact saved.' : 'Contact added.' };
-        return previous !== undefined ? editPage(context, request, previous, r.error, contact) : listPage(context, request, r.error, contact);
+        return previous !== undefined ? editPage(context, request, previous, shown(r.error), contact) : listPage(context, request, shown(r.error), contact);
       }
       return listPage(context, request, 'Unknown action.');
     },
