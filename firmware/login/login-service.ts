@@ -38,6 +38,10 @@ import { fetchUserFile, type UserFileOutcome, type UserFileSource } from './user
 import { userIdProblem } from './user-id';
 import { party } from '../kernel/party';
 
+/** Where the audit says a login password was typed (English, as every audit record). */
+const AUDIT_LOGIN_MENU = 'Login';
+const AUDIT_PASSWORD_MENU = 'Change User Password';
+
 export type LoginResult = { ok: true } | { ok: false; message: string };
 export type LoginSource = 'screen' | 'default';
 
@@ -177,7 +181,7 @@ export class LoginService {
     // From here the password is checked (by the server, or below): the attempt is on flash first.
     const checked = source === 'screen';
     if (checked) {
-      const unrecorded = this.d.auth.beginAttempt('login', 'phone login', 'Login', who);
+      const unrecorded = this.d.auth.beginAttempt('login', 'phone login', AUDIT_LOGIN_MENU, who);
       if (unrecorded) return { ok: false, message: shown(unrecorded) };
     }
     // Ends an attempt that could not be checked (the profile could not be had): it does not count.
@@ -232,7 +236,7 @@ export class LoginService {
     } finally {
       this.busy = false;
       // Anything that threw before an outcome: the attempt stands as a failure (never a free guess).
-      if (checked && this.d.auth.throttle.unresolved('login')) this.d.auth.failure('login', 'phone login', 'Login', who, 'login ended by an error');
+      if (checked && this.d.auth.throttle.unresolved('login')) this.d.auth.failure('login', 'phone login', AUDIT_LOGIN_MENU, who, 'login ended by an error');
     }
   }
 
@@ -267,10 +271,10 @@ export class LoginService {
     const audit = this.d.auth.audit;
     const wait = this.d.auth.throttled('login');
     if (wait) return shown(wait);
-    const unrecorded = this.d.auth.beginAttempt('login', 'current login password', 'Change User Password', s.user);
+    const unrecorded = this.d.auth.beginAttempt('login', 'current login password', AUDIT_PASSWORD_MENU, s.user);
     if (unrecorded) return shown(unrecorded);
     const stored = { value: this.d.config.get('prov.login.localPassword') ?? '', hashed: this.d.config.get('prov.login.localPassword.hash') === '1' };
-    if (!localPasswordMatches(this.hal.crypto, stored, current)) return shown(this.d.auth.failure('login', 'current login password', 'Change User Password', s.user));
+    if (!localPasswordMatches(this.hal.crypto, stored, current)) return shown(this.d.auth.failure('login', 'current login password', AUDIT_PASSWORD_MENU, s.user));
     this.d.auth.throttle.succeeded('login');
     if (next !== confirm) return shown(message('auth.mismatch'));
     const min = Number(this.d.config.get('sec.pwd.length.user') ?? '0');
@@ -294,7 +298,7 @@ export class LoginService {
       return { ok: false, message: t('login.defaultFailed') };
     }
     // One message for an unknown user and a wrong password: the screen does not confirm which IDs exist.
-    this.d.auth.failure('login', 'phone login', 'Login', user, detail);
+    this.d.auth.failure('login', 'phone login', AUDIT_LOGIN_MENU, user, detail);
     const a = this.d.auth.throttled('login');
     return { ok: false, message: a ? shown(message('login.incorrectWait', { wait: a })) : t('login.incorrect') };
   }
