@@ -40,6 +40,7 @@ export class CallListRecorder {
   private user: string | null = null;
   private nextSeq = 1;
   private readonly listeners: (() => void)[] = [];
+  private readonly deleteListeners: (() => void)[] = [];
 
   constructor(private readonly store: CallListStore, private readonly settings: RecorderSettings, private readonly log: (msg: string) => void) {}
 
@@ -121,13 +122,25 @@ export class CallListRecorder {
   /** Delete one entry of a list (index in newest-first order): erased, not only hidden (one re-key of the owner's lists). */
   deleteEntry(list: CallListName, index: number): void {
     const entry = this.entries.filter((e) => e.list === list).reverse()[index];
-    if (entry) this.commit((ops) => this.remove(ops, entry.slot), 'erase');
+    if (!entry) return;
+    this.commit((ops) => this.remove(ops, entry.slot), 'erase');
+    this.deleteListeners.forEach((l) => l());
   }
 
   /** Clear one list, or all of them: erased, not only hidden (one re-key of the owner's lists). */
   clear(list?: CallListName): void {
     const doomed = this.entries.filter((e) => !list || e.list === list);
-    if (doomed.length > 0) this.commit((ops) => doomed.forEach((e) => this.remove(ops, e.slot)), 'erase');
+    if (doomed.length === 0) return;
+    this.commit((ops) => doomed.forEach((e) => this.remove(ops, e.slot)), 'erase');
+    this.deleteListeners.forEach((l) => l());
+  }
+
+  /**
+   * Called after a person deleted entries (one, a list, all; keypad or web):
+   * a copy uploaded to the provisioning server must lose them too.
+   */
+  onDeleted(listener: () => void): void {
+    this.deleteListeners.push(listener);
   }
 
   /** Replace the owner's lists with imported records (one transaction; newest MAX_ENTRIES_PER_LIST per list). */

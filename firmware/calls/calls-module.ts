@@ -2,7 +2,8 @@
  * The calls module at boot: the call state machine on the line, the
  * recorder and the CDR on the fs store, the call screens and the idle
  * screen's dialing and call-list keys, per-user lists on `user:changed`,
- * uploads of the calls file through `prov:upload` and downloads on a
+ * uploads of the calls file through `prov:upload` (after a call ends and after
+ * a delete) and downloads on a
  * check-sync NOTIFY (`voIpProt.SIP.specialEvent.checkSync.downloadCallList`).
  */
 import type { Kernel } from '../kernel/kernel';
@@ -98,6 +99,8 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     if (uploadTimer !== null) timers.cancel(uploadTimer);
     uploadTimer = timers.after(UPLOAD_DEBOUNCE_MS, 'calls upload', () => { uploadTimer = null; upload(); });
   };
+  // Privacy: a deleted entry must not live on in the uploaded calls file until the next call ends.
+  recorder.onDeleted(scheduleUpload);
 
   const controller = new CallController({
     line: hal.line,
