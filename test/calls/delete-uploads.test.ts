@@ -44,10 +44,13 @@ async function missed(h: CallsHarness, from: string, name: string): Promise<void
 /** Real network I/O under virtual time: pass the upload debounce, then wait (real time) for `ok`. */
 async function uploadedUntil(h: CallsHarness, what: string, ok: (text: string) => boolean): Promise<void> {
   await h.tick(2000);
-  for (let i = 0; i < 300; i++) {
+  // The PUT to nginx takes real time, more on a loaded machine: wait up to 15 s of it.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
     const text = server.read(UPLOADED)?.toString();
     if (text !== undefined && ok(text)) return;
     await h.tick(10);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}: ${server.read(UPLOADED)?.toString() ?? '(no file)'}`);
 }
