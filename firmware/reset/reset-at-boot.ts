@@ -18,6 +18,7 @@ import type { Crypto, Flash, KeyName } from '../../hal/contract';
 import type { DataClassDeclaration, DataPartition } from '../kernel/declaration';
 import { DeviceSettings } from '../settings/device-settings';
 import { classKeysOf, type DataClassId } from '../storage/data-classes';
+import { isClean } from '../storage/flash-log';
 import { party } from '../kernel/party';
 import type { FileStore } from '../storage/file-store';
 import { commitResetIntent, pendingResetIntent, RESET_INTENT_PATH, type ResetIntent } from './reset-journal';
@@ -141,22 +142,11 @@ export function formatPartition(flash: Pick<Flash, 'open'>, name: DataPartition)
   const blocks = Math.floor(part.size / part.blockSize);
   let erased = 0;
   for (let b = 0; b < blocks; b++) {
-    if (isBlank(part.read(b * part.blockSize, part.blockSize))) continue;
+    if (isClean(part.read(b * part.blockSize, part.blockSize), 0, part.blockSize)) continue;
     part.erase(b);
     erased++;
   }
   return erased;
-}
-
-function isBlank(bytes: Uint8Array): boolean {
-  // Four bytes per step where the buffer allows (a 4 KiB block read in QuickJS: 1,024 steps, not 4,096).
-  if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-    for (let i = 0; i < words.length; i++) if (words[i] !== 0xffffffff) return false;
-    return true;
-  }
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0xff) return false;
-  return true;
 }
 
 /** A class's keys in the crypto device: its store keys of every key generation (all users, or one) and any it declares. */
