@@ -1,24 +1,6 @@
 /** Bitmap fonts decoded from the generated font data (see build/font-from-psf.ts). */
+import { base64Decode } from '../kernel/base64';
 import type { FontData } from './font-data';
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function base64Decode(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | B64.indexOf(clean[i]);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
 
 export class BitmapFont {
   readonly width: number;
@@ -32,7 +14,9 @@ export class BitmapFont {
     this.width = data.width;
     this.height = data.height;
     this.bytesPerRow = Math.ceil(data.width / 8);
-    this.bitmap = base64Decode(data.bitmap);
+    const bitmap = base64Decode(data.bitmap);
+    if (!bitmap) throw new Error('font bitmap is not base64 (build/font-from-psf.ts)');
+    this.bitmap = bitmap;
     let i = 0;
     for (const ch of data.chars) this.index.set(ch, i++);
     this.fallback = this.index.get('?') ?? 0;
