@@ -15,17 +15,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, haveChromium } from '../helpers/chromium-page';
 import { guardedBefore } from '../helpers/guarded-setup';
 import { bootWebPhone, type WebPhone } from './web-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ADMIN_PASSWORD = 'Adm1n-Chromium-Pw';
 const MARKUP_NAME = '<img src=x onerror=alert(1)>';
 
 interface Ctx { web: WebPhone; context: BrowserContext; page: Page; profileDir: string; dialogs: string[]; pageErrors: string[] }
 const test = suite<Ctx>('web pages (chromium)');
-const haveChromium = fs.existsSync(CHROMIUM);
 
 /** Chromium trusts the phone's self-signed certificate by its key (SPKI pin), not by ignoring certificate errors. */
 function spkiPin(certificatePem: string): string {
@@ -49,9 +47,7 @@ async function submit(page: Page, selector = 'main button[type="submit"]'): Prom
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }
 
-if (!haveChromium && process.env.CI !== 'true') {
-  console.warn(`\n  chromium-pages.test.ts: NOT RUN: ${CHROMIUM} is missing (apt-get install -y chromium). Under CI=true this fails.\n`);
-} else {
+if (chromiumAvailable('chromium-pages.test.ts')) {
   guardedBefore(test, async (ctx) => {
     assert.ok(haveChromium, `${CHROMIUM} is missing: install it with "apt-get update && apt-get install -y chromium"`);
     ctx.web = await bootWebPhone({ board: 'desk-500', engine: 'quickjs' });

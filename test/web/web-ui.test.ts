@@ -15,20 +15,16 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Phone } from '../../sim/phone';
 import { startWebServer, type WebServer } from '../../sim/web/server';
 import { bootPhone } from '../helpers/sim';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, haveChromium } from '../helpers/chromium-page';
 import { guardedBefore } from '../helpers/guarded-setup';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const RESULTS = path.resolve(__dirname, '..', '..', 'test-results');
 
 interface Ctx { phone: Phone; web: WebServer; context: BrowserContext; page: Page; profileDir: string; pageErrors: string[] }
 const test = suite<Ctx>('web ui (chromium)');
 
-const haveChromium = fs.existsSync(CHROMIUM);
 
-if (!haveChromium && process.env.CI !== 'true') {
-  console.warn(`\n  web-ui.test.ts: NOT RUN: ${CHROMIUM} is missing (apt-get install -y chromium). Under CI=true this fails.\n`);
-} else {
+if (chromiumAvailable('web-ui.test.ts')) {
   guardedBefore(test, async (ctx) => {
     assert.ok(haveChromium, `${CHROMIUM} is missing: install it with "apt-get update && apt-get install -y chromium"`);
     ctx.phone = await bootPhone({ board: 'desk-500', engine: 'quickjs' });
