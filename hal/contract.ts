@@ -209,6 +209,16 @@ export interface Display {
   setBacklight(level: number): void;
   /** Publish the text model of the screen just drawn. */
   describe(screen: ScreenText): void;
+  /**
+   * Ask for a frame: `draw` runs as an entry of its own once the panel needs
+   * pixels at or after monotonic time `at` (ms; `clock.monotonic()` for as soon
+   * as possible, after the current entry). One request is outstanding: a new
+   * one replaces it. A panel someone looks at gets the frame at `at`; a host
+   * whose panel nobody is reading (a simulated phone run unseen in virtual
+   * time) holds it until the panel is read, as a browser holds the animation
+   * frames of a hidden tab. So the firmware draws here, never from a timer.
+   */
+  requestFrame(at: number, draw: () => void): void;
 }
 
 // ───────────────────────────── keys and LEDs ─────────────────────────────

@@ -23,13 +23,7 @@ export class CallScreen implements Screen {
   constructor(
     private readonly calls: CallController,
     private readonly monotonic: () => number,
-    /** Told when the screen is shown again (back from a transfer target, say): the call timer resumes. */
-    private readonly shown: () => void = () => {},
   ) {}
-
-  onShow(): void {
-    this.shown();
-  }
 
   /** Milliseconds until the call timer on this screen shows another second; null when it shows none. */
   nextChangeIn(): number | null {

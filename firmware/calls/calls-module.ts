@@ -129,22 +129,8 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   });
   bus.on('key', (e) => { if (e.down && e.key === 'mute' && indicators.muteKey()) w.ui?.manager.redraw(); });
   const CALL_SCREENS = ['call', 'incoming'];
-  // The call timer: one timer at the instant the second shown changes, armed only while the call screen is on top.
-  let tick: ReturnType<typeof timers.after> | null = null;
-  const armCallTimer = () => {
-    if (tick !== null) timers.cancel(tick);
-    tick = null;
-    const ui = w.ui;
-    if (!ui || !CALL_SCREENS.includes(ui.manager.current()?.id ?? '')) return;
-    const inMs = callScreen.nextChangeIn();
-    if (inMs === null) return;
-    tick = timers.after(inMs, 'call timer', () => {
-      tick = null;
-      ui.manager.redraw();
-      armCallTimer();
-    });
-  };
-  const callScreen = new CallScreen(controller, () => hal.clock.monotonic(), () => armCallTimer());
+  // The call timer's seconds are drawn by the screen manager's frames (CallScreen.nextChangeIn).
+  const callScreen = new CallScreen(controller, () => hal.clock.monotonic());
 
   const dial = (number: string, nav?: Navigator) => {
     const refusal = dialGate?.(number) ?? null;
@@ -164,7 +150,6 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     if (controller.calls().length > 0 && !CALL_SCREENS.includes(shown) && shown !== 'target' && shown !== 'dial') ui.manager.push(callScreen);
     else if (controller.calls().length === 0 && CALL_SCREENS.includes(shown)) ui.manager.home();
     else ui.manager.redraw();
-    armCallTimer();
   };
   const enabledLists = () => CALL_LIST_NAMES.filter(listEnabled);
   const openList = (list: CallListName, nav: Navigator) => {

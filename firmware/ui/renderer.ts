@@ -47,7 +47,7 @@ export class ScreenRenderer {
   /** Bands blitted so far (for the benchmark and tests). */
   bandsBlitted = 0;
 
-  constructor(private readonly display: Display, private readonly layout: Layout) {
+  constructor(private readonly display: Omit<Display, 'requestFrame'>, private readonly layout: Layout) {
     this.canvas = new Canvas(display.width, layout.font.height, display.format);
   }
 

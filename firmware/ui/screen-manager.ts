@@ -1,22 +1,38 @@
 /**
  * The stack of open screens: routes keys to the top one, applies the common
  * keys (back, home), scrolls body lines to keep the focus visible, adds the
- * status bar and draws the result.
+ * status bar and draws the result — in display frames: a state change asks
+ * for one, and each frame asks for the next at the instant the view changes
+ * by itself (the status clock's minute, a call timer's second). No timer
+ * redraws; a host whose panel nobody reads draws nothing meanwhile.
  */
 import type { KeyName, ScreenText } from '../../hal/contract';
 import type { Layout } from './layout';
 import type { ScreenRenderer } from './renderer';
 import type { Navigator, Screen } from './screen';
 
+/** Where frames come from: the HAL display's requests on the monotonic clock. */
+export interface FrameSource {
+  /** Monotonic ms now. */
+  now(): number;
+  /** HAL `Display.requestFrame`. */
+  request(at: number, draw: () => void): void;
+  /** Ms until the status bar's clock shows another minute. */
+  untilClockChange(): number;
+}
+
 export class ScreenManager implements Navigator {
   private stack: Screen[] = [];
   private scrollTop = new WeakMap<Screen, number>();
+  /** When the frame asked for will be drawn; null: none asked. */
+  private frameAt: number | null = null;
 
   constructor(
     private readonly renderer: ScreenRenderer,
     private readonly layout: Layout,
     private readonly statusText: () => string,
     private readonly idle: () => Screen,
+    private readonly frames: FrameSource,
   ) {}
 
   get top(): Screen | undefined {
@@ -65,12 +81,26 @@ export class ScreenManager implements Navigator {
     this.redraw();
   }
 
+  /** State changed: a frame as soon as possible (several changes in one event make one frame). */
   redraw(): void {
+    this.askFrame(this.frames.now());
+  }
+
+  private askFrame(at: number): void {
+    if (this.frameAt !== null && this.frameAt <= at) return;
+    this.frameAt = at;
+    this.frames.request(at, this.drawFrame);
+  }
+
+  private readonly drawFrame = (): void => {
+    this.frameAt = null;
     const top = this.top;
     if (!top) return;
     const { screen, layout } = this.visible(top);
     this.renderer.render(screen, layout);
-  }
+    const next = Math.min(this.frames.untilClockChange(), top.nextChangeIn?.() ?? Infinity);
+    this.askFrame(this.frames.now() + Math.max(0, next));
+  };
 
   /** What is on screen now (after scrolling). */
   current(): ScreenText | null {

@@ -21,6 +21,8 @@ export interface Screen {
   onKey(key: KeyName, nav: Navigator): boolean;
   /** Called when the screen becomes visible again or is first shown. */
   onShow?(nav: Navigator): void;
+  /** Milliseconds until the view changes by itself (a call timer's next second); null or absent: only when state changes. */
+  nextChangeIn?(): number | null;
 }
 
 /** The last resort of a screen's key handler: Back (soft key 4 or the Back key) closes the screen; other keys are not handled. */

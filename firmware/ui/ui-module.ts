@@ -64,7 +64,6 @@ export class PhoneUi {
   private readonly statusIndicators: (() => string)[] = [];
   /** Date and time as shown (local time, configured formats): set by the time module; GMT with Polycom's default formats until then. */
   private clockText: ClockText = { date: (utc) => formatDate(utc, DEFAULT_DATE_FORMAT, true), time: (utc) => formatTime(utc, true) };
-  private cancelClockTick: (() => void) | null = null;
 
   /** Login hooks (user profiles): set by the login module once it runs. */
   private login: IdleLogin | null = null;
@@ -96,7 +95,12 @@ export class PhoneUi {
       () => this.idleExtension,
     );
     const status = () => [...this.statusIndicators.map((s) => s()).filter((s) => s), this.clockText.time(kernel.hal.clock.now())].join(' ');
-    this.manager = new ScreenManager(renderer, layout, status, idle);
+    const hal = kernel.hal;
+    this.manager = new ScreenManager(renderer, layout, status, idle, {
+      now: () => hal.clock.monotonic(),
+      request: (at, draw) => hal.display.requestFrame(at, kernel.guard('frame', draw)),
+      untilClockChange: () => 60000 - (hal.clock.now() % 60000),
+    });
   }
 
   /** Build the menu tree from every module's screen declarations. */
@@ -126,10 +130,9 @@ export class PhoneUi {
     this.manager.redraw();
   }
 
-  /** The wall clock was stepped (SNTP): redraw now and realign the minute tick to the new time. */
+  /** The wall clock was stepped (SNTP): redraw now; the frame after it falls on the new time's minute. */
   clockStepped(): void {
     this.manager.redraw();
-    this.startClockTick();
   }
 
   setLines(lines: IdleLines): void {
@@ -154,20 +157,6 @@ export class PhoneUi {
     });
     k.bus.on('redraw', () => this.manager.redraw());
     this.manager.home();
-    this.startClockTick();
-  }
-
-  /** Redraw at each minute boundary so the clock moves (only the status band is re-blitted). */
-  private startClockTick(): void {
-    this.cancelClockTick?.();
-    const k = this.kernel;
-    let id: number | null = null;
-    const tick = () => {
-      this.manager.redraw();
-      id = k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
-    };
-    id = k.timers.after(60000 - (k.hal.clock.now() % 60000), 'clock tick', tick);
-    this.cancelClockTick = () => { if (id !== null) k.timers.cancel(id); };
   }
 
   private readonly gate: AccessGate = (access, nav, label, then) => {

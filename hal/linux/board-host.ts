@@ -23,7 +23,8 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import type { BootReason, Display, Flash, Hal, KeyName, Keys, ScreenText, Usb } from '../contract';
+import type { BootReason, Flash, Hal, KeyName, Keys, ScreenText, Usb } from '../contract';
+import type { PanelDevice } from '../../sim/host/frame-scheduler';
 import { boardProfile, type BoardProfile } from '../boards';
 import { NodeCryptoEngine } from '../../sim/devices/crypto';
 import { EventGate, type FirmwareFault } from '../../sim/host/event-gate';
@@ -56,7 +57,7 @@ import { MtdFlash } from './mtd-flash';
 import { RaucMarkGood } from './rauc-mark-good';
 
 /** What the runner needs of a display beyond the HAL: the text model it publishes. */
-export type BoardDisplay = Display & { text(): ScreenText; onScreen(listener: (s: ScreenText) => void): () => void; close?(): void };
+export type BoardDisplay = PanelDevice & { text(): ScreenText; onScreen(listener: (s: ScreenText) => void): () => void; close?(): void };
 /** Keys: `start` begins reading (evdev), `release` lets go of keys held at power-on (the simulator's keys). */
 export type BoardKeys = Keys & { start?(): void; release?(): void; close?(): void };
 export type BoardFlash = Flash & { close?(): void };

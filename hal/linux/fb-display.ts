@@ -137,7 +137,8 @@ export interface FbDisplayOptions {
 
 const BLANK: ScreenText = { id: 'off', title: '', lines: [], softKeys: [], focus: -1 };
 
-export class FbDisplay implements Display {
+/** The panel; frames are scheduled on it by the host (sim/host/frame-scheduler.ts): a framebuffer is always seen. */
+export class FbDisplay implements Omit<Display, 'requestFrame'> {
   readonly width: number;
   readonly height: number;
   readonly format: PixelFormat;

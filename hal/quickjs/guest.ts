@@ -27,7 +27,7 @@ export interface HostBridge {
 }
 
 /** Channel names the host dispatches on. */
-export type GuestChannel = 'timer' | 'key' | 'line' | 'link' | 'settle' | 'socket' | 'netBody' | 'http';
+export type GuestChannel = 'timer' | 'frame' | 'key' | 'line' | 'link' | 'settle' | 'socket' | 'netBody' | 'http';
 
 export type Dispatcher = (channel: GuestChannel, json: string, ...buffers: ArrayBuffer[]) => void;
 
@@ -147,6 +147,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
   const bodySinks = new Map<number, (chunk: Uint8Array) => void>();
   const timers = new Map<TimerId, () => void>();
   let keyHandler: ((e: KeyEvent) => void) | null = null;
+  let frameDraw: (() => void) | null = null;
   let lineHandler: ((e: LineEvent) => void) | null = null;
   let linkHandler: ((up: boolean) => void) | null = null;
   let httpHandler: ((request: HttpServerRequest, respond: (response: HttpServerResponse) => void) => void) | null = null;
@@ -238,6 +239,10 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     blit: (x, y, w, h, pixels) => { call('display', 'blit', x, y, w, h, pixels); },
     setBacklight: (level) => { call('display', 'setBacklight', level); },
     describe: (screen: ScreenText) => { call('display', 'describe', screen); },
+    requestFrame(at, draw) {
+      frameDraw = draw;
+      call('display', 'requestFrame', at);
+    },
   };
 
   const hal: Hal = {
@@ -331,6 +336,12 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
           timers.delete(payload.id);
           cb();
         }
+        return;
+      }
+      case 'frame': {
+        const draw = frameDraw;
+        frameDraw = null;
+        if (draw) draw();
         return;
       }
       case 'key':

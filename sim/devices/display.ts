@@ -1,9 +1,12 @@
 /**
  * Virtual framebuffer display in the board's pixel format, plus the text
- * model of the last screen the firmware described.
+ * model of the last screen the firmware described. It holds the firmware's
+ * frames while nobody watches it (`HeldFrames`): every read of the panel —
+ * text, pixels, blit count, PNG — first lets a frame that is due be drawn.
  */
 import { PNG } from 'pngjs';
-import type { Display, PixelFormat, ScreenText } from '../../hal/contract';
+import type { PixelFormat, ScreenText } from '../../hal/contract';
+import type { HeldFrames, PanelDevice } from '../host/frame-scheduler';
 
 export function rowStride(format: PixelFormat, width: number): number {
   return format === 'mono1' ? Math.ceil(width / 8) : width * 2;
@@ -11,15 +14,36 @@ export function rowStride(format: PixelFormat, width: number): number {
 
 const BLANK: ScreenText = { id: 'off', title: '', lines: [], softKeys: [], focus: -1 };
 
-export class VirtualDisplay implements Display {
-  readonly framebuffer: Uint8Array;
+export class VirtualDisplay implements PanelDevice, HeldFrames {
   backlight = 0;
-  blits = 0;
+  private readonly pixels: Uint8Array;
+  private blitCount = 0;
   private screen: ScreenText = BLANK;
   private listeners = new Set<(s: ScreenText) => void>();
+  private look: (() => void) | null = null;
 
   constructor(readonly width: number, readonly height: number, readonly format: PixelFormat) {
-    this.framebuffer = new Uint8Array(rowStride(format, width) * height);
+    this.pixels = new Uint8Array(rowStride(format, width) * height);
+  }
+
+  get watched(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  setLookHook(look: (() => void) | null): void {
+    this.look = look;
+  }
+
+  /** The pixels as a frame drawn now would leave them. */
+  get framebuffer(): Uint8Array {
+    this.look?.();
+    return this.pixels;
+  }
+
+  /** Blits so far, a frame due now included. */
+  get blits(): number {
+    this.look?.();
+    return this.blitCount;
   }
 
   blit(x: number, y: number, w: number, h: number, pixels: Uint8Array): void {
@@ -31,7 +55,7 @@ export class VirtualDisplay implements Display {
     const dstStride = rowStride(this.format, this.width);
     if (this.format === 'rgb565') {
       for (let row = 0; row < h; row++) {
-        this.framebuffer.set(pixels.subarray(row * srcStride, row * srcStride + w * 2), (y + row) * dstStride + x * 2);
+        this.pixels.set(pixels.subarray(row * srcStride, row * srcStride + w * 2), (y + row) * dstStride + x * 2);
       }
     } else {
       for (let row = 0; row < h; row++) {
@@ -39,11 +63,11 @@ export class VirtualDisplay implements Display {
           const on = (pixels[row * srcStride + (col >> 3)] >> (7 - (col & 7))) & 1;
           const di = (y + row) * dstStride + ((x + col) >> 3);
           const bit = 0x80 >> ((x + col) & 7);
-          this.framebuffer[di] = on ? this.framebuffer[di] | bit : this.framebuffer[di] & ~bit;
+          this.pixels[di] = on ? this.pixels[di] | bit : this.pixels[di] & ~bit;
         }
       }
     }
-    this.blits++;
+    this.blitCount++;
   }
 
   setBacklight(level: number): void {
@@ -56,35 +80,40 @@ export class VirtualDisplay implements Display {
   }
 
   text(): ScreenText {
+    this.look?.();
     return this.screen;
   }
 
-  /** Clear to dark and forget the text model (power off). */
+  /** Clear to dark and forget the text model and any held frame (power off). */
   off(): void {
-    this.framebuffer.fill(this.format === 'mono1' ? 0 : 0);
+    this.look = null;
+    this.pixels.fill(0);
     this.backlight = 0;
     this.describe(BLANK);
   }
 
+  /** Watching the panel: frames come at their time while any listener is subscribed. */
   onScreen(listener: (s: ScreenText) => void): () => void {
     this.listeners.add(listener);
+    this.look?.();
     return () => this.listeners.delete(listener);
   }
 
   /** PNG of the framebuffer, scaled up by `scale` (mono pixels: ink dark on a pale LCD green). */
   toPng(scale = this.format === 'mono1' ? 3 : 2): Buffer {
     const png = new PNG({ width: this.width * scale, height: this.height * scale });
+    const pixels = this.framebuffer;
     const stride = rowStride(this.format, this.width);
     for (let y = 0; y < this.height; y++) {
       for (let x = 0; x < this.width; x++) {
         let r: number, g: number, b: number;
         if (this.format === 'rgb565') {
-          const v = this.framebuffer[y * stride + x * 2] | (this.framebuffer[y * stride + x * 2 + 1] << 8);
+          const v = pixels[y * stride + x * 2] | (pixels[y * stride + x * 2 + 1] << 8);
           r = ((v >> 11) & 0x1f) * 255 / 31;
           g = ((v >> 5) & 0x3f) * 255 / 63;
           b = (v & 0x1f) * 255 / 31;
         } else {
-          const on = (this.framebuffer[y * stride + (x >> 3)] >> (7 - (x & 7))) & 1;
+          const on = (pixels[y * stride + (x >> 3)] >> (7 - (x & 7))) & 1;
           [r, g, b] = on ? [20, 30, 20] : [170, 190, 150];
         }
         for (let dy = 0; dy < scale; dy++) {

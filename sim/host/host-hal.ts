@@ -5,9 +5,10 @@
  */
 import type { BoardInfo, Hal, Ldap, Resources, Socket, Udp } from '../../hal/contract';
 import type { EventGate } from './event-gate';
+import { scheduledDisplay, type PanelDevice } from './frame-scheduler';
 
 /** The devices a host hands over: the simulator's virtual ones, or the Linux board's drivers (hal/linux/board-host.ts). */
-export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime' | 'resources'> & { ldap: Ldap; socket: Socket; udp: Udp };
+export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime' | 'resources' | 'display'> & { ldap: Ldap; socket: Socket; udp: Udp; display: PanelDevice };
 
 /** `resources`: the running image's resource pack (the factory image's or an A/B slot's), null for an image without. */
 export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: EventGate, resources: Resources | null = null): Hal {
@@ -24,7 +25,7 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
       setTimer: (delayMs, callback) => clock.setTimer(delayMs, () => gate.deliver('timer', callback)),
       clearTimer: (id) => clock.clearTimer(id),
     },
-    display,
+    display: scheduledDisplay(display, clock, gate),
     keys: { onKey: (handler) => keys.onKey((e) => gate.deliver(`key ${e.key}`, () => handler(e))), heldAtPowerOn: () => keys.heldAtPowerOn?.() ?? [] },
     leds,
     line: {

@@ -46,7 +46,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
   crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
-  display: ['blit', 'setBacklight', 'describe'],
+  display: ['blit', 'setBacklight', 'describe', 'requestFrame'],
   keys: ['subscribe', 'heldAtPowerOn'],
   leds: ['set'],
   line: ['subscribe'],
@@ -509,6 +509,8 @@ export class QuickJsEngine implements FirmwareEngine {
       case 'engine.budgetError':
         this.noteCaughtByGuest(String(args[0]), String(args[1] ?? ''));
         return null;
+      case 'display.requestFrame':
+        return hal.display.requestFrame(args[0], () => this.dispatch('frame', {}));
       case 'keys.subscribe':
         return hal.keys.onKey((e) => this.dispatch('key', e));
       case 'line.subscribe':
