@@ -1,6 +1,47 @@
-/** UTF-8 encode/decode: QuickJS has no TextEncoder/TextDecoder. */
+/**
+ * UTF-8 encode/decode. QuickJS has no TextEncoder/TextDecoder, and a loop per
+ * code point in its interpreter made the codec a large share of mounting the
+ * store and of every upload. So the byte work runs in the engine's native
+ * code where the text allows: a native ASCII check, encodeURIComponent /
+ * decodeURIComponent for the multi-byte sequences (escape/unescape move
+ * between "%XX" and one char per byte). Text those refuse — a lone surrogate,
+ * malformed bytes — takes the code-point loops, which define the results.
+ */
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+/** Chars per String.fromCharCode call: well under any engine's argument limit. */
+const CHUNK = 8192;
 
 export function utf8Encode(text: string): Uint8Array {
+  let bytes = text;
+  if (NOT_ASCII.test(text)) {
+    try {
+      bytes = unescape(encodeURIComponent(text));
+    } catch {
+      return utf8EncodeByCodePoint(text);
+    }
+  }
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
+/** Decodes UTF-8; malformed sequences become U+FFFD (never throws). */
+export function utf8Decode(bytes: Uint8Array): string {
+  let chars = '';
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    chars += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK) as unknown as number[]);
+  }
+  if (!NOT_ASCII.test(chars)) return chars;
+  try {
+    return decodeURIComponent(escape(chars));
+  } catch {
+    return utf8DecodeByCodePoint(bytes);
+  }
+}
+
+/** The reference encoder: a lone surrogate becomes U+FFFD. */
+export function utf8EncodeByCodePoint(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {
     let cp = ch.codePointAt(0)!;
@@ -13,8 +54,8 @@ export function utf8Encode(text: string): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Decodes UTF-8; malformed sequences become U+FFFD (never throws). */
-export function utf8Decode(bytes: Uint8Array): string {
+/** The reference decoder: each malformed sequence becomes U+FFFD. */
+export function utf8DecodeByCodePoint(bytes: Uint8Array): string {
   let out = '';
   let chunk: number[] = [];
   const flush = () => {

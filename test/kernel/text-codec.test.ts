@@ -1,0 +1,87 @@
+/**
+ * The UTF-8 codec's native fast paths give exactly what the code-point
+ * reference gives — under Node and inside QuickJS, whose encodeURIComponent /
+ * decodeURIComponent / escape / unescape are the engine's own — for ASCII,
+ * every script, lone surrogates and malformed bytes.
+ */
+import * as path from 'path';
+import * as esbuild from 'esbuild';
+import { getQuickJS } from 'quickjs-emscripten';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { utf8Decode, utf8DecodeByCodePoint, utf8Encode, utf8EncodeByCodePoint } from '../../firmware/kernel/text-codec';
+
+const TEXTS = [
+  '',
+  '<directory><item><fn>Ada</fn><ct>+4930123</ct></item></directory>',
+  'Zoë Ångström – Łódź, Straße 5',
+  '王小明 / 山田太郎 / 김민준 / محمد / Ελένη / Дмитрий / 🎉📞',
+  'lone \ud800 high, lone \udc00 low, reversed \udc00\ud800, pair \ud83d\ude00',
+  '\u0000\u007f\u0080\u07ff\u0800\uffff\ufeff',
+  'x'.repeat(20_000) + 'é' + 'y'.repeat(9_000),
+];
+
+/** Valid and malformed sequences: overlong, encoded surrogates, beyond U+10FFFF, truncated, stray continuation bytes. */
+const BYTES: number[][] = [
+  [0x41, 0xc3, 0xa9, 0x42],
+  [0xc0, 0x80, 0x41],
+  [0xe0, 0x80, 0x80],
+  [0xed, 0xa0, 0x80, 0x41],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf0, 0x9f, 0x8e],
+  [0x80, 0xbf, 0x41],
+  [0xe2, 0x82, 0x41, 0xe2, 0x82, 0xac],
+  [0xff, 0xfe, 0x41],
+  Array.from({ length: 20_000 }, (_, i) => (i % 7 === 0 ? 0xc3 : i % 7 === 1 ? 0xa9 : 0x61)),
+];
+
+function randomBytes(seed: number, n: number): number[] {
+  let a = seed >>> 0;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    out.push(a >>> 24);
+  }
+  return out;
+}
+for (let seed = 1; seed <= 40; seed++) BYTES.push(randomBytes(seed, 64));
+
+test('Node: the fast paths equal the code-point reference', () => {
+  for (const text of TEXTS) assert.equal([...utf8Encode(text)], [...utf8EncodeByCodePoint(text)], JSON.stringify(text.slice(0, 40)));
+  for (const bytes of BYTES) assert.is(utf8Decode(new Uint8Array(bytes)), utf8DecodeByCodePoint(new Uint8Array(bytes)), JSON.stringify(bytes.slice(0, 12)));
+  for (const text of TEXTS) assert.is(utf8Decode(utf8Encode(text)), utf8DecodeByCodePoint(utf8EncodeByCodePoint(text)));
+});
+
+test('QuickJS: the fast paths equal the code-point reference', async () => {
+  const built = await esbuild.build({
+    entryPoints: [path.join(__dirname, '../../firmware/kernel/text-codec.ts')],
+    bundle: true, format: 'iife', globalName: 'Codec', target: 'es2020', platform: 'neutral', write: false, logLevel: 'silent',
+  });
+  const vm = (await getQuickJS()).newContext();
+  try {
+    const run = (code: string): unknown => {
+      const result = vm.evalCode(code);
+      if (result.error) {
+        const error = vm.dump(result.error);
+        result.error.dispose();
+        throw new Error(JSON.stringify(error));
+      }
+      const value = vm.dump(result.value);
+      result.value.dispose();
+      return value;
+    };
+    run(built.outputFiles[0].text);
+    const mismatches = run(`(function () {
+      var texts = ${JSON.stringify(TEXTS)}, byteLists = ${JSON.stringify(BYTES)}, bad = [];
+      function same(a, b) { if (a.length !== b.length) return false; for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; }
+      texts.forEach(function (t, i) { if (!same(Codec.utf8Encode(t), Codec.utf8EncodeByCodePoint(t))) bad.push('encode text ' + i); });
+      byteLists.forEach(function (b, i) { var u = new Uint8Array(b); if (Codec.utf8Decode(u) !== Codec.utf8DecodeByCodePoint(u)) bad.push('decode bytes ' + i); });
+      return bad;
+    })()`);
+    assert.equal(mismatches, []);
+  } finally {
+    vm.dispose();
+  }
+});
+
+test.run();
