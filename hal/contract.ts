@@ -583,6 +583,17 @@ export interface Serial {
 
 // ───────────────────────────── the HAL ─────────────────────────────
 
+/**
+ * UTF-8 as the firmware's own codec defines it (firmware/kernel/text-codec.ts):
+ * a lone surrogate encodes as U+FFFD; each malformed sequence decodes as
+ * U+FFFD; a byte-order mark is kept. In QuickJS a loop per byte costs about
+ * 0.3 µs a byte, so texts of more than a few hundred bytes come here.
+ */
+export interface TextCodec {
+  encode(text: string): Uint8Array;
+  decode(bytes: Uint8Array): string;
+}
+
 export interface Hal {
   board: BoardInfo;
   flash: Flash;
@@ -608,6 +619,8 @@ export interface Hal {
   httpServer?: HttpServer;
   /** Read-only data of the image (font glyphs); absent on a host that loaded none. */
   resources?: Resources;
+  /** UTF-8 in the host's native code; absent: the firmware's own (a loop per byte, slow in QuickJS). */
+  text?: TextCodec;
 }
 
 /** What the firmware image exposes: `boot(hal)` starts the phone and returns once the boot sequence has been scheduled. */

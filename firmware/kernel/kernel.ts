@@ -4,6 +4,7 @@
 import type { Hal, KeyEvent, LineEvent } from '../../hal/contract';
 import { EventBus } from './event-bus';
 import { createGuard, type Guard } from './guard';
+import { installTextCodec } from './text-codec';
 import { Logger, type ComponentLogger } from './logger';
 import { ModuleRegistry } from './module-registry';
 import { Timers } from './timers';
@@ -32,6 +33,7 @@ export class Kernel {
 
   constructor(readonly hal: Hal, readonly version: string) {
     this.bootStartedAt = hal.clock.monotonic();
+    installTextCodec(hal.text ?? null);
     this.log = new Logger(() => hal.clock.now());
     this.log.addSink((line) => hal.serial.write(line));
     this.sys = this.log.component('sys');

@@ -304,6 +304,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     },
     serial: { write: (line) => { call('serial', 'write', line); } },
     runtime: { memoryUsage: () => call('engine', 'memoryUsage') },
+    text: { encode: (text) => call('text', 'encode', text), decode: (bytes) => call('text', 'decode', bytes) },
     ldap: { search: (req: LdapSearchRequest): Promise<LdapEntry[]> => callAsync('ldap', 'search', req) },
     socket: { connect: (options) => callAsync('socket', 'connect', options).then((id: number) => guestConnection(id)) },
     udp: {

@@ -6,6 +6,7 @@
 import type { BoardInfo, Hal, Ldap, Resources, Socket, Udp } from '../../hal/contract';
 import type { EventGate } from './event-gate';
 import { scheduledDisplay, type PanelDevice } from './frame-scheduler';
+import { nativeTextCodec } from '../../hal/linux/native-text-codec';
 
 /** The devices a host hands over: the simulator's virtual ones, or the Linux board's drivers (hal/linux/board-host.ts). */
 export type HostDevices = Omit<Hal, 'board' | 'ldap' | 'socket' | 'udp' | 'runtime' | 'resources' | 'display'> & { ldap: Ldap; socket: Socket; udp: Udp; display: PanelDevice };
@@ -64,6 +65,7 @@ export function createHostHal(profile: BoardInfo, devices: HostDevices, gate: Ev
     },
     udp: { send: (host, port, text) => udp.send(host, port, text), exchange: (req) => udp.exchange(req) },
     ...(resources ? { resources } : {}),
+    text: nativeTextCodec,
     httpServer: httpServer && {
       // Requests arrive from outside like keys: each is one entry into the firmware through the gate.
       serve: (options, handler) => httpServer.serve(options, (request, respond) => gate.deliver(`http ${request.method}`, () => handler(request, respond))),

@@ -58,6 +58,7 @@ const SYNC_METHODS: Record<string, string[]> = {
   httpServer: ['respond', 'stop'],
   engine: ['budgetError', 'memoryUsage'],
   resources: ['size', 'read'],
+  text: ['encode', 'decode'],
 };
 const ASYNC_METHODS: Record<string, string[]> = {
   line: ['register', 'unregister', 'dial', 'answer', 'reject', 'hangup', 'hold', 'transfer', 'attendedTransfer', 'forward'],

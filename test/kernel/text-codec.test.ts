@@ -1,15 +1,17 @@
 /**
- * The UTF-8 codec's native fast paths give exactly what the code-point
- * reference gives — under Node and inside QuickJS, whose encodeURIComponent /
- * decodeURIComponent / escape / unescape are the engine's own — for ASCII,
- * every script, lone surrogates and malformed bytes.
+ * The UTF-8 codec's fast paths give exactly what the code-point reference
+ * gives — under Node, inside QuickJS (whose encodeURIComponent /
+ * decodeURIComponent / escape / unescape are the engine's own), and through
+ * the host's codec (HAL `text`) from both engines — for ASCII, every script,
+ * lone surrogates, a byte-order mark and malformed bytes.
  */
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { getQuickJS } from 'quickjs-emscripten';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { utf8Decode, utf8DecodeByCodePoint, utf8Encode, utf8EncodeByCodePoint } from '../../firmware/kernel/text-codec';
+import { installTextCodec, utf8Decode, utf8DecodeByCodePoint, utf8Encode, utf8EncodeByCodePoint } from '../../firmware/kernel/text-codec';
+import { nativeTextCodec } from '../../hal/linux/native-text-codec';
 
 const TEXTS = [
   '',
@@ -19,6 +21,7 @@ const TEXTS = [
   'lone \ud800 high, lone \udc00 low, reversed \udc00\ud800, pair \ud83d\ude00',
   '\u0000\u007f\u0080\u07ff\u0800\uffff\ufeff',
   'x'.repeat(20_000) + 'é' + 'y'.repeat(9_000),
+  '\ufeff<?xml version="1.0"?>' + '<a>Zoë \ud800 王</a>'.repeat(40),
 ];
 
 /** Valid and malformed sequences: overlong, encoded surrogates, beyond U+10FFFF, truncated, stray continuation bytes. */
@@ -50,6 +53,20 @@ test('Node: the fast paths equal the code-point reference', () => {
   for (const text of TEXTS) assert.equal([...utf8Encode(text)], [...utf8EncodeByCodePoint(text)], JSON.stringify(text.slice(0, 40)));
   for (const bytes of BYTES) assert.is(utf8Decode(new Uint8Array(bytes)), utf8DecodeByCodePoint(new Uint8Array(bytes)), JSON.stringify(bytes.slice(0, 12)));
   for (const text of TEXTS) assert.is(utf8Decode(utf8Encode(text)), utf8DecodeByCodePoint(utf8EncodeByCodePoint(text)));
+});
+
+test('the host codec (HAL text) equals the reference, and the firmware uses it for long texts', () => {
+  for (const text of TEXTS) assert.equal([...nativeTextCodec.encode(text)], [...utf8EncodeByCodePoint(text)], JSON.stringify(text.slice(0, 40)));
+  for (const bytes of BYTES) assert.is(nativeTextCodec.decode(new Uint8Array(bytes)), utf8DecodeByCodePoint(new Uint8Array(bytes)), JSON.stringify(bytes.slice(0, 12)));
+  let calls = 0;
+  installTextCodec({ encode: (t) => { calls++; return nativeTextCodec.encode(t); }, decode: (b) => { calls++; return nativeTextCodec.decode(b); } });
+  try {
+    for (const text of TEXTS) assert.equal([...utf8Encode(text)], [...utf8EncodeByCodePoint(text)]);
+    for (const bytes of BYTES) assert.is(utf8Decode(new Uint8Array(bytes)), utf8DecodeByCodePoint(new Uint8Array(bytes)));
+    assert.ok(calls >= 3, `${calls} texts went to the host`);
+  } finally {
+    installTextCodec(null);
+  }
 });
 
 test('QuickJS: the fast paths equal the code-point reference', async () => {
