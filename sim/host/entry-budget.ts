@@ -10,6 +10,9 @@
  * - guest CPU time (process CPU time minus the time spent in host functions):
  *   the backstop for work the poll counter hardly sees, such as native
  *   string and array methods over large inputs, where 2,000 polls took 3 s.
+ *   Host functions are timed on the monotonic clock: reading process CPU
+ *   time is a system call, and twice per host call it had cost more than a
+ *   month of an office phone's firmware timers.
  *
  * A trip is recorded here because QuickJS's "interrupted" error can be caught
  * by the firmware (an async function's rejection handled by `.catch`): the
@@ -36,7 +39,7 @@ export class EntryBudget {
   private startedMicros = 0;
   private hostMicros = 0;
   private hostDepth = 0;
-  private hostEnteredMicros = 0;
+  private hostEnteredAt = 0;
   /** Why the firmware was stopped during this entry (null: it was not). */
   trip: BudgetTrip | null = null;
 
@@ -84,11 +87,11 @@ export class EntryBudget {
 
   /** Run a host function: its time is the host's, not the firmware's. */
   hostCall<T>(fn: () => T): T {
-    if (this.hostDepth++ === 0) this.hostEnteredMicros = cpuMicros();
+    if (this.hostDepth++ === 0) this.hostEnteredAt = performance.now();
     try {
       return fn();
     } finally {
-      if (--this.hostDepth === 0) this.hostMicros += cpuMicros() - this.hostEnteredMicros;
+      if (--this.hostDepth === 0) this.hostMicros += (performance.now() - this.hostEnteredAt) * 1000;
     }
   }
 
