@@ -38,7 +38,10 @@ export class RaucMarkGood {
 
   /** After every entry into the firmware: the first time idle shows, the command runs. */
   check(): void {
-    if (this.started || this.stopped || this.o.screen().id !== 'idle') return;
+    if (this.started || this.stopped) return;
+    // Reading the screen may draw a frame the panel held: another entry, whose own check may start the command.
+    const shown = this.o.screen().id;
+    if (this.started || shown !== 'idle') return;
     this.started = true;
     this.run();
   }
