@@ -10,9 +10,11 @@
  * - guest CPU time (process CPU time minus the time spent in host functions):
  *   the backstop for work the poll counter hardly sees, such as native
  *   string and array methods over large inputs, where 2,000 polls took 3 s.
- *   Host functions are timed on the monotonic clock: reading process CPU
- *   time is a system call, and twice per host call it had cost more than a
- *   month of an office phone's firmware timers.
+ *   Reading process CPU time is a system call (twice per host call it had
+ *   cost more than a month of an office phone's firmware timers), so host
+ *   calls are timed on the monotonic clock and the entry's CPU time is
+ *   shared out in proportion: guest CPU = CPU × (wall − host wall) / wall,
+ *   which holds on a loaded machine too.
  *
  * A trip is recorded here because QuickJS's "interrupted" error can be caught
  * by the firmware (an async function's rejection handled by `.catch`): the
@@ -26,6 +28,8 @@ export interface BudgetTrip {
   message: string;
 }
 
+const CPU_CHECK_POLLS = 16;
+
 function cpuMicros(): number {
   const u = process.cpuUsage();
   return u.user + u.system;
@@ -37,7 +41,9 @@ export class EntryBudget {
   private cpuLimitMicros = 0;
   private scope = 'per event';
   private startedMicros = 0;
-  private hostMicros = 0;
+  private startedAt = 0;
+  /** Wall time spent in host calls this entry (ms). */
+  private hostMs = 0;
   private hostDepth = 0;
   private hostEnteredAt = 0;
   /** Why the firmware was stopped during this entry (null: it was not). */
@@ -50,7 +56,8 @@ export class EntryBudget {
     this.pollLimit = pollLimit;
     this.cpuLimitMicros = cpuLimitMs * 1000;
     this.startedMicros = cpuMicros();
-    this.hostMicros = 0;
+    this.startedAt = performance.now();
+    this.hostMs = 0;
     this.hostDepth = 0;
     this.trip = null;
   }
@@ -61,7 +68,9 @@ export class EntryBudget {
 
   /** CPU time the firmware itself used in this entry so far. */
   guestMs(): number {
-    return (cpuMicros() - this.startedMicros - this.hostMicros) / 1000;
+    const cpuMs = (cpuMicros() - this.startedMicros) / 1000;
+    const wallMs = performance.now() - this.startedAt;
+    return wallMs > 0 ? cpuMs * Math.max(0, wallMs - this.hostMs) / wallMs : 0;
   }
 
   /** Count one interrupt poll; true when the allowance is spent (the firmware must stop). */
@@ -72,6 +81,8 @@ export class EntryBudget {
       this.tripCpu(`${this.polls} interrupt polls (its board allows ${this.pollLimit} ${this.scope})`);
       return true;
     }
+    // CPU time is a system call: read it every CPU_CHECK_POLLS polls (~160,000 bytecode operations).
+    if (this.polls % CPU_CHECK_POLLS !== 0) return false;
     const ms = this.guestMs();
     if (ms > this.cpuLimitMicros / 1000) {
       this.tripCpu(`${Math.round(ms)} ms of CPU time (its board allows ${this.cpuLimitMicros / 1000} ms ${this.scope})`);
@@ -91,7 +102,7 @@ export class EntryBudget {
     try {
       return fn();
     } finally {
-      if (--this.hostDepth === 0) this.hostMicros += (performance.now() - this.hostEnteredAt) * 1000;
+      if (--this.hostDepth === 0) this.hostMs += performance.now() - this.hostEnteredAt;
     }
   }
 
