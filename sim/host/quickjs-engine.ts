@@ -71,8 +71,15 @@ const ASYNC_METHODS: Record<string, string[]> = {
 
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */
 const MEMORY_CHECK_POLLS = 8;
-/** Light events (no interrupt poll) are measured every this many entries. */
+/** Light events are measured every this many entries. */
 const MEMORY_CHECK_ENTRIES = 32;
+/**
+ * An entry of at least this many interrupt polls is measured when it ends. One
+ * poll says little (the poll counter runs across entries, so a short entry
+ * may cross it), and a measure walks the whole heap (~1.5 ms): measuring
+ * after every such entry took over a quarter of an office month.
+ */
+const MEMORY_CHECK_HEAVY_ENTRY_POLLS = 2;
 
 let sharedModule: Promise<QuickJSWASMModule> | null = null;
 let sharedResolved: QuickJSWASMModule | null = null;
@@ -238,7 +245,7 @@ export class QuickJsEngine implements FirmwareEngine {
       this.pump();
     }
     this.throwCaughtBudgetTrip();
-    this.checkMemoryAfterEntry(this.budget.pollCount > 0);
+    this.checkMemoryAfterEntry(this.budget.pollCount >= MEMORY_CHECK_HEAVY_ENTRY_POLLS);
   }
 
   /**
