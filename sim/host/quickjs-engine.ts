@@ -72,7 +72,7 @@ const ASYNC_METHODS: Record<string, string[]> = {
 /** Measure memory every this many interrupt polls (~10,000 bytecode operations each). */
 const MEMORY_CHECK_POLLS = 8;
 /** Light events are measured every this many entries. */
-const MEMORY_CHECK_ENTRIES = 32;
+const MEMORY_CHECK_ENTRIES = 128;
 /**
  * An entry of at least this many interrupt polls is measured when it ends. One
  * poll says little (the poll counter runs across entries, so a short entry
