@@ -2,8 +2,8 @@
  * UTF-8 encode/decode. QuickJS has no TextEncoder/TextDecoder, and its
  * interpreter spends about 0.3 µs a byte in a loop: a 30 KiB calls file took
  * 10 ms to encode. So a text of some size goes to the host's codec (HAL
- * `text`, installed at boot) in one call; a short one, or any text on a host
- * without a codec, stays here, where the engine's native URI codecs do the
+ * `text`, installed at boot) in one call; a short or a very long one, or any
+ * text on a host without a codec, stays here, where the engine's native URI codecs do the
  * multi-byte work. Text those refuse — a lone surrogate, malformed bytes —
  * takes the code-point loops, which define the results.
  */
@@ -14,6 +14,12 @@ const NOT_ASCII = /[^\x00-\x7f]/;
 const CHUNK = 8192;
 /** From this length a host call costs less than the loop here. */
 const HOST_FROM = 256;
+/**
+ * Up to this length: above it, the copy a host call makes (its JSON) would
+ * count against the heap peak of a big file, and the native paths here
+ * are within a few times of the host anyway.
+ */
+const HOST_UP_TO = 64 * 1024;
 
 let host: TextCodec | null = null;
 
@@ -23,7 +29,7 @@ export function installTextCodec(codec: TextCodec | null): void {
 }
 
 export function utf8Encode(text: string): Uint8Array {
-  if (host && text.length >= HOST_FROM) return host.encode(text);
+  if (host && text.length >= HOST_FROM && text.length <= HOST_UP_TO) return host.encode(text);
   let bytes = text;
   if (NOT_ASCII.test(text)) {
     try {
@@ -39,7 +45,7 @@ export function utf8Encode(text: string): Uint8Array {
 
 /** Decodes UTF-8; malformed sequences become U+FFFD (never throws). */
 export function utf8Decode(bytes: Uint8Array): string {
-  if (host && bytes.length >= HOST_FROM) return host.decode(bytes);
+  if (host && bytes.length >= HOST_FROM && bytes.length <= HOST_UP_TO) return host.decode(bytes);
   let chars = '';
   for (let at = 0; at < bytes.length; at += CHUNK) {
     chars += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK) as unknown as number[]);
