@@ -146,7 +146,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   const showCalls = () => {
     const ui = w.ui;
     if (!ui) return;
-    const shown = ui.manager.current()?.id ?? '';
+    const shown = ui.manager.topView()?.id ?? '';
     if (controller.calls().length > 0 && !CALL_SCREENS.includes(shown) && shown !== 'target' && shown !== 'dial') ui.manager.push(callScreen);
     else if (controller.calls().length === 0 && CALL_SCREENS.includes(shown)) ui.manager.home();
     else ui.manager.redraw();
@@ -174,7 +174,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
       },
     };
   }
-  recorder.onChange(() => { if (w.ui && w.ui.manager.current()?.id.startsWith('calllist')) w.ui.manager.redraw(); });
+  recorder.onChange(() => { if (w.ui && w.ui.manager.topView()?.id.startsWith('calllist')) w.ui.manager.redraw(); });
 
   // ── per-user lists ──
   // A calls file's problems are logged once per version of the file (kept beside the owner's lists), at most 20 lines.

@@ -148,7 +148,7 @@ export function startDirectory(kernel: Kernel, module: DirectoryModule, w: Direc
     openCorporate: () => new CorporateDirectoryScreen(corporate, schedule, (n) => w.dial(n), () => bus.emit('redraw', undefined)),
   };
   bus.on('key', (e) => {
-    if (e.down && e.key === 'directory' && w.ui && w.ui.manager.current()?.id === 'idle') w.ui.manager.push(runtime.openLocal());
+    if (e.down && e.key === 'directory' && w.ui && w.ui.manager.topView()?.id === 'idle') w.ui.manager.push(runtime.openLocal());
   });
   module.runtime = runtime;
   return runtime;

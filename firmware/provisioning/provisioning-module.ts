@@ -271,6 +271,6 @@ export function startProvisioning(kernel: Kernel, w: ProvisioningWiring): Provis
 function showMessage(ui: PhoneUi | undefined, title: string, lines: string[]): void {
   if (!ui) return;
   const screen = new MessageScreen(title, lines);
-  if (ui.manager.current()?.id === 'message' && ui.manager.current()?.title === title) ui.manager.replace(screen);
+  if (ui.manager.topView()?.id === 'message' && ui.manager.topView()?.title === title) ui.manager.replace(screen);
   else ui.manager.push(screen);
 }

@@ -102,6 +102,11 @@ export class ScreenManager implements Navigator {
     this.askFrame(this.frames.now() + Math.max(0, next));
   };
 
+  /** The top screen's own view (its id and title, say) without laying it out: what logic asks, where `current` is what is drawn. */
+  topView(): ScreenText | null {
+    return this.top?.view() ?? null;
+  }
+
   /** What is on screen now (after scrolling). */
   current(): ScreenText | null {
     if (!this.top) return null;
