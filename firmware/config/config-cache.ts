@@ -8,18 +8,20 @@
  * manifest maps each name to a numbered cache path; manifest and text are
  * written in one transaction.
  *
- * Beside each CONFIG_FILES copy, its parameters as parsed (`cfg/file-N.attrs`,
- * JSON name/value pairs in document order), written in the same transaction:
- * a boot reads those instead of reading and parsing the text again (a site
- * file of 150 KiB, mostly comments, was a sixth of a full phone's boot in
- * QuickJS). They are used only while they and the text carry the same store
- * version (written together); a text written without them (older firmware,
- * re-sealing) is parsed as before. Same class as the text, so every reset
- * that erases the text erases them.
+ * Beside each CONFIG_FILES copy, its parameters as parsed (`cfg/file-N.attrs`:
+ * JSON, the parser version and name/value pairs in document order), written
+ * in the same transaction: a boot reads those instead of reading and parsing
+ * the text again (a site file of 150 KiB, mostly comments, was a sixth of a
+ * full phone's boot in QuickJS). They are used only while they and the text carry the same store
+ * version (written together) and come from this parser (CFG_PARSE_VERSION);
+ * otherwise the text is parsed as before, and the next save of the same text
+ * writes both again once. Same class as the text, so every reset that erases
+ * the text erases them.
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
+import { CFG_PARSE_VERSION } from './cfg-xml';
 
 export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction' | 'version'>;
 
@@ -79,12 +81,13 @@ export class ConfigCache {
   /** `attributes`: the text's parameters as parsed, kept beside it so a boot need not parse it again. */
   saveFile(name: string, text: string, attributes?: CachedAttribute[]): void {
     const existing = this.cachedPath(name);
-    if (existing && this.readText(existing) === text) return;
+    // The same text: nothing to write, unless its parsed parameters are missing or stale (then both, once).
+    if (existing && this.readText(existing) === text && (!attributes || this.fileAttributes(name) !== null)) return;
     const path = existing ?? `cfg/file-${this.manifest.next}.cfg`;
     const next: Manifest = { ...this.manifest, files: { ...this.manifest.files, [name]: path }, next: existing ? this.manifest.next : this.manifest.next + 1 };
     this.store.transaction((tx) => {
       tx.write(path, utf8Encode(text), { cls: 'config' });
-      if (attributes) tx.write(attributesPath(path), utf8Encode(JSON.stringify(attributes)), { cls: 'config' });
+      if (attributes) tx.write(attributesPath(path), utf8Encode(JSON.stringify({ parse: CFG_PARSE_VERSION, attributes })), { cls: 'config' });
       else tx.delete(attributesPath(path));
       tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
     });
@@ -98,8 +101,10 @@ export class ConfigCache {
     const version = this.store.version(path);
     if (version === null || version !== this.store.version(attributesPath(path))) return null;
     try {
-      const parsed = JSON.parse(utf8Decode(this.store.read(attributesPath(path))!)) as unknown;
-      if (Array.isArray(parsed) && parsed.every((a) => Array.isArray(a) && a.length === 2 && typeof a[0] === 'string' && typeof a[1] === 'string')) return parsed as CachedAttribute[];
+      const kept = JSON.parse(utf8Decode(this.store.read(attributesPath(path))!)) as { parse?: unknown; attributes?: unknown };
+      if (kept.parse !== CFG_PARSE_VERSION) return null; // parsed by another parser: the text is parsed again
+      const list = kept.attributes;
+      if (Array.isArray(list) && list.every((a) => Array.isArray(a) && a.length === 2 && typeof a[0] === 'string' && typeof a[1] === 'string')) return list as CachedAttribute[];
     } catch {
       // Unreadable: the text is parsed instead.
     }

@@ -65,4 +65,31 @@ test('a text rewritten without its parsed parameters (older firmware) is parsed 
   assert.not.ok(b.store.exists('cfg/file-2.cfg'));
 });
 
+test('a copy cached without parsed parameters gets them (text and parameters rewritten once) when the same text comes again', () => {
+  const b = new ConfigBench();
+  b.provision([['site.cfg', cfg({ 'prov.login.automaticLogout': '15' })]]);
+  // As older firmware left it: the text alone.
+  b.store.delete('cfg/file-1.attrs');
+  b.reboot();
+  const writes = b.store.stats().programOps;
+  b.provision([['site.cfg', cfg({ 'prov.login.automaticLogout': '15' })]]);
+  assert.equal(attrsFiles(b), ['cfg/file-1.attrs']);
+  assert.is(b.store.version('cfg/file-1.cfg'), b.store.version('cfg/file-1.attrs'));
+  const again = b.store.stats().programOps;
+  assert.ok(again > writes, 'written once');
+  b.provision([['site.cfg', cfg({ 'prov.login.automaticLogout': '15' })]]);
+  assert.is(b.store.stats().programOps, again, 'the same text again: nothing written');
+});
+
+test('parameters parsed by another parser version are not trusted: the text is parsed', () => {
+  const b = new ConfigBench();
+  b.provision([['site.cfg', cfg({ 'prov.login.automaticLogout': '15' })]]);
+  b.store.transaction((tx) => {
+    tx.write('cfg/file-1.cfg', new TextEncoder().encode(cfg({ 'prov.login.automaticLogout': '15' })), { cls: 'config' });
+    tx.write('cfg/file-1.attrs', new TextEncoder().encode(JSON.stringify({ parse: 0, attributes: [['prov.login.automaticLogout', '99']] })), { cls: 'config' });
+  });
+  assert.is(b.reboot().get('prov.login.automaticLogout'), '15');
+  assert.is(b.logged(/unreadable/).length, 0);
+});
+
 test.run();
