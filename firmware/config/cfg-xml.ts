@@ -32,6 +32,13 @@ export type CfgParseResult =
   | { ok: true; root: CfgElement[]; attributes: CfgAttribute[] }
   | { ok: false; error: string };
 
+/**
+ * Version of what parseCfg makes of a text. Bump it whenever the same text
+ * would give other attributes (a parser fix): the configuration cache then
+ * parses its copies again instead of trusting attributes parsed before.
+ */
+export const CFG_PARSE_VERSION = 1;
+
 /** Larger files are refused: the phone keeps bounded RAM (the fs partition is 0.5–1 MiB). */
 export const MAX_CFG_CHARS = 512 * 1024;
 

@@ -7,12 +7,26 @@
  * File names from the server may be URLs longer than a store path, so a small
  * manifest maps each name to a numbered cache path; manifest and text are
  * written in one transaction.
+ *
+ * Beside each CONFIG_FILES copy, its parameters as parsed (`cfg/file-N.attrs`:
+ * JSON, the parser version and name/value pairs in document order), written
+ * in the same transaction: a boot reads those instead of reading and parsing
+ * the text again (a site file of 150 KiB, mostly comments, was a sixth of a
+ * full phone's boot in QuickJS). They are used only while they and the text carry the same store
+ * version (written together) and come from this parser (CFG_PARSE_VERSION);
+ * otherwise the text is parsed as before, and the next save of the same text
+ * writes both again once. Same class as the text, so every reset that erases
+ * the text erases them.
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
+import { CFG_PARSE_VERSION } from './cfg-xml';
 
-export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction'>;
+export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction' | 'version'>;
+
+/** A parameter as a file set it: name and value, in document order. */
+export type CachedAttribute = [name: string, value: string];
 
 interface Manifest {
   master: string | null;
@@ -64,16 +78,38 @@ export class ConfigCache {
     return path ? this.readText(path) : null;
   }
 
-  saveFile(name: string, text: string): void {
+  /** `attributes`: the text's parameters as parsed, kept beside it so a boot need not parse it again. */
+  saveFile(name: string, text: string, attributes?: CachedAttribute[]): void {
     const existing = this.cachedPath(name);
-    if (existing && this.readText(existing) === text) return;
+    // The same text: nothing to write, unless its parsed parameters are missing or stale (then both, once).
+    if (existing && this.readText(existing) === text && (!attributes || this.fileAttributes(name) !== null)) return;
     const path = existing ?? `cfg/file-${this.manifest.next}.cfg`;
     const next: Manifest = { ...this.manifest, files: { ...this.manifest.files, [name]: path }, next: existing ? this.manifest.next : this.manifest.next + 1 };
     this.store.transaction((tx) => {
       tx.write(path, utf8Encode(text), { cls: 'config' });
+      if (attributes) tx.write(attributesPath(path), utf8Encode(JSON.stringify({ parse: CFG_PARSE_VERSION, attributes })), { cls: 'config' });
+      else tx.delete(attributesPath(path));
       tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
     });
     this.manifest = next;
+  }
+
+  /** A cached file's parameters as parsed when it was saved, or null (none kept, or not written with this text: parse the text). */
+  fileAttributes(name: string): CachedAttribute[] | null {
+    const path = this.cachedPath(name);
+    if (!path) return null;
+    const version = this.store.version(path);
+    if (version === null || version !== this.store.version(attributesPath(path))) return null;
+    try {
+      const kept = JSON.parse(utf8Decode(this.store.read(attributesPath(path))!)) as { parse?: unknown; attributes?: unknown };
+      if (kept.parse !== CFG_PARSE_VERSION) return null; // parsed by another parser: the text is parsed again
+      const list = kept.attributes;
+      if (Array.isArray(list) && list.every((a) => Array.isArray(a) && a.length === 2 && typeof a[0] === 'string' && typeof a[1] === 'string')) return list as CachedAttribute[];
+    } catch {
+      // Unreadable: the text is parsed instead.
+    }
+    this.onError(`config cache: parsed parameters of ${name} unreadable; the file is parsed again`);
+    return null;
   }
 
   /** Own keys only: CONFIG_FILES names come from the server ("constructor" is a file name, not Object). */
@@ -89,7 +125,10 @@ export class ConfigCache {
     for (const n of drop) delete files[n];
     const next = { ...this.manifest, files };
     this.store.transaction((tx) => {
-      for (const n of drop) tx.delete(this.manifest.files[n]);
+      for (const n of drop) {
+        tx.delete(this.manifest.files[n]);
+        tx.delete(attributesPath(this.manifest.files[n]));
+      }
       tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });
     });
     this.manifest = next;
@@ -110,6 +149,11 @@ export class ConfigCache {
   remove(path: string, user?: string): void {
     this.store.delete(user ? userPath(path, user) : path);
   }
+}
+
+/** `cfg/file-3.cfg` → `cfg/file-3.attrs`. */
+function attributesPath(path: string): string {
+  return path.replace(/\.cfg$/, '') + '.attrs';
 }
 
 function userPath(path: string, user: string): string {

@@ -32,7 +32,7 @@
  * `device.set` not 0 (overrides are the phone's own changes and apply directly).
  */
 import { formatOverrides, parseCfg } from './cfg-xml';
-import { ConfigCache, type ConfigCacheStore } from './config-cache';
+import { ConfigCache, type CachedAttribute, type ConfigCacheStore } from './config-cache';
 import { parseMaster, type MasterConfig, type PhoneIdentity } from './master-file';
 import { baseProfileOf, ParameterRegistry, type BaseProfile, type RegisteredParameter } from './parameter-registry';
 import { validateValue } from './value-validation';
@@ -162,9 +162,11 @@ export class ConfigService {
       } else this.log.error(`cached master ${master.name} unreadable: ${parsed.error}`);
     }
     for (const name of this.cache.fileNames()) {
-      const text = this.cache.file(name);
-      if (text === null) continue;
-      const r = this.readValues(name, text, true);
+      // Parsed when it was saved: only the values are checked again (against this firmware's registry).
+      const attributes = this.cache.fileAttributes(name);
+      const text = attributes ? null : this.cache.file(name);
+      if (!attributes && text === null) continue;
+      const r = attributes ? this.valuesOf(name, attributes) : this.readValues(name, text!, true);
       if (r.values) this.files.set(name, { name, values: r.values });
     }
     for (const layer of ['local', 'web', 'cloud'] as const) this.loadLayer(layer);
@@ -262,7 +264,7 @@ export class ConfigService {
     const r = this.readValues(name, text);
     if (!r.values) return r.result;
     this.files.set(name, { name, values: r.values });
-    this.persist(name, () => this.cache.saveFile(name, text));
+    this.persist(name, () => this.cache.saveFile(name, text, r.attributes));
     this.recompute();
     return r.result;
   }
@@ -477,27 +479,33 @@ export class ConfigService {
   }
 
   /** Parse and validate one file; null values = the file was refused whole. */
-  private readValues(file: string, text: string, cached = false): { values: Map<string, string> | null; result: ApplyResult } {
+  private readValues(file: string, text: string, cached = false): { values: Map<string, string> | null; result: ApplyResult; attributes?: CachedAttribute[] } {
     const parsed = parseCfg(text, { cached });
     if (!parsed.ok) {
       this.log.error(`${file}: rejected, ${parsed.error}; last good copy stays in force`);
       return { values: null, result: { ok: false, error: parsed.error, applied: 0, rejected: [], unknown: [] } };
     }
+    const attributes = parsed.attributes.map((a): CachedAttribute => [a.name, a.value]);
+    return { ...this.valuesOf(file, attributes), attributes };
+  }
+
+  /** A file's parameters checked against the registry: unknown ones skipped, invalid values rejected one by one. */
+  private valuesOf(file: string, attributes: CachedAttribute[]): { values: Map<string, string>; result: ApplyResult } {
     const values = new Map<string, string>();
     const rejected: RejectedValue[] = [];
     const unknown: string[] = [];
-    for (const a of parsed.attributes) {
-      const p = this.registry.lookup(a.name);
+    for (const [name, value] of attributes) {
+      const p = this.registry.lookup(name);
       if (!p) {
         // Real servers' files hold many parameters this phone does not have; not an error.
-        unknown.push(a.name);
+        unknown.push(name);
         continue;
       }
       if (values.has(p.name)) continue; // within a file too, the first occurrence wins
-      const v = validateValue(p, a.value);
+      const v = validateValue(p, value);
       if (v.kind === 'rejected') {
-        this.log.warning(`${file}: rejected ${a.name}="${this.shown(a.name, a.value.slice(0, 120))}": ${v.reason}`);
-        rejected.push({ file, name: p.name, value: a.value, reason: v.reason });
+        this.log.warning(`${file}: rejected ${name}="${this.shown(name, value.slice(0, 120))}": ${v.reason}`);
+        rejected.push({ file, name: p.name, value: value, reason: v.reason });
       } else if (v.kind === 'ok') values.set(p.name, v.value);
     }
     if (unknown.length) this.log.info(`${file}: ${unknown.length} unknown parameters ignored (${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''})`);

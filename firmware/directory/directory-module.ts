@@ -36,7 +36,7 @@ export interface DirectoryWiring {
   /** Place a call: the calls module's dial, which applies its dial gate (a locked phone dials emergency numbers only). */
   dial: (number: string) => void;
   /** The phone's screens: the Directory key opens the local directory from the idle screen. */
-  ui?: { manager: { current(): { id: string } | null; push(screen: Screen): void } };
+  ui?: { manager: { topView(): { id: string } | null; push(screen: Screen): void } };
 }
 
 export interface DirectoryRuntime {

@@ -45,6 +45,17 @@ export class FileStore extends MountingStore {
     return store;
   }
 
+  /**
+   * Which transaction wrote the current version of a file (null: no such
+   * file). Files written in one transaction share it, whatever happens to
+   * them later (garbage collection, merges); a later write of either one
+   * changes it. Lets a caller keep a derived file beside its source.
+   */
+  version(path: string): number | null {
+    const f = this.liveFile(path);
+    return f ? f.resetSeq : null;
+  }
+
   list(prefix = ''): FileInfo[] {
     const out: FileInfo[] = [];
     for (const f of this.files.values()) {

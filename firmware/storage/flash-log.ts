@@ -6,7 +6,7 @@
  */
 import type { Crypto, FlashPartition } from '../../hal/contract';
 import { StorageFullError } from './errors';
-import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RECORD_HEADER_BYTES, UNIT, encodeBlockUnit } from './record-format';
+import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RECORD_HEADER_BYTES, UNIT, encodeBlockUnit, isClean } from './record-format';
 import { DEFAULT_MAX_FILES, RESERVE_BLOCKS } from './store-limits';
 import type { Block, MountOptions } from './store-types';
 
@@ -134,17 +134,5 @@ export abstract class FlashLog {
 
 export const VOID_UNIT = new Uint8Array(UNIT);
 
-/** Bytes compared per native call: well inside an engine's argument limit. */
-const CLEAN_CHUNK = 2048;
-
-/**
- * Are bytes [from, to) all erased (0xFF)? `Math.min` over a chunk runs as one
- * native call: in QuickJS a byte loop over a 4 MiB partition took six times
- * as long and 1,200 interrupt polls, past a board's per-event allowance.
- */
-export function isClean(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i += CLEAN_CHUNK) {
-    if (Math.min.apply(null, bytes.subarray(i, Math.min(to, i + CLEAN_CHUNK)) as unknown as number[]) !== 0xff) return false;
-  }
-  return true;
-}
+/** Blank-flash check (record-format.ts): here too, where the store's other layers and the reset look for it. */
+export { isClean };

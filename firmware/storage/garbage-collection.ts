@@ -20,6 +20,7 @@ export abstract class CollectingStore extends SealingStore {
   /** Program a transaction's records and its Commit, then index them. Returns where the records went. */
   protected commit(out: Outgoing[], mode: SpaceMode): RecordRef[] {
     this.ensureSpace(out.map((o) => o.bytes.length), mode);
+    this.beforeCommit(out.map((o) => o.bytes.length));
     // Garbage collection may have taken transaction numbers meanwhile: records carry the one they commit under.
     const txSeq = this.nextTxSeq++;
     if (this.startsFreshBlock(out.map((o) => o.bytes.length))) this.head!.closed = true;
@@ -41,6 +42,9 @@ export abstract class CollectingStore extends SealingStore {
     this.accountHolders();
     return refs;
   }
+
+  /** Room made for a transaction of these record sizes, right before its records are placed (the mount checkpoint goes here). */
+  protected beforeCommit(_sizes: number[]): void {}
 
   /** Make sure records of these sizes fit, collecting garbage if needed. */
   protected ensureSpace(sizes: number[], mode: SpaceMode): void {

@@ -84,8 +84,8 @@ export abstract class SealingStore extends StoreIndex {
   }
 
 
-  protected readData(f: FileEntry, r: RecordRef): Uint8Array {
-    const bytes = this.part.read(r.block * this.part.blockSize + r.offset, r.extent);
+  /** A record's data (unsealed), its CRC checked; `bytes`: the record as stored, when already read. */
+  protected readData(f: FileEntry, r: RecordRef, bytes = this.part.read(r.block * this.part.blockSize + r.offset, r.extent)): Uint8Array {
     const h = decodeRecordHeader(bytes, 0);
     let good = false;
     walkRecords(bytes, 0, () => { good = true; });
@@ -96,6 +96,29 @@ export abstract class SealingStore extends StoreIndex {
     const gen = sealedGeneration(bytes, 0, h, m) ?? 0;
     const sealed = h.flags & FLAG_KEY_GENERATION ? data.subarray(KEY_GENERATION_BYTES) : data;
     return this.crypto.decrypt(classKeyName(f.cls, f.user || undefined, gen), sealed, this.aad(f.cls, f.path));
+  }
+
+  /**
+   * The stored bytes of records (in the order given), each run of records
+   * in one block read by one flash read: in QuickJS a read is a host call,
+   * and a call-list entry's records (its write and its patches) usually
+   * share a block.
+   */
+  protected readRecords(records: RecordRef[]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < records.length; ) {
+      const block = records[i].block;
+      let from = records[i].offset;
+      let to = from + records[i].extent;
+      let j = i + 1;
+      for (; j < records.length && records[j].block === block; j++) {
+        from = Math.min(from, records[j].offset);
+        to = Math.max(to, records[j].offset + records[j].extent);
+      }
+      const span = this.part.read(block * this.part.blockSize + from, to - from);
+      for (; i < j; i++) out.push(span.subarray(records[i].offset - from, records[i].offset - from + records[i].extent));
+    }
+    return out;
   }
 
   protected roomFor(cls: DataClassId, pathBytes: number, userBytes: number): number {

@@ -15,7 +15,8 @@ export abstract class TransactionalStore extends CollectingStore {
   read(path: string): Uint8Array | null {
     const f = this.liveFile(path);
     if (!f) return null;
-    const parts = f.records.map((r) => this.readData(f, r));
+    const stored = this.readRecords(f.records);
+    const parts = f.records.map((r, i) => this.readData(f, r, stored[i]));
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
     for (const p of parts) {

@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import * as esbuild from 'esbuild';
+import * as fc from 'fast-check';
 import { getQuickJS } from 'quickjs-emscripten';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -66,6 +67,21 @@ test('the host codec (HAL text) equals the reference, and the firmware uses it f
     assert.ok(calls >= 3, `${calls} texts went to the host`);
   } finally {
     installTextCodec(null);
+  }
+});
+
+test('bytes biased toward ASCII, with lead and continuation bytes mixed in, decode as the reference does, across chunk boundaries', () => {
+  const byte = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }) });
+  fc.assert(fc.property(fc.array(byte, { minLength: 0, maxLength: 20_000 }), (xs) => {
+    const bytes = new Uint8Array(xs);
+    assert.is(utf8Decode(bytes), utf8DecodeByCodePoint(bytes));
+  }), { numRuns: 150 });
+});
+
+test('a multi-byte character straddling a chunk boundary stays whole', () => {
+  for (let pad = 8185; pad <= 8195; pad++) {
+    const text = 'a'.repeat(pad) + 'é€😀' + 'b'.repeat(pad) + 'ü';
+    assert.is(utf8Decode(utf8Encode(text)), text, `pad ${pad}`);
   }
 });
 

@@ -13,6 +13,7 @@ import type { Crypto, FlashPartition } from '../../../hal/contract';
 import { boardProfile, type BoardProfile } from '../../../hal/boards';
 import { classByCode } from '../../../firmware/storage/data-classes';
 import { FileStore } from '../../../firmware/storage/file-store';
+import { CHECKPOINT_CLASS_CODE } from '../../../firmware/storage/mount-checkpoint';
 import {
   ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, walkRecords,
 } from '../../../firmware/storage/record-format';
@@ -118,7 +119,7 @@ function inspectPartition(name: string, bytes: Uint8Array, base: number, blockSi
     const walk = walkRecords(b, BLOCK_HEADER_BYTES, (at, h, extent) => {
       if (h.kind === RecordKind.Commit) return;
       const m = decodeMeta(b, at, h, (x) => Buffer.from(x).toString('utf8'));
-      const cls = h.kind === RecordKind.EraseIntent ? '(erase intent)' : classByCode(h.classCode) ?? `class#${h.classCode}`;
+      const cls = h.kind === RecordKind.EraseIntent ? '(erase intent)' : h.classCode === CHECKPOINT_CLASS_CODE ? '(mount checkpoint)' : classByCode(h.classCode) ?? `class#${h.classCode}`;
       const isLive = live ? live.has(`${blk.index}:${at}`) : null;
       const tally = (report.classes[cls] ??= { liveRecords: 0, liveBytes: 0, staleRecords: 0, staleBytes: 0 });
       if (isLive) {
