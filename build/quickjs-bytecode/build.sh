@@ -17,7 +17,7 @@ TAG=v0.32.0
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 OUT=$REPO/vendor/quickjs-bytecode
-WORK=${WORK:-$(mktemp -d)}
+WORK=${WORK:-${TMPDIR:-/tmp}/quickjs-bytecode-build}  # a fixed path: assert() messages embed it, so builds compare
 
 # Debian's emcc runs its JS tools with the system node, which must find Debian's acorn (node-acorn).
 export NODE_PATH=${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs
