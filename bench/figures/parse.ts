@@ -57,8 +57,10 @@ function inFreshRuntime(module: QuickJSWASMModule, run: (ctx: QuickJSContext) =>
       r.error.dispose();
       throw new Error(`the image does not run in QuickJS: ${JSON.stringify(e)}`);
     }
+    // Measured while the result (the compiled function of a compile-only) is still alive.
+    const held = usedBytes(runtime, ctx) - before;
     r.value!.dispose();
-    return { ms, held: usedBytes(runtime, ctx) - before };
+    return { ms, held };
   } finally {
     ctx.dispose();
     runtime.dispose();
