@@ -27,7 +27,25 @@ declare const WebAssembly: {
 };
 interface WasmModule { readonly __wasmModule: unique symbol }
 
-const WASM_PATH = path.join(__dirname, '../../vendor/quickjs-bytecode/emscripten-module.wasm');
+const WASM_FILE = path.join('vendor', 'quickjs-bytecode', 'emscripten-module.wasm');
+
+/**
+ * Where the .wasm is: beside the sources (sim/host, and the compiled CLI,
+ * whose folders keep their places); in a board image, beside bin/ (`phone
+ * image` puts it in opt/phone/vendor/); for a bundle elsewhere (QEMU guest
+ * scripts), in the repository whose node_modules NODE_PATH names. Null when
+ * none has it: the simulator then runs upstream's module and parses images
+ * at boot.
+ */
+export function bytecodeWasmPath(): string | null {
+  const roots = [path.join(__dirname, '..', '..'), path.join(__dirname, '..'),
+    ...(process.env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean).map((p) => path.join(p, '..'))];
+  for (const root of roots) {
+    const file = path.join(root, WASM_FILE);
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
+}
 /** JS_STRIP_SOURCE: drop each function's retained source text, keep line numbers. */
 const STRIP_SOURCE = 1;
 
@@ -60,7 +78,9 @@ let compiledWasm: Promise<WasmModule> | null = null;
 
 /** A fresh instance of the module (compiled once per process: a new instance after a tainted one costs little). */
 export async function newBytecodeQuickJSModule(): Promise<QuickJSWASMModule> {
-  compiledWasm ??= WebAssembly.compile(fs.readFileSync(WASM_PATH));
+  const wasmPath = bytecodeWasmPath();
+  if (!wasmPath) throw new Error(`no ${WASM_FILE} found beside the simulator`);
+  compiledWasm ??= WebAssembly.compile(fs.readFileSync(wasmPath));
   const wasm = await compiledWasm;
   let raw: RawModule | null = null;
   const module = await newQuickJSWASMModule({

@@ -32,14 +32,14 @@
  * the host function that made it returns, so a runtime can be disposed after
  * any length of run without the WASM module aborting.
  */
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+import { getQuickJS, newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
 import type { Hal, HttpServerResponse, SocketConnection } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
 import type { FirmwareEngine } from './firmware-engine';
 import type { FirmwareFault } from './event-gate';
 import { FaultError, classifyFault } from './firmware-fault';
 import { EntryBudget } from './entry-budget';
-import { evalBytecode, newBytecodeQuickJSModule, supportsBytecode } from './quickjs-bytecode-module';
+import { bytecodeWasmPath, evalBytecode, newBytecodeQuickJSModule, supportsBytecode } from './quickjs-bytecode-module';
 import { imageBytecode } from './image-bytecode-cache';
 
 /** Methods the guest may call on each device: nothing else of the host is reachable. */
@@ -94,6 +94,18 @@ export function loadImageAsBytecode(on: boolean): void {
   imageAsBytecode = on;
 }
 
+let warnedNoBytecodeModule = false;
+
+/** The module a process runs phones in: the bytecode build when its .wasm is found, else upstream's (images parsed at every boot). */
+function loadModule(fresh: boolean): Promise<QuickJSWASMModule> {
+  if (bytecodeWasmPath()) return newBytecodeQuickJSModule();
+  if (!warnedNoBytecodeModule) {
+    warnedNoBytecodeModule = true;
+    console.error('quickjs: vendor/quickjs-bytecode/emscripten-module.wasm not found: phones parse the image at every boot');
+  }
+  return fresh ? newQuickJSWASMModule() : getQuickJS();
+}
+
 /**
  * One WASM module per process (quickjs-emscripten's release build plus the
  * bytecode functions, see quickjs-bytecode-module.ts); each phone gets its own
@@ -101,7 +113,7 @@ export function loadImageAsBytecode(on: boolean): void {
  */
 export function quickJsModule(): Promise<QuickJSWASMModule> {
   if (!sharedModule || sharedTainted) {
-    const loading = newBytecodeQuickJSModule();
+    const loading = loadModule(sharedModule !== null);
     sharedModule = loading;
     sharedResolved = null;
     sharedTainted = false;
