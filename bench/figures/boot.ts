@@ -1,13 +1,18 @@
 /**
  * Cold boot to the idle screen, QuickJS and Node side by side in one run
- * (alternating, so both see the same machine state), and the QuickJS heap
- * peak of that boot sampled at every interrupt poll.
+ * (alternating, so all see the same machine state), and the QuickJS heap
+ * peak of that boot sampled at every interrupt poll. QuickJS boots read the
+ * image as bytecode (compiled once per process); QuickJS boots that parse its
+ * text, as every boot did before, run alongside for comparison.
  */
 import { createPhone } from '../../sim/phone';
 import type { EngineKind, PhoneOptions } from '../../sim/phone-api';
+import { loadImageAsBytecode } from '../../sim/host/quickjs-engine';
 import { median } from './statistics';
 
-export interface BootTimes { quickjs: number; node: number; ratio: number }
+export interface BootTimes { quickjs: number; node: number; ratio: number; quickjsFromText: number }
+
+type BootKind = EngineKind | 'quickjs-text';
 
 async function coldBootMs(options: PhoneOptions): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -23,13 +28,23 @@ async function coldBootMs(options: PhoneOptions): Promise<number> {
   return ms;
 }
 
-/** Median cold boot of `runs` boots per engine (the QuickJS WASM module is loaded before, once per process). */
+/** Median cold boot of `runs` boots per engine (the QuickJS WASM module is loaded, and the image compiled to bytecode, before, once per process). */
 export async function bootTimes(options: Omit<PhoneOptions, 'engine'>, runs: number): Promise<BootTimes> {
-  const times: Record<EngineKind, number[]> = { quickjs: [], node: [] };
-  for (let i = 0; i < runs; i++) for (const engine of ['quickjs', 'node'] as const) times[engine].push(await coldBootMs({ ...options, engine }));
+  const times: Record<BootKind, number[]> = { quickjs: [], node: [], 'quickjs-text': [] };
+  await coldBootMs({ ...options, engine: 'quickjs' });
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const kind of ['quickjs', 'node', 'quickjs-text'] as const) {
+        loadImageAsBytecode(kind !== 'quickjs-text');
+        times[kind].push(await coldBootMs({ ...options, engine: kind === 'node' ? 'node' : 'quickjs' }));
+      }
+    }
+  } finally {
+    loadImageAsBytecode(true);
+  }
   const quickjs = median(times.quickjs);
   const node = median(times.node);
-  return { quickjs, node, ratio: quickjs / node };
+  return { quickjs, node, ratio: quickjs / node, quickjsFromText: median(times['quickjs-text']) };
 }
 
 export interface HeapPeak { bytes: number; faults: string[] }

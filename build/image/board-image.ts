@@ -126,6 +126,8 @@ async function stageTree(tree: string, input: BoardImageInput): Promise<void> {
     external: ['koffi', '@jitl/*'], minifyWhitespace: true, logLevel: 'silent', plugins: [onlyReleaseSyncQuickJs],
     banner: { js: '#!/usr/bin/env node' },
   });
+  // The QuickJS build with bytecode functions the host runs phones in (sim/host/quickjs-bytecode-module.ts finds it beside bin/).
+  for (const f of ['emscripten-module.wasm', 'LICENSE-quickjs', 'LICENSE-quickjs-emscripten']) put(`opt/phone/vendor/quickjs-bytecode/${f}`, path.join(ROOT, 'vendor', 'quickjs-bytecode', f));
   const modules = path.join(ROOT, 'node_modules');
   for (const pkg of QUICKJS_PACKAGES) copyDir(path.join(modules, pkg), path.join(opt, 'node_modules', pkg), () => true);
   const arches = (input.arches ?? Object.keys(KOFFI_ARCH)).map((a) => {

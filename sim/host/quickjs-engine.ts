@@ -39,6 +39,8 @@ import type { FirmwareEngine } from './firmware-engine';
 import type { FirmwareFault } from './event-gate';
 import { FaultError, classifyFault } from './firmware-fault';
 import { EntryBudget } from './entry-budget';
+import { bytecodeWasmPath, evalBytecode, newBytecodeQuickJSModule, supportsBytecode } from './quickjs-bytecode-module';
+import { imageBytecode } from './image-bytecode-cache';
 
 /** Methods the guest may call on each device: nothing else of the host is reachable. */
 const SYNC_METHODS: Record<string, string[]> = {
@@ -85,10 +87,33 @@ let sharedModule: Promise<QuickJSWASMModule> | null = null;
 let sharedResolved: QuickJSWASMModule | null = null;
 let sharedTainted = false;
 
-/** One WASM module per process; each phone gets its own runtime in it (a fresh module once one is tainted). */
+/** Phones read their image as bytecode compiled once per process (false: each parses the text, as before; for benches). */
+let imageAsBytecode = true;
+
+export function loadImageAsBytecode(on: boolean): void {
+  imageAsBytecode = on;
+}
+
+let warnedNoBytecodeModule = false;
+
+/** The module a process runs phones in: the bytecode build when its .wasm is found, else upstream's (images parsed at every boot). */
+function loadModule(fresh: boolean): Promise<QuickJSWASMModule> {
+  if (bytecodeWasmPath()) return newBytecodeQuickJSModule();
+  if (!warnedNoBytecodeModule) {
+    warnedNoBytecodeModule = true;
+    console.error('quickjs: vendor/quickjs-bytecode/emscripten-module.wasm not found: phones parse the image at every boot');
+  }
+  return fresh ? newQuickJSWASMModule() : getQuickJS();
+}
+
+/**
+ * One WASM module per process (quickjs-emscripten's release build plus the
+ * bytecode functions, see quickjs-bytecode-module.ts); each phone gets its own
+ * runtime in it (a fresh module once one is tainted).
+ */
 export function quickJsModule(): Promise<QuickJSWASMModule> {
   if (!sharedModule || sharedTainted) {
-    const loading = sharedModule ? newQuickJSWASMModule() : getQuickJS();
+    const loading = loadModule(sharedModule !== null);
     sharedModule = loading;
     sharedResolved = null;
     sharedTainted = false;
@@ -199,7 +224,7 @@ export class QuickJsEngine implements FirmwareEngine {
   private bootInVm(hal: Hal): void {
     this.installHostFunctions(hal);
     this.budget.start(this.profile.cpuBudget.pollsAtBoot, this.profile.cpuBudget.msAtBoot, 'at boot');
-    this.evalOrThrow(this.code, 'firmware.js');
+    this.evalImage();
     this.dispatcher = this.evalOrThrow(
       '(function(){var r=PhoneFirmware.createGuestHal({call:__hostCall,callAsync:__hostCallAsync});globalThis.__hal=r.hal;return r.dispatch;})()',
       'bootstrap.js',
@@ -364,6 +389,13 @@ export class QuickJsEngine implements FirmwareEngine {
       }
       if (r.value === 0) return;
     }
+  }
+
+  /** Runs the image: its bytecode (parsed once per process) when the module has the bytecode functions, else its text. */
+  private evalImage(): void {
+    const bytecode = imageAsBytecode && supportsBytecode(this.module) ? imageBytecode(this.module, this.code, 'firmware.js') : null;
+    const result = bytecode ? evalBytecode(this.module, this.vm, bytecode) : this.vm.evalCode(this.code, 'firmware.js');
+    this.unwrap(result).dispose();
   }
 
   private evalOrThrow(code: string, filename: string): QuickJSHandle {

@@ -44,6 +44,7 @@ test('the board image holds bundle, resource pack, Linux host, board file, syste
   const list = execFileSync('unsquashfs', ['-l', image], { encoding: 'utf8' });
   for (const f of ['opt/phone/dist/firmware.js', 'opt/phone/dist/firmware.res', 'opt/phone/bin/phone.js', 'etc/phone/board.json', 'etc/systemd/system/phone.service',
     'opt/phone/node_modules/koffi/build/koffi/linux_x64/koffi.node', 'opt/phone/node_modules/@jitl/quickjs-wasmfile-release-sync/package.json',
+    'opt/phone/vendor/quickjs-bytecode/emscripten-module.wasm',
     'opt/phone/MANIFEST.json', 'opt/phone/MANIFEST.sig', 'opt/phone/update-key.der']) {
     assert.ok(list.includes(`squashfs-root/${f}`), `${f} in the image`);
   }
