@@ -66,20 +66,26 @@ export class CallListStore {
   load(user: string | null): StoredEntry[] {
     const dir = ownerDir(user);
     const out: StoredEntry[] = [];
-    for (const f of this.fs.list(dir + '/')) {
-      const slot = f.path.slice(dir.length + 1);
-      const rest = slot.split('/');
-      const pooled = rest.length === 1 && /^\d+$/.test(slot);
+    const entries = this.fs.list(dir + '/').filter((f) => {
+      const rest = f.path.slice(dir.length + 1).split('/');
+      const pooled = rest.length === 1 && /^\d+$/.test(rest[0]);
       const legacy = rest.length === 2 && CALL_LIST_NAMES.includes(rest[0] as CallListName) && /^\d+$/.test(rest[1]);
-      if (!pooled && !legacy) continue;
+      return pooled || legacy;
+    });
+    // Read together: one decryption call for every entry's records.
+    const contents = this.fs.readEach(entries.map((f) => f.path));
+    entries.forEach((f, i) => {
+      const slot = f.path.slice(dir.length + 1);
       try {
-        const { record, patches } = parseEntry(this.fs.read(f.path) ?? new Uint8Array(0));
+        const bytes = contents[i];
+        if (bytes instanceof Error) throw bytes;
+        const { record, patches } = parseEntry(bytes ?? new Uint8Array(0));
         if (typeof record.seq !== 'number' || !DISPOSITIONS.includes(record.disposition) || !Array.isArray(record.connections)) throw new Error('not a call record');
         out.push({ list: listOf(record), slot, record, patches });
       } catch (e) {
         this.log(`call list entry ${f.path} unreadable (${(e as Error).message}): skipped`);
       }
-    }
+    });
     return out.sort((a, b) => a.record.seq - b.record.seq);
   }
 

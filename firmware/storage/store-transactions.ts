@@ -13,17 +13,37 @@ import { CollectingStore } from './garbage-collection';
 export abstract class TransactionalStore extends CollectingStore {
 
   read(path: string): Uint8Array | null {
-    const f = this.liveFile(path);
-    if (!f) return null;
-    const stored = this.readRecords(f.records);
-    const parts = f.records.map((r, i) => this.readData(f, r, stored[i]));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    const [data] = this.readEach([path]);
+    if (data instanceof Error) throw data;
+    return data;
+  }
+
+  /**
+   * Several files at once (a user's call-list entries): null for a file that
+   * does not exist, the Error of one that cannot be read (its CRC, its key),
+   * the others read all the same. Their records share flash reads and one
+   * decryption call.
+   */
+  readEach(paths: string[]): (Uint8Array | null | Error)[] {
+    const files = paths.map((p) => this.liveFile(p));
+    const refs = files.flatMap((f) => (f ? f.records.map((r) => ({ f, r })) : []));
+    const stored = this.readRecords(refs.map((x) => x.r));
+    const parts = this.readDataEach(refs.map((x, i) => ({ ...x, bytes: stored[i] })));
+    let next = 0;
+    return files.map((f) => {
+      if (!f) return null;
+      const mine = parts.slice(next, next + f.records.length);
+      next += f.records.length;
+      const failed = mine.find((p): p is Error => p instanceof Error);
+      if (failed) return failed;
+      const out = new Uint8Array(mine.reduce((n, p) => n + (p as Uint8Array).length, 0));
+      let at = 0;
+      for (const p of mine as Uint8Array[]) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    });
   }
 
   exists(path: string): boolean {

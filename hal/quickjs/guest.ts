@@ -211,6 +211,7 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     listKeys: (prefix) => call('crypto', 'listKeys', prefix),
     encrypt: (n, d, aad) => call('crypto', 'encrypt', n, d, aad),
     decrypt: (n, d, aad) => call('crypto', 'decrypt', n, d, aad),
+    decryptEach: (items) => call('crypto', 'decryptEach', items),
     verify: (a, k, d, s) => call('crypto', 'verify', a, k, d, s),
     generateSigningKey: (n) => { call('crypto', 'generateSigningKey', n); },
     importSigningKey: (n, der) => { call('crypto', 'importSigningKey', n, der); },

@@ -5,7 +5,7 @@
  */
 import * as nodeCrypto from 'crypto';
 import * as fs from 'fs';
-import type { Crypto, SignatureAlgorithm } from '../../hal/contract';
+import type { Crypto, SealedItem, SignatureAlgorithm } from '../../hal/contract';
 import { writeFileAtomic } from './atomic-file';
 
 const IV_BYTES = 12;
@@ -113,6 +113,16 @@ export class NodeCryptoEngine<K extends KeyStorage = Keystore> implements Crypto
     } catch {
       throw new Error(`decryption under key "${keyName}" failed: data was altered or belongs to another key`);
     }
+  }
+
+  decryptEach(items: SealedItem[]): (Uint8Array | string)[] {
+    return items.map((it) => {
+      try {
+        return this.decrypt(it.keyName, it.sealed, it.aad);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
   }
 
   verify(algorithm: SignatureAlgorithm, publicKeyDer: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {

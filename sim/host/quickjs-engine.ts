@@ -46,7 +46,7 @@ import { imageBytecode } from './image-bytecode-cache';
 const SYNC_METHODS: Record<string, string[]> = {
   board: ['info'],
   flash: ['partitions', 'geometry', 'read', 'program', 'erase'],
-  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
+  crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'decryptEach', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe', 'requestFrame'],
   keys: ['subscribe', 'heldAtPowerOn'],
