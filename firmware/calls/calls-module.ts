@@ -12,7 +12,7 @@ import type { FileStore } from '../storage/file-store';
 import type { Navigator } from '../ui/screen';
 import type { PhoneUi } from '../ui/ui-module';
 import { CallController } from './call-controller';
-import { CALL_LIST_NAMES, type CallListName } from './call-record';
+import { CALL_LIST_NAMES, type CallListName, type CallRecord } from './call-record';
 import { CallListRecorder } from './call-list-recorder';
 import { CallListScreen } from './call-list-screen';
 import { CallListStore } from './call-list-store';
@@ -90,10 +90,12 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   const cdrWanted = () => analyticsEnabled((n) => w.config.get(n)) && enabledServices((n) => w.config.get(n))('cdr');
 
   let uploadTimer: number | null = null;
+  // The recorder's stored records never change (a change stores a new copy): their XML is kept while they live.
+  const renderedCalls = new WeakMap<CallRecord, string>();
   const upload = () => {
     if (!on('feature.callList.enabled')) return;
     const user = recorder.currentUser();
-    bus.emit('prov:upload', { kind: 'callList', text: exportCallsXml(recorder.all()), ...(user ? { user } : {}) });
+    bus.emit('prov:upload', { kind: 'callList', text: exportCallsXml(recorder.all(), renderedCalls), ...(user ? { user } : {}) });
   };
   const scheduleUpload = () => {
     if (uploadTimer !== null) timers.cancel(uploadTimer);

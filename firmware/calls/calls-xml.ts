@@ -24,20 +24,34 @@ function party(tag: string, p: CallParty, indent: string): string {
   return `${indent}<${tag}><address>${escapeXml(p.address)}</address><name>${escapeXml(p.name)}</name></${tag}>\n`;
 }
 
-export function exportCallsXml(records: CallRecord[]): string {
+/**
+ * `rendered`: each record's element as written before, for records that never
+ * change (the recorder's stored copies): the calls file is uploaded after
+ * every call, and writing 90 entries again each time was most of that in QuickJS.
+ */
+export function exportCallsXml(records: CallRecord[], rendered?: WeakMap<CallRecord, string>): string {
   let out = '<?xml version="1.0" encoding="UTF-8"?>\n<callList>\n';
   for (const r of records) {
-    out += '  <call>\n';
-    out += `    <direction>${r.direction}</direction>\n    <disposition>${r.disposition}</disposition>\n`;
-    out += `    <line>${r.line}</line>\n    <protocol>${r.protocol}</protocol>\n`;
-    out += `    <startTime>${escapeXml(r.startTime)}</startTime>\n    <duration>${r.duration}</duration>\n    <count>${r.count}</count>\n`;
-    out += party('destination', r.destination, '    ');
-    out += party('source', r.source, '    ');
-    for (const c of r.connections) out += party('connection', c, '    ');
-    if (r.finalDestination) out += party('finalDestination', r.finalDestination, '    ');
-    out += '  </call>\n';
+    let call = rendered?.get(r);
+    if (call === undefined) {
+      call = callElement(r);
+      rendered?.set(r, call);
+    }
+    out += call;
   }
   return out + '</callList>\n';
+}
+
+function callElement(r: CallRecord): string {
+  let out = '  <call>\n';
+  out += `    <direction>${r.direction}</direction>\n    <disposition>${r.disposition}</disposition>\n`;
+  out += `    <line>${r.line}</line>\n    <protocol>${r.protocol}</protocol>\n`;
+  out += `    <startTime>${escapeXml(r.startTime)}</startTime>\n    <duration>${r.duration}</duration>\n    <count>${r.count}</count>\n`;
+  out += party('destination', r.destination, '    ');
+  out += party('source', r.source, '    ');
+  for (const c of r.connections) out += party('connection', c, '    ');
+  if (r.finalDestination) out += party('finalDestination', r.finalDestination, '    ');
+  return out + '  </call>\n';
 }
 
 interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string; closed: boolean }

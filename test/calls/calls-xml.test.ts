@@ -220,6 +220,20 @@ test('elements nested deeper than the calls format needs are refused whole, in t
   }
 });
 
+test('exportCallsXml with kept elements: the same file, a record written once, a changed record (a new copy) written again', () => {
+  const [first] = importCallsXml(`<callList><call><direction>In</direction><disposition>Normal</disposition><line>1</line><protocol>SIP</protocol>
+    <startTime>2026-01-05T12:38:05</startTime><duration>PT1M</duration><count>1</count>
+    <source><address>+4930123</address><name>Smith &amp; Sons</name></source><destination><address>1001</address><name></name></destination></call></callList>`).records;
+  const second = { ...first, seq: 2, source: { address: '+4930999', name: '<Ada>' } };
+  const kept = new WeakMap<typeof first, string>();
+  assert.is(exportCallsXml([first, second], kept), exportCallsXml([first, second]));
+  assert.match(kept.get(second)!, /&lt;Ada&gt;/);
+  kept.set(first, '  <call>kept</call>\n');
+  assert.match(exportCallsXml([first, second], kept), /<call>kept<\/call>/, 'a kept element is not written again');
+  const changed = { ...first, disposition: 'Rejected' as const };
+  assert.match(exportCallsXml([changed, second], kept), /<disposition>Rejected<\/disposition>/);
+});
+
 test('exportCallsXml of nothing is an empty callList', () => {
   assert.is(exportCallsXml([]), '<?xml version="1.0" encoding="UTF-8"?>\n<callList>\n</callList>\n');
 });
