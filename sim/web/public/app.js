@@ -438,8 +438,9 @@ function connect() {
     $('#download-logs').href = phoneUrl('/api/logs.tgz');
     $('#screenshot').href = phoneUrl('/api/screen.png');
     refreshScript();
-    fitPhone();
     buildKeys(s.board.keys);
+    // Fitted once the keys are in: the phone's height is known only then.
+    fitPhone();
     renderScreen(s.screen, s.frame);
     renderState(s);
     renderCalls(s.calls);
