@@ -23,7 +23,7 @@
  */
 import { utf8Encode } from '../kernel/text-codec';
 import { ErasingStore } from './class-erase';
-import { BLOCK_HEADER_BYTES, RECORD_HEADER_BYTES, RecordKind, decodeMeta, decodeRecordHeader, encodeCommit, encodeRecord, get32, payloadFits, recordCrcOk, recordExtent } from './record-format';
+import { BLOCK_HEADER_BYTES, RECORD_HEADER_BYTES, RecordKind, decodeMeta, decodeRecordHeader, encodeCommit, encodeRecord, get32, payloadFits, put32, recordCrcOk, recordExtent } from './record-format';
 import { RESERVE_BLOCKS } from './store-limits';
 
 /** Not a data class (data-classes.ts uses 1–13): the store's own bookkeeping. */
@@ -47,15 +47,12 @@ export interface MountCheckpoint {
 /** The checkpoint's data: version, C, count, then (sequence, end) per damaged block; little-endian u32. */
 export function encodeCheckpoint(belowSeq: number, damaged: { seq: number; end: number }[]): Uint8Array {
   const out = new Uint8Array(12 + 8 * damaged.length);
-  const put = (at: number, v: number) => {
-    for (let i = 0; i < 4; i++) out[at + i] = (v >>> (8 * i)) & 0xff;
-  };
-  put(0, FORMAT_VERSION);
-  put(4, belowSeq);
-  put(8, damaged.length);
+  put32(out, 0, FORMAT_VERSION);
+  put32(out, 4, belowSeq);
+  put32(out, 8, damaged.length);
   damaged.forEach((d, i) => {
-    put(12 + 8 * i, d.seq);
-    put(16 + 8 * i, d.end);
+    put32(out, 12 + 8 * i, d.seq);
+    put32(out, 16 + 8 * i, d.end);
   });
   return out;
 }

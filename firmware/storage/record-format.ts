@@ -72,7 +72,7 @@ export function padded(n: number): number {
   return Math.ceil(n / UNIT) * UNIT;
 }
 
-function put32(b: Uint8Array, at: number, v: number): void {
+export function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v & 0xff;
   b[at + 1] = (v >>> 8) & 0xff;
   b[at + 2] = (v >>> 16) & 0xff;
