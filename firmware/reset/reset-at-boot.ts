@@ -18,7 +18,7 @@ import type { Crypto, Flash, KeyName } from '../../hal/contract';
 import type { DataClassDeclaration, DataPartition } from '../kernel/declaration';
 import { DeviceSettings } from '../settings/device-settings';
 import { classKeysOf, type DataClassId } from '../storage/data-classes';
-import { isClean } from '../storage/flash-log';
+import { isClean } from '../storage/record-format';
 import { party } from '../kernel/party';
 import type { FileStore } from '../storage/file-store';
 import { commitResetIntent, pendingResetIntent, RESET_INTENT_PATH, type ResetIntent } from './reset-journal';

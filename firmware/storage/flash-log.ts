@@ -133,6 +133,3 @@ export abstract class FlashLog {
 }
 
 export const VOID_UNIT = new Uint8Array(UNIT);
-
-/** Blank-flash check (record-format.ts): here too, where the store's other layers and the reset look for it. */
-export { isClean };

@@ -8,11 +8,10 @@
  */
 import { utf8Decode } from '../kernel/text-codec';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
-import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
+import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, isClean, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
 import type { Block, EraseIntent, RecordRef } from './store-types';
 import { CHECKPOINT_CLASS_CODE, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
 import { generationKey } from './record-sealing';
-import { isClean } from './flash-log';
 import { intentOf, isClearRecordOfSealedClass } from './class-erase';
 
 const EMPTY: Uint8Array = new Uint8Array(0);

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isClean } from '../../firmware/storage/flash-log';
+import { isClean } from '../../firmware/storage/record-format';
 
 test('isClean: any byte not 0xFF in [from, to) is found, wherever it is; outside the range it does not count', () => {
   const bytes = new Uint8Array(4096 * 2 + 100).fill(0xff);
