@@ -17,7 +17,8 @@
 import type { ComponentLogger } from '../kernel/logger';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { FileStore } from '../storage/file-store';
-import { concat, type LogName, type RotatingLogFile } from './rotating-log-file';
+import { concatBytes } from '../kernel/bytes';
+import type { LogName, RotatingLogFile } from './rotating-log-file';
 
 export const UPLOAD_STATE_PATH = 'logs/upload.state';
 
@@ -122,7 +123,7 @@ export class LogUploader {
       const bytes = log.readGeneration(g);
       parts.push(g === cursor.gen ? bytes.subarray(Math.min(cursor.offset, bytes.length)) : bytes);
     }
-    return concat(parts, parts.reduce((n, p) => n + p.length, 0));
+    return concatBytes(parts);
   }
 
   private save(): void {

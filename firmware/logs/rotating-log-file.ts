@@ -6,6 +6,7 @@
  * oldest generations beyond the file count: a power cut leaves either the
  * state before the batch or after it, never a torn line.
  */
+import { concatBytes } from '../kernel/bytes';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { FileStore } from '../storage/file-store';
 
@@ -78,7 +79,7 @@ export class RotatingLogFile {
     const doomed = gens.length > maxFiles ? gens.slice(0, gens.length - maxFiles) : [];
     this.store.transaction((tx) => {
       for (const p of pieces) {
-        const data = concat(p.parts, p.bytes);
+        const data = concatBytes(p.parts);
         if (p.fresh) tx.write(generationPath(this.name, p.gen), data, { cls: 'logs' });
         else tx.append(generationPath(this.name, p.gen), data, { cls: 'logs' });
       }
@@ -121,7 +122,7 @@ export class RotatingLogFile {
   /** The whole log, oldest generation first. */
   readAll(): Uint8Array {
     const parts = this.gens.map((g) => this.readGeneration(g));
-    return concat(parts, parts.reduce((n, p) => n + p.length, 0));
+    return concatBytes(parts);
   }
 
   text(): string {
@@ -141,12 +142,3 @@ function encodeLine(line: string): Uint8Array {
   return out;
 }
 
-export function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

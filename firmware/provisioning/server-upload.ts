@@ -21,6 +21,7 @@
  * backoff; a newer upload of the same file replaces the waiting one.
  */
 import type { Crypto, Net } from '../../hal/contract';
+import { concatBytes } from '../kernel/bytes';
 import type { ComponentLogger } from '../kernel/logger';
 import type { Timers } from '../kernel/timers';
 import { utf8Encode } from '../kernel/text-codec';
@@ -183,7 +184,7 @@ export class ServerUploader {
     try {
       if (append) {
         const old = await this.d.net.request({ method: 'GET', url, ...requestBase(server) });
-        if (old.status >= 200 && old.status < 300) body = concatBytes(old.body, body);
+        if (old.status >= 200 && old.status < 300) body = concatBytes([old.body, body]);
         else if (old.status !== 404) throw new Error(`io: reading ${redactedUrl(url)} to append answered HTTP ${old.status}`);
       }
       const res = await this.d.net.request({ method: 'PUT', url, body, headers: { 'Content-Type': encrypted ? 'application/octet-stream' : 'text/plain; charset=utf-8' }, ...requestBase(server) });
@@ -218,11 +219,4 @@ export class ServerUploader {
       for (const j of jobs) void this.upload(j.kind, j.name, j.text, j.append);
     });
   }
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

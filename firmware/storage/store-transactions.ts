@@ -3,6 +3,7 @@
  * changes as one all-or-nothing transaction; appended files are kept to a
  * bounded number of records by merging the newest small ones.
  */
+import { concatBytes } from '../kernel/bytes';
 import { utf8Encode } from '../kernel/text-codec';
 import { StorageFullError, StorageUsageError } from './errors';
 import { RecordKind } from './record-format';
@@ -35,14 +36,7 @@ export abstract class TransactionalStore extends CollectingStore {
       const mine = parts.slice(next, next + f.records.length);
       next += f.records.length;
       const failed = mine.find((p): p is Error => p instanceof Error);
-      if (failed) return failed;
-      const out = new Uint8Array(mine.reduce((n, p) => n + (p as Uint8Array).length, 0));
-      let at = 0;
-      for (const p of mine as Uint8Array[]) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
+      return failed ?? concatBytes(mine as Uint8Array[]);
     });
   }
 

@@ -2,6 +2,7 @@
  * A small DER writer (ITU-T X.690): only what the device certificate needs
  * (device-certificate.ts). Every function returns the complete TLV.
  */
+import { concatBytes as concat } from '../kernel/bytes';
 import { utf8Encode } from '../kernel/text-codec';
 
 function lengthBytes(n: number): number[] {
@@ -17,15 +18,6 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
   out[0] = tag;
   out.set(len, 1);
   out.set(content, 1 + len.length);
-  return out;
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 }
 
