@@ -13,6 +13,7 @@ import * as esbuild from 'esbuild';
 import * as path from 'path';
 import * as vm from 'vm';
 import { getQuickJS, type QuickJSContext, type QuickJSRuntime } from 'quickjs-emscripten';
+import { runtimeBytes } from '../sim/host/quickjs-engine';
 
 const ROOT = path.join(__dirname, '..');
 const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Barbara', 'Ken', 'Dennis', 'Margaret', 'Edsger', 'Donald', 'Frances', 'John', 'Radia', 'Tim', 'Sophie', 'Niklaus'];
@@ -79,14 +80,7 @@ async function quickjsRunner(code: string, pages: HostPages): Promise<Runner> {
       h.dispose();
       return v;
     },
-    memory() {
-      const h = runtime.computeMemoryUsage();
-      const used = ctx.getProp(h, 'memory_used_size');
-      const n = ctx.getNumber(used);
-      used.dispose();
-      h.dispose();
-      return n;
-    },
+    memory: () => runtimeBytes(runtime, ctx),
     dispose() { ctx.dispose(); runtime.dispose(); },
   };
 }

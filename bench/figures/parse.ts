@@ -11,9 +11,9 @@
  */
 import * as fs from 'fs';
 import * as vm from 'vm';
-import type { QuickJSContext, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSWASMModule } from 'quickjs-emscripten';
 import { DEFAULT_IMAGE } from '../../sim/phone';
-import { quickJsModule } from '../../sim/host/quickjs-engine';
+import { quickJsModule, runtimeBytes } from '../../sim/host/quickjs-engine';
 import { compileScriptToBytecode, evalBytecode } from '../../sim/host/quickjs-bytecode-module';
 import { median } from './statistics';
 
@@ -34,21 +34,12 @@ export interface ParseCost {
   bytecodeBytes: number;
 }
 
-function usedBytes(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
-  const h = runtime.computeMemoryUsage();
-  const p = ctx.getProp(h, 'memory_used_size');
-  const v = ctx.getNumber(p);
-  p.dispose();
-  h.dispose();
-  return v;
-}
-
 /** Time and held heap of `run` in a fresh runtime. */
 function inFreshRuntime(module: QuickJSWASMModule, run: (ctx: QuickJSContext) => { value?: { dispose(): void }; error?: { dispose(): void } }): { ms: number; held: number } {
   const runtime = module.newRuntime();
   const ctx = runtime.newContext();
   try {
-    const before = usedBytes(runtime, ctx);
+    const before = runtimeBytes(runtime, ctx);
     const t0 = process.hrtime.bigint();
     const r = run(ctx);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -58,7 +49,7 @@ function inFreshRuntime(module: QuickJSWASMModule, run: (ctx: QuickJSContext) =>
       throw new Error(`the image does not run in QuickJS: ${JSON.stringify(e)}`);
     }
     // Measured while the result (the compiled function of a compile-only) is still alive.
-    const held = usedBytes(runtime, ctx) - before;
+    const held = runtimeBytes(runtime, ctx) - before;
     r.value!.dispose();
     return { ms, held };
   } finally {

@@ -122,6 +122,16 @@ export function quickJsModule(): Promise<QuickJSWASMModule> {
   return sharedModule;
 }
 
+/** Bytes a runtime holds: QuickJS's own estimate (JS_ComputeMemoryUsage's memory_used_size, a walk of its heap). */
+export function runtimeBytes(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+  const h = runtime.computeMemoryUsage();
+  const used = ctx.getProp(h, 'memory_used_size');
+  const bytes = ctx.getNumber(used);
+  used.dispose();
+  h.dispose();
+  return bytes;
+}
+
 /** Node's stack ran out inside this module (see the header): phones created from now on use a fresh one. */
 function taint(module: QuickJSWASMModule): void {
   if (module === sharedResolved) sharedTainted = true;
@@ -339,12 +349,7 @@ export class QuickJsEngine implements FirmwareEngine {
 
   /** Bytes the runtime holds (QuickJS's estimate). Runs no guest code, so it is safe inside the interrupt handler. */
   memoryUsage(): number {
-    const h = this.runtime.computeMemoryUsage();
-    const used = this.vm.getProp(h, 'memory_used_size');
-    const bytes = this.vm.getNumber(used);
-    used.dispose();
-    h.dispose();
-    return bytes;
+    return runtimeBytes(this.runtime, this.vm);
   }
 
   dispose(): void {
