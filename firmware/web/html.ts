@@ -3,6 +3,8 @@
  * unless it is already `Html` (built by this tag), so a contact named
  * `<script>` is shown as text: pages never concatenate strings into markup.
  */
+import { escapeXml } from '../kernel/xml-escape';
+
 export class Html {
   constructor(readonly text: string) {}
   toString(): string {
@@ -13,8 +15,9 @@ export class Html {
 /** Interpolation: `Html` as is; arrays joined; null/undefined/false as nothing; everything else escaped text. */
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
 
+/** The XML escape, and `'` too (HTML attribute values may be single-quoted). */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeXml(text).replace(/'/g, '&#39;');
 }
 
 function render(value: HtmlValue): string {
