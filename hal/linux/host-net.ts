@@ -73,8 +73,12 @@ export class HostNet implements Net {
     const record = { method: req.method, url: req.url, status: 0 as number | string, bytesSent: 0 };
     this.requests.push(record);
     const started = performance.now();
+    // A streamed body arrives in pieces, not in the response: its bytes are counted as they pass.
+    let streamed = 0;
+    const sink = req.onBodyChunk;
+    if (sink) req = { ...req, onBodyChunk: (chunk) => { streamed += chunk.length; sink(chunk); } };
     const done = (bytesReceived: number) => {
-      const d = { ...record, bytesSent: record.bytesSent || (req.body?.length ?? 0), bytesReceived, ms: Math.round(performance.now() - started) };
+      const d = { ...record, bytesSent: record.bytesSent || (req.body?.length ?? 0), bytesReceived: bytesReceived + streamed, ms: Math.round(performance.now() - started) };
       for (const l of this.doneListeners) l(d);
     };
     try {

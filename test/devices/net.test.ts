@@ -107,17 +107,20 @@ test('streaming: a body announced larger than maxBodyBytes is refused before any
   assert.ok(pieces.reduce((n, p) => n + p.length, 0) <= 120_000);
 });
 
-test('streaming from a served folder: the file in pieces of at most 64 KiB', async () => {
+test('streaming from a served folder: the file in pieces of at most 64 KiB, all of them counted as received', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'net-stream-'));
   try {
     fs.writeFileSync(path.join(dir, 'big.xml'), Buffer.alloc(150_000, 0x7a));
     const net = new HostNet();
     net.serveFolder('sim://prov/', dir);
+    const received: number[] = [];
+    net.onRequestDone((d) => received.push(d.bytesReceived));
     const pieces: Uint8Array[] = [];
     const res = await net.request({ method: 'GET', url: 'sim://prov/big.xml', onBodyChunk: (c) => pieces.push(c) });
     assert.is(res.status, 200);
     assert.is(res.body.length, 0);
     assert.equal(pieces.map((p) => p.length), [65536, 65536, 18928]);
+    assert.equal(received, [150_000], 'the network trace counts the streamed body');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
