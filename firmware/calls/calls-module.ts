@@ -92,10 +92,12 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
   let uploadTimer: number | null = null;
   // The recorder's stored records never change (a change stores a new copy): their XML is kept while they live.
   const renderedCalls = new WeakMap<CallRecord, string>();
+  /** The owner's lists as the phone's calls file: what is uploaded and what the web interface exports. */
+  const callsXml = () => exportCallsXml(recorder.all(), renderedCalls);
   const upload = () => {
     if (!on('feature.callList.enabled')) return;
     const user = recorder.currentUser();
-    bus.emit('prov:upload', { kind: 'callList', text: exportCallsXml(recorder.all(), renderedCalls), ...(user ? { user } : {}) });
+    bus.emit('prov:upload', { kind: 'callList', text: callsXml(), ...(user ? { user } : {}) });
   };
   const scheduleUpload = () => {
     if (uploadTimer !== null) timers.cancel(uploadTimer);
@@ -260,7 +262,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     setNameLookup: (l) => { lookup = l; },
     setDialGate: (g) => { dialGate = g; },
     dial: (n) => dial(n),
-    exportXml: () => exportCallsXml(recorder.all()),
+    exportXml: callsXml,
     importXml: (text) => importInto(text, 'calls file'),
     upload,
   };
