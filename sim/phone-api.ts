@@ -35,6 +35,14 @@ export interface PhoneOptions {
    * `memoryPeak()` is a peak, not an after-value (slow: for tests and benches).
    */
   trackMemoryPeak?: boolean;
+  /**
+   * QuickJS only: run in a runtime shared with up to 63 other phones of the
+   * same board and image, with one copy of the image's compiled code (fleets:
+   * about a third of an idle phone's memory). Each phone keeps its own
+   * context, globals, CPU budget and faults; its memory figure is an estimate
+   * (sim/host/shared-quickjs-vm.ts says what is given up).
+   */
+  sharedCode?: boolean;
 }
 
 /** A line event log entry as seen from the far end. */

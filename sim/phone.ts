@@ -311,7 +311,7 @@ export class Phone implements SimulatedPhone {
     const hal = createHostHal(this.profile, this.devices, this.gate, image.resources);
     const deliver = (label: string, fn: () => void) => this.gate.deliver(label, fn);
     this.engineInstance = this.engine === 'quickjs'
-      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.trackMemoryPeak ?? false)
+      ? new QuickJsEngine(this.quickjs!, this.profile, image.code, deliver, this.options.trackMemoryPeak ?? false, this.options.sharedCode ?? false)
       : new NodeEngine(image.code, deliver);
     const engine = this.engineInstance;
     this.gate.deliver('boot', () => {

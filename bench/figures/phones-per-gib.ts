@@ -1,7 +1,9 @@
 /**
  * Idle desk-500 phones per GiB of host memory in one process: RSS growth
  * over N booted idle phones, in a fresh child process (RSS never shrinks back
- * after phones are disposed: the WASM heap keeps its pages).
+ * after phones are disposed: the WASM heap keeps its pages). Phones either
+ * share code (one QuickJS runtime per 64 phones, one copy of the image:
+ * PhoneOptions.sharedCode) or each have their own runtime.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -13,7 +15,7 @@ const GIB = 1024 * 1024 * 1024;
 
 export interface Fleet { phones: number; bytesPerPhone: number; perGiB: number }
 
-async function measureHere(phones: number, flashImage: string | undefined): Promise<Fleet> {
+async function measureHere(phones: number, sharedCode: boolean, flashImage: string | undefined): Promise<Fleet> {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   // The module and the first phone's one-time costs are not per phone.
@@ -22,7 +24,7 @@ async function measureHere(phones: number, flashImage: string | undefined): Prom
   const before = process.memoryUsage().rss;
   const kept: Phone[] = [];
   for (let i = 0; i < phones; i++) {
-    const p = await createPhone({ board: 'desk-500', mac: `0004f2${i.toString(16).padStart(6, '0')}`, flashImage, provisioningDir: flashImage ? null : undefined });
+    const p = await createPhone({ board: 'desk-500', mac: `0004f2${i.toString(16).padStart(6, '0')}`, flashImage, provisioningDir: flashImage ? null : undefined, sharedCode });
     await p.boot();
     if (p.screen().id !== 'idle') throw new Error(`phone ${i} did not reach idle`);
     kept.push(p);
@@ -35,8 +37,8 @@ async function measureHere(phones: number, flashImage: string | undefined): Prom
 }
 
 /** Boots `phones` idle phones (blank, or all from `flashImage`) in a child process and reports its RSS growth. */
-export function phonesPerGiB(phones: number, flashImage?: string): Fleet {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--fleet', String(phones), flashImage ?? ''], {
+export function phonesPerGiB(phones: number, sharedCode: boolean, flashImage?: string): Fleet {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--fleet', String(phones), sharedCode ? 'shared' : 'own', flashImage ?? ''], {
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..'),
   });
   if (r.status !== 0) throw new Error(`fleet child failed:\n${r.stderr}`);
@@ -44,7 +46,7 @@ export function phonesPerGiB(phones: number, flashImage?: string): Fleet {
 }
 
 if (require.main === module && process.argv[2] === '--fleet') {
-  measureHere(Number(process.argv[3]), process.argv[4] || undefined)
+  measureHere(Number(process.argv[3]), process.argv[4] === 'shared', process.argv[5] || undefined)
     .then((f) => console.log(JSON.stringify(f)))
     .catch((e) => { console.error(e); process.exit(1); });
 }

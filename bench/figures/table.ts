@@ -94,14 +94,18 @@ const MEASURES: Record<Group, Measure> = {
     ];
   },
   async fleet(data) {
-    const blank = phonesPerGiB(FLEET_PHONES);
+    const blank = phonesPerGiB(FLEET_PHONES, true);
+    const own = phonesPerGiB(FLEET_PHONES, false);
     const image = await data();
-    const full = phonesPerGiB(Math.max(20, Math.floor(FLEET_PHONES / 4)), image.flashImage);
+    const full = phonesPerGiB(Math.max(20, Math.floor(FLEET_PHONES / 4)), true, image.flashImage);
+    const each = (f: { bytesPerPhone: number }) => `RSS +${(f.bytesPerPhone / 1024).toFixed(0)} KiB each`;
     return [
       { id: 'phones.perGiB.desk500', value: blank.perGiB, unit: 'phones', goal: { op: '>=', bound: 1000 },
-        note: `${blank.phones} idle blank desk-500 phones in one process, RSS +${(blank.bytesPerPhone / 1024).toFixed(0)} KiB each` },
+        note: `${blank.phones} idle blank desk-500 phones in one process sharing code (sharedCode: one runtime per 64 phones), ${each(blank)}` },
+      { id: 'phones.perGiB.desk500.ownRuntime', value: own.perGiB, unit: 'phones', goal: null,
+        note: `the same phones, each with its own QuickJS runtime and copy of the image, ${each(own)}` },
       { id: 'phones.perGiB.desk500.fullData', value: full.perGiB, unit: 'phones', goal: null,
-        note: `${full.phones} idle full-data phones, RSS +${(full.bytesPerPhone / 1024).toFixed(0)} KiB each` },
+        note: `${full.phones} idle full-data phones sharing code, ${each(full)}` },
     ];
   },
 };

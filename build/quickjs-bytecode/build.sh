@@ -28,12 +28,19 @@ git -C "$UPSTREAM" archive "$TAG" c vendor/quickjs templates exportedRuntimeMeth
 SRC=$WORK/src
 QJS=$SRC/vendor/quickjs
 VERSION=$(cat "$QJS/VERSION")
+# Shared code: bytecode without a realm runs in its caller's (see the patch's comment and qts_bytecode.c).
+patch -d "$QJS" -p1 < "$HERE/quickjs-shared-code.patch"
 
 # Every QTS_ function of interface.c (what upstream's generate.ts exports), malloc/free, and ours.
 {
   grep -oE '^[A-Za-z_][A-Za-z_0-9()* ]*[ *](QTS_[A-Za-z_0-9]+)\(.*\) ?\{$' "$SRC/c/interface.c" | grep -oE 'QTS_[A-Za-z_0-9]+' | sort -u
   echo QTS_CompileScriptToBytecode
   echo QTS_EvalBytecode
+  echo QTS_NewCountedRuntime
+  echo QTS_RuntimeMallocSize
+  echo QTS_RunGC
+  echo QTS_ReadSharedBytecode
+  echo QTS_EvalSharedBytecode
   echo malloc
   echo free
 } | sed 's/^/_/' | node -e 'const s=require("fs").readFileSync(0,"utf8").trim().split("\n");console.log(JSON.stringify([...new Set(s)]))' > "$WORK/symbols.json"
@@ -79,6 +86,7 @@ cp "$QJS/LICENSE" "$OUT/LICENSE-quickjs"
   echo "quickjs: vendor/quickjs VERSION $VERSION (tree $(git -C "$UPSTREAM" rev-parse "$TAG:vendor/quickjs"))"
   echo "interface.c: blob $(git -C "$UPSTREAM" rev-parse "$TAG:c/interface.c")"
   echo "qts_bytecode.c: sha256 $(sha256sum "$HERE/qts_bytecode.c" | cut -d' ' -f1)"
+  echo "quickjs-shared-code.patch: sha256 $(sha256sum "$HERE/quickjs-shared-code.patch" | cut -d' ' -f1)"
   echo "emcc: $(emcc --version | head -1)"
   echo "wasm: sha256 $(sha256sum "$OUT/emscripten-module.wasm" | cut -d' ' -f1)"
 } > "$OUT/BUILD-INFO.txt"

@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
 
 // Upstream's FFI class of the same release (its package exports ./ffi, which this tsconfig's resolution cannot type).
 const { QuickJSFFI } = require('@jitl/quickjs-wasmfile-release-sync/ffi') as { QuickJSFFI: new (module: unknown) => unknown };
@@ -71,7 +71,16 @@ interface Extras {
   raw: RawModule;
   compile: (code: number, len: number, filename: string, strip: number, outLen: number, outError: number) => number;
   evalBytecode: (ctx: number, bytes: number, len: number) => number;
+  newCountedRuntime: () => number;
+  mallocSize: (rt: number) => number;
+  runGc: (rt: number) => void;
+  readShared: (ctx: number, bytes: number, len: number) => number;
+  evalShared: (ctx: number, fn: number) => number;
 }
+
+/** What quickjs-emscripten-core keeps of a module and a runtime (not public API; pinned to 0.32.0, checked at use). */
+interface ModuleInternals { ffi: { QTS_NewRuntime(): number } }
+interface RuntimeInternals { rt: { value: number } }
 
 const extrasByModule = new WeakMap<QuickJSWASMModule, Extras>();
 let compiledWasm: Promise<WasmModule> | null = null;
@@ -104,6 +113,11 @@ export async function newBytecodeQuickJSModule(): Promise<QuickJSWASMModule> {
     raw: r,
     compile: r.cwrap('QTS_CompileScriptToBytecode', 'number', ['number', 'number', 'string', 'number', 'number', 'number']),
     evalBytecode: r.cwrap('QTS_EvalBytecode', 'number', ['number', 'number', 'number']),
+    newCountedRuntime: r.cwrap('QTS_NewCountedRuntime', 'number', []),
+    mallocSize: r.cwrap('QTS_RuntimeMallocSize', 'number', ['number']),
+    runGc: r.cwrap('QTS_RunGC', null, ['number']),
+    readShared: r.cwrap('QTS_ReadSharedBytecode', 'number', ['number', 'number', 'number']),
+    evalShared: r.cwrap('QTS_EvalSharedBytecode', 'number', ['number', 'number']),
   });
   return module;
 }
@@ -147,25 +161,109 @@ export function compileScriptToBytecode(module: QuickJSWASMModule, code: string,
   }
 }
 
-/** Runs bytecode from compileScriptToBytecode in `vm`, as `vm.evalCode` runs text (same result shape). */
-export function evalBytecode(module: QuickJSWASMModule, vm: QuickJSContext, bytes: Uint8Array): { value?: QuickJSHandle; error?: QuickJSHandle } {
-  const { raw, evalBytecode: run } = extrasOf(module);
+function contextInternals(vm: QuickJSContext): ContextInternals {
   const internals = vm as unknown as ContextInternals;
   if (typeof internals.ctx?.value !== 'number' || typeof internals.memory?.heapValueHandle !== 'function') {
-    throw new Error('quickjs-emscripten context internals changed: evalBytecode needs updating');
+    throw new Error('quickjs-emscripten context internals changed: the bytecode functions need updating');
   }
-  const ptr = raw._malloc(bytes.length);
-  let resultPtr: number;
-  try {
-    raw.HEAPU8.set(bytes, ptr);
-    resultPtr = run(internals.ctx.value, ptr, bytes.length);
-  } finally {
-    raw._free(ptr);
-  }
+  return internals;
+}
+
+function runtimePointer(runtime: QuickJSRuntime): number {
+  const rt = (runtime as unknown as RuntimeInternals).rt?.value;
+  if (typeof rt !== 'number') throw new Error('quickjs-emscripten runtime internals changed: the shared-code functions need updating');
+  return rt;
+}
+
+/** A JSValue* the C side returned, as `evalCode` returns results: the value, or the exception it holds. */
+function resultOf(internals: ContextInternals, resultPtr: number): { value?: QuickJSHandle; error?: QuickJSHandle } {
   const errorPtr = internals.ffi.QTS_ResolveException(internals.ctx.value, resultPtr);
   if (errorPtr) {
     internals.ffi.QTS_FreeValuePointer(internals.ctx.value, resultPtr);
     return { error: internals.memory.heapValueHandle(errorPtr) };
   }
   return { value: internals.memory.heapValueHandle(resultPtr) };
+}
+
+/** Copies `bytes` into the module's heap for one C call. */
+function withBytesInHeap<T>(raw: RawModule, bytes: Uint8Array, use: (ptr: number) => T): T {
+  const ptr = raw._malloc(bytes.length);
+  try {
+    raw.HEAPU8.set(bytes, ptr);
+    return use(ptr);
+  } finally {
+    raw._free(ptr);
+  }
+}
+
+/** Runs bytecode from compileScriptToBytecode in `vm`, as `vm.evalCode` runs text (same result shape). */
+export function evalBytecode(module: QuickJSWASMModule, vm: QuickJSContext, bytes: Uint8Array): { value?: QuickJSHandle; error?: QuickJSHandle } {
+  const { raw, evalBytecode: run } = extrasOf(module);
+  const internals = contextInternals(vm);
+  return resultOf(internals, withBytesInHeap(raw, bytes, (ptr) => run(internals.ctx.value, ptr, bytes.length)));
+}
+
+/**
+ * A runtime whose memory is counted in real bytes (mallocBytes) and whose
+ * cycle collection runs only on runGc: for many phones' contexts sharing one
+ * copy of the image's code (shared-quickjs-vm.ts).
+ */
+export function newCountedRuntime(module: QuickJSWASMModule): QuickJSRuntime {
+  const { newCountedRuntime: create } = extrasOf(module);
+  const ffi = (module as unknown as ModuleInternals).ffi;
+  if (typeof ffi?.QTS_NewRuntime !== 'function') throw new Error('quickjs-emscripten module internals changed: newCountedRuntime needs updating');
+  // Upstream's newRuntime wraps whatever its FFI's QTS_NewRuntime returns: hand it the counted one for this call.
+  const upstream = ffi.QTS_NewRuntime;
+  ffi.QTS_NewRuntime = () => create();
+  try {
+    return module.newRuntime();
+  } finally {
+    ffi.QTS_NewRuntime = upstream;
+  }
+}
+
+/** Bytes in use by a counted runtime (O(1)). */
+export function mallocBytes(module: QuickJSWASMModule, runtime: QuickJSRuntime): number {
+  return extrasOf(module).mallocSize(runtimePointer(runtime)) >>> 0;
+}
+
+/** One cycle collection of a counted runtime (they run only when asked). */
+export function runGc(module: QuickJSWASMModule, runtime: QuickJSRuntime): void {
+  extrasOf(module).runGc(runtimePointer(runtime));
+}
+
+/** Compiled code read once into a runtime, runnable by each of its contexts in that context's own realm. */
+export interface SharedScript {
+  /** Runs the script as a global script of `vm` (a context of the same runtime). */
+  evalIn(vm: QuickJSContext): { value?: QuickJSHandle; error?: QuickJSHandle };
+  dispose(): void;
+}
+
+/**
+ * Reads bytecode from compileScriptToBytecode into `owner` and detaches it
+ * from `owner`'s realm (quickjs-shared-code.patch): every context of the
+ * same runtime can then run it, each with its own globals and intrinsics,
+ * while the functions' code, constants and names exist once.
+ */
+export function readSharedScript(module: QuickJSWASMModule, owner: QuickJSContext, bytes: Uint8Array): SharedScript {
+  const { raw, readShared, evalShared } = extrasOf(module);
+  const ownerInternals = contextInternals(owner);
+  const fnPtr = withBytesInHeap(raw, bytes, (ptr) => readShared(ownerInternals.ctx.value, ptr, bytes.length));
+  const read = resultOf(ownerInternals, fnPtr);
+  if (read.error) {
+    const message = JSON.stringify(owner.dump(read.error));
+    read.error.dispose();
+    throw new Error(`the image's bytecode could not be read: ${message}`);
+  }
+  const fn = read.value!;
+  return {
+    evalIn(vm) {
+      const internals = contextInternals(vm);
+      // The handle's pointer is a JSValue* in the module's heap; the C side only reads it.
+      return resultOf(internals, evalShared(internals.ctx.value, (fn as unknown as { value: number }).value));
+    },
+    dispose() {
+      fn.dispose();
+    },
+  };
 }

@@ -41,6 +41,7 @@ import { FaultError, classifyFault } from './firmware-fault';
 import { EntryBudget } from './entry-budget';
 import { bytecodeWasmPath, evalBytecode, newBytecodeQuickJSModule, supportsBytecode } from './quickjs-bytecode-module';
 import { imageBytecode } from './image-bytecode-cache';
+import { SharedQuickJsVm, type SharedVmTenant } from './shared-quickjs-vm';
 
 /** Methods the guest may call on each device: nothing else of the host is reachable. */
 const SYNC_METHODS: Record<string, string[]> = {
@@ -161,9 +162,11 @@ function decode(json: string, buffers: Uint8Array[]): any {
   return JSON.parse(json, (_k, v) => (v !== null && typeof v === 'object' && typeof v.$b === 'number' ? buffers[v.$b] : v));
 }
 
-export class QuickJsEngine implements FirmwareEngine {
+export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
   readonly kind = 'quickjs' as const;
   private runtime: QuickJSRuntime;
+  /** The runtime this phone shares with others (shared-quickjs-vm.ts), or null when it has its own. */
+  private readonly shared: SharedQuickJsVm | null;
   private vm: QuickJSContext;
   private dispatcher: QuickJSHandle | null = null;
   /** CPU (and measured memory) allowance of the entry running now. */
@@ -202,25 +205,43 @@ export class QuickJsEngine implements FirmwareEngine {
     private readonly deliver: (label: string, fn: () => void) => void,
     /** Sample the heap at every poll, host call and entry (memoryPeak()): costly, for tests and benches. */
     private readonly samplePeak = false,
+    /** Run in a runtime shared with other phones of this board and image, one copy of the code (shared-quickjs-vm.ts). */
+    sharedCode = false,
   ) {
     this.wasmMemory = typeof module.getWasmMemory === 'function' ? module.getWasmMemory() : null;
-    this.runtime = module.newRuntime();
-    this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
-    this.runtime.setMaxStackSize(profile.stackBudgetBytes);
     this.budget.start(profile.cpuBudget.pollsAtBoot, profile.cpuBudget.msAtBoot, 'at boot');
-    this.runtime.setInterruptHandler(() => {
-      if (this.samplePeak) this.samplePeakNow();
-      if (this.budget.poll()) return (this.interrupted = true);
-      if (this.budget.pollCount % MEMORY_CHECK_POLLS === 0) {
-        const used = this.memoryUsage();
-        if (used > this.profile.memoryBudgetBytes) {
-          this.budget.tripMemory(used, this.profile.memoryBudgetBytes);
-          return (this.interrupted = true);
-        }
-      }
-      return false;
-    });
+    // An image that does not compile runs in its own runtime, whose boot reports the error.
+    const bytecode = sharedCode && supportsBytecode(module) ? imageBytecode(module, code, 'firmware.js') : null;
+    if (bytecode) {
+      this.shared = SharedQuickJsVm.join(module, profile, code, bytecode, this);
+      this.runtime = this.shared.runtime;
+    } else {
+      this.shared = null;
+      this.runtime = module.newRuntime();
+      this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
+      this.runtime.setMaxStackSize(profile.stackBudgetBytes);
+      this.runtime.setInterruptHandler(() => this.onInterrupt());
+    }
     this.vm = this.runtime.newContext();
+  }
+
+  /** Whether this phone shares its runtime and code with others. */
+  get sharesCode(): boolean {
+    return this.shared !== null;
+  }
+
+  /** Each interrupt poll of this phone's entries: true stops the firmware. */
+  onInterrupt(): boolean {
+    if (this.samplePeak) this.samplePeakNow();
+    if (this.budget.poll()) return (this.interrupted = true);
+    if (this.budget.pollCount % MEMORY_CHECK_POLLS === 0) {
+      const used = this.memoryUsage();
+      if (used > this.profile.memoryBudgetBytes) {
+        this.budget.tripMemory(used, this.profile.memoryBudgetBytes);
+        return (this.interrupted = true);
+      }
+    }
+    return false;
   }
 
   pendingHostCalls(): number {
@@ -228,7 +249,17 @@ export class QuickJsEngine implements FirmwareEngine {
   }
 
   boot(hal: Hal): void {
-    this.survivingHostStackExhaustion(() => this.bootInVm(hal));
+    this.survivingHostStackExhaustion(() => this.inRuntime(() => this.bootInVm(hal)));
+  }
+
+  /** Runs an entry; in a shared runtime, as this phone's (its interrupts and allocations are this phone's). */
+  private inRuntime(run: () => void): void {
+    if (!this.shared) return run();
+    if (this.shared.broken) {
+      this.crashed = true;
+      throw new FaultError('stack-budget', 'the QuickJS runtime this phone shared with others was lost (Node\'s stack ran out inside it during another phone\'s entry); the firmware must restart', '');
+    }
+    this.shared.enter(this, run);
   }
 
   private bootInVm(hal: Hal): void {
@@ -255,7 +286,7 @@ export class QuickJsEngine implements FirmwareEngine {
   /** Run a host→guest entry under the per-event CPU budget, then pump jobs. */
   enter(fn: () => void): void {
     if (this.crashed) return;
-    this.survivingHostStackExhaustion(() => this.enterVm(fn));
+    this.survivingHostStackExhaustion(() => this.inRuntime(() => this.enterVm(fn)));
   }
 
   private survivingHostStackExhaustion(run: () => void): void {
@@ -264,6 +295,7 @@ export class QuickJsEngine implements FirmwareEngine {
     } catch (e) {
       if (!isHostStackExhaustion(e)) throw e;
       this.crashed = true;
+      this.shared?.markBroken();
       taint(this.module);
       throw new FaultError('stack-budget',
         'stack budget exceeded in native code: the host stack ran out inside QuickJS (deep recursion, or JSON of deeply nested data); the firmware must restart',
@@ -313,7 +345,8 @@ export class QuickJsEngine implements FirmwareEngine {
     if (this.disposed || this.crashed) return;
     if (this.samplePeak) this.samplePeakNow();
     const heapBytes = this.wasmMemory?.buffer.byteLength ?? 0;
-    if (heapBytes > this.heapBytesSeen) force = true;
+    // A shared runtime's measure is a counter read, not a walk of the heap.
+    if (heapBytes > this.heapBytesSeen || this.shared) force = true;
     this.heapBytesSeen = heapBytes;
     if (!force && ++this.entriesSinceMemoryCheck < MEMORY_CHECK_ENTRIES) return;
     this.entriesSinceMemoryCheck = 0;
@@ -347,14 +380,19 @@ export class QuickJsEngine implements FirmwareEngine {
     return peak;
   }
 
-  /** Bytes the runtime holds (QuickJS's estimate). Runs no guest code, so it is safe inside the interrupt handler. */
+  /**
+   * Bytes the runtime holds (QuickJS's estimate), or in a shared runtime the
+   * bytes charged to this phone (shared-quickjs-vm.ts). Runs no guest code,
+   * so it is safe inside the interrupt handler.
+   */
   memoryUsage(): number {
-    return runtimeBytes(this.runtime, this.vm);
+    return this.shared ? this.shared.bytesOf(this) : runtimeBytes(this.runtime, this.vm);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.shared) return this.leaveSharedRuntime(this.shared);
     if (this.crashed || this.interrupted || this.bootThrew) {
       // Freeing a runtime left mid-call, or one that leaked objects when interrupted, aborts the WASM module: abandon it (its memory stays allocated).
       this.dispatcher = null;
@@ -369,6 +407,25 @@ export class QuickJsEngine implements FirmwareEngine {
       // QuickJS asserts every object is gone when its runtime is freed. After a download of a few hundred KiB
       // (a 10,000-entry directory) some object outlives the runtime: cause not found yet. The WASM module
       // aborted: later phones get a fresh one, as after a crash, instead of the simulator dying with it.
+      if (!/Aborted|gc_obj_list/.test(String((e as Error)?.message ?? e))) throw e;
+      taint(this.module);
+    }
+  }
+
+  /** This phone's context goes; the runtime stays for the others (the last one out frees it). */
+  private leaveSharedRuntime(shared: SharedQuickJsVm): void {
+    if (this.crashed) {
+      this.dispatcher = null;
+      return shared.leave(this);
+    }
+    // Objects an interrupted async function held may be left for good: the runtime must then never be freed.
+    if (this.interrupted || this.bootThrew) shared.markMayLeak();
+    this.dispatcher?.dispose();
+    this.dispatcher = null;
+    this.vm.dispose();
+    try {
+      shared.leave(this);
+    } catch (e) {
       if (!/Aborted|gc_obj_list/.test(String((e as Error)?.message ?? e))) throw e;
       taint(this.module);
     }
@@ -398,10 +455,14 @@ export class QuickJsEngine implements FirmwareEngine {
 
   /** Runs the image: its bytecode (parsed once per process) when the module has the bytecode functions, else its text. */
   private evalImage(): void {
-    const bytecode = imageAsBytecode && supportsBytecode(this.module) ? imageBytecode(this.module, this.code, 'firmware.js') : null;
-    const result = bytecode ? evalBytecode(this.module, this.vm, bytecode) : this.vm.evalCode(this.code, 'firmware.js');
-    this.unwrap(result).dispose();
+    this.unwrap(this.shared ? this.shared.evalImage(this.vm) : this.evalOwnImage()).dispose();
   }
+
+  private evalOwnImage(): { value?: QuickJSHandle; error?: QuickJSHandle } {
+    const bytecode = imageAsBytecode && supportsBytecode(this.module) ? imageBytecode(this.module, this.code, 'firmware.js') : null;
+    return bytecode ? evalBytecode(this.module, this.vm, bytecode) : this.vm.evalCode(this.code, 'firmware.js');
+  }
+
 
   private evalOrThrow(code: string, filename: string): QuickJSHandle {
     return this.unwrap(this.vm.evalCode(code, filename));

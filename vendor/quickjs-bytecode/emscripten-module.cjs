@@ -2124,6 +2124,31 @@ var _QTS_EvalBytecode = Module["_QTS_EvalBytecode"] = function() {
 };
 
 /** @type {function(...*):?} */
+var _QTS_NewCountedRuntime = Module["_QTS_NewCountedRuntime"] = function() {
+  return (_QTS_NewCountedRuntime = Module["_QTS_NewCountedRuntime"] = Module["asm"]["QTS_NewCountedRuntime"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
+var _QTS_RunGC = Module["_QTS_RunGC"] = function() {
+  return (_QTS_RunGC = Module["_QTS_RunGC"] = Module["asm"]["QTS_RunGC"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
+var _QTS_RuntimeMallocSize = Module["_QTS_RuntimeMallocSize"] = function() {
+  return (_QTS_RuntimeMallocSize = Module["_QTS_RuntimeMallocSize"] = Module["asm"]["QTS_RuntimeMallocSize"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
+var _QTS_ReadSharedBytecode = Module["_QTS_ReadSharedBytecode"] = function() {
+  return (_QTS_ReadSharedBytecode = Module["_QTS_ReadSharedBytecode"] = Module["asm"]["QTS_ReadSharedBytecode"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
+var _QTS_EvalSharedBytecode = Module["_QTS_EvalSharedBytecode"] = function() {
+  return (_QTS_EvalSharedBytecode = Module["_QTS_EvalSharedBytecode"] = Module["asm"]["QTS_EvalSharedBytecode"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
 var ___dl_seterr = Module["___dl_seterr"] = function() {
   return (___dl_seterr = Module["___dl_seterr"] = Module["asm"]["__dl_seterr"]).apply(null, arguments);
 };
