@@ -453,7 +453,7 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
     }
   }
 
-  /** Runs the image: its bytecode (parsed once per process) when the module has the bytecode functions, else its text. */
+  /** Runs the image: in a shared runtime its one copy of the code; else its bytecode (parsed once per process) when the module has the bytecode functions, else its text. */
   private evalImage(): void {
     this.unwrap(this.shared ? this.shared.evalImage(this.vm) : this.evalOwnImage()).dispose();
   }
@@ -462,7 +462,6 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
     const bytecode = imageAsBytecode && supportsBytecode(this.module) ? imageBytecode(this.module, this.code, 'firmware.js') : null;
     return bytecode ? evalBytecode(this.module, this.vm, bytecode) : this.vm.evalCode(this.code, 'firmware.js');
   }
-
 
   private evalOrThrow(code: string, filename: string): QuickJSHandle {
     return this.unwrap(this.vm.evalCode(code, filename));

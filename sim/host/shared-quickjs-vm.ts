@@ -100,8 +100,11 @@ export class SharedQuickJsVm {
   /** Runs a tenant's entry: its interrupt polls go to it, and what the runtime grows by is charged to it. */
   enter<T>(tenant: SharedVmTenant, run: () => T): T {
     this.running.push({ tenant, startBytes: this.bytes() });
+    let completed = false;
     try {
-      return run();
+      const result = run();
+      completed = true;
+      return result;
     } finally {
       const { startBytes } = this.running.pop()!;
       if (!this.broken) {
@@ -113,7 +116,8 @@ export class SharedQuickJsVm {
           account.bytes += grown;
           if (grown > 0) account.grownSinceGc += grown;
         }
-        if (this.running.length === 0) this.collectIfGrown();
+        // Not after a throw: it may be Node's stack running out inside the runtime, which is then unusable.
+        if (completed && this.running.length === 0) this.collectIfGrown();
       }
     }
   }

@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPhone, type Phone } from '../../sim/phone';
 import { FaultError } from '../../sim/host/firmware-fault';
+import { bootFaultyPhone } from './faulty-image';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 
 const KIB = 1024;
@@ -131,6 +132,29 @@ test('a phone that leaves gives its memory back to the runtime at once', async (
   } finally {
     a.dispose();
     b.dispose();
+  }
+});
+
+test('Node\'s stack running out inside the shared runtime restarts every phone of it, each in a fresh runtime', async () => {
+  const a = await bootFaultyPhone({ sharedCode: true, mac: '0004f2a0000b' });
+  const b = await bootFaultyPhone({ sharedCode: true, mac: '0004f2a0000c' });
+  try {
+    const lost = engineOf(a).runtime;
+    assert.is(engineOf(b).runtime, lost);
+    await a.press('soft4');
+    assert.equal(a.faults.map((f) => f.kind), ['stack-budget']);
+    assert.match(a.faults[0].message, /host stack ran out inside QuickJS/);
+    await b.press('0');
+    assert.equal(b.faults.map((f) => f.kind), ['stack-budget']);
+    assert.match(b.faults[0].message, /runtime this phone shared with others was lost/);
+    for (const p of [a, b]) {
+      assert.is(p.lastBootReason(), 'crash');
+      assert.is.not(engineOf(p).runtime, lost, 'restarted in a fresh runtime');
+      await p.press('0');
+      assert.equal(p.screen().lines, ['alive']);
+    }
+  } finally {
+    assert.not.throws(() => { a.dispose(); b.dispose(); }, 'the lost runtime is not freed (that would abort the WASM module)');
   }
 });
 
