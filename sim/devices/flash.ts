@@ -9,11 +9,13 @@
  *   writes only a prefix of its bytes, an erase leaves part of the block as it
  *   was), and every later call throws PowerCutError until power is restored.
  *
- * Storage is sparse: an erased block holds no memory until it is programmed,
- * so hundreds of idle simulated phones fit in one process.
+ * Storage is sparse: an erased block holds no memory until it is programmed
+ * (nor a slot in a table of every block), and erase counters come in pages
+ * at first use, so hundreds of idle simulated phones fit in one process.
  */
 import type { Flash, FlashPartition } from '../../hal/contract';
 import type { BoardProfile } from '../../hal/boards';
+import { EraseCounters } from './erase-counters';
 
 export type FlashGeometry = BoardProfile['flash'];
 
@@ -38,7 +40,7 @@ interface PartitionState {
   name: string;
   base: number;
   size: number;
-  eraseCounts: Uint32Array;
+  eraseCounts: EraseCounters;
   programBytes: number;
   programOps: number;
   eraseOps: number;
@@ -56,8 +58,8 @@ export interface FlashOperation {
 
 export class VirtualFlash implements Flash {
   readonly geometry: FlashGeometry;
-  /** One entry per erase block over the whole flash; null = erased (all 0xFF), not yet allocated. */
-  private readonly blocks: (Uint8Array | null)[];
+  /** Programmed erase blocks by index over the whole flash; a block not here is erased (all 0xFF). */
+  private readonly blocks = new Map<number, Uint8Array>();
   private readonly size: number;
   private readonly parts: PartitionState[] = [];
   private opsUntilCut: number | null = null;
@@ -71,19 +73,18 @@ export class VirtualFlash implements Flash {
     let base = 0;
     for (const p of geometry.partitions) {
       if (p.size % geometry.blockSize !== 0) throw new Error(`partition ${p.name}: size ${p.size} is not a multiple of the block size ${geometry.blockSize}`);
-      this.parts.push({ name: p.name, base, size: p.size, eraseCounts: new Uint32Array(p.size / geometry.blockSize), programBytes: 0, programOps: 0, eraseOps: 0 });
+      this.parts.push({ name: p.name, base, size: p.size, eraseCounts: new EraseCounters(p.size / geometry.blockSize), programBytes: 0, programOps: 0, eraseOps: 0 });
       base += p.size;
     }
     this.size = base;
     const bs = geometry.blockSize;
-    this.blocks = new Array<Uint8Array | null>(base / bs).fill(null);
     if (contents) {
       if (contents.length !== base) throw new Error(`flash image is ${contents.length} bytes, but this board's flash is ${base} bytes (${geometry.partitions.map((p) => `${p.name} ${p.size}`).join(', ')})`);
       // Compared natively with an erased block: a per-byte callback over a 6 MiB image took ~0.4 s, paid at every cut of a power-cut sweep.
       const erased = Buffer.alloc(bs, 0xff);
-      for (let b = 0; b < this.blocks.length; b++) {
+      for (let b = 0; b < base / bs; b++) {
         const block = contents.subarray(b * bs, (b + 1) * bs);
-        if (!erased.equals(block)) this.blocks[b] = new Uint8Array(block);
+        if (!erased.equals(block)) this.blocks.set(b, new Uint8Array(block));
       }
     }
   }
@@ -139,11 +140,11 @@ export class VirtualFlash implements Flash {
         const index = (part.base + block * blockSize) / blockSize;
         if (torn) {
           // A torn erase sets only some of the block's bytes (a prefix) to 0xFF.
-          flash.blocks[index]?.fill(0xff, 0, flash.tornLength(blockSize));
+          flash.blocks.get(index)?.fill(0xff, 0, flash.tornLength(blockSize));
         } else {
-          flash.blocks[index] = null;
+          flash.blocks.delete(index);
         }
-        part.eraseCounts[block]++;
+        part.eraseCounts.count(block);
         part.eraseOps++;
         if (torn) flash.cut('erase');
       },
@@ -157,7 +158,9 @@ export class VirtualFlash implements Flash {
 
   /** Bytes held for programmed blocks (erased blocks cost nothing). */
   residentBytes(): number {
-    return this.blocks.reduce((n, b) => n + (b ? b.length : 0), 0);
+    let n = 0;
+    for (const b of this.blocks.values()) n += b.length;
+    return n;
   }
 
   /** Cut power after `ops` more program/erase operations (the last one is torn); null cancels. 0 cuts now. */
@@ -189,7 +192,7 @@ export class VirtualFlash implements Flash {
 
   stats(): PartitionStats[] {
     return this.parts.map((p) => ({
-      name: p.name, size: p.size, blockSize: this.geometry.blockSize, eraseCounts: Array.from(p.eraseCounts),
+      name: p.name, size: p.size, blockSize: this.geometry.blockSize, eraseCounts: p.eraseCounts.toArray(),
       programBytes: p.programBytes, programOps: p.programOps, eraseOps: p.eraseOps,
     }));
   }
@@ -206,7 +209,7 @@ export class VirtualFlash implements Flash {
       const b = Math.floor(pos / bs);
       const inBlock = pos - b * bs;
       const n = Math.min(bs - inBlock, at + length - pos);
-      const block = this.blocks[b];
+      const block = this.blocks.get(b);
       if (block) out.set(block.subarray(inBlock, inBlock + n), pos - at);
       pos += n;
     }
@@ -221,7 +224,8 @@ export class VirtualFlash implements Flash {
       const b = Math.floor(pos / bs);
       const inBlock = pos - b * bs;
       const n = Math.min(bs - inBlock, count - i);
-      const block = (this.blocks[b] ??= new Uint8Array(bs).fill(0xff));
+      let block = this.blocks.get(b);
+      if (!block) this.blocks.set(b, (block = new Uint8Array(bs).fill(0xff)));
       for (let k = 0; k < n; k++) block[inBlock + k] &= data[i + k];
       i += n;
     }

@@ -70,4 +70,60 @@ test('describe publishes a copy of the text model to listeners; off() blanks it'
   assert.equal(seen, ['idle', 'off']);
 });
 
+/** A desk-500-sized panel with a few coloured rectangles on it. */
+function drawnPanel(restAfterMs?: number): VirtualDisplay {
+  const d = new VirtualDisplay(320, 240, 'rgb565', restAfterMs);
+  for (let i = 0; i < 8; i++) {
+    const block = new Uint8Array(40 * 10 * 2).map((_, j) => (j * 7 + i * 31) & 0xff);
+    d.blit(i * 40, i * 25, 40, 10, block);
+  }
+  return d;
+}
+
+test('an unwatched panel left alone deflates its pixels; the next read inflates them unchanged', async () => {
+  const d = drawnPanel(5);
+  const pixels = Buffer.from(d.framebuffer);
+  const png = d.toPng();
+  assert.is(d.residentBytes(), 320 * 240 * 2);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.ok(d.residentBytes() < 8 * 1024, `${d.residentBytes()} bytes at rest`);
+  assert.is(d.blits, 8);
+  assert.ok(Buffer.from(d.framebuffer).equals(pixels), 'pixels after the rest');
+  assert.ok(d.toPng().equals(png), 'PNG after the rest');
+  assert.ok(d.framebuffer instanceof Uint8Array && !Buffer.isBuffer(d.framebuffer));
+  assert.is(d.framebuffer.buffer.byteLength, 320 * 240 * 2, 'the inflated pixels own exactly their bytes');
+});
+
+test('a blit onto a panel at rest lands on its old pixels', () => {
+  const d = drawnPanel();
+  const expected = drawnPanel();
+  expected.blit(5, 5, 2, 1, new Uint8Array([1, 2, 3, 4]));
+  d.rest();
+  assert.ok(d.residentBytes() < 8 * 1024);
+  d.blit(5, 5, 2, 1, new Uint8Array([1, 2, 3, 4]));
+  assert.ok(Buffer.from(d.framebuffer).equals(Buffer.from(expected.framebuffer)));
+  assert.is(d.blits, 9);
+});
+
+test('a watched panel keeps its pixels live; once unwatched it rests again', async () => {
+  const d = drawnPanel(5);
+  const stop = d.onScreen(() => {});
+  await new Promise((r) => setTimeout(r, 40));
+  assert.is(d.residentBytes(), 320 * 240 * 2, 'watched: live');
+  stop();
+  await new Promise((r) => setTimeout(r, 40));
+  assert.ok(d.residentBytes() < 8 * 1024, 'unwatched: at rest');
+});
+
+test('a dark or powered-off panel holds no pixels and reads all dark', () => {
+  const fresh = new VirtualDisplay(320, 240, 'rgb565');
+  assert.is(fresh.residentBytes(), 0);
+  assert.is(fresh.blits, 0);
+  const d = drawnPanel();
+  d.rest();
+  d.off();
+  assert.is(d.residentBytes(), 0);
+  assert.ok(d.framebuffer.every((b) => b === 0));
+});
+
 test.run();

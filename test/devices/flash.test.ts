@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { BOARDS } from '../../hal/boards';
 import { PowerCutError, VirtualFlash } from '../../sim/devices/flash';
 import { FlashImageError, loadFlashImage } from '../../sim/phone';
@@ -70,6 +72,36 @@ test('wear: erase counters per block, program ops and bytes per partition', () =
   const nv = flash.stats().find((s) => s.name === 'nvram')!;
   assert.equal(nv.eraseCounts, [0, 0, 0, 0]);
   assert.equal(flash.operationCount(), 5);
+});
+
+test('wear: erase counters of a partition of several counter pages, across page edges', () => {
+  const flash = new VirtualFlash({ blockSize: 256, progSize: 16, partitions: [{ name: 'big', size: 200 * 256 }] });
+  const p = flash.open('big');
+  for (const b of [0, 63, 64, 64, 127, 128, 199, 199, 199]) p.erase(b);
+  const counts = flash.stats()[0].eraseCounts;
+  assert.is(counts.length, 200);
+  const nonzero = Object.fromEntries(counts.map((c, b) => [b, c]).filter(([, c]) => c > 0));
+  assert.equal(nonzero, { 0: 1, 63: 1, 64: 2, 127: 1, 128: 1, 199: 3 });
+});
+
+test('a desk-500 flash with one programmed block costs its 4 KiB and little more of host memory (no table of every block, no counters of blocks never erased)', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const hostBytes = () => { gc(); gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+  const geometry = BOARDS['desk-500'].flash;
+  const n = 200;
+  hostBytes();
+  const before = hostBytes();
+  const flashes = Array.from({ length: n }, () => new VirtualFlash(geometry));
+  for (const f of flashes) {
+    const fsPart = f.open('fs');
+    fsPart.erase(3);
+    fsPart.program(3 * geometry.blockSize, bytes(16, 0));
+  }
+  const each = (hostBytes() - before) / n;
+  // A table of the 1,552 blocks and every partition's counters took ~19 KiB.
+  assert.ok(each < geometry.blockSize + 4 * 1024, `${each} bytes a flash`);
+  assert.is(flashes[0].residentBytes(), geometry.blockSize);
 });
 
 test('power cut after the Nth program leaves a torn page (a written prefix), then nothing works until power returns', () => {
