@@ -36,7 +36,7 @@ export interface PhoneOptions {
    */
   trackMemoryPeak?: boolean;
   /**
-   * QuickJS only: run in a runtime shared with up to 63 other phones of the
+   * QuickJS only: run in a runtime shared with up to 127 other phones of the
    * same board and image, with one copy of the image's compiled code (fleets:
    * about a third of an idle phone's memory). Each phone keeps its own
    * context, globals, CPU budget and faults; its memory figure is an estimate

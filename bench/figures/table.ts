@@ -12,6 +12,7 @@ import { fullDataImage, type FullDataImage } from './full-data-source';
 import { officeMonth } from './office-month';
 import { parseCost } from './parse';
 import { phonesPerGiB } from './phones-per-gib';
+import { PHONES_PER_SHARED_VM } from '../../sim/host/shared-quickjs-vm';
 
 const MIB = 1024 * 1024;
 const BLANK_BOOTS = Number(process.env.BENCH_BLANK_BOOTS ?? 11);
@@ -101,7 +102,7 @@ const MEASURES: Record<Group, Measure> = {
     const each = (f: { bytesPerPhone: number }) => `RSS +${(f.bytesPerPhone / 1024).toFixed(0)} KiB each`;
     return [
       { id: 'phones.perGiB.desk500', value: blank.perGiB, unit: 'phones', goal: { op: '>=', bound: 1000 },
-        note: `${blank.phones} idle blank desk-500 phones in one process sharing code (sharedCode: one runtime per 64 phones), ${each(blank)}` },
+        note: `${blank.phones} idle blank desk-500 phones in one process sharing code (sharedCode: one runtime per ${PHONES_PER_SHARED_VM} phones), ${each(blank)}` },
       { id: 'phones.perGiB.desk500.ownRuntime', value: own.perGiB, unit: 'phones', goal: null,
         note: `the same phones, each with its own QuickJS runtime and copy of the image, ${each(own)}` },
       { id: 'phones.perGiB.desk500.fullData', value: full.perGiB, unit: 'phones', goal: null,

@@ -646,6 +646,8 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
   }
 }
 
+/** The bytes as an ArrayBuffer for `newArrayBuffer` (which copies them into the guest): a view of a whole buffer passes its buffer, not a copy. */
 function toArrayBuffer(b: Uint8Array): ArrayBuffer {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer) return b.buffer;
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }

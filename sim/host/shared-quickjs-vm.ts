@@ -27,7 +27,9 @@ import type { BoardProfile } from '../../hal/boards';
 import { mallocBytes, newCountedRuntime, readSharedScript, runGc, type SharedScript } from './quickjs-bytecode-module';
 
 /** Phones per runtime: bounds what one collection walks and what one lost runtime takes down. */
-export const PHONES_PER_SHARED_VM = 64;
+export const PHONES_PER_SHARED_VM = 128;
+/** The runtime's own allocation limit: its phones' budgets together, within what a 32-bit WASM module can address. */
+const MAX_RUNTIME_LIMIT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 /** Collect cycles once the runtime has grown by this share of what it held after the last collection (and at least MIN_GC_GROWTH_BYTES). */
 const GC_GROWTH_SHARE = 0.5;
 const MIN_GC_GROWTH_BYTES = 4 * 1024 * 1024;
@@ -54,6 +56,8 @@ export class SharedQuickJsVm {
   /** Tenants whose entries are running, innermost last (a host call may deliver to another phone). */
   private readonly running: { tenant: SharedVmTenant; startBytes: number }[] = [];
   private bytesAfterGc: number;
+  /** Bytes charged to phones that left since the last collection: theirs to free, not credited to the others. */
+  private departedBytes = 0;
   /** Node's stack ran out inside this runtime: it is never entered again nor freed. */
   broken = false;
   /** A tenant was interrupted or failed its boot: the runtime may hold objects QuickJS cannot free (freeing it would abort the module). */
@@ -61,7 +65,7 @@ export class SharedQuickJsVm {
 
   private constructor(readonly module: QuickJSWASMModule, readonly profile: BoardProfile, readonly code: string, bytecode: Uint8Array) {
     this.runtime = newCountedRuntime(module);
-    this.runtime.setMemoryLimit(profile.memoryBudgetBytes * PHONES_PER_SHARED_VM);
+    this.runtime.setMemoryLimit(Math.min(profile.memoryBudgetBytes * PHONES_PER_SHARED_VM, MAX_RUNTIME_LIMIT_BYTES));
     this.runtime.setMaxStackSize(profile.stackBudgetBytes);
     this.runtime.setInterruptHandler(() => {
       const top = this.running[this.running.length - 1];
@@ -133,20 +137,21 @@ export class SharedQuickJsVm {
 
   /** Cycles are collected between entries only, once the runtime has grown enough since the last collection. */
   private collectIfGrown(): void {
-    if (this.bytes() - this.bytesAfterGc < Math.max(MIN_GC_GROWTH_BYTES, this.bytesAfterGc * GC_GROWTH_SHARE)) return;
-    this.collect(0);
+    const grown = this.bytes() - this.bytesAfterGc >= Math.max(MIN_GC_GROWTH_BYTES, this.bytesAfterGc * GC_GROWTH_SHARE);
+    if (grown || this.departedBytes > 0) this.collect();
   }
 
   /**
-   * One collection. What it frees beyond `departedBytes` (a leaving phone's
-   * objects, which it frees first) is credited to the phones that grew since
-   * the last one, in proportion (see the header).
+   * One collection. What it frees beyond the departed phones' bytes (their
+   * cycles, freed first) is credited to the phones that grew since the last
+   * one, in proportion (see the header).
    */
-  private collect(departedBytes: number): void {
+  private collect(): void {
     const before = this.bytes();
     runGc(this.module, this.runtime);
     const after = this.bytes();
-    const freed = Math.max(0, before - after - departedBytes);
+    const freed = Math.max(0, before - after - this.departedBytes);
+    this.departedBytes = 0;
     let claims = 0;
     for (const a of this.accounts.values()) claims += a.grownSinceGc;
     for (const a of this.accounts.values()) {
@@ -172,13 +177,11 @@ export class SharedQuickJsVm {
    * unknown leak still aborts the module here (the caller taints it).
    */
   leave(tenant: SharedVmTenant): void {
-    const departed = this.accounts.get(tenant);
+    // Its context is gone: the cycles its objects formed are collected after the next entry of any phone
+    // (not here: disposing a whole fleet would walk the runtime once per phone).
+    this.departedBytes += this.accounts.get(tenant)?.bytes ?? 0;
     this.accounts.delete(tenant);
-    // Its context is gone: collect the cycles its objects formed now, not when the others have grown enough.
-    if (this.accounts.size > 0) {
-      if (!this.broken) this.collect(departed?.bytes ?? 0);
-      return;
-    }
+    if (this.accounts.size > 0) return;
     const at = pool.indexOf(this);
     if (at >= 0) pool.splice(at, 1);
     if (this.broken || this.mayLeak) return;
