@@ -7,7 +7,6 @@
  * only the paths named here are read. One function returning the bytes,
  * shared by the simulator CLI, the browser UI and the phone's web interface.
  */
-import { gzipSync } from 'fflate';
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
 import type { FileStore } from '../storage/file-store';
 import { RotatingLogFile, type LogLimits } from './rotating-log-file';
@@ -28,7 +27,12 @@ export function packageFileNames(mac: string): string[] {
   return [`${mac}-app.log`, `${mac}-boot.log`, `${mac}-cdr.jsonl`, 'README.txt'];
 }
 
-export function buildLogPackage(src: PackageSource): Uint8Array {
+/**
+ * The package's bytes. Async because fflate is loaded at the first package:
+ * its tables (~230 KiB of heap) would otherwise sit in every phone from boot
+ * for a download that most phones never make.
+ */
+export async function buildLogPackage(src: PackageSource): Promise<Uint8Array> {
   const limits = (): LogLimits => ({ maxBytes: Number.MAX_SAFE_INTEGER, maxFiles: Number.MAX_SAFE_INTEGER });
   const app = new RotatingLogFile(src.fs, 'app', limits).readAll();
   const boot = new RotatingLogFile(src.fs, 'boot', limits).readAll();
@@ -47,6 +51,7 @@ export function buildLogPackage(src: PackageSource): Uint8Array {
     { name: cdrName, data: utf8Encode(cdr.text), mtime: src.now },
     { name: 'README.txt', data: utf8Encode(readme), mtime: src.now },
   ];
+  const { gzipSync } = await import('fflate');
   return gzipSync(writeTar(entries), { mtime: src.now });
 }
 

@@ -54,7 +54,7 @@ export interface LogService {
   upload(name: LogName, reason: string): UploadOutcome;
   copyToUsb(reason: string): UsbCopyOutcome;
   /** The `.tgz` log package (for the web interface's "Download Logs"). */
-  packageBytes(): Uint8Array;
+  packageBytes(): Promise<Uint8Array>;
   /** Remote syslog counters (sent, dropped, queued). */
   syslog(): SyslogStats;
 }

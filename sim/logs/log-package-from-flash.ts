@@ -52,7 +52,7 @@ export interface PackageFromFlash {
   now?: number;
 }
 
-export function logPackageFromFlash(o: PackageFromFlash): Uint8Array {
+export function logPackageFromFlash(o: PackageFromFlash): Promise<Uint8Array> {
   const fs = mountFsCopy(o.image, o.profile, o.crypto);
   return buildLogPackage({ fs, mac: o.mac.toLowerCase(), now: o.now ?? Date.now(), firmwareVersion: 'read from flash by the simulator' });
 }

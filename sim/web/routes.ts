@@ -61,7 +61,7 @@ export const ROUTES: Record<string, Route> = {
     download: {
       name: `${phone.profile.mac}-logs.tgz`,
       type: 'application/gzip',
-      bytes: logPackageFromFlash({ image: phone.dumpFlash(), profile: phone.profile, crypto: phone.devices.crypto, mac: phone.profile.mac }),
+      bytes: await logPackageFromFlash({ image: phone.dumpFlash(), profile: phone.profile, crypto: phone.devices.crypto, mac: phone.profile.mac }),
     },
   }),
 

@@ -57,7 +57,7 @@ test('the firmware\'s package: app and boot logs and the CDR in GMT; call lists,
   store.write('dir/local.xml', utf8Encode('<item><fn>MARK-DIRECTORY</fn></item>'), { cls: 'directory' });
   store.write('users/alice/alice-phone.cfg', utf8Encode('MARK-USER-PROFILE'), { cls: 'userProfile', user: 'alice' });
   logLines(p, 5, 60, 'calls', 'packaged');
-  const out = extract(p.booted.logs.packageBytes());
+  const out = extract(await p.booted.logs.packageBytes());
   assert.equal(fs.readdirSync(out).sort(), [`${MAC}-app.log`, `${MAC}-boot.log`, `${MAC}-cdr.jsonl`, 'README.txt']);
   const app = fs.readFileSync(path.join(out, `${MAC}-app.log`), 'utf8');
   assert.is(app.split('\n').filter((l) => l.includes('|packaged ')).length, 5, 'lines still in RAM are flushed into the package');

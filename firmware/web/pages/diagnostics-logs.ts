@@ -126,9 +126,9 @@ export const diagnosticsLogPages: WebPages = (context) => [
   {
     path: LOG_DOWNLOAD_PATH,
     access: 'admin',
-    get() {
+    async get() {
       context.kernel.log.component('logs').notice('log package downloaded from the web interface');
-      return { kind: 'download', fileName: `${context.kernel.hal.board.mac}-logs.tgz`, contentType: 'application/gzip', bytes: context.logs.packageBytes() };
+      return { kind: 'download', fileName: `${context.kernel.hal.board.mac}-logs.tgz`, contentType: 'application/gzip', bytes: await context.logs.packageBytes() };
     },
   },
 ];

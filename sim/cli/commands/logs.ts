@@ -34,9 +34,9 @@ export function logsCommand(): Command {
     .option('--board <id>', 'board profile of the image', 'desk-500')
     .option('--mac <mac>', 'MAC address used in the file names (default: the board profile\'s)')
     .option('-o, --out <file>', 'where to write the .tgz', 'logs.tgz')
-    .action((o: ImageOptions & { mac?: string; out: string }) => {
+    .action(async (o: ImageOptions & { mac?: string; out: string }) => {
       const { profile, image, crypto } = readImage(o);
-      const bytes = logPackageFromFlash({ image, profile, crypto, mac: o.mac ?? profile.mac });
+      const bytes = await logPackageFromFlash({ image, profile, crypto, mac: o.mac ?? profile.mac });
       fs.writeFileSync(o.out, bytes);
       console.log(`wrote ${o.out} (${bytes.length} bytes)`);
     });

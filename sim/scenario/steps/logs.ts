@@ -23,7 +23,7 @@ export const logPackage: StepKind<LogPackageArgs> = {
   label: (a) => `log package ${a.file}: ${a.present.length} present, ${a.absent.length} absent`,
   run: async (ctx, a) => {
     const { phone } = ctx;
-    const bytes = logPackageFromFlash({ image: phone.dumpFlash(), profile: phone.profile, crypto: phone.devices.crypto, mac: phone.profile.mac });
+    const bytes = await logPackageFromFlash({ image: phone.dumpFlash(), profile: phone.profile, crypto: phone.devices.crypto, mac: phone.profile.mac });
     const out = ctx.artifact(a.file);
     fs.writeFileSync(out, bytes);
     ctx.note(`log package ${path.relative(process.cwd(), out)} (${bytes.length} bytes)`);
