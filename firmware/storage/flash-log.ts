@@ -22,13 +22,6 @@ export abstract class FlashLog {
   protected counters = { programOps: 0, programBytes: 0, eraseOps: 0, gcRuns: 0, wearMoves: 0 };
   /** Records placed but not yet counted in their path's `holders`. */
   protected unaccounted: { path: string; code: number; user: string; block: number }[] = [];
-  /**
-   * Free blocks known blank past their erase-count unit since this mount:
-   * erased here, or read blank once and not programmed since. A class erase
-   * checks every block outside the log per class; without this a logout's
-   * five classes read and compared a 4 MiB partition five times.
-   */
-  private readonly knownBlank = new Set<number>();
 
   protected constructor(protected readonly part: FlashPartition, protected readonly crypto: Crypto, protected readonly log: (msg: string) => void, options: MountOptions) {
     if (part.progSize > UNIT || UNIT % part.progSize !== 0) throw new Error(`flash store needs a program size dividing ${UNIT}, got ${part.progSize}`);
@@ -75,7 +68,7 @@ export abstract class FlashLog {
     this.program(b * this.part.blockSize, encodeBlockUnit(ERASE_MAGIC, count));
     t.eraseCount[b] = count;
     t.state[b] = BlockState.Free;
-    this.knownBlank.add(b);
+    t.knownBlank[b] = 1;
     t.end[b] = BLOCK_HEADER_BYTES;
     t.closed[b] = 0;
     t.damaged[b] = 0;
@@ -83,7 +76,7 @@ export abstract class FlashLog {
 
   protected program(offset: number, bytes: Uint8Array): void {
     const block = Math.floor(offset / this.part.blockSize);
-    if (offset - block * this.part.blockSize + bytes.length > UNIT) this.knownBlank.delete(block);
+    if (offset - block * this.part.blockSize + bytes.length > UNIT) this.blocks.knownBlank[block] = 0;
     this.part.program(offset, bytes);
     this.counters.programOps++;
     this.counters.programBytes += bytes.length;
@@ -99,9 +92,9 @@ export abstract class FlashLog {
   }
 
   private isBlankFree(b: number): boolean {
-    if (this.knownBlank.has(b)) return true;
+    if (this.blocks.knownBlank[b] === 1) return true;
     const blank = isClean(this.readBlock(b), UNIT, this.part.blockSize);
-    if (blank) this.knownBlank.add(b);
+    if (blank) this.blocks.knownBlank[b] = 1;
     return blank;
   }
 
