@@ -13,7 +13,7 @@ import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './dat
 import { StorageUsageError } from './errors';
 import { BLOCK_HEADER_BYTES, FLAG_ALL_USERS, FLAG_REKEY, FLAG_SEALED, KEY_GENERATION_BYTES, RECORD_HEADER_BYTES, RecordKind, UNIT, decodeMeta, decodeRecordHeader, get32, sealedGeneration, walkRecords, type RecordHeader } from './record-format';
 import { USER_HASH_BYTES } from './store-limits';
-import type { Block, EraseIntent, EraseReport, FileEntry, RecordRef, ScrubMatch, Transaction } from './store-types';
+import type { EraseIntent, EraseReport, FileEntry, RecordRef, ScrubMatch, Transaction } from './store-types';
 import { TransactionalStore } from './store-transactions';
 import { bytesEqual, generationKey } from './record-sealing';
 
@@ -75,7 +75,7 @@ export abstract class ErasingStore extends TransactionalStore {
     return rewritten;
   }
 
-  protected holdsClearRecordsOfSealedClasses(b: Block): boolean {
+  protected holdsClearRecordsOfSealedClasses(b: number): boolean {
     let found = false;
     walkRecords(this.readBlock(b), BLOCK_HEADER_BYTES, (_at, h) => {
       const cls = h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent ? undefined : classByCode(h.classCode);
@@ -172,15 +172,17 @@ export abstract class ErasingStore extends TransactionalStore {
       }
       if (doomed(f)) f.tombstone = null;
     }
-    const victims: Block[] = [];
-    for (const b of this.blocks) {
-      if (b.state !== 'active') {
+    const t = this.blocks;
+    // Block numbers.
+    const victims: number[] = [];
+    for (let b = 0; b < t.count; b++) {
+      if (!t.isActive(b)) {
         // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
         if (!this.outsideLogBlank(b)) victims.push(b);
         continue;
       }
       const bytes = this.readBlock(b);
-      let hit = b.damaged;
+      let hit = t.damaged[b] === 1;
       walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
         if (hit || h.kind === RecordKind.Commit || h.kind === RecordKind.EraseIntent) return;
         const m = decodeMeta(bytes, at, h, utf8Decode);
@@ -188,16 +190,16 @@ export abstract class ErasingStore extends TransactionalStore {
       });
       if (hit) victims.push(b);
     }
-    for (const b of victims) if (b.state !== 'active') this.eraseBlock(b, false);
+    for (const b of victims) if (!t.isActive(b)) this.eraseBlock(b, false);
     // A victim holding the Commit of live records elsewhere takes their blocks with it (they move first).
-    const remaining = victims.filter((b) => b.state === 'active');
+    const remaining = victims.filter((b) => t.isActive(b));
     for (let grew = true; grew; ) {
       grew = false;
-      const chosen = new Set(remaining.map((b) => b.index));
+      const chosen = new Set(remaining);
       const visit = (r: RecordRef) => {
         if (chosen.has(r.commitBlock) && !chosen.has(r.block)) {
           chosen.add(r.block);
-          remaining.push(this.blocks[r.block]);
+          remaining.push(r.block);
           grew = true;
         }
       };
@@ -207,17 +209,17 @@ export abstract class ErasingStore extends TransactionalStore {
       }
     }
     let moved = 0;
-    const erased = victims.filter((b) => b.state !== 'active').length + remaining.length;
+    const erased = victims.filter((b) => !t.isActive(b)).length + remaining.length;
     while (remaining.length) {
       // Most garbage first (the copies always fit), never a block still pinned by another victim's records.
       const { live, pinned } = this.liveLayout();
       let pick = -1;
       for (let i = 0; i < remaining.length; i++) {
         const b = remaining[i];
-        if (pinned[b.index]) continue;
-        if (pick < 0 || live[b.index] < live[remaining[pick].index] || (live[b.index] === live[remaining[pick].index] && b.seq < remaining[pick].seq)) pick = i;
+        if (pinned[b]) continue;
+        if (pick < 0 || live[b] < live[remaining[pick]] || (live[b] === live[remaining[pick]] && t.seq[b] < t.seq[remaining[pick]])) pick = i;
       }
-      if (pick < 0) pick = remaining.reduce((m, b, i) => (b.seq < remaining[m].seq ? i : m), 0);
+      if (pick < 0) pick = remaining.reduce((m, b, i) => (t.seq[b] < t.seq[remaining[m]] ? i : m), 0);
       const [b] = remaining.splice(pick, 1);
       moved += this.relocate(b);
     }
@@ -276,8 +278,9 @@ export abstract class ErasingStore extends TransactionalStore {
   }
 
   protected hasDirtyBlocks(): boolean {
-    for (const b of this.blocks) {
-      if (b.state === 'active' ? b.damaged : !this.outsideLogBlank(b)) return true;
+    const t = this.blocks;
+    for (let b = 0; b < t.count; b++) {
+      if (t.isActive(b) ? t.damaged[b] === 1 : !this.outsideLogBlank(b)) return true;
     }
     return false;
   }

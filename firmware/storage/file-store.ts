@@ -73,11 +73,11 @@ export class FileStore extends MountingStore {
       refs += f.records.length + (f.tombstone ? 1 : 0);
     }
     return {
-      blocks: this.blocks.length,
+      blocks: this.blocks.count,
       freeBlocks: this.freeCount(),
       files: this.liveFileCount(),
       liveBytes,
-      eraseCounts: this.blocks.map((b) => b.eraseCount),
+      eraseCounts: this.blocks.eraseCounts(),
       ...this.counters,
       index: { entries: this.files.size, refs },
     };

@@ -10,7 +10,8 @@ import { DATA_CLASSES } from './data-classes';
 import { StorageFullError } from './errors';
 import { BLOCK_HEADER_BYTES, RECORD_HEADER_BYTES, RecordKind, decodeMeta, decodeRecordHeader, encodeCommit, restamp, sealedGeneration, withTxSeq } from './record-format';
 import { DELETED_SLACK, MIN_RECLAIM, RESERVE_BLOCKS, WEAR_LEVEL_INTERVAL, WEAR_SPREAD_LIMIT } from './store-limits';
-import type { Block, EraseIntent, Outgoing, RecordRef, SpaceMode } from './store-types';
+import type { EraseIntent, Outgoing, RecordRef, SpaceMode } from './store-types';
+import { BlockState, NO_BLOCK } from './block-table';
 import { SealingStore } from './record-sealing';
 
 export abstract class CollectingStore extends SealingStore {
@@ -23,7 +24,7 @@ export abstract class CollectingStore extends SealingStore {
     this.beforeCommit(out.map((o) => o.bytes.length));
     // Garbage collection may have taken transaction numbers meanwhile: records carry the one they commit under.
     const txSeq = this.nextTxSeq++;
-    if (this.startsFreshBlock(out.map((o) => o.bytes.length))) this.head!.closed = true;
+    if (this.startsFreshBlock(out.map((o) => o.bytes.length))) this.blocks.closed[this.head] = 1;
     const records = out.map((o) => {
       if (o.header.txSeq === txSeq) return o;
       const bytes = restamp(o.bytes, txSeq);
@@ -49,7 +50,7 @@ export abstract class CollectingStore extends SealingStore {
   /** Make sure records of these sizes fit, collecting garbage if needed. */
   protected ensureSpace(sizes: number[], mode: SpaceMode): void {
     const blocksNeeded = () => {
-      let room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
+      let room = this.headRoom();
       if (this.startsFreshBlock(sizes)) return 1;
       let n = 0;
       for (const s of [...sizes, RECORD_HEADER_BYTES]) {
@@ -64,7 +65,7 @@ export abstract class CollectingStore extends SealingStore {
     // Data must leave the reserve; deletes and erase intents may dip into it (one block stays for GC).
     const reserve = mode === 'data' ? RESERVE_BLOCKS : 1;
     for (let rounds = 0; this.freeCount() < blocksNeeded() + reserve; rounds++) {
-      if (rounds > 2 * this.blocks.length || this.freeCount() < 1 || !this.collect()) {
+      if (rounds > 2 * this.blocks.count || this.freeCount() < 1 || !this.collect()) {
         const needed = sizes.reduce((a, b) => a + b, 0) + RECORD_HEADER_BYTES;
         throw new StorageFullError(`the write needs ${needed} bytes of flash; ${this.reclaimableBytes()} are free or reclaimable, ${RESERVE_BLOCKS} blocks stay in reserve for garbage collection`);
       }
@@ -76,12 +77,12 @@ export abstract class CollectingStore extends SealingStore {
    * of live records sitting in other blocks, so they may only be erased
    * after those records have moved (always true of the oldest block).
    */
-  protected liveLayout(): { live: number[]; pinned: boolean[] } {
-    const live = this.blocks.map(() => 0);
-    const pinned = this.blocks.map(() => false);
+  protected liveLayout(): { live: Uint32Array; pinned: Uint8Array } {
+    const live = new Uint32Array(this.blocks.count);
+    const pinned = new Uint8Array(this.blocks.count);
     const count = (r: RecordRef) => {
       live[r.block] += r.extent;
-      if (r.commitBlock >= 0 && r.commitBlock !== r.block) pinned[r.commitBlock] = true;
+      if (r.commitBlock >= 0 && r.commitBlock !== r.block) pinned[r.commitBlock] = 1;
     };
     for (const f of this.files.values()) {
       for (const r of f.records) count(r);
@@ -95,7 +96,7 @@ export abstract class CollectingStore extends SealingStore {
   protected reclaimableBytes(): number {
     const { live } = this.liveLayout();
     let n = 0;
-    for (const b of this.blocks) n += this.capacity - (b.state === 'active' ? live[b.index] : 0);
+    for (let b = 0; b < this.blocks.count; b++) n += this.capacity - (this.blocks.isActive(b) ? live[b] : 0);
     return Math.max(0, n - RESERVE_BLOCKS * this.capacity);
   }
 
@@ -106,16 +107,17 @@ export abstract class CollectingStore extends SealingStore {
    * False when no block is worth collecting.
    */
   protected collect(minReclaim = MIN_RECLAIM): boolean {
+    const t = this.blocks;
     const { live, pinned } = this.liveLayout();
     const free = this.freeCount();
     if (this.counters.gcRuns % WEAR_LEVEL_INTERVAL === WEAR_LEVEL_INTERVAL - 1 && free >= 2) {
-      let coldest: Block | null = null;
+      let coldest = NO_BLOCK;
       let hottest = 0;
-      for (const b of this.blocks) {
-        hottest = Math.max(hottest, b.eraseCount);
-        if (b.state === 'active' && b !== this.head && !pinned[b.index] && (!coldest || b.eraseCount < coldest.eraseCount)) coldest = b;
+      for (let b = 0; b < t.count; b++) {
+        hottest = Math.max(hottest, t.eraseCount[b]);
+        if (t.state[b] === BlockState.Active && b !== this.head && !pinned[b] && (coldest === NO_BLOCK || t.eraseCount[b] < t.eraseCount[coldest])) coldest = b;
       }
-      if (coldest && hottest - coldest.eraseCount > WEAR_SPREAD_LIMIT) {
+      if (coldest !== NO_BLOCK && hottest - t.eraseCount[coldest] > WEAR_SPREAD_LIMIT) {
         this.counters.gcRuns++;
         this.counters.wearMoves++;
         // Cold data goes to the most worn free block, where it lets that block rest.
@@ -124,25 +126,25 @@ export abstract class CollectingStore extends SealingStore {
         return true;
       }
     }
-    let victim: Block | null = null;
+    let victim = NO_BLOCK;
     let best = -1;
-    for (const b of this.blocks) {
-      if (b.state !== 'active' || b === this.head || pinned[b.index]) continue;
-      const dead = this.capacity - live[b.index];
-      if (dead > best || (dead === best && victim && b.seq < victim.seq)) {
+    for (let b = 0; b < t.count; b++) {
+      if (t.state[b] !== BlockState.Active || b === this.head || pinned[b]) continue;
+      const dead = this.capacity - live[b];
+      if (dead > best || (dead === best && victim !== NO_BLOCK && t.seq[b] < t.seq[victim])) {
         victim = b;
         best = dead;
       }
     }
-    if ((!victim || best < minReclaim) && this.head && !pinned[this.head.index]) {
+    if ((victim === NO_BLOCK || best < minReclaim) && this.head !== NO_BLOCK && !pinned[this.head]) {
       // Only the head has garbage: close it so it can be collected.
-      const dead = this.head.end - BLOCK_HEADER_BYTES - live[this.head.index];
+      const dead = t.end[this.head] - BLOCK_HEADER_BYTES - live[this.head];
       if (dead >= minReclaim && dead > best) {
         victim = this.head;
         best = dead;
       }
     }
-    if (!victim || best < minReclaim) return false;
+    if (victim === NO_BLOCK || best < minReclaim) return false;
     this.counters.gcRuns++;
     this.relocate(victim);
     return true;
@@ -153,24 +155,24 @@ export abstract class CollectingStore extends SealingStore {
    * transaction (deleted files' tombstones too, unless the block is the last
    * to hold anything of the file), void the block's header, erase it.
    */
-  protected relocate(block: Block): number {
+  protected relocate(block: number): number {
     const bytes = this.readBlock(block);
     const moving: { ref: RecordRef; path: string; user: string; code: number; moved: (to: RecordRef) => void }[] = [];
     for (const f of this.files.values()) {
       const code = DATA_CLASSES[f.cls].code;
       for (const r of f.records) {
-        if (r.block === block.index) moving.push({ ref: r, path: f.path, user: f.user, code, moved: (to) => { f.records = f.records.map((x) => (x === r ? to : x)); } });
+        if (r.block === block) moving.push({ ref: r, path: f.path, user: f.user, code, moved: (to) => { f.records = f.records.map((x) => (x === r ? to : x)); } });
       }
       const t = f.tombstone;
-      if (t && t.block === block.index && f.holders > 1) moving.push({ ref: t, path: f.path, user: f.user, code, moved: (to) => { f.tombstone = to; } });
+      if (t && t.block === block && f.holders > 1) moving.push({ ref: t, path: f.path, user: f.user, code, moved: (to) => { f.tombstone = to; } });
     }
     const intent = this.activeIntent;
-    if (intent && intent.ref.block === block.index) moving.push({ ref: intent.ref, path: '', user: '', code: intent.code, moved: (to) => { intent.ref = to; } });
-    if (this.head === block) block.closed = true;
+    if (intent && intent.ref.block === block) moving.push({ ref: intent.ref, path: '', user: '', code: intent.code, moved: (to) => { intent.ref = to; } });
+    if (this.head === block) this.blocks.closed[block] = 1;
     moving.sort((a, b) => a.ref.offset - b.ref.offset);
     // Copies need not move together (each duplicates a committed record): one transaction per block they land in, so none is pinned.
     for (let i = 0; i < moving.length; ) {
-      let room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
+      let room = this.headRoom();
       if (moving[i].ref.extent + RECORD_HEADER_BYTES > room) {
         this.openBlock();
         room = this.capacity;

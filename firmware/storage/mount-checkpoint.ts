@@ -25,6 +25,7 @@ import { utf8Encode } from '../kernel/text-codec';
 import { ErasingStore } from './class-erase';
 import { BLOCK_HEADER_BYTES, RECORD_HEADER_BYTES, RecordKind, decodeMeta, decodeRecordHeader, encodeCommit, encodeRecord, get32, payloadFits, put32, recordCrcOk, recordExtent } from './record-format';
 import { RESERVE_BLOCKS } from './store-limits';
+import { BlockState } from './block-table';
 
 /** Not a data class (data-classes.ts uses 1–13): the store's own bookkeeping. */
 export const CHECKPOINT_CLASS_CODE = 0x7f;
@@ -93,7 +94,7 @@ export abstract class CheckpointingStore extends ErasingStore {
 
   protected beforeCommit(sizes: number[]): void {
     super.beforeCommit(sizes);
-    const room = this.head && !this.head.closed ? this.part.blockSize - this.head.end : 0;
+    const room = this.headRoom();
     const opensBlock = room < sizes[0] || this.startsFreshBlock(sizes);
     if (!opensBlock || !this.checkpointDue()) return;
     // Only where the transaction still starts in the checkpoint's block (else that block would be closed nearly empty).
@@ -107,21 +108,26 @@ export abstract class CheckpointingStore extends ErasingStore {
 
   private checkpointDue(): boolean {
     if (this.nextBlockSeq - 1 - this.checkpointSeq < CHECKPOINT_EVERY_BLOCKS) return false;
+    const t = this.blocks;
     let uncovered = 0;
-    for (const b of this.blocks) if (b.state === 'active' && b.seq >= this.checkpointSeq) uncovered++;
+    for (let b = 0; b < t.count; b++) if (t.state[b] === BlockState.Active && t.seq[b] >= this.checkpointSeq) uncovered++;
     return uncovered >= CHECKPOINT_EVERY_BLOCKS;
   }
 
   /** Open a fresh block and write a checkpoint of everything before it as its first record. */
   private writeCheckpoint(): void {
-    const damaged = this.blocks.filter((b) => b.state === 'active' && b.damaged).slice(0, MAX_DAMAGED).map((b) => ({ seq: b.seq, end: b.end }));
+    const t = this.blocks;
+    const damaged: { seq: number; end: number }[] = [];
+    for (let b = 0; b < t.count && damaged.length < MAX_DAMAGED; b++) {
+      if (t.state[b] === BlockState.Active && t.damaged[b] === 1) damaged.push({ seq: t.seq[b], end: t.end[b] });
+    }
     if (damaged.length === MAX_DAMAGED) return; // that many damaged blocks: no checkpoint until a class erase scrubs them
     this.openBlock();
-    const head = this.head!;
+    const headSeq = t.seq[this.head];
     const txSeq = this.nextTxSeq++;
-    const payload = { path: CHECKPOINT_PATH, user: '', origSeq: txSeq, chunkFirst: 0, chunkLast: 0, data: encodeCheckpoint(head.seq, damaged) };
+    const payload = { path: CHECKPOINT_PATH, user: '', origSeq: txSeq, chunkFirst: 0, chunkLast: 0, data: encodeCheckpoint(headSeq, damaged) };
     this.place(encodeRecord(RecordKind.Write, CHECKPOINT_CLASS_CODE, 0, txSeq, payload, utf8Encode(CHECKPOINT_PATH), new Uint8Array(0)), null, 0);
     this.place(encodeCommit(txSeq, 1), null, 0);
-    this.checkpointSeq = head.seq;
+    this.checkpointSeq = headSeq;
   }
 }

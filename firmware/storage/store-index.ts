@@ -8,7 +8,7 @@ import { utf8Decode } from '../kernel/text-codec';
 import { classByCode } from './data-classes';
 import { BLOCK_HEADER_BYTES, FLAG_KEY_GENERATION, FLAG_SEALED, KEY_GENERATION_BYTES, RecordKind, decodeMeta, walkRecords, type RecordHeader, type RecordMeta } from './record-format';
 import { SEAL_OVERHEAD } from './store-limits';
-import type { Block, FileEntry, RecordRef } from './store-types';
+import type { FileEntry, RecordRef } from './store-types';
 import { FlashLog } from './flash-log';
 
 export abstract class StoreIndex extends FlashLog {
@@ -77,7 +77,7 @@ export abstract class StoreIndex extends FlashLog {
   }
 
   /** A block leaves the log: its records no longer hold their paths. */
-  protected uncount(block: Block, bytes: Uint8Array): void {
+  protected uncount(block: number, bytes: Uint8Array): void {
     const paths = new Set<string>();
     walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
       if (h.kind !== RecordKind.Commit && h.kind !== RecordKind.EraseIntent) paths.add(decodeMeta(bytes, at, h, utf8Decode).path);
@@ -86,7 +86,7 @@ export abstract class StoreIndex extends FlashLog {
       const f = this.files.get(p);
       if (!f) continue;
       f.holders--;
-      if (f.lastHolder === block.index) f.lastHolder = -1;
+      if (f.lastHolder === block) f.lastHolder = -1;
       if (f.holders <= 0 && f.deleted) this.files.delete(p);
     }
   }

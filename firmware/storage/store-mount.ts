@@ -9,7 +9,8 @@
 import { utf8Decode } from '../kernel/text-codec';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
 import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, isClean, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
-import type { Block, EraseIntent, RecordRef } from './store-types';
+import type { EraseIntent, RecordRef } from './store-types';
+import { BlockState, NO_BLOCK } from './block-table';
 import { CHECKPOINT_CLASS_CODE, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
 import { generationKey } from './record-sealing';
 import { intentOf, isClearRecordOfSealedClass } from './class-erase';
@@ -26,44 +27,46 @@ const MOUNT_READ_BLOCKS = 16;
 export abstract class MountingStore extends CheckpointingStore {
 
   protected scan(): void {
-    const active: Block[] = [];
+    const t = this.blocks;
+    // Block numbers, in log order once sorted.
+    const active: number[] = [];
     let knownCounts = 0;
     let countSum = 0;
-    const lostCounts: Block[] = [];
+    const lostCounts: number[] = [];
     const bs = this.part.blockSize;
     let checkpoint: MountCheckpoint | null = null;
     let chunk = EMPTY;
-    for (const b of this.blocks) {
-      const inChunk = b.index % MOUNT_READ_BLOCKS;
-      if (inChunk === 0) chunk = this.part.read(b.index * bs, Math.min(MOUNT_READ_BLOCKS, this.blocks.length - b.index) * bs);
+    for (let b = 0; b < t.count; b++) {
+      const inChunk = b % MOUNT_READ_BLOCKS;
+      if (inChunk === 0) chunk = this.part.read(b * bs, Math.min(MOUNT_READ_BLOCKS, t.count - b) * bs);
       const h = chunk.subarray(inChunk * bs, (inChunk + 1) * bs);
       const eraseCount = decodeBlockUnit(h, 0, ERASE_MAGIC);
       const seq = decodeBlockUnit(h, UNIT, ACTIVE_MAGIC);
       if (eraseCount !== null) {
-        b.eraseCount = eraseCount;
+        t.eraseCount[b] = eraseCount;
         knownCounts++;
         countSum += eraseCount;
       } else {
         lostCounts.push(b);
       }
       if (seq !== null) {
-        b.state = 'active';
-        b.seq = seq;
+        t.state[b] = BlockState.Active;
+        t.seq[b] = seq;
         active.push(b);
         const found = checkpointAtBlockStart(h, seq, utf8Decode);
         if (found && (!checkpoint || found.belowSeq > checkpoint.belowSeq)) checkpoint = found;
       } else {
         // Free if cleanly erased; otherwise (blank, torn erase, voided, damaged header) erased before use.
-        b.state = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? 'free' : 'unknown';
+        t.state[b] = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? BlockState.Free : BlockState.Unknown;
         // A block voided by a garbage collection or erase that a power cut stopped still holds its records.
-        if (b.state === 'unknown' && !isClean(h, 0, BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
+        if (t.state[b] === BlockState.Unknown && !isClean(h, 0, BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
       }
     }
     // A block whose wear record was lost in a torn erase is assumed as worn as the average.
     const average = knownCounts ? Math.round(countSum / knownCounts) : 0;
-    for (const b of lostCounts) b.eraseCount = average;
+    for (const b of lostCounts) t.eraseCount[b] = average;
 
-    active.sort((a, b) => a.seq - b.seq);
+    active.sort((a, b) => t.seq[a] - t.seq[b]);
     interface Pending { txSeq: number; items: { ref: RecordRef; code: number; meta: RecordMeta; flags: number; hash: Uint8Array }[] }
     let pending: Pending | null = null;
     let maxTx = 0;
@@ -91,17 +94,18 @@ export abstract class MountingStore extends CheckpointingStore {
     let runLength = 0;
     for (let pos = 0; pos < active.length; pos++) {
       const block = active[pos];
-      this.nextBlockSeq = Math.max(this.nextBlockSeq, block.seq + 1);
+      const blockSeq = t.seq[block];
+      this.nextBlockSeq = Math.max(this.nextBlockSeq, blockSeq + 1);
       if (pos >= runStart + runLength) {
         // Blocks next to each other on flash and in log order are read together.
         runStart = pos;
         runLength = 1;
-        while (runStart + runLength < active.length && runLength < MOUNT_READ_BLOCKS && active[runStart + runLength].index === block.index + runLength) runLength++;
-        run = this.part.read(block.index * bs, runLength * bs);
+        while (runStart + runLength < active.length && runLength < MOUNT_READ_BLOCKS && active[runStart + runLength] === block + runLength) runLength++;
+        run = this.part.read(block * bs, runLength * bs);
       }
       const whole = run.subarray((pos - runStart) * bs, (pos - runStart + 1) * bs);
-      const vouched = checkpoint !== null && block.seq < checkpoint.belowSeq;
-      const damagedEnd = vouched ? checkpoint!.damagedEnds.get(block.seq) : undefined;
+      const vouched = checkpoint !== null && blockSeq < checkpoint.belowSeq;
+      const damagedEnd = vouched ? checkpoint!.damagedEnds.get(blockSeq) : undefined;
       const bytes = damagedEnd === undefined ? whole : whole.subarray(0, damagedEnd);
       const walk = walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h, extent) => {
         maxTx = Math.max(maxTx, h.txSeq);
@@ -109,7 +113,7 @@ export abstract class MountingStore extends CheckpointingStore {
           // Records of a committed transaction that GC has since moved out of an erased block are simply absent here.
           if (pending && pending.txSeq === h.txSeq) {
             for (const it of pending.items) {
-              it.ref.commitBlock = block.index;
+              it.ref.commitBlock = block;
               if (it.ref.kind === RecordKind.EraseIntent) intents.push(intentOf(it.code, it.flags, it.hash, it.meta.origSeq, it.ref));
               else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
             }
@@ -122,7 +126,7 @@ export abstract class MountingStore extends CheckpointingStore {
         if (!pending) pending = { txSeq: h.txSeq, items: [] };
         const meta = decodeMeta(bytes, at, h, utf8Decode);
         const gen = sealedGeneration(bytes, at, h, meta);
-        const ref = this.refOf(block.index, at, extent, h, meta, gen);
+        const ref = this.refOf(block, at, extent, h, meta, gen);
         const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
         pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
         if (h.kind === RecordKind.EraseIntent) return;
@@ -136,30 +140,30 @@ export abstract class MountingStore extends CheckpointingStore {
           if (owner.sealed && !owner.keyHeld.has(gen)) owner.keyHeld.set(gen, this.crypto.hasKey(classKeyName(owner.cls!, meta.user || undefined, gen)));
         }
         const hc = holderCounts.get(meta.path);
-        if (!hc) holderCounts.set(meta.path, { count: 1, code: h.classCode, user: meta.user, lastBlock: block.index });
-        else if (hc.lastBlock !== block.index) {
+        if (!hc) holderCounts.set(meta.path, { count: 1, code: h.classCode, user: meta.user, lastBlock: block });
+        else if (hc.lastBlock !== block) {
           hc.count++;
-          hc.lastBlock = block.index;
+          hc.lastBlock = block;
         }
       }, vouched ? bytes.length : BLOCK_HEADER_BYTES);
       if (damagedEnd !== undefined && !walk.damage) walk.damage = `damaged after ${damagedEnd} (recorded by the mount checkpoint)`;
-      block.end = walk.end;
+      t.end[block] = walk.end;
       if (walk.damage) {
-        this.log(`store: block ${block.index}: ${walk.damage}; the rest of the block is ignored`);
-        block.closed = true;
-        block.damaged = true;
+        this.log(`store: block ${block}: ${walk.damage}; the rest of the block is ignored`);
+        t.closed[block] = 1;
+        t.damaged[block] = 1;
       }
     }
     this.nextTxSeq = maxTx + 1;
-    const last = active.length ? active[active.length - 1] : null;
-    this.head = last && !last.closed ? last : null;
-    for (const b of active) if (b !== this.head) b.closed = true;
+    const last = active.length ? active[active.length - 1] : NO_BLOCK;
+    this.head = last !== NO_BLOCK && t.closed[last] === 0 ? last : NO_BLOCK;
+    for (const b of active) if (b !== this.head) t.closed[b] = 1;
 
     // Every path with a record on flash gets an entry, so garbage collection can count its holders.
     for (const [path, hc] of holderCounts) {
       const f = this.files.get(path) ?? this.newEntry(path, hc.code, hc.user);
       f.holders = hc.count;
-      f.lastHolder = this.head && hc.lastBlock === this.head.index ? hc.lastBlock : -1;
+      f.lastHolder = this.head !== NO_BLOCK && hc.lastBlock === this.head ? hc.lastBlock : -1;
     }
     for (const f of this.files.values()) {
       if (f.resetSeq < 0 && f.records.length) this.log(`store: ${f.path}: appended records without the write they extend; ignored`);

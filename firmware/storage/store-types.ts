@@ -1,6 +1,7 @@
 /**
  * The flash store's shapes: what callers pass and get back (re-exported by
- * file-store.ts), and what the RAM index keeps per block, path and record.
+ * file-store.ts), and what the RAM index keeps per path and record (per
+ * block: block-table.ts).
  */
 import type { DataClassId } from './data-classes';
 import type { RecordHeader, RecordKind, RecordMeta } from './record-format';
@@ -73,20 +74,6 @@ export interface FileEntry {
   holders: number;
   /** The last block counted in `holders` (only the head receives records). */
   lastHolder: number;
-}
-
-export interface Block {
-  index: number;
-  state: 'free' | 'active' | 'unknown';
-  /** Log order (active blocks). */
-  seq: number;
-  eraseCount: number;
-  /** End of the written log in this block. */
-  end: number;
-  /** No more appends (damaged tail or superseded head). */
-  closed: boolean;
-  /** Part of the block could not be parsed: a class erase scrubs it. */
-  damaged: boolean;
 }
 
 /** A class erase (rekeyGen null) or a re-key to generation rekeyGen. */
