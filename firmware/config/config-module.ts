@@ -19,7 +19,7 @@ export function configModule(): FirmwareModule {
 export function startConfigService(kernel: Kernel, fs: FileStore): ConfigService {
   const { hal } = kernel;
   const service = new ConfigService({
-    registry: new ParameterRegistry(kernel.modules.parameters(), hal.board),
+    registry: new ParameterRegistry(kernel.modules.all().map((m) => m.declaration), hal.board),
     store: fs,
     phone: { mac: hal.board.mac.toLowerCase(), model: hal.board.model },
     log: kernel.log.component('cfg'),

@@ -136,8 +136,13 @@ export class ConfigService {
   private userFile: FileValues | null = null;
   private user: string | null = null;
   private readonly layers: Record<OverrideLayer, Map<string, string>> = { user: new Map(), local: new Map(), web: new Map(), cloud: new Map() };
-  private effective = new Map<string, string>();
-  private bootValues = new Map<string, string>();
+  /**
+   * The value in force of each parameter, by registry position (one array,
+   * not a map entry per parameter). Replaced whole when a value changes,
+   * never changed in place, so `bootValues` is the array the boot computed.
+   */
+  private effective: (string | undefined)[] = [];
+  private bootValues: (string | undefined)[] = [];
   private readonly listeners: Listener[] = [];
   private readonly overrideListeners: ((layer: OverrideLayer) => void)[] = [];
   private readonly reboot: (reason: string) => void;
@@ -171,10 +176,14 @@ export class ConfigService {
     }
     for (const layer of ['local', 'web', 'cloud'] as const) this.loadLayer(layer);
     this.effective = this.computeAll();
-    this.bootValues = new Map(this.effective);
-    const set = [...this.effective.entries()].filter(([n, v]) => v !== this.defaultOf(this.registry.lookup(n)!));
+    this.bootValues = this.effective;
+    const set: string[] = [];
+    this.inEvaluationOrder((i) => {
+      const p = this.registry.at(i);
+      if (this.effective[i] !== this.defaultOf(p)) set.push(p.name);
+    });
     this.log.info(`loaded: master ${this.masterName || '(none)'}, ${this.files.size} config files, overrides local ${this.layers.local.size} / web ${this.layers.web.size} / cloud ${this.layers.cloud.size}; ${set.length} parameters differ from defaults`);
-    for (const [name] of set.slice(0, 40)) {
+    for (const name of set.slice(0, 40)) {
       const e = this.explain(name);
       this.log.info(`${name}="${this.shown(name, e.value ?? '')}" from ${e.layer} (${e.source})`);
     }
@@ -183,8 +192,8 @@ export class ConfigService {
   // ── reading values ──
 
   get(name: string): string | undefined {
-    const p = this.registry.lookup(name);
-    return p ? this.effective.get(p.name) ?? this.defaultOf(p) : undefined;
+    const i = this.registry.position(name);
+    return i < 0 ? undefined : this.effective[i] ?? this.defaultOf(this.registry.at(i));
   }
 
   getBoolean(name: string): boolean {
@@ -222,15 +231,16 @@ export class ConfigService {
   }
 
   baseProfile(): BaseProfile {
-    return baseProfileOf(this.effective.get('device.baseProfile') ?? 'Generic');
+    return baseProfileOf(this.valueIn(this.effective, 'device.baseProfile') ?? 'Generic');
   }
 
   explain(name: string): Explanation {
-    const p = this.registry.lookup(name);
-    if (!p) return { name, known: false, candidates: [] };
+    const i = this.registry.position(name);
+    if (i < 0) return { name, known: false, candidates: [] };
+    const p = this.registry.at(i);
     const candidates = this.candidates(p);
     const winner = candidates.find((c) => c.applied)!;
-    return { name: p.name, known: true, value: winner.value, layer: winner.layer, source: winner.source, reboot: !!p.reboot, secret: !!p.secret, module: p.module, candidates };
+    return { name: p.name, known: true, value: winner.value, layer: winner.layer, source: winner.source, reboot: !!p.reboot, secret: !!p.secret, module: this.registry.moduleAt(i), candidates };
   }
 
   // ── applying files ──
@@ -381,15 +391,20 @@ export class ConfigService {
    * values (the cache could not keep them), it does not reboot again for them.
    */
   finishCycle(): CycleResult {
-    const changed = this.registry.all()
-      .filter((p) => p.reboot && this.effective.get(p.name) !== this.bootValues.get(p.name))
-      .map((p) => p.name);
+    const changed: string[] = [];
+    const now: [name: string, value: string | undefined][] = [];
+    for (let i = 0; i < this.registry.size; i++) {
+      const p = this.registry.at(i);
+      if (!p.reboot || this.effective[i] === this.bootValues[i]) continue;
+      changed.push(p.name);
+      now.push([p.name, this.effective[i]]);
+    }
     // Asked for by device settings that changed (device-parameter-sync.ts): held in RAM, so once.
     const devices = this.pendingReboot;
     this.pendingReboot = [];
     if (changed.length === 0 && devices.length === 0) return { changed, rebooting: false };
     if (changed.length > 0) {
-      const fingerprint = JSON.stringify(changed.map((n) => [n, this.effective.get(n)]));
+      const fingerprint = JSON.stringify(now);
       if (this.cache.readText(REBOOT_MARKER) === fingerprint && devices.length === 0) {
         this.log.error(`reboot-required change of ${changed.join(', ')} still not in force after rebooting for it: not rebooting again`);
         return { changed, rebooting: false };
@@ -543,10 +558,17 @@ export class ConfigService {
     return this.registry.defaultValue(p, profile);
   }
 
-  /** Every value for `p`, in precedence order, with whether it may apply. */
-  private candidates(p: RegisteredParameter, lookup: (n: string) => string | undefined = (n) => this.effective.get(n)): Candidate[] {
+  /** The value of the parameter declared exactly as `name` in `values` (undefined: not declared, or not resolved yet). */
+  private valueIn(values: readonly (string | undefined)[], name: string): string | undefined {
+    const i = this.registry.position(name, true);
+    return i < 0 ? undefined : values[i];
+  }
+
+  /** Every value for `p`, in precedence order, with whether it may apply; `values`: those in force (or resolved so far). */
+  private candidates(p: RegisteredParameter, values: readonly (string | undefined)[] = this.effective): Candidate[] {
     const out: Candidate[] = [];
     const gated = isGatedDeviceParameter(p.name);
+    const lookup = (n: string) => this.valueIn(values, n);
     const gate = (): { ok: boolean; note?: string } => {
       if (!gated) return { ok: true };
       if (lookup('device.set') === '0') return { ok: false, note: 'device.set is 0' };
@@ -576,29 +598,47 @@ export class ConfigService {
    * Effective values of all parameters. `.set` companions, `device.set` and the
    * Base Profile are resolved first because other values depend on them.
    */
-  private computeAll(): Map<string, string> {
-    const out = new Map<string, string>();
-    const all = this.registry.all();
-    const first = (ps: RegisteredParameter[]) => {
-      for (const p of ps) out.set(p.name, this.candidates(p, (n) => out.get(n)).find((c) => c.applied)!.value);
+  private computeAll(): (string | undefined)[] {
+    // Dense from the start (QuickJS keeps a dense array compact; one filled out of order becomes an object with a property per index).
+    const out: (string | undefined)[] = [];
+    for (let i = 0; i < this.registry.size; i++) out.push(undefined);
+    const resolve = (i: number) => {
+      out[i] = this.candidates(this.registry.at(i), out).find((c) => c.applied)!.value;
     };
-    first(all.filter((p) => !isGatedDeviceParameter(p.name)));
-    first(all.filter((p) => p.name === 'device.baseProfile'));
-    first(all.filter((p) => isGatedDeviceParameter(p.name) && p.name !== 'device.baseProfile'));
+    this.inEvaluationOrder(resolve);
     // Profile-dependent defaults follow the Base Profile just resolved.
-    first(all.filter((p) => typeof p.default === 'object'));
+    for (let i = 0; i < this.registry.size; i++) if (typeof this.registry.at(i).default === 'object') resolve(i);
     return out;
+  }
+
+  /**
+   * Positions in the order values are resolved: `.set` companions, `device.set`
+   * and everything not gated first, then the Base Profile, then the gated
+   * `device.*` parameters (they depend on the first two). Changes are reported
+   * in this order too.
+   */
+  private inEvaluationOrder(visit: (position: number) => void): void {
+    const size = this.registry.size;
+    for (let i = 0; i < size; i++) if (!isGatedDeviceParameter(this.registry.at(i).name)) visit(i);
+    for (let i = 0; i < size; i++) if (this.registry.at(i).name === 'device.baseProfile') visit(i);
+    for (let i = 0; i < size; i++) {
+      const name = this.registry.at(i).name;
+      if (isGatedDeviceParameter(name) && name !== 'device.baseProfile') visit(i);
+    }
   }
 
   private recompute(): void {
     const next = this.computeAll();
     const changes: ParameterChange[] = [];
-    for (const [name, to] of next) {
-      const from = this.effective.get(name);
-      if (from !== to) changes.push({ name, from: from ?? '', to, reboot: !!this.registry.lookup(name)?.reboot });
-    }
-    this.effective = next;
+    this.inEvaluationOrder((i) => {
+      const from = this.effective[i];
+      const to = next[i]!;
+      const p = this.registry.at(i);
+      if (from !== to) changes.push({ name: p.name, from: from ?? '', to, reboot: !!p.reboot });
+    });
+    // Unchanged: the array in force stays (it may be the boot's, which `bootValues` shares).
     if (changes.length === 0) return;
+    this.effective = next;
     for (const c of changes) this.log.info(`${c.name}: "${this.shown(c.name, c.from)}" -> "${this.shown(c.name, c.to)}" (${this.explain(c.name).source})${c.reboot ? ', needs reboot' : ''}`);
     for (const l of [...this.listeners]) {
       try {

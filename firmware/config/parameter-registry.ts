@@ -3,15 +3,31 @@
  * its exact spec name (or, failing that, case-insensitively: the spec itself
  * writes both `dir.local.readonly` and `dir.local.readOnly`), with its
  * default resolved for this board and Base Profile.
+ *
+ * Every phone holds one registry for as long as it runs, so it holds the
+ * modules' own declaration objects (no copies) and finds them by binary
+ * search over 16-bit positions sorted by name: a few hundred parameters cost
+ * about a kilobyte here instead of a copy, two map entries and a lower-case
+ * name string each. Each parameter has a position (registration order) that
+ * the config service uses to keep one value per parameter in an array.
  */
 import type { BoardInfo } from '../../hal/contract';
 import type { ParameterDeclaration, ProfileDefault } from '../kernel/declaration';
 
 export type BaseProfile = 'generic' | 'skype';
 
-/** A declaration as the registry holds it: module attached, board limits applied. */
-export interface RegisteredParameter extends ParameterDeclaration {
+/** A declaration as the registry holds it: the module's own object, or for a board-limited one a copy with the board's limits. */
+export type RegisteredParameter = ParameterDeclaration;
+
+/** A declaration with the module that declared it, as `all()` lists them. */
+export interface ModuleParameter extends ParameterDeclaration {
   module: string;
+}
+
+/** A module's parameters, as its declaration lists them. */
+export interface ParameterModule {
+  name: string;
+  parameters: readonly ParameterDeclaration[];
 }
 
 export function isProfileDefault(d: ParameterDeclaration['default']): d is ProfileDefault {
@@ -29,34 +45,95 @@ export function baseProfileOf(value: string): BaseProfile {
   return value === 'Generic' ? 'generic' : 'skype';
 }
 
-export class ParameterRegistry {
-  private readonly byName = new Map<string, RegisteredParameter>();
-  private readonly byLowerName = new Map<string, RegisteredParameter>();
+/** Plain code-unit order, the same for sorting and searching. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-  constructor(parameters: readonly (ParameterDeclaration & { module: string })[], board?: Pick<BoardInfo, 'contactLimit'>) {
-    for (const p of parameters) {
-      const entry: RegisteredParameter = { ...p };
-      if (p.boardLimit && board) {
+export class ParameterRegistry {
+  /** Every declaration, in registration order: a parameter's position is its index here. */
+  private readonly declarations: ParameterDeclaration[] = [];
+  /** Module names, and where each module's declarations end in `declarations`. */
+  private readonly moduleNames: string[] = [];
+  private readonly moduleEnds: number[] = [];
+  /** Positions sorted by name. */
+  private readonly byName: Uint16Array;
+  /** Positions of the names that have upper-case letters, sorted by their lower-case form (the case-insensitive fallback). */
+  private readonly byLowerName: Uint16Array;
+
+  constructor(modules: readonly ParameterModule[], board?: Pick<BoardInfo, 'contactLimit'>) {
+    for (const m of modules) {
+      for (const p of m.parameters) {
         // Model-dependent: the board's limit is both the default and the maximum.
-        entry.default = board[p.boardLimit];
-        entry.max = board[p.boardLimit];
+        const limit = p.boardLimit && board ? board[p.boardLimit] : undefined;
+        this.declarations.push(limit === undefined ? p : { ...p, default: limit, max: limit });
       }
-      this.byName.set(p.name, entry);
-      this.byLowerName.set(p.name.toLowerCase(), entry);
+      this.moduleNames.push(m.name);
+      this.moduleEnds.push(this.declarations.length);
     }
+    if (this.declarations.length > 0xffff) throw new Error('parameter registry: more than 65535 parameters');
+    const names = this.declarations.map((p) => p.name);
+    const positions = names.map((_, i) => i);
+    this.byName = Uint16Array.from(positions.sort((a, b) => compare(names[a], names[b])));
+    const lower = names.map((n) => n.toLowerCase());
+    this.byLowerName = Uint16Array.from(positions.filter((i) => lower[i] !== names[i]).sort((a, b) => compare(lower[a], lower[b])));
+  }
+
+  /** How many parameters are declared: positions run from 0 to size - 1. */
+  get size(): number {
+    return this.declarations.length;
+  }
+
+  /** The position of `name` (exact, else case-insensitive unless `exact`), or -1 when unknown. */
+  position(name: string, exact = false): number {
+    const found = this.search(this.byName, name, false);
+    if (found >= 0 || exact) return found;
+    const lower = name.toLowerCase();
+    // A declared name without upper-case letters is found by the exact search for the lower-cased input.
+    const plain = lower === name ? -1 : this.search(this.byName, lower, false);
+    return plain >= 0 ? plain : this.search(this.byLowerName, lower, true);
   }
 
   /** The declaration for `name` (exact, else case-insensitive), or undefined when unknown. */
   lookup(name: string): RegisteredParameter | undefined {
-    return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
+    const i = this.position(name);
+    return i < 0 ? undefined : this.declarations[i];
   }
 
-  all(): RegisteredParameter[] {
-    return [...this.byName.values()];
+  /** The declaration at `position`. */
+  at(position: number): RegisteredParameter {
+    return this.declarations[position];
+  }
+
+  /** The module that declared the parameter at `position`. */
+  moduleAt(position: number): string {
+    let m = 0;
+    while (this.moduleEnds[m] <= position) m++;
+    return this.moduleNames[m];
+  }
+
+  /** Every parameter with its module, in registration order (new objects: for pages and tools, not for hot paths). */
+  all(): ModuleParameter[] {
+    return this.declarations.map((p, i) => ({ ...p, module: this.moduleAt(i) }));
   }
 
   /** The default value as a canonical string, for the given Base Profile. */
   defaultValue(p: ParameterDeclaration, profile: BaseProfile): string {
     return canonicalScalar(isProfileDefault(p.default) ? p.default[profile] : p.default);
+  }
+
+  /** Binary search of `sorted` positions for the one whose name (lower-cased with `lowerCase`) is `key`; -1 when none. */
+  private search(sorted: Uint16Array, key: string, lowerCase: boolean): number {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const name = this.declarations[sorted[mid]].name;
+      const c = compare(lowerCase ? name.toLowerCase() : name, key);
+      if (c === 0) return sorted[mid];
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }

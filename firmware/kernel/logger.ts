@@ -45,7 +45,8 @@ export class Logger {
   private missed = 0;
   private filter: LogTextFilter | null = null;
   private clearPartyUntil: number | null = null;
-  private readonly ring: string[] = [];
+  /** Lines logged before a sink that keeps them took over (takeRecent); null from then on (an idle phone held up to 200 lines, ~25 KiB). */
+  private ring: string[] | null = [];
 
   constructor(private readonly now: () => number, private defaultLevel: LogLevel = 1, private readonly ringSize = 200) {}
 
@@ -104,8 +105,10 @@ export class Logger {
     shown = escapeLogText(shown);
     const record: LogRecord = { time: this.now(), component, level, missed: this.missed, text: shown };
     const line = formatLogLine(record);
-    this.ring.push(line);
-    if (this.ring.length > this.ringSize) this.ring.shift();
+    if (this.ring) {
+      this.ring.push(line);
+      if (this.ring.length > this.ringSize) this.ring.shift();
+    }
     let failed = false;
     for (const sink of this.sinks) {
       try {
@@ -117,9 +120,16 @@ export class Logger {
     this.missed = failed ? this.missed + 1 : 0;
   }
 
-  /** The most recent lines kept in RAM. */
+  /** The most recent lines kept in RAM: those of the boot until a sink took them (takeRecent), none after. */
   recent(): string[] {
-    return [...this.ring];
+    return [...(this.ring ?? [])];
+  }
+
+  /** The lines kept so far, for a sink that keeps every line from now on (the flash log): RAM keeps none after this. */
+  takeRecent(): string[] {
+    const lines = this.ring ?? [];
+    this.ring = null;
+    return lines;
   }
 }
 

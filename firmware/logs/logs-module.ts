@@ -142,7 +142,7 @@ export function startLogs(kernel: Kernel, w: LogsWiring): LogService {
     onWriteError: (name, message) => log.error(`${name}.log not written: ${message}`),
     onMadeRoom: (message) => log.warning(message),
   });
-  for (const line of kernel.log.recent()) writer.sink(line);
+  for (const line of kernel.log.takeRecent()) writer.sink(line);
   kernel.log.addSink(writer.sink);
 
   // ── remote syslog: from here on (the lines before the network is set up stay local) ──

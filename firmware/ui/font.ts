@@ -7,7 +7,8 @@ export class BitmapFont {
   readonly height: number;
   readonly bytesPerRow: number;
   private readonly bitmap: Uint8Array;
-  private readonly index = new Map<string, number>();
+  /** Characters in glyph order, all in the BMP: a glyph's number is its character's index here (no map of ~100 entries per font). */
+  private readonly chars: string;
   private readonly fallback: number;
 
   constructor(data: FontData) {
@@ -17,13 +18,13 @@ export class BitmapFont {
     const bitmap = base64Decode(data.bitmap);
     if (!bitmap) throw new Error('font bitmap is not base64 (build/font-from-psf.ts)');
     this.bitmap = bitmap;
-    let i = 0;
-    for (const ch of data.chars) this.index.set(ch, i++);
-    this.fallback = this.index.get('?') ?? 0;
+    if ([...data.chars].length !== data.chars.length) throw new Error('font characters outside the BMP (build/font-from-psf.ts)');
+    this.chars = data.chars;
+    this.fallback = Math.max(0, this.indexOf('?'));
   }
 
   has(ch: string): boolean {
-    return this.index.has(ch);
+    return this.indexOf(ch) >= 0;
   }
 
   /** Is pixel (x, y) of the glyph for `ch` inked? Unknown characters draw as '?'. */
@@ -33,7 +34,13 @@ export class BitmapFont {
 
   /** Glyph number of `ch` ('?' for unknown characters): look it up once per character, not per pixel. */
   glyph(ch: string): number {
-    return this.index.get(ch) ?? this.fallback;
+    const i = this.indexOf(ch);
+    return i >= 0 ? i : this.fallback;
+  }
+
+  /** Glyph number of one character, -1 when the font lacks it (a longer text is no character). */
+  private indexOf(ch: string): number {
+    return ch.length === 1 ? this.chars.indexOf(ch) : -1;
   }
 
   /** Row `y` of a glyph as an integer, leftmost pixel in the highest of its bytesPerRow*8 bits. */

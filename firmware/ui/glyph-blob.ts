@@ -13,7 +13,9 @@
  *
  * The index is cut into slices of at most 64 code points, and at every gap in
  * the code points wider than a slice, so a code point between two scripts
- * costs no read. The slices' bounds (about 3 KiB) are the only part held in RAM.
+ * costs no read. The slices' bounds (about 3 KiB) are the only part held in RAM,
+ * and only from the first glyph looked up (a phone showing only its console
+ * font's characters, English, never reads them).
  */
 import type { Resources } from '../../hal/contract';
 
@@ -67,8 +69,10 @@ function lastAtMost(a: Uint16Array, cp: number): number {
 
 export class GlyphBlob {
   private readonly cache = new Map<number, Glyph | null>();
-  private readonly kinds: GlyphKind[];
+  /** The slices' bounds, read at the first glyph looked up: a phone that draws only its console font's characters never holds them. */
+  private kindsRead: GlyphKind[] | null = null;
   private readonly longestSlice: number;
+  private readonly layout: { narrow: number; wide: number; slices: number[]; indexAt: number; rowsAt: number };
   /** Glyphs read from the image so far (for the tests and the benchmark). */
   decoded = 0;
 
@@ -86,7 +90,13 @@ export class GlyphBlob {
     const rowsAt = indexAt + 2 * (narrow + wide);
     const expected = rowsAt + 16 * narrow + 32 * wide;
     if (expected !== size) throw new Error(`image resource ${name}: ${size} bytes, its header describes ${expected}`);
-    const bounds = u16s(resources.read(name, GLYPH_HEADER_BYTES, indexAt - GLYPH_HEADER_BYTES));
+    this.layout = { narrow, wide, slices, indexAt, rowsAt };
+  }
+
+  private get kinds(): GlyphKind[] {
+    if (this.kindsRead) return this.kindsRead;
+    const { narrow, wide, slices, indexAt, rowsAt } = this.layout;
+    const bounds = u16s(this.resources.read(this.name, GLYPH_HEADER_BYTES, indexAt - GLYPH_HEADER_BYTES));
     const column = (from: number, count: number, k: number) => {
       const out = new Uint16Array(count);
       for (let i = 0; i < count; i++) out[i] = bounds[3 * (from + i) + k];
@@ -94,7 +104,8 @@ export class GlyphBlob {
     };
     const kind = (width: 8 | 16, count: number, from: number, n: number, at: number, rows: number): GlyphKind =>
       ({ width, count, firsts: column(from, n, 0), lasts: column(from, n, 1), starts: column(from, n, 2), indexAt: at, rowsAt: rows, bytesPerGlyph: width * 2 });
-    this.kinds = [kind(8, narrow, 0, slices[0], indexAt, rowsAt), kind(16, wide, slices[0], slices[1], indexAt + 2 * narrow, rowsAt + 16 * narrow)];
+    this.kindsRead = [kind(8, narrow, 0, slices[0], indexAt, rowsAt), kind(16, wide, slices[0], slices[1], indexAt + 2 * narrow, rowsAt + 16 * narrow)];
+    return this.kindsRead;
   }
 
   /** The glyph of a code point, or null when the font has none. */

@@ -38,7 +38,8 @@ const TIGHT_GAP = 1;
 const MIN_LEFT_CHARS = 4;
 
 export class ScreenRenderer {
-  private readonly canvas: Canvas;
+  /** The band being drawn: made for a render and dropped after it, so an idle phone holds none (10 KiB on the RGB565 board). */
+  private strip: Canvas | null = null;
   private drawn: string[] = [];
   /** The screen and layout last drawn and described: the same again is neither drawn nor described. */
   private described: string | null = null;
@@ -47,28 +48,39 @@ export class ScreenRenderer {
   /** Bands blitted so far (for the benchmark and tests). */
   bandsBlitted = 0;
 
-  constructor(private readonly display: Omit<Display, 'requestFrame'>, private readonly layout: Layout) {
-    this.canvas = new Canvas(display.width, layout.font.height, display.format);
+  constructor(private readonly display: Omit<Display, 'requestFrame'>, private readonly layout: Layout) {}
+
+  private get canvas(): Canvas {
+    return (this.strip ??= new Canvas(this.display.width, this.layout.font.height, this.display.format));
+  }
+
+  /** Whether a band's pixels are held now (only while a render runs). */
+  get holdsStrip(): boolean {
+    return this.strip !== null;
   }
 
   /** `layout`: chosen from the whole screen before scrolling (ScreenManager), so all of it is drawn alike. */
   render(screen: ScreenText, layout = this.layoutOf(screen)): void {
     const text = `${layout.font.height}|${JSON.stringify(screen)}`;
     if (text === this.described) return;
-    const laid = this.lay(screen, layout);
-    const bands = this.bands(laid);
-    if (layout.font.height !== this.drawnHeight) this.clearGlass(layout.font.height);
-    bands.forEach((band, i) => {
-      if (this.drawn[i] === band.key) return;
-      this.canvas.originY = band.top;
-      band.draw();
-      this.blitBand(band.top, laid.layout.font.height);
-      this.drawn[i] = band.key;
-      this.bandsBlitted++;
-    });
-    this.drawn.length = bands.length;
-    this.display.describe(laid.screen);
-    this.described = text;
+    try {
+      const laid = this.lay(screen, layout);
+      const bands = this.bands(laid);
+      if (layout.font.height !== this.drawnHeight) this.clearGlass(layout.font.height);
+      bands.forEach((band, i) => {
+        if (this.drawn[i] === band.key) return;
+        this.canvas.originY = band.top;
+        band.draw();
+        this.blitBand(band.top, laid.layout.font.height);
+        this.drawn[i] = band.key;
+        this.bandsBlitted++;
+      });
+      this.drawn.length = bands.length;
+      this.display.describe(laid.screen);
+      this.described = text;
+    } finally {
+      this.strip = null;
+    }
   }
 
   /** The text model as drawn: every part fitted, cuts marked. */

@@ -47,7 +47,9 @@ export function startWeb(kernel: Kernel, deps: { context: WebContext; nvram: Fil
     log.info('this board has no web server');
     return service;
   }
-  const server = new WebServer({
+  // Made at the first request: its pages and routes (~7 KiB of heap) are held only by a phone whose web interface is used.
+  let server: WebServer | null = null;
+  const makeServer = () => new WebServer({
     auth: deps.context.auth,
     sessions,
     pages: webPageSets.flatMap((set) => set(deps.context)),
@@ -95,7 +97,7 @@ export function startWeb(kernel: Kernel, deps: { context: WebContext; nvram: Fil
     if (fingerprint === served) return;
     served = fingerprint;
     if (!httpsOn) log.warning('HTTPS is off (httpd.cfg.secureTunnelEnabled=0): passwords cross the network in clear');
-    httpServer.serve(options, (request, respond) => server.handle(request, respond)).then(
+    httpServer.serve(options, (request, respond) => (server ??= makeServer()).handle(request, respond)).then(
       (l) => {
         listening = l;
         log.notice(`web server listening: http ${l.httpPort || 'off'}, https ${l.httpsPort || 'off'}${certificate ? ` (${certificate.origin} certificate)` : ''}`);

@@ -5,7 +5,7 @@
  */
 import { boardProfile, type BoardProfile } from '../../hal/boards';
 import { ConfigService, type OverrideLayer } from '../../firmware/config/config-service';
-import { ParameterRegistry } from '../../firmware/config/parameter-registry';
+import { ParameterRegistry, type ParameterModule } from '../../firmware/config/parameter-registry';
 import { FileStore } from '../../firmware/storage/file-store';
 import { declaredParameters } from '../../build/generate-parameter-docs';
 import { Keystore, NodeCryptoEngine } from '../../sim/devices/crypto';
@@ -16,6 +16,17 @@ let declared: ReturnType<typeof declaredParameters> | null = null;
 export function allDeclarations(): ReturnType<typeof declaredParameters> {
   declared ??= declaredParameters();
   return declared;
+}
+
+/** The same declarations grouped by module, in registration order, as the registry takes them. */
+export function declaredModules(): ParameterModule[] {
+  const modules: ParameterModule[] = [];
+  for (const { module, ...p } of allDeclarations()) {
+    const last = modules[modules.length - 1];
+    if (last?.name === module) (last.parameters as typeof p[]).push(p);
+    else modules.push({ name: module, parameters: [p] });
+  }
+  return modules;
 }
 
 export class ConfigBench {
@@ -41,7 +52,7 @@ export class ConfigBench {
     this.store = FileStore.mount(this.flash.open('fs'), new NodeCryptoEngine(this.keystore));
     const at = (level: string) => (text: string) => { this.lines.push(`${level}|${text}`); };
     this.config = new ConfigService({
-      registry: new ParameterRegistry(allDeclarations(), this.profile),
+      registry: new ParameterRegistry(declaredModules(), this.profile),
       store: this.store,
       phone: { mac: this.profile.mac, model: this.profile.model },
       log: { info: at('info'), notice: at('notice'), warning: at('warning'), error: at('error') },

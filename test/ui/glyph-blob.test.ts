@@ -2,7 +2,8 @@
  * The image's `unifont` resource (build/unifont-blob.ts → firmware/ui/glyph-blob.ts):
  * every glyph read through the HAL resources device decodes to the rows of
  * font/unifont-subset.hex, wide glyphs are 16 pixels, unknown code points have
- * none, the cache of read glyphs stays bounded, a glyph costs two small reads,
+ * none, the cache of read glyphs stays bounded, a glyph costs two small reads
+ * (the sampled index is read at the first one, not at install),
  * and a broken resource is refused with a reason instead of drawing garbage.
  */
 import * as fs from 'fs';
@@ -71,16 +72,19 @@ test('the decoded-glyph cache stays bounded (LRU)', () => {
   assert.is(fresh.decoded, decoded + 1, 'an evicted glyph is decoded again');
 });
 
-test('a glyph is read with two small reads; only the sampled index is read up front', () => {
+test('a glyph is read with two small reads; the sampled index only at the first glyph, never at install', () => {
   const device = resourcesOf(resource);
   const lazy = new GlyphBlob(device);
-  assert.ok(device.bytesRead < 4096, `${device.bytesRead} bytes read at install`);
+  assert.is(device.bytesRead, 16, 'the header alone at install: a phone that draws only console characters holds no index');
+  lazy.glyph('张'.codePointAt(0)!);
+  assert.is(device.reads, 1 + 3, 'the sampled index once, then index slice + rows');
+  assert.ok(device.bytesRead < 16 + 4096 + 128 + 32, `${device.bytesRead} bytes for the index and one glyph`);
   const before = { reads: device.reads, bytes: device.bytesRead };
   lazy.glyph('张'.codePointAt(0)!);
+  assert.is(device.reads, before.reads, 'the second draw comes from the cache');
+  lazy.glyph('한'.codePointAt(0)!);
   assert.is(device.reads - before.reads, 2, 'index slice + rows');
   assert.ok(device.bytesRead - before.bytes <= 128 + 32, `${device.bytesRead - before.bytes} bytes for one glyph`);
-  lazy.glyph('张'.codePointAt(0)!);
-  assert.is(device.reads - before.reads, 2, 'the second draw comes from the cache');
 });
 
 test('a truncated or missing resource is refused with a reason, and no glyphs are installed', () => {

@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EN, type MessageKey } from '../../firmware/ui/i18n/catalog-en';
-import { DE } from '../../firmware/ui/i18n/catalog-de';
-import { ZH } from '../../firmware/ui/i18n/catalog-zh';
+import { germanCatalog } from '../../firmware/ui/i18n/catalog-de';
+import { chineseCatalog } from '../../firmware/ui/i18n/catalog-zh';
 import { inEnglish, LANGUAGES, languageOf, message, setLanguage, shown, t, tLabel } from '../../firmware/ui/i18n/messages';
 import { contactProblem } from '../../firmware/directory/contact';
 import { lineLabel } from '../../firmware/lines/sip-accounts';
@@ -46,7 +46,7 @@ test('every catalog key is used by the firmware (labels: declared menu entries a
 
 const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
 
-for (const [name, catalog] of [['German', DE], ['Chinese', ZH]] as const) {
+for (const [name, catalog] of [['German', germanCatalog()], ['Chinese', chineseCatalog()]] as const) {
   test(`${name}: only English keys, each with the same placeholders; complete for the screens moved`, () => {
     for (const [key, text] of Object.entries(catalog)) {
       assert.ok(key in EN, `${key} is not an English key`);
@@ -66,6 +66,15 @@ test('a missing translation shows in English; placeholders are filled', () => {
   } finally {
     setLanguage(LANGUAGES[0]);
   }
+});
+
+test('German and Chinese catalogs are built when first read, once (a phone showing English holds neither)', () => {
+  for (const language of LANGUAGES.slice(1)) {
+    assert.type(Object.getOwnPropertyDescriptor(language, 'catalog')?.get, 'function', `${language.code}: read through a getter`);
+    assert.is(language.catalog, language.catalog, `${language.code}: built once`);
+    assert.equal(language.catalog, language.code === 'de' ? germanCatalog() : chineseCatalog());
+  }
+  assert.is(LANGUAGES[0].catalog, EN);
 });
 
 test('lcl.ml.lang values: Polycom names and ISO codes, any case; empty is English; others are none of ours', () => {

@@ -1,7 +1,10 @@
-/** German message catalog (keys as in catalog-en.ts; a missing key shows in English). */
+/**
+ * German message catalog (keys as in catalog-en.ts; a missing key shows in English).
+ * Built when the phone first shows German (messages.ts): a phone that never does holds none of it.
+ */
 import type { Catalog } from './catalog-en';
 
-export const DE: Catalog = {
+export const germanCatalog = (): Catalog => ({
   'idle.menu': 'Menü',
   'idle.line': 'Leitung 1: {state}',
   'idle.missedCalls': 'Verpasste Anrufe: {count}',
@@ -298,4 +301,4 @@ export const DE: Catalog = {
   'userId.dots': 'Benutzer-ID enthält ".."',
   'userId.leadingDot': 'Benutzer-ID darf nicht mit "." beginnen',
   'userId.character': 'Benutzer-ID enthält "{character}": nur Buchstaben, Ziffern und . _ @ - erlaubt',
-};
+});

@@ -1,7 +1,10 @@
-/** Simplified Chinese message catalog (keys as in catalog-en.ts; a missing key shows in English). */
+/**
+ * Simplified Chinese message catalog (keys as in catalog-en.ts; a missing key shows in English).
+ * Built when the phone first shows Chinese (messages.ts): a phone that never does holds none of it.
+ */
 import type { Catalog } from './catalog-en';
 
-export const ZH: Catalog = {
+export const chineseCatalog = (): Catalog => ({
   'idle.menu': '菜单',
   'idle.line': '线路 1：{state}',
   'idle.missedCalls': '未接来电：{count}',
@@ -298,4 +301,4 @@ export const ZH: Catalog = {
   'userId.dots': '用户 ID 含有 ".."',
   'userId.leadingDot': '用户 ID 不能以 "." 开头',
   'userId.character': '用户 ID 含有 "{character}"：只允许字母、数字和 . _ @ -',
-};
+});

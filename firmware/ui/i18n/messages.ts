@@ -5,8 +5,8 @@
  * without being handed it; the UI module sets it from configuration.
  */
 import { EN, type Catalog, type MessageKey } from './catalog-en';
-import { DE } from './catalog-de';
-import { ZH } from './catalog-zh';
+import { germanCatalog } from './catalog-de';
+import { chineseCatalog } from './catalog-zh';
 
 export type { MessageKey } from './catalog-en';
 
@@ -17,13 +17,23 @@ export interface Language {
   polycom: string;
   /** The language's own name (what the language screen lists). */
   name: string;
-  catalog: Catalog;
+  readonly catalog: Catalog;
+}
+
+/**
+ * A language whose catalog is built the first time it is read: each catalog
+ * is some 10 KiB of heap (an object of ~300 properties and its shape), and
+ * most phones only ever show English (the fallback, always there).
+ */
+function translated(code: Language['code'], polycom: string, name: string, build: () => Catalog): Language {
+  let catalog: Catalog | null = null;
+  return { code, polycom, name, get catalog() { return (catalog ??= build()); } };
 }
 
 export const LANGUAGES: readonly Language[] = [
   { code: 'en', polycom: 'English_United_States', name: 'English', catalog: EN },
-  { code: 'de', polycom: 'Deutsch_Deutschland', name: 'Deutsch', catalog: DE },
-  { code: 'zh', polycom: 'Chinese_China', name: '中文', catalog: ZH },
+  translated('de', 'Deutsch_Deutschland', 'Deutsch', germanCatalog),
+  translated('zh', 'Chinese_China', '中文', chineseCatalog),
 ];
 
 let current: Language = LANGUAGES[0];
