@@ -400,13 +400,19 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
     }
     this.dispatcher?.dispose();
     this.dispatcher = null;
-    try {
+    // QuickJS asserts every object is gone when its runtime is freed. After a download of a few hundred KiB
+    // (a 10,000-entry directory) some object outlives the runtime: cause not found yet.
+    this.survivingModuleAbort(() => {
       this.vm.dispose();
       this.runtime.dispose();
+    });
+  }
+
+  /** The WASM module aborted (a runtime freed with objects left): later phones get a fresh one, as after a crash, instead of the simulator dying with it. */
+  private survivingModuleAbort(free: () => void): void {
+    try {
+      free();
     } catch (e) {
-      // QuickJS asserts every object is gone when its runtime is freed. After a download of a few hundred KiB
-      // (a 10,000-entry directory) some object outlives the runtime: cause not found yet. The WASM module
-      // aborted: later phones get a fresh one, as after a crash, instead of the simulator dying with it.
       if (!/Aborted|gc_obj_list/.test(String((e as Error)?.message ?? e))) throw e;
       taint(this.module);
     }
@@ -416,19 +422,13 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
   private leaveSharedRuntime(shared: SharedQuickJsVm): void {
     if (this.crashed) {
       this.dispatcher = null;
-      return shared.leave(this);
+      return shared.leave(this, null);
     }
     // Objects an interrupted async function held may be left for good: the runtime must then never be freed.
     if (this.interrupted || this.bootThrew) shared.markMayLeak();
     this.dispatcher?.dispose();
     this.dispatcher = null;
-    this.vm.dispose();
-    try {
-      shared.leave(this);
-    } catch (e) {
-      if (!/Aborted|gc_obj_list/.test(String((e as Error)?.message ?? e))) throw e;
-      taint(this.module);
-    }
+    this.survivingModuleAbort(() => shared.leave(this, () => this.vm.dispose()));
   }
 
   /** Call the guest dispatcher (only from inside an entry). */

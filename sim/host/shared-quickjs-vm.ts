@@ -161,7 +161,6 @@ export class SharedQuickJsVm {
     this.bytesAfterGc = after;
   }
 
-
   /** Node's stack ran out inside the runtime: every tenant faults at its next entry. */
   markBroken(): void {
     this.broken = true;
@@ -172,14 +171,18 @@ export class SharedQuickJsVm {
   }
 
   /**
-   * A tenant leaves (its context already disposed). The last one out frees
-   * the runtime, unless it is known to hold what QuickJS cannot free; an
-   * unknown leak still aborts the module here (the caller taints it).
+   * A tenant leaves: `disposeContext` frees its context (null: abandoned,
+   * after a crash). The last one out frees the runtime, unless it is known to
+   * hold what QuickJS cannot free; an unknown leak still aborts the module
+   * here (the caller taints it).
    */
-  leave(tenant: SharedVmTenant): void {
-    // Its context is gone: the cycles its objects formed are collected after the next entry of any phone
-    // (not here: disposing a whole fleet would walk the runtime once per phone).
-    this.departedBytes += this.accounts.get(tenant)?.bytes ?? 0;
+  leave(tenant: SharedVmTenant, disposeContext: (() => void) | null): void {
+    const before = this.bytes();
+    disposeContext?.();
+    // What disposing its context did not free is its cycles: collected after the next entry of any phone
+    // (not here: disposing a whole fleet would walk the runtime once per phone), and not credited to the others.
+    const charged = this.accounts.get(tenant)?.bytes ?? 0;
+    this.departedBytes += Math.max(0, charged - (before - this.bytes()));
     this.accounts.delete(tenant);
     if (this.accounts.size > 0) return;
     const at = pool.indexOf(this);
