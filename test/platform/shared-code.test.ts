@@ -59,6 +59,21 @@ function faultKindOf(run: () => void): string | null {
   return null;
 }
 
+/** Two idle phones sharing one runtime, disposed after `run` whatever it does. */
+async function withTwoSharedPhones(macs: [string, string], run: (a: Phone, b: Phone) => Promise<void>): Promise<void> {
+  const a = await idlePhone(true, macs[0]);
+  try {
+    const b = await idlePhone(true, macs[1]);
+    try {
+      await run(a, b);
+    } finally {
+      b.dispose();
+    }
+  } finally {
+    a.dispose();
+  }
+}
+
 test('phones with shared code share one runtime, boot to the same screen as a phone with its own, and hold far less each', async () => {
   const own = await idlePhone(false, '0004f2a00001');
   const a = await idlePhone(true, '0004f2a00001');
@@ -77,65 +92,50 @@ test('phones with shared code share one runtime, boot to the same screen as a ph
 });
 
 test('each phone keeps its own screen, globals and intrinsics', async () => {
-  const a = await idlePhone(true, '0004f2a00003');
-  const b = await idlePhone(true, '0004f2a00004');
-  try {
-    await a.press('select');
-    const aAfterSelect = a.screen().id;
-    assert.is.not(aAfterSelect, 'idle', 'a left idle');
-    assert.is(b.screen().id, 'idle', 'b did not move');
-    evalInPhone(a, 'Object.prototype.polluted = "from a"; Array.prototype.push = function () { return -1 }; globalThis.mark = "a"; 0');
-    assert.equal(evalInPhone(b, '[typeof ({}).polluted, [1].push(2), typeof mark]'), ['undefined', 2, 'undefined']);
-    await b.press('select');
-    assert.is(b.screen().id, aAfterSelect, 'b, unpolluted, does what a did');
-    assert.equal(b.faults, []);
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
+  await withTwoSharedPhones(['0004f2a00003', '0004f2a00004'], async (a, b) => {
+      await a.press('select');
+      const aAfterSelect = a.screen().id;
+      assert.is.not(aAfterSelect, 'idle', 'a left idle');
+      assert.is(b.screen().id, 'idle', 'b did not move');
+      evalInPhone(a, 'Object.prototype.polluted = "from a"; Array.prototype.push = function () { return -1 }; globalThis.mark = "a"; 0');
+      assert.equal(evalInPhone(b, '[typeof ({}).polluted, [1].push(2), typeof mark]'), ['undefined', 2, 'undefined']);
+      await b.press('select');
+      assert.is(b.screen().id, aAfterSelect, 'b, unpolluted, does what a did');
+      assert.equal(b.faults, []);
+  });
 });
 
 test('a runaway loop and a runaway allocation fault that phone only; the other keeps working', async () => {
-  const a = await idlePhone(true, '0004f2a00005');
-  const b = await idlePhone(true, '0004f2a00006');
-  try {
-    assert.is(faultKindOf(() => evalInPhone(a, 'for (;;) {}')), 'cpu-budget');
-    const before = a.memoryUsage();
-    // 16 MiB is the desk-500's budget; every push holds 800 KB more.
-    assert.is(faultKindOf(() => evalInPhone(a, '(function () { const held = []; for (;;) held.push(new Array(100000).fill(1)); })()')), 'memory-budget');
-    assert.ok(a.memoryUsage() < before + 1024 * KIB, `what the stopped entry held is freed and no longer charged: ${before} then ${a.memoryUsage()} bytes`);
-    await b.press('select');
-    assert.is.not(b.screen().id, 'idle');
-    await b.press('back');
-    assert.is(b.screen().id, 'idle');
-    assert.equal(b.faults, []);
-    assert.ok(b.memoryUsage() < 4 * 1024 * KIB, `b is charged its own state only: ${b.memoryUsage()} bytes`);
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
+  await withTwoSharedPhones(['0004f2a00005', '0004f2a00006'], async (a, b) => {
+      assert.is(faultKindOf(() => evalInPhone(a, 'for (;;) {}')), 'cpu-budget');
+      const before = a.memoryUsage();
+      // 16 MiB is the desk-500's budget; every push holds 800 KB more.
+      assert.is(faultKindOf(() => evalInPhone(a, '(function () { const held = []; for (;;) held.push(new Array(100000).fill(1)); })()')), 'memory-budget');
+      assert.ok(a.memoryUsage() < before + 1024 * KIB, `what the stopped entry held is freed and no longer charged: ${before} then ${a.memoryUsage()} bytes`);
+      await b.press('select');
+      assert.is.not(b.screen().id, 'idle');
+      await b.press('back');
+      assert.is(b.screen().id, 'idle');
+      assert.equal(b.faults, []);
+      assert.ok(b.memoryUsage() < 4 * 1024 * KIB, `b is charged its own state only: ${b.memoryUsage()} bytes`);
+  });
 });
 
 test('a phone that leaves gives its memory back to the runtime by the next entry of another, which is not charged for it', async () => {
-  const a = await idlePhone(true, '0004f2a00009');
-  const b = await idlePhone(true, '0004f2a0000a');
-  try {
-    const shared = (engineOf(b) as unknown as { shared: { bytes(): number } }).shared;
-    const charged = a.memoryUsage();
-    const bCharged = b.memoryUsage();
-    const before = shared.bytes();
-    a.dispose();
-    await b.press('select');
-    assert.is.not(b.screen().id, 'idle');
-    await b.press('back');
-    const freed = before - shared.bytes();
-    assert.ok(freed > charged * 0.8, `a was charged ${charged} bytes; leaving freed ${freed}`);
-    assert.ok(Math.abs(b.memoryUsage() - bCharged) < 64 * KIB, `b's figure stays its own: ${bCharged} then ${b.memoryUsage()} bytes`);
-    assert.equal(b.faults, []);
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
+  await withTwoSharedPhones(['0004f2a00009', '0004f2a0000a'], async (a, b) => {
+      const shared = (engineOf(b) as unknown as { shared: { bytes(): number } }).shared;
+      const charged = a.memoryUsage();
+      const bCharged = b.memoryUsage();
+      const before = shared.bytes();
+      a.dispose();
+      await b.press('select');
+      assert.is.not(b.screen().id, 'idle');
+      await b.press('back');
+      const freed = before - shared.bytes();
+      assert.ok(freed > charged * 0.8, `a was charged ${charged} bytes; leaving freed ${freed}`);
+      assert.ok(Math.abs(b.memoryUsage() - bCharged) < 64 * KIB, `b's figure stays its own: ${bCharged} then ${b.memoryUsage()} bytes`);
+      assert.equal(b.faults, []);
+  });
 });
 
 test('Node\'s stack running out inside the shared runtime restarts every phone of it, each in a fresh runtime', async () => {
