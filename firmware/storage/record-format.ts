@@ -198,7 +198,8 @@ export function decodeMeta(b: Uint8Array, at: number, h: RecordHeader, decodeTex
   const path = decodeText(b.subarray(p, p + h.pathLength));
   p += h.pathLength;
   const userLength = b[p++];
-  const user = decodeText(b.subarray(p, p + userLength));
+  // Most records are the phone's own (no user): no decode, which costs a typed-array view and a native call in QuickJS.
+  const user = userLength === 0 ? '' : decodeText(b.subarray(p, p + userLength));
   p += userLength;
   return { path, user, origSeq: get32(b, p), chunkFirst: get32(b, p + 4), chunkLast: get32(b, p + 8), dataOffset: p + 12 - at, dataLength: at + RECORD_HEADER_BYTES + h.length - (p + 12) };
 }
@@ -256,20 +257,28 @@ export interface BlockWalk {
  * computed again, everything else is still checked.
  */
 export function walkRecords(bytes: Uint8Array, from: number, visit: (at: number, h: RecordHeader, extent: number) => void, verifiedEnd = from): BlockWalk {
+  // The checks of recordExtent and payloadFits are written out here: a mount walks every record of the
+  // partition, and in QuickJS each of the four calls per record cost as much as the rest of the loop.
+  const size = bytes.length;
   let at = from;
-  while (at + UNIT <= bytes.length) {
-    if (isErasedUnit(bytes, at)) {
-      // The blank tail is checked natively (isClean): a byte loop over it was most of a mount's walk in QuickJS.
-      if (isClean(bytes, at, bytes.length)) return { end: at, damage: null };
+  while (at + UNIT <= size) {
+    const kind = bytes[at];
+    if (kind === 0xff && isErasedUnit(bytes, at)) {
+      // A verified block was verified to its blank tail, and nothing is programmed after the end of a closed block.
+      // Otherwise the tail is checked natively (isClean): a byte loop over it was most of a mount's walk in QuickJS.
+      if (at < verifiedEnd || isClean(bytes, at, size)) return { end: at, damage: null };
       let i = at;
       while (bytes[i] === 0xff) i++;
       return { end: at, damage: `programmed bytes at ${i} after the end of the log at ${at}` };
     }
+    if (kind < RecordKind.Write || kind > RecordKind.EraseIntent) return { end: at, damage: `no valid record header at ${at}` };
     const h = decodeRecordHeader(bytes, at);
-    const extent = recordExtent(h, at, bytes.length);
-    if (extent === null) return { end: at, damage: `no valid record header at ${at}` };
+    const extent = kind === RecordKind.Commit ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + padded(h.length);
+    if (at + extent > size) return { end: at, damage: `no valid record header at ${at}` };
     if (at >= verifiedEnd && !recordCrcOk(bytes, at, h)) return { end: at, damage: `record at ${at} fails its CRC (torn write?)` };
-    if (!payloadFits(bytes, at, h)) return { end: at, damage: `record at ${at} has inconsistent lengths` };
+    if (kind !== RecordKind.Commit && (h.pathLength + PAYLOAD_FIXED > h.length || h.pathLength + PAYLOAD_FIXED + bytes[at + RECORD_HEADER_BYTES + h.pathLength] > h.length)) {
+      return { end: at, damage: `record at ${at} has inconsistent lengths` };
+    }
     visit(at, h, extent);
     at += extent;
   }
