@@ -67,8 +67,6 @@ export abstract class MountingStore extends CheckpointingStore {
     for (const b of lostCounts) t.eraseCount[b] = average;
 
     active.sort((a, b) => t.seq[a] - t.seq[b]);
-    interface Pending { txSeq: number; items: { ref: RecordRef; code: number; meta: RecordMeta; flags: number; hash: Uint8Array }[] }
-    let pending: Pending | null = null;
     let maxTx = 0;
     const intents: EraseIntent[] = [];
     /**
@@ -89,6 +87,18 @@ export abstract class MountingStore extends CheckpointingStore {
     };
     const holderCounts = new Map<string, { count: number; code: number; user: string; lastBlock: number }>();
     this.checkpointSeq = checkpoint?.belowSeq ?? 0;
+    // The records of the transaction being read, until its Commit: parallel arrays, not an object per record.
+    let pendingTx = -1;
+    const pendingRefs: RecordRef[] = [];
+    const pendingCodes: number[] = [];
+    const pendingPaths: string[] = [];
+    const pendingUsers: string[] = [];
+    const pendingIntents: { code: number; flags: number; hash: Uint8Array; origSeq: number; ref: RecordRef }[] = [];
+    const dropPending = (): void => {
+      pendingTx = -1;
+      pendingRefs.length = pendingCodes.length = pendingPaths.length = pendingUsers.length = pendingIntents.length = 0;
+    };
+    const meta: RecordMeta = { path: '', user: '', origSeq: 0, chunkFirst: 0, chunkLast: 0, dataOffset: 0, dataLength: 0 };
     let run = EMPTY;
     let runStart = 0;
     let runLength = 0;
@@ -108,28 +118,36 @@ export abstract class MountingStore extends CheckpointingStore {
       const damagedEnd = vouched ? checkpoint!.damagedEnds.get(blockSeq) : undefined;
       const bytes = damagedEnd === undefined ? whole : whole.subarray(0, damagedEnd);
       const walk = walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h, extent) => {
-        maxTx = Math.max(maxTx, h.txSeq);
+        if (h.txSeq > maxTx) maxTx = h.txSeq;
         if (h.kind === RecordKind.Commit) {
           // Records of a committed transaction that GC has since moved out of an erased block are simply absent here.
-          if (pending && pending.txSeq === h.txSeq) {
-            for (const it of pending.items) {
+          if (pendingTx === h.txSeq) {
+            for (let i = 0; i < pendingRefs.length; i++) {
+              pendingRefs[i].commitBlock = block;
+              this.apply(pendingRefs[i], pendingCodes[i], pendingPaths[i], pendingUsers[i]);
+            }
+            for (const it of pendingIntents) {
               it.ref.commitBlock = block;
-              if (it.ref.kind === RecordKind.EraseIntent) intents.push(intentOf(it.code, it.flags, it.hash, it.meta.origSeq, it.ref));
-              else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
+              intents.push(intentOf(it.code, it.flags, it.hash, it.origSeq, it.ref));
             }
           }
-          pending = null;
+          dropPending();
           return;
         }
-        if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
+        if (pendingTx !== -1 && pendingTx !== h.txSeq) dropPending(); // the earlier transaction never committed
         if (h.classCode === CHECKPOINT_CLASS_CODE) return; // the store's own bookkeeping: read above, not a file
-        if (!pending) pending = { txSeq: h.txSeq, items: [] };
-        const meta = decodeMeta(bytes, at, h, utf8Decode);
+        pendingTx = h.txSeq;
+        decodeMeta(bytes, at, h, utf8Decode, meta);
         const gen = sealedGeneration(bytes, at, h, meta);
         const ref = this.refOf(block, at, extent, h, meta, gen);
-        const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
-        pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
-        if (h.kind === RecordKind.EraseIntent) return;
+        if (h.kind === RecordKind.EraseIntent) {
+          pendingIntents.push({ code: h.classCode, flags: h.flags, hash: bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength), origSeq: meta.origSeq, ref });
+          return;
+        }
+        pendingRefs.push(ref);
+        pendingCodes.push(h.classCode);
+        pendingPaths.push(meta.path);
+        pendingUsers.push(meta.user);
         const owner = ownerOf(h.classCode, meta.user);
         if (meta.origSeq < owner.oldestSeq) owner.oldestSeq = meta.origSeq;
         if (owner.cls && isClearRecordOfSealedClass(owner.cls, h)) this.clearRecordsSeen = true;
