@@ -82,6 +82,13 @@ export interface FlashPartition {
   readonly blockSize: number;
   readonly progSize: number;
   read(offset: number, length: number): Uint8Array;
+  /**
+   * The first `length` bytes (1..blockSize) of every whole block of the
+   * partition, block after block: `length * floor(size / blockSize)` bytes.
+   * What a mount reads of each block header in one call instead of reading
+   * the whole partition. Optional: without it the firmware reads whole blocks.
+   */
+  readBlockStarts?(length: number): Uint8Array;
   program(offset: number, bytes: Uint8Array): void;
   /** Erase block number `block` (offset block*blockSize). */
   erase(block: number): void;

@@ -36,7 +36,7 @@ export const CHECKPOINT_EVERY_BLOCKS = 16;
 /** Damaged blocks a checkpoint lists at most: it stays one small record. */
 const MAX_DAMAGED = 32;
 /** A checkpoint record with its Commit, at most. */
-const CHECKPOINT_MAX_BYTES = 2 * RECORD_HEADER_BYTES + 96 + 8 * MAX_DAMAGED;
+export const CHECKPOINT_MAX_BYTES = 2 * RECORD_HEADER_BYTES + 96 + 8 * MAX_DAMAGED;
 
 export interface MountCheckpoint {
   /** Active blocks with a sequence number below this one are verified. */

@@ -155,7 +155,23 @@ export function isErasedUnit(b: Uint8Array, at: number): boolean {
 }
 
 export function decodeRecordHeader(b: Uint8Array, at: number): RecordHeader {
-  return { kind: b[at], classCode: b[at + 1], flags: b[at + 2], pathLength: b[at + 3], txSeq: get32(b, at + 4), length: get32(b, at + 8), crc: get32(b, at + 12) };
+  return readRecordHeader(b, at, blankHeader());
+}
+
+function blankHeader(): RecordHeader {
+  return { kind: RecordKind.Write, classCode: 0, flags: 0, pathLength: 0, txSeq: 0, length: 0, crc: 0 };
+}
+
+/** The header at `at`, written into `h`: a walk reuses one object (an object per record was a third of a walk in QuickJS). */
+export function readRecordHeader(b: Uint8Array, at: number, h: RecordHeader): RecordHeader {
+  h.kind = b[at];
+  h.classCode = b[at + 1];
+  h.flags = b[at + 2];
+  h.pathLength = b[at + 3];
+  h.txSeq = get32(b, at + 4);
+  h.length = get32(b, at + 8);
+  h.crc = get32(b, at + 12);
+  return h;
 }
 
 /** Total bytes the record occupies, or null when its header cannot be a record that fits. */
@@ -192,15 +208,27 @@ export function encodeGeneration(generation: number): Uint8Array {
   return out;
 }
 
-/** Path, user and chunk fields of a record whose CRC checked out, without copying its data. */
-export function decodeMeta(b: Uint8Array, at: number, h: RecordHeader, decodeText: (bytes: Uint8Array) => string): RecordMeta {
+/**
+ * Path, user and chunk fields of a record whose CRC checked out, without
+ * copying its data; written into `into` when given (a mount reuses one).
+ */
+export function decodeMeta(b: Uint8Array, at: number, h: RecordHeader, decodeText: (bytes: Uint8Array) => string, into?: RecordMeta): RecordMeta {
   let p = at + RECORD_HEADER_BYTES;
   const path = decodeText(b.subarray(p, p + h.pathLength));
   p += h.pathLength;
   const userLength = b[p++];
-  const user = decodeText(b.subarray(p, p + userLength));
+  // Most records are the phone's own (no user): no decode, which costs a typed-array view and a native call in QuickJS.
+  const user = userLength === 0 ? '' : decodeText(b.subarray(p, p + userLength));
   p += userLength;
-  return { path, user, origSeq: get32(b, p), chunkFirst: get32(b, p + 4), chunkLast: get32(b, p + 8), dataOffset: p + 12 - at, dataLength: at + RECORD_HEADER_BYTES + h.length - (p + 12) };
+  const m = into ?? { path, user, origSeq: 0, chunkFirst: 0, chunkLast: 0, dataOffset: 0, dataLength: 0 };
+  m.path = path;
+  m.user = user;
+  m.origSeq = get32(b, p);
+  m.chunkFirst = get32(b, p + 4);
+  m.chunkLast = get32(b, p + 8);
+  m.dataOffset = p + 12 - at;
+  m.dataLength = at + RECORD_HEADER_BYTES + h.length - (p + 12);
+  return m;
 }
 
 export interface RecordMeta {
@@ -253,23 +281,34 @@ export interface BlockWalk {
  * programmed bytes counts as damage too, so nothing is ever appended over
  * partly programmed flash. Records starting before `verifiedEnd` were
  * verified before (a mount checkpoint vouches for them): their CRC is not
- * computed again, everything else is still checked.
+ * computed again, everything else is still checked. The header handed to
+ * `visit` is the walk's one header object, rewritten for the next record.
  */
 export function walkRecords(bytes: Uint8Array, from: number, visit: (at: number, h: RecordHeader, extent: number) => void, verifiedEnd = from): BlockWalk {
+  // The checks of recordExtent and payloadFits are written out here: a mount walks every record of the
+  // partition, and in QuickJS each of the four calls per record cost as much as the rest of the loop.
+  const size = bytes.length;
+  // One header object for the whole walk, rewritten for each record: a visitor copies what it keeps.
+  const h = blankHeader();
   let at = from;
-  while (at + UNIT <= bytes.length) {
-    if (isErasedUnit(bytes, at)) {
-      // The blank tail is checked natively (isClean): a byte loop over it was most of a mount's walk in QuickJS.
-      if (isClean(bytes, at, bytes.length)) return { end: at, damage: null };
+  while (at + UNIT <= size) {
+    const kind = bytes[at];
+    if (kind === 0xff && isErasedUnit(bytes, at)) {
+      // A verified block was verified to its blank tail, and nothing is programmed after the end of a closed block.
+      // Otherwise the tail is checked natively (isClean): a byte loop over it was most of a mount's walk in QuickJS.
+      if (at < verifiedEnd || isClean(bytes, at, size)) return { end: at, damage: null };
       let i = at;
       while (bytes[i] === 0xff) i++;
       return { end: at, damage: `programmed bytes at ${i} after the end of the log at ${at}` };
     }
-    const h = decodeRecordHeader(bytes, at);
-    const extent = recordExtent(h, at, bytes.length);
-    if (extent === null) return { end: at, damage: `no valid record header at ${at}` };
+    if (kind < RecordKind.Write || kind > RecordKind.EraseIntent) return { end: at, damage: `no valid record header at ${at}` };
+    readRecordHeader(bytes, at, h);
+    const extent = kind === RecordKind.Commit ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + padded(h.length);
+    if (at + extent > size) return { end: at, damage: `no valid record header at ${at}` };
     if (at >= verifiedEnd && !recordCrcOk(bytes, at, h)) return { end: at, damage: `record at ${at} fails its CRC (torn write?)` };
-    if (!payloadFits(bytes, at, h)) return { end: at, damage: `record at ${at} has inconsistent lengths` };
+    if (kind !== RecordKind.Commit && (h.pathLength + PAYLOAD_FIXED > h.length || h.pathLength + PAYLOAD_FIXED + bytes[at + RECORD_HEADER_BYTES + h.pathLength] > h.length)) {
+      return { end: at, damage: `record at ${at} has inconsistent lengths` };
+    }
     visit(at, h, extent);
     at += extent;
   }

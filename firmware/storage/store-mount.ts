@@ -8,10 +8,11 @@
  */
 import { utf8Decode } from '../kernel/text-codec';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
-import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RecordKind, UNIT, decodeBlockUnit, decodeMeta, isClean, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
+import type { FlashPartition } from '../../hal/contract';
+import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RECORD_HEADER_BYTES, RecordKind, UNIT, decodeBlockUnit, decodeMeta, isClean, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
 import type { EraseIntent, RecordRef } from './store-types';
 import { BlockState, NO_BLOCK } from './block-table';
-import { CHECKPOINT_CLASS_CODE, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
+import { CHECKPOINT_CLASS_CODE, CHECKPOINT_MAX_BYTES, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
 import { generationKey } from './record-sealing';
 import { intentOf, isClearRecordOfSealedClass } from './class-erase';
 
@@ -34,14 +35,13 @@ export abstract class MountingStore extends CheckpointingStore {
     let countSum = 0;
     const lostCounts: number[] = [];
     const bs = this.part.blockSize;
-    let checkpoint: MountCheckpoint | null = null;
-    let chunk = EMPTY;
+    const starts = readBlockStarts(this.part, t.count);
+    // Active blocks whose first record may be a mount checkpoint.
+    const checkpointBlocks: number[] = [];
     for (let b = 0; b < t.count; b++) {
-      const inChunk = b % MOUNT_READ_BLOCKS;
-      if (inChunk === 0) chunk = this.part.read(b * bs, Math.min(MOUNT_READ_BLOCKS, t.count - b) * bs);
-      const h = chunk.subarray(inChunk * bs, (inChunk + 1) * bs);
-      const eraseCount = decodeBlockUnit(h, 0, ERASE_MAGIC);
-      const seq = decodeBlockUnit(h, UNIT, ACTIVE_MAGIC);
+      const at = b * BLOCK_START_BYTES;
+      const eraseCount = decodeBlockUnit(starts, at, ERASE_MAGIC);
+      const seq = decodeBlockUnit(starts, at + UNIT, ACTIVE_MAGIC);
       if (eraseCount !== null) {
         t.eraseCount[b] = eraseCount;
         knownCounts++;
@@ -53,22 +53,20 @@ export abstract class MountingStore extends CheckpointingStore {
         t.state[b] = BlockState.Active;
         t.seq[b] = seq;
         active.push(b);
-        const found = checkpointAtBlockStart(h, seq, utf8Decode);
-        if (found && (!checkpoint || found.belowSeq > checkpoint.belowSeq)) checkpoint = found;
+        if (starts[at + BLOCK_HEADER_BYTES] === RecordKind.Write && starts[at + BLOCK_HEADER_BYTES + 1] === CHECKPOINT_CLASS_CODE) checkpointBlocks.push(b);
       } else {
         // Free if cleanly erased; otherwise (blank, torn erase, voided, damaged header) erased before use.
-        t.state[b] = eraseCount !== null && isClean(h, UNIT, BLOCK_HEADER_BYTES) ? BlockState.Free : BlockState.Unknown;
+        t.state[b] = eraseCount !== null && isClean(starts, at + UNIT, at + BLOCK_HEADER_BYTES) ? BlockState.Free : BlockState.Unknown;
         // A block voided by a garbage collection or erase that a power cut stopped still holds its records.
-        if (t.state[b] === BlockState.Unknown && !isClean(h, 0, BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
+        if (t.state[b] === BlockState.Unknown && !isClean(starts, at, at + BLOCK_HEADER_BYTES) && this.holdsClearRecordsOfSealedClasses(b)) this.clearRecordsSeen = true;
       }
     }
+    const checkpoint = this.newestCheckpoint(checkpointBlocks);
     // A block whose wear record was lost in a torn erase is assumed as worn as the average.
     const average = knownCounts ? Math.round(countSum / knownCounts) : 0;
     for (const b of lostCounts) t.eraseCount[b] = average;
 
     active.sort((a, b) => t.seq[a] - t.seq[b]);
-    interface Pending { txSeq: number; items: { ref: RecordRef; code: number; meta: RecordMeta; flags: number; hash: Uint8Array }[] }
-    let pending: Pending | null = null;
     let maxTx = 0;
     const intents: EraseIntent[] = [];
     /**
@@ -89,6 +87,18 @@ export abstract class MountingStore extends CheckpointingStore {
     };
     const holderCounts = new Map<string, { count: number; code: number; user: string; lastBlock: number }>();
     this.checkpointSeq = checkpoint?.belowSeq ?? 0;
+    // The records of the transaction being read, until its Commit: parallel arrays, not an object per record.
+    let pendingTx = -1;
+    const pendingRefs: RecordRef[] = [];
+    const pendingCodes: number[] = [];
+    const pendingPaths: string[] = [];
+    const pendingUsers: string[] = [];
+    const pendingIntents: { code: number; flags: number; hash: Uint8Array; origSeq: number; ref: RecordRef }[] = [];
+    const dropPending = (): void => {
+      pendingTx = -1;
+      pendingRefs.length = pendingCodes.length = pendingPaths.length = pendingUsers.length = pendingIntents.length = 0;
+    };
+    const meta: RecordMeta = { path: '', user: '', origSeq: 0, chunkFirst: 0, chunkLast: 0, dataOffset: 0, dataLength: 0 };
     let run = EMPTY;
     let runStart = 0;
     let runLength = 0;
@@ -108,28 +118,36 @@ export abstract class MountingStore extends CheckpointingStore {
       const damagedEnd = vouched ? checkpoint!.damagedEnds.get(blockSeq) : undefined;
       const bytes = damagedEnd === undefined ? whole : whole.subarray(0, damagedEnd);
       const walk = walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h, extent) => {
-        maxTx = Math.max(maxTx, h.txSeq);
+        if (h.txSeq > maxTx) maxTx = h.txSeq;
         if (h.kind === RecordKind.Commit) {
           // Records of a committed transaction that GC has since moved out of an erased block are simply absent here.
-          if (pending && pending.txSeq === h.txSeq) {
-            for (const it of pending.items) {
+          if (pendingTx === h.txSeq) {
+            for (let i = 0; i < pendingRefs.length; i++) {
+              pendingRefs[i].commitBlock = block;
+              this.apply(pendingRefs[i], pendingCodes[i], pendingPaths[i], pendingUsers[i]);
+            }
+            for (const it of pendingIntents) {
               it.ref.commitBlock = block;
-              if (it.ref.kind === RecordKind.EraseIntent) intents.push(intentOf(it.code, it.flags, it.hash, it.meta.origSeq, it.ref));
-              else this.apply(it.ref, it.code, it.meta.path, it.meta.user);
+              intents.push(intentOf(it.code, it.flags, it.hash, it.origSeq, it.ref));
             }
           }
-          pending = null;
+          dropPending();
           return;
         }
-        if (pending && pending.txSeq !== h.txSeq) pending = null; // the earlier transaction never committed
+        if (pendingTx !== -1 && pendingTx !== h.txSeq) dropPending(); // the earlier transaction never committed
         if (h.classCode === CHECKPOINT_CLASS_CODE) return; // the store's own bookkeeping: read above, not a file
-        if (!pending) pending = { txSeq: h.txSeq, items: [] };
-        const meta = decodeMeta(bytes, at, h, utf8Decode);
+        pendingTx = h.txSeq;
+        decodeMeta(bytes, at, h, utf8Decode, meta);
         const gen = sealedGeneration(bytes, at, h, meta);
         const ref = this.refOf(block, at, extent, h, meta, gen);
-        const hash = h.kind === RecordKind.EraseIntent ? bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength) : EMPTY;
-        pending.items.push({ ref, code: h.classCode, meta, flags: h.flags, hash });
-        if (h.kind === RecordKind.EraseIntent) return;
+        if (h.kind === RecordKind.EraseIntent) {
+          pendingIntents.push({ code: h.classCode, flags: h.flags, hash: bytes.slice(at + meta.dataOffset, at + meta.dataOffset + meta.dataLength), origSeq: meta.origSeq, ref });
+          return;
+        }
+        pendingRefs.push(ref);
+        pendingCodes.push(h.classCode);
+        pendingPaths.push(meta.path);
+        pendingUsers.push(meta.user);
         const owner = ownerOf(h.classCode, meta.user);
         if (meta.origSeq < owner.oldestSeq) owner.oldestSeq = meta.origSeq;
         if (owner.cls && isClearRecordOfSealedClass(owner.cls, h)) this.clearRecordsSeen = true;
@@ -187,6 +205,18 @@ export abstract class MountingStore extends CheckpointingStore {
     this.rekeyIntents = intents.filter((it) => it.rekeyGen !== null);
     this.finishErases(intents, oldest, oldestGen, orphanKeys);
   }
+
+  /** The newest mount checkpoint among the blocks whose first record looks like one (null: none checks out). */
+  private newestCheckpoint(blocks: number[]): MountCheckpoint | null {
+    const t = this.blocks;
+    blocks.sort((a, b) => t.seq[b] - t.seq[a]);
+    for (const b of blocks) {
+      const start = this.part.read(b * this.part.blockSize, Math.min(this.part.blockSize, BLOCK_HEADER_BYTES + CHECKPOINT_MAX_BYTES));
+      const found = checkpointAtBlockStart(start, t.seq[b], utf8Decode);
+      if (found) return found;
+    }
+    return null;
+  }
 }
 
 /** What the mount gathers per class code and user while walking the log. */
@@ -200,4 +230,28 @@ interface OwnerOnFlash {
   newestGen: number;
   /** Key generation → held by the keystore. */
   keyHeld: Map<number, boolean>;
+}
+
+/** Bytes of each block the mount reads first: the block header, and the header of the first record (a checkpoint?). */
+const BLOCK_START_BYTES = BLOCK_HEADER_BYTES + RECORD_HEADER_BYTES;
+
+/**
+ * The first BLOCK_START_BYTES of every block, block after block: one call
+ * where the partition offers it (a mount needs nothing more of a block to
+ * put the log in order), else whole blocks read MOUNT_READ_BLOCKS at a time.
+ */
+function readBlockStarts(part: FlashPartition, count: number): Uint8Array {
+  if (part.readBlockStarts) {
+    const starts = part.readBlockStarts(BLOCK_START_BYTES);
+    if (starts.length !== count * BLOCK_START_BYTES) throw new Error(`flash partition ${part.name}: block starts are ${starts.length} bytes, expected ${count * BLOCK_START_BYTES}`);
+    return starts;
+  }
+  const bs = part.blockSize;
+  const starts = new Uint8Array(count * BLOCK_START_BYTES);
+  for (let b = 0; b < count; b += MOUNT_READ_BLOCKS) {
+    const n = Math.min(MOUNT_READ_BLOCKS, count - b);
+    const chunk = part.read(b * bs, n * bs);
+    for (let i = 0; i < n; i++) starts.set(chunk.subarray(i * bs, i * bs + BLOCK_START_BYTES), (b + i) * BLOCK_START_BYTES);
+  }
+  return starts;
 }

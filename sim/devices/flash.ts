@@ -117,6 +117,17 @@ export class VirtualFlash implements Flash {
         checkRange(part, offset, length);
         return flash.readRaw(part.base + offset, length);
       },
+      readBlockStarts(length) {
+        flash.checkPower('read');
+        if (!Number.isInteger(length) || length < 1 || length > blockSize) throw new RangeError(`block starts of ${length} bytes: blocks are ${blockSize} bytes`);
+        const count = Math.floor(part.size / blockSize);
+        const out = new Uint8Array(count * length).fill(0xff);
+        for (let b = 0; b < count; b++) {
+          const block = flash.blocks.get((part.base + b * blockSize) / blockSize);
+          if (block) out.set(block.subarray(0, length), b * length);
+        }
+        return out;
+      },
       program(offset, data) {
         flash.checkPower('program');
         checkRange(part, offset, data.length);

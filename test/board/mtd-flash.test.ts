@@ -84,6 +84,20 @@ test('program has NOR semantics (old AND new) and refuses unaligned offsets and 
   assert.throws(() => p.read(1000, 100), /outside partition nvram/);
 });
 
+test('block starts are the first bytes of each block, read from the device, as the store\'s mount asks for them', () => {
+  const board = fakeBoard();
+  const p = open(board).open('fs');
+  p.program(256, new Uint8Array(16).fill(0x11));
+  p.program(3 * 256, new Uint8Array(32).fill(0x22));
+  const starts = p.readBlockStarts(32);
+  assert.is(starts.length, 8 * 32);
+  assert.equal([...starts.subarray(32, 48)], new Array(16).fill(0x11));
+  assert.equal([...starts.subarray(48, 64)], new Array(16).fill(0xff));
+  assert.equal([...starts.subarray(96, 128)], new Array(32).fill(0x22));
+  assert.ok(starts.subarray(0, 32).every((b) => b === 0xff) && starts.subarray(128).every((b) => b === 0xff));
+  assert.throws(() => p.readBlockStarts(257), RangeError);
+});
+
 test('erase is one MEMERASE of the block; a block outside the partition is a RangeError', () => {
   const board = fakeBoard();
   const p = open(board).open('nvram');

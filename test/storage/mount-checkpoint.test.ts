@@ -106,9 +106,18 @@ test('the mount trusts the blocks the newest checkpoint vouches for: their CRCs 
     }
   }
   assert.ok(victim, 'a live record in a vouched block');
+  // Nor is a vouched block's blank tail read again: the checkpoint vouches that it ends there, and a closed block is never appended to.
+  let tail = -1;
+  for (let b = 0; b < image.length / BS && tail < 0; b++) {
+    const seq = decodeBlockUnit(image.subarray(b * BS, (b + 1) * BS), UNIT, ACTIVE_MAGIC);
+    if (seq !== null && seq < newest.seq && b !== victim!.block && image[b * BS + BS - 32] === 0xff) tail = b;
+  }
+  assert.ok(tail >= 0, 'a vouched block with a blank tail');
+  image[tail * BS + BS - 16] = 0x00;
   const log: string[] = [];
   const trusted = mountStore(newFlash(GEOMETRY, image).open('fs'), crypto, log);
   assert.not.ok(log.some((l) => l.includes(`block ${victim!.block}:`)), `no CRC walk of the vouched block: ${log.join('; ')}`);
+  assert.not.ok(log.some((l) => l.includes(`block ${tail}:`)), `no check of the vouched block's tail: ${log.join('; ')}`);
   assert.ok(trusted.list().some((f) => f.path === victim!.path), 'indexed from the trusted walk');
   assert.throws(() => trusted.read(victim!.path), /fails its CRC/, 'read() still checks the record');
   // Everything else reads back.
@@ -170,13 +179,14 @@ test('a torn, corrupt or stale checkpoint is not used: the mount checks every CR
 test('a damaged block stays damaged under a checkpoint that lists it: nothing past its damage is trusted', () => {
   const { flash, ks, model } = filled();
   const image = flash.image();
-  // Programmed bytes in the blank tail of a closed block: the mount closes it as damaged (its records before stay).
+  // Programmed bytes in the blank tail of a block no checkpoint vouches for yet: the mount closes it as damaged (its records before stay).
+  const newestSeq = checkpointsOn(image).reduce((n, c) => Math.max(n, c.seq), 0);
   let target = -1;
   for (let b = 0; b < image.length / BS && target < 0; b++) {
     const seq = decodeBlockUnit(image.subarray(b * BS, (b + 1) * BS), UNIT, ACTIVE_MAGIC);
-    if (seq !== null && image[b * BS + BS - 16] === 0xff) target = b;
+    if (seq !== null && seq >= newestSeq && image[b * BS + BS - 16] === 0xff) target = b;
   }
-  assert.ok(target >= 0, 'a closed block with a blank tail');
+  assert.ok(target >= 0, 'a block past the newest checkpoint with a blank tail');
   image[target * BS + BS - 16] = 0x00;
   const keys = cloneKeystore(ks);
   const f = newFlash(GEOMETRY, image);
