@@ -8,7 +8,9 @@
  * Mute: the mute key toggles it while a call is connected or held; it ends
  * with the last call. Missed calls count the entries added to the Missed
  * list since it was last opened (kept in RAM: a reboot or a new user starts
- * from 0, the list itself stays).
+ * from 0, the list itself stays). Until it is first opened, what the owner's
+ * lists held when read from flash counts as seen: the lists are read when
+ * first needed, so drawing the idle screen reads nothing.
  */
 import type { Hal } from '../../hal/contract';
 import type { CallRecord } from './call-record';
@@ -21,6 +23,8 @@ export interface CallIndicatorDeps {
   emit(event: typeof LINE_CALLS_EVENT, payload: LineCalls): void;
   calls(): readonly Call[];
   missed(): readonly CallRecord[];
+  /** The newest sequence number of the owner's lists when read from flash; null while unread (nothing recorded since the owner was set). */
+  newestSeqAtRead(): number | null;
 }
 
 const LINE_STATE: Record<Call['state'], LineCallState | null> = {
@@ -29,11 +33,10 @@ const LINE_STATE: Record<Call['state'], LineCallState | null> = {
 
 export class CallIndicators {
   private muted = false;
-  private missedSeen: number;
+  /** The newest missed entry seen; null: the owner's entries stored before they were read are seen. */
+  private missedSeen: number | null = null;
 
-  constructor(private readonly d: CallIndicatorDeps) {
-    this.missedSeen = this.newestMissed();
-  }
+  constructor(private readonly d: CallIndicatorDeps) {}
 
   /** The calls changed: line LEDs, and mute ends with the last call. */
   callsChanged(): void {
@@ -63,11 +66,13 @@ export class CallIndicators {
 
   /** The list owner changed (login, logout): count from now. */
   ownerChanged(): void {
-    this.missedListOpened();
+    this.missedSeen = null;
   }
 
   missedCount(): number {
-    return this.d.missed().filter((r) => r.seq > this.missedSeen).length;
+    const seen = this.missedSeen ?? this.d.newestSeqAtRead();
+    if (seen === null) return 0;
+    return this.d.missed().filter((r) => r.seq > seen).length;
   }
 
   /** Status bar indicator: "Ringing" while a call rings in. */

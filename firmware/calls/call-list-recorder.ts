@@ -14,6 +14,11 @@
  *   direction is folded into it (count + 1, newest start time);
  * - `callLists.logConsultationCalls=0`: a consultation call is listed only
  *   if it was joined into a conference.
+ *
+ * The owner's lists are read from flash when first needed (a list shown or
+ * exported, a call recorded), not when the owner is set: reading them means
+ * decrypting and parsing every entry, most of the calls module's boot time
+ * on a phone with full lists, and the idle screen shows nothing of them.
  */
 import { listOf, remoteOf, type CallListName, type CallRecord } from './call-record';
 import { MAX_ENTRIES_PER_LIST, MAX_PATCHES_PER_ENTRY, type CallListOps, type CallListStore, type StoredEntry } from './call-list-store';
@@ -36,9 +41,11 @@ export interface RecordHandle {
 }
 
 export class CallListRecorder {
-  private entries: StoredEntry[] = [];
+  /** The owner's entries, oldest first; null until read from flash. */
+  private read: StoredEntry[] | null = null;
   private user: string | null = null;
   private nextSeq = 1;
+  private newestAtRead = 0;
   private readonly listeners: (() => void)[] = [];
   private readonly deleteListeners: (() => void)[] = [];
 
@@ -54,10 +61,19 @@ export class CallListRecorder {
     return this.user;
   }
 
+  /** The owner's lists changed on flash behind the recorder (cleared): read again when next needed. */
   reload(): void {
-    this.entries = this.store.load(this.user);
-    this.nextSeq = this.entries.reduce((n, e) => Math.max(n, e.record.seq + 1), 1);
+    this.read = null;
     this.changed();
+  }
+
+  /**
+   * The newest sequence number the owner's lists held when they were read
+   * from flash; null while they are not read (then nothing was recorded for
+   * this owner yet: recording reads them first). Entries above it are new.
+   */
+  newestSeqAtRead(): number | null {
+    return this.read === null ? null : this.newestAtRead;
   }
 
   /** Entries of a list, newest first. */
@@ -107,7 +123,7 @@ export class CallListRecorder {
       const previous = this.entries.filter((e) => e.list === list && e !== this.entryAt(handle.at)).pop();
       if (previous && previous.record.connections.length === 0 && previous.record.direction === record.direction
         && previous.record.disposition !== 'Partial' && remoteOf(previous.record).address === remoteOf(record).address) {
-        const folded: CallRecord = { ...record, seq: this.nextSeq++, count: previous.record.count + record.count };
+        const folded: CallRecord = { ...record, seq: this.takeSeq(), count: previous.record.count + record.count };
         this.commit((ops) => {
           if (handle.at) this.remove(ops, handle.at);
           this.put(ops, previous.slot, folded);
@@ -155,11 +171,35 @@ export class CallListRecorder {
     let slot = 0;
     this.commit((ops) => {
       old.forEach((e) => this.remove(ops, e.slot));
-      for (const rs of keep.values()) rs.forEach((r) => this.put(ops, String(slot++), { ...r, seq: this.nextSeq++ }));
+      for (const rs of keep.values()) rs.forEach((r) => this.put(ops, String(slot++), { ...r, seq: this.takeSeq() }));
     });
   }
 
   // ── internals ──
+
+  /** The owner's entries, read from flash on first use. */
+  private get entries(): StoredEntry[] {
+    return this.readLists();
+  }
+
+  private set entries(entries: StoredEntry[]) {
+    this.read = entries;
+  }
+
+  private readLists(): StoredEntry[] {
+    if (this.read === null) {
+      this.read = this.store.load(this.user);
+      this.newestAtRead = this.read.reduce((n, e) => Math.max(n, e.record.seq), 0);
+      this.nextSeq = this.newestAtRead + 1;
+    }
+    return this.read;
+  }
+
+  /** The next entry's sequence number: above every stored one (the lists are read first). */
+  private takeSeq(): number {
+    this.readLists();
+    return this.nextSeq++;
+  }
 
   /** The owner switched since the call opened: its record is dropped (the previous owner's lists are gone or not shown). */
   private ownerChanged(handle: RecordHandle): boolean {
@@ -184,7 +224,7 @@ export class CallListRecorder {
     }
     const current = this.entryAt(handle.at);
     const slot = current ? current.slot : this.slotFor(list);
-    const rec = { ...record, seq: current ? current.record.seq : this.nextSeq++ };
+    const rec = { ...record, seq: current ? current.record.seq : this.takeSeq() };
     this.commit((ops) => {
       if (current) this.change(ops, current, rec);
       else this.put(ops, slot, rec);

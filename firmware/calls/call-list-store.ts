@@ -13,7 +13,7 @@
  * kept `calls/<owner>/<list>/<slot>`: those files are read the same way.
  */
 import { utf8Decode, utf8Encode } from '../kernel/text-codec';
-import type { FileStore, Transaction } from '../storage/file-store';
+import type { FileInfo, FileStore, Transaction } from '../storage/file-store';
 import { CALL_LIST_NAMES, DISPOSITIONS, listOf, type CallListName, type CallRecord } from './call-record';
 
 /** Entries kept per list; the oldest is dropped past it. 3 lists × 30 slots keeps the fs index (512 files) free for other modules. */
@@ -62,16 +62,16 @@ export function ownerDir(user: string | null): string {
 export class CallListStore {
   constructor(private readonly fs: FileStore, private readonly log: (msg: string) => void) {}
 
+  /** How many entry files one owner has (from the store's index: nothing read or decrypted). */
+  count(user: string | null): number {
+    return this.entryFiles(user).length;
+  }
+
   /** Every readable entry of one owner; unreadable slots are logged and skipped. */
   load(user: string | null): StoredEntry[] {
     const dir = ownerDir(user);
     const out: StoredEntry[] = [];
-    const entries = this.fs.list(dir + '/').filter((f) => {
-      const rest = f.path.slice(dir.length + 1).split('/');
-      const pooled = rest.length === 1 && /^\d+$/.test(rest[0]);
-      const legacy = rest.length === 2 && CALL_LIST_NAMES.includes(rest[0] as CallListName) && /^\d+$/.test(rest[1]);
-      return pooled || legacy;
-    });
+    const entries = this.entryFiles(user);
     // Read together: one decryption call for every entry's records.
     const contents = this.fs.readEach(entries.map((f) => f.path));
     entries.forEach((f, i) => {
@@ -87,6 +87,17 @@ export class CallListStore {
       }
     });
     return out.sort((a, b) => a.record.seq - b.record.seq);
+  }
+
+  /** The owner's slot files, pooled (`<slot>`) and as older firmware named them (`<list>/<slot>`). */
+  private entryFiles(user: string | null): FileInfo[] {
+    const dir = ownerDir(user);
+    return this.fs.list(dir + '/').filter((f) => {
+      const rest = f.path.slice(dir.length + 1).split('/');
+      const pooled = rest.length === 1 && /^\d+$/.test(rest[0]);
+      const legacy = rest.length === 2 && CALL_LIST_NAMES.includes(rest[0] as CallListName) && /^\d+$/.test(rest[1]);
+      return pooled || legacy;
+    });
   }
 
   /** Apply several changes atomically. */

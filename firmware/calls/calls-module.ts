@@ -130,6 +130,7 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     emit: (event, payload) => bus.emit(event, payload),
     calls: () => controller.calls(),
     missed: () => recorder.list('missed'),
+    newestSeqAtRead: () => recorder.newestSeqAtRead(),
   });
   bus.on('key', (e) => { if (e.down && e.key === 'mute' && indicators.muteKey()) w.ui?.manager.redraw(); });
   const CALL_SCREENS = ['call', 'incoming'];
@@ -229,7 +230,8 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     if (previous) cdr.forget(previous);
     recorder.setUser(user);
     indicators.ownerChanged();
-    if (user && recorder.all().length === 0 && on('feature.callList.enabled')) download(`${user}-calls.xml`);
+    // No entry file: nothing to read to know the lists are empty.
+    if (user && on('feature.callList.enabled') && (store.count(user) === 0 || recorder.all().length === 0)) download(`${user}-calls.xml`);
   });
 
   // "Clear Uploaded Calls/Directory" clears the lists on the phone too (the provisioning client deletes the server's copy).
@@ -254,8 +256,9 @@ export function startCalls(kernel: Kernel, w: CallsWiring): CallsService {
     controller.onLineEvent(e);
   });
 
+  // The lists are read when first needed (call-list-recorder.ts): counted here from the store's index.
   recorder.setUser(null);
-  log.info(`call lists: ${recorder.all().length} entries, CDR: ${cdr.all().length} records`);
+  log.info(`call lists: ${store.count(null)} entries, CDR: ${cdr.count()} records`);
   return {
     controller, recorder, cdr,
     setIncomingPolicy: (p) => { policy = p; },

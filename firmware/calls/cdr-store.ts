@@ -55,29 +55,25 @@ export function cdrSlotOf(path: string): number | null {
 
 interface Slotted { slot: number; path: string; record: CdrRecord }
 
+/**
+ * The records are read from flash when first needed (a call ends, a user
+ * logs out, the records are listed), not at boot: up to MAX_CDR_RECORDS
+ * sealed files the boot has no use for.
+ */
 export class CdrStore {
-  private records: Slotted[] = [];
+  /** Oldest first; null until read. */
+  private read: Slotted[] | null = null;
   private nextSeq = 1;
 
-  constructor(private readonly fs: FileStore, private readonly log: (msg: string) => void) {
-    for (const f of fs.list(CDR_DIR)) {
-      const slot = cdrSlotOf(f.path);
-      if (slot === null || slot >= MAX_CDR_RECORDS) continue;
-      try {
-        const record = JSON.parse(utf8Decode(fs.read(f.path) ?? new Uint8Array(0))) as CdrRecord;
-        if (typeof record.seq !== 'number') throw new Error('no sequence number');
-        this.records.push({ slot, path: f.path, record });
-      } catch (e) {
-        log(`CDR ${f.path} unreadable (${(e as Error).message}): skipped`);
-      }
-    }
-    this.records.sort((a, b) => a.record.seq - b.record.seq);
-    // Two files of one slot (a power cut cannot make them, a bad image can): the newer one keeps it.
-    this.records = this.records.filter((r, i) => !this.records.slice(i + 1).some((n) => n.slot === r.slot));
-    this.nextSeq = this.records.reduce((n, r) => Math.max(n, r.record.seq + 1), 1);
+  constructor(private readonly fs: FileStore, private readonly log: (msg: string) => void) {}
+
+  /** How many record files there are (from the store's index: nothing read or decrypted). */
+  count(): number {
+    return this.read ? this.read.length : this.files().length;
   }
 
   add(record: Omit<CdrRecord, 'seq'>): void {
+    this.readRecords();
     const full: CdrRecord = { ...record, seq: this.nextSeq };
     const replaced = this.records.length < MAX_CDR_RECORDS ? null : this.records[0];
     const slot = replaced ? replaced.slot : this.freeSlot();
@@ -105,6 +101,46 @@ export class CdrStore {
   /** Oldest first. */
   all(): CdrRecord[] {
     return this.records.map((r) => r.record);
+  }
+
+  private get records(): Slotted[] {
+    return this.readRecords();
+  }
+
+  private set records(records: Slotted[]) {
+    this.read = records;
+  }
+
+  private files(): { slot: number; path: string }[] {
+    return this.fs.list(CDR_DIR).flatMap((f) => {
+      const slot = cdrSlotOf(f.path);
+      return slot === null || slot >= MAX_CDR_RECORDS ? [] : [{ slot, path: f.path }];
+    });
+  }
+
+  /** Every readable record (read together: one decryption call), oldest first; unreadable ones are logged and skipped. */
+  private readRecords(): Slotted[] {
+    if (this.read) return this.read;
+    const files = this.files();
+    const contents = this.fs.readEach(files.map((f) => f.path));
+    let records: Slotted[] = [];
+    files.forEach((f, i) => {
+      try {
+        const bytes = contents[i];
+        if (bytes instanceof Error) throw bytes;
+        const record = JSON.parse(utf8Decode(bytes ?? new Uint8Array(0))) as CdrRecord;
+        if (typeof record.seq !== 'number') throw new Error('no sequence number');
+        records.push({ ...f, record });
+      } catch (e) {
+        this.log(`CDR ${f.path} unreadable (${(e as Error).message}): skipped`);
+      }
+    });
+    records.sort((a, b) => a.record.seq - b.record.seq);
+    // Two files of one slot (a power cut cannot make them, a bad image can): the newer one keeps it.
+    records = records.filter((r, i) => !records.slice(i + 1).some((n) => n.slot === r.slot));
+    this.nextSeq = records.reduce((n, r) => Math.max(n, r.record.seq + 1), 1);
+    this.read = records;
+    return records;
   }
 
   private freeSlot(): number {
