@@ -71,6 +71,12 @@ export function boot(hal: Hal): BootedPhone {
     } catch (e) {
       storeLog.error(`${partition}: cannot seal records left in clear (${describeError(e)}); retried at the next boot`);
     }
+    try {
+      // Many blocks past the newest mount checkpoint (older firmware, or its block collected): one now spares the next boots.
+      if (store.checkpointIfDue()) storeLog.info(`${partition}: mount checkpoint written`);
+    } catch (e) {
+      storeLog.error(`${partition}: cannot write a mount checkpoint (${describeError(e)}); the next boots check every record`);
+    }
     const s = store.stats();
     storeLog.info(`${partition}: mounted, ${s.files} files, ${s.freeBlocks}/${s.blocks} blocks free (${hal.clock.monotonic() - started} ms)`);
     return store;

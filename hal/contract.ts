@@ -89,6 +89,13 @@ export interface FlashPartition {
    * the whole partition. Optional: without it the firmware reads whole blocks.
    */
   readBlockStarts?(length: number): Uint8Array;
+  /**
+   * A NOR blank check of every whole block: one byte per block, 1 where
+   * bytes `from`..blockSize of the block all read 0xFF, else 0. The store
+   * checks erased blocks for what a torn erase left without moving their
+   * bytes. Optional: without it the firmware reads the blocks.
+   */
+  blankBlocks?(from: number): Uint8Array;
   program(offset: number, bytes: Uint8Array): void;
   /** Erase block number `block` (offset block*blockSize). */
   erase(block: number): void;

@@ -174,13 +174,10 @@ export abstract class ErasingStore extends TransactionalStore {
     }
     const t = this.blocks;
     // Block numbers.
-    const victims: number[] = [];
+    // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
+    const victims: number[] = this.dirtyOutsideLog();
     for (let b = 0; b < t.count; b++) {
-      if (!t.isActive(b)) {
-        // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
-        if (!this.outsideLogBlank(b)) victims.push(b);
-        continue;
-      }
+      if (!t.isActive(b)) continue;
       const bytes = this.readBlock(b);
       let hit = t.damaged[b] === 1;
       walkRecords(bytes, BLOCK_HEADER_BYTES, (at, h) => {
@@ -279,10 +276,8 @@ export abstract class ErasingStore extends TransactionalStore {
 
   protected hasDirtyBlocks(): boolean {
     const t = this.blocks;
-    for (let b = 0; b < t.count; b++) {
-      if (t.isActive(b) ? t.damaged[b] === 1 : !this.outsideLogBlank(b)) return true;
-    }
-    return false;
+    for (let b = 0; b < t.count; b++) if (t.isActive(b) && t.damaged[b] === 1) return true;
+    return this.dirtyOutsideLog().length > 0;
   }
 }
 

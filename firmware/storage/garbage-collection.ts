@@ -47,6 +47,11 @@ export abstract class CollectingStore extends SealingStore {
   /** Room made for a transaction of these record sizes, right before its records are placed (the mount checkpoint goes here). */
   protected beforeCommit(_sizes: number[]): void {}
 
+  /** A fresh head for a collection's copies, the first of which takes `needed` bytes (the mount checkpoint may go first). */
+  protected openBlockForCopies(_needed: number): void {
+    this.openBlock();
+  }
+
   /** Make sure records of these sizes fit, collecting garbage if needed. */
   protected ensureSpace(sizes: number[], mode: SpaceMode): void {
     const blocksNeeded = () => {
@@ -174,8 +179,8 @@ export abstract class CollectingStore extends SealingStore {
     for (let i = 0; i < moving.length; ) {
       let room = this.headRoom();
       if (moving[i].ref.extent + RECORD_HEADER_BYTES > room) {
-        this.openBlock();
-        room = this.capacity;
+        this.openBlockForCopies(moving[i].ref.extent + RECORD_HEADER_BYTES);
+        room = this.headRoom();
       }
       let end = i;
       let used = RECORD_HEADER_BYTES;

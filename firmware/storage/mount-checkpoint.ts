@@ -106,6 +106,31 @@ export abstract class CheckpointingStore extends ErasingStore {
     this.writeCheckpoint();
   }
 
+  /**
+   * Write a checkpoint now if one is due and room is to spare (the boot asks
+   * once the stores are mounted): flash written by firmware without
+   * checkpoints, or whose newest checkpoint's block was collected, would
+   * otherwise have every CRC checked again at each boot until a write opens
+   * a block. Closes the head block early, so only when due (16 blocks or
+   * more past the newest checkpoint). True when one was written.
+   */
+  checkpointIfDue(): boolean {
+    if (this.freeCount() < RESERVE_BLOCKS + 3 || !this.checkpointDue()) return false;
+    return this.writeCheckpoint();
+  }
+
+  /**
+   * A collection's copies open blocks too: a class erase or re-key erases the
+   * blocks holding its class's records, checkpoints' blocks among them, and
+   * moves the rest with such copies; without a checkpoint here the next boots
+   * checked the CRC of most of the log again. Only with room to spare: a
+   * collection under pressure must fit one block's copies in one fresh block.
+   */
+  protected openBlockForCopies(needed: number): void {
+    const spare = needed <= this.capacity - CHECKPOINT_MAX_BYTES && this.freeCount() >= RESERVE_BLOCKS + 3;
+    if (!spare || !this.checkpointDue() || !this.writeCheckpoint()) this.openBlock();
+  }
+
   private checkpointDue(): boolean {
     if (this.nextBlockSeq - 1 - this.checkpointSeq < CHECKPOINT_EVERY_BLOCKS) return false;
     const t = this.blocks;
@@ -114,14 +139,14 @@ export abstract class CheckpointingStore extends ErasingStore {
     return uncovered >= CHECKPOINT_EVERY_BLOCKS;
   }
 
-  /** Open a fresh block and write a checkpoint of everything before it as its first record. */
-  private writeCheckpoint(): void {
+  /** Open a fresh block and write a checkpoint of everything before it as its first record; false: none written (no block opened). */
+  private writeCheckpoint(): boolean {
     const t = this.blocks;
     const damaged: { seq: number; end: number }[] = [];
     for (let b = 0; b < t.count && damaged.length < MAX_DAMAGED; b++) {
       if (t.state[b] === BlockState.Active && t.damaged[b] === 1) damaged.push({ seq: t.seq[b], end: t.end[b] });
     }
-    if (damaged.length === MAX_DAMAGED) return; // that many damaged blocks: no checkpoint until a class erase scrubs them
+    if (damaged.length === MAX_DAMAGED) return false; // that many damaged blocks: no checkpoint until a class erase scrubs them
     this.openBlock();
     const headSeq = t.seq[this.head];
     const txSeq = this.nextTxSeq++;
@@ -129,5 +154,6 @@ export abstract class CheckpointingStore extends ErasingStore {
     this.place(encodeRecord(RecordKind.Write, CHECKPOINT_CLASS_CODE, 0, txSeq, payload, utf8Encode(CHECKPOINT_PATH), new Uint8Array(0)), null, 0);
     this.place(encodeCommit(txSeq, 1), null, 0);
     this.checkpointSeq = headSeq;
+    return true;
   }
 }

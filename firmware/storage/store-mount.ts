@@ -14,16 +14,10 @@ import type { EraseIntent, RecordRef } from './store-types';
 import { BlockState, NO_BLOCK } from './block-table';
 import { CHECKPOINT_CLASS_CODE, CHECKPOINT_MAX_BYTES, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
 import { generationKey } from './record-sealing';
+import { READ_RUN_BLOCKS } from './store-limits';
 import { intentOf, isClearRecordOfSealedClass } from './class-erase';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
-/**
- * Blocks read per flash read at mount. In QuickJS each read is a host call
- * (~60 µs): reading 1,024 block headers one by one was ~60 ms of a boot,
- * while 64 KiB per call moves 4 MiB in a few ms. The mount holds one such
- * buffer at a time.
- */
-const MOUNT_READ_BLOCKS = 16;
 
 export abstract class MountingStore extends CheckpointingStore {
 
@@ -110,7 +104,7 @@ export abstract class MountingStore extends CheckpointingStore {
         // Blocks next to each other on flash and in log order are read together.
         runStart = pos;
         runLength = 1;
-        while (runStart + runLength < active.length && runLength < MOUNT_READ_BLOCKS && active[runStart + runLength] === block + runLength) runLength++;
+        while (runStart + runLength < active.length && runLength < READ_RUN_BLOCKS && active[runStart + runLength] === block + runLength) runLength++;
         run = this.part.read(block * bs, runLength * bs);
       }
       const whole = run.subarray((pos - runStart) * bs, (pos - runStart + 1) * bs);
@@ -238,7 +232,7 @@ const BLOCK_START_BYTES = BLOCK_HEADER_BYTES + RECORD_HEADER_BYTES;
 /**
  * The first BLOCK_START_BYTES of every block, block after block: one call
  * where the partition offers it (a mount needs nothing more of a block to
- * put the log in order), else whole blocks read MOUNT_READ_BLOCKS at a time.
+ * put the log in order), else whole blocks read READ_RUN_BLOCKS at a time.
  */
 function readBlockStarts(part: FlashPartition, count: number): Uint8Array {
   if (part.readBlockStarts) {
@@ -248,8 +242,8 @@ function readBlockStarts(part: FlashPartition, count: number): Uint8Array {
   }
   const bs = part.blockSize;
   const starts = new Uint8Array(count * BLOCK_START_BYTES);
-  for (let b = 0; b < count; b += MOUNT_READ_BLOCKS) {
-    const n = Math.min(MOUNT_READ_BLOCKS, count - b);
+  for (let b = 0; b < count; b += READ_RUN_BLOCKS) {
+    const n = Math.min(READ_RUN_BLOCKS, count - b);
     const chunk = part.read(b * bs, n * bs);
     for (let i = 0; i < n; i++) starts.set(chunk.subarray(i * bs, i * bs + BLOCK_START_BYTES), (b + i) * BLOCK_START_BYTES);
   }

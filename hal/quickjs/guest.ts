@@ -184,11 +184,12 @@ export function createGuestHal(bridge: HostBridge): { hal: Hal; dispatch: Dispat
     open(name) {
       let p = partitions.get(name);
       if (!p) {
-        const g: { size: number; blockSize: number; progSize: number; readsBlockStarts?: boolean } = call('flash', 'geometry', name);
+        const g: { size: number; blockSize: number; progSize: number; readsBlockStarts?: boolean; checksBlank?: boolean } = call('flash', 'geometry', name);
         p = {
           name, size: g.size, blockSize: g.blockSize, progSize: g.progSize,
           read: (offset, length) => call('flash', 'read', name, offset, length),
           ...(g.readsBlockStarts ? { readBlockStarts: (length: number) => call('flash', 'readBlockStarts', name, length) } : {}),
+          ...(g.checksBlank ? { blankBlocks: (from: number) => call('flash', 'blankBlocks', name, from) } : {}),
           program: (offset, bytes) => { call('flash', 'program', name, offset, bytes); },
           erase: (block) => { call('flash', 'erase', name, block); },
         };

@@ -128,6 +128,18 @@ export class VirtualFlash implements Flash {
         }
         return out;
       },
+      blankBlocks(from) {
+        flash.checkPower('read');
+        if (!Number.isInteger(from) || from < 0 || from >= blockSize) throw new RangeError(`blank check from ${from}: blocks are ${blockSize} bytes`);
+        const count = Math.floor(part.size / blockSize);
+        const erased = Buffer.alloc(blockSize - from, 0xff);
+        const out = new Uint8Array(count);
+        for (let b = 0; b < count; b++) {
+          const block = flash.blocks.get((part.base + b * blockSize) / blockSize);
+          out[b] = !block || erased.equals(block.subarray(from)) ? 1 : 0;
+        }
+        return out;
+      },
       program(offset, data) {
         flash.checkPower('program');
         checkRange(part, offset, data.length);

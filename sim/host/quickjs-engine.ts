@@ -46,7 +46,7 @@ import { SharedQuickJsVm, type SharedVmTenant } from './shared-quickjs-vm';
 /** Methods the guest may call on each device: nothing else of the host is reachable. */
 const SYNC_METHODS: Record<string, string[]> = {
   board: ['info'],
-  flash: ['partitions', 'geometry', 'read', 'readBlockStarts', 'program', 'erase'],
+  flash: ['partitions', 'geometry', 'read', 'readBlockStarts', 'blankBlocks', 'program', 'erase'],
   crypto: ['sha1', 'sha256', 'hmacSha256', 'pbkdf2Sha256', 'randomBytes', 'aesCbcEncrypt', 'aesCbcDecrypt', 'generateKey', 'hasKey', 'destroyKey', 'listKeys', 'encrypt', 'decrypt', 'decryptEach', 'verify', 'generateSigningKey', 'importSigningKey', 'signingPublicKey', 'sign'],
   clock: ['now', 'setWallTime', 'monotonic', 'setTimer', 'clearTimer'],
   display: ['blit', 'setBacklight', 'describe', 'requestFrame'],
@@ -597,7 +597,7 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
         return hal.board;
       case 'flash.geometry': {
         const p = hal.flash.open(args[0]);
-        return { size: p.size, blockSize: p.blockSize, progSize: p.progSize, readsBlockStarts: typeof p.readBlockStarts === 'function' };
+        return { size: p.size, blockSize: p.blockSize, progSize: p.progSize, readsBlockStarts: typeof p.readBlockStarts === 'function', checksBlank: typeof p.blankBlocks === 'function' };
       }
       case 'flash.read':
         return hal.flash.open(args[0]).read(args[1], args[2]);
@@ -605,6 +605,11 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
         const p = hal.flash.open(args[0]);
         if (!p.readBlockStarts) throw new Error(`flash partition ${args[0]} cannot read block starts`);
         return p.readBlockStarts(args[1]);
+      }
+      case 'flash.blankBlocks': {
+        const p = hal.flash.open(args[0]);
+        if (!p.blankBlocks) throw new Error(`flash partition ${args[0]} has no blank check`);
+        return p.blankBlocks(args[1]);
       }
       case 'flash.program':
         return hal.flash.open(args[0]).program(args[1], args[2]);

@@ -98,6 +98,16 @@ test('block starts are the first bytes of each block, read from the device, as t
   assert.throws(() => p.readBlockStarts(257), RangeError);
 });
 
+test('the blank check reads each block from the device and says which read 0xFF past an offset', () => {
+  const board = fakeBoard();
+  const p = open(board).open('fs');
+  p.program(256, new Uint8Array(16).fill(0x11));
+  p.program(3 * 256 + 240, new Uint8Array(16).fill(0x22));
+  assert.equal([...p.blankBlocks(0)], [1, 0, 1, 0, 1, 1, 1, 1]);
+  assert.equal([...p.blankBlocks(16)], [1, 1, 1, 0, 1, 1, 1, 1]);
+  assert.throws(() => p.blankBlocks(256), RangeError);
+});
+
 test('erase is one MEMERASE of the block; a block outside the partition is a RangeError', () => {
   const board = fakeBoard();
   const p = open(board).open('nvram');

@@ -176,6 +176,57 @@ test('a torn, corrupt or stale checkpoint is not used: the mount checks every CR
   assert.equal(diff(mountStore(newFlash(GEOMETRY, stale).open('fs'), crypto), start.model), []);
 });
 
+test('a class erase that takes the checkpoints\' blocks writes a new one while it moves the other records: the next mount checks few CRCs', () => {
+  const { flash, crypto, store, model } = filled();
+  // More of both classes, spread over the log: call-list records sit in nearly every block, checkpoints' blocks too.
+  let m = model;
+  for (let i = 40; i < 90; i++) {
+    const op: Op & { kind: 'write' } = { kind: 'write', path: `dir/phone/c${i}`, cls: 'directory', data: content(CONTACT(i), 300) };
+    store.write(op.path, op.data, { cls: op.cls });
+    m = applyToModel(m, op);
+    store.write(`calls/phone/${i % 20}`, content(`Caller ${i}`, 200), { cls: 'callLists' });
+  }
+  const report = store.eraseClass('callLists');
+  assert.ok(report.blocksErased > 16, `the erase took many blocks (${report.blocksErased})`);
+  const image = flash.image();
+  const newest = checkpointsOn(image).reduce((n, c) => Math.max(n, c.seq), 0);
+  let active = 0;
+  let uncovered = 0;
+  for (let b = 0; b < image.length / BS; b++) {
+    const seq = decodeBlockUnit(image.subarray(b * BS, (b + 1) * BS), UNIT, ACTIVE_MAGIC);
+    if (seq === null) continue;
+    active++;
+    if (seq >= newest) uncovered++;
+  }
+  assert.ok(uncovered <= 17, `${uncovered} of ${active} active blocks past the newest checkpoint`);
+  const remounted = mountStore(newFlash(GEOMETRY, image).open('fs'), crypto);
+  assert.equal(diff(remounted, new Map([...m].filter(([, f]) => f.cls !== 'callLists'))), []);
+});
+
+test('a mount of flash without a covering checkpoint writes one when asked (the boot asks), and only when due', () => {
+  const { flash, crypto } = filled();
+  // No checkpoint on flash to use (each one's CRC broken: the rest of its block goes as a torn write would).
+  const image = flash.image();
+  for (const cp of checkpointsOn(image)) image[cp.block * BS + cp.offset + 16 + 5] ^= 0x40;
+  const f = newFlash(GEOMETRY, image);
+  const store = mountStore(f.open('fs'), crypto);
+  assert.ok(store.checkpointIfDue(), 'written');
+  assert.not.ok(store.checkpointIfDue(), 'not due again right after');
+  const after = f.image();
+  const newest = checkpointsOn(after).reduce((n, c) => Math.max(n, c.seq), 0);
+  let uncovered = 0;
+  for (let b = 0; b < after.length / BS; b++) {
+    const seq = decodeBlockUnit(after.subarray(b * BS, (b + 1) * BS), UNIT, ACTIVE_MAGIC);
+    if (seq !== null && seq >= newest) uncovered++;
+  }
+  assert.is(uncovered, 1, 'only the checkpoint\'s own block is past it');
+  // The next mount trusts every block before it, and finds the same files.
+  const again = mountStore(newFlash(GEOMETRY, after).open('fs'), crypto);
+  assert.equal(again.list(), store.list());
+  for (const file of store.list()) assert.equal(again.read(file.path), store.read(file.path), file.path);
+  assert.not.ok(again.checkpointIfDue(), 'a covered log needs none');
+});
+
 test('a damaged block stays damaged under a checkpoint that lists it: nothing past its damage is trusted', () => {
   const { flash, ks, model } = filled();
   const image = flash.image();
