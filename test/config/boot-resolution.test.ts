@@ -4,11 +4,15 @@
  * gated by `device.set` and their `.set` companion, defaults by Base
  * Profile), without making each parameter's list of candidates or
  * searching the registry for the Base Profile once per parameter — in
- * QuickJS that was most of the configuration's start.
+ * QuickJS that was most of the configuration's start; the cache's
+ * manifest and master file read together; the case-insensitive name index
+ * made only when a name is not found as written.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigBench, cfg } from './config-bench';
+import { ConfigService } from '../../firmware/config/config-service';
+import { ParameterRegistry } from '../../firmware/config/parameter-registry';
+import { ConfigBench, cfg, declaredModules } from './config-bench';
 
 /** Every value in force is the first applied candidate `explain` lists. */
 function assertValuesAreExplained(b: ConfigBench): void {
@@ -69,6 +73,36 @@ test('a boot resolves the values without a registry search per parameter', () =>
   // Those left: each cached file's parameters checked against the registry, the gated values' `.set`
   // companions, the Base Profile of the few profile-dependent defaults, and the log lines that explain the values set.
   assert.ok(searches < config.registry.size / 2, `${searches} registry searches for ${config.registry.size} parameters`);
+});
+
+test('a boot reads the cache manifest and the master file together, the master once', () => {
+  const b = new ConfigBench();
+  layered(b, '1');
+  b.reboot();
+  const reads: string[][] = [];
+  const readEach = b.store.readEach.bind(b.store);
+  b.store.readEach = (paths: string[]) => {
+    reads.push(paths);
+    return readEach(paths);
+  };
+  const config = new ConfigService({
+    registry: b.config.registry, store: b.store, phone: { mac: b.mac, model: b.profile.model },
+    log: { info: () => {}, notice: () => {}, warning: () => {}, error: () => {} },
+  });
+  config.load();
+  assert.equal(reads[0], ['cfg/manifest.json', 'cfg/master.cfg']);
+  assert.is(reads.filter((r) => r.includes('cfg/master.cfg')).length, 1, JSON.stringify(reads));
+  assert.equal(config.masterConfig()?.configFiles, ['site.cfg', 'second.cfg']);
+  assert.is(config.get('prov.login.automaticLogout'), '30');
+});
+
+test('the case-insensitive name index is made at the first name not found as written', () => {
+  const registry = new ParameterRegistry(declaredModules());
+  const lowerIndex = () => (registry as unknown as { lowerNames: Uint16Array | null }).lowerNames;
+  for (let i = 0; i < registry.size; i++) assert.is(registry.lookup(registry.at(i).name), registry.at(i));
+  assert.is(lowerIndex(), null, 'exact names only: not made');
+  assert.is(registry.lookup('DIR.LOCAL.UIENABLED')?.name, 'dir.local.UIenabled');
+  assert.ok(lowerIndex());
 });
 
 test.run();
