@@ -23,7 +23,7 @@ import type { DataClassId } from '../storage/data-classes';
 import type { FileStore } from '../storage/file-store';
 import { CFG_PARSE_VERSION } from './cfg-xml';
 
-export type ConfigCacheStore = Pick<FileStore, 'read' | 'write' | 'delete' | 'transaction' | 'version'>;
+export type ConfigCacheStore = Pick<FileStore, 'read' | 'readEach' | 'write' | 'delete' | 'transaction' | 'version'>;
 
 /** A parameter as a file set it: name and value, in document order. */
 export type CachedAttribute = [name: string, value: string];
@@ -39,9 +39,18 @@ const MASTER = 'cfg/master.cfg';
 
 export class ConfigCache {
   private manifest: Manifest = { master: null, files: {}, next: 1 };
+  /**
+   * The master file as read with the manifest, until `master()` takes it: a
+   * boot reads both, and together they share flash reads and one decryption
+   * (a host call each in QuickJS). Undefined: read it when asked.
+   */
+  private masterAtStart: Uint8Array | null | undefined;
 
   constructor(private readonly store: ConfigCacheStore, private readonly onError: (msg: string) => void) {
-    const bytes = store.read(MANIFEST);
+    const [bytes, master] = store.readEach([MANIFEST, MASTER]);
+    if (bytes instanceof Error) throw bytes;
+    // One that cannot be read is read again by master(), which reports it as before.
+    if (!(master instanceof Error)) this.masterAtStart = master;
     if (!bytes) return;
     try {
       const m = JSON.parse(utf8Decode(bytes)) as Manifest;
@@ -53,8 +62,10 @@ export class ConfigCache {
   }
 
   master(): { name: string; text: string } | null {
+    const atStart = this.masterAtStart;
+    this.masterAtStart = undefined;
     if (!this.manifest.master) return null;
-    const text = this.readText(MASTER);
+    const text = atStart === undefined ? this.readText(MASTER) : atStart && utf8Decode(atStart);
     return text === null ? null : { name: this.manifest.master, text };
   }
 
@@ -62,6 +73,7 @@ export class ConfigCache {
     // The same file every polling cycle must not wear the flash.
     if (this.manifest.master === name && this.readText(MASTER) === text) return;
     const next = { ...this.manifest, master: name };
+    this.masterAtStart = undefined;
     this.store.transaction((tx) => {
       tx.write(MASTER, utf8Encode(text), { cls: 'config' });
       tx.write(MANIFEST, utf8Encode(JSON.stringify(next)), { cls: 'config' });

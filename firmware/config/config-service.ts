@@ -147,6 +147,8 @@ export class ConfigService {
   private readonly overrideListeners: ((layer: OverrideLayer) => void)[] = [];
   private readonly reboot: (reason: string) => void;
   private pendingReboot: string[] = [];
+  /** Registry positions in the order values are resolved (inEvaluationOrder). */
+  private evaluationOrder: Uint16Array | null = null;
 
   constructor(options: ConfigServiceOptions) {
     this.registry = options.registry;
@@ -178,9 +180,10 @@ export class ConfigService {
     this.effective = this.computeAll();
     this.bootValues = this.effective;
     const set: string[] = [];
+    const profile = this.baseProfile();
     this.inEvaluationOrder((i) => {
       const p = this.registry.at(i);
-      if (this.effective[i] !== this.defaultOf(p)) set.push(p.name);
+      if (this.effective[i] !== this.defaultOf(p, profile)) set.push(p.name);
     });
     this.log.info(`loaded: master ${this.masterName || '(none)'}, ${this.files.size} config files, overrides local ${this.layers.local.size} / web ${this.layers.web.size} / cloud ${this.layers.cloud.size}; ${set.length} parameters differ from defaults`);
     for (const name of set.slice(0, 40)) {
@@ -602,8 +605,9 @@ export class ConfigService {
     // Dense from the start (QuickJS keeps a dense array compact; one filled out of order becomes an object with a property per index).
     const out: (string | undefined)[] = [];
     for (let i = 0; i < this.registry.size; i++) out.push(undefined);
+    const files = this.fileOrder();
     const resolve = (i: number) => {
-      out[i] = this.candidates(this.registry.at(i), out).find((c) => c.applied)!.value;
+      out[i] = this.winningValue(this.registry.at(i), out, files);
     };
     this.inEvaluationOrder(resolve);
     // Profile-dependent defaults follow the Base Profile just resolved.
@@ -612,19 +616,38 @@ export class ConfigService {
   }
 
   /**
+   * The value `candidates(p, values)` would find applied first, without
+   * making the candidates: every boot resolves every parameter, and in
+   * QuickJS the list of candidates made for each one was most of the
+   * configuration's start. `explain` lists them; this is the same rule.
+   */
+  private winningValue(p: RegisteredParameter, values: readonly (string | undefined)[], files: readonly FileValues[]): string {
+    const name = p.name;
+    const override = this.layers.user.get(name) ?? this.layers.local.get(name) ?? this.layers.web.get(name);
+    if (override !== undefined) return override;
+    let provided = this.layers.cloud.get(name);
+    for (let f = 0; provided === undefined && f < files.length; f++) provided = files[f].values.get(name);
+    // Cloud and file values of a gated parameter all apply, or none does.
+    if (provided !== undefined && this.gateOpen(name, values)) return provided;
+    const profile = typeof p.default === 'object' ? baseProfileOf(this.valueIn(values, 'device.baseProfile') ?? 'Generic') : 'generic';
+    return this.defaultOf(p, profile);
+  }
+
+  /** A cloud or file value of `name` may apply: not a gated `device.*` parameter, or `device.set` not 0 and its `.set` companion 1. */
+  private gateOpen(name: string, values: readonly (string | undefined)[]): boolean {
+    if (!isGatedDeviceParameter(name)) return true;
+    return this.valueIn(values, 'device.set') !== '0' && this.valueIn(values, `${name}.set`) === '1';
+  }
+
+  /**
    * Positions in the order values are resolved: `.set` companions, `device.set`
    * and everything not gated first, then the Base Profile, then the gated
    * `device.*` parameters (they depend on the first two). Changes are reported
-   * in this order too.
+   * in this order too. The same for as long as the registry: worked out once.
    */
   private inEvaluationOrder(visit: (position: number) => void): void {
-    const size = this.registry.size;
-    for (let i = 0; i < size; i++) if (!isGatedDeviceParameter(this.registry.at(i).name)) visit(i);
-    for (let i = 0; i < size; i++) if (this.registry.at(i).name === 'device.baseProfile') visit(i);
-    for (let i = 0; i < size; i++) {
-      const name = this.registry.at(i).name;
-      if (isGatedDeviceParameter(name) && name !== 'device.baseProfile') visit(i);
-    }
+    this.evaluationOrder ??= evaluationOrderOf(this.registry);
+    for (let k = 0; k < this.evaluationOrder.length; k++) visit(this.evaluationOrder[k]);
   }
 
   private recompute(): void {
@@ -648,6 +671,18 @@ export class ConfigService {
       }
     }
   }
+}
+
+function evaluationOrderOf(registry: ParameterRegistry): Uint16Array {
+  const order: number[] = [];
+  const size = registry.size;
+  for (let i = 0; i < size; i++) if (!isGatedDeviceParameter(registry.at(i).name)) order.push(i);
+  for (let i = 0; i < size; i++) if (registry.at(i).name === 'device.baseProfile') order.push(i);
+  for (let i = 0; i < size; i++) {
+    const name = registry.at(i).name;
+    if (isGatedDeviceParameter(name) && name !== 'device.baseProfile') order.push(i);
+  }
+  return Uint16Array.from(order);
 }
 
 /** `device.*` parameters that need their `.set` companion (the companions and `device.set` themselves do not). */

@@ -58,8 +58,13 @@ export class ParameterRegistry {
   private readonly moduleEnds: number[] = [];
   /** Positions sorted by name. */
   private readonly byName: Uint16Array;
-  /** Positions of the names that have upper-case letters, sorted by their lower-case form (the case-insensitive fallback). */
-  private readonly byLowerName: Uint16Array;
+  /**
+   * Positions of the names that have upper-case letters, sorted by their
+   * lower-case form (the case-insensitive fallback): made at the first name
+   * the exact search does not find, which a boot whose files use the spec's
+   * names never has.
+   */
+  private lowerNames: Uint16Array | null = null;
 
   constructor(modules: readonly ParameterModule[], board?: Pick<BoardInfo, 'contactLimit'>) {
     for (const m of modules) {
@@ -73,10 +78,16 @@ export class ParameterRegistry {
     }
     if (this.declarations.length > 0xffff) throw new Error('parameter registry: more than 65535 parameters');
     const names = this.declarations.map((p) => p.name);
-    const positions = names.map((_, i) => i);
-    this.byName = Uint16Array.from(positions.sort((a, b) => compare(names[a], names[b])));
-    const lower = names.map((n) => n.toLowerCase());
-    this.byLowerName = Uint16Array.from(positions.filter((i) => lower[i] !== names[i]).sort((a, b) => compare(lower[a], lower[b])));
+    this.byName = Uint16Array.from(names.map((_, i) => i).sort((a, b) => compare(names[a], names[b])));
+  }
+
+  private byLowerName(): Uint16Array {
+    if (this.lowerNames) return this.lowerNames;
+    // In name order, as before: names that differ only in case keep the exact names' order.
+    const positions = Array.from(this.byName);
+    const lower = this.declarations.map((p) => p.name.toLowerCase());
+    this.lowerNames = Uint16Array.from(positions.filter((i) => lower[i] !== this.declarations[i].name).sort((a, b) => compare(lower[a], lower[b])));
+    return this.lowerNames;
   }
 
   /** How many parameters are declared: positions run from 0 to size - 1. */
@@ -91,7 +102,7 @@ export class ParameterRegistry {
     const lower = name.toLowerCase();
     // A declared name without upper-case letters is found by the exact search for the lower-cased input.
     const plain = lower === name ? -1 : this.search(this.byName, lower, false);
-    return plain >= 0 ? plain : this.search(this.byLowerName, lower, true);
+    return plain >= 0 ? plain : this.search(this.byLowerName(), lower, true);
   }
 
   /** The declaration for `name` (exact, else case-insensitive), or undefined when unknown. */

@@ -23,7 +23,7 @@ import { runToEnd, type Stepwise } from './stepwise';
 import { parseDirectoryXml, readDirectoryXml, readDirectoryXmlStepwise, serializeDirectoryXml, type CountedDirectory, type ParsedDirectory } from './directory-xml';
 import { FlashDirectoryStorage, LOCAL_PAGE } from './flash-directory-storage';
 import { LocalContacts } from './local-contacts';
-import { MergedDirectory, NO_GLOBAL_CONTACTS, globalContactsIn, type DirectoryStorage, type GlobalContacts, type MergedEntry } from './merged-directory';
+import { MergedDirectory, NO_GLOBAL_CONTACTS, globalContactsIn, type DirectoryStorage, type GlobalContacts, type MergedEntry, type StoredMeta } from './merged-directory';
 import type { IncomingCallDecision, IncomingCallPolicy, PartyNameLookup } from '../calls/incoming-call-policy';
 import { party } from '../kernel/party';
 
@@ -65,7 +65,7 @@ export interface DirectoryServiceDeps {
    */
   inEvents?: (step: () => void) => void;
   /** Storage for a directory owner (tests and benchmarks pass their own). */
-  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void };
+  storageFor?: (user: string | null) => DirectoryStorage & { stage(name: string, text: string): void; dropStaged(): void; stageErase?(): void; has?(name: string): boolean };
 }
 
 /** An edit refused says why as a catalog message: the screen shows it in the phone's language. */
@@ -77,7 +77,13 @@ export const textDigest = fileVersion;
 export class DirectoryService {
   private user: string | null = null;
   private storage!: ReturnType<NonNullable<DirectoryServiceDeps['storageFor']>>;
-  private local: LocalContacts = LocalContacts.empty();
+  /**
+   * The owner's local store; null while it is still on flash only. A boot
+   * whose index is current answers lookups, searches and speed dials from
+   * the index alone, so the local page (500 contacts: ~25 KiB, ~4 ms to read
+   * in QuickJS) is read at the first edit, personal file, merge or count.
+   */
+  private local: LocalContacts | null = LocalContacts.empty();
   private merged: MergedDirectory | null = null;
   private readonly listeners: (() => void)[] = [];
   private readonly problems: FileProblemLog;
@@ -99,43 +105,75 @@ export class DirectoryService {
     this.storage = this.d.storageFor ? this.d.storageFor(user) : new FlashDirectoryStorage(this.d.fs, user);
     // The global file's versions stay known across owners in this boot; another owner's personal file does not.
     this.problems.forget((k) => !k.startsWith(GLOBAL_FILE + '@'));
+    this.local = LocalContacts.empty();
     try {
-      this.problems.remember(MergedDirectory.reportedIn(this.storage));
-      this.load();
+      // One read of the meta page for the index and the versions reported.
+      const meta = MergedDirectory.readMeta(this.storage);
+      this.problems.remember(MergedDirectory.reportedIn(meta));
+      this.load(meta);
     } catch (e) {
-      // Flash that cannot be read (a record failing its CRC): an empty directory for this owner, never the previous owner's.
-      this.storage.dropStaged();
-      this.local = LocalContacts.empty();
-      this.merged = null;
-      this.d.log.error(`directory: cannot load the directory of ${this.ownerName()} (${(e as Error).message}); empty until the next directory file`);
+      this.unreadable(e);
     }
     this.booted = true;
   }
 
-  private load(): void {
-    const stored = this.storage.read(LOCAL_PAGE);
-    let adopted = false;
-    const fromStore = stored === null ? null : LocalContacts.fromText(stored);
-    if (stored !== null && !fromStore) this.d.log.error(`directory: local store of ${this.ownerName()} unreadable; starting from the personal file`);
-    if (fromStore) this.local = fromStore;
-    else {
-      this.local = LocalContacts.empty();
-      const text = this.d.sourceText(this.personalFileName());
-      if (text !== null) adopted = this.adoptPersonal(text, false);
-    }
-    this.merged = MergedDirectory.open(this.storage, this.d.byFirstName());
+  /** Flash that cannot be read (a record failing its CRC): an empty directory for this owner, never the previous owner's. */
+  private unreadable(e: unknown): void {
+    this.storage.dropStaged();
+    this.local = LocalContacts.empty();
+    this.merged = null;
+    this.d.log.error(`directory: cannot load the directory of ${this.ownerName()} (${(e as Error).message}); empty until the next directory file`);
+  }
+
+  private load(meta: StoredMeta): void {
+    this.merged = MergedDirectory.fromMeta(this.storage, this.d.byFirstName(), meta);
     const known = this.d.sourceVersion?.(GLOBAL_FILE);
     let globalText: string | null | undefined;
     const globalDigest = known ?? ((globalText = this.d.sourceText(GLOBAL_FILE)) === null ? '' : textDigest(globalText));
+    const current = !!this.merged && this.merged.globalDigest() === globalDigest;
+    // A current index with a local store on flash needs nothing more now; else the store is read (or the personal file adopted).
+    let adopted = false;
+    if (current && this.storage.has?.(LOCAL_PAGE)) this.local = null;
+    else adopted = this.readLocal();
     const loaded = () => {
       this.keepReported();
-      this.d.log.info(`directory: ${this.size()} contacts (${this.local.count()} local) for ${this.ownerName()}`);
+      // The count of local contacts when the store was read; the index alone does not know it.
+      const local = this.local ? ` (${this.local.count()} local)` : '';
+      this.d.log.info(`directory: ${this.size()} contacts${local} for ${this.ownerName()}`);
     };
-    if (!this.merged || adopted || this.merged.globalDigest() !== globalDigest) {
+    if (!current || adopted) {
       // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
-      const previous = this.merged ?? MergedDirectory.open(this.storage, !this.d.byFirstName());
+      const previous = this.merged ?? MergedDirectory.fromMeta(this.storage, !this.d.byFirstName(), meta);
       this.rebuild(globalText === undefined ? this.d.sourceText(GLOBAL_FILE) : globalText, previous, loaded);
     } else loaded();
+  }
+
+  /** Read the owner's local store, or adopt the personal file when there is none (or it is unreadable): true when adopted (staged; a merge must follow). */
+  private readLocal(): boolean {
+    const stored = this.storage.read(LOCAL_PAGE);
+    const fromStore = stored === null ? null : LocalContacts.fromText(stored);
+    if (stored !== null && !fromStore) this.d.log.error(`directory: local store of ${this.ownerName()} unreadable; starting from the personal file`);
+    this.local = fromStore ?? LocalContacts.empty();
+    if (fromStore) return false;
+    const text = this.d.sourceText(this.personalFileName());
+    return text !== null && this.adoptPersonal(text, false);
+  }
+
+  /**
+   * The local store, read from flash at its first need after a boot that
+   * did without it. What the boot would have done with it then is done now:
+   * an unreadable store is replaced by the personal file (merged, unless the
+   * caller is the merge), a store that cannot be read leaves this owner's
+   * directory empty.
+   */
+  private localContacts(mergeAdopted = true): LocalContacts {
+    if (this.local) return this.local;
+    try {
+      if (this.readLocal() && mergeAdopted) this.rebuild(this.d.sourceText(GLOBAL_FILE));
+    } catch (e) {
+      this.unreadable(e);
+    }
+    return this.local ?? LocalContacts.empty();
   }
 
   /** A user logged in or out: that owner's local store and personal file from now on. */
@@ -170,7 +208,7 @@ export class DirectoryService {
       this.d.log.info(`directory: merging ${GLOBAL_FILE} (${text.length} characters)`);
       this.rebuild(text);
     } else if (name === this.personalFileName()) {
-      if (textDigest(text) === this.local.fileDigest()) return;
+      if (textDigest(text) === this.localContacts().fileDigest()) return;
       if (this.adoptPersonal(text, true)) this.rebuild(this.d.sourceText(GLOBAL_FILE));
       else this.keepReported();
     } else return;
@@ -184,7 +222,7 @@ export class DirectoryService {
   }
 
   localCount(): number {
-    return this.local.count();
+    return this.localContacts().count();
   }
 
   search(prefix: string): { start: number; count: number } {
@@ -211,13 +249,14 @@ export class DirectoryService {
 
   /** The personal file as the phone writes and uploads it. */
   personalXml(): string {
-    return serializeDirectoryXml(this.local.contacts());
+    return serializeDirectoryXml(this.localContacts().contacts());
   }
 
   // ── editing (the UI checks read-only and password before it gets here) ──
 
   /** Add a contact, or save an edit of the contact `previousCt` (personal or global: the edit becomes personal). */
   put(raw: Partial<Contact>, previousCt?: string): EditResult {
+    const local = this.localContacts();
     const c = cleanContact(raw);
     const problem = contactProblem(c);
     if (problem) return { ok: false, error: problem };
@@ -229,16 +268,17 @@ export class DirectoryService {
       const owner = this.merged?.bySpeedDial(c.sd);
       if (owner && contactIdentity(owner.c.ct) !== id && contactIdentity(owner.c.ct) !== replacing) return { ok: false, error: message('contact.error.speedDialTaken', { sd: c.sd, name: displayName(owner.c) }) };
     }
-    const isLocal = !!this.local.find(c.ct) || (previousCt !== undefined && !!this.local.find(previousCt));
-    if (!isLocal && this.local.count() >= this.d.maxLocal()) return { ok: false, error: message('contact.error.full', { max: this.d.maxLocal() }) };
-    const next = this.local.withPut(c, previousCt);
+    const isLocal = !!local.find(c.ct) || (previousCt !== undefined && !!local.find(previousCt));
+    if (!isLocal && local.count() >= this.d.maxLocal()) return { ok: false, error: message('contact.error.full', { max: this.d.maxLocal() }) };
+    const next = local.withPut(c, previousCt);
     return this.commitEdit(next, (m) => m.putPersonal(c, previousCt), `saved ${party(c.ct, 'address')}`);
   }
 
   remove(ct: string): EditResult {
+    const local = this.localContacts();
     const entry = this.merged?.lookup(ct);
     if (!entry) return { ok: false, error: message('contact.error.notFound', { number: ct }) };
-    const next = this.local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
+    const next = local.withRemoved(ct, entry.o === 'g' || this.globalFileHas(contactIdentity(ct)));
     // Delete is erase: the commit re-keys the owner's directory, so the contact's old pages decrypt no more.
     return this.commitEdit(next, (m) => { m.remove(ct); }, `deleted ${party(ct, 'address')}`, true);
   }
@@ -295,7 +335,7 @@ export class DirectoryService {
     this.local = next;
     // A merge running step by step read the local contacts before this edit: it starts again with them.
     this.job?.restart();
-    this.d.log.info(`directory: ${what} (${this.local.count()} local contacts)`);
+    this.d.log.info(`directory: ${what} (${next.count()} local contacts)`);
     this.d.upload(text, this.user);
     this.changed();
     return { ok: true };
@@ -318,6 +358,7 @@ export class DirectoryService {
    * then run `done`: whole now at boot (or without `inEvents`), else one bounded step per event.
    */
   private rebuild(globalText: string | null, previous: MergedDirectory | null = this.merged, done: () => void = () => {}): void {
+    this.localContacts(false);
     const steps = this.rebuilding(globalText, previous);
     if (!this.d.inEvents || !this.booted) {
       this.job = null;
@@ -343,13 +384,14 @@ export class DirectoryService {
   private *rebuilding(globalText: string | null, previous: MergedDirectory | null): Stepwise<void> {
     const digest = globalText === null ? '' : this.d.sourceVersion?.(GLOBAL_FILE) ?? textDigest(globalText);
     const source = globalText === null ? NO_GLOBAL_CONTACTS : this.globalFileContacts(globalText);
-    const build = (global: GlobalContacts) => MergedDirectory.buildStepwise(this.storage, this.d.byFirstName(), this.local.contacts(), this.local.hidden(), global, digest, this.merged, () => this.reportedToKeep());
+    const local = this.localContacts(false);
+    const build = (global: GlobalContacts) => MergedDirectory.buildStepwise(this.storage, this.d.byFirstName(), local.contacts(), local.hidden(), global, digest, this.merged, () => this.reportedToKeep());
     try {
       // A refused file keeps the global contacts before it, and counts as handled: the next boot does not read it again.
       const merged = (yield* build(source)) ?? (yield* build(globalContactsIn(previous)));
       if (!merged) throw new Error('no global contacts to keep');
       this.merged = merged;
-      this.d.log.info(`directory: merged ${this.local.count()} local and ${merged.size() - this.local.count()} global contacts: ${merged.size()} for ${this.ownerName()}`);
+      this.d.log.info(`directory: merged ${local.count()} local and ${merged.size() - local.count()} global contacts: ${merged.size()} for ${this.ownerName()}`);
     } catch (e) {
       this.storage.dropStaged();
       this.d.log.error(`directory: could not store the merged directory (${(e as Error).message}); keeping the last good one`);

@@ -33,6 +33,11 @@ export class FlashDirectoryStorage implements DirectoryStorage {
     return bytes === null ? null : utf8Decode(bytes);
   }
 
+  /** Whether the page is stored, without reading it. */
+  has(name: string): boolean {
+    return this.fs.exists(this.folder + name);
+  }
+
   /** Carry this page write in the next commit (the local contacts with the index change they cause). */
   stage(name: string, text: string): void {
     this.staged.set(name, text);

@@ -55,6 +55,9 @@ interface DirectoryMeta {
   shadowed?: string[];
 }
 
+/** A meta page as read from flash: any shape until `fromMeta` checks its version and sort order. */
+export type StoredMeta = Partial<DirectoryMeta> | null;
+
 /**
  * The global contacts of a merge, read twice: `each` visits every contact
  * with a reference (false: the source is refused, nothing was visited), `at`
@@ -120,15 +123,30 @@ export class MergedDirectory {
 
   /** The index as last committed, or null when there is none (first boot) or it was sorted the other way. */
   static open(storage: DirectoryStorage, byFirstName: boolean): MergedDirectory | null {
+    return MergedDirectory.fromMeta(storage, byFirstName, MergedDirectory.readMeta(storage));
+  }
+
+  /**
+   * The meta page as stored (null: none, or not JSON), read once for both
+   * the index and its reported versions: in QuickJS a page read costs about
+   * 0.13 ms per KiB (flash reads, CRC, decryption), and a 10,500-contact
+   * index's meta page is ~10 KiB.
+   */
+  static readMeta(storage: DirectoryStorage): StoredMeta {
     const text = storage.read(META_PAGE);
     if (!text) return null;
-    let meta: DirectoryMeta;
     try {
-      meta = JSON.parse(text) as DirectoryMeta;
+      const meta = JSON.parse(text) as unknown;
+      return meta !== null && typeof meta === 'object' ? (meta as Partial<DirectoryMeta>) : null;
     } catch {
       return null;
     }
-    if (meta.v !== 2 || meta.byFirst !== byFirstName) return null;
+  }
+
+  /** The index a meta page describes, or null when there is none or it was sorted the other way. */
+  static fromMeta(storage: DirectoryStorage, byFirstName: boolean, stored: StoredMeta): MergedDirectory | null {
+    if (!stored || stored.v !== 2 || stored.byFirst !== byFirstName) return null;
+    const meta = stored as DirectoryMeta;
     return new MergedDirectory(storage, byFirstName, meta.global,
       new SortedPages<PackedEntry>(storage, NAME_PREFIX, meta.names),
       new SortedPages<string>(storage, NUMBER_PREFIX, meta.numbers),
@@ -137,13 +155,9 @@ export class MergedDirectory {
       Array.isArray(meta.shadowed) ? new Set(meta.shadowed) : null);
   }
 
-  /** The reported file versions kept in the index, also when the index itself is unusable (sorted the other way, older format). */
-  static reportedIn(storage: DirectoryStorage): string[] {
-    try {
-      return reportedOf(JSON.parse(storage.read(META_PAGE) ?? '{}') as Partial<DirectoryMeta>);
-    } catch {
-      return [];
-    }
+  /** The reported file versions kept in a meta page, also when its index is unusable (sorted the other way, older format). */
+  static reportedIn(stored: StoredMeta): string[] {
+    return stored ? reportedOf(stored) : [];
   }
 
   /**

@@ -159,9 +159,9 @@ test('a user\'s personal file versions are kept in that user\'s directory class 
   h.service.start();
   h.service.switchUser('alice');
   assert.ok(fileLines(h.log).includes('directory: alice-directory.xml: item 2: ct duplicates item 1: dropped'));
-  assert.ok(MergedDirectory.reportedIn(new FlashDirectoryStorage(h.store, 'alice')).some((k) => k.startsWith('alice-directory.xml@')));
+  assert.ok(MergedDirectory.reportedIn(MergedDirectory.readMeta(new FlashDirectoryStorage(h.store, 'alice'))).some((k) => k.startsWith('alice-directory.xml@')));
   h.service.switchUser(null);
-  const phoneVersions = MergedDirectory.reportedIn(new FlashDirectoryStorage(h.store, null));
+  const phoneVersions = MergedDirectory.reportedIn(MergedDirectory.readMeta(new FlashDirectoryStorage(h.store, null)));
   assert.ok(phoneVersions.length > 0 && phoneVersions.every((k) => k.startsWith(`${GLOBAL_FILE}@`)), phoneVersions.join());
 });
 
