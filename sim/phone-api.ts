@@ -32,7 +32,8 @@ export interface PhoneOptions {
   outOfBox?: boolean;
   /**
    * Sample the QuickJS heap at every interrupt poll, host call and entry so
-   * `memoryPeak()` is a peak, not an after-value (slow: for tests and benches).
+   * `memoryPeak()` is a peak, not an after-value (slow: for tests and benches);
+   * a phone with its own runtime also keeps `allocatorPeak()`, exactly.
    */
   trackMemoryPeak?: boolean;
   /**

@@ -276,6 +276,17 @@ export class Phone implements SimulatedPhone {
     return this.engineInstance?.memoryPeak(reset) ?? 0;
   }
 
+  /**
+   * Most bytes QuickJS's allocator held at once since this boot or the last
+   * reset, kept by the allocator itself (options.trackMemoryPeak, own
+   * runtime; 0 otherwise): exact, where memoryPeak() samples QuickJS's own
+   * estimate at interrupt polls. Counts what malloc hands out (each block's
+   * usable size and header), about a quarter above that estimate.
+   */
+  allocatorPeak(reset = false): number {
+    return this.engineInstance?.allocatorPeak(reset) ?? 0;
+  }
+
   dispose(): void {
     this.teardown();
     this.devices.udp.dispose();

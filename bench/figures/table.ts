@@ -66,6 +66,8 @@ const MEASURES: Record<Group, Measure> = {
       { id: 'heap.fullData.peak.bytes', value: Math.max(boot.bytes, merge?.bytes ?? 0), unit: 'bytes', incomplete: faults.length > 0, goal: { op: '<=', bound: 4 * MIB },
         note: `QuickJS heap peak sampled at every interrupt poll: boot ${(boot.bytes / MIB).toFixed(2)} MiB, download+merge ${merge ? (merge.bytes / MIB).toFixed(2) + ' MiB' : 'not measured (the builder gives no folder)'}` +
           (faults.length > 0 ? `; stopped by the firmware's budget: ${[...new Set(faults)].join('; ')}` : '') },
+      { id: 'heap.fullData.allocatorPeak.bytes', value: Math.max(boot.allocatorBytes, merge?.allocatorBytes ?? 0), unit: 'bytes', goal: null,
+        note: `the same runs, the most QuickJS's allocator held at once, kept by the allocator (exact; each block's usable size and header): boot ${(boot.allocatorBytes / MIB).toFixed(2)} MiB, download+merge ${merge ? (merge.allocatorBytes / MIB).toFixed(2) + ' MiB' : 'not measured'}` },
     ];
     return figures;
   },

@@ -39,6 +39,7 @@ patch -d "$QJS" -p1 < "$HERE/quickjs-shared-code.patch"
   echo QTS_NewCountedRuntime
   echo QTS_RuntimeMallocSize
   echo QTS_RunGC
+  echo QTS_NewPeakRuntime
   echo QTS_ReadSharedBytecode
   echo QTS_EvalSharedBytecode
   echo malloc

@@ -13,6 +13,8 @@ export interface FirmwareEngine {
   memoryUsage(): number;
   /** Highest memoryUsage() sampled since boot or the last reset (0 when the engine does not sample). */
   memoryPeak(reset?: boolean): number;
+  /** Most bytes the engine's allocator held at once since boot or the last reset, exactly (0 when not kept). */
+  allocatorPeak(reset?: boolean): number;
   /** The engine can run no more firmware (QuickJS left unusable): the phone restarts it, as a watchdog would. */
   readonly crashed: boolean;
   dispose(): void;

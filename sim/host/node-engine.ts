@@ -48,6 +48,10 @@ export class NodeEngine implements FirmwareEngine {
     return 0;
   }
 
+  allocatorPeak(): number {
+    return 0;
+  }
+
   dispose(): void {
     this.disposed = true;
   }

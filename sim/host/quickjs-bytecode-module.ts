@@ -72,6 +72,7 @@ interface Extras {
   compile: (code: number, len: number, filename: string, strip: number, outLen: number, outError: number) => number;
   evalBytecode: (ctx: number, bytes: number, len: number) => number;
   newCountedRuntime: () => number;
+  newPeakRuntime: (peakOut: number) => number;
   mallocSize: (rt: number) => number;
   runGc: (rt: number) => void;
   readShared: (ctx: number, bytes: number, len: number) => number;
@@ -114,6 +115,7 @@ export async function newBytecodeQuickJSModule(): Promise<QuickJSWASMModule> {
     compile: r.cwrap('QTS_CompileScriptToBytecode', 'number', ['number', 'number', 'string', 'number', 'number', 'number']),
     evalBytecode: r.cwrap('QTS_EvalBytecode', 'number', ['number', 'number', 'number']),
     newCountedRuntime: r.cwrap('QTS_NewCountedRuntime', 'number', []),
+    newPeakRuntime: r.cwrap('QTS_NewPeakRuntime', 'number', ['number']),
     mallocSize: r.cwrap('QTS_RuntimeMallocSize', 'number', ['number']),
     runGc: r.cwrap('QTS_RunGC', null, ['number']),
     readShared: r.cwrap('QTS_ReadSharedBytecode', 'number', ['number', 'number', 'number']),
@@ -210,16 +212,62 @@ export function evalBytecode(module: QuickJSWASMModule, vm: QuickJSContext, byte
  */
 export function newCountedRuntime(module: QuickJSWASMModule): QuickJSRuntime {
   const { newCountedRuntime: create } = extrasOf(module);
+  return withRuntimeMaker(module, create);
+}
+
+/** Upstream's newRuntime wraps whatever its FFI's QTS_NewRuntime returns: hand it one of ours for this call. */
+function withRuntimeMaker(module: QuickJSWASMModule, make: () => number): QuickJSRuntime {
   const ffi = (module as unknown as ModuleInternals).ffi;
-  if (typeof ffi?.QTS_NewRuntime !== 'function') throw new Error('quickjs-emscripten module internals changed: newCountedRuntime needs updating');
-  // Upstream's newRuntime wraps whatever its FFI's QTS_NewRuntime returns: hand it the counted one for this call.
+  if (typeof ffi?.QTS_NewRuntime !== 'function') throw new Error('quickjs-emscripten module internals changed: our runtimes need updating');
   const upstream = ffi.QTS_NewRuntime;
-  ffi.QTS_NewRuntime = () => create();
+  ffi.QTS_NewRuntime = make;
   try {
     return module.newRuntime();
   } finally {
     ffi.QTS_NewRuntime = upstream;
   }
+}
+
+/** A runtime that keeps the exact peak of its heap, and how to read it. */
+export interface PeakRuntime {
+  runtime: QuickJSRuntime;
+  /** Most bytes the runtime's allocator held at once (real bytes: each block's usable size and header). */
+  peak(): number;
+  /** Start a new peak from what is held now. */
+  resetPeak(): void;
+  /** Frees where the peak is kept: after the runtime is disposed (or abandoned). */
+  release(): void;
+}
+
+/**
+ * A runtime counted in real bytes, collecting cycles as upstream's does,
+ * whose allocator keeps the highest count it reached: an exact heap peak,
+ * where sampling at interrupt polls misses what one native call (a string
+ * decode, a JSON parse) allocates and frees between two polls.
+ */
+export function newPeakRuntime(module: QuickJSWASMModule): PeakRuntime {
+  const extras = extrasOf(module);
+  const raw = extras.raw;
+  const out = raw._malloc(4);
+  let peakAt = 0;
+  const runtime = withRuntimeMaker(module, () => {
+    const rt = extras.newPeakRuntime(out);
+    peakAt = new DataView(raw.HEAPU8.buffer).getUint32(out, true);
+    return rt;
+  });
+  raw._free(out);
+  const view = () => new DataView(raw.HEAPU8.buffer);
+  let released = false;
+  return {
+    runtime,
+    peak: () => view().getUint32(peakAt, true),
+    resetPeak: () => view().setUint32(peakAt, extras.mallocSize(runtimePointer(runtime)) >>> 0, true),
+    release: () => {
+      if (released) return;
+      released = true;
+      raw._free(peakAt);
+    },
+  };
 }
 
 /** Bytes in use by a counted runtime (O(1)). */

@@ -39,7 +39,7 @@ import type { FirmwareEngine } from './firmware-engine';
 import type { FirmwareFault } from './event-gate';
 import { FaultError, classifyFault } from './firmware-fault';
 import { EntryBudget } from './entry-budget';
-import { bytecodeWasmPath, evalBytecode, newBytecodeQuickJSModule, supportsBytecode } from './quickjs-bytecode-module';
+import { bytecodeWasmPath, evalBytecode, newBytecodeQuickJSModule, supportsBytecode, newPeakRuntime, type PeakRuntime } from './quickjs-bytecode-module';
 import { imageBytecode } from './image-bytecode-cache';
 import { SharedQuickJsVm, type SharedVmTenant } from './shared-quickjs-vm';
 
@@ -196,6 +196,9 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
   /** Size of the shared WASM heap at the last check: when it grows, something allocated a lot. */
   private heapBytesSeen = 0;
   private readonly wasmMemory: ReturnType<QuickJSWASMModule['getWasmMemory']> | null;
+  /** Own runtime whose allocator keeps its peak (a peak asked for: allocatorPeak()); null otherwise. */
+  private readonly exactPeak: PeakRuntime | null = null;
+  private allocatorPeakAtDispose = 0;
 
   constructor(
     private readonly module: QuickJSWASMModule,
@@ -217,7 +220,9 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
       this.runtime = this.shared.runtime;
     } else {
       this.shared = null;
-      this.runtime = module.newRuntime();
+      // A peak asked for is also kept by the allocator itself: exact, in its bytes (sampling QuickJS's estimate may miss what one native call holds).
+      this.exactPeak = samplePeak && supportsBytecode(module) ? newPeakRuntime(module) : null;
+      this.runtime = this.exactPeak?.runtime ?? module.newRuntime();
       this.runtime.setMemoryLimit(profile.memoryBudgetBytes);
       this.runtime.setMaxStackSize(profile.stackBudgetBytes);
       this.runtime.setInterruptHandler(() => this.onInterrupt());
@@ -373,6 +378,14 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
     if (used > this.peakBytes) this.peakBytes = used;
   }
 
+  allocatorPeak(reset = false): number {
+    if (!this.exactPeak) return 0;
+    if (this.disposed) return this.allocatorPeakAtDispose;
+    const peak = this.exactPeak.peak();
+    if (reset) this.exactPeak.resetPeak();
+    return peak;
+  }
+
   memoryPeak(reset = false): number {
     if (this.samplePeak) this.samplePeakNow();
     const peak = this.peakBytes;
@@ -391,11 +404,14 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
 
   dispose(): void {
     if (this.disposed) return;
+    // Kept for an allocatorPeak() after disposal; where the allocator kept it is freed with the runtime, or when it is abandoned.
+    if (this.exactPeak) this.allocatorPeakAtDispose = this.exactPeak.peak();
     this.disposed = true;
     if (this.shared) return this.leaveSharedRuntime(this.shared);
     if (this.crashed || this.interrupted || this.bootThrew) {
       // Freeing a runtime left mid-call, or one that leaked objects when interrupted, aborts the WASM module: abandon it (its memory stays allocated).
       this.dispatcher = null;
+      this.exactPeak?.release();
       return;
     }
     this.dispatcher?.dispose();
@@ -406,6 +422,7 @@ export class QuickJsEngine implements FirmwareEngine, SharedVmTenant {
       this.vm.dispose();
       this.runtime.dispose();
     });
+    this.exactPeak?.release();
   }
 
   /** The WASM module aborted (a runtime freed with objects left): later phones get a fresh one, as after a crash, instead of the simulator dying with it. */

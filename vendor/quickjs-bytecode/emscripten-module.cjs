@@ -2134,6 +2134,11 @@ var _QTS_RunGC = Module["_QTS_RunGC"] = function() {
 };
 
 /** @type {function(...*):?} */
+var _QTS_NewPeakRuntime = Module["_QTS_NewPeakRuntime"] = function() {
+  return (_QTS_NewPeakRuntime = Module["_QTS_NewPeakRuntime"] = Module["asm"]["QTS_NewPeakRuntime"]).apply(null, arguments);
+};
+
+/** @type {function(...*):?} */
 var _QTS_RuntimeMallocSize = Module["_QTS_RuntimeMallocSize"] = function() {
   return (_QTS_RuntimeMallocSize = Module["_QTS_RuntimeMallocSize"] = Module["asm"]["QTS_RuntimeMallocSize"]).apply(null, arguments);
 };
