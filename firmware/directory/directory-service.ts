@@ -138,8 +138,7 @@ export class DirectoryService {
     const loaded = () => {
       this.keepReported();
       // The count of local contacts when the store was read; the index alone does not know it.
-      const local = this.local ? ` (${this.local.count()} local)` : '';
-      this.d.log.info(`directory: ${this.size()} contacts${local} for ${this.ownerName()}`);
+      this.d.log.info(`directory: ${this.size()} contacts${this.local ? ` (${this.local.count()} local)` : ''} for ${this.ownerName()}`);
     };
     if (!current || adopted) {
       // An index sorted the other way (dir.search.field changed) still holds the global contacts a refused file keeps.
