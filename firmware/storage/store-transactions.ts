@@ -25,8 +25,8 @@ export abstract class TransactionalStore extends CollectingStore {
    * decryption call per READ_BATCH_BYTES of records: each batch is copied
    * into its file and dropped before the next is read, so reading a file
    * holds little more than the file (a 650 KB directory file read in one
-   * batch held it four times over: as stored, sent to be decrypted,
-   * decrypted and joined).
+   * batch was held three times over when joined: as stored, decrypted and
+   * joined).
    */
   readEach(paths: string[]): (Uint8Array | null | Error)[] {
     const files = paths.map((p) => this.liveFile(p));
