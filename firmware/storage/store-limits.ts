@@ -12,6 +12,8 @@ export const MERGE_TRIGGER = 64;
  * One such buffer is held at a time.
  */
 export const READ_RUN_BLOCKS = 16;
+/** Records read, decrypted and copied into their file per batch of a read: one host call for a few dozen call-list entries, bounded memory for a big file. */
+export const READ_BATCH_BYTES = 64 * 1024;
 /** Default cap on live files per store (RAM bound). */
 export const DEFAULT_MAX_FILES = 512;
 /** Index entries of deleted paths tolerated beyond maxFiles before garbage collection runs early to drop them. */

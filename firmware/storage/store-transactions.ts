@@ -3,11 +3,10 @@
  * changes as one all-or-nothing transaction; appended files are kept to a
  * bounded number of records by merging the newest small ones.
  */
-import { concatBytes } from '../kernel/bytes';
 import { utf8Encode } from '../kernel/text-codec';
 import { StorageFullError, StorageUsageError } from './errors';
 import { RecordKind } from './record-format';
-import { MERGE_TRIGGER } from './store-limits';
+import { MERGE_TRIGGER, READ_BATCH_BYTES } from './store-limits';
 import type { Outgoing, PathOps, RecordRef, StagedTransaction, StoreOptions, Transaction } from './store-types';
 import { CollectingStore } from './garbage-collection';
 
@@ -23,21 +22,37 @@ export abstract class TransactionalStore extends CollectingStore {
    * Several files at once (a user's call-list entries): null for a file that
    * does not exist, the Error of one that cannot be read (its CRC, its key),
    * the others read all the same. Their records share flash reads and one
-   * decryption call.
+   * decryption call per READ_BATCH_BYTES of records: each batch is copied
+   * into its file and dropped before the next is read, so reading a file
+   * holds little more than the file (a 650 KB directory file read in one
+   * batch was held three times over when joined: as stored, decrypted and
+   * joined).
    */
   readEach(paths: string[]): (Uint8Array | null | Error)[] {
     const files = paths.map((p) => this.liveFile(p));
-    const refs = files.flatMap((f) => (f ? f.records.map((r) => ({ f, r })) : []));
-    const stored = this.readRecords(refs.map((x) => x.r));
-    const parts = this.readDataEach(refs.map((x, i) => ({ ...x, bytes: stored[i] })));
-    let next = 0;
-    return files.map((f) => {
-      if (!f) return null;
-      const mine = parts.slice(next, next + f.records.length);
-      next += f.records.length;
-      const failed = mine.find((p): p is Error => p instanceof Error);
-      return failed ?? concatBytes(mine as Uint8Array[]);
-    });
+    const out: (Uint8Array | Error | null)[] = files.map((f) => (f ? new Uint8Array(f.records.reduce((n, r) => n + r.size, 0)) : null));
+    const filled = files.map(() => 0);
+    const refs = files.flatMap((f, file) => (f ? f.records.map((r) => ({ f, r, file })) : []));
+    for (let i = 0; i < refs.length;) {
+      let end = i + 1;
+      for (let bytes = refs[i].r.extent; end < refs.length && bytes + refs[end].r.extent <= READ_BATCH_BYTES; end++) bytes += refs[end].r.extent;
+      const batch = refs.slice(i, end);
+      const stored = this.readRecords(batch.map((x) => x.r));
+      const parts = this.readDataEach(batch.map((x, k) => ({ f: x.f, r: x.r, bytes: stored[k] })));
+      parts.forEach((part, k) => {
+        const { f, r, file } = batch[k];
+        const into = out[file];
+        if (!(into instanceof Uint8Array)) return; // failed already
+        if (part instanceof Error) out[file] = part;
+        else if (part.length !== r.size) out[file] = new Error(`store: record of ${f.path} at block ${r.block}+${r.offset} holds ${part.length} bytes, its header says ${r.size}`);
+        else {
+          into.set(part, filled[file]);
+          filled[file] += part.length;
+        }
+      });
+      i = end;
+    }
+    return out;
   }
 
   exists(path: string): boolean {

@@ -13,6 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { installTextCodec, utf8Decode, utf8DecodeByCodePoint, utf8Encode, utf8EncodeByCodePoint } from '../../firmware/kernel/text-codec';
 import { nativeTextCodec } from '../../hal/linux/native-text-codec';
+import { mallocBytes, newBytecodeQuickJSModule, newPeakRuntime } from '../../sim/host/quickjs-bytecode-module';
 
 const TEXTS = [
   '',
@@ -37,6 +38,8 @@ const BYTES: number[][] = [
   [0xe2, 0x82, 0x41, 0xe2, 0x82, 0xac],
   [0xff, 0xfe, 0x41],
   Array.from({ length: 20_000 }, (_, i) => (i % 7 === 0 ? 0xc3 : i % 7 === 1 ? 0xa9 : 0x61)),
+  // A run of continuation bytes longer than a chunk: no place to cut inside it.
+  [0x41, ...new Array(20_000).fill(0x80), 0xc3, 0xa9],
 ];
 
 function randomBytes(seed: number, n: number): number[] {
@@ -114,6 +117,33 @@ test('QuickJS: the fast paths equal the code-point reference', async () => {
     assert.equal(mismatches, []);
   } finally {
     vm.dispose();
+  }
+});
+
+test('QuickJS: decoding a long non-ASCII text holds little more than its bytes and the text', async () => {
+  const built = await esbuild.build({
+    entryPoints: [path.join(__dirname, '../../firmware/kernel/text-codec.ts')],
+    bundle: true, format: 'iife', globalName: 'Codec', target: 'es2020', platform: 'neutral', write: false, logLevel: 'silent',
+  });
+  const module = await newBytecodeQuickJSModule();
+  const peak = newPeakRuntime(module);
+  const vm = peak.runtime.newContext();
+  try {
+    vm.unwrapResult(vm.evalCode(built.outputFiles[0].text)).dispose();
+    // 640 KB of UTF-8 with non-ASCII characters, one beyond Latin-1, and the bytes it came from.
+    vm.unwrapResult(vm.evalCode("var bytes = Codec.utf8Encode('Zoë Ångström ' + 'x'.repeat(640 * 1024 - 40) + ' 王');")).dispose();
+    const before = mallocBytes(module, peak.runtime);
+    peak.resetPeak();
+    vm.unwrapResult(vm.evalCode('var text = Codec.utf8Decode(bytes); text.length')).dispose();
+    const held = mallocBytes(module, peak.runtime) - before;
+    const transient = peak.peak() - before - held;
+    assert.ok(held >= 640 * 1024, `the text is held (${held} bytes)`);
+    // Decoded whole, its Latin-1 form and that form escaped were held beside it (~1.3 MB more).
+    assert.ok(transient < 200_000, `${transient} bytes held at once beyond the text`);
+  } finally {
+    vm.dispose();
+    peak.runtime.dispose();
+    peak.release();
   }
 });
 
