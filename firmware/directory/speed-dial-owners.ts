@@ -2,8 +2,8 @@
  * Which item first claimed each speed dial index in one pass over a
  * directory file: an array indexed by the number (1–9999, 40 KB) rather than
  * a Map of index strings, which for a 10,000-entry global file held a few
- * thousand entries through the whole pass. An index outside that range
- * (refused elsewhere) is kept in a Map.
+ * thousand entries through the whole pass. An index written otherwise (a
+ * leading zero, beyond the range) is kept in a Map by its text, as before.
  */
 import { MAX_SPEED_DIAL } from './contact';
 

@@ -47,7 +47,7 @@ export function utf8Encode(text: string): Uint8Array {
  * Decodes UTF-8; malformed sequences become U+FFFD (never throws). A long
  * text is decoded CHUNK bytes at a time, each cut before a byte that starts
  * a character: decoded whole, a non-ASCII text of 650 KB held its bytes, its
- * Latin-1 form, that form escaped and the result at once (+1.1 MiB of heap),
+ * Latin-1 form, that form escaped and the result at once (+1.4 MiB of heap),
  * and one malformed byte sent all of it through the code-point loop.
  */
 export function utf8Decode(bytes: Uint8Array): string {
