@@ -285,15 +285,12 @@ export interface BlockWalk {
  * `visit` is the walk's one header object, rewritten for the next record.
  */
 export function walkRecords(bytes: Uint8Array, from: number, visit: (at: number, h: RecordHeader, extent: number) => void, verifiedEnd = from): BlockWalk {
-  // The checks of recordExtent and payloadFits are written out here: a mount walks every record of the
-  // partition, and in QuickJS each of the four calls per record cost as much as the rest of the loop.
   const size = bytes.length;
   // One header object for the whole walk, rewritten for each record: a visitor copies what it keeps.
   const h = blankHeader();
   let at = from;
   while (at + UNIT <= size) {
-    const kind = bytes[at];
-    if (kind === 0xff && isErasedUnit(bytes, at)) {
+    if (isErasedUnit(bytes, at)) {
       // A verified block was verified to its blank tail, and nothing is programmed after the end of a closed block.
       // Otherwise the tail is checked natively (isClean): a byte loop over it was most of a mount's walk in QuickJS.
       if (at < verifiedEnd || isClean(bytes, at, size)) return { end: at, damage: null };
@@ -301,14 +298,11 @@ export function walkRecords(bytes: Uint8Array, from: number, visit: (at: number,
       while (bytes[i] === 0xff) i++;
       return { end: at, damage: `programmed bytes at ${i} after the end of the log at ${at}` };
     }
-    if (kind < RecordKind.Write || kind > RecordKind.EraseIntent) return { end: at, damage: `no valid record header at ${at}` };
     readRecordHeader(bytes, at, h);
-    const extent = kind === RecordKind.Commit ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + padded(h.length);
-    if (at + extent > size) return { end: at, damage: `no valid record header at ${at}` };
+    const extent = recordExtent(h, at, size);
+    if (extent === null) return { end: at, damage: `no valid record header at ${at}` };
     if (at >= verifiedEnd && !recordCrcOk(bytes, at, h)) return { end: at, damage: `record at ${at} fails its CRC (torn write?)` };
-    if (kind !== RecordKind.Commit && (h.pathLength + PAYLOAD_FIXED > h.length || h.pathLength + PAYLOAD_FIXED + bytes[at + RECORD_HEADER_BYTES + h.pathLength] > h.length)) {
-      return { end: at, damage: `record at ${at} has inconsistent lengths` };
-    }
+    if (!payloadFits(bytes, at, h)) return { end: at, damage: `record at ${at} has inconsistent lengths` };
     visit(at, h, extent);
     at += extent;
   }
