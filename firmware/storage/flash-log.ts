@@ -109,18 +109,24 @@ export abstract class FlashLog {
       }
       return dirty;
     }
+    this.readBlocksInRuns(candidates, (b, bytes) => judge(b, isClean(bytes, t.state[b] === BlockState.Free ? UNIT : 0, bytes.length)));
+    return dirty;
+  }
+
+  /**
+   * Each of `blocks` (block numbers), in the order given, with its bytes:
+   * blocks next to each other on flash and in that order are read together,
+   * READ_RUN_BLOCKS at most per read (one buffer held at a time).
+   */
+  protected readBlocksInRuns(blocks: readonly number[], visit: (block: number, bytes: Uint8Array) => void): void {
     const bs = this.part.blockSize;
-    for (let i = 0; i < candidates.length;) {
+    for (let i = 0; i < blocks.length;) {
       let n = 1;
-      while (i + n < candidates.length && n < READ_RUN_BLOCKS && candidates[i + n] === candidates[i] + n) n++;
-      const run = this.part.read(candidates[i] * bs, n * bs);
-      for (let k = 0; k < n; k++) {
-        const b = candidates[i + k];
-        judge(b, isClean(run, k * bs + (t.state[b] === BlockState.Free ? UNIT : 0), (k + 1) * bs));
-      }
+      while (i + n < blocks.length && n < READ_RUN_BLOCKS && blocks[i + n] === blocks[i] + n) n++;
+      const run = this.part.read(blocks[i] * bs, n * bs);
+      for (let k = 0; k < n; k++) visit(blocks[i + k], run.subarray(k * bs, (k + 1) * bs));
       i += n;
     }
-    return dirty;
   }
 
   private blankFlags(from: number): Uint8Array {

@@ -8,16 +8,12 @@
  */
 import { utf8Decode } from '../kernel/text-codec';
 import { DATA_CLASSES, classByCode, classKeyName, type DataClassId } from './data-classes';
-import type { FlashPartition } from '../../hal/contract';
 import { ACTIVE_MAGIC, BLOCK_HEADER_BYTES, ERASE_MAGIC, RECORD_HEADER_BYTES, RecordKind, UNIT, decodeBlockUnit, decodeMeta, isClean, sealedGeneration, walkRecords, type RecordMeta } from './record-format';
 import type { EraseIntent, RecordRef } from './store-types';
 import { BlockState, NO_BLOCK } from './block-table';
 import { CHECKPOINT_CLASS_CODE, CHECKPOINT_MAX_BYTES, CheckpointingStore, checkpointAtBlockStart, type MountCheckpoint } from './mount-checkpoint';
 import { generationKey } from './record-sealing';
-import { READ_RUN_BLOCKS } from './store-limits';
 import { intentOf, isClearRecordOfSealedClass } from './class-erase';
-
-const EMPTY: Uint8Array = new Uint8Array(0);
 
 export abstract class MountingStore extends CheckpointingStore {
 
@@ -28,8 +24,7 @@ export abstract class MountingStore extends CheckpointingStore {
     let knownCounts = 0;
     let countSum = 0;
     const lostCounts: number[] = [];
-    const bs = this.part.blockSize;
-    const starts = readBlockStarts(this.part, t.count);
+    const starts = this.readBlockStarts();
     // Active blocks whose first record may be a mount checkpoint.
     const checkpointBlocks: number[] = [];
     for (let b = 0; b < t.count; b++) {
@@ -93,21 +88,9 @@ export abstract class MountingStore extends CheckpointingStore {
       pendingRefs.length = pendingCodes.length = pendingPaths.length = pendingUsers.length = pendingIntents.length = 0;
     };
     const meta: RecordMeta = { path: '', user: '', origSeq: 0, chunkFirst: 0, chunkLast: 0, dataOffset: 0, dataLength: 0 };
-    let run = EMPTY;
-    let runStart = 0;
-    let runLength = 0;
-    for (let pos = 0; pos < active.length; pos++) {
-      const block = active[pos];
+    this.readBlocksInRuns(active, (block, whole) => {
       const blockSeq = t.seq[block];
       this.nextBlockSeq = Math.max(this.nextBlockSeq, blockSeq + 1);
-      if (pos >= runStart + runLength) {
-        // Blocks next to each other on flash and in log order are read together.
-        runStart = pos;
-        runLength = 1;
-        while (runStart + runLength < active.length && runLength < READ_RUN_BLOCKS && active[runStart + runLength] === block + runLength) runLength++;
-        run = this.part.read(block * bs, runLength * bs);
-      }
-      const whole = run.subarray((pos - runStart) * bs, (pos - runStart + 1) * bs);
       const vouched = checkpoint !== null && blockSeq < checkpoint.belowSeq;
       const damagedEnd = vouched ? checkpoint!.damagedEnds.get(blockSeq) : undefined;
       const bytes = damagedEnd === undefined ? whole : whole.subarray(0, damagedEnd);
@@ -165,7 +148,7 @@ export abstract class MountingStore extends CheckpointingStore {
         t.closed[block] = 1;
         t.damaged[block] = 1;
       }
-    }
+    });
     this.nextTxSeq = maxTx + 1;
     const last = active.length ? active[active.length - 1] : NO_BLOCK;
     this.head = last !== NO_BLOCK && t.closed[last] === 0 ? last : NO_BLOCK;
@@ -200,6 +183,23 @@ export abstract class MountingStore extends CheckpointingStore {
     this.finishErases(intents, oldest, oldestGen, orphanKeys);
   }
 
+  /**
+   * The first BLOCK_START_BYTES of every block, block after block: one call
+   * where the partition offers it (a mount needs nothing more of a block to
+   * put the log in order), else whole blocks read in runs.
+   */
+  private readBlockStarts(): Uint8Array {
+    const count = this.blocks.count;
+    if (this.part.readBlockStarts) {
+      const starts = this.part.readBlockStarts(BLOCK_START_BYTES);
+      if (starts.length !== count * BLOCK_START_BYTES) throw new Error(`flash partition ${this.part.name}: block starts are ${starts.length} bytes, expected ${count * BLOCK_START_BYTES}`);
+      return starts;
+    }
+    const starts = new Uint8Array(count * BLOCK_START_BYTES);
+    this.readBlocksInRuns(Array.from({ length: count }, (_, b) => b), (b, bytes) => starts.set(bytes.subarray(0, BLOCK_START_BYTES), b * BLOCK_START_BYTES));
+    return starts;
+  }
+
   /** The newest mount checkpoint among the blocks whose first record looks like one (null: none checks out). */
   private newestCheckpoint(blocks: number[]): MountCheckpoint | null {
     const t = this.blocks;
@@ -228,24 +228,3 @@ interface OwnerOnFlash {
 
 /** Bytes of each block the mount reads first: the block header, and the header of the first record (a checkpoint?). */
 const BLOCK_START_BYTES = BLOCK_HEADER_BYTES + RECORD_HEADER_BYTES;
-
-/**
- * The first BLOCK_START_BYTES of every block, block after block: one call
- * where the partition offers it (a mount needs nothing more of a block to
- * put the log in order), else whole blocks read READ_RUN_BLOCKS at a time.
- */
-function readBlockStarts(part: FlashPartition, count: number): Uint8Array {
-  if (part.readBlockStarts) {
-    const starts = part.readBlockStarts(BLOCK_START_BYTES);
-    if (starts.length !== count * BLOCK_START_BYTES) throw new Error(`flash partition ${part.name}: block starts are ${starts.length} bytes, expected ${count * BLOCK_START_BYTES}`);
-    return starts;
-  }
-  const bs = part.blockSize;
-  const starts = new Uint8Array(count * BLOCK_START_BYTES);
-  for (let b = 0; b < count; b += READ_RUN_BLOCKS) {
-    const n = Math.min(READ_RUN_BLOCKS, count - b);
-    const chunk = part.read(b * bs, n * bs);
-    for (let i = 0; i < n; i++) starts.set(chunk.subarray(i * bs, i * bs + BLOCK_START_BYTES), (b + i) * BLOCK_START_BYTES);
-  }
-  return starts;
-}
