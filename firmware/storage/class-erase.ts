@@ -173,8 +173,7 @@ export abstract class ErasingStore extends TransactionalStore {
       if (doomed(f)) f.tombstone = null;
     }
     const t = this.blocks;
-    // Block numbers.
-    // Blank (never used) flash needs nothing; anything else outside the log may hold class data.
+    // Block numbers. Blank (never used) flash needs nothing; anything else outside the log may hold class data.
     const victims: number[] = this.dirtyOutsideLog();
     for (let b = 0; b < t.count; b++) {
       if (!t.isActive(b)) continue;

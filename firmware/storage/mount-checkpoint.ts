@@ -115,7 +115,7 @@ export abstract class CheckpointingStore extends ErasingStore {
    * more past the newest checkpoint). True when one was written.
    */
   checkpointIfDue(): boolean {
-    if (this.freeCount() < RESERVE_BLOCKS + 3 || !this.checkpointDue()) return false;
+    if (!this.blocksToSpare() || !this.checkpointDue()) return false;
     return this.writeCheckpoint();
   }
 
@@ -127,8 +127,13 @@ export abstract class CheckpointingStore extends ErasingStore {
    * collection under pressure must fit one block's copies in one fresh block.
    */
   protected openBlockForCopies(needed: number): void {
-    const spare = needed <= this.capacity - CHECKPOINT_MAX_BYTES && this.freeCount() >= RESERVE_BLOCKS + 3;
+    const spare = needed <= this.capacity - CHECKPOINT_MAX_BYTES && this.blocksToSpare();
     if (!spare || !this.checkpointDue() || !this.writeCheckpoint()) this.openBlock();
+  }
+
+  /** Free blocks beyond the reserve for a checkpoint written outside a transaction's own block opening. */
+  private blocksToSpare(): boolean {
+    return this.freeCount() >= RESERVE_BLOCKS + 3;
   }
 
   private checkpointDue(): boolean {
